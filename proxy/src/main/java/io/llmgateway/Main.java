@@ -1,0 +1,1 @@
+package io.llmgateway; public final class Main { public static void main(String[] a){} }

@@ -1,0 +1,51 @@
+package io.llmgateway.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole, validated configuration. Immutable: a reload builds a new instance and swaps it in.
+ *
+ * @param server listener settings
+ * @param upstream provider connection settings
+ * @param routing provider choice, failover and circuit settings
+ * @param providers {@code api_provider} entries in file order
+ * @param models {@code model_config} entries in file order
+ * @param autoModels models {@code "auto"} tries, in order (defaults to every model in file order)
+ */
+public record GatewayConfig(
+        ServerSettings server,
+        UpstreamSettings upstream,
+        RoutingSettings routing,
+        Map<String, ProviderConfig> providers,
+        Map<String, ModelConfig> models,
+        List<String> autoModels) {
+
+    /** The model name that lets the gateway choose the model. */
+    public static final String AUTO_MODEL = "auto";
+
+    public GatewayConfig {
+        requireNonNull(server, "server");
+        requireNonNull(upstream, "upstream");
+        requireNonNull(routing, "routing");
+        providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
+        models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
+        autoModels = autoModels == null || autoModels.isEmpty() ? List.copyOf(models.keySet()) : List.copyOf(autoModels);
+        for (ModelConfig model : models.values()) {
+            for (ModelRoute route : model.routes()) {
+                if (!providers.containsKey(route.provider())) {
+                    throw new IllegalArgumentException("model_config." + model.name() + ": unknown provider "
+                            + route.provider());
+                }
+            }
+        }
+    }
+
+    public GatewayConfig withServer(ServerSettings newServer) {
+        return new GatewayConfig(newServer, upstream, routing, providers, models, autoModels);
+    }
+}
