@@ -1,1 +1,163 @@
-package io.llmgateway; public final class Main { public static void main(String[] a){} }
+package io.llmgateway;
+
+import io.llmgateway.config.ConfigException;
+import io.llmgateway.config.ConfigLoader;
+import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.demo.DemoProvider;
+import io.llmgateway.server.GatewayServer;
+import io.llmgateway.server.Transport;
+import io.netty.channel.EventLoopGroup;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/** Starts the gateway: {@code java -jar llm-gateway.jar [--config PATH] [--port N]}. */
+public final class Main {
+    private static final Logger LOG = LogManager.getLogger(Main.class);
+    static final String DEFAULT_CONFIG = "config.yaml";
+
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        long startNanos = System.nanoTime();
+        CommandLine cli;
+        try {
+            cli = CommandLine.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("llm-gateway: " + e.getMessage());
+            System.err.println(CommandLine.USAGE);
+            System.exit(2);
+            return;
+        }
+        if (cli.help()) {
+            System.out.println(CommandLine.USAGE);
+            return;
+        }
+
+        GatewayConfig config;
+        boolean demo = false;
+        try {
+            config = ConfigLoader.load(cli.configPath(), System.getenv());
+        } catch (NoSuchFileException e) {
+            if (cli.configGiven()) {
+                System.err.println("llm-gateway: config file not found: " + cli.configPath().toAbsolutePath());
+                System.exit(2);
+                return;
+            }
+            config = null;
+            demo = true;
+        } catch (ConfigException e) {
+            System.err.println("llm-gateway: invalid configuration in " + cli.configPath() + ":");
+            for (String problem : e.problems()) {
+                System.err.println("  " + problem);
+            }
+            System.exit(2);
+            return;
+        }
+
+        int ioThreads = config == null ? 0 : config.server().ioThreads();
+        EventLoopGroup workers = Transport.newGroup(ioThreads);
+        DemoProvider demoProvider = null;
+        if (demo) {
+            demoProvider = DemoProvider.start(workers);
+            config = ConfigLoader.demo(demoProvider.baseUrl());
+            LOG.warn("DEMO MODE: no {} found, serving models {} from the built-in demo provider at {}. "
+                    + "Copy config.yaml.example to config.yaml and add real providers.",
+                    cli.configPath(), config.models().keySet(), demoProvider.baseUrl());
+        }
+        if (cli.port() != null) {
+            config = config.withServer(config.server().withPort(cli.port()));
+        }
+
+        GatewayServer server;
+        try {
+            server = GatewayServer.start(config, workers, Clock.systemDefaultZone());
+        } catch (Exception e) {
+            LOG.error("cannot listen on {}:{}: {}", config.server().host(), config.server().port(), e.toString());
+            System.exit(1);
+            return;
+        }
+        LOG.info("LLM Gateway listening on http://{}:{} ({} providers, {} models, {} transport) - ready in {} ms",
+                config.server().host(), server.port(), config.providers().size(), config.models().size(),
+                Transport.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+
+        DemoProvider demoToClose = demoProvider;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("shutting down");
+            server.close();
+            if (demoToClose != null) {
+                demoToClose.close();
+            }
+            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            LogManager.shutdown();
+        }, "shutdown"));
+    }
+
+    /** The command line: {@code [--config PATH] [--port N] [--help]}. */
+    record CommandLine(Path configPath, boolean configGiven, Integer port, boolean help) {
+        static final String USAGE = "usage: java -jar llm-gateway.jar [--config PATH] [--port N]\n"
+                + "  --config PATH  configuration file (default: ./config.yaml; when absent, a demo provider is used)\n"
+                + "  --port N       port to listen on (default: server.port from the config, else 8100)";
+
+        static CommandLine parse(String[] args) {
+            Path config = Path.of(DEFAULT_CONFIG);
+            boolean configGiven = false;
+            Integer port = null;
+            for (int i = 0; i < args.length; i++) {
+                String arg = args[i];
+                switch (arg) {
+                    case "--config":
+                    case "-c":
+                        config = Path.of(value(args, ++i, arg));
+                        configGiven = true;
+                        break;
+                    case "--port":
+                    case "-p":
+                        String v = value(args, ++i, arg);
+                        try {
+                            port = Integer.parseInt(v);
+                        } catch (NumberFormatException e) {
+                            port = -1;
+                        }
+                        if (port < 0 || port > 65535) {
+                            throw new IllegalArgumentException("--port: expected a port number 0-65535, got \"" + v + '"');
+                        }
+                        break;
+                    case "--help":
+                    case "-h":
+                        return new CommandLine(config, configGiven, port, true);
+                    default:
+                        if (arg.startsWith("--config=")) {
+                            config = Path.of(arg.substring("--config=".length()));
+                            configGiven = true;
+                        } else if (arg.startsWith("--port=")) {
+                            return parse(replace(args, i, "--port", arg.substring("--port=".length())));
+                        } else {
+                            throw new IllegalArgumentException("unknown argument \"" + arg + '"');
+                        }
+                }
+            }
+            return new CommandLine(config, configGiven, port, false);
+        }
+
+        private static String[] replace(String[] args, int i, String flag, String value) {
+            String[] out = new String[args.length + 1];
+            System.arraycopy(args, 0, out, 0, i);
+            out[i] = flag;
+            out[i + 1] = value;
+            System.arraycopy(args, i + 1, out, i + 2, args.length - i - 1);
+            return out;
+        }
+
+        private static String value(String[] args, int i, String flag) {
+            if (i >= args.length) {
+                throw new IllegalArgumentException(flag + ": missing value");
+            }
+            return args[i];
+        }
+    }
+}

@@ -20,6 +20,10 @@ public record ServerSettings(String host, int port, int maxBodyBytes, int ioThre
         }
     }
 
+    public ServerSettings withHost(String newHost) {
+        return new ServerSettings(newHost, port, maxBodyBytes, ioThreads);
+    }
+
     public ServerSettings withPort(int newPort) {
         return new ServerSettings(host, newPort, maxBodyBytes, ioThreads);
     }

@@ -1,0 +1,112 @@
+package io.llmgateway.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.config.ModelConfig;
+import io.llmgateway.config.ProviderConfig;
+import io.llmgateway.openai.TokenEstimator;
+import io.llmgateway.route.Router;
+import io.llmgateway.upstream.Origin;
+import io.llmgateway.upstream.UpstreamClient;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The services one request needs, shared by every connection: the current config, the router with its
+ * counters, the token estimator and the upstream connection pools. A reload swaps the config and tells
+ * the router; requests already running keep the snapshot they started with.
+ */
+public final class Gateway implements AutoCloseable {
+    private final Router router;
+    private final TokenEstimator estimator;
+    private final ExecutorService estimatorPool;
+    private final UpstreamClient upstream;
+    private final Clock clock;
+    private volatile Snapshot snapshot;
+
+    public Gateway(GatewayConfig config, Clock clock) {
+        this.clock = requireNonNull(clock, "clock");
+        this.router = new Router(config, clock);
+        // Big prompts are counted off the event loops; a bounded queue keeps a flood from piling up.
+        this.estimatorPool = new ThreadPoolExecutor(1, Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
+                    Thread t = new Thread(r, "token-estimator");
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.estimator = new TokenEstimator(estimatorPool);
+        this.upstream = new UpstreamClient(config.upstream());
+        this.snapshot = new Snapshot(config);
+    }
+
+    /** Applies a new, already validated config; in-flight requests finish with the old one. */
+    public void reconfigure(GatewayConfig config) {
+        router.reconfigure(config);
+        snapshot = new Snapshot(config);
+    }
+
+    public GatewayConfig config() {
+        return snapshot.config;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public UpstreamClient upstream() {
+        return upstream;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    TokenEstimator estimator() {
+        return estimator;
+    }
+
+    Snapshot snapshot() {
+        return snapshot;
+    }
+
+    @Override
+    public void close() {
+        upstream.close();
+        estimatorPool.shutdownNow();
+    }
+
+    /** Per-config values derived once instead of on every request. */
+    static final class Snapshot {
+        final GatewayConfig config;
+        private final Map<String, Origin> origins = new HashMap<>();
+        private final Map<String, String> authorizations = new HashMap<>();
+
+        Snapshot(GatewayConfig config) {
+            this.config = config;
+            for (ProviderConfig p : config.providers().values()) {
+                origins.put(p.name(), Origin.of(p.baseUrl()));
+                authorizations.put(p.name(), p.apiKey().isEmpty() ? null : "Bearer " + p.apiKey());
+            }
+        }
+
+        Origin origin(String provider) {
+            return origins.get(provider);
+        }
+
+        /** The Authorization value for a provider, or null when it has no key. */
+        String authorization(String provider) {
+            return authorizations.get(provider);
+        }
+
+        String encoding(String model) {
+            ModelConfig m = config.models().get(model);
+            return m == null ? null : m.encoding();
+        }
+    }
+}

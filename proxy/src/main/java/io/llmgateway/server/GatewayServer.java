@@ -1,0 +1,74 @@
+package io.llmgateway.server;
+
+import static java.util.Objects.requireNonNull;
+
+import io.llmgateway.config.GatewayConfig;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.TimeUnit;
+
+/** Binds the gateway's listener and owns its event loops. */
+public final class GatewayServer implements AutoCloseable {
+    private final EventLoopGroup boss;
+    private final EventLoopGroup workers;
+    private final Gateway gateway;
+    private final Channel listener;
+
+    private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Gateway gateway, Channel listener) {
+        this.boss = boss;
+        this.workers = workers;
+        this.gateway = gateway;
+        this.listener = listener;
+    }
+
+    /** Starts on {@code config.server()}; port 0 picks a free port (see {@link #port()}). */
+    public static GatewayServer start(GatewayConfig config, EventLoopGroup workers, Clock clock)
+            throws InterruptedException {
+        requireNonNull(config, "config");
+        EventLoopGroup boss = Transport.newGroup(1);
+        Gateway gateway = new Gateway(config, clock);
+        try {
+            Channel ch = new ServerBootstrap()
+                    .group(boss, workers)
+                    .channel(Transport.serverChannel())
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                    .childHandler(new GatewayInitializer(gateway))
+                    .bind(config.server().host(), config.server().port())
+                    .sync()
+                    .channel();
+            return new GatewayServer(boss, workers, gateway, ch);
+        } catch (RuntimeException | InterruptedException e) {
+            gateway.close();
+            boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    public Gateway gateway() {
+        return gateway;
+    }
+
+    public EventLoopGroup workers() {
+        return workers;
+    }
+
+    /** Stops accepting and closes the listener; the caller shuts the worker group down. */
+    @Override
+    public void close() {
+        listener.close().syncUninterruptibly();
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        gateway.close();
+    }
+}

@@ -1,0 +1,63 @@
+package io.llmgateway.server;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.util.Set;
+
+/**
+ * Which headers cross the gateway. Hop-by-hop headers (RFC 9110 section 7.6.1) belong to one connection;
+ * credentials and account selectors of the client mean nothing to a provider that gets the gateway's
+ * key; content headers are recomputed by the codec.
+ */
+final class HeaderPolicy {
+    private static final Set<AsciiString> HOP_BY_HOP = Set.of(
+            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_AUTHENTICATE,
+            HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
+            HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, AsciiString.cached("proxy-connection"));
+
+    /** Not forwarded upstream: replaced by the gateway, or identifying the client to the wrong account. */
+    private static final Set<AsciiString> CLIENT_ONLY = Set.of(
+            HttpHeaderNames.HOST, HttpHeaderNames.AUTHORIZATION, HttpHeaderNames.CONTENT_LENGTH,
+            HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderNames.COOKIE, HttpHeaderNames.EXPECT,
+            AsciiString.cached("api-key"), AsciiString.cached("x-api-key"),
+            AsciiString.cached("openai-organization"), AsciiString.cached("openai-project"),
+            AsciiString.cached("x-request-id"));
+
+    private HeaderPolicy() {
+    }
+
+    /** Copies the client's end-to-end headers that may go to the provider. */
+    static void copyRequestHeaders(HttpHeaders from, HttpHeaders to) {
+        to.set(from);
+        removeConnectionListed(from, to);
+        for (AsciiString name : HOP_BY_HOP) {
+            to.remove(name);
+        }
+        for (AsciiString name : CLIENT_ONLY) {
+            to.remove(name);
+        }
+    }
+
+    /** Removes the provider's hop-by-hop headers (but framing) before the response goes to the client. */
+    static void stripResponseHeaders(HttpHeaders headers) {
+        removeConnectionListed(headers, headers);
+        for (AsciiString name : HOP_BY_HOP) {
+            if (name != HttpHeaderNames.TRANSFER_ENCODING) {
+                headers.remove(name);
+            }
+        }
+    }
+
+    /** Headers named in {@code Connection} are hop-by-hop too. */
+    private static void removeConnectionListed(HttpHeaders source, HttpHeaders target) {
+        for (String value : source.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : value.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty()) {
+                    target.remove(name);
+                }
+            }
+        }
+    }
+}

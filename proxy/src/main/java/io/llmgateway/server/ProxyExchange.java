@@ -1,0 +1,681 @@
+package io.llmgateway.server;
+
+import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.config.UpstreamSettings;
+import io.llmgateway.openai.BadRequestException;
+import io.llmgateway.openai.BodyRewriter;
+import io.llmgateway.openai.JsonUsageTap;
+import io.llmgateway.openai.OpenAiErrors;
+import io.llmgateway.openai.RequestInfo;
+import io.llmgateway.openai.RequestScanner;
+import io.llmgateway.openai.SseTap;
+import io.llmgateway.openai.Usage;
+import io.llmgateway.route.Admission;
+import io.llmgateway.route.Attempt;
+import io.llmgateway.route.Denial;
+import io.llmgateway.route.Failure;
+import io.llmgateway.upstream.Origin;
+import io.llmgateway.upstream.PoolExhaustedException;
+import io.llmgateway.upstream.UpstreamClient;
+import io.llmgateway.upstream.UpstreamListener;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.ConnectException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/*
+ * Design notes
+ * - One instance per proxied request, confined to the client channel's event loop; the upstream channel
+ *   is leased from a pool of that same loop, so no state here is ever touched by two threads.
+ * - Failover is possible until the first response byte is written to the client. The upstream's 2xx
+ *   headers are held back until its first body bytes arrive, so a provider that accepts a request and
+ *   dies before producing anything is still failed over.
+ * - Non-2xx answers are read whole (they are small, and capped) before deciding: a retryable status moves
+ *   on to the next provider, anything else is the client's own error and goes back as it is.
+ * - Every path ends in finish(), which releases each buffer this exchange owns exactly once.
+ */
+final class ProxyExchange implements UpstreamListener {
+    private static final Logger LOG = LogManager.getLogger(ProxyExchange.class);
+    private static final int MAX_ERROR_BODY = 256 * 1024;
+
+    private enum State { ESTIMATING, CONNECTING, AWAITING_HEADERS, READING_ERROR, RELAYING, DONE }
+
+    private final ChannelHandlerContext ctx;
+    private final FullHttpRequest request;
+    private final Gateway gateway;
+    private final Gateway.Snapshot snapshot;
+    private final Runnable onDone;
+    private final String requestId;
+    private final String upstreamPathSuffix;
+    private final boolean keepAlive;
+    private final Set<String> tried = new HashSet<>(4);
+    private final StringBuilder failures = new StringBuilder();
+
+    private State state = State.ESTIMATING;
+    private RequestInfo info;
+    private long estimate;
+    private int attempts;
+    private Attempt attempt;
+    private Origin origin;
+    private Channel upstream;
+    private HttpResponse heldHeaders;
+    private boolean committed;
+    private boolean upstreamKeepAlive;
+    private SseTap sseTap;
+    private JsonUsageTap jsonTap;
+    private ByteBuf errorBody;
+    private HttpResponse errorHeaders;
+    private LastError lastError;
+    private ScheduledFuture<?> timer;
+    private long idleTimeoutNanos;
+    private long lastActivityNanos;
+    private boolean timedOut;
+
+    ProxyExchange(ChannelHandlerContext ctx, FullHttpRequest request, Gateway gateway, String upstreamPathSuffix,
+            Runnable onDone) {
+        this.ctx = ctx;
+        this.request = request;
+        this.gateway = gateway;
+        this.snapshot = gateway.snapshot();
+        this.onDone = onDone;
+        this.upstreamPathSuffix = upstreamPathSuffix;
+        this.requestId = RequestIds.of(request.headers());
+        this.keepAlive = HttpUtil.isKeepAlive(request);
+    }
+
+    // ---- start: parse, check the model, estimate tokens -------------------------------------------------
+
+    void start() {
+        try {
+            info = RequestScanner.scan(request.content());
+        } catch (BadRequestException e) {
+            respondError(400, e.getMessage(), e.param(), null);
+            return;
+        }
+        if (!gateway.router().servesModel(info.model())) {
+            respondError(404, "The model '" + info.model() + "' does not exist or is not served by this gateway. "
+                    + "GET /v1/models lists the models it serves.", "model", "model_not_found");
+            return;
+        }
+        gateway.estimator().estimate(info, snapshot.encoding(info.model()), info.model())
+                .whenComplete((tokens, error) -> {
+                    if (ctx.executor().inEventLoop()) {
+                        onEstimated(tokens, error);
+                    } else {
+                        ctx.executor().execute(() -> onEstimated(tokens, error));
+                    }
+                });
+    }
+
+    private void onEstimated(Long tokens, Throwable error) {
+        if (state == State.DONE) {
+            return;
+        }
+        if (error != null) {
+            LOG.warn("[{}] token estimate failed, routing with 0", requestId, error);
+        }
+        estimate = tokens == null ? 0 : tokens;
+        nextAttempt();
+    }
+
+    // ---- attempts -----------------------------------------------------------------------------------------
+
+    private void nextAttempt() {
+        GatewayConfig config = snapshot.config;
+        if (attempts >= config.routing().maxAttempts()) {
+            finishWithLastError();
+            return;
+        }
+        Admission admission = gateway.router().admit(info.model(), estimate, tried);
+        if (admission instanceof Denial) {
+            Denial denial = (Denial) admission;
+            if (attempts > 0) {
+                finishWithLastError();
+            } else {
+                respondDenial(denial);
+            }
+            return;
+        }
+        attempt = (Attempt) admission;
+        attempts++;
+        tried.add(attempt.provider());
+        origin = snapshot.origin(attempt.provider());
+        if (origin == null) {
+            origin = Origin.of(attempt.providerConfig().baseUrl());
+        }
+        state = State.CONNECTING;
+        UpstreamSettings settings = config.upstream();
+        startTimer(info.stream() ? settings.streamFirstByteTimeout().toNanos() : settings.responseTimeout().toNanos());
+        Future<Channel> leased = gateway.upstream().acquire(ctx.channel().eventLoop(), origin, this);
+        Attempt leasedFor = attempt;
+        leased.addListener(f -> {
+            if (f.isSuccess()) {
+                onLeased((Channel) f.getNow(), leasedFor);
+            } else if (attempt == leasedFor && state == State.CONNECTING) {
+                Throwable cause = f.cause();
+                Failure kind = cause instanceof PoolExhaustedException ? Failure.LOCAL_OVERLOAD
+                        : cause instanceof ConnectTimeoutException ? Failure.TIMEOUT : Failure.CONNECT;
+                attemptFailed(kind, 0, describe(cause));
+            }
+        });
+    }
+
+    private void onLeased(Channel ch, Attempt leasedFor) {
+        if (attempt != leasedFor || state != State.CONNECTING) {
+            // This attempt already ended (timeout, client gone): the fresh channel is still good for others.
+            gateway.upstream().release(ctx.channel().eventLoop(), origin(ch, leasedFor), ch);
+            return;
+        }
+        upstream = ch;
+        state = State.AWAITING_HEADERS;
+        boolean injectUsage = info.stream() && !info.clientIncludeUsage();
+        ByteBuf body = BodyRewriter.rewrite(ch.alloc(), request.content(), info, attempt.alias(), injectUsage);
+        FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
+                origin.basePath() + upstreamPathSuffix, body);
+        HttpHeaders h = out.headers();
+        HeaderPolicy.copyRequestHeaders(request.headers(), h);
+        h.set(HttpHeaderNames.HOST, origin.authority())
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+                .set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY)
+                .set(RequestIds.HEADER, requestId);
+        String authorization = snapshot.authorization(attempt.provider());
+        if (authorization != null) {
+            h.set(HttpHeaderNames.AUTHORIZATION, authorization);
+        }
+        ch.writeAndFlush(out).addListener(w -> {
+            if (!w.isSuccess() && upstream == ch && state == State.AWAITING_HEADERS) {
+                attemptFailed(Failure.CONNECT, 0, "could not send the request: " + describe(w.cause()));
+            }
+        });
+    }
+
+    private Origin origin(Channel ch, Attempt a) {
+        Origin o = snapshot.origin(a.provider());
+        return o != null ? o : Origin.of(a.providerConfig().baseUrl());
+    }
+
+    // ---- upstream events (UpstreamListener) ----------------------------------------------------------------
+
+    @Override
+    public void onUpstreamMessage(HttpObject msg) {
+        if (state == State.DONE) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpResponse) {
+            onResponseHeaders((HttpResponse) msg);
+        }
+        if (msg instanceof HttpContent) {
+            onResponseContent((HttpContent) msg);
+        }
+    }
+
+    private void onResponseHeaders(HttpResponse response) {
+        int status = response.status().code();
+        if (status < 200 && status != 101) {
+            return; // 1xx interim response: the real one follows
+        }
+        attempt.observeHeaders(response.headers());
+        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+        if (status < 200 || status >= 300) {
+            state = State.READING_ERROR;
+            errorHeaders = response;
+            errorBody = ctx.alloc().buffer(256);
+            return;
+        }
+        state = State.RELAYING;
+        HttpHeaders h = response.headers();
+        HeaderPolicy.stripResponseHeaders(h);
+        boolean sse = isEventStream(h);
+        if (sse) {
+            boolean dropUsageChunk = info.stream() && !info.clientIncludeUsage();
+            sseTap = new SseTap(dropUsageChunk, gateway.estimator(), snapshot.encoding(attempt.model()));
+            if (dropUsageChunk) {
+                // Dropping an event changes the length: fall back to chunked framing.
+                h.remove(HttpHeaderNames.CONTENT_LENGTH);
+                HttpUtil.setTransferEncodingChunked(response, true);
+            }
+            UpstreamSettings settings = snapshot.config.upstream();
+            idleTimeoutNanos = settings.streamIdleTimeout().toNanos();
+            lastActivityNanos = System.nanoTime();
+            startTimer(idleTimeoutNanos);
+        } else {
+            jsonTap = new JsonUsageTap();
+        }
+        Responses.prepare(response, keepAlive, requestId);
+        heldHeaders = response;
+    }
+
+    private void onResponseContent(HttpContent content) {
+        boolean last = content instanceof LastHttpContent;
+        if (state == State.READING_ERROR) {
+            ByteBuf chunk = content.content();
+            int room = MAX_ERROR_BODY - errorBody.readableBytes();
+            errorBody.writeBytes(chunk, chunk.readerIndex(), Math.min(room, chunk.readableBytes()));
+            content.release();
+            if (last) {
+                onErrorResponseComplete();
+            }
+            return;
+        }
+        if (state != State.RELAYING) {
+            content.release();
+            return;
+        }
+        lastActivityNanos = System.nanoTime();
+        ByteBuf data = content.content();
+        ByteBuf out;
+        if (sseTap != null) {
+            out = sseTap.onChunk(data);
+        } else {
+            jsonTap.onChunk(data);
+            out = data;
+        }
+        if (!committed && (out.isReadable() || last)) {
+            commit();
+        }
+        writeToClient(out);
+        if (last) {
+            if (sseTap != null) {
+                writeToClient(sseTap.onEnd());
+            }
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            completeSuccessfully();
+        } else {
+            ctx.flush();
+            if (!ctx.channel().isWritable()) {
+                // Backpressure: stop reading the provider until the client drains (see clientWritable()).
+                upstream.config().setAutoRead(false);
+            }
+        }
+    }
+
+    private void writeToClient(ByteBuf buf) {
+        if (buf.isReadable()) {
+            ctx.write(new DefaultHttpContent(buf));
+        } else {
+            buf.release();
+        }
+    }
+
+    private void commit() {
+        committed = true;
+        ctx.write(heldHeaders);
+        heldHeaders = null;
+    }
+
+    private void completeSuccessfully() {
+        Usage usage = sseTap != null ? sseTap.usage() : jsonTap.usage();
+        if (usage == null) {
+            usage = estimatedUsage();
+        }
+        attempt.succeeded(usage);
+        returnUpstream(upstreamKeepAlive);
+        finish(false);
+    }
+
+    private Usage estimatedUsage() {
+        long prompt = promptEstimate();
+        long completion = sseTap != null ? sseTap.completionTokensEstimate() : 0;
+        return new Usage(prompt, completion, prompt + completion, true);
+    }
+
+    private long promptEstimate() {
+        long max = info.maxTokens();
+        return Math.max(0, estimate - (max > 0 ? max : 0));
+    }
+
+    private void onErrorResponseComplete() {
+        int status = errorHeaders.status().code();
+        Failure kind = classify(status);
+        long retryAfterMillis = RetryAfter.millis(errorHeaders.headers(), gateway.clock());
+        returnUpstream(upstreamKeepAlive);
+        ByteBuf body = errorBody;
+        errorBody = null;
+        if (kind == Failure.CLIENT_ERROR) {
+            attempt.failed(Failure.CLIENT_ERROR, 0);
+            respondUpstreamError(status, errorHeaders, body);
+            return;
+        }
+        attempt.failed(kind, retryAfterMillis);
+        noteFailure(attempt.provider() + ": HTTP " + status);
+        if (lastError != null) {
+            lastError.body.release();
+        }
+        lastError = new LastError(status, errorHeaders, body);
+        errorHeaders = null;
+        nextAttempt();
+    }
+
+    static Failure classify(int status) {
+        if (status == 429) {
+            return Failure.RATE_LIMITED;
+        }
+        if (status == 401 || status == 403) {
+            return Failure.AUTH;
+        }
+        if (status == 408) {
+            return Failure.TIMEOUT;
+        }
+        if (status >= 500 && status != 501) {
+            return Failure.SERVER_ERROR;
+        }
+        return Failure.CLIENT_ERROR;
+    }
+
+    @Override
+    public void onUpstreamError(Throwable cause) {
+        upstreamBroke(describe(cause));
+    }
+
+    @Override
+    public void onUpstreamClosed() {
+        upstreamBroke("the provider closed the connection");
+    }
+
+    private void upstreamBroke(String why) {
+        if (state == State.DONE) {
+            return;
+        }
+        upstream = null; // already closing
+        if (committed) {
+            abortCommitted(Failure.SERVER_ERROR, "The provider's response broke off: " + why);
+        } else if (state == State.AWAITING_HEADERS || state == State.READING_ERROR || state == State.RELAYING) {
+            attemptFailed(Failure.CONNECT, 0, why);
+        }
+    }
+
+    // ---- timers ------------------------------------------------------------------------------------------
+
+    private void startTimer(long nanos) {
+        cancelTimer();
+        timer = ctx.executor().schedule(this::onTimer, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancelTimer() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void onTimer() {
+        timer = null;
+        if (state == State.DONE) {
+            return;
+        }
+        if (state == State.RELAYING && sseTap != null) {
+            long idle = System.nanoTime() - lastActivityNanos;
+            if (idle < idleTimeoutNanos) {
+                // Activity since the timer was set: re-arm for the rest instead of rescheduling per chunk.
+                startTimer(idleTimeoutNanos - idle);
+                return;
+            }
+            String why = "no data from the provider for " + TimeUnit.NANOSECONDS.toSeconds(idleTimeoutNanos) + " s";
+            if (committed) {
+                abortCommitted(Failure.TIMEOUT, "The provider's stream stalled: " + why);
+            } else {
+                attemptFailed(Failure.TIMEOUT, 0, why);
+            }
+            return;
+        }
+        UpstreamSettings s = snapshot.config.upstream();
+        String why = info.stream()
+                ? "no response within stream_first_byte_timeout (" + s.streamFirstByteTimeout().toSeconds() + " s)"
+                : "no complete response within response_timeout (" + s.responseTimeout().toSeconds() + " s)";
+        if (committed) {
+            abortCommitted(Failure.TIMEOUT, "The provider timed out: " + why);
+        } else {
+            attemptFailed(Failure.TIMEOUT, 0, why);
+        }
+    }
+
+    // ---- failure paths -----------------------------------------------------------------------------------
+
+    /** The current attempt failed before anything reached the client: try the next provider. */
+    private void attemptFailed(Failure kind, long retryAfterMillis, String why) {
+        cancelTimer();
+        discardUpstream();
+        releaseAttemptBuffers();
+        attempt.failed(kind, retryAfterMillis);
+        noteFailure(attempt.provider() + ": " + why);
+        if (kind == Failure.TIMEOUT && lastError == null) {
+            timedOut = true;
+        }
+        nextAttempt();
+    }
+
+    /** The response is partly sent: tell the client in-band when it is a stream, else cut the connection. */
+    private void abortCommitted(Failure kind, String message) {
+        LOG.warn("[{}] {} (provider {})", requestId, message, attempt.provider());
+        cancelTimer();
+        discardUpstream();
+        attempt.failed(kind, 0);
+        if (sseTap != null) {
+            String event = "data: " + OpenAiErrors.json(OpenAiErrors.UPSTREAM, message, null, "upstream_stream_error")
+                    + "\n\n";
+            ctx.write(new DefaultHttpContent(ctx.alloc().buffer().writeBytes(event.getBytes(StandardCharsets.UTF_8))));
+            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            finish(false);
+        } else {
+            finish(true);
+        }
+    }
+
+    /** Every attempt failed or no provider is left: answer with the most telling error. */
+    private void finishWithLastError() {
+        cancelTimer();
+        if (lastError != null) {
+            LastError e = lastError;
+            lastError = null;
+            respondUpstreamError(e.status, e.headers, e.body);
+            return;
+        }
+        int status = timedOut ? 504 : 502;
+        String message = "The request for model '" + info.model() + "' failed on every provider tried ("
+                + attempts + (attempts == 1 ? " attempt" : " attempts") + "): " + failures;
+        respondError(status, message, null, timedOut ? "upstream_timeout" : "upstream_unavailable");
+    }
+
+    private void noteFailure(String what) {
+        if (failures.length() > 0) {
+            failures.append("; ");
+        }
+        failures.append(what);
+        LOG.info("[{}] attempt {} failed: {}", requestId, attempts, what);
+    }
+
+    private void respondDenial(Denial denial) {
+        cancelTimer();
+        ChannelHandlerContext c = ctx;
+        state = State.DONE;
+        FullHttpResponse response = OpenAiErrors.response(c.alloc(), HttpResponseStatus.valueOf(denial.status()), OpenAiErrors.typeFor(denial.status()), denial.message(), null,
+                denial.status() == 429 ? "rate_limit_exceeded" : null);
+        if (denial.retryAfterSeconds() > 0) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, denial.retryAfterSeconds());
+        }
+        Responses.send(c, response, keepAlive, requestId);
+        cleanup();
+    }
+
+    /** Sends a provider's error answer; a body that is not OpenAI's JSON error is wrapped into one. */
+    private void respondUpstreamError(int status, HttpResponse headers, ByteBuf body) {
+        String contentType = headers.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
+        if (!contentType.contains("json") || !looksLikeJsonObject(body)) {
+            String text = body.toString(StandardCharsets.UTF_8).strip();
+            body.release();
+            if (text.length() > 500) {
+                text = text.substring(0, 500) + "...";
+            }
+            respondError(status, "The provider answered HTTP " + status + (text.isEmpty() ? "" : ": " + text), null,
+                    "upstream_error");
+            return;
+        }
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, headers.status(), body);
+        HttpHeaders h = response.headers();
+        h.set(headers.headers());
+        HeaderPolicy.stripResponseHeaders(h);
+        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+        h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+        state = State.DONE;
+        Responses.send(ctx, response, keepAlive, requestId);
+        cleanup();
+    }
+
+    private static boolean looksLikeJsonObject(ByteBuf body) {
+        for (int i = body.readerIndex(); i < body.writerIndex(); i++) {
+            byte b = body.getByte(i);
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return b == '{';
+            }
+        }
+        return false;
+    }
+
+    private void respondError(int status, String message, String param, String code) {
+        cancelTimer();
+        state = State.DONE;
+        Responses.error(ctx, status, message, param, code, keepAlive, requestId);
+        cleanup();
+    }
+
+    // ---- client events -------------------------------------------------------------------------------------
+
+    /** The client connection closed: stop the provider's work and settle what was used. */
+    void clientClosed() {
+        if (state == State.DONE) {
+            return;
+        }
+        LOG.debug("[{}] client went away", requestId);
+        cancelTimer();
+        discardUpstream();
+        if (attempt != null && state != State.ESTIMATING) {
+            long completion = sseTap != null ? sseTap.completionTokensEstimate() : 0;
+            attempt.cancelled(promptEstimate() + completion);
+        }
+        state = State.DONE;
+        cleanup();
+    }
+
+    /** The client drained its buffer: resume reading the provider. */
+    void clientWritable() {
+        if (upstream != null && ctx.channel().isWritable()) {
+            upstream.config().setAutoRead(true);
+        }
+    }
+
+    // ---- endings -------------------------------------------------------------------------------------------
+
+    /** Ends a relayed response; {@code closeClient} cuts the connection when the body cannot be completed. */
+    private void finish(boolean closeClient) {
+        cancelTimer();
+        state = State.DONE;
+        if (closeClient || !keepAlive) {
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+        cleanup();
+    }
+
+    private void returnUpstream(boolean reusable) {
+        cancelTimer();
+        Channel ch = upstream;
+        upstream = null;
+        if (ch == null) {
+            return;
+        }
+        if (reusable) {
+            gateway.upstream().release(ctx.channel().eventLoop(), origin, ch);
+        } else {
+            UpstreamClient.discard(ch);
+        }
+    }
+
+    private void discardUpstream() {
+        Channel ch = upstream;
+        upstream = null;
+        if (ch != null) {
+            UpstreamClient.discard(ch);
+        }
+    }
+
+    private void releaseAttemptBuffers() {
+        if (sseTap != null) {
+            sseTap.release();
+            sseTap = null;
+        }
+        jsonTap = null;
+        heldHeaders = null;
+        if (errorBody != null) {
+            errorBody.release();
+            errorBody = null;
+        }
+        errorHeaders = null;
+    }
+
+    private void cleanup() {
+        state = State.DONE;
+        releaseAttemptBuffers();
+        if (lastError != null) {
+            lastError.body.release();
+            lastError = null;
+        }
+        if (request.refCnt() > 0) {
+            request.release();
+        }
+        onDone.run();
+    }
+
+    private static boolean isEventStream(HttpHeaders headers) {
+        String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
+        return type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause instanceof ConnectException || cause instanceof ConnectTimeoutException
+                || cause instanceof PoolExhaustedException) {
+            return cause.getMessage();
+        }
+        String msg = cause.getMessage();
+        return cause.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    }
+
+    private static final class LastError {
+        final int status;
+        final HttpResponse headers;
+        final ByteBuf body;
+
+        LastError(int status, HttpResponse headers, ByteBuf body) {
+            this.status = status;
+            this.headers = headers;
+            this.body = body;
+        }
+    }
+}

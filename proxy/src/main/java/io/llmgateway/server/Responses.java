@@ -1,0 +1,58 @@
+package io.llmgateway.server;
+
+import io.llmgateway.openai.OpenAiErrors;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.channel.ChannelFuture;
+import java.nio.charset.StandardCharsets;
+
+/** Writes the gateway's own complete responses, with the request id and keep-alive handled. */
+final class Responses {
+    private Responses() {
+    }
+
+    static ChannelFuture json(ChannelHandlerContext ctx, HttpResponseStatus status, String json, boolean keepAlive,
+            String requestId) {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        ByteBuf content = ctx.alloc().buffer(bytes.length).writeBytes(bytes);
+        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        return send(ctx, response, keepAlive, requestId);
+    }
+
+    static ChannelFuture error(ChannelHandlerContext ctx, int status, String message, String param, String code,
+            boolean keepAlive, String requestId) {
+        FullHttpResponse response = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.valueOf(status),
+                OpenAiErrors.typeFor(status), message, param, code);
+        return send(ctx, response, keepAlive, requestId);
+    }
+
+    static ChannelFuture send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive,
+            String requestId) {
+        prepare(response, keepAlive, requestId);
+        ChannelFuture f = ctx.writeAndFlush(response);
+        if (!keepAlive) {
+            f.addListener(ChannelFutureListener.CLOSE);
+        }
+        return f;
+    }
+
+    /** Sets the headers every response of the gateway carries. */
+    static void prepare(HttpResponse response, boolean keepAlive, String requestId) {
+        if (requestId != null) {
+            response.headers().set(RequestIds.HEADER, requestId);
+        }
+        HttpUtil.setKeepAlive(response, keepAlive);
+    }
+}

@@ -1,0 +1,121 @@
+package io.llmgateway.upstream;
+
+import static java.util.Objects.requireNonNull;
+
+import io.llmgateway.config.UpstreamSettings;
+import io.llmgateway.server.Transport;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.concurrent.Future;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+
+/**
+ * Leases upstream HTTP/1.1 connections from pools kept per event loop and origin. A caller asks on its
+ * own event loop and gets a channel of that loop, so the client and upstream sides of an exchange never
+ * cross threads. Name resolution is asynchronous (Netty's DNS resolver), TLS verifies certificates and
+ * host names.
+ */
+public final class UpstreamClient implements AutoCloseable {
+    private final UpstreamSettings settings;
+    private final SslContext sslContext;
+    private final DnsAddressResolverGroup resolver;
+    private final Map<EventLoop, Map<String, UpstreamPool>> pools = new ConcurrentHashMap<>();
+
+    public UpstreamClient(UpstreamSettings settings) {
+        this.settings = requireNonNull(settings, "settings");
+        try {
+            this.sslContext = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot initialise TLS", e);
+        }
+        this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                .datagramChannelType(Transport.datagramChannel()));
+    }
+
+    /**
+     * A connected channel to {@code origin} on {@code loop}, which must be the caller's loop. Complete the
+     * exchange with {@link #release} or close the channel when the exchange did not complete.
+     */
+    public Future<Channel> acquire(EventLoop loop, Origin origin, UpstreamListener listener) {
+        UpstreamPool pool = pool(loop, origin);
+        return pool.acquire().addListener(f -> {
+            if (f.isSuccess()) {
+                UpstreamHandler.of((Channel) f.getNow()).bind(listener);
+            }
+        });
+    }
+
+    /** Returns a channel whose exchange completed (full response read, keep-alive) to its pool. */
+    public void release(EventLoop loop, Origin origin, Channel channel) {
+        pool(loop, origin).release(channel);
+    }
+
+    /** Stops events of {@code channel} from reaching its exchange and closes it. */
+    public static void discard(Channel channel) {
+        UpstreamHandler handler = UpstreamHandler.of(channel);
+        if (handler != null) {
+            handler.unbind();
+        }
+        channel.close();
+    }
+
+    /** Open upstream connections over all loops and origins (for metrics and tests). */
+    public int openConnections() {
+        int n = 0;
+        for (Map<String, UpstreamPool> byOrigin : pools.values()) {
+            for (UpstreamPool pool : byOrigin.values()) {
+                n += pool.openConnections();
+            }
+        }
+        return n;
+    }
+
+    private UpstreamPool pool(EventLoop loop, Origin origin) {
+        // The inner map is only touched by `loop` itself, so it needs no synchronisation.
+        Map<String, UpstreamPool> byOrigin = pools.computeIfAbsent(loop, l -> new HashMap<>());
+        return byOrigin.computeIfAbsent(origin.poolKey(), k -> new UpstreamPool(loop, origin,
+                bootstrap(loop, origin), settings.maxConnectionsPerLoop(), settings.acquireTimeout().toMillis()));
+    }
+
+    private Bootstrap bootstrap(EventLoop loop, Origin origin) {
+        long idleMillis = settings.idleConnectionTimeout().toMillis();
+        return new Bootstrap()
+                .group(loop)
+                .channel(Transport.clientChannel())
+                .resolver(resolver)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ChannelPipeline p = ch.pipeline();
+                        if (origin.tls()) {
+                            p.addLast(sslContext.newHandler(ch.alloc(), origin.host(), origin.port()));
+                        }
+                        p.addLast(new HttpClientCodec(4096, 64 * 1024, 64 * 1024));
+                        p.addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
+                        p.addLast(new UpstreamHandler());
+                    }
+                });
+    }
+
+    @Override
+    public void close() {
+        resolver.close();
+    }
+}

@@ -1,0 +1,95 @@
+package io.llmgateway.server;
+
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
+import io.llmgateway.config.ConfigLoader;
+import io.llmgateway.config.GatewayConfig;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A real gateway on an ephemeral loopback port, for end-to-end tests. */
+public final class TestGateway implements AutoCloseable {
+    private final EventLoopGroup workers;
+    private final GatewayServer server;
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private TestGateway(EventLoopGroup workers, GatewayServer server) {
+        this.workers = workers;
+        this.server = server;
+    }
+
+    /** Starts a gateway from YAML text; the listener always binds 127.0.0.1 on a free port. */
+    public static TestGateway start(String yaml) throws Exception {
+        return start(yaml, Map.of());
+    }
+
+    public static TestGateway start(String yaml, Map<String, String> env) throws Exception {
+        GatewayConfig config = ConfigLoader.parse(yaml, env);
+        config = config.withServer(config.server().withHost("127.0.0.1").withPort(0));
+        EventLoopGroup workers = Transport.newGroup(2);
+        try {
+            return new TestGateway(workers, GatewayServer.start(config, workers, Clock.systemDefaultZone()));
+        } catch (Exception e) {
+            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw e;
+        }
+    }
+
+    public int port() {
+        return server.port();
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + port() + path;
+    }
+
+    public Gateway gateway() {
+        return server.gateway();
+    }
+
+    /** The official OpenAI SDK pointed at this gateway, with its own retries off so tests see every status. */
+    public OpenAIClient openai() {
+        return OpenAIOkHttpClient.builder()
+                .baseUrl(url("/v1"))
+                .apiKey("client-key-not-forwarded")
+                .maxRetries(0)
+                .timeout(Duration.ofSeconds(20))
+                .build();
+    }
+
+    public HttpResponse<String> post(String path, String json, String... headers) throws IOException,
+            InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path)))
+                .timeout(Duration.ofSeconds(20))
+                .header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        for (int i = 0; i < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(20)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpClient http() {
+        return http;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
