@@ -16,6 +16,7 @@ import java.util.Map;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
+import org.snakeyaml.engine.v2.exceptions.ReaderException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -116,6 +117,8 @@ public final class ConfigLoader {
             return new Compose(settings).composeString(text).orElse(null);
         } catch (MarkedYamlEngineException e) {
             throw new ConfigException(syntaxError(e));
+        } catch (ReaderException e) {
+            throw new ConfigException(readerError(text, e));
         } catch (YamlEngineException e) {
             throw new ConfigException("YAML syntax error: " + e.getMessage());
         }
@@ -136,5 +139,23 @@ public final class ConfigLoader {
         }
         what.append(e.getProblem() == null ? "invalid YAML" : e.getProblem().strip());
         return "YAML syntax error" + where + ": " + what;
+    }
+
+    /** A character YAML forbids (e.g. a control character); its position is a code point index. */
+    private static String readerError(String text, ReaderException e) {
+        int line = 1;
+        int column = 1;
+        int codePoints = 0;
+        for (int i = 0; i < text.length() && codePoints < e.getPosition(); i += Character.charCount(text.codePointAt(i))) {
+            if (text.charAt(i) == '\n') {
+                line++;
+                column = 1;
+            } else {
+                column++;
+            }
+            codePoints++;
+        }
+        return String.format("YAML syntax error at line %d, column %d: character U+%04X is not allowed",
+                line, column, e.getCodePoint());
     }
 }

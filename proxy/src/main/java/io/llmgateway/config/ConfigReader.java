@@ -149,7 +149,9 @@ final class ConfigReader {
             return null;
         }
         if (uri.getHost() == null) {
-            node.expected(what + " (with a valid host name)");
+            String authority = uri.getRawAuthority();
+            node.expected(what + (authority != null && authority.contains("_")
+                    ? " (with a valid host name: '_' is not allowed in host names)" : " (with a valid host name)"));
             return null;
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {

@@ -430,6 +430,12 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void parse_forbiddenCharacterHasLineAndColumnButNoText() {
+        assertProblem("api_provider:\n  a:\n    api_key: sk-\u0001secret\n",
+                "YAML syntax error at line 3, column 17: character U+0001 is not allowed");
+    }
+
+    @Test
     void parse_duplicateKey() {
         assertProblem(VALID + "  m:\n    b:\n", "model_config: duplicate key \"m\" (line 10)");
     }
