@@ -33,8 +33,8 @@ FROM eclipse-temurin:17-jre
 
 # A fixed uid/gid so the host can grant it access to the mounted files:
 #   mkdir -p log && sudo chown 10001:10001 config.yaml log
-RUN groupadd --system --gid 10001 gateway \
- && useradd --system --uid 10001 --gid gateway --home-dir /app --no-create-home --shell /usr/sbin/nologin gateway \
+RUN groupadd --gid 10001 gateway \
+ && useradd --uid 10001 --gid gateway --home-dir /app --no-create-home --shell /usr/sbin/nologin gateway \
  && mkdir -p /app/log \
  && chown -R gateway:gateway /app
 
@@ -42,9 +42,9 @@ WORKDIR /app
 COPY --from=build --chown=gateway:gateway /build/proxy/target/llm-gateway.jar /app/llm-gateway.jar
 
 # The configuration is expected at /app/config.yaml, bind-mounted READ-WRITE: the admin page writes
-# model changes back to it. (A single-file bind mount cannot be replaced by rename, so the gateway
-# rewrites the file in place.) Provider keys should stay out of it as ${VAR} references, set via -e
-# or env_file.
+# model changes back to it. (A single-file bind mount cannot be replaced by a rename, so the writer must
+# rewrite the file in place, or fall back to that when the rename fails.) Provider keys should stay
+# out of it as ${VAR} references, set via -e or env_file.
 # Logs (app.log, agent_interactions.log) go to /app/log.
 VOLUME ["/app/log"]
 
