@@ -20,7 +20,7 @@ public final class ConfigException extends Exception {
         this(List.of(problem));
     }
 
-    /** Every problem found, one line each, in file order. */
+    /** Every problem found, one line each, section by section in the order the loader reads them. */
     public List<String> problems() {
         return problems;
     }

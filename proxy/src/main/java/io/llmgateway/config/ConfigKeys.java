@@ -1,0 +1,44 @@
+package io.llmgateway.config;
+
+import java.util.List;
+
+/**
+ * Every key the config file may contain, per section, in the order the documentation lists them.
+ * Kept in one place so that a new section or option is added here and in one reader method of
+ * {@link ConfigReader}; {@code ConfigLoaderTest} checks that the example file uses each of them.
+ */
+final class ConfigKeys {
+    static final String SERVER = "server";
+    static final String UPSTREAM = "upstream";
+    static final String ROUTING = "routing";
+    static final String API_PROVIDER = "api_provider";
+    static final String MODEL_CONFIG = "model_config";
+    static final String AUTO = "auto";
+
+    static final List<String> SECTIONS = List.of(SERVER, UPSTREAM, ROUTING, API_PROVIDER, MODEL_CONFIG, AUTO);
+
+    static final List<String> SERVER_OPTIONS = List.of("host", "port", "max_body_size", "io_threads");
+
+    static final List<String> UPSTREAM_OPTIONS = List.of(
+            "connect_timeout", "response_timeout", "stream_first_byte_timeout", "stream_idle_timeout",
+            "max_connections_per_loop", "acquire_timeout", "idle_connection_timeout");
+
+    static final List<String> ROUTING_OPTIONS = List.of(
+            "strategy", "max_attempts", "failure_threshold", "base_cooldown", "max_cooldown",
+            "bad_key_cooldown", "rpd_window", "time_zone");
+
+    static final List<String> PROVIDER_OPTIONS = List.of("base_url", "api_key", "limits");
+
+    static final List<String> LIMITS_OPTIONS = List.of("rpm", "tpm", "rpd", "tpr");
+
+    /**
+     * Scalar options that sit beside the provider names under {@code model_config.MODEL}; because they
+     * share that mapping, no provider may be named like one of them.
+     */
+    static final List<String> MODEL_OPTIONS = List.of("strategy", "encoding");
+
+    static final List<String> ROUTE_OPTIONS = List.of("alias", "enable", "weight");
+
+    private ConfigKeys() {
+    }
+}

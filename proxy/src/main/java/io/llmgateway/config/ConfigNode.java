@@ -1,0 +1,424 @@
+package io.llmgateway.config;
+
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.nodes.MappingNode;
+import org.snakeyaml.engine.v2.nodes.Node;
+import org.snakeyaml.engine.v2.nodes.NodeTuple;
+import org.snakeyaml.engine.v2.nodes.ScalarNode;
+import org.snakeyaml.engine.v2.nodes.SequenceNode;
+import org.snakeyaml.engine.v2.nodes.Tag;
+
+/*
+ * Design notes
+ * - A YAML node plus its dotted path from the root, so every problem can say where it is.
+ * - Typed readers never throw: a bad value is recorded in Problems and the default is returned, so one
+ *   pass reports every mistake in the file and the caller still gets values to build records with
+ *   (they are thrown away when any problem was found).
+ * - null, "~", an empty value, and a ${VAR} reference that expands to nothing all mean "not set": the
+ *   option keeps its default. That lets "rpm: ${RPM:-}" stay unlimited unless RPM is set.
+ * - Values are judged by their text as written, not by YAML's type guess, so "rpm: '60'" and
+ *   "rpm: ${RPM}" work, and messages echo exactly what the user wrote (strings quoted).
+ * - asSecret() never lets the value reach a message.
+ */
+final class ConfigNode {
+    private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
+    private static final Pattern DURATION = Pattern.compile("([0-9]+)\\s*(ms|s|m|h)?");
+    private static final Pattern SIZE = Pattern.compile("([0-9]+)\\s*(B|KiB|MiB|GiB|[kKmMgG])?");
+    private static final Map<String, Boolean> BOOLEANS = Map.of(
+            // yes/no/on/off: the seed read its file with PyYAML (YAML 1.1), where these are booleans.
+            "true", true, "false", false, "yes", true, "no", false, "on", true, "off", false);
+
+    private final String path;
+    private final Node node; // null when the key is absent
+    private final Problems problems;
+    private final Map<String, String> env;
+
+    private boolean expanded;
+    private String text; // expanded scalar text; null when not a scalar or expansion failed
+    private Map<String, ConfigNode> entries;
+
+    private ConfigNode(String path, Node node, Problems problems, Map<String, String> env) {
+        this.path = path;
+        this.node = node;
+        this.problems = problems;
+        this.env = env;
+    }
+
+    static ConfigNode root(Node node, Problems problems, Map<String, String> env) {
+        return new ConfigNode("", node, problems, env);
+    }
+
+    String path() {
+        return path;
+    }
+
+    /** Records {@code path: message}. */
+    void problem(String message) {
+        problems.add(path, message);
+    }
+
+    /** Records {@code path: expected WHAT, got VALUE-AS-WRITTEN}. */
+    void expected(String what) {
+        problem("expected " + what + ", got " + describe());
+    }
+
+    // ---- shape
+
+    boolean isAbsent() {
+        if (node == null || Tag.NULL.equals(node.getTag())) {
+            return true;
+        }
+        if (node instanceof ScalarNode scalar && EnvSubstitution.hasReference(scalar.getValue())) {
+            String value = text();
+            return value != null && value.isEmpty();
+        }
+        return false;
+    }
+
+    boolean isMapping() {
+        return node instanceof MappingNode;
+    }
+
+    /**
+     * The entries of a mapping in file order. Absent: empty. Not a mapping: one problem, empty.
+     * Reports duplicate keys (the later one is ignored) and keys that are not plain names.
+     */
+    Map<String, ConfigNode> entries() {
+        if (entries != null) {
+            return entries;
+        }
+        Map<String, ConfigNode> result = new LinkedHashMap<>();
+        if (!isAbsent()) {
+            if (node instanceof MappingNode mapping) {
+                for (NodeTuple tuple : mapping.getValue()) {
+                    readEntry(tuple, result);
+                }
+            } else {
+                expected("a mapping");
+            }
+        }
+        entries = Collections.unmodifiableMap(result);
+        return entries;
+    }
+
+    private void readEntry(NodeTuple tuple, Map<String, ConfigNode> result) {
+        Node keyNode = tuple.getKeyNode();
+        if (!(keyNode instanceof ScalarNode key) || Tag.NULL.equals(keyNode.getTag())) {
+            problem("keys must be plain names, found " + kind(keyNode) + lineOf(keyNode));
+            return;
+        }
+        String name = key.getValue();
+        if (result.containsKey(name)) {
+            problem("duplicate key " + quote(name) + lineOf(keyNode));
+            return;
+        }
+        String childPath = path.isEmpty() ? name : path + '.' + name;
+        result.put(name, new ConfigNode(childPath, tuple.getValueNode(), problems, env));
+    }
+
+    /** The value under {@code key}; an absent node when the key is not there. */
+    ConfigNode get(String key) {
+        ConfigNode child = entries().get(key);
+        if (child != null) {
+            return child;
+        }
+        return new ConfigNode(path.isEmpty() ? key : path + '.' + key, null, problems, env);
+    }
+
+    /** Reports each key not in {@code known}: {@code path.key: unknown KIND (expected one of: a, b)}. */
+    void rejectUnknownKeys(List<String> known, String kind) {
+        for (Map.Entry<String, ConfigNode> entry : entries().entrySet()) {
+            if (!known.contains(entry.getKey())) {
+                entry.getValue().problem(
+                        "unknown " + kind + " (expected one of: " + String.join(", ", known) + ")");
+            }
+        }
+    }
+
+    /** The items of a list, with paths {@code path[i]}. Absent: empty. Not a list: one problem, empty. */
+    List<ConfigNode> elements() {
+        if (isAbsent()) {
+            return List.of();
+        }
+        if (!(node instanceof SequenceNode sequence)) {
+            expected("a list");
+            return List.of();
+        }
+        List<ConfigNode> result = new ArrayList<>();
+        for (Node item : sequence.getValue()) {
+            result.add(new ConfigNode(path + '[' + result.size() + ']', item, problems, env));
+        }
+        return result;
+    }
+
+    // ---- typed values; each returns its default when the value is absent or wrong (wrong = recorded)
+
+    String asString(String defaultValue) {
+        String value = scalarOrReport("a string");
+        return value == null ? defaultValue : value;
+    }
+
+    /** Like {@link #asString} but rejects the empty string. */
+    String asNonEmptyString(String what, String defaultValue) {
+        String value = scalarOrReport(what);
+        if (value != null && value.isEmpty()) {
+            expected(what);
+            return defaultValue;
+        }
+        return value == null ? defaultValue : value;
+    }
+
+    /** A credential: absent = "", and no message ever contains the value. */
+    String asSecret() {
+        if (isAbsent()) {
+            return "";
+        }
+        if (!(node instanceof ScalarNode)) {
+            problem("expected a string, got " + kind(node));
+            return "";
+        }
+        String value = text();
+        if (value == null) {
+            return "";
+        }
+        // It becomes an HTTP header value: whitespace or control characters would break the request.
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c <= ' ' || c == 0x7f) {
+                problem("must not contain spaces or control characters (value not shown)");
+                return "";
+            }
+        }
+        return value;
+    }
+
+    int asInt(int min, int max, String what, int defaultValue) {
+        long value = asLong(min, max, what, defaultValue);
+        return (int) value;
+    }
+
+    long asPositiveLong(long defaultValue) {
+        return asLong(1, Long.MAX_VALUE, "a positive integer", defaultValue);
+    }
+
+    private long asLong(long min, long max, String what, long defaultValue) {
+        String value = scalarOrReport(what);
+        if (value == null) {
+            return defaultValue;
+        }
+        if (INTEGER.matcher(value).matches()) {
+            try {
+                long parsed = Long.parseLong(value);
+                if (parsed >= min && parsed <= max) {
+                    return parsed;
+                }
+            } catch (NumberFormatException tooLarge) {
+                // reported below
+            }
+        }
+        expected(what);
+        return defaultValue;
+    }
+
+    boolean asBoolean(boolean defaultValue) {
+        String value = scalarOrReport("true or false");
+        if (value == null) {
+            return defaultValue;
+        }
+        Boolean parsed = BOOLEANS.get(value.toLowerCase(Locale.ROOT));
+        if (parsed == null) {
+            expected("true or false");
+            return defaultValue;
+        }
+        return parsed;
+    }
+
+    /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, or a bare integer meaning seconds; must be > 0. */
+    Duration asDuration(Duration defaultValue) {
+        String what = "a duration like 500ms, 30s, 5m";
+        String value = scalarOrReport(what);
+        if (value == null) {
+            return defaultValue;
+        }
+        Matcher m = DURATION.matcher(value);
+        if (!m.matches()) {
+            expected(what);
+            return defaultValue;
+        }
+        Duration parsed;
+        try {
+            long amount = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            parsed = switch (unit) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
+        } catch (ArithmeticException | NumberFormatException tooLarge) {
+            expected(what);
+            return defaultValue;
+        }
+        if (parsed.isZero()) {
+            expected("a positive duration");
+            return defaultValue;
+        }
+        return parsed;
+    }
+
+    /** Bytes: an integer, or a number with B, KiB, MiB, GiB (k, m, g: the same binary units); 1 .. 2^31-1. */
+    int asSize(int defaultValue) {
+        String what = "a size like 32MiB, 512KiB or 1048576 (bytes)";
+        String value = scalarOrReport(what);
+        if (value == null) {
+            return defaultValue;
+        }
+        Matcher m = SIZE.matcher(value);
+        if (!m.matches()) {
+            expected(what);
+            return defaultValue;
+        }
+        String unit = m.group(2) == null ? "B" : m.group(2);
+        int shift = switch (unit) {
+            case "KiB", "k", "K" -> 10;
+            case "MiB", "m", "M" -> 20;
+            case "GiB", "g", "G" -> 30;
+            default -> 0;
+        };
+        long bytes;
+        try {
+            bytes = Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
+        } catch (ArithmeticException | NumberFormatException tooLarge) {
+            bytes = Long.MAX_VALUE;
+        }
+        if (bytes < 1 || bytes > Integer.MAX_VALUE) {
+            expected("a size from 1 byte to 2047MiB");
+            return defaultValue;
+        }
+        return (int) bytes;
+    }
+
+    /** One of {@code choices}' keys (their config spellings, matched ignoring case). */
+    <T> T asChoice(Map<String, T> choices, T defaultValue) {
+        String what = "one of " + String.join(", ", choices.keySet());
+        String value = scalarOrReport(what);
+        if (value == null) {
+            return defaultValue;
+        }
+        T parsed = choices.get(value.toLowerCase(Locale.ROOT));
+        if (parsed == null) {
+            expected(what);
+            return defaultValue;
+        }
+        return parsed;
+    }
+
+    ZoneId asZone(ZoneId defaultValue) {
+        String what = "a time zone like Europe/Berlin or UTC";
+        String value = scalarOrReport(what);
+        if (value == null) {
+            return defaultValue;
+        }
+        try {
+            return ZoneId.of(value);
+        } catch (DateTimeException e) {
+            expected(what);
+            return defaultValue;
+        }
+    }
+
+    // ---- helpers
+
+    /** The scalar's expanded text; null when absent, not a scalar (reported), or expansion failed (reported). */
+    private String scalarOrReport(String what) {
+        if (isAbsent()) {
+            return null;
+        }
+        if (!(node instanceof ScalarNode)) {
+            expected(what);
+            return null;
+        }
+        return text();
+    }
+
+    /** Expands ${VAR} references once; a failure is reported once and yields null. */
+    private String text() {
+        if (!expanded) {
+            expanded = true;
+            if (node instanceof ScalarNode scalar) {
+                text = scalar.getValue();
+                if (isString(scalar) && EnvSubstitution.hasReference(text)) {
+                    try {
+                        text = EnvSubstitution.expand(text, env);
+                    } catch (EnvSubstitution.Failure e) {
+                        text = null;
+                        problem(e.getMessage());
+                    }
+                }
+            }
+        }
+        return text;
+    }
+
+    private static boolean isString(ScalarNode scalar) {
+        // Plain ${VAR} values are resolved to the ENV tag by snakeyaml-engine; they are strings to us.
+        return Tag.STR.equals(scalar.getTag()) || Tag.ENV_TAG.equals(scalar.getTag());
+    }
+
+    /** The value as written: strings quoted, numbers and booleans bare, collections by kind. */
+    private String describe() {
+        if (node instanceof ScalarNode scalar) {
+            String value = text();
+            if (value == null) {
+                value = scalar.getValue();
+            }
+            return isString(scalar) ? quote(value) : value;
+        }
+        return kind(node);
+    }
+
+    private static String kind(Node n) {
+        if (n instanceof MappingNode) {
+            return "a mapping";
+        }
+        if (n instanceof SequenceNode) {
+            return "a list";
+        }
+        return n == null || Tag.NULL.equals(n.getTag()) ? "nothing" : "a value";
+    }
+
+    private static String lineOf(Node n) {
+        return n.getStartMark().map(mark -> " (line " + (mark.getLine() + 1) + ")").orElse("");
+    }
+
+    static String quote(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < ' ') {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+}

@@ -1,0 +1,316 @@
+package io.llmgateway.config;
+
+import static io.llmgateway.config.ConfigKeys.API_PROVIDER;
+import static io.llmgateway.config.ConfigKeys.AUTO;
+import static io.llmgateway.config.ConfigKeys.MODEL_CONFIG;
+import static io.llmgateway.config.ConfigKeys.ROUTING;
+import static io.llmgateway.config.ConfigKeys.SERVER;
+import static io.llmgateway.config.ConfigKeys.UPSTREAM;
+
+import com.knuddels.jtokkit.api.EncodingType;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns the YAML tree into {@link GatewayConfig}, one method per section. Adding a section: add its
+ * keys to {@link ConfigKeys}, write {@code readX(ConfigNode)}, and call it from {@link #read}.
+ */
+final class ConfigReader {
+    private static final Map<String, Strategy> STRATEGIES = strategies();
+    private static final Map<String, String> ENCODINGS = encodings();
+    private static final Map<String, Boolean> RPD_WINDOWS = rpdWindows();
+    private static final String OPTION = "option";
+
+    private ConfigReader() {
+    }
+
+    /** Reads every section; the result is meaningful (and non-null) only if no problem was recorded. */
+    static GatewayConfig read(ConfigNode root) {
+        root.rejectUnknownKeys(ConfigKeys.SECTIONS, "section");
+        ServerSettings server = readServer(root.get(SERVER));
+        UpstreamSettings upstream = readUpstream(root.get(UPSTREAM));
+        RoutingSettings routing = readRouting(root.get(ROUTING));
+        ConfigNode providerSection = root.get(API_PROVIDER);
+        Map<String, ProviderConfig> providers = readProviders(providerSection);
+        Map<String, ModelConfig> models = readModels(root.get(MODEL_CONFIG), providerNames(providerSection));
+        List<String> auto = readAuto(root.get(AUTO), models);
+        return assemble(server, upstream, routing, providers, models, auto);
+    }
+
+    private static ServerSettings readServer(ConfigNode section) {
+        section.rejectUnknownKeys(ConfigKeys.SERVER_OPTIONS, OPTION);
+        ServerSettings d = ServerSettings.DEFAULT;
+        return new ServerSettings(
+                section.get("host").asNonEmptyString("a host name or address", d.host()),
+                section.get("port").asInt(0, 65535, "a port number from 0 to 65535", d.port()),
+                section.get("max_body_size").asSize(d.maxBodyBytes()),
+                section.get("io_threads").asInt(0, 1024, "0 (= number of cores) or a positive integer up to 1024",
+                        d.ioThreads()));
+    }
+
+    private static UpstreamSettings readUpstream(ConfigNode section) {
+        section.rejectUnknownKeys(ConfigKeys.UPSTREAM_OPTIONS, OPTION);
+        UpstreamSettings d = UpstreamSettings.DEFAULT;
+        return new UpstreamSettings(
+                section.get("connect_timeout").asDuration(d.connectTimeout()),
+                section.get("response_timeout").asDuration(d.responseTimeout()),
+                section.get("stream_first_byte_timeout").asDuration(d.streamFirstByteTimeout()),
+                section.get("stream_idle_timeout").asDuration(d.streamIdleTimeout()),
+                section.get("max_connections_per_loop").asInt(1, Integer.MAX_VALUE, "a positive integer",
+                        d.maxConnectionsPerLoop()),
+                section.get("acquire_timeout").asDuration(d.acquireTimeout()),
+                section.get("idle_connection_timeout").asDuration(d.idleConnectionTimeout()));
+    }
+
+    private static RoutingSettings readRouting(ConfigNode section) {
+        section.rejectUnknownKeys(ConfigKeys.ROUTING_OPTIONS, OPTION);
+        RoutingSettings d = RoutingSettings.defaults();
+        Duration baseCooldown = section.get("base_cooldown").asDuration(d.baseCooldown());
+        ConfigNode maxCooldownNode = section.get("max_cooldown");
+        Duration maxCooldown = maxCooldownNode.asDuration(d.maxCooldown());
+        if (maxCooldown.compareTo(baseCooldown) < 0) {
+            maxCooldownNode.problem("must not be shorter than base_cooldown (" + format(baseCooldown) + ")");
+            maxCooldown = baseCooldown;
+        }
+        return new RoutingSettings(
+                section.get("strategy").asChoice(STRATEGIES, d.strategy()),
+                section.get("max_attempts").asInt(1, Integer.MAX_VALUE, "a positive integer", d.maxAttempts()),
+                section.get("failure_threshold").asInt(1, Integer.MAX_VALUE, "a positive integer",
+                        d.failureThreshold()),
+                baseCooldown,
+                maxCooldown,
+                section.get("bad_key_cooldown").asDuration(d.badKeyCooldown()),
+                section.get("rpd_window").asChoice(RPD_WINDOWS, d.rpdRolling()),
+                section.get("time_zone").asZone(d.timeZone()));
+    }
+
+    private static Map<String, ProviderConfig> readProviders(ConfigNode section) {
+        Map<String, ProviderConfig> providers = new LinkedHashMap<>();
+        if (!requireEntries(section, "at least one provider is required")) {
+            return providers;
+        }
+        section.entries().forEach((name, entry) -> {
+            if (ConfigKeys.MODEL_OPTIONS.contains(name)) {
+                entry.problem("reserved name (model_config uses " + String.join(" and ", ConfigKeys.MODEL_OPTIONS)
+                        + " as model options); rename this provider");
+                return;
+            }
+            entry.rejectUnknownKeys(ConfigKeys.PROVIDER_OPTIONS, OPTION);
+            URI baseUrl = readBaseUrl(entry.get("base_url"));
+            String apiKey = entry.get("api_key").asSecret();
+            Limits limits = readLimits(entry.get("limits"));
+            if (baseUrl != null) {
+                providers.put(name, new ProviderConfig(name, baseUrl, apiKey, limits));
+            }
+        });
+        return providers;
+    }
+
+    /** Names a model may refer to: every provider written down, even one with errors of its own. */
+    private static List<String> providerNames(ConfigNode section) {
+        List<String> names = new ArrayList<>(section.entries().keySet());
+        names.removeAll(ConfigKeys.MODEL_OPTIONS);
+        return names;
+    }
+
+    private static URI readBaseUrl(ConfigNode node) {
+        String what = "an absolute http or https URL like https://api.example.com/v1";
+        if (node.isAbsent()) {
+            node.problem("missing (expected " + what + ")");
+            return null;
+        }
+        String text = node.asString(null);
+        if (text == null) {
+            return null;
+        }
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            node.expected(what);
+            return null;
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!uri.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || uri.isOpaque()) {
+            node.expected(what);
+            return null;
+        }
+        if (uri.getRawUserInfo() != null) {
+            // Do not echo the URL: the user info is a credential.
+            node.problem("must not contain user:password@ (put the key in api_key)");
+            return null;
+        }
+        if (uri.getHost() == null) {
+            String authority = uri.getRawAuthority();
+            node.expected(what + (authority != null && authority.contains("_")
+                    ? " (with a valid host name: '_' is not allowed in host names)" : " (with a valid host name)"));
+            return null;
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+            node.expected(what + " (without ?query or #fragment)");
+            return null;
+        }
+        return withoutTrailingSlash(uri);
+    }
+
+    /** Requests are forwarded to {@code baseUrl + "/" + path}; a trailing slash would double it. */
+    static URI withoutTrailingSlash(URI uri) {
+        String s = uri.toString();
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || !s.endsWith("/")) {
+            return uri;
+        }
+        int end = s.length();
+        while (end > 0 && s.charAt(end - 1) == '/') {
+            end--;
+        }
+        return URI.create(s.substring(0, end));
+    }
+
+    private static Limits readLimits(ConfigNode node) {
+        if (node.isAbsent()) {
+            return Limits.NONE;
+        }
+        node.rejectUnknownKeys(ConfigKeys.LIMITS_OPTIONS, OPTION);
+        return new Limits(
+                node.get("rpm").asPositiveLong(Limits.UNLIMITED),
+                node.get("tpm").asPositiveLong(Limits.UNLIMITED),
+                node.get("rpd").asPositiveLong(Limits.UNLIMITED),
+                node.get("tpr").asPositiveLong(Limits.UNLIMITED));
+    }
+
+    private static Map<String, ModelConfig> readModels(ConfigNode section, List<String> providerNames) {
+        Map<String, ModelConfig> models = new LinkedHashMap<>();
+        if (!requireEntries(section, "at least one model is required")) {
+            return models;
+        }
+        section.entries().forEach((name, entry) -> {
+            if (GatewayConfig.AUTO_MODEL.equals(name)) {
+                entry.problem("reserved model name (\"auto\" lets the gateway choose; see the auto section)");
+                return;
+            }
+            Strategy strategy = entry.get("strategy").asChoice(STRATEGIES, null);
+            String encoding = entry.get("encoding").asChoice(ENCODINGS, null);
+            List<ModelRoute> routes = new ArrayList<>();
+            boolean namedAnyProvider = false;
+            for (Map.Entry<String, ConfigNode> e : entry.entries().entrySet()) {
+                String provider = e.getKey();
+                if (ConfigKeys.MODEL_OPTIONS.contains(provider)) {
+                    continue;
+                }
+                namedAnyProvider = true;
+                if (!providerNames.contains(provider)) {
+                    if (!providerNames.isEmpty()) { // else "api_provider: missing" already says it all
+                        e.getValue().problem("unknown provider (known: " + String.join(", ", providerNames) + ")");
+                    }
+                    continue;
+                }
+                routes.add(readRoute(name, provider, e.getValue()));
+            }
+            if (!namedAnyProvider && (entry.isAbsent() || entry.isMapping())) {
+                entry.problem("no providers (list at least one api_provider name under the model)");
+            }
+            models.put(name, new ModelConfig(name, routes, strategy, encoding));
+        });
+        return models;
+    }
+
+    private static ModelRoute readRoute(String model, String provider, ConfigNode node) {
+        node.rejectUnknownKeys(ConfigKeys.ROUTE_OPTIONS, OPTION);
+        return new ModelRoute(
+                provider,
+                node.get("alias").asNonEmptyString("a non-empty model name", model),
+                node.get("enable").asBoolean(true),
+                node.get("weight").asInt(1, Integer.MAX_VALUE, "a positive integer", 1));
+    }
+
+    private static List<String> readAuto(ConfigNode node, Map<String, ModelConfig> models) {
+        Set<String> auto = new LinkedHashSet<>();
+        for (ConfigNode item : node.elements()) {
+            String model = item.asNonEmptyString("a model name", null);
+            if (model == null) {
+                if (item.isAbsent()) {
+                    item.expected("a model name");
+                }
+            } else if (!models.containsKey(model)) {
+                item.problem("unknown model " + ConfigNode.quote(model)
+                        + " (known: " + String.join(", ", models.keySet()) + ")");
+            } else if (!auto.add(model)) {
+                item.problem("duplicate model " + ConfigNode.quote(model));
+            }
+        }
+        return List.copyOf(auto);
+    }
+
+    /** False (with a problem recorded) when a required mapping section is missing, empty or not a mapping. */
+    private static boolean requireEntries(ConfigNode section, String why) {
+        if (section.isAbsent()) {
+            section.problem("missing (" + why + ")");
+            return false;
+        }
+        if (section.entries().isEmpty()) {
+            if (section.isMapping()) {
+                section.problem("empty (" + why + ")");
+            }
+            return false;
+        }
+        return true;
+    }
+
+    private static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
+    }
+
+    private static Map<String, Strategy> strategies() {
+        Map<String, Strategy> map = new LinkedHashMap<>();
+        for (Strategy s : Strategy.values()) {
+            map.put(s.configName(), s);
+        }
+        return map;
+    }
+
+    private static Map<String, String> encodings() {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (EncodingType e : EncodingType.values()) {
+            map.put(e.getName(), e.getName());
+        }
+        return map;
+    }
+
+    private static Map<String, Boolean> rpdWindows() {
+        Map<String, Boolean> map = new LinkedHashMap<>();
+        map.put("calendar", false);
+        map.put("rolling", true);
+        return map;
+    }
+
+    /**
+     * The record, or null when the parts do not fit together (a model naming a provider that failed
+     * validation); that only happens with problems recorded, and then the caller throws anyway.
+     */
+    private static GatewayConfig assemble(ServerSettings server, UpstreamSettings upstream, RoutingSettings routing,
+            Map<String, ProviderConfig> providers, Map<String, ModelConfig> models, List<String> auto) {
+        for (ModelConfig model : models.values()) {
+            for (ModelRoute route : model.routes()) {
+                if (!providers.containsKey(route.provider())) {
+                    return null;
+                }
+            }
+        }
+        return new GatewayConfig(server, upstream, routing, providers, models, auto);
+    }
+}
