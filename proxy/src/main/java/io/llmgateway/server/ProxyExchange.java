@@ -65,6 +65,7 @@ import org.apache.logging.log4j.Logger;
 final class ProxyExchange implements UpstreamListener {
     private static final Logger LOG = LogManager.getLogger(ProxyExchange.class);
     private static final int MAX_ERROR_BODY = 256 * 1024;
+    static final String MODEL_HEADER = "x-gateway-model";
 
     private enum State { ESTIMATING, CONNECTING, AWAITING_HEADERS, READING_ERROR, RELAYING, DONE }
 
@@ -271,6 +272,8 @@ final class ProxyExchange implements UpstreamListener {
             jsonTap = new JsonUsageTap();
         }
         Responses.prepare(response, keepAlive, requestId);
+        // Tells the client which model answered: with "auto" it is the gateway's choice.
+        h.set(MODEL_HEADER, attempt.model());
         heldHeaders = response;
     }
 

@@ -1,0 +1,204 @@
+package io.llmgateway.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.llmgateway.testing.MockUpstream;
+import io.llmgateway.testing.MockUpstream.Behaviour;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Issue 3: failover inside one request, circuit breaking, limits and "auto", over real sockets. */
+class FailoverEndToEndTest {
+    private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+    private MockUpstream main;
+    private MockUpstream spare;
+
+    @BeforeEach
+    void start() {
+        main = MockUpstream.start();
+        spare = MockUpstream.start();
+    }
+
+    @AfterEach
+    void stop() {
+        main.close();
+        spare.close();
+    }
+
+    private TestGateway twoProviders(String extra) throws Exception {
+        return TestGateway.start(extra + """
+                api_provider:
+                  main:
+                    base_url: %s
+                  spare:
+                    base_url: %s
+                model_config:
+                  gpt-4o:
+                    main: {}
+                    spare: {}
+                """.formatted(main.baseUrl(), spare.baseUrl()));
+    }
+
+    @Test
+    void serverError_failsOverToNextProvider() throws Exception {
+        main.enqueue(Behaviour.error(500, "server_error", "boom"));
+        try (TestGateway g = twoProviders("")) {
+            HttpResponse<String> r = g.post("/v1/chat/completions", CHAT);
+
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(1, main.requests().size());
+            assertEquals(1, spare.requests().size());
+        }
+    }
+
+    @Test
+    void refusedConnection_failsOverToNextProvider() throws Exception {
+        try (TestGateway g = TestGateway.start("""
+                api_provider:
+                  dead:
+                    base_url: http://127.0.0.1:1/v1
+                  spare:
+                    base_url: %s
+                model_config:
+                  gpt-4o:
+                    dead: {}
+                    spare: {}
+                """.formatted(spare.baseUrl()))) {
+            HttpResponse<String> r = g.post("/v1/chat/completions", CHAT);
+
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(1, spare.requests().size());
+        }
+    }
+
+    @Test
+    void rateLimited_failsOver_andRetryAfterKeepsProviderAside() throws Exception {
+        main.enqueue(Behaviour.rateLimited(30));
+        try (TestGateway g = twoProviders("")) {
+            assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
+            assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
+
+            assertEquals(1, main.requests().size(), "main asked us to wait 30 s");
+            assertEquals(2, spare.requests().size());
+        }
+    }
+
+    @Test
+    void unauthorized_failsOver_andBadKeyIsSkippedAfterwards() throws Exception {
+        main.enqueue(Behaviour.error(401, "invalid_request_error", "Incorrect API key provided"));
+        try (TestGateway g = twoProviders("")) {
+            assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
+            assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
+
+            assertEquals(1, main.requests().size());
+            assertEquals(2, spare.requests().size());
+        }
+    }
+
+    @Test
+    void slowHeaders_timeOut_andFailOver() throws Exception {
+        main.enqueue(Behaviour.stall());
+        try (TestGateway g = twoProviders("upstream:\n  response_timeout: 300ms\n")) {
+            HttpResponse<String> r = g.post("/v1/chat/completions", CHAT);
+
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(1, spare.requests().size());
+        }
+    }
+
+    @Test
+    void clientError_isReturnedWithoutFailover_andWithoutPenalty() throws Exception {
+        for (int i = 0; i < 5; i++) {
+            main.enqueue(Behaviour.error(400, "invalid_request_error", "bad request " + i));
+        }
+        try (TestGateway g = twoProviders("")) {
+            for (int i = 0; i < 5; i++) {
+                HttpResponse<String> r = g.post("/v1/chat/completions", CHAT);
+                assertEquals(400, r.statusCode());
+                assertTrue(r.body().contains("bad request " + i), r.body());
+            }
+            assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
+
+            assertEquals(6, main.requests().size(), "client errors never open the circuit");
+            assertEquals(0, spare.requests().size());
+        }
+    }
+
+    @Test
+    void everyProviderFails_clientGetsTheLastProviderError() throws Exception {
+        main.enqueue(Behaviour.error(503, "server_error", "main overloaded"));
+        spare.enqueue(Behaviour.error(502, "server_error", "spare broken"));
+        try (TestGateway g = twoProviders("")) {
+            HttpResponse<String> r = g.post("/v1/chat/completions", CHAT);
+
+            assertEquals(502, r.statusCode(), r.body());
+            assertTrue(r.body().contains("spare broken"), r.body());
+        }
+    }
+
+    @Test
+    void maxAttemptsOne_meansNoFailover() throws Exception {
+        main.enqueue(Behaviour.error(500, "server_error", "boom"));
+        try (TestGateway g = twoProviders("routing:\n  max_attempts: 1\n")) {
+            assertEquals(500, g.post("/v1/chat/completions", CHAT).statusCode());
+            assertEquals(0, spare.requests().size());
+        }
+    }
+
+    @Test
+    void rpmExhausted_is429WithRetryAfter_namingTheModel() throws Exception {
+        try (TestGateway g = TestGateway.start("""
+                api_provider:
+                  tiny:
+                    base_url: %s
+                    limits: {rpm: 2}
+                model_config:
+                  gpt-4o:
+                    tiny: {}
+                """.formatted(main.baseUrl()))) {
+            assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
+            assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
+            HttpResponse<String> r = g.post("/v1/chat/completions", CHAT);
+
+            assertEquals(429, r.statusCode(), r.body());
+            long retryAfter = Long.parseLong(r.headers().firstValue("retry-after").orElseThrow());
+            assertTrue(retryAfter >= 1 && retryAfter <= 60, "retry-after " + retryAfter);
+            assertTrue(r.body().contains("gpt-4o"), r.body());
+            assertTrue(r.body().contains("rate_limit"), r.body());
+            assertEquals(2, main.requests().size());
+        }
+    }
+
+    @Test
+    void auto_fallsThroughToTheNextModel_whenTheFirstHasNoCapacity() throws Exception {
+        try (TestGateway g = TestGateway.start("""
+                api_provider:
+                  small:
+                    base_url: %s
+                    limits: {rpm: 1}
+                  other:
+                    base_url: %s
+                model_config:
+                  first-choice:
+                    small: {}
+                  second-choice:
+                    other:
+                      alias: other-model-v2
+                auto: [first-choice, second-choice]
+                """.formatted(main.baseUrl(), spare.baseUrl()))) {
+            String auto = "{\"model\":\"auto\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+            assertEquals(200, g.post("/v1/chat/completions", auto).statusCode());
+            HttpResponse<String> second = g.post("/v1/chat/completions", auto);
+
+            assertEquals(200, second.statusCode(), second.body());
+            assertTrue(main.takeRequest(Duration.ofSeconds(5)).body().contains("\"model\":\"first-choice\""));
+            assertTrue(spare.takeRequest(Duration.ofSeconds(5)).body().contains("\"model\":\"other-model-v2\""));
+            assertEquals("second-choice", second.headers().firstValue("x-gateway-model").orElseThrow());
+        }
+    }
+}
