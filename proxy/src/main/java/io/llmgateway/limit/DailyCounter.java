@@ -1,0 +1,187 @@
+package io.llmgateway.limit;
+
+import static java.util.Objects.requireNonNull;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Requests per calendar day in a time zone, reset at that zone's midnight.
+ *
+ * <p>Design notes. One {@link AtomicLong} packs (day number, count), so the midnight reset and an
+ * admission are the same CAS and can never interleave: the first acquire of a new day starts from zero
+ * and a late release of yesterday's ticket finds another day and does nothing. The day number comes
+ * from a cached [start, end) of the current day, recomputed (allocating) only when the clock leaves it,
+ * so the admission path does no time-zone arithmetic and allocates nothing. The start of a day is
+ * {@link LocalDate#atStartOfDay(ZoneId)}, which handles zones where midnight falls in a DST gap.
+ */
+public final class DailyCounter implements RateCounter {
+
+    private static final int COUNT_BITS = 40;
+    private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
+    /** The most a day can count. */
+    public static final long MAX_AMOUNT = COUNT_MASK;
+
+    private final Clock clock;
+    private final ZoneId zone;
+    private final AtomicLong state = new AtomicLong();
+    private volatile Day day;
+    private volatile long limit;
+
+    public DailyCounter(long limit, ZoneId zone, Clock clock) {
+        this.zone = requireNonNull(zone, "zone");
+        this.clock = requireNonNull(clock, "clock");
+        this.limit = RateCounter.requireLimit(limit);
+        this.day = Day.of(clock.millis(), zone);
+    }
+
+    /** The zone whose midnight resets this counter. */
+    public ZoneId zone() {
+        return zone;
+    }
+
+    @Override
+    public long tryAcquire(long amount) {
+        RateCounter.requireAmount(amount, MAX_AMOUNT);
+        long today = today(clock.millis());
+        long lim = limit;
+        for (;;) {
+            long v = state.get();
+            long d = dayOf(v);
+            // A later day in the state means the clock stepped back: keep counting into it.
+            long c = d >= today ? countOf(v) : 0;
+            if (amount > lim - c) {
+                return REJECTED;
+            }
+            long keep = Math.max(d, today);
+            if (state.compareAndSet(v, pack(keep, c + amount))) {
+                return keep;
+            }
+        }
+    }
+
+    @Override
+    public long record(long amount) {
+        RateCounter.requireAmount(amount, MAX_AMOUNT);
+        long today = today(clock.millis());
+        for (;;) {
+            long v = state.get();
+            long d = dayOf(v);
+            long c = d >= today ? countOf(v) : 0;
+            long keep = Math.max(d, today);
+            if (state.compareAndSet(v, pack(keep, Math.min(MAX_AMOUNT, c + amount)))) {
+                return keep;
+            }
+        }
+    }
+
+    @Override
+    public void adjust(long ticket, long delta) {
+        if (delta == 0) {
+            return;
+        }
+        for (;;) {
+            long v = state.get();
+            if (dayOf(v) != ticket) {
+                return;
+            }
+            long c = Math.max(0, Math.min(MAX_AMOUNT, countOf(v) + delta));
+            if (state.compareAndSet(v, pack(ticket, c))) {
+                return;
+            }
+        }
+    }
+
+    @Override
+    public long current() {
+        long v = state.get();
+        return dayOf(v) >= today(clock.millis()) ? countOf(v) : 0;
+    }
+
+    @Override
+    public long limit() {
+        return limit;
+    }
+
+    @Override
+    public void limit(long newLimit) {
+        limit = RateCounter.requireLimit(newLimit);
+    }
+
+    @Override
+    public long millisUntilAvailable(long amount) {
+        long lim = limit;
+        if (amount > lim) {
+            return Long.MAX_VALUE;
+        }
+        long now = clock.millis();
+        long today = today(now);
+        long v = state.get();
+        long c = dayOf(v) >= today ? countOf(v) : 0;
+        if (c + amount <= lim) {
+            return 0;
+        }
+        return Math.max(1, day.end - now);
+    }
+
+    @Override
+    public void reset() {
+        long today = today(clock.millis());
+        for (;;) {
+            long v = state.get();
+            if (state.compareAndSet(v, pack(Math.max(dayOf(v), today), 0))) {
+                return;
+            }
+        }
+    }
+
+    private long today(long now) {
+        Day d = day;
+        if (now >= d.start && now < d.end) {
+            return d.number;
+        }
+        d = Day.of(now, zone);
+        day = d;
+        return d.number;
+    }
+
+    private static long pack(long day, long count) {
+        return (day << COUNT_BITS) | count;
+    }
+
+    private static long dayOf(long v) {
+        return v >>> COUNT_BITS;
+    }
+
+    private static long countOf(long v) {
+        return v & COUNT_MASK;
+    }
+
+    @Override
+    public String toString() {
+        return "DailyCounter[" + current() + '/' + limit + " per day in " + zone + ']';
+    }
+
+    /** One calendar day: its number (days since 1970-01-01, never negative here) and its [start, end) millis. */
+    private static final class Day {
+        final long number;
+        final long start;
+        final long end;
+
+        private Day(long number, long start, long end) {
+            this.number = number;
+            this.start = start;
+            this.end = end;
+        }
+
+        static Day of(long now, ZoneId zone) {
+            LocalDate date = Instant.ofEpochMilli(now).atZone(zone).toLocalDate();
+            long start = date.atStartOfDay(zone).toInstant().toEpochMilli();
+            long end = date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+            return new Day(Math.max(0, date.toEpochDay()), start, end);
+        }
+    }
+}

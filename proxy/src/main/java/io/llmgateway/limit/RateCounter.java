@@ -1,0 +1,59 @@
+package io.llmgateway.limit;
+
+/**
+ * An exact, lock-free admission counter over some time window. Amounts are requests or tokens.
+ *
+ * <p>{@link #tryAcquire(long)} returns a ticket that names where the amount was recorded, so that a
+ * later {@link #adjust(long, long)} corrects that same record while it still counts, and does nothing
+ * once it has left the window (correcting a newer record would shift usage in time).
+ */
+public sealed interface RateCounter permits SlidingWindowCounter, DailyCounter {
+
+    /** Returned by {@link #tryAcquire(long)} when admitting the amount would exceed the limit. */
+    long REJECTED = -1;
+
+    /**
+     * Records {@code amount} if the window can still hold it.
+     *
+     * @return a ticket ({@code >= 0}) for {@link #adjust(long, long)}, or {@link #REJECTED}
+     */
+    long tryAcquire(long amount);
+
+    /** Records {@code amount} whatever the limit says (usage that already happened); returns its ticket. */
+    long record(long amount);
+
+    /** Adds {@code delta} (negative to release) to the record named by {@code ticket} if it still counts. */
+    void adjust(long ticket, long delta);
+
+    /** The amount that counts against the limit now. */
+    long current();
+
+    /** The limit; {@code Long.MAX_VALUE} means unlimited. */
+    long limit();
+
+    /** Replaces the limit; the amounts already recorded stay and count against the new limit. */
+    void limit(long newLimit);
+
+    /**
+     * Milliseconds until {@code amount} could be admitted (0 if it could now), or {@code Long.MAX_VALUE} if
+     * it never can because it exceeds the limit itself.
+     */
+    long millisUntilAvailable(long amount);
+
+    /** Forgets everything recorded. */
+    void reset();
+
+    static long requireLimit(long limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit: " + limit + " (expected: > 0)");
+        }
+        return limit;
+    }
+
+    static long requireAmount(long amount, long max) {
+        if (amount < 0 || amount > max) {
+            throw new IllegalArgumentException("amount: " + amount + " (expected: 0-" + max + ')');
+        }
+        return amount;
+    }
+}

@@ -1,0 +1,163 @@
+package io.llmgateway.route;
+
+import static java.util.Objects.requireNonNull;
+
+import io.llmgateway.config.ProviderConfig;
+import io.llmgateway.openai.Usage;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.function.Function;
+
+/**
+ * One granted attempt of a request at one provider. Its token estimate is reserved in the provider's
+ * tpm window and the request is counted in rpm and rpd. Exactly one terminal call
+ * ({@link #succeeded}, {@link #failed}, {@link #cancelled}) settles it; later ones are ignored, because
+ * error paths race (a timeout and a channel close may both report).
+ */
+public final class Attempt implements Admission {
+
+    private static final AtomicIntegerFieldUpdater<Attempt> DONE =
+            AtomicIntegerFieldUpdater.newUpdater(Attempt.class, "done");
+
+    private final String model;
+    private final String alias;
+    private final ProviderConfig providerConfig;
+    private final ProviderState provider;
+    private final Clock clock;
+    private final long tpmTicket;
+    private final long reservedTokens;
+    private final boolean trial;
+    private volatile int done;
+
+    Attempt(String model, String alias, ProviderState provider, Clock clock, long tpmTicket, long reservedTokens,
+            boolean trial) {
+        this.model = requireNonNull(model, "model");
+        this.alias = requireNonNull(alias, "alias");
+        this.provider = requireNonNull(provider, "provider");
+        this.providerConfig = provider.config();
+        this.clock = requireNonNull(clock, "clock");
+        this.tpmTicket = tpmTicket;
+        this.reservedTokens = reservedTokens;
+        this.trial = trial;
+    }
+
+    /** The model actually used (for {@code "auto"}, the model the router chose). */
+    public String model() {
+        return model;
+    }
+
+    /** The provider's name. */
+    public String provider() {
+        return provider.name;
+    }
+
+    /** The provider's config as it was when this attempt was admitted. */
+    public ProviderConfig providerConfig() {
+        return providerConfig;
+    }
+
+    /** The model name to send to this provider. */
+    public String alias() {
+        return alias;
+    }
+
+    /** Tokens reserved in the provider's tpm window for this attempt. */
+    public long reservedTokens() {
+        return reservedTokens;
+    }
+
+    /** True when this attempt is the single half-open trial of the provider's circuit. */
+    public boolean isTrial() {
+        return trial;
+    }
+
+    /** True once a terminal call was made. */
+    public boolean isDone() {
+        return done != 0;
+    }
+
+    /** Learns the provider's remaining capacity from its {@code x-ratelimit-*} response headers. */
+    public void observeHeaders(HttpHeaders upstreamHeaders) {
+        requireNonNull(upstreamHeaders, "upstreamHeaders");
+        observeHeaders(upstreamHeaders::get);
+    }
+
+    /** Same as {@link #observeHeaders(HttpHeaders)}; {@code headers} maps a lower-case name to its value or null. */
+    public void observeHeaders(Function<String, String> headers) {
+        provider.learned.observe(headers, clock.millis());
+    }
+
+    /**
+     * The provider answered successfully. Settles the reservation to {@code usage.totalTokens()} (a null
+     * usage keeps the estimate) and closes a half-open circuit.
+     *
+     * @return false if this attempt was already settled (the call was ignored)
+     */
+    public boolean succeeded(Usage usage) {
+        if (!finish()) {
+            return false;
+        }
+        if (usage != null) {
+            provider.limiter.settle(tpmTicket, reservedTokens, usage.totalTokens());
+        }
+        provider.breaker.onSuccess(trial);
+        return true;
+    }
+
+    /**
+     * The attempt failed. Releases the token reservation (the request still counts for rpm and rpd) and
+     * tells the circuit breaker according to {@code failure}.
+     *
+     * @param retryAfterMillis the provider's Retry-After for {@link Failure#RATE_LIMITED}, or 0 if none
+     * @return false if this attempt was already settled (the call was ignored)
+     */
+    public boolean failed(Failure failure, long retryAfterMillis) {
+        requireNonNull(failure, "failure");
+        if (!finish()) {
+            return false;
+        }
+        provider.limiter.release(tpmTicket, reservedTokens);
+        CircuitBreaker breaker = provider.breaker;
+        switch (failure) {
+            case RATE_LIMITED:
+                breaker.onRateLimited(trial, retryAfterMillis);
+                break;
+            case AUTH:
+                breaker.onKeyRejected();
+                break;
+            case CLIENT_ERROR:
+            case LOCAL_OVERLOAD:
+                breaker.onNeutral(trial);
+                break;
+            default:
+                breaker.onFailure(trial);
+                break;
+        }
+        return true;
+    }
+
+    /**
+     * The client went away. Settles the reservation to the tokens used so far; no breaker penalty.
+     *
+     * @return false if this attempt was already settled (the call was ignored)
+     */
+    public boolean cancelled(long tokensSoFar) {
+        if (!finish()) {
+            return false;
+        }
+        provider.limiter.settle(tpmTicket, reservedTokens, tokensSoFar);
+        provider.breaker.onNeutral(trial);
+        return true;
+    }
+
+    private boolean finish() {
+        return DONE.compareAndSet(this, 0, 1);
+    }
+
+    @Override
+    public String toString() {
+        return "Attempt[model=" + model + ", provider=" + provider.name + ", alias=" + alias
+                + ", reservedTokens=" + reservedTokens + (trial ? ", trial" : "") + ']';
+    }
+}

@@ -1,0 +1,125 @@
+package io.llmgateway.route;
+
+import io.llmgateway.limit.RateCounter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Explains why no provider of a model could take a request, and when one may. Runs only on the
+ * denial path, so it may allocate freely.
+ */
+final class Denials {
+
+    /** A half-open trial usually ends quickly; its lease is far longer, so do not make clients wait that. */
+    private static final long TRIAL_RETRY_MILLIS = 1000;
+
+    private Denials() {
+    }
+
+    static Denial of(RoutingTable.ModelPlan plan, long tokens, Set<String> tried, long now) {
+        List<String> reasons = new ArrayList<>();
+        int enabled = 0;
+        int tooLarge = 0;
+        int alreadyTried = 0;
+        long largestPerRequest = 0;
+        long earliest = Long.MAX_VALUE;
+        for (int i = 0; i < plan.routes.length; i++) {
+            ProviderState s = plan.states[i];
+            if (!plan.routes[i].enabled()) {
+                reasons.add(s.name + " disabled");
+                continue;
+            }
+            enabled++;
+            long perRequest = s.limiter.maxTokensPerRequest();
+            largestPerRequest = Math.max(largestPerRequest, perRequest);
+            if (tokens > perRequest) {
+                tooLarge++;
+                reasons.add(s.name + " accepts at most " + perRequest + " tokens per request");
+                continue;
+            }
+            if (tried.contains(s.name)) {
+                alreadyTried++;
+                reasons.add(s.name + " already tried");
+                continue;
+            }
+            long wait;
+            String why;
+            CircuitBreaker breaker = s.breaker;
+            if (!breaker.isAvailable(now)) {
+                if (breaker.state() == CircuitState.HALF_OPEN) {
+                    wait = TRIAL_RETRY_MILLIS;
+                    why = "circuit half-open, trial in progress";
+                } else {
+                    wait = breaker.millisUntilRetry(now);
+                    why = (breaker.keyRejected() ? "key rejected" : "circuit open") + " (retry in " + format(wait) + ')';
+                }
+            } else if (s.learned.blocked(now)) {
+                wait = s.learned.millisUntilUnblocked(now);
+                why = "reports no remaining capacity (resets in " + format(wait) + ')';
+            } else {
+                StringBuilder full = new StringBuilder();
+                wait = 0;
+                wait = Math.max(wait, exhausted("rpm", s.limiter.rpm(), 1, full));
+                wait = Math.max(wait, exhausted("tpm", s.limiter.tpm(), tokens, full));
+                wait = Math.max(wait, exhausted("rpd", s.limiter.rpd(), 1, full));
+                if (wait > 0) {
+                    why = "rate limit reached (" + full + ", frees in " + format(wait) + ')';
+                } else {
+                    // Passed every check just now: it lost a race for its last capacity or its trial.
+                    wait = TRIAL_RETRY_MILLIS;
+                    why = "busy";
+                }
+            }
+            earliest = Math.min(earliest, wait);
+            reasons.add(s.name + ' ' + why);
+        }
+        String model = plan.name;
+        String list = String.join("; ", reasons);
+        if (enabled == 0) {
+            return new Denial(503, "Model '" + model + "' has no enabled provider: " + list, 0);
+        }
+        if (tooLarge == enabled) {
+            return new Denial(400, "The request to model '" + model + "' needs an estimated " + tokens
+                    + " tokens, more than any of its providers accepts per request (largest tpr: "
+                    + largestPerRequest + ')', 0);
+        }
+        if (tooLarge + alreadyTried == enabled) {
+            return new Denial(503, "No untried provider left for model '" + model + "': " + list, 0);
+        }
+        return new Denial(429, "No provider can serve model '" + model + "' right now: " + list,
+                retryAfterSeconds(earliest));
+    }
+
+    /** Appends {@code "rpm 60/60"} when this counter cannot take {@code amount} now; returns the wait. */
+    private static long exhausted(String label, RateCounter counter, long amount, StringBuilder out) {
+        long wait = counter.millisUntilAvailable(amount);
+        if (wait > 0) {
+            if (out.length() > 0) {
+                out.append(", ");
+            }
+            out.append(label).append(' ').append(counter.current()).append('/').append(counter.limit());
+        }
+        return wait;
+    }
+
+    static long retryAfterSeconds(long millis) {
+        if (millis == Long.MAX_VALUE) {
+            return 86_400;
+        }
+        return Math.max(1, (millis + 999) / 1000);
+    }
+
+    /** {@code 12s}, {@code 4m30s}, {@code 2h5m}: rounded up to whole seconds. */
+    static String format(long millis) {
+        long s = retryAfterSeconds(millis);
+        if (s < 60) {
+            return s + "s";
+        }
+        if (s < 3600) {
+            return s / 60 + "m" + (s % 60 == 0 ? "" : s % 60 + "s");
+        }
+        long minutes = (s + 59) / 60;
+        return minutes / 60 + "h" + (minutes % 60 == 0 ? "" : minutes % 60 + "m");
+    }
+}

@@ -1,0 +1,68 @@
+package io.llmgateway.route;
+
+import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.config.ModelConfig;
+import io.llmgateway.config.ModelRoute;
+import io.llmgateway.config.ProviderConfig;
+import io.llmgateway.config.Strategy;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * An immutable view of one config for routing: per model, its routes with their provider states
+ * resolved to arrays, so admission walks arrays instead of looking names up.
+ */
+final class RoutingTable {
+
+    final GatewayConfig config;
+    final Map<String, ProviderState> providers;
+    final Map<String, ModelPlan> models;
+
+    private RoutingTable(GatewayConfig config, Map<String, ProviderState> providers, Map<String, ModelPlan> models) {
+        this.config = config;
+        this.providers = providers;
+        this.models = models;
+    }
+
+    /** Builds a table for {@code config}, reusing (and updating) the state of providers that still exist. */
+    static RoutingTable build(GatewayConfig config, Map<String, ProviderState> previous, Clock clock) {
+        Map<String, ProviderState> providers = new LinkedHashMap<>();
+        for (ProviderConfig p : config.providers().values()) {
+            ProviderState state = previous.get(p.name());
+            if (state == null) {
+                state = new ProviderState(p, config.routing(), clock);
+            } else {
+                state.update(p, config.routing());
+            }
+            providers.put(p.name(), state);
+        }
+        Map<String, ModelPlan> models = new LinkedHashMap<>();
+        for (ModelConfig m : config.models().values()) {
+            ModelRoute[] routes = m.routes().toArray(new ModelRoute[0]);
+            ProviderState[] states = new ProviderState[routes.length];
+            for (int i = 0; i < routes.length; i++) {
+                states[i] = providers.get(routes[i].provider());
+            }
+            Strategy strategy = m.strategy() != null ? m.strategy() : config.routing().strategy();
+            models.put(m.name(), new ModelPlan(m.name(), strategy, routes, states));
+        }
+        return new RoutingTable(config, Collections.unmodifiableMap(providers), Collections.unmodifiableMap(models));
+    }
+
+    /** One model's routes in config order; {@code states[i]} serves {@code routes[i]}. */
+    static final class ModelPlan {
+        final String name;
+        final Strategy strategy;
+        final ModelRoute[] routes;
+        final ProviderState[] states;
+
+        ModelPlan(String name, Strategy strategy, ModelRoute[] routes, ProviderState[] states) {
+            this.name = name;
+            this.strategy = strategy;
+            this.routes = routes;
+            this.states = states;
+        }
+    }
+}
