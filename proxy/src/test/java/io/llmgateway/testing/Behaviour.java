@@ -1,0 +1,426 @@
+package io.llmgateway.testing;
+
+import static io.llmgateway.testing.JsonText.quote;
+import static java.util.Objects.requireNonNull;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What {@link MockUpstream} does with one request. Immutable: every {@code withX}/option method returns
+ * a copy, so a behaviour can be kept in a constant and refined per test.
+ *
+ * <p>Design notes: bodies are rendered per request because several answers echo the request's
+ * {@code model} and SSE answers depend on {@code stream_options.include_usage}. Options that do not
+ * apply to a kind (e.g. {@link #paced} on a JSON answer) throw, so a test cannot silently configure
+ * something the mock ignores.
+ */
+public final class Behaviour {
+
+    enum Kind { JSON, CHAT, EMBEDDINGS, SSE, STREAM_AWARE, DROP, STALL, GARBAGE, HALF_HEADERS }
+
+    static final long DEFAULT_PROMPT_TOKENS = 10;
+    static final long DEFAULT_COMPLETION_TOKENS = 5;
+    /** Fixed so that answers are reproducible; the mock has no use for real time. */
+    static final long CREATED = 1_700_000_000L;
+
+    private final Spec spec;
+
+    private Behaviour(Spec spec) {
+        this.spec = spec;
+    }
+
+    // ---- factories ----------------------------------------------------------------------------
+
+    /** Answers {@code status} with {@code body} as {@code application/json} (Content-Length framing). */
+    public static Behaviour json(int status, String body) {
+        Spec s = new Spec(Kind.JSON);
+        s.status = checkStatus(status);
+        s.body = requireNonNull(body, "body");
+        return new Behaviour(s);
+    }
+
+    /** A chat completion answering {@code content}, echoing the request's model, usage 10/5/15. */
+    public static Behaviour chatCompletion(String content) {
+        return chatCompletion(content, DEFAULT_PROMPT_TOKENS, DEFAULT_COMPLETION_TOKENS);
+    }
+
+    /** A chat completion answering {@code content} with the given usage (total = prompt + completion). */
+    public static Behaviour chatCompletion(String content, long promptTokens, long completionTokens) {
+        Spec s = new Spec(Kind.CHAT);
+        s.content = requireNonNull(content, "content");
+        s.promptTokens = checkTokens("promptTokens", promptTokens);
+        s.completionTokens = checkTokens("completionTokens", completionTokens);
+        return new Behaviour(s);
+    }
+
+    /** An embeddings list: one vector of {@code dimensions} floats per input item, usage 10 tokens. */
+    public static Behaviour embeddings(int dimensions) {
+        return embeddings(dimensions, DEFAULT_PROMPT_TOKENS);
+    }
+
+    /** An embeddings list with {@code promptTokens} as both prompt and total usage. */
+    public static Behaviour embeddings(int dimensions, long promptTokens) {
+        if (dimensions < 1) {
+            throw new IllegalArgumentException("dimensions: " + dimensions + " (expected: >= 1)");
+        }
+        Spec s = new Spec(Kind.EMBEDDINGS);
+        s.dimensions = dimensions;
+        s.promptTokens = checkTokens("promptTokens", promptTokens);
+        return new Behaviour(s);
+    }
+
+    /** OpenAI's error shape: {@code {"error":{"message","type","param":null,"code":null}}}. */
+    public static Behaviour error(int status, String type, String message) {
+        return json(status, errorBody(message, type, null));
+    }
+
+    /** 429 with {@code Retry-After: retryAfterSeconds} and OpenAI's rate-limit error body. */
+    public static Behaviour rateLimited(long retryAfterSeconds) {
+        if (retryAfterSeconds < 0) {
+            throw new IllegalArgumentException("retryAfterSeconds: " + retryAfterSeconds + " (expected: >= 0)");
+        }
+        return json(429, errorBody("Rate limit reached (mock)", "requests", "rate_limit_exceeded"))
+                .withHeader("Retry-After", Long.toString(retryAfterSeconds));
+    }
+
+    /**
+     * A {@code text/event-stream} chat completion (chunked framing): a role chunk, one chunk per delta,
+     * a {@code finish_reason:"stop"} chunk, a usage-only chunk with {@code "choices":[]} only when the
+     * request asked for {@code stream_options.include_usage}, then {@code data: [DONE]}.
+     */
+    public static Behaviour sse(List<String> contentDeltas) {
+        requireNonNull(contentDeltas, "contentDeltas");
+        Spec s = new Spec(Kind.SSE);
+        s.deltas = List.copyOf(contentDeltas);
+        s.promptTokens = DEFAULT_PROMPT_TOKENS;
+        s.completionTokens = DEFAULT_COMPLETION_TOKENS;
+        return new Behaviour(s);
+    }
+
+    /** Same as {@link #sse(List)}. */
+    public static Behaviour sse(String... contentDeltas) {
+        return sse(List.of(contentDeltas));
+    }
+
+    /** Picks {@code whenStreaming} if the request has {@code "stream":true}, else {@code otherwise}. */
+    public static Behaviour streamAware(Behaviour otherwise, Behaviour whenStreaming) {
+        Spec s = new Spec(Kind.STREAM_AWARE);
+        s.otherwise = requireNonNull(otherwise, "otherwise");
+        s.whenStreaming = requireNonNull(whenStreaming, "whenStreaming");
+        return new Behaviour(s);
+    }
+
+    /** Closes the connection as soon as the request arrived, without a response byte. */
+    public static Behaviour dropConnection() {
+        return new Behaviour(new Spec(Kind.DROP));
+    }
+
+    /** Never answers and keeps the connection open. */
+    public static Behaviour stall() {
+        return new Behaviour(new Spec(Kind.STALL));
+    }
+
+    /** Writes bytes that are not HTTP, then closes. */
+    public static Behaviour garbage() {
+        return new Behaviour(new Spec(Kind.GARBAGE));
+    }
+
+    /** Writes a truncated status line and headers, then closes. */
+    public static Behaviour halfHeaders() {
+        return new Behaviour(new Spec(Kind.HALF_HEADERS));
+    }
+
+    // ---- options ------------------------------------------------------------------------------
+
+    /** Adds a response header (JSON and SSE answers). */
+    public Behaviour withHeader(String name, String value) {
+        requireNonNull(name, "name");
+        requireNonNull(value, "value");
+        requireAnswer("withHeader");
+        Spec s = spec.copy();
+        s.headers.add(new String[] {name, value});
+        return new Behaviour(s);
+    }
+
+    /** Waits {@code delay} before anything is written (before the response headers). */
+    public Behaviour withDelay(Duration delay) {
+        Spec s = spec.copy();
+        s.delay = checkDuration("delay", delay);
+        return new Behaviour(s);
+    }
+
+    /** Writes a Content-Length body {@code bytesPerWrite} bytes at a time, {@code between} apart. */
+    public Behaviour slowDrip(int bytesPerWrite, Duration between) {
+        if (spec.kind != Kind.JSON && spec.kind != Kind.CHAT && spec.kind != Kind.EMBEDDINGS) {
+            throw new IllegalStateException("slowDrip() applies to JSON answers, not " + spec.kind);
+        }
+        if (bytesPerWrite < 1) {
+            throw new IllegalArgumentException("bytesPerWrite: " + bytesPerWrite + " (expected: >= 1)");
+        }
+        Spec s = spec.copy();
+        s.dripBytes = bytesPerWrite;
+        s.pace = checkDuration("between", between);
+        return new Behaviour(s);
+    }
+
+    /** SSE: waits {@code between} before each event after the first. */
+    public Behaviour paced(Duration between) {
+        Spec s = sseCopy("paced");
+        s.pace = checkDuration("between", between);
+        return new Behaviour(s);
+    }
+
+    /** SSE: writes each event in two separately flushed writes, split inside the event. */
+    public Behaviour splitEvents(boolean split) {
+        Spec s = sseCopy("splitEvents");
+        s.splitEvents = split;
+        return new Behaviour(s);
+    }
+
+    /** SSE: ends lines with CRLF instead of LF (both are legal in {@code text/event-stream}). */
+    public Behaviour crlf(boolean crlf) {
+        Spec s = sseCopy("crlf");
+        s.crlf = crlf;
+        return new Behaviour(s);
+    }
+
+    /** SSE: never sends the usage chunk, even when asked (as some providers do). */
+    public Behaviour withoutUsage() {
+        Spec s = sseCopy("withoutUsage");
+        s.usageSuppressed = true;
+        return new Behaviour(s);
+    }
+
+    /** SSE: the usage reported in the usage chunk. */
+    public Behaviour withUsage(long promptTokens, long completionTokens) {
+        Spec s = sseCopy("withUsage");
+        s.promptTokens = checkTokens("promptTokens", promptTokens);
+        s.completionTokens = checkTokens("completionTokens", completionTokens);
+        return new Behaviour(s);
+    }
+
+    /** SSE: after {@code events} events, resets the connection (SO_LINGER 0, so the peer sees RST). */
+    public Behaviour resetAfter(int events) {
+        Spec s = sseCopy("resetAfter");
+        s.resetAfter = checkCount("events", events);
+        return new Behaviour(s);
+    }
+
+    /** SSE: after {@code events} events, stops writing and keeps the connection open. */
+    public Behaviour stallAfter(int events) {
+        Spec s = sseCopy("stallAfter");
+        s.stallAfter = checkCount("events", events);
+        return new Behaviour(s);
+    }
+
+    // ---- rendering (package-private, used by MockExchange) -------------------------------------
+
+    Kind kind() {
+        return spec.kind;
+    }
+
+    /** Resolves {@link Kind#STREAM_AWARE} for one request; the delay of the outer behaviour wins. */
+    Behaviour resolve(RequestFacts facts) {
+        if (spec.kind != Kind.STREAM_AWARE) {
+            return this;
+        }
+        Behaviour chosen = (facts.stream() ? spec.whenStreaming : spec.otherwise).resolve(facts);
+        return spec.delay.isZero() ? chosen : chosen.withDelay(spec.delay);
+    }
+
+    int status() {
+        return spec.status;
+    }
+
+    List<String[]> headers() {
+        return spec.headers;
+    }
+
+    Duration delay() {
+        return spec.delay;
+    }
+
+    Duration pace() {
+        return spec.pace;
+    }
+
+    int dripBytes() {
+        return spec.dripBytes;
+    }
+
+    boolean splitEvents() {
+        return spec.splitEvents;
+    }
+
+    int resetAfter() {
+        return spec.resetAfter;
+    }
+
+    int stallAfter() {
+        return spec.stallAfter;
+    }
+
+    /** The body of a JSON-kind answer. */
+    String body(RequestFacts facts, long id) {
+        return switch (spec.kind) {
+            case JSON -> spec.body;
+            case CHAT -> "{\"id\":\"chatcmpl-mock-" + id + "\",\"object\":\"chat.completion\",\"created\":" + CREATED
+                    + ",\"model\":" + quote(facts.model())
+                    + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+                    + quote(spec.content) + ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+                    + "\"usage\":" + usage(spec.promptTokens, spec.completionTokens)
+                    + ",\"system_fingerprint\":\"fp_mock\"}";
+            case EMBEDDINGS -> embeddingsBody(facts);
+            default -> throw new IllegalStateException("no JSON body for " + spec.kind);
+        };
+    }
+
+    /** The complete SSE events (with their terminating blank line) of an SSE answer. */
+    List<String> events(RequestFacts facts, long id) {
+        String eol = spec.crlf ? "\r\n" : "\n";
+        boolean usage = facts.includeUsage() && !spec.usageSuppressed;
+        // OpenAI adds "usage":null to every chunk when the client asked for usage.
+        String tail = usage ? ",\"usage\":null}" : "}";
+        String head = "{\"id\":\"chatcmpl-mock-" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":"
+                + CREATED + ",\"model\":" + quote(facts.model()) + ",\"system_fingerprint\":\"fp_mock\",\"choices\":";
+        List<String> events = new ArrayList<>(spec.deltas.size() + 4);
+        events.add(event(head + choice("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", "null")
+                + tail, eol));
+        for (String delta : spec.deltas) {
+            events.add(event(head + choice("{\"content\":" + quote(delta) + "}", "null") + tail, eol));
+        }
+        events.add(event(head + choice("{}", "\"stop\"") + tail, eol));
+        if (usage) {
+            events.add(event(head + "[],\"usage\":" + usage(spec.promptTokens, spec.completionTokens) + "}", eol));
+        }
+        events.add(event("[DONE]", eol));
+        return events;
+    }
+
+    @Override
+    public String toString() {
+        return "Behaviour(" + spec.kind + ')';
+    }
+
+    static String errorBody(String message, String type, String code) {
+        return "{\"error\":{\"message\":" + quote(message) + ",\"type\":" + quote(type)
+                + ",\"param\":null,\"code\":" + quote(code) + "}}";
+    }
+
+    private static String event(String data, String eol) {
+        return "data: " + data + eol + eol;
+    }
+
+    private static String choice(String delta, String finishReason) {
+        return "[{\"index\":0,\"delta\":" + delta + ",\"logprobs\":null,\"finish_reason\":" + finishReason + "}]";
+    }
+
+    private static String usage(long prompt, long completion) {
+        return "{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + completion
+                + ",\"total_tokens\":" + (prompt + completion)
+                + ",\"prompt_tokens_details\":{\"cached_tokens\":0},"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":0}}";
+    }
+
+    private String embeddingsBody(RequestFacts facts) {
+        StringBuilder b = new StringBuilder("{\"object\":\"list\",\"data\":[");
+        for (int i = 0; i < facts.inputCount(); i++) {
+            if (i > 0) {
+                b.append(',');
+            }
+            b.append("{\"object\":\"embedding\",\"index\":").append(i).append(",\"embedding\":[");
+            for (int d = 0; d < spec.dimensions; d++) {
+                if (d > 0) {
+                    b.append(',');
+                }
+                b.append((i + 1) * 0.01f + d * 0.001f);
+            }
+            b.append("]}");
+        }
+        return b.append("],\"model\":").append(quote(facts.model()))
+                .append(",\"usage\":{\"prompt_tokens\":").append(spec.promptTokens)
+                .append(",\"total_tokens\":").append(spec.promptTokens).append("}}").toString();
+    }
+
+    private void requireAnswer(String option) {
+        if (spec.kind != Kind.JSON && spec.kind != Kind.CHAT && spec.kind != Kind.EMBEDDINGS
+            && spec.kind != Kind.SSE) {
+            throw new IllegalStateException(option + "() applies to answers with a status, not " + spec.kind);
+        }
+    }
+
+    private Spec sseCopy(String option) {
+        if (spec.kind != Kind.SSE) {
+            throw new IllegalStateException(option + "() applies to sse() only, not " + spec.kind);
+        }
+        return spec.copy();
+    }
+
+    private static int checkStatus(int status) {
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("status: " + status + " (expected: 100-599)");
+        }
+        return status;
+    }
+
+    private static long checkTokens(String name, long tokens) {
+        if (tokens < 0) {
+            throw new IllegalArgumentException(name + ": " + tokens + " (expected: >= 0)");
+        }
+        return tokens;
+    }
+
+    private static int checkCount(String name, int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException(name + ": " + count + " (expected: >= 0)");
+        }
+        return count;
+    }
+
+    private static Duration checkDuration(String name, Duration d) {
+        requireNonNull(d, name);
+        if (d.isNegative()) {
+            throw new IllegalArgumentException(name + ": " + d + " (expected: >= 0)");
+        }
+        return d;
+    }
+
+    /** Mutable while being built, never after: each option copies it first. */
+    private static final class Spec implements Cloneable {
+        final Kind kind;
+        int status = 200;
+        List<String[]> headers = new ArrayList<>();
+        Duration delay = Duration.ZERO;
+        Duration pace = Duration.ZERO;
+        int dripBytes;
+        String body;
+        String content;
+        List<String> deltas = List.of();
+        long promptTokens;
+        long completionTokens;
+        int dimensions;
+        boolean splitEvents;
+        boolean crlf;
+        boolean usageSuppressed;
+        int resetAfter = -1;
+        int stallAfter = -1;
+        Behaviour otherwise;
+        Behaviour whenStreaming;
+
+        Spec(Kind kind) {
+            this.kind = kind;
+        }
+
+        Spec copy() {
+            try {
+                Spec s = (Spec) clone();
+                s.headers = new ArrayList<>(headers);
+                return s;
+            } catch (CloneNotSupportedException e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+}
