@@ -14,6 +14,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
+import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
 import io.llmgateway.testing.RecordedRequest;
 import java.net.http.HttpResponse;
@@ -58,7 +59,7 @@ class ForwardingEndToEndTest {
 
     @Test
     void chatCompletion_sdkGetsProviderAnswer_withAliasAndProviderKey() throws Exception {
-        upstream.enqueue(MockUpstream.Behaviour.chatCompletion("Hello there", 12, 3));
+        upstream.enqueue(Behaviour.chatCompletion("Hello there", 12, 3));
         OpenAIClient client = gateway.openai();
 
         ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
@@ -75,8 +76,8 @@ class ForwardingEndToEndTest {
     }
 
     @Test
-    void embeddings_sdkGetsVectors() {
-        upstream.enqueue(MockUpstream.Behaviour.json(200, """
+    void embeddings_sdkGetsVectors() throws Exception {
+        upstream.enqueue(Behaviour.json(200, """
                 {"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.25,-0.5,1.0]}],
                  "model":"text-embedding-3-small","usage":{"prompt_tokens":2,"total_tokens":2}}"""));
 
@@ -130,7 +131,7 @@ class ForwardingEndToEndTest {
 
     @Test
     void upstreamErrorStatus_isReturnedAsIs() throws Exception {
-        upstream.enqueue(MockUpstream.Behaviour.error(400, "invalid_request_error", "messages: too short"));
+        upstream.enqueue(Behaviour.error(400, "invalid_request_error", "messages: too short"));
 
         HttpResponse<String> r = gateway.post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}");
 
@@ -234,7 +235,7 @@ class ForwardingEndToEndTest {
 
     @Test
     void slowProvider_is504AfterResponseTimeout() throws Exception {
-        upstream.enqueue(MockUpstream.Behaviour.stall());
+        upstream.enqueue(Behaviour.stall());
         try (TestGateway impatient = TestGateway.start("""
                 upstream:
                   response_timeout: 300ms
