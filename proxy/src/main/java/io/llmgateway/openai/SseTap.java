@@ -69,7 +69,8 @@ public final class SseTap {
     // Output state (dropping mode only).
     private ByteBuf held;              // bytes of the incomplete event from earlier chunks
     private boolean eventPassthrough;  // the incomplete event grew too big: its bytes flow out as they come
-    private boolean droppedAtCR;       // the dropped event ended with a CR; skip a following LF too
+    private boolean endedAtCR;         // an event ended with the CR that ended the last chunk
+    private boolean droppedAtCR;       // ... and it was dropped: drop the LF completing that CRLF too
     private final List<ByteBuf> pieces = new ArrayList<>(4);
     private int emitFrom;
     private int evStart;
@@ -123,12 +124,15 @@ public final class SseTap {
             int i = r0;
             if (lastWasCR && in.getByte(i) == '\n') {
                 i++; // second half of a CRLF split across chunks
+                if (endedAtCR) {
+                    evStart = i; // the LF belongs to the event that ended, not to the next one
+                }
                 if (droppedAtCR) {
                     emitFrom = i;
-                    evStart = i;
                 }
             }
             lastWasCR = false;
+            endedAtCR = false;
             droppedAtCR = false;
             while (i < w) {
                 int eol = in.forEachByte(i, w - i, FIND_EOL);
@@ -226,6 +230,7 @@ public final class SseTap {
         if (!dropUsageOnlyChunk) {
             return;
         }
+        endedAtCR = end == w && lastWasCR;
         if (usageOnly && !eventPassthrough) {
             if (evStart > emitFrom) {
                 pieces.add(in.retainedSlice(emitFrom, evStart - emitFrom));
@@ -235,7 +240,7 @@ public final class SseTap {
                 held = null;
             }
             emitFrom = end;
-            droppedAtCR = end == w && lastWasCR;
+            droppedAtCR = endedAtCR;
         } else if (held != null) {
             pieces.add(held); // precedes every byte of this chunk
             held = null;
