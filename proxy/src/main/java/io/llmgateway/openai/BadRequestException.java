@@ -1,0 +1,32 @@
+package io.llmgateway.openai;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A client error found in a request body, answered as an OpenAI {@code 400 invalid_request_error}.
+ * Thrown on the event loop for every malformed request, so it carries no stack trace.
+ */
+public final class BadRequestException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    private final String param;
+
+    /**
+     * @param message the text for {@code error.message}; never contains request text beyond a key name
+     * @param param the offending parameter for {@code error.param}, or {@code null}
+     */
+    public BadRequestException(String message, String param) {
+        super(requireNonNull(message, "message"), null, false, false);
+        this.param = param;
+    }
+
+    /** The text for {@code error.message}. */
+    public String message() {
+        return getMessage();
+    }
+
+    /** The offending parameter for {@code error.param}, or {@code null}. */
+    public String param() {
+        return param;
+    }
+}

@@ -1,0 +1,591 @@
+package io.llmgateway.openai;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.util.ByteProcessor;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Reads a streamed (SSE) response as it is forwarded: finds {@code usage}, {@code data: [DONE]},
+ * and counts the completion deltas, and optionally removes the usage-only chunk that the gateway
+ * asked for on the client's behalf.
+ *
+ * <p>Design notes:
+ * <ul>
+ * <li>Output is never re-encoded: {@link #onChunk} returns the input itself, or retained slices of
+ *     it. Only the tap copies bytes, into two reusable arrays (current line, current data).</li>
+ * <li>Without dropping, every byte is returned at once. With dropping, the bytes of an event whose
+ *     blank line has not arrived yet are held back (as retained slices) until it completes, because
+ *     only then do we know whether it is the usage-only chunk. Upstreams write whole events per
+ *     write, so in practice nothing waits; at worst one event is delayed until its end arrives.</li>
+ * <li>Memory per stream is bounded by {@code maxEventBytes} (1 MiB): an event longer than that is
+ *     passed through as it comes and is not analysed.</li>
+ * <li>A payload is JSON-parsed only when a byte search shows it can hold usage or a delta.</li>
+ * <li>Line endings are CRLF, LF or CR; a CR ending one chunk and an LF starting the next form one
+ *     line break.</li>
+ * </ul>
+ * One instance per stream, used from one thread (the event loop).
+ */
+public final class SseTap {
+    static final int DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
+    private static final int MAX_EVENT_NAME = 128;
+
+    private static final JsonFactory FACTORY = JsonFactory.builder()
+            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+            .build();
+    private static final byte[] DONE = "[DONE]".getBytes(UTF_8);
+    private static final byte[] USAGE = "\"usage\"".getBytes(UTF_8);
+    private static final byte[] DELTA = "\"delta\"".getBytes(UTF_8);
+    private static final byte[] TEXT = "\"text\"".getBytes(UTF_8);
+    private static final ByteProcessor FIND_EOL = b -> b != '\n' && b != '\r';
+
+    private final boolean dropUsageOnlyChunk;
+    private final TokenEstimator estimator;
+    private final String encoding;
+    private final int maxEventBytes;
+
+    // Tap state: the current line and the current event's data, both capped.
+    private byte[] line = new byte[256];
+    private int lineLen;
+    private boolean lineOverflow;
+    private boolean lastWasCR;
+    private byte[] data = new byte[1024];
+    private int dataLen;
+    private int dataLines;
+    private boolean eventOverflow;
+    private final byte[] eventName = new byte[MAX_EVENT_NAME];
+    private int eventNameLen;
+
+    // Output state (dropping mode only).
+    private ByteBuf held;              // bytes of the incomplete event from earlier chunks
+    private boolean eventPassthrough;  // the incomplete event grew too big: its bytes flow out as they come
+    private boolean endedAtCR;         // an event ended with the CR that ended the last chunk
+    private boolean droppedAtCR;       // ... and it was dropped: drop the LF completing that CRLF too
+    private final List<ByteBuf> pieces = new ArrayList<>(4);
+    private int emitFrom;
+    private int evStart;
+
+    private final UsageBuilder usageBuilder = new UsageBuilder();
+    private Usage usage;
+    private boolean sawDone;
+    private boolean sawEvent;
+    private long completionTokens;
+    private boolean ended;
+
+    /**
+     * @param dropUsageOnlyChunk remove the {@code "choices":[]} usage chunk (the gateway injected
+     *                           include_usage; the client did not ask for it)
+     * @param encoding the encoding to count deltas with (see {@link TokenEstimator#encodingFor}); null
+     *                 means cl100k_base
+     */
+    public SseTap(boolean dropUsageOnlyChunk, TokenEstimator estimator, String encoding) {
+        this(dropUsageOnlyChunk, estimator, encoding, DEFAULT_MAX_EVENT_BYTES);
+    }
+
+    SseTap(boolean dropUsageOnlyChunk, TokenEstimator estimator, String encoding, int maxEventBytes) {
+        this.dropUsageOnlyChunk = dropUsageOnlyChunk;
+        this.estimator = requireNonNull(estimator, "estimator");
+        this.encoding = encoding;
+        if (maxEventBytes < 16) {
+            throw new IllegalArgumentException("maxEventBytes: " + maxEventBytes + " (expected: >= 16)");
+        }
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    /**
+     * Takes ownership of {@code in} and returns what to write to the client now (possibly
+     * {@code in} itself, possibly empty), owned by the caller.
+     */
+    public ByteBuf onChunk(ByteBuf in) {
+        requireNonNull(in, "in");
+        if (ended) {
+            in.release();
+            throw new IllegalStateException("onChunk after onEnd/release");
+        }
+        if (!in.isReadable()) {
+            return in;
+        }
+        boolean returnIn = false;
+        try {
+            int r0 = in.readerIndex();
+            int w = in.writerIndex();
+            emitFrom = r0;
+            evStart = r0;
+            int i = r0;
+            if (lastWasCR && in.getByte(i) == '\n') {
+                i++; // second half of a CRLF split across chunks
+                if (endedAtCR) {
+                    evStart = i; // the LF belongs to the event that ended, not to the next one
+                }
+                if (droppedAtCR) {
+                    emitFrom = i;
+                }
+            }
+            lastWasCR = false;
+            endedAtCR = false;
+            droppedAtCR = false;
+            while (i < w) {
+                int eol = in.forEachByte(i, w - i, FIND_EOL);
+                if (eol < 0) {
+                    appendLine(in, i, w - i);
+                    break;
+                }
+                appendLine(in, i, eol - i);
+                int next = eol + 1;
+                if (in.getByte(eol) == '\r') {
+                    if (next < w) {
+                        if (in.getByte(next) == '\n') {
+                            next++;
+                        }
+                    } else {
+                        lastWasCR = true;
+                    }
+                }
+                if (endLine()) {
+                    eventEnd(in, next, w);
+                }
+                i = next;
+            }
+            if (!dropUsageOnlyChunk) {
+                returnIn = true;
+                return in;
+            }
+            return output(in, r0, w);
+        } finally {
+            pieces.clear();
+            if (!returnIn) {
+                in.release();
+            }
+        }
+    }
+
+    /**
+     * The stream ended: returns anything held back (owned by the caller; maybe empty). An
+     * unterminated last event is still analysed, leniently.
+     */
+    public ByteBuf onEnd() {
+        if (ended) {
+            return Unpooled.EMPTY_BUFFER;
+        }
+        ended = true;
+        if (lineLen > 0 || lineOverflow) {
+            endLine();
+        }
+        boolean usageOnly = dispatch();
+        ByteBuf h = held;
+        held = null;
+        if (h == null) {
+            return Unpooled.EMPTY_BUFFER;
+        }
+        if (dropUsageOnlyChunk && usageOnly && !eventPassthrough) {
+            h.release();
+            return Unpooled.EMPTY_BUFFER;
+        }
+        return h;
+    }
+
+    /** Frees anything held back; for an aborted exchange. */
+    public void release() {
+        ended = true;
+        if (held != null) {
+            held.release();
+            held = null;
+        }
+    }
+
+    /** The usage the stream reported (the last one seen), or {@code null}. */
+    public Usage usage() {
+        return usage;
+    }
+
+    /** Whether {@code data: [DONE]} was seen. */
+    public boolean sawDone() {
+        return sawDone;
+    }
+
+    /** Whether at least one event with data was seen. */
+    public boolean sawEvent() {
+        return sawEvent;
+    }
+
+    /** Tokens of all completion deltas seen, for when the stream reports no usage. */
+    public long completionTokensEstimate() {
+        return completionTokens;
+    }
+
+    // ---- output assembly (dropping mode) ----
+
+    private void eventEnd(ByteBuf in, int end, int w) {
+        boolean usageOnly = dispatch();
+        if (!dropUsageOnlyChunk) {
+            return;
+        }
+        endedAtCR = end == w && lastWasCR;
+        if (usageOnly && !eventPassthrough) {
+            if (evStart > emitFrom) {
+                pieces.add(in.retainedSlice(emitFrom, evStart - emitFrom));
+            }
+            if (held != null) {
+                held.release();
+                held = null;
+            }
+            emitFrom = end;
+            droppedAtCR = endedAtCR;
+        } else if (held != null) {
+            pieces.add(held); // precedes every byte of this chunk
+            held = null;
+        }
+        evStart = end;
+        eventPassthrough = false;
+    }
+
+    private ByteBuf output(ByteBuf in, int r0, int w) {
+        int emitEnd;
+        if (eventPassthrough) {
+            emitEnd = w;
+        } else {
+            long heldSize = (held == null ? 0 : held.readableBytes()) + (w - evStart);
+            if (heldSize > maxEventBytes) {
+                eventPassthrough = true;
+                eventOverflow = true;
+                if (held != null) {
+                    pieces.add(held);
+                    held = null;
+                }
+                emitEnd = w;
+            } else {
+                emitEnd = evStart;
+            }
+        }
+        if (emitEnd == w && emitFrom == r0 && pieces.isEmpty() && held == null) {
+            return in.retain(); // the finally block releases our reference
+        }
+        if (emitEnd > emitFrom) {
+            pieces.add(in.retainedSlice(emitFrom, emitEnd - emitFrom));
+        }
+        if (emitEnd < w) {
+            ByteBuf tail = in.retainedSlice(emitEnd, w - emitEnd);
+            if (held == null) {
+                held = tail;
+            } else {
+                CompositeByteBuf c = held instanceof CompositeByteBuf cb && cb.numComponents() < 1024
+                                     ? cb : in.alloc().compositeBuffer(1024).addComponent(true, held);
+                held = c.addComponent(true, tail);
+            }
+        }
+        if (pieces.isEmpty()) {
+            return Unpooled.EMPTY_BUFFER;
+        }
+        if (pieces.size() == 1) {
+            return pieces.get(0);
+        }
+        return in.alloc().compositeBuffer(pieces.size()).addComponents(true, pieces);
+    }
+
+    // ---- line and event parsing ----
+
+    private void appendLine(ByteBuf in, int from, int len) {
+        if (len == 0) {
+            return;
+        }
+        if (lineOverflow || lineLen + len > maxEventBytes) {
+            // Keep the start (the field name) and mark the rest as lost.
+            int keep = Math.min(len, Math.max(0, 16 - lineLen));
+            ensureLine(lineLen + keep);
+            in.getBytes(from, line, lineLen, keep);
+            lineLen += keep;
+            lineOverflow = true;
+            return;
+        }
+        ensureLine(lineLen + len);
+        in.getBytes(from, line, lineLen, len);
+        lineLen += len;
+    }
+
+    private void ensureLine(int n) {
+        if (n > line.length) {
+            line = Arrays.copyOf(line, Math.max(n, Math.min(line.length * 2, maxEventBytes)));
+        }
+    }
+
+    /** Processes the finished line; returns true when it was blank (the event is complete). */
+    private boolean endLine() {
+        if (lineLen == 0 && !lineOverflow) {
+            return true;
+        }
+        if (lineLen > 0 && line[0] != ':') { // ':' starts a comment
+            int colon = indexOf(line, lineLen, (byte) ':');
+            int nameLen = colon < 0 ? lineLen : colon;
+            int v = colon < 0 ? lineLen : colon + 1;
+            if (v < lineLen && line[v] == ' ') {
+                v++;
+            }
+            if (isName(nameLen, "data")) {
+                if (lineOverflow) {
+                    eventOverflow = true;
+                } else {
+                    appendData(v, lineLen - v);
+                }
+            } else if (isName(nameLen, "event") && !lineOverflow) {
+                eventNameLen = Math.min(lineLen - v, MAX_EVENT_NAME);
+                System.arraycopy(line, v, eventName, 0, eventNameLen);
+            }
+        }
+        lineLen = 0;
+        lineOverflow = false;
+        return false;
+    }
+
+    private boolean isName(int nameLen, String name) {
+        if (nameLen != name.length()) {
+            return false;
+        }
+        for (int i = 0; i < nameLen; i++) {
+            if (line[i] != name.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void appendData(int from, int len) {
+        if (eventOverflow) {
+            return;
+        }
+        int sep = dataLines > 0 ? 1 : 0;
+        int need = dataLen + sep + len;
+        if (need > maxEventBytes) {
+            eventOverflow = true;
+            return;
+        }
+        if (need > data.length) {
+            data = Arrays.copyOf(data, Math.max(need, Math.min(data.length * 2, maxEventBytes)));
+        }
+        if (sep == 1) {
+            data[dataLen++] = '\n';
+        }
+        System.arraycopy(line, from, data, dataLen, len);
+        dataLen += len;
+        dataLines++;
+    }
+
+    /** The event is complete: analyse it, reset. Returns true if it is a usage-only chunk. */
+    private boolean dispatch() {
+        boolean usageOnly = false;
+        if (dataLen > 0 || eventOverflow) {
+            sawEvent = true;
+            if (!eventOverflow) {
+                usageOnly = analyze();
+            }
+        }
+        dataLen = 0;
+        dataLines = 0;
+        eventNameLen = 0;
+        eventOverflow = false;
+        return usageOnly;
+    }
+
+    private boolean analyze() {
+        if (dataLen == DONE.length && indexOf(data, dataLen, DONE) == 0) {
+            sawDone = true;
+            return false;
+        }
+        if (indexOf(data, dataLen, USAGE) < 0 && indexOf(data, dataLen, DELTA) < 0
+            && indexOf(data, dataLen, TEXT) < 0) {
+            return false;
+        }
+        try (JsonParser p = FACTORY.createParser(data, 0, dataLen)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return false;
+            }
+            boolean usageHere = false;
+            int choices = -1;
+            String type = null;
+            String delta = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                JsonToken t = p.nextToken();
+                switch (name) {
+                    case "usage" -> usageHere |= t == JsonToken.START_OBJECT && readUsage(p);
+                    case "choices" -> {
+                        if (t == JsonToken.START_ARRAY) {
+                            choices = 0;
+                            while (p.nextToken() != JsonToken.END_ARRAY) {
+                                choices++;
+                                if (p.currentToken() == JsonToken.START_OBJECT) {
+                                    readChoice(p);
+                                } else {
+                                    p.skipChildren();
+                                }
+                            }
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    case "type" -> type = t == JsonToken.VALUE_STRING ? p.getText() : type;
+                    case "delta" -> {
+                        if (t == JsonToken.VALUE_STRING) {
+                            delta = p.getText();
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    case "response" -> {
+                        if (t == JsonToken.START_OBJECT) {
+                            readResponse(p);
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                    default -> p.skipChildren();
+                }
+            }
+            if (delta != null) {
+                if (type == null && eventNameLen > 0) {
+                    type = new String(eventName, 0, eventNameLen, UTF_8);
+                }
+                if (isTextDelta(type)) {
+                    count(delta);
+                }
+            }
+            return usageHere && choices == 0;
+        } catch (IOException | RuntimeException e) {
+            return false; // not JSON we understand: forwarded untouched, just not tapped
+        }
+    }
+
+    private static boolean isTextDelta(String type) {
+        return type != null && (type.endsWith("text.delta") || type.equals("response.refusal.delta")
+                                || type.equals("response.function_call_arguments.delta"));
+    }
+
+    /** Reads a usage object at its START_OBJECT; returns true if it had counters. */
+    private boolean readUsage(JsonParser p) throws IOException {
+        usageBuilder.reset();
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            if (p.nextToken() == JsonToken.VALUE_NUMBER_INT) {
+                usageBuilder.accept(name, p.getLongValue());
+            } else {
+                p.skipChildren();
+            }
+        }
+        Usage u = usageBuilder.build();
+        if (u != null) {
+            usage = u;
+        }
+        return u != null;
+    }
+
+    private void readResponse(JsonParser p) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            if ("usage".equals(name) && t == JsonToken.START_OBJECT) {
+                readUsage(p);
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    private void readChoice(JsonParser p) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            if ("delta".equals(name) && t == JsonToken.START_OBJECT) {
+                readDelta(p);
+            } else if ("text".equals(name) && t == JsonToken.VALUE_STRING) { // legacy completions
+                count(p.getText());
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    private void readDelta(JsonParser p) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (name) {
+                case "content", "reasoning_content", "reasoning", "refusal" -> {
+                    if (t == JsonToken.VALUE_STRING) {
+                        count(p.getText());
+                    }
+                }
+                case "tool_calls" -> {
+                    if (t == JsonToken.START_ARRAY) {
+                        while (p.nextToken() != JsonToken.END_ARRAY) {
+                            if (p.currentToken() == JsonToken.START_OBJECT) {
+                                readToolCall(p);
+                            } else {
+                                p.skipChildren();
+                            }
+                        }
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+    }
+
+    private void readToolCall(JsonParser p) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            JsonToken t = p.nextToken();
+            if ("function".equals(name) && t == JsonToken.START_OBJECT) {
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String f = p.currentName();
+                    JsonToken v = p.nextToken();
+                    if ((f.equals("arguments") || f.equals("name")) && v == JsonToken.VALUE_STRING) {
+                        count(p.getText());
+                    } else {
+                        p.skipChildren();
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+    }
+
+    private void count(String text) {
+        completionTokens += estimator.countText(text, encoding);
+    }
+
+    private static int indexOf(byte[] a, int len, byte b) {
+        for (int i = 0; i < len; i++) {
+            if (a[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int indexOf(byte[] a, int len, byte[] needle) {
+        int last = len - needle.length;
+        outer:
+        for (int i = 0; i <= last; i++) {
+            if (a[i] != needle[0]) {
+                continue;
+            }
+            for (int j = 1; j < needle.length; j++) {
+                if (a[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}

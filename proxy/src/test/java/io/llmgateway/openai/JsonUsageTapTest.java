@@ -1,0 +1,124 @@
+package io.llmgateway.openai;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JsonUsageTapTest {
+    private static final String CHAT = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion\",\"choices\":[{\"index\":0,"
+            + "\"message\":{\"role\":\"assistant\",\"content\":\"Hi \\\"there\\\" \u00e9\u4e2d \uD83D\uDE00\","
+            + "\"usage\":{\"prompt_tokens\":999}},\"finish_reason\":\"stop\"}],"
+            + "\"usage\":{\"prompt_tokens\":12,\"completion_tokens\":7,\"total_tokens\":19,"
+            + "\"prompt_tokens_details\":{\"cached_tokens\":3,\"total_tokens\":1000}},\"system_fingerprint\":null}";
+
+    private static Usage feed(byte[] body, int... cuts) {
+        JsonUsageTap tap = new JsonUsageTap();
+        int from = 0;
+        for (int i = 0; i <= cuts.length; i++) {
+            int to = i < cuts.length ? cuts[i] : body.length;
+            ByteBuf chunk = PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(1, to - from));
+            chunk.writeBytes(body, from, to - from);
+            try {
+                tap.onChunk(chunk);
+                assertEquals(to - from, chunk.readableBytes(), "the tap must not consume");
+            } finally {
+                chunk.release();
+            }
+            from = to;
+        }
+        return tap.usage();
+    }
+
+    @Test
+    void onChunk_chatUsageSplitAtEveryByte() {
+        byte[] body = CHAT.getBytes(UTF_8);
+        Usage expected = new Usage(12, 7, 19, false);
+        assertEquals(expected, feed(body));
+        for (int cut = 0; cut <= body.length; cut++) {
+            assertEquals(expected, feed(body, cut), "cut at " + cut);
+        }
+        int[] every = new int[body.length - 1];
+        for (int i = 0; i < every.length; i++) {
+            every[i] = i + 1;
+        }
+        assertEquals(expected, feed(body, every), "one byte per chunk");
+    }
+
+    @Test
+    void onChunk_responsesApiUsage() {
+        String body = "{\"id\":\"resp_1\",\"object\":\"response\",\"output\":[{\"type\":\"message\",\"content\":"
+                      + "[{\"type\":\"output_text\",\"text\":\"ok\"}]}],\"usage\":{\"input_tokens\":30,"
+                      + "\"input_tokens_details\":{\"cached_tokens\":0},\"output_tokens\":5,"
+                      + "\"output_tokens_details\":{\"reasoning_tokens\":2},\"total_tokens\":35}}";
+        assertEquals(new Usage(30, 5, 35, false), feed(body.getBytes(UTF_8), 40, 41, 120));
+    }
+
+    @Test
+    void onChunk_embeddingsUsageWithoutCompletion() {
+        String body = "{\"object\":\"list\",\"data\":[{\"embedding\":[0.1,-0.2,3e-5],\"index\":0}],"
+                      + "\"model\":\"text-embedding-3-small\",\"usage\":{\"prompt_tokens\":8,\"total_tokens\":8}}";
+        assertEquals(new Usage(8, 0, 8, false), feed(body.getBytes(UTF_8), 17));
+    }
+
+    @Test
+    void onChunk_totalMissing_isSumOfParts() {
+        assertEquals(new Usage(4, 6, 10, false),
+                     feed("{\"usage\":{\"completion_tokens\":6,\"prompt_tokens\":4}}".getBytes(UTF_8)));
+    }
+
+    @Test
+    void onChunk_noTopLevelUsage_null() {
+        for (String body : List.of("{\"choices\":[{\"usage\":{\"prompt_tokens\":1}}]}", "{\"usage\":null}",
+                                   "{\"usage\":{}}", "{\"usage\":[1]}", "[{\"usage\":{\"prompt_tokens\":1}}]", "{}")) {
+            assertNull(feed(body.getBytes(UTF_8)), body);
+        }
+    }
+
+    @Test
+    void onChunk_notJson_nullAndNoThrow() {
+        for (String body : List.of("<html><body>502 Bad Gateway</body></html>", "", "{\"usage\":{\"prompt_tokens\":",
+                                   "{\"a\":tru}", "\u0000\u00ff garbage", "{\"usage\":{\"prompt_tokens\":1e999999999}}")) {
+            assertNull(feed(body.getBytes(UTF_8), body.length() / 2), body);
+        }
+        JsonUsageTap tap = new JsonUsageTap();
+        byte[] invalid = {'{', '"', (byte) 0xFF, (byte) 0xFE, '"', ':', '1', '}'};
+        ByteBuf b = Unpooled.wrappedBuffer(invalid);
+        tap.onChunk(b);
+        b.release();
+        assertNull(tap.usage());
+    }
+
+    @Test
+    void onChunk_compositeAndHeapChunks() {
+        byte[] body = CHAT.getBytes(UTF_8);
+        JsonUsageTap tap = new JsonUsageTap();
+        CompositeByteBuf composite = Unpooled.compositeBuffer();
+        composite.addComponent(true, Unpooled.wrappedBuffer(body, 0, 50));
+        composite.addComponent(true, PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(body, 50, 100));
+        ByteBuf heap = Unpooled.wrappedBuffer(body, 150, body.length - 150);
+        tap.onChunk(composite);
+        tap.onChunk(heap);
+        composite.release();
+        heap.release();
+        assertEquals(new Usage(12, 7, 19, false), tap.usage());
+    }
+
+    @Test
+    void onChunk_usageAfterLargeContent() {
+        String body = "{\"choices\":[{\"message\":{\"content\":\"" + "lorem ipsum ".repeat(50_000)
+                      + "\"}}],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":2,\"total_tokens\":3}}";
+        byte[] bytes = body.getBytes(UTF_8);
+        int[] cuts = new int[bytes.length / 8192];
+        for (int i = 0; i < cuts.length; i++) {
+            cuts[i] = (i + 1) * 8192;
+        }
+        assertEquals(new Usage(1, 2, 3, false), feed(bytes, cuts));
+    }
+}
