@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.ModelConfig;
 import io.llmgateway.config.ProviderConfig;
+import io.llmgateway.observe.Observers;
 import io.llmgateway.openai.TokenEstimator;
 import io.llmgateway.route.Router;
 import io.llmgateway.upstream.Origin;
@@ -13,9 +14,6 @@ import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The services one request needs, shared by every connection: the current config, the router with its
@@ -28,18 +26,15 @@ public final class Gateway implements AutoCloseable {
     private final ExecutorService estimatorPool;
     private final UpstreamClient upstream;
     private final Clock clock;
+    private final Observers observers = new Observers();
     private volatile Snapshot snapshot;
 
     public Gateway(GatewayConfig config, Clock clock) {
         this.clock = requireNonNull(clock, "clock");
         this.router = new Router(config, clock);
-        // Big prompts are counted off the event loops; a bounded queue keeps a flood from piling up.
-        this.estimatorPool = new ThreadPoolExecutor(1, Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
-                30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(10_000), r -> {
-                    Thread t = new Thread(r, "token-estimator");
-                    t.setDaemon(true);
-                    return t;
-                });
+        // Big prompts are counted off the event loops.
+        this.estimatorPool = TokenEstimator.newExecutor(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
+                1024);
         this.estimator = new TokenEstimator(estimatorPool);
         this.upstream = new UpstreamClient(config.upstream());
         this.snapshot = new Snapshot(config);
@@ -57,6 +52,11 @@ public final class Gateway implements AutoCloseable {
 
     public Router router() {
         return router;
+    }
+
+    /** Where finished requests are reported (interaction log, metrics, admin tail). */
+    public Observers observers() {
+        return observers;
     }
 
     public UpstreamClient upstream() {
@@ -104,7 +104,8 @@ public final class Gateway implements AutoCloseable {
             return authorizations.get(provider);
         }
 
-        String encoding(String model) {
+        /** The configured encoding of a model, or null to derive it from the name. */
+        String configuredEncoding(String model) {
             ModelConfig m = config.models().get(model);
             return m == null ? null : m.encoding();
         }

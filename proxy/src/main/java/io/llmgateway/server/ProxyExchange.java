@@ -9,7 +9,10 @@ import io.llmgateway.openai.OpenAiErrors;
 import io.llmgateway.openai.RequestInfo;
 import io.llmgateway.openai.RequestScanner;
 import io.llmgateway.openai.SseTap;
+import io.llmgateway.openai.TokenEstimator;
 import io.llmgateway.openai.Usage;
+import io.llmgateway.observe.AttemptRecord;
+import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.route.Admission;
 import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Denial;
@@ -45,7 +48,10 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
@@ -88,6 +94,7 @@ final class ProxyExchange implements UpstreamListener {
     private Origin origin;
     private Channel upstream;
     private HttpResponse heldHeaders;
+    private int heldStatus;
     private boolean committed;
     private boolean upstreamKeepAlive;
     private SseTap sseTap;
@@ -100,6 +107,17 @@ final class ProxyExchange implements UpstreamListener {
     private long lastActivityNanos;
     private boolean timedOut;
 
+    // What the request record reports when the exchange ends.
+    private final long startEpochMillis;
+    private final long startNanos = System.nanoTime();
+    private final List<AttemptRecord> attemptRecords = new ArrayList<>(2);
+    private long attemptStartNanos;
+    private long firstByteNanos;
+    private int sentStatus;
+    private Usage settledUsage;
+    private String errorType;
+    private String errorMessage;
+
     ProxyExchange(ChannelHandlerContext ctx, FullHttpRequest request, Gateway gateway, String upstreamPathSuffix,
             Runnable onDone) {
         this.ctx = ctx;
@@ -110,6 +128,7 @@ final class ProxyExchange implements UpstreamListener {
         this.upstreamPathSuffix = upstreamPathSuffix;
         this.requestId = RequestIds.of(request.headers());
         this.keepAlive = HttpUtil.isKeepAlive(request);
+        this.startEpochMillis = gateway.clock().millis();
     }
 
     // ---- start: parse, check the model, estimate tokens -------------------------------------------------
@@ -126,7 +145,7 @@ final class ProxyExchange implements UpstreamListener {
                     + "GET /v1/models lists the models it serves.", "model", "model_not_found");
             return;
         }
-        gateway.estimator().estimate(info, snapshot.encoding(info.model()), info.model())
+        gateway.estimator().estimate(info, snapshot.configuredEncoding(info.model()), info.model())
                 .whenComplete((tokens, error) -> {
                     if (ctx.executor().inEventLoop()) {
                         onEstimated(tokens, error);
@@ -166,6 +185,7 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         attempt = (Attempt) admission;
+        attemptStartNanos = System.nanoTime();
         attempts++;
         tried.add(attempt.provider());
         origin = snapshot.origin(attempt.provider());
@@ -253,12 +273,14 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         state = State.RELAYING;
+        heldStatus = status;
         HttpHeaders h = response.headers();
         HeaderPolicy.stripResponseHeaders(h);
         boolean sse = isEventStream(h);
         if (sse) {
             boolean dropUsageChunk = info.stream() && !info.clientIncludeUsage();
-            sseTap = new SseTap(dropUsageChunk, gateway.estimator(), snapshot.encoding(attempt.model()));
+            String encoding = TokenEstimator.encodingFor(snapshot.configuredEncoding(attempt.model()), attempt.model());
+            sseTap = new SseTap(dropUsageChunk, gateway.estimator(), encoding);
             if (dropUsageChunk) {
                 // Dropping an event changes the length: fall back to chunked framing.
                 h.remove(HttpHeaderNames.CONTENT_LENGTH);
@@ -331,6 +353,8 @@ final class ProxyExchange implements UpstreamListener {
 
     private void commit() {
         committed = true;
+        firstByteNanos = System.nanoTime();
+        sentStatus = heldStatus;
         ctx.write(heldHeaders);
         heldHeaders = null;
     }
@@ -341,6 +365,8 @@ final class ProxyExchange implements UpstreamListener {
             usage = estimatedUsage();
         }
         attempt.succeeded(usage);
+        settledUsage = usage;
+        endAttempt("ok", heldStatus);
         returnUpstream(upstreamKeepAlive);
         finish(false);
     }
@@ -365,10 +391,12 @@ final class ProxyExchange implements UpstreamListener {
         errorBody = null;
         if (kind == Failure.CLIENT_ERROR) {
             attempt.failed(Failure.CLIENT_ERROR, 0);
+            endAttempt(Failure.CLIENT_ERROR, status);
             respondUpstreamError(status, errorHeaders, body);
             return;
         }
         attempt.failed(kind, retryAfterMillis);
+        endAttempt(kind, status);
         noteFailure(attempt.provider() + ": HTTP " + status);
         if (lastError != null) {
             lastError.body.release();
@@ -442,7 +470,7 @@ final class ProxyExchange implements UpstreamListener {
                 startTimer(idleTimeoutNanos - idle);
                 return;
             }
-            String why = "no data from the provider for " + TimeUnit.NANOSECONDS.toSeconds(idleTimeoutNanos) + " s";
+            String why = "no data from the provider for " + TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + " ms";
             if (committed) {
                 abortCommitted(Failure.TIMEOUT, "The provider's stream stalled: " + why);
             } else {
@@ -469,6 +497,7 @@ final class ProxyExchange implements UpstreamListener {
         discardUpstream();
         releaseAttemptBuffers();
         attempt.failed(kind, retryAfterMillis);
+        endAttempt(kind, 0);
         noteFailure(attempt.provider() + ": " + why);
         if (kind == Failure.TIMEOUT && lastError == null) {
             timedOut = true;
@@ -482,6 +511,9 @@ final class ProxyExchange implements UpstreamListener {
         cancelTimer();
         discardUpstream();
         attempt.failed(kind, 0);
+        endAttempt(kind, heldStatus);
+        errorType = OpenAiErrors.UPSTREAM;
+        errorMessage = message;
         if (sseTap != null) {
             String event = "data: " + OpenAiErrors.json(OpenAiErrors.UPSTREAM, message, null, "upstream_stream_error")
                     + "\n\n";
@@ -520,6 +552,7 @@ final class ProxyExchange implements UpstreamListener {
         cancelTimer();
         ChannelHandlerContext c = ctx;
         state = State.DONE;
+        noteResponse(denial.status(), OpenAiErrors.typeFor(denial.status()), denial.message());
         FullHttpResponse response = OpenAiErrors.response(c.alloc(), HttpResponseStatus.valueOf(denial.status()), OpenAiErrors.typeFor(denial.status()), denial.message(), null,
                 denial.status() == 429 ? "rate_limit_exceeded" : null);
         if (denial.retryAfterSeconds() > 0) {
@@ -549,6 +582,7 @@ final class ProxyExchange implements UpstreamListener {
         h.remove(HttpHeaderNames.TRANSFER_ENCODING);
         h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         state = State.DONE;
+        noteResponse(status, "upstream_" + status, "the provider answered HTTP " + status);
         Responses.send(ctx, response, keepAlive, requestId);
         cleanup();
     }
@@ -566,6 +600,7 @@ final class ProxyExchange implements UpstreamListener {
     private void respondError(int status, String message, String param, String code) {
         cancelTimer();
         state = State.DONE;
+        noteResponse(status, OpenAiErrors.typeFor(status), message);
         Responses.error(ctx, status, message, param, code, keepAlive, requestId);
         cleanup();
     }
@@ -583,6 +618,12 @@ final class ProxyExchange implements UpstreamListener {
         if (attempt != null && state != State.ESTIMATING) {
             long completion = sseTap != null ? sseTap.completionTokensEstimate() : 0;
             attempt.cancelled(promptEstimate() + completion);
+            settledUsage = new Usage(promptEstimate(), completion, promptEstimate() + completion, true);
+            endAttempt("cancelled", heldStatus);
+        }
+        if (errorType == null) {
+            errorType = "client_closed";
+            errorMessage = "the client closed the connection before the response ended";
         }
         state = State.DONE;
         cleanup();
@@ -653,6 +694,7 @@ final class ProxyExchange implements UpstreamListener {
         if (request.refCnt() > 0) {
             request.release();
         }
+        publishRecord();
         onDone.run();
     }
 
@@ -668,6 +710,41 @@ final class ProxyExchange implements UpstreamListener {
         }
         String msg = cause.getMessage();
         return cause.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    }
+
+    private void endAttempt(Failure kind, int status) {
+        endAttempt(kind.name().toLowerCase(Locale.ROOT), status);
+    }
+
+    private void endAttempt(String outcome, int status) {
+        attemptRecords.add(new AttemptRecord(attempt.provider(), attempt.model(), outcome, status,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - attemptStartNanos)));
+    }
+
+    /** A complete response of the gateway's own (or a provider's error) is being sent. */
+    private void noteResponse(int status, String type, String message) {
+        sentStatus = status;
+        firstByteNanos = System.nanoTime();
+        if (status >= 400) {
+            errorType = type;
+            errorMessage = message;
+        }
+    }
+
+    private void publishRecord() {
+        long now = System.nanoTime();
+        Usage u = settledUsage;
+        String provider = attemptRecords.isEmpty() ? null : attemptRecords.get(attemptRecords.size() - 1).provider();
+        String modelUsed = settledUsage != null && attempt != null ? attempt.model() : null;
+        int q = upstreamPathSuffix.indexOf('?');
+        String path = q < 0 ? upstreamPathSuffix : upstreamPathSuffix.substring(0, q);
+        gateway.observers().onComplete(new RequestRecord(startEpochMillis, requestId, null, path,
+                info == null ? null : info.model(), modelUsed, provider, attemptRecords, sentStatus,
+                info != null && info.stream(),
+                firstByteNanos == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(firstByteNanos - startNanos),
+                TimeUnit.NANOSECONDS.toMillis(now - startNanos),
+                u == null ? 0 : u.promptTokens(), u == null ? 0 : u.completionTokens(),
+                u == null ? 0 : u.totalTokens(), u != null && u.estimated(), errorType, errorMessage));
     }
 
     private static final class LastError {

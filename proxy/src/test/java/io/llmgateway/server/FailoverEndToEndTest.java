@@ -1,12 +1,20 @@
 package io.llmgateway.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.testing.MockUpstream;
+import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.testing.Behaviour;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,14 +53,27 @@ class FailoverEndToEndTest {
     }
 
     @Test
-    void serverError_failsOverToNextProvider() throws Exception {
+    void serverError_failsOverToNextProvider_andTheRecordListsBothAttempts() throws Exception {
         main.enqueue(Behaviour.error(500, "server_error", "boom"));
         try (TestGateway g = twoProviders("")) {
+            BlockingQueue<RequestRecord> records = new LinkedBlockingQueue<>();
+            g.gateway().observers().add(records::add);
+
             HttpResponse<String> r = g.post("/v1/chat/completions", CHAT);
 
             assertEquals(200, r.statusCode(), r.body());
             assertEquals(1, main.requests().size());
             assertEquals(1, spare.requests().size());
+            RequestRecord record = records.poll(5, TimeUnit.SECONDS);
+            assertEquals(List.of("main:server_error:500", "spare:ok:200"), record.attempts().stream()
+                    .map(a -> a.provider() + ":" + a.outcome() + ":" + a.status()).collect(Collectors.toList()));
+            assertEquals(200, record.status());
+            assertEquals("spare", record.provider());
+            assertEquals("gpt-4o", record.modelUsed());
+            assertEquals("/chat/completions", record.path());
+            assertEquals(15, record.totalTokens());
+            assertFalse(record.tokensEstimated());
+            assertNull(record.errorType());
         }
     }
 

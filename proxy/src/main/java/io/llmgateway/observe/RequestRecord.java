@@ -1,0 +1,55 @@
+package io.llmgateway.observe;
+
+import java.util.List;
+
+/**
+ * What happened to one proxied request, built once when it ends. It carries no prompt text, no keys and
+ * no client credentials, so every consumer (interaction log, metrics, admin tail) may keep it.
+ *
+ * @param startEpochMillis when the request arrived
+ * @param requestId the x-request-id
+ * @param clientKeyId the name of the client key used, or null when client keys are not configured
+ * @param path the request path after {@code /v1}
+ * @param modelAsked the model the client named (may be {@code auto})
+ * @param modelUsed the model that answered, or null when no provider was reached
+ * @param provider the provider that answered (or the last one tried), or null
+ * @param attempts every provider tried, in order
+ * @param status the HTTP status sent to the client (0 when the client went away before one was sent)
+ * @param stream whether the client asked for a stream
+ * @param firstByteMillis time to the first response byte written to the client, or -1
+ * @param totalMillis time to the end of the response
+ * @param promptTokens prompt tokens (reported by the provider, or estimated)
+ * @param completionTokens completion tokens (reported, or estimated)
+ * @param totalTokens total tokens
+ * @param tokensEstimated true when the provider reported no usage and the gateway counted
+ * @param errorType null on success, else a short kind: the OpenAI error type or the failure kind
+ * @param errorMessage null on success, else a one-line description (never a secret)
+ */
+public record RequestRecord(
+        long startEpochMillis,
+        String requestId,
+        String clientKeyId,
+        String path,
+        String modelAsked,
+        String modelUsed,
+        String provider,
+        List<AttemptRecord> attempts,
+        int status,
+        boolean stream,
+        long firstByteMillis,
+        long totalMillis,
+        long promptTokens,
+        long completionTokens,
+        long totalTokens,
+        boolean tokensEstimated,
+        String errorType,
+        String errorMessage) {
+
+    public RequestRecord {
+        attempts = List.copyOf(attempts);
+    }
+
+    public boolean failed() {
+        return errorType != null;
+    }
+}
