@@ -14,8 +14,22 @@ final class ConfigKeys {
     static final String API_PROVIDER = "api_provider";
     static final String MODEL_CONFIG = "model_config";
     static final String AUTO = "auto";
+    static final String ADMIN = "admin";
+    static final String LOGGING = "logging";
+    static final String METRICS = "metrics";
+    static final String GATEWAY = "gateway";
+    static final String LIMITS_STORE = "limits_store";
 
-    static final List<String> SECTIONS = List.of(SERVER, UPSTREAM, ROUTING, API_PROVIDER, MODEL_CONFIG, AUTO);
+    /** Sections users may write. A section's reader and record may exist before it is listed here. */
+    static final List<String> SECTIONS = List.of(SERVER, UPSTREAM, ROUTING, API_PROVIDER, MODEL_CONFIG, AUTO, ADMIN);
+
+    static final List<String> ADMIN_OPTIONS = List.of("token", "health_check_interval");
+
+    static final List<String> LOGGING_OPTIONS = List.of();
+
+    static final List<String> METRICS_OPTIONS = List.of();
+
+    static final List<String> GATEWAY_OPTIONS = List.of();
 
     static final List<String> SERVER_OPTIONS = List.of("host", "port", "max_body_size", "io_threads");
 

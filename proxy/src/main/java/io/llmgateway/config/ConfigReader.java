@@ -42,7 +42,43 @@ final class ConfigReader {
         Map<String, ProviderConfig> providers = readProviders(providerSection);
         Map<String, ModelConfig> models = readModels(root.get(MODEL_CONFIG), providerNames(providerSection));
         List<String> auto = readAuto(root.get(AUTO), models);
-        return assemble(server, upstream, routing, providers, models, auto);
+        GatewayConfig core = assemble(server, upstream, routing, providers, models, auto);
+        AdminSettings admin = readAdmin(root.get(ConfigKeys.ADMIN));
+        LoggingSettings logging = readLogging(root.get(ConfigKeys.LOGGING));
+        MetricsSettings metrics = readMetrics(root.get(ConfigKeys.METRICS));
+        AccessSettings access = readAccess(root.get(ConfigKeys.GATEWAY));
+        URI limitsStore = readLimitsStore(root.get(ConfigKeys.LIMITS_STORE));
+        return core == null ? null : new GatewayConfig(server, upstream, routing, core.providers(), core.models(),
+                core.autoModels(), admin, logging, metrics, access, limitsStore);
+    }
+
+    private static AdminSettings readAdmin(ConfigNode section) {
+        section.rejectUnknownKeys(ConfigKeys.ADMIN_OPTIONS, OPTION);
+        String token = section.get("token").asSecret();
+        return new AdminSettings(token.isEmpty() ? null : token,
+                section.get("health_check_interval").asDuration(AdminSettings.DEFAULT.healthCheckInterval()));
+    }
+
+    private static LoggingSettings readLogging(ConfigNode section) {
+        section.rejectUnknownKeys(ConfigKeys.LOGGING_OPTIONS, OPTION);
+        return LoggingSettings.DEFAULT;
+    }
+
+    private static MetricsSettings readMetrics(ConfigNode section) {
+        section.rejectUnknownKeys(ConfigKeys.METRICS_OPTIONS, OPTION);
+        return MetricsSettings.DEFAULT;
+    }
+
+    private static AccessSettings readAccess(ConfigNode section) {
+        section.rejectUnknownKeys(ConfigKeys.GATEWAY_OPTIONS, OPTION);
+        return AccessSettings.DEFAULT;
+    }
+
+    private static URI readLimitsStore(ConfigNode node) {
+        if (!node.isAbsent()) {
+            node.problem("not supported yet: rate-limit counters live in this process's memory");
+        }
+        return null;
     }
 
     private static ServerSettings readServer(ConfigNode section) {

@@ -2,6 +2,7 @@ package io.llmgateway.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.net.URI;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,12 @@ import java.util.Map;
  * @param providers {@code api_provider} entries in file order
  * @param models {@code model_config} entries in file order
  * @param autoModels models {@code "auto"} tries, in order (defaults to every model in file order)
+ * @param admin admin page and API access
+ * @param logging log files and what the interaction log contains
+ * @param metrics the Prometheus endpoint
+ * @param access client keys and load limits
+ * @param limitsStore where rate-limit counters live: null for this process's memory, else a
+ *                    {@code redis://} URI shared by several instances
  */
 public record GatewayConfig(
         ServerSettings server,
@@ -23,7 +30,12 @@ public record GatewayConfig(
         RoutingSettings routing,
         Map<String, ProviderConfig> providers,
         Map<String, ModelConfig> models,
-        List<String> autoModels) {
+        List<String> autoModels,
+        AdminSettings admin,
+        LoggingSettings logging,
+        MetricsSettings metrics,
+        AccessSettings access,
+        URI limitsStore) {
 
     /** The model name that lets the gateway choose the model. */
     public static final String AUTO_MODEL = "auto";
@@ -32,6 +44,10 @@ public record GatewayConfig(
         requireNonNull(server, "server");
         requireNonNull(upstream, "upstream");
         requireNonNull(routing, "routing");
+        requireNonNull(admin, "admin");
+        requireNonNull(logging, "logging");
+        requireNonNull(metrics, "metrics");
+        requireNonNull(access, "access");
         providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
         models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
         autoModels = autoModels == null || autoModels.isEmpty() ? List.copyOf(models.keySet()) : List.copyOf(autoModels);
@@ -45,7 +61,15 @@ public record GatewayConfig(
         }
     }
 
+    /** The core sections only; every other section takes its defaults. */
+    public GatewayConfig(ServerSettings server, UpstreamSettings upstream, RoutingSettings routing,
+            Map<String, ProviderConfig> providers, Map<String, ModelConfig> models, List<String> autoModels) {
+        this(server, upstream, routing, providers, models, autoModels, AdminSettings.DEFAULT, LoggingSettings.DEFAULT,
+                MetricsSettings.DEFAULT, AccessSettings.DEFAULT, null);
+    }
+
     public GatewayConfig withServer(ServerSettings newServer) {
-        return new GatewayConfig(newServer, upstream, routing, providers, models, autoModels);
+        return new GatewayConfig(newServer, upstream, routing, providers, models, autoModels, admin, logging, metrics,
+                access, limitsStore);
     }
 }

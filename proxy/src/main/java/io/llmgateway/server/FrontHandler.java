@@ -67,6 +67,11 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
         HttpMethod method = request.method();
+        LocalEndpoint local = gateway.endpoints().find(path);
+        if (local != null) {
+            local.handle(new LocalExchange(ctx, request, keepAlive, this::exchangeDone));
+            return;
+        }
         if (method == HttpMethod.POST && path.startsWith("/v1/") && path.length() > 4) {
             current = new ProxyExchange(ctx, request, gateway, uri.substring(3), this::exchangeDone);
             current.start();

@@ -27,6 +27,8 @@ public final class Gateway implements AutoCloseable {
     private final UpstreamClient upstream;
     private final Clock clock;
     private final Observers observers = new Observers();
+    private final LocalEndpoints endpoints = new LocalEndpoints();
+    private final AdminAccess adminAccess = new AdminAccess(this);
     private volatile Snapshot snapshot;
 
     public Gateway(GatewayConfig config, Clock clock) {
@@ -57,6 +59,16 @@ public final class Gateway implements AutoCloseable {
     /** Where finished requests are reported (interaction log, metrics, admin tail). */
     public Observers observers() {
         return observers;
+    }
+
+    /** The gateway's own paths (admin, metrics), served before anything is proxied. */
+    public LocalEndpoints endpoints() {
+        return endpoints;
+    }
+
+    /** Who may use the management paths. */
+    public AdminAccess adminAccess() {
+        return adminAccess;
     }
 
     public UpstreamClient upstream() {

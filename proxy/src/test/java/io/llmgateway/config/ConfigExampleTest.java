@@ -71,6 +71,7 @@ class ConfigExampleTest {
         keys.addAll(ConfigKeys.LIMITS_OPTIONS);
         keys.addAll(ConfigKeys.MODEL_OPTIONS);
         keys.addAll(ConfigKeys.ROUTE_OPTIONS);
+        keys.addAll(ConfigKeys.ADMIN_OPTIONS);
 
         List<String> missing = keys.stream()
                 .filter(key -> !Pattern.compile("(?m)^\\s*" + key + ":").matcher(text).find())
