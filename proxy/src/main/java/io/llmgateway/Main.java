@@ -75,7 +75,9 @@ public final class Main {
 
         GatewayServer server;
         try {
-            server = GatewayServer.start(config, workers, Clock.systemDefaultZone());
+            Path configFile = demo ? null : cli.configPath();
+            server = GatewayServer.start(config, workers, Clock.systemDefaultZone(),
+                    gateway -> Features.install(gateway, configFile));
         } catch (Exception e) {
             LOG.error("cannot listen on {}:{}: {}", config.server().host(), config.server().port(), e.toString());
             System.exit(1);

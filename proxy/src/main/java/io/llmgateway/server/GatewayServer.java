@@ -11,6 +11,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /** Binds the gateway's listener and owns its event loops. */
 public final class GatewayServer implements AutoCloseable {
@@ -29,10 +30,17 @@ public final class GatewayServer implements AutoCloseable {
     /** Starts on {@code config.server()}; port 0 picks a free port (see {@link #port()}). */
     public static GatewayServer start(GatewayConfig config, EventLoopGroup workers, Clock clock)
             throws InterruptedException {
+        return start(config, workers, clock, g -> { });
+    }
+
+    /** Like {@link #start(GatewayConfig, EventLoopGroup, Clock)}, running {@code setup} before the port opens. */
+    public static GatewayServer start(GatewayConfig config, EventLoopGroup workers, Clock clock,
+            Consumer<Gateway> setup) throws InterruptedException {
         requireNonNull(config, "config");
         EventLoopGroup boss = Transport.newGroup(1);
         Gateway gateway = new Gateway(config, clock);
         try {
+            setup.accept(gateway);
             Channel ch = new ServerBootstrap()
                     .group(boss, workers)
                     .channel(Transport.serverChannel())

@@ -2,6 +2,7 @@ package io.llmgateway.server;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import io.llmgateway.Features;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
 import io.netty.channel.EventLoopGroup;
@@ -37,7 +38,8 @@ public final class TestGateway implements AutoCloseable {
         config = config.withServer(config.server().withHost("127.0.0.1").withPort(0));
         EventLoopGroup workers = Transport.newGroup(2);
         try {
-            return new TestGateway(workers, GatewayServer.start(config, workers, Clock.systemDefaultZone()));
+            return new TestGateway(workers, GatewayServer.start(config, workers, Clock.systemDefaultZone(),
+                    gateway -> Features.install(gateway, null)));
         } catch (Exception e) {
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
