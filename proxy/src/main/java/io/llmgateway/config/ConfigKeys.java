@@ -31,11 +31,13 @@ final class ConfigKeys {
 
     static final List<String> GATEWAY_OPTIONS = List.of();
 
-    static final List<String> SERVER_OPTIONS = List.of("host", "port", "max_body_size", "io_threads");
+    static final List<String> SERVER_OPTIONS = List.of("host", "port", "max_body_size", "io_threads",
+            "max_request_line", "max_header_size", "max_headers", "request_timeout", "idle_timeout", "max_in_flight",
+            "max_buffered_body_size", "shutdown_grace_period");
 
     static final List<String> UPSTREAM_OPTIONS = List.of(
             "connect_timeout", "response_timeout", "stream_first_byte_timeout", "stream_idle_timeout",
-            "max_connections_per_loop", "acquire_timeout", "idle_connection_timeout");
+            "max_connections_per_loop", "acquire_timeout", "idle_connection_timeout", "max_pending_acquires");
 
     static final List<String> ROUTING_OPTIONS = List.of(
             "strategy", "max_attempts", "failure_threshold", "base_cooldown", "max_cooldown",

@@ -89,7 +89,15 @@ final class ConfigReader {
                 section.get("port").asInt(0, 65535, "a port number from 0 to 65535", d.port()),
                 section.get("max_body_size").asSize(d.maxBodyBytes()),
                 section.get("io_threads").asInt(0, 1024, "0 (= number of cores) or a positive integer up to 1024",
-                        d.ioThreads()));
+                        d.ioThreads()),
+                section.get("max_request_line").asSize(d.maxRequestLineBytes()),
+                section.get("max_header_size").asSize(d.maxHeaderBytes()),
+                section.get("max_headers").asInt(1, 10_000, "an integer from 1 to 10000", d.maxHeaders()),
+                section.get("request_timeout").asDuration(d.requestTimeout()),
+                section.get("idle_timeout").asDuration(d.idleTimeout()),
+                section.get("max_in_flight").asInt(1, 1_000_000, "an integer from 1 to 1000000", d.maxInFlight()),
+                section.get("max_buffered_body_size").asSize((int) d.maxBufferedBodyBytes()),
+                section.get("shutdown_grace_period").asDuration(d.shutdownGracePeriod()));
     }
 
     private static UpstreamSettings readUpstream(ConfigNode section) {
@@ -103,7 +111,9 @@ final class ConfigReader {
                 section.get("max_connections_per_loop").asInt(1, Integer.MAX_VALUE, "a positive integer",
                         d.maxConnectionsPerLoop()),
                 section.get("acquire_timeout").asDuration(d.acquireTimeout()),
-                section.get("idle_connection_timeout").asDuration(d.idleConnectionTimeout()));
+                section.get("idle_connection_timeout").asDuration(d.idleConnectionTimeout()),
+                section.get("max_pending_acquires").asInt(0, Integer.MAX_VALUE, "0 or a positive integer",
+                        d.maxPendingAcquires()));
     }
 
     private static RoutingSettings readRouting(ConfigNode section) {

@@ -2,29 +2,64 @@ package io.llmgateway.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.time.Duration;
+
 /**
- * The {@code server} section.
+ * The {@code server} section: the listener and the limits that protect it from bad or hostile clients.
  *
  * @param host address to bind (default {@code 0.0.0.0})
  * @param port port to listen on (default 8100; {@code --port} overrides it)
- * @param maxBodyBytes largest request body accepted (default 32 MiB)
- * @param ioThreads event-loop threads (default: number of cores)
+ * @param maxBodyBytes largest request body accepted (default 32 MiB): 413
+ * @param ioThreads event-loop threads (default 0: number of cores)
+ * @param maxRequestLineBytes longest request line (method, target, version) (default 8 KiB): 414
+ * @param maxHeaderBytes largest total size of the request headers (default 32 KiB): 431
+ * @param maxHeaders most request header fields (default 100): 431
+ * @param requestTimeout deadline for receiving a request's headers and body, from its first byte
+ *                       (default 60s): 408. Slow streaming responses are not affected.
+ * @param idleTimeout a keep-alive connection with no request in progress is closed after this (default 75s)
+ * @param maxInFlight most requests being proxied at once; beyond it: 503 with Retry-After (default 10000)
+ * @param maxBufferedBodyBytes most request-body bytes held in memory over all connections (default 256 MiB);
+ *                             beyond it new bodies get 503, so many slow uploads cannot exhaust the heap
+ * @param shutdownGracePeriod on SIGTERM, how long in-flight requests and streams may finish (default 30s)
  */
-public record ServerSettings(String host, int port, int maxBodyBytes, int ioThreads) {
-    public static final ServerSettings DEFAULT = new ServerSettings("0.0.0.0", 8100, 32 * 1024 * 1024, 0);
+public record ServerSettings(
+        String host,
+        int port,
+        int maxBodyBytes,
+        int ioThreads,
+        int maxRequestLineBytes,
+        int maxHeaderBytes,
+        int maxHeaders,
+        Duration requestTimeout,
+        Duration idleTimeout,
+        int maxInFlight,
+        long maxBufferedBodyBytes,
+        Duration shutdownGracePeriod) {
+
+    public static final ServerSettings DEFAULT = new ServerSettings("0.0.0.0", 8100, 32 * 1024 * 1024, 0,
+            8 * 1024, 32 * 1024, 100, Duration.ofSeconds(60), Duration.ofSeconds(75), 10_000,
+            256L * 1024 * 1024, Duration.ofSeconds(30));
 
     public ServerSettings {
         requireNonNull(host, "host");
+        requireNonNull(requestTimeout, "requestTimeout");
+        requireNonNull(idleTimeout, "idleTimeout");
+        requireNonNull(shutdownGracePeriod, "shutdownGracePeriod");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
+        }
+        if (maxInFlight < 1) {
+            throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: >= 1)");
         }
     }
 
     public ServerSettings withHost(String newHost) {
-        return new ServerSettings(newHost, port, maxBodyBytes, ioThreads);
+        return new ServerSettings(newHost, port, maxBodyBytes, ioThreads, maxRequestLineBytes, maxHeaderBytes,
+                maxHeaders, requestTimeout, idleTimeout, maxInFlight, maxBufferedBodyBytes, shutdownGracePeriod);
     }
 
     public ServerSettings withPort(int newPort) {
-        return new ServerSettings(host, newPort, maxBodyBytes, ioThreads);
+        return new ServerSettings(host, newPort, maxBodyBytes, ioThreads, maxRequestLineBytes, maxHeaderBytes,
+                maxHeaders, requestTimeout, idleTimeout, maxInFlight, maxBufferedBodyBytes, shutdownGracePeriod);
     }
 }

@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param maxConnectionsPerLoop pooled connections per provider and event loop (default 256)
  * @param acquireTimeout longest wait for a pooled connection when all are busy (default 5s)
  * @param idleConnectionTimeout an idle pooled connection is closed after this (default 60s)
+ * @param maxPendingAcquires requests that may wait for a busy pool (per provider and event loop) before
+ *                           further ones are shed at once with 503 (default 1024)
  */
 public record UpstreamSettings(
         Duration connectTimeout,
@@ -22,11 +24,12 @@ public record UpstreamSettings(
         Duration streamIdleTimeout,
         int maxConnectionsPerLoop,
         Duration acquireTimeout,
-        Duration idleConnectionTimeout) {
+        Duration idleConnectionTimeout,
+        int maxPendingAcquires) {
 
     public static final UpstreamSettings DEFAULT = new UpstreamSettings(
             Duration.ofSeconds(5), Duration.ofSeconds(300), Duration.ofSeconds(60), Duration.ofSeconds(60),
-            256, Duration.ofSeconds(5), Duration.ofSeconds(60));
+            256, Duration.ofSeconds(5), Duration.ofSeconds(60), 1024);
 
     public UpstreamSettings {
         requireNonNull(connectTimeout, "connectTimeout");

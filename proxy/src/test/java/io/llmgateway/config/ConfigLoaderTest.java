@@ -132,7 +132,9 @@ class ConfigLoaderTest {
     @Test
     void parse_everyOption() throws Exception {
         String yaml = """
-                server: {host: 127.0.0.1, port: 9000, max_body_size: 512KiB, io_threads: 2}
+                server: {host: 127.0.0.1, port: 9000, max_body_size: 512KiB, io_threads: 2, max_request_line: 4KiB,
+                  max_header_size: 16KiB, max_headers: 50, request_timeout: 20s, idle_timeout: 2m, max_in_flight: 500,
+                  max_buffered_body_size: 64MiB, shutdown_grace_period: 10s}
                 upstream:
                   connect_timeout: 500ms
                   response_timeout: 2m
@@ -141,6 +143,7 @@ class ConfigLoaderTest {
                   max_connections_per_loop: 8
                   acquire_timeout: "3s"
                   idle_connection_timeout: 90s
+                  max_pending_acquires: 12
                 routing:
                   strategy: Weighted
                   max_attempts: 5
@@ -163,9 +166,11 @@ class ConfigLoaderTest {
                 """;
         GatewayConfig config = ConfigLoader.parse(yaml, NO_ENV);
 
-        assertEquals(new ServerSettings("127.0.0.1", 9000, 512 * 1024, 2), config.server());
+        assertEquals(new ServerSettings("127.0.0.1", 9000, 512 * 1024, 2, 4096, 16 * 1024, 50,
+                Duration.ofSeconds(20), Duration.ofMinutes(2), 500, 64L * 1024 * 1024, Duration.ofSeconds(10)),
+                config.server());
         assertEquals(new UpstreamSettings(Duration.ofMillis(500), Duration.ofMinutes(2), Duration.ofHours(1),
-                Duration.ofSeconds(45), 8, Duration.ofSeconds(3), Duration.ofSeconds(90)), config.upstream());
+                Duration.ofSeconds(45), 8, Duration.ofSeconds(3), Duration.ofSeconds(90), 12), config.upstream());
         assertEquals(new RoutingSettings(Strategy.WEIGHTED, 5, 2, Duration.ofSeconds(1), Duration.ofSeconds(1),
                 Duration.ofMinutes(10), true, ZoneId.of("Europe/Berlin")), config.routing());
         ModelConfig m = config.models().get("m");
