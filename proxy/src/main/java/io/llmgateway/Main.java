@@ -10,6 +10,9 @@ import io.netty.channel.EventLoopGroup;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import sun.misc.Signal;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -87,16 +90,38 @@ public final class Main {
                 config.server().host(), server.port(), config.providers().size(), config.models().size(),
                 Transport.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
 
+        if (config.access().apiKeys().isEmpty()) {
+            LOG.warn("No client keys (gateway.api_keys): anyone who can reach this port can use the configured "
+                    + "providers. Set client keys before exposing it beyond this machine.");
+        }
         DemoProvider demoToClose = demoProvider;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("shutting down");
-            server.close();
+        Duration grace = config.server().shutdownGracePeriod();
+        AtomicBoolean stopping = new AtomicBoolean();
+        Runnable shutdown = () -> {
+            if (!stopping.compareAndSet(false, true)) {
+                return;
+            }
+            LOG.info("shutting down: no new connections, waiting up to {} s for {} running request(s)",
+                    grace.toSeconds(), server.gateway().inFlight());
+            int left = server.shutdownGracefully(grace);
+            if (left > 0) {
+                LOG.warn("grace period over: {} request(s) were cut off", left);
+            }
             if (demoToClose != null) {
                 demoToClose.close();
             }
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            LOG.info("stopped");
             LogManager.shutdown();
-        }, "shutdown"));
+        };
+        // SIGTERM (docker stop, systemd) and Ctrl-C drain gracefully and exit 0; other exits still drain.
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal.handle(new Signal(name), signal -> new Thread(() -> {
+                shutdown.run();
+                System.exit(0);
+            }, "shutdown-" + name).start());
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "shutdown"));
     }
 
     /** The command line: {@code [--config PATH] [--port N] [--help]}. */

@@ -1,9 +1,11 @@
 package io.llmgateway.config;
 
+import static java.util.Objects.requireNonNull;
+
 import java.util.List;
 
 /**
- * The {@code gateway} section: who may use the API and how much load is accepted.
+ * The {@code gateway} section: who may use the API.
  *
  * @param apiKeys client keys; empty means the API is open to anyone who can reach it
  */
@@ -19,11 +21,20 @@ public record AccessSettings(List<ClientKey> apiKeys) {
      *
      * @param name shown in logs and metrics instead of the key
      * @param key the secret the client sends as {@code Authorization: Bearer}
+     * @param rpm requests per minute this key may make ({@link Limits#UNLIMITED} if not set)
+     * @param tpm tokens per minute this key may use ({@link Limits#UNLIMITED} if not set)
+     * @param models models this key may use; empty means all
      */
-    public record ClientKey(String name, String key) {
+    public record ClientKey(String name, String key, long rpm, long tpm, List<String> models) {
+        public ClientKey {
+            requireNonNull(name, "name");
+            requireNonNull(key, "key");
+            models = List.copyOf(models);
+        }
+
         @Override
         public String toString() {
-            return "ClientKey[name=" + name + ", key=***]";
+            return "ClientKey[name=" + name + ", key=***, rpm=" + rpm + ", tpm=" + tpm + ", models=" + models + ']';
         }
     }
 }

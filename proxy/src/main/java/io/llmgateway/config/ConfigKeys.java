@@ -21,7 +21,8 @@ final class ConfigKeys {
     static final String LIMITS_STORE = "limits_store";
 
     /** Sections users may write. A section's reader and record may exist before it is listed here. */
-    static final List<String> SECTIONS = List.of(SERVER, UPSTREAM, ROUTING, API_PROVIDER, MODEL_CONFIG, AUTO, ADMIN);
+    static final List<String> SECTIONS = List.of(SERVER, UPSTREAM, ROUTING, API_PROVIDER, MODEL_CONFIG, AUTO, ADMIN,
+            GATEWAY);
 
     static final List<String> ADMIN_OPTIONS = List.of("token", "health_check_interval");
 
@@ -29,7 +30,9 @@ final class ConfigKeys {
 
     static final List<String> METRICS_OPTIONS = List.of();
 
-    static final List<String> GATEWAY_OPTIONS = List.of();
+    static final List<String> GATEWAY_OPTIONS = List.of("api_keys");
+
+    static final List<String> CLIENT_KEY_OPTIONS = List.of("name", "key", "limits", "models");
 
     static final List<String> SERVER_OPTIONS = List.of("host", "port", "max_body_size", "io_threads",
             "max_request_line", "max_header_size", "max_headers", "request_timeout", "idle_timeout", "max_in_flight",

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -46,7 +47,7 @@ final class ConfigReader {
         AdminSettings admin = readAdmin(root.get(ConfigKeys.ADMIN));
         LoggingSettings logging = readLogging(root.get(ConfigKeys.LOGGING));
         MetricsSettings metrics = readMetrics(root.get(ConfigKeys.METRICS));
-        AccessSettings access = readAccess(root.get(ConfigKeys.GATEWAY));
+        AccessSettings access = readAccess(root.get(ConfigKeys.GATEWAY), models);
         URI limitsStore = readLimitsStore(root.get(ConfigKeys.LIMITS_STORE));
         return core == null ? null : new GatewayConfig(server, upstream, routing, core.providers(), core.models(),
                 core.autoModels(), admin, logging, metrics, access, limitsStore);
@@ -69,9 +70,48 @@ final class ConfigReader {
         return MetricsSettings.DEFAULT;
     }
 
-    private static AccessSettings readAccess(ConfigNode section) {
+    private static AccessSettings readAccess(ConfigNode section, Map<String, ModelConfig> models) {
         section.rejectUnknownKeys(ConfigKeys.GATEWAY_OPTIONS, OPTION);
-        return AccessSettings.DEFAULT;
+        List<AccessSettings.ClientKey> keys = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        Set<String> secrets = new HashSet<>();
+        for (ConfigNode entry : section.get("api_keys").elements()) {
+            AccessSettings.ClientKey key = entry.isMapping() ? readClientKey(entry, models)
+                    : new AccessSettings.ClientKey("key" + (keys.size() + 1), entry.asSecret(), Limits.UNLIMITED,
+                            Limits.UNLIMITED, List.of());
+            if (key.key().isEmpty()) {
+                continue; // "${KEY:-}" with KEY unset: that entry is switched off
+            } else if (!names.add(key.name())) {
+                entry.problem("duplicate key name \"" + key.name() + "\"");
+            } else if (!secrets.add(key.key())) {
+                entry.problem("the same key is listed twice (value not shown)");
+            } else {
+                keys.add(key);
+            }
+        }
+        return new AccessSettings(keys);
+    }
+
+    private static AccessSettings.ClientKey readClientKey(ConfigNode entry, Map<String, ModelConfig> models) {
+        entry.rejectUnknownKeys(ConfigKeys.CLIENT_KEY_OPTIONS, OPTION);
+        String name = entry.get("name").asNonEmptyString("a non-empty name", "");
+        if (name.isEmpty()) {
+            entry.get("name").problem("required: a name shown in logs instead of the key");
+        }
+        String secret = entry.get("key").asSecret();
+        ConfigNode limits = entry.get("limits");
+        limits.rejectUnknownKeys(List.of("rpm", "tpm"), OPTION);
+        List<String> allowed = new ArrayList<>();
+        for (ConfigNode model : entry.get("models").elements()) {
+            String m = model.asNonEmptyString("a model name", null);
+            if (m != null && !models.containsKey(m) && !GatewayConfig.AUTO_MODEL.equals(m)) {
+                model.problem("unknown model \"" + m + "\" (known: " + String.join(", ", models.keySet()) + ", auto)");
+            } else if (m != null) {
+                allowed.add(m);
+            }
+        }
+        return new AccessSettings.ClientKey(name, secret, limits.get("rpm").asPositiveLong(Limits.UNLIMITED),
+                limits.get("tpm").asPositiveLong(Limits.UNLIMITED), allowed);
     }
 
     private static URI readLimitsStore(ConfigNode node) {

@@ -2,7 +2,9 @@ package io.llmgateway.server;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.llmgateway.openai.OpenAiErrors;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -21,13 +23,17 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     private static final int MAX_PIPELINED = 16;
 
     private final Gateway gateway;
+    private final ConnectionTimer timer;
+    private final RequestGuard guard;
     private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private ProxyExchange current;
     private boolean busy;
 
-    FrontHandler(Gateway gateway) {
+    FrontHandler(Gateway gateway, ConnectionTimer timer, RequestGuard guard) {
         this.gateway = gateway;
+        this.timer = timer;
+        this.guard = guard;
     }
 
     @Override
@@ -56,13 +62,9 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
     private void handle(FullHttpRequest request) {
         busy = true;
-        boolean keepAlive = HttpUtil.isKeepAlive(request);
-        if (request.decoderResult().isFailure()) {
-            request.release();
-            Responses.error(ctx, 400, "Malformed HTTP request: " + request.decoderResult().cause().getMessage(),
-                    null, null, false, null);
-            return; // the connection closes; nothing more is read
-        }
+        timer.requestReceived();
+        // While draining for shutdown, every answer asks the client to reconnect elsewhere.
+        boolean keepAlive = HttpUtil.isKeepAlive(request) && !gateway.draining();
         String uri = request.uri();
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
@@ -72,33 +74,61 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
             local.handle(new LocalExchange(ctx, request, keepAlive, this::exchangeDone));
             return;
         }
+        String requestId = RequestIds.of(request.headers());
+        if (path.equals("/healthz") && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
+            request.release();
+            Responses.json(ctx, HttpResponseStatus.OK, "{\"status\":\"ok\"}", keepAlive, requestId);
+            exchangeDone();
+            return;
+        }
+        ClientKeys keys = gateway.snapshot().clientKeys;
+        ClientKeys.Key key = null;
+        if (path.startsWith("/v1/") && keys.enabled()) {
+            key = keys.authenticate(request.headers());
+            if (key == null) {
+                request.release();
+                Responses.error(ctx, 401, "Incorrect API key provided. Send a key configured in gateway.api_keys as "
+                        + "'Authorization: Bearer <key>'.", null, "invalid_api_key", keepAlive, requestId);
+                exchangeDone();
+                return;
+            }
+        }
         if (method == HttpMethod.POST && path.startsWith("/v1/") && path.length() > 4) {
-            current = new ProxyExchange(ctx, request, gateway, uri.substring(3), this::exchangeDone);
+            if (!gateway.tryEnter()) {
+                request.release();
+                FullHttpResponse busy = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        OpenAiErrors.UPSTREAM, "The gateway is at its limit of concurrent requests "
+                                + "(server.max_in_flight); retry shortly.", null, "gateway_overloaded");
+                busy.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+                Responses.send(ctx, busy, keepAlive, requestId);
+                exchangeDone();
+                return;
+            }
+            current = new ProxyExchange(ctx, request, gateway, uri.substring(3), keepAlive,
+                    key == null ? null : new ClientQuota(key), this::proxyDone);
             current.start();
             return;
         }
-        String requestId = RequestIds.of(request.headers());
         request.release();
-        if (method == HttpMethod.GET || method == HttpMethod.HEAD) {
-            if (path.equals("/healthz")) {
-                Responses.json(ctx, HttpResponseStatus.OK, "{\"status\":\"ok\"}", keepAlive, requestId);
-            } else if (path.equals("/v1/models")) {
-                Responses.json(ctx, HttpResponseStatus.OK, ModelList.all(gateway.config()), keepAlive, requestId);
-            } else if (path.startsWith("/v1/models/")) {
-                String id = QueryDecoding.decodePathSegment(path.substring("/v1/models/".length()));
-                String json = ModelList.one(gateway.config(), id);
-                if (json != null) {
-                    Responses.json(ctx, HttpResponseStatus.OK, json, keepAlive, requestId);
-                } else {
-                    Responses.error(ctx, 404, "The model '" + id + "' does not exist.", "model", "model_not_found",
-                            keepAlive, requestId);
-                }
+        if (method == HttpMethod.GET && path.equals("/v1/models")) {
+            Responses.json(ctx, HttpResponseStatus.OK, ModelList.all(gateway.config()), keepAlive, requestId);
+        } else if (method == HttpMethod.GET && path.startsWith("/v1/models/")) {
+            String id = QueryDecoding.decodePathSegment(path.substring("/v1/models/".length()));
+            String json = ModelList.one(gateway.config(), id);
+            if (json != null) {
+                Responses.json(ctx, HttpResponseStatus.OK, json, keepAlive, requestId);
             } else {
-                notFound(method, path, keepAlive, requestId);
+                Responses.error(ctx, 404, "The model '" + id + "' does not exist.", "model", "model_not_found",
+                        keepAlive, requestId);
             }
         } else {
             notFound(method, path, keepAlive, requestId);
         }
+        exchangeDone();
+    }
+
+    private void proxyDone() {
+        gateway.exit();
         exchangeDone();
     }
 
@@ -110,6 +140,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     private void exchangeDone() {
         current = null;
         busy = false;
+        guard.requestDone();
+        timer.responseDone();
         FullHttpRequest next = queued.poll();
         if (next != null && ctx.channel().isActive()) {
             ctx.executor().execute(() -> handle(next));

@@ -13,6 +13,11 @@ import io.llmgateway.upstream.UpstreamClient;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.ExecutorService;
 
 /**
@@ -29,6 +34,10 @@ public final class Gateway implements AutoCloseable {
     private final Observers observers = new Observers();
     private final LocalEndpoints endpoints = new LocalEndpoints();
     private final AdminAccess adminAccess = new AdminAccess(this);
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final BodyBudget bodyBudget;
+    private volatile boolean draining;
     private volatile Snapshot snapshot;
 
     public Gateway(GatewayConfig config, Clock clock) {
@@ -39,13 +48,14 @@ public final class Gateway implements AutoCloseable {
                 1024);
         this.estimator = new TokenEstimator(estimatorPool);
         this.upstream = new UpstreamClient(config.upstream());
-        this.snapshot = new Snapshot(config);
+        this.bodyBudget = new BodyBudget(config.server().maxBufferedBodyBytes());
+        this.snapshot = new Snapshot(config, clock, ClientKeys.NONE);
     }
 
     /** Applies a new, already validated config; in-flight requests finish with the old one. */
     public void reconfigure(GatewayConfig config) {
         router.reconfigure(config);
-        snapshot = new Snapshot(config);
+        snapshot = new Snapshot(config, clock, snapshot.clientKeys);
     }
 
     public GatewayConfig config() {
@@ -75,6 +85,51 @@ public final class Gateway implements AutoCloseable {
         return upstream;
     }
 
+    // ---- load shedding and shutdown --------------------------------------------------------------------
+
+    /** Counts a request as in flight unless the gateway is at {@code server.max_in_flight}. */
+    boolean tryEnter() {
+        int max = config().server().maxInFlight();
+        int now;
+        do {
+            now = inFlight.get();
+            if (now >= max) {
+                return false;
+            }
+        } while (!inFlight.compareAndSet(now, now + 1));
+        return true;
+    }
+
+    void exit() {
+        inFlight.decrementAndGet();
+    }
+
+    /** Requests being proxied right now. */
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    /** After this, every response asks its client to close the connection. */
+    void startDraining() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    void trackConnection(Channel ch) {
+        connections.add(ch);
+    }
+
+    ChannelGroup connections() {
+        return connections;
+    }
+
+    BodyBudget bodyBudget() {
+        return bodyBudget;
+    }
+
     Clock clock() {
         return clock;
     }
@@ -96,11 +151,13 @@ public final class Gateway implements AutoCloseable {
     /** Per-config values derived once instead of on every request. */
     static final class Snapshot {
         final GatewayConfig config;
+        final ClientKeys clientKeys;
         private final Map<String, Origin> origins = new HashMap<>();
         private final Map<String, String> authorizations = new HashMap<>();
 
-        Snapshot(GatewayConfig config) {
+        Snapshot(GatewayConfig config, Clock clock, ClientKeys previousKeys) {
             this.config = config;
+            this.clientKeys = ClientKeys.of(config.access(), clock, previousKeys);
             for (ProviderConfig p : config.providers().values()) {
                 origins.put(p.name(), Origin.of(p.baseUrl()));
                 authorizations.put(p.name(), p.apiKey().isEmpty() ? null : "Bearer " + p.apiKey());

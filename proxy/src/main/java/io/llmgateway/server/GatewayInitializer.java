@@ -1,9 +1,10 @@
 package io.llmgateway.server;
 
+import io.llmgateway.config.ServerSettings;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 
 /** Builds the pipeline of one client connection. */
 final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
@@ -15,9 +16,17 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        gateway.trackConnection(ch);
+        ServerSettings settings = gateway.config().server();
+        ConnectionTimer timer = new ConnectionTimer(settings);
+        StrictRequestDecoder decoder = new StrictRequestDecoder(settings);
+        RequestGuard guard = new RequestGuard(settings, gateway.bodyBudget(), decoder);
         ChannelPipeline p = ch.pipeline();
-        p.addLast("http", new HttpServerCodec(8192, 16 * 1024, 64 * 1024));
-        p.addLast("body", new BodyLimitAggregator(gateway.config().server().maxBodyBytes()));
-        p.addLast("front", new FrontHandler(gateway));
+        p.addLast("timer", timer);
+        p.addLast("decoder", decoder);
+        p.addLast("encoder", new HttpResponseEncoder());
+        p.addLast("guard", guard);
+        p.addLast("body", new BodyLimitAggregator(settings.maxBodyBytes()));
+        p.addLast("front", new FrontHandler(gateway, timer, guard));
     }
 }

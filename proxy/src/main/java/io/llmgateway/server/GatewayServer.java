@@ -10,6 +10,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -70,6 +71,30 @@ public final class GatewayServer implements AutoCloseable {
 
     public EventLoopGroup workers() {
         return workers;
+    }
+
+    /**
+     * Stops accepting, lets running requests and streams finish for up to {@code grace}, then closes every
+     * connection. Answers given meanwhile ask clients to close their keep-alive connections.
+     *
+     * @return the number of requests still running when the grace period ended (0 = a clean drain)
+     */
+    public int shutdownGracefully(Duration grace) {
+        listener.close().syncUninterruptibly();
+        gateway.startDraining();
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (gateway.inFlight() > 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        int left = gateway.inFlight();
+        gateway.connections().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        close();
+        return left;
     }
 
     /** Stops accepting and closes the listener; the caller shuts the worker group down. */

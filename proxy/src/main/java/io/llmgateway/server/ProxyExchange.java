@@ -83,6 +83,7 @@ final class ProxyExchange implements UpstreamListener {
     private final String requestId;
     private final String upstreamPathSuffix;
     private final boolean keepAlive;
+    private final ClientQuota quota; // null when client keys are not configured
     private final Set<String> tried = new HashSet<>(4);
     private final StringBuilder failures = new StringBuilder();
 
@@ -106,6 +107,7 @@ final class ProxyExchange implements UpstreamListener {
     private long idleTimeoutNanos;
     private long lastActivityNanos;
     private boolean timedOut;
+    private boolean onlyOverloaded = true; // every failed attempt so far was our own pool being full
 
     // What the request record reports when the exchange ends.
     private final long startEpochMillis;
@@ -119,7 +121,7 @@ final class ProxyExchange implements UpstreamListener {
     private String errorMessage;
 
     ProxyExchange(ChannelHandlerContext ctx, FullHttpRequest request, Gateway gateway, String upstreamPathSuffix,
-            Runnable onDone) {
+            boolean keepAlive, ClientQuota quota, Runnable onDone) {
         this.ctx = ctx;
         this.request = request;
         this.gateway = gateway;
@@ -127,7 +129,8 @@ final class ProxyExchange implements UpstreamListener {
         this.onDone = onDone;
         this.upstreamPathSuffix = upstreamPathSuffix;
         this.requestId = RequestIds.of(request.headers());
-        this.keepAlive = HttpUtil.isKeepAlive(request);
+        this.keepAlive = keepAlive;
+        this.quota = quota;
         this.startEpochMillis = gateway.clock().millis();
     }
 
@@ -138,6 +141,11 @@ final class ProxyExchange implements UpstreamListener {
             info = RequestScanner.scan(request.content());
         } catch (BadRequestException e) {
             respondError(400, e.getMessage(), e.param(), null);
+            return;
+        }
+        if (quota != null && !quota.mayUse(info.model())) {
+            respondError(403, "Client key '" + quota.keyName() + "' may not use model '" + info.model() + "'.",
+                    "model", "model_not_allowed");
             return;
         }
         if (!gateway.router().servesModel(info.model())) {
@@ -163,6 +171,13 @@ final class ProxyExchange implements UpstreamListener {
             LOG.warn("[{}] token estimate failed, routing with 0", requestId, error);
         }
         estimate = tokens == null ? 0 : tokens;
+        if (quota != null) {
+            String refusal = quota.tryReserve(estimate);
+            if (refusal != null) {
+                respondDenial(new Denial(429, refusal, quota.retryAfterSeconds(estimate)));
+                return;
+            }
+        }
         nextAttempt();
     }
 
@@ -249,6 +264,13 @@ final class ProxyExchange implements UpstreamListener {
     public void onUpstreamMessage(HttpObject msg) {
         if (state == State.DONE) {
             ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg.decoderResult().isFailure()) {
+            // Not HTTP (garbage, truncated or oversized headers): this connection is unusable.
+            String why = "invalid HTTP from the provider: " + describe(msg.decoderResult().cause());
+            ReferenceCountUtil.release(msg);
+            upstreamBroke(why);
             return;
         }
         if (msg instanceof HttpResponse) {
@@ -436,7 +458,7 @@ final class ProxyExchange implements UpstreamListener {
         if (state == State.DONE) {
             return;
         }
-        upstream = null; // already closing
+        discardUpstream();
         if (committed) {
             abortCommitted(Failure.SERVER_ERROR, "The provider's response broke off: " + why);
         } else if (state == State.AWAITING_HEADERS || state == State.READING_ERROR || state == State.RELAYING) {
@@ -502,6 +524,7 @@ final class ProxyExchange implements UpstreamListener {
         if (kind == Failure.TIMEOUT && lastError == null) {
             timedOut = true;
         }
+        onlyOverloaded &= kind == Failure.LOCAL_OVERLOAD;
         nextAttempt();
     }
 
@@ -532,6 +555,10 @@ final class ProxyExchange implements UpstreamListener {
             LastError e = lastError;
             lastError = null;
             respondUpstreamError(e.status, e.headers, e.body);
+            return;
+        }
+        if (onlyOverloaded) {
+            respondOverloaded();
             return;
         }
         int status = timedOut ? 504 : 502;
@@ -595,6 +622,18 @@ final class ProxyExchange implements UpstreamListener {
             }
         }
         return false;
+    }
+
+    /** Our own connection pools are full: shed the request at once instead of queueing it. */
+    private void respondOverloaded() {
+        String message = "The gateway has too many requests waiting for provider connections; retry shortly.";
+        noteResponse(503, OpenAiErrors.UPSTREAM, message);
+        state = State.DONE;
+        FullHttpResponse response = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
+                OpenAiErrors.UPSTREAM, message, null, "gateway_overloaded");
+        response.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+        Responses.send(ctx, response, keepAlive, requestId);
+        cleanup();
     }
 
     private void respondError(int status, String message, String param, String code) {
@@ -694,6 +733,9 @@ final class ProxyExchange implements UpstreamListener {
         if (request.refCnt() > 0) {
             request.release();
         }
+        if (quota != null) {
+            quota.settle(settledUsage == null ? 0 : settledUsage.totalTokens());
+        }
         publishRecord();
         onDone.run();
     }
@@ -738,7 +780,8 @@ final class ProxyExchange implements UpstreamListener {
         String modelUsed = settledUsage != null && attempt != null ? attempt.model() : null;
         int q = upstreamPathSuffix.indexOf('?');
         String path = q < 0 ? upstreamPathSuffix : upstreamPathSuffix.substring(0, q);
-        gateway.observers().onComplete(new RequestRecord(startEpochMillis, requestId, null, path,
+        gateway.observers().onComplete(new RequestRecord(startEpochMillis, requestId,
+                quota == null ? null : quota.keyName(), path,
                 info == null ? null : info.model(), modelUsed, provider, attemptRecords, sentStatus,
                 info != null && info.stream(),
                 firstByteNanos == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(firstByteNanos - startNanos),

@@ -88,7 +88,8 @@ public final class UpstreamClient implements AutoCloseable {
         // The inner map is only touched by `loop` itself, so it needs no synchronisation.
         Map<String, UpstreamPool> byOrigin = pools.computeIfAbsent(loop, l -> new HashMap<>());
         return byOrigin.computeIfAbsent(origin.poolKey(), k -> new UpstreamPool(loop, origin,
-                bootstrap(loop, origin), settings.maxConnectionsPerLoop(), settings.acquireTimeout().toMillis()));
+                bootstrap(loop, origin), settings.maxConnectionsPerLoop(), settings.acquireTimeout().toMillis(),
+                settings.maxPendingAcquires()));
     }
 
     private Bootstrap bootstrap(EventLoop loop, Origin origin) {

@@ -28,11 +28,14 @@ final class UpstreamPool {
     private final Bootstrap bootstrap;
     private final int maxConnections;
     private final long acquireTimeoutMillis;
+    private final int maxPending;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private int open;
 
-    UpstreamPool(EventLoop loop, Origin origin, Bootstrap bootstrap, int maxConnections, long acquireTimeoutMillis) {
+    UpstreamPool(EventLoop loop, Origin origin, Bootstrap bootstrap, int maxConnections, long acquireTimeoutMillis,
+            int maxPending) {
+        this.maxPending = maxPending;
         this.loop = loop;
         this.origin = origin;
         this.bootstrap = bootstrap;
@@ -52,6 +55,10 @@ final class UpstreamPool {
         }
         if (open < maxConnections) {
             connect(promise);
+        } else if (waiters.size() >= maxPending) {
+            // Queueing more would only add latency and memory: shed now, the caller answers 503.
+            promise.setFailure(new PoolExhaustedException("all " + maxConnections + " connections to "
+                    + origin.poolKey() + " are busy and " + maxPending + " requests are already waiting"));
         } else {
             Waiter waiter = new Waiter(promise);
             waiter.timeout = loop.schedule(() -> {

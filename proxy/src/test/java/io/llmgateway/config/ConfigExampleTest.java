@@ -72,9 +72,11 @@ class ConfigExampleTest {
         keys.addAll(ConfigKeys.MODEL_OPTIONS);
         keys.addAll(ConfigKeys.ROUTE_OPTIONS);
         keys.addAll(ConfigKeys.ADMIN_OPTIONS);
+        keys.addAll(ConfigKeys.GATEWAY_OPTIONS);
+        keys.addAll(ConfigKeys.CLIENT_KEY_OPTIONS);
 
         List<String> missing = keys.stream()
-                .filter(key -> !Pattern.compile("(?m)^\\s*" + key + ":").matcher(text).find())
+                .filter(key -> !Pattern.compile("(?m)^\\s*(- )?" + key + ":").matcher(text).find())
                 .toList();
 
         assertEquals(List.of(), missing);

@@ -1,0 +1,104 @@
+package io.llmgateway.server;
+
+import io.llmgateway.config.ServerSettings;
+import io.llmgateway.openai.OpenAiErrors;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/*
+ * Design notes
+ * - First in the pipeline, so it sees raw bytes: the request deadline starts at a request's first byte,
+ *   which is what stops a slowloris client trickling its headers (the decoder would see nothing yet).
+ * - Three phases: IDLE (keep-alive, idle timeout runs), RECEIVING (deadline for headers and body runs),
+ *   BUSY (the request is being answered: no timer here, the exchange has its own upstream timeouts, so a
+ *   long healthy stream is never cut).
+ */
+final class ConnectionTimer extends ChannelInboundHandlerAdapter {
+    private enum Phase { IDLE, RECEIVING, BUSY }
+
+    private final long requestTimeoutNanos;
+    private final long idleTimeoutNanos;
+    private final long requestTimeoutSeconds;
+    private ChannelHandlerContext ctx;
+    private Phase phase = Phase.IDLE;
+    private ScheduledFuture<?> timer;
+
+    ConnectionTimer(ServerSettings settings) {
+        this.requestTimeoutNanos = settings.requestTimeout().toNanos();
+        this.requestTimeoutSeconds = settings.requestTimeout().toSeconds();
+        this.idleTimeoutNanos = settings.idleTimeout().toNanos();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        schedule(idleTimeoutNanos);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (phase == Phase.IDLE && msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()) {
+            phase = Phase.RECEIVING;
+            schedule(requestTimeoutNanos);
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancel();
+        ctx.fireChannelInactive();
+    }
+
+    /** A whole request has been read: from now on the exchange's own timeouts apply. */
+    void requestReceived() {
+        phase = Phase.BUSY;
+        cancel();
+    }
+
+    /** The response is complete: the connection idles until the next request. */
+    void responseDone() {
+        phase = Phase.IDLE;
+        if (ctx.channel().isActive()) {
+            schedule(idleTimeoutNanos);
+        }
+    }
+
+    private void onTimer() {
+        timer = null;
+        if (phase == Phase.RECEIVING) {
+            FullHttpResponse response = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT,
+                    OpenAiErrors.INVALID_REQUEST, "The request was not received completely within "
+                            + requestTimeoutSeconds + " s (server.request_timeout).", null, "request_timeout");
+            HttpUtil.setKeepAlive(response, false);
+            // Written from the tail so that it passes through the response encoder behind this handler.
+            ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+        } else if (phase == Phase.IDLE) {
+            ctx.close();
+        }
+    }
+
+    private void schedule(long nanos) {
+        cancel();
+        timer = ctx.executor().schedule(this::onTimer, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private void cancel() {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+}
