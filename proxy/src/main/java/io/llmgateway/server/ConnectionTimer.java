@@ -25,14 +25,15 @@ final class ConnectionTimer extends ChannelInboundHandlerAdapter {
 
     private final long requestTimeoutNanos;
     private final long idleTimeoutNanos;
-    private final long requestTimeoutSeconds;
+    private final String requestTimeoutText;
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.IDLE;
     private ScheduledFuture<?> timer;
 
     ConnectionTimer(ServerSettings settings) {
         this.requestTimeoutNanos = settings.requestTimeout().toNanos();
-        this.requestTimeoutSeconds = settings.requestTimeout().toSeconds();
+        long millis = settings.requestTimeout().toMillis();
+        this.requestTimeoutText = millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
         this.idleTimeoutNanos = settings.idleTimeout().toNanos();
     }
 
@@ -81,7 +82,7 @@ final class ConnectionTimer extends ChannelInboundHandlerAdapter {
         if (phase == Phase.RECEIVING) {
             FullHttpResponse response = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT,
                     OpenAiErrors.INVALID_REQUEST, "The request was not received completely within "
-                            + requestTimeoutSeconds + " s (server.request_timeout).", null, "request_timeout");
+                            + requestTimeoutText + " (server.request_timeout).", null, "request_timeout");
             HttpUtil.setKeepAlive(response, false);
             // Written from the tail so that it passes through the response encoder behind this handler.
             ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

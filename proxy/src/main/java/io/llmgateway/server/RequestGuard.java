@@ -97,6 +97,11 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
         if (decoder.takeAmbiguousFraming()) {
             return badRequest("A request must not carry both Content-Length and Transfer-Encoding.");
         }
+        for (String length : request.headers().getAll(HttpHeaderNames.CONTENT_LENGTH)) {
+            if (length.isEmpty() || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {
+                return badRequest("Invalid Content-Length: digits only.");
+            }
+        }
         List<String> te = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
         if (!te.isEmpty() && (te.size() > 1 || !"chunked".equalsIgnoreCase(te.get(0).trim()))) {
             return badRequest("Unsupported Transfer-Encoding: only a single \"chunked\" is accepted.");

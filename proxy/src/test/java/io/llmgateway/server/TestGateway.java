@@ -58,6 +58,10 @@ public final class TestGateway implements AutoCloseable {
         return server.gateway();
     }
 
+    public GatewayServer server() {
+        return server;
+    }
+
     /** The official OpenAI SDK pointed at this gateway, with its own retries off so tests see every status. */
     public OpenAIClient openai() {
         return OpenAIOkHttpClient.builder()
