@@ -12,6 +12,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /** Binds the gateway's listener and owns its event loops. */
@@ -20,6 +21,7 @@ public final class GatewayServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final Gateway gateway;
     private final Channel listener;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Gateway gateway, Channel listener) {
         this.boss = boss;
@@ -97,9 +99,12 @@ public final class GatewayServer implements AutoCloseable {
         return left;
     }
 
-    /** Stops accepting and closes the listener; the caller shuts the worker group down. */
+    /** Stops accepting and closes the listener; the caller shuts the worker group down. Idempotent. */
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         listener.close().syncUninterruptibly();
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         gateway.close();

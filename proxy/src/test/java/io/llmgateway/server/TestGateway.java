@@ -36,7 +36,8 @@ public final class TestGateway implements AutoCloseable {
     public static TestGateway start(String yaml, Map<String, String> env) throws Exception {
         GatewayConfig config = ConfigLoader.parse(yaml, env);
         config = config.withServer(config.server().withHost("127.0.0.1").withPort(0));
-        EventLoopGroup workers = Transport.newGroup(2);
+        int threads = config.server().ioThreads();
+        EventLoopGroup workers = Transport.newGroup(threads == 0 ? 2 : threads);
         try {
             return new TestGateway(workers, GatewayServer.start(config, workers, Clock.systemDefaultZone(),
                     gateway -> Features.install(gateway, null)));

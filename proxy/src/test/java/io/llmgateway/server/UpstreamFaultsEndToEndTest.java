@@ -1,0 +1,168 @@
+package io.llmgateway.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.llmgateway.testing.Behaviour;
+import io.llmgateway.testing.MockUpstream;
+import io.llmgateway.testing.RecordedRequest;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 8: broken providers. Each fault ends in a clean client error or a failover, and the broken
+ * upstream connection is closed, never pooled (the next request arrives on a new connection).
+ */
+class UpstreamFaultsEndToEndTest {
+    private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
+
+    private MockUpstream upstream;
+    private TestGateway gateway;
+
+    @BeforeEach
+    void start() throws Exception {
+        upstream = MockUpstream.start();
+        gateway = TestGateway.start("""
+                upstream:
+                  response_timeout: 500ms
+                routing:
+                  max_attempts: 1
+                  failure_threshold: 100
+                api_provider:
+                  p:
+                    base_url: %s
+                model_config:
+                  gpt-4o:
+                    p: {}
+                """.formatted(upstream.baseUrl()));
+    }
+
+    @AfterEach
+    void stop() {
+        gateway.close();
+        upstream.close();
+    }
+
+    /** Sends a fault, then a normal request, and checks the second did not reuse the broken connection. */
+    private HttpResponse<String> faultThenHealthy(Behaviour fault) throws Exception {
+        upstream.enqueue(fault);
+        HttpResponse<String> faulty = gateway.post("/v1/chat/completions", CHAT);
+        HttpResponse<String> healthy = gateway.post("/v1/chat/completions", CHAT);
+
+        assertEquals(200, healthy.statusCode(), healthy.body());
+        List<RecordedRequest> seen = upstream.requests();
+        RecordedRequest broken = seen.get(seen.size() - 2);
+        RecordedRequest next = seen.get(seen.size() - 1);
+        assertNotEquals(broken.connectionId(), next.connectionId(), "a broken connection went back to the pool");
+        return faulty;
+    }
+
+    @Test
+    void garbageInsteadOfHttp_is502() throws Exception {
+        HttpResponse<String> r = faultThenHealthy(Behaviour.garbage());
+
+        assertEquals(502, r.statusCode(), r.body());
+        assertTrue(r.body().contains("\"error\":{"), r.body());
+    }
+
+    @Test
+    void halfSentHeaders_is502() throws Exception {
+        HttpResponse<String> r = faultThenHealthy(Behaviour.halfHeaders());
+
+        assertEquals(502, r.statusCode(), r.body());
+    }
+
+    @Test
+    void connectionDroppedWithoutAnswer_is502() throws Exception {
+        HttpResponse<String> r = faultThenHealthy(Behaviour.dropConnection());
+
+        assertEquals(502, r.statusCode(), r.body());
+    }
+
+    @Test
+    void stall_is504() throws Exception {
+        HttpResponse<String> r = faultThenHealthy(Behaviour.stall());
+
+        assertEquals(504, r.statusCode(), r.body());
+    }
+
+    @Test
+    void streamResetMidBody_endsWithErrorEvent_andConnectionIsNotReused() throws Exception {
+        upstream.enqueue(Behaviour.sse(List.of("a", "b", "c", "d")).resetAfter(2));
+        HttpResponse<String> r = gateway.post("/v1/chat/completions",
+                "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}");
+        HttpResponse<String> next = gateway.post("/v1/chat/completions", CHAT);
+
+        assertTrue(r.body().contains("\"error\":{"), r.body());
+        assertEquals(200, next.statusCode());
+        List<RecordedRequest> seen = upstream.requests();
+        assertNotEquals(seen.get(0).connectionId(), seen.get(1).connectionId());
+    }
+
+    @Test
+    void slowDripWithinTheTimeout_arrivesWhole() throws Exception {
+        upstream.enqueue(Behaviour.chatCompletion("dripped answer").slowDrip(64, Duration.ofMillis(5)));
+
+        HttpResponse<String> r = gateway.post("/v1/chat/completions", CHAT);
+
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().contains("dripped answer"), r.body());
+    }
+
+    @Test
+    void slowDripPastTheTimeout_cutsTheResponse() throws Exception {
+        upstream.enqueue(Behaviour.chatCompletion("x".repeat(2000)).slowDrip(16, Duration.ofMillis(20)));
+
+        CompletableFuture<HttpResponse<String>> r = gateway.http().sendAsync(HttpRequest.newBuilder(
+                URI.create(gateway.url("/v1/chat/completions"))).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build(), HttpResponse.BodyHandlers.ofString());
+
+        // Either the headers never came (504) or the body was cut: never a silently complete-looking answer.
+        try {
+            HttpResponse<String> response = r.get();
+            assertEquals(504, response.statusCode(), response.body());
+        } catch (java.util.concurrent.ExecutionException cut) {
+            assertTrue(cut.getCause() instanceof java.io.IOException, cut.toString());
+        }
+    }
+
+    @Test
+    void hugeResponse_isStreamedThrough() throws Exception {
+        String big = "y".repeat(8 * 1024 * 1024);
+        upstream.enqueue(Behaviour.chatCompletion(big));
+
+        HttpResponse<String> r = gateway.post("/v1/chat/completions", CHAT);
+
+        assertEquals(200, r.statusCode());
+        assertTrue(r.body().length() > big.length(), "length " + r.body().length());
+    }
+
+    @Test
+    void manyFaultsInARow_leaveNoOpenUpstreamConnectionsBehind() throws Exception {
+        List<Behaviour> faults = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            faults.add(Behaviour.garbage());
+            faults.add(Behaviour.halfHeaders());
+            faults.add(Behaviour.dropConnection());
+        }
+        for (Behaviour f : faults) {
+            upstream.enqueue(f);
+            gateway.post("/v1/chat/completions", CHAT);
+        }
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        while (gateway.gateway().upstream().openConnections() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+
+        assertEquals(0, gateway.gateway().upstream().openConnections());
+    }
+}
