@@ -86,9 +86,10 @@ public final class Main {
             System.exit(1);
             return;
         }
-        LOG.info("LLM Gateway listening on http://{}:{} ({} providers, {} models, {} transport) - ready in {} ms",
-                config.server().host(), server.port(), config.providers().size(), config.models().size(),
-                Transport.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+        LOG.info("LLM Gateway listening on http://{}:{} ({} providers, {} models, {} transport, max heap {} MiB)"
+                + " - ready in {} ms", config.server().host(), server.port(), config.providers().size(),
+                config.models().size(), Transport.name(), Runtime.getRuntime().maxMemory() >> 20,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
 
         if (config.access().apiKeys().isEmpty()) {
             LOG.warn("No client keys (gateway.api_keys): anyone who can reach this port can use the configured "

@@ -11,6 +11,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
+import io.llmgateway.testing.RawHttp;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -182,6 +183,45 @@ class AccessAndLoadEndToEndTest {
 
             assertTrue(statuses.contains(503), statuses.toString());
             assertTrue(statuses.contains(200), statuses.toString());
+        }
+    }
+
+    @Test
+    void manySlowUploads_areCappedByTheBodyBudget_andTheBudgetIsGivenBack() throws Exception {
+        try (TestGateway g = TestGateway.start("""
+                server:
+                  max_buffered_body_size: 1MiB
+                api_provider:
+                  p:
+                    base_url: %s
+                model_config:
+                  gpt-4o:
+                    p: {}
+                """.formatted(upstream.baseUrl()))) {
+            List<RawHttp> uploads = new ArrayList<>();
+            int shed = 0;
+            try {
+                for (int i = 0; i < 20; i++) {
+                    RawHttp c = RawHttp.connect(g.port());
+                    uploads.add(c);
+                    // Half of a 200 KB body: the rest never comes, the gateway must hold what it got.
+                    c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
+                            + "Content-Length: 200000\r\n\r\n" + "x".repeat(100_000));
+                }
+                for (RawHttp c : uploads) {
+                    if (c.readUntilClose(200).startsWith("HTTP/1.1 503")) {
+                        shed++;
+                    }
+                }
+            } finally {
+                for (RawHttp c : uploads) {
+                    c.close();
+                }
+            }
+            assertTrue(shed >= 8, "only " + shed + " of 20 slow uploads were shed with a 1 MiB budget");
+            Thread.sleep(200);
+            assertEquals(0, g.gateway().bodyBudget().used(), "budget not given back after the clients left");
+            assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
         }
     }
 
