@@ -8,8 +8,15 @@ import static io.llmgateway.config.ConfigKeys.SERVER;
 import static io.llmgateway.config.ConfigKeys.UPSTREAM;
 
 import com.knuddels.jtokkit.api.EncodingType;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -193,11 +200,37 @@ final class ConfigReader {
             URI baseUrl = readBaseUrl(entry.get("base_url"));
             String apiKey = entry.get("api_key").asSecret();
             Limits limits = readLimits(entry.get("limits"));
+            String caFile = readCaFile(entry.get("ca_file"), baseUrl);
             if (baseUrl != null) {
-                providers.put(name, new ProviderConfig(name, baseUrl, apiKey, limits));
+                providers.put(name, new ProviderConfig(name, baseUrl, apiKey, limits, caFile));
             }
         });
         return providers;
+    }
+
+    /** A readable PEM file of certificates; only meaningful for an https base_url. */
+    private static String readCaFile(ConfigNode node, URI baseUrl) {
+        String file = node.asNonEmptyString("a path to a PEM file", null);
+        if (file == null) {
+            return null;
+        }
+        if (baseUrl != null && !"https".equalsIgnoreCase(baseUrl.getScheme())) {
+            node.problem("only used with an https base_url");
+            return null;
+        }
+        try {
+            CertificateFactory factory = CertificateFactory.getInstance("X.509");
+            try (InputStream in = Files.newInputStream(Path.of(file))) {
+                if (factory.generateCertificates(in).isEmpty()) {
+                    node.problem("no certificate found in " + file);
+                    return null;
+                }
+            }
+        } catch (IOException | CertificateException | InvalidPathException e) {
+            node.problem("cannot read certificates from " + file + ": " + e.getMessage());
+            return null;
+        }
+        return file;
     }
 
     /** Names a model may refer to: every provider written down, even one with errors of its own. */

@@ -159,7 +159,7 @@ public final class Gateway implements AutoCloseable {
             this.config = config;
             this.clientKeys = ClientKeys.of(config.access(), clock, previousKeys);
             for (ProviderConfig p : config.providers().values()) {
-                origins.put(p.name(), Origin.of(p.baseUrl()));
+                origins.put(p.name(), Origin.of(p));
                 authorizations.put(p.name(), p.apiKey().isEmpty() ? null : "Bearer " + p.apiKey());
             }
         }

@@ -205,7 +205,7 @@ final class ProxyExchange implements UpstreamListener {
         tried.add(attempt.provider());
         origin = snapshot.origin(attempt.provider());
         if (origin == null) {
-            origin = Origin.of(attempt.providerConfig().baseUrl());
+            origin = Origin.of(attempt.providerConfig());
         }
         state = State.CONNECTING;
         UpstreamSettings settings = config.upstream();
@@ -255,7 +255,7 @@ final class ProxyExchange implements UpstreamListener {
 
     private Origin origin(Channel ch, Attempt a) {
         Origin o = snapshot.origin(a.provider());
-        return o != null ? o : Origin.of(a.providerConfig().baseUrl());
+        return o != null ? o : Origin.of(a.providerConfig());
     }
 
     // ---- upstream events (UpstreamListener) ----------------------------------------------------------------

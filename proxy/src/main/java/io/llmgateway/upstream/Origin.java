@@ -2,16 +2,23 @@ package io.llmgateway.upstream;
 
 import static java.util.Objects.requireNonNull;
 
+import io.llmgateway.config.ProviderConfig;
 import java.net.URI;
 
 /**
  * Where a provider lives: scheme, host and port decide which connections can be shared; the base path
  * is the prefix requests are forwarded under.
  */
-public record Origin(boolean tls, String host, int port, String basePath) {
+public record Origin(boolean tls, String host, int port, String basePath, String caFile) {
     public Origin {
         requireNonNull(host, "host");
         requireNonNull(basePath, "basePath");
+    }
+
+    /** The origin of a provider, with its private CA file if it has one. */
+    public static Origin of(ProviderConfig provider) {
+        Origin o = of(provider.baseUrl());
+        return provider.caFile() == null ? o : new Origin(o.tls, o.host, o.port, o.basePath, provider.caFile());
     }
 
     /** {@code https://api.example.com/v1} becomes (tls, api.example.com, 443, "/v1"). */
@@ -22,7 +29,7 @@ public record Origin(boolean tls, String host, int port, String basePath) {
         while (path.endsWith("/")) {
             path = path.substring(0, path.length() - 1);
         }
-        return new Origin(tls, baseUrl.getHost(), port, path);
+        return new Origin(tls, baseUrl.getHost(), port, path, null);
     }
 
     /** The value of the Host header: the port is left out when it is the scheme's default. */
@@ -34,6 +41,6 @@ public record Origin(boolean tls, String host, int port, String basePath) {
 
     /** Connections may be shared between two providers with equal keys (base path does not matter). */
     public String poolKey() {
-        return (tls ? "https://" : "http://") + authority();
+        return (tls ? "https://" : "http://") + authority() + (caFile == null ? "" : " ca=" + caFile);
     }
 }

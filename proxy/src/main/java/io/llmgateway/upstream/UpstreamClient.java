@@ -17,6 +17,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.Future;
+import java.io.File;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,6 +33,7 @@ import javax.net.ssl.SSLException;
 public final class UpstreamClient implements AutoCloseable {
     private final UpstreamSettings settings;
     private final SslContext sslContext;
+    private final Map<String, SslContext> privateCaContexts = new ConcurrentHashMap<>();
     private final DnsAddressResolverGroup resolver;
     private final Map<EventLoop, Map<String, UpstreamPool>> pools = new ConcurrentHashMap<>();
 
@@ -106,13 +108,28 @@ public final class UpstreamClient implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         ChannelPipeline p = ch.pipeline();
                         if (origin.tls()) {
-                            p.addLast(sslContext.newHandler(ch.alloc(), origin.host(), origin.port()));
+                            p.addLast(sslContextFor(origin).newHandler(ch.alloc(), origin.host(), origin.port()));
                         }
                         p.addLast(new HttpClientCodec(4096, 64 * 1024, 64 * 1024));
                         p.addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
                         p.addLast(new UpstreamHandler());
                     }
                 });
+    }
+
+    /** The JDK's trusted authorities, or the provider's private CA file (read once, when first used). */
+    private SslContext sslContextFor(Origin origin) {
+        if (origin.caFile() == null) {
+            return sslContext;
+        }
+        return privateCaContexts.computeIfAbsent(origin.caFile(), file -> {
+            try {
+                return SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS")
+                        .trustManager(new File(file)).build();
+            } catch (SSLException e) {
+                throw new IllegalStateException("cannot use ca_file " + file + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     @Override
