@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import io.llmgateway.testing.MockUpstream;
+import io.llmgateway.testing.RawHttp;
+import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.testing.Behaviour;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,6 +21,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -65,12 +71,20 @@ class StreamingEndToEndTest {
 
     @Test
     void sdkStream_deltasArriveIncrementally_andUsageChunkIsHidden() throws Exception {
+        // Warm the SDK up first (class loading, JIT): its first stream can take seconds on a busy machine,
+        // which would measure the client, not the relay.
+        OpenAIClient client = gateway.openai();
+        upstream.enqueue(Behaviour.sse(List.of("warm", "up")));
+        try (StreamResponse<ChatCompletionChunk> warm = client.chat().completions().createStreaming(
+                ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("warm up").build())) {
+            warm.stream().forEach(chunk -> { });
+        }
         upstream.enqueue(Behaviour.sse(TWENTY).paced(Duration.ofMillis(20)));
         List<Long> arrivals = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         long t0 = System.nanoTime();
 
-        try (StreamResponse<ChatCompletionChunk> stream = gateway.openai().chat().completions().createStreaming(
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
                 ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("count").build())) {
             stream.stream().forEach(chunk -> {
                 arrivals.add((System.nanoTime() - t0) / 1_000_000);
@@ -84,6 +98,7 @@ class StreamingEndToEndTest {
         long first = arrivals.get(0);
         long last = arrivals.get(arrivals.size() - 1);
         assertTrue(last - first >= 300, "chunks were not relayed as they came: " + arrivals);
+        upstream.takeRequest(Duration.ofSeconds(5)); // the warm-up
         assertTrue(upstream.takeRequest(Duration.ofSeconds(5)).body().contains("\"include_usage\":true"),
                 "the gateway asks the provider for usage");
     }
@@ -102,6 +117,58 @@ class StreamingEndToEndTest {
         ChatCompletionChunk last = chunks.get(chunks.size() - 1);
         assertTrue(last.choices().isEmpty());
         assertEquals(9, last.usage().orElseThrow().totalTokens());
+    }
+
+    @Test
+    void streamedUsage_settlesTheProvidersTokenWindowToTheRealTotal() throws Exception {
+        upstream.enqueue(Behaviour.sse(List.of("a", "b")).withUsage(700, 25));
+        BlockingQueue<RequestRecord> records = new LinkedBlockingQueue<>();
+        gateway.gateway().observers().add(records::add);
+
+        HttpResponse<String> r = gateway.post("/v1/chat/completions", STREAM_BODY);
+
+        assertEquals(200, r.statusCode());
+        RequestRecord record = records.poll(5, TimeUnit.SECONDS);
+        assertEquals(725, record.totalTokens());
+        assertFalse(record.tokensEstimated());
+        assertEquals(725, tpmOf("main"), "the reservation (the estimate) was corrected to the real usage");
+    }
+
+    @Test
+    void streamWithoutUsage_settlesAnEstimateFromTheDeltas() throws Exception {
+        upstream.enqueue(Behaviour.sse(List.of("one two three ", "four five six")).withoutUsage());
+        BlockingQueue<RequestRecord> records = new LinkedBlockingQueue<>();
+        gateway.gateway().observers().add(records::add);
+
+        HttpResponse<String> r = gateway.post("/v1/chat/completions", STREAM_BODY);
+
+        assertEquals(200, r.statusCode());
+        RequestRecord record = records.poll(5, TimeUnit.SECONDS);
+        assertTrue(record.tokensEstimated());
+        assertTrue(record.completionTokens() >= 5 && record.completionTokens() <= 8, record.toString());
+        assertEquals(record.totalTokens(), tpmOf("main"));
+    }
+
+    @Test
+    void clientAbort_settlesTheTokensStreamedSoFar() throws Exception {
+        upstream.enqueue(Behaviour.sse(TWENTY).paced(Duration.ofMillis(50)));
+        BlockingQueue<RequestRecord> records = new LinkedBlockingQueue<>();
+        gateway.gateway().observers().add(records::add);
+        try (RawHttp c = RawHttp.connect(gateway.port())) {
+            c.send(RawHttp.post("/v1/chat/completions", STREAM_BODY));
+            Thread.sleep(300);
+        }
+
+        RequestRecord record = records.poll(5, TimeUnit.SECONDS);
+        assertEquals("client_closed", record.errorType());
+        assertEquals("cancelled", record.attempts().get(0).outcome());
+        assertTrue(record.completionTokens() > 0 && record.completionTokens() < 40, record.toString());
+        assertEquals(record.totalTokens(), tpmOf("main"));
+    }
+
+    private long tpmOf(String provider) {
+        return gateway.gateway().router().snapshot().stream().filter(p -> p.name().equals(provider)).findFirst()
+                .orElseThrow().tpm();
     }
 
     @Test
