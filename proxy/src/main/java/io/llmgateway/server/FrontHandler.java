@@ -75,7 +75,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         String requestId = RequestIds.of(request.headers());
-        if (path.equals("/healthz") && (method == HttpMethod.GET || method == HttpMethod.HEAD)) {
+        if (path.equals("/healthz") && method == HttpMethod.GET) {
             request.release();
             Responses.json(ctx, HttpResponseStatus.OK, "{\"status\":\"ok\"}", keepAlive, requestId);
             exchangeDone();

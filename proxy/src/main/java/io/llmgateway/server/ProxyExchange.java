@@ -98,6 +98,7 @@ final class ProxyExchange implements UpstreamListener {
     private int heldStatus;
     private boolean committed;
     private boolean upstreamKeepAlive;
+    private boolean closeAfterResponse;
     private SseTap sseTap;
     private JsonUsageTap jsonTap;
     private ByteBuf errorBody;
@@ -315,7 +316,15 @@ final class ProxyExchange implements UpstreamListener {
         } else {
             jsonTap = new JsonUsageTap();
         }
-        Responses.prepare(response, keepAlive, requestId);
+        if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
+            // An HTTP/1.0 client cannot read chunked framing: send the body raw and end it by closing.
+            response.setProtocolVersion(HttpVersion.HTTP_1_0);
+            if (HttpUtil.isTransferEncodingChunked(response)) {
+                HttpUtil.setTransferEncodingChunked(response, false);
+                closeAfterResponse = true;
+            }
+        }
+        Responses.prepare(response, keepAlive && !closeAfterResponse, requestId);
         // Tells the client which model answered: with "auto" it is the gateway's choice.
         h.set(MODEL_HEADER, attempt.model());
         heldHeaders = response;
@@ -390,7 +399,7 @@ final class ProxyExchange implements UpstreamListener {
         settledUsage = usage;
         endAttempt("ok", heldStatus);
         returnUpstream(upstreamKeepAlive);
-        finish(false);
+        finish(closeAfterResponse);
     }
 
     private Usage estimatedUsage() {

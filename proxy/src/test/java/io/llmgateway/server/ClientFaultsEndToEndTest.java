@@ -183,6 +183,20 @@ class ClientFaultsEndToEndTest {
     }
 
     @Test
+    void http10Client_getsAStreamWithoutChunkedFraming_endedByClose() throws Exception {
+        upstream.enqueue(Behaviour.sse(List.of("old", "client")));
+        byte[] body = "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}".getBytes(StandardCharsets.UTF_8);
+
+        String r = exchange("POST /v1/chat/completions HTTP/1.0\r\nContent-Type: application/json\r\nContent-Length: "
+                + body.length + "\r\n\r\n" + new String(body, StandardCharsets.ISO_8859_1));
+
+        assertTrue(r.startsWith("HTTP/1.0 200"), r);
+        assertFalse(r.toLowerCase().contains("transfer-encoding"), r);
+        assertTrue(r.contains("data: {") && r.contains("[DONE]"), r);
+        assertFalse(r.contains("<<timeout"), "the end of the body is the close: " + r);
+    }
+
+    @Test
     void absoluteFormTarget_isRefused_noRequestLeavesForThatHost() throws Exception {
         String r = exchange(RawHttp.post("http://169.254.169.254/v1/chat/completions", CHAT));
 
