@@ -3,7 +3,9 @@ package io.llmgateway;
 import io.llmgateway.config.ConfigException;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.config.LoggingSettings;
 import io.llmgateway.demo.DemoProvider;
+import io.llmgateway.observe.LogSetup;
 import io.llmgateway.server.GatewayServer;
 import io.llmgateway.server.Transport;
 import io.netty.channel.EventLoopGroup;
@@ -16,7 +18,8 @@ import org.apache.logging.log4j.Logger;
 
 /** Starts the gateway: {@code java -jar llm-gateway.jar [--config PATH] [--port N]}. */
 public final class Main {
-    private static final Logger LOG = LogManager.getLogger(Main.class);
+    // No static logger: log4j2 configures itself when the first logger is created, and the log directory
+    // and level come from the config file, which is read first (see LogSetup).
     static final String DEFAULT_CONFIG = "config.yaml";
 
     private Main() {
@@ -59,13 +62,22 @@ public final class Main {
             return;
         }
 
+        LoggingSettings logging = config == null ? LoggingSettings.DEFAULT : config.logging();
+        LogSetup.apply(logging);
+        Logger log = LogManager.getLogger(Main.class);
+        if (config != null) {
+            log.info("configuration loaded from {}", cli.configPath().toAbsolutePath());
+        }
+        log.info("logs in {} (app.log{})", Path.of(logging.directory()).toAbsolutePath(),
+                logging.interactions() ? ", agent_interactions.log" : "");
+
         int ioThreads = config == null ? 0 : config.server().ioThreads();
         EventLoopGroup workers = Transport.newGroup(ioThreads);
         DemoProvider demoProvider = null;
         if (demo) {
             demoProvider = DemoProvider.start(workers);
             config = ConfigLoader.demo(demoProvider.baseUrl());
-            LOG.warn("DEMO MODE: no {} found, serving models {} from the built-in demo provider at {}. "
+            log.warn("DEMO MODE: no {} found, serving models {} from the built-in demo provider at {}. "
                     + "Copy config.yaml.example to config.yaml and add real providers.",
                     cli.configPath(), config.models().keySet(), demoProvider.baseUrl());
         }
@@ -79,17 +91,17 @@ public final class Main {
             server = GatewayServer.start(config, workers, Clock.systemDefaultZone(),
                     gateway -> Features.install(gateway, configFile));
         } catch (Exception e) {
-            LOG.error("cannot listen on {}:{}: {}", config.server().host(), config.server().port(), e.toString());
+            log.error("cannot listen on {}:{}: {}", config.server().host(), config.server().port(), e.toString());
             System.exit(1);
             return;
         }
-        LOG.info("LLM Gateway listening on http://{}:{} ({} providers, {} models, {} transport) - ready in {} ms",
+        log.info("LLM Gateway listening on http://{}:{} ({} providers, {} models, {} transport) - ready in {} ms",
                 config.server().host(), server.port(), config.providers().size(), config.models().size(),
                 Transport.name(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
 
         DemoProvider demoToClose = demoProvider;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("shutting down");
+            log.info("shutting down");
             server.close();
             if (demoToClose != null) {
                 demoToClose.close();

@@ -72,6 +72,8 @@ class ConfigExampleTest {
         keys.addAll(ConfigKeys.MODEL_OPTIONS);
         keys.addAll(ConfigKeys.ROUTE_OPTIONS);
         keys.addAll(ConfigKeys.ADMIN_OPTIONS);
+        keys.addAll(ConfigKeys.LOGGING_OPTIONS);
+        keys.addAll(ConfigKeys.METRICS_OPTIONS);
 
         List<String> missing = keys.stream()
                 .filter(key -> !Pattern.compile("(?m)^\\s*" + key + ":").matcher(text).find())
