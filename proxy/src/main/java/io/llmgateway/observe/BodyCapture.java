@@ -42,15 +42,6 @@ public final class BodyCapture {
         return c.text();
     }
 
-    /** {@code text} capped at {@code maxBytes} of UTF-8, marked when cut. */
-    public static String cap(String text, int maxBytes) {
-        if (text == null) {
-            return null;
-        }
-        byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
-        return text(utf8, Math.min(utf8.length, maxBytes), utf8.length);
-    }
-
     static String text(byte[] bytes, int length, long total) {
         int end = length;
         if (total > length) {
