@@ -5,11 +5,12 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.apache.logging.log4j.LogManager;
@@ -17,9 +18,10 @@ import org.apache.logging.log4j.Logger;
 
 /*
  * Design notes
- * - The event loop only offers the record to a bounded queue: no formatting, no I/O, no lock held across
- *   anything slow. A full queue (the disk cannot keep up, or a write blocks) drops the record and counts
- *   it; requests are never slowed down by their log.
+ * - The event loop only offers the record to a bounded queue: no formatting, no I/O, no lock (a lock-free
+ *   queue bounded by a counter, so event loops never park on each other or on the writer). A full queue
+ *   (the disk cannot keep up, or a write blocks) drops the record and counts it; requests are never
+ *   slowed down by their log.
  * - One writer thread formats and writes. It exists only while there is work: it is started on demand
  *   (one drain task at a time, guarded by `scheduled`) and ends after a few idle seconds, and the file is
  *   closed after every batch. A gateway that stops therefore leaves no thread and no open file behind,
@@ -36,7 +38,9 @@ public final class InteractionLog implements RequestObserver {
     private static final long WARN_EVERY_MILLIS = 60_000;
 
     private final RollingFile file;
-    private final ArrayBlockingQueue<RequestRecord> queue;
+    private final ConcurrentLinkedQueue<RequestRecord> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final int capacity;
     private final ThreadPoolExecutor writer;
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final InteractionJson json = new InteractionJson();
@@ -60,7 +64,7 @@ public final class InteractionLog implements RequestObserver {
         }
         this.file = new RollingFile(requireNonNull(directory, "directory"), FILE_NAME, maxFileBytes, retentionDays,
                 clock);
-        this.queue = new ArrayBlockingQueue<>(queueSize);
+        this.capacity = queueSize;
         this.writer = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
             Thread t = new Thread(r, "interaction-log");
             t.setDaemon(true);
@@ -76,17 +80,19 @@ public final class InteractionLog implements RequestObserver {
 
     @Override
     public void onComplete(RequestRecord record) {
-        if (!queue.offer(record)) {
+        if (queued.incrementAndGet() > capacity) {
+            queued.decrementAndGet();
             droppedQueueFull.increment();
             long now = System.currentTimeMillis();
             long last = lastQueueWarning.get();
             if (now - last >= WARN_EVERY_MILLIS && lastQueueWarning.compareAndSet(last, now)) {
                 LOG.warn("interaction log queue full ({} records): dropping records; is {} writable and fast "
-                        + "enough? ({} dropped so far)", queue.remainingCapacity() + queue.size(), file.path(),
+                        + "enough? ({} dropped so far)", capacity, file.path(),
                         droppedQueueFull.sum());
             }
             return;
         }
+        queue.add(record);
         if (scheduled.compareAndSet(false, true)) {
             writer.execute(this::drain);
         }
@@ -109,13 +115,14 @@ public final class InteractionLog implements RequestObserver {
 
     /** Records waiting for the writer. */
     public int queued() {
-        return queue.size();
+        return Math.max(0, queued.get());
     }
 
     private void drain() {
         for (;;) {
             RequestRecord r;
             while ((r = queue.poll()) != null) {
+                queued.decrementAndGet();
                 write(r);
             }
             try {

@@ -83,6 +83,7 @@ public final class SseTap {
     private boolean ended;
     private StringBuilder transcript; // only when the interaction log keeps bodies
     private int transcriptMax;
+    private boolean transcriptCut;
 
     /**
      * @param dropUsageOnlyChunk remove the {@code "choices":[]} usage chunk (the gateway injected
@@ -237,7 +238,7 @@ public final class SseTap {
         if (transcript == null) {
             return null;
         }
-        return transcript.length() >= transcriptMax ? transcript + "...[truncated]" : transcript.toString();
+        return transcriptCut ? transcript + "...[truncated]" : transcript.toString();
     }
 
     /** Tokens of all completion deltas seen, for when the stream reports no usage. */
@@ -583,8 +584,12 @@ public final class SseTap {
 
     private void count(String text) {
         completionTokens += estimator.countText(text, encoding);
-        if (transcript != null && transcript.length() < transcriptMax) {
-            transcript.append(text, 0, Math.min(text.length(), transcriptMax - transcript.length()));
+        if (transcript != null) {
+            int room = transcriptMax - transcript.length();
+            if (text.length() > room) {
+                transcriptCut = true;
+            }
+            transcript.append(text, 0, Math.min(text.length(), room));
         }
     }
 
