@@ -13,6 +13,7 @@ import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.ConcurrentModificationException;
 import java.util.List;
 import java.util.Locale;
 
@@ -80,7 +81,14 @@ public final class GatewayMetrics implements RequestObserver {
                 .callback(cb -> cb.call(gateway.observers().inFlight())).register(registry);
         GaugeWithCallback.builder().name("llm_gateway_upstream_connections")
                 .help("Open connections to providers, pooled and in use")
-                .callback(cb -> cb.call(gateway.upstream().openConnections())).register(registry);
+                .callback(cb -> {
+                    try {
+                        cb.call(gateway.upstream().openConnections());
+                    } catch (ConcurrentModificationException raced) {
+                        // The pools are per event loop, read here from another one: a pool created during
+                        // this scrape can disturb the count. Skip it this time rather than fail the scrape.
+                    }
+                }).register(registry);
         GaugeWithCallback.builder().name("llm_gateway_provider_window_usage")
                 .help("Current usage of each provider's rate-limit windows (rpm, tpm: last 60 s; rpd: today)")
                 .labelNames("provider", "window")

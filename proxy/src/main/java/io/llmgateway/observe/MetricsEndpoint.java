@@ -10,7 +10,8 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * {@code GET /metrics} in Prometheus' text format. Protected like the admin API unless
@@ -18,6 +19,8 @@ import java.io.UncheckedIOException;
  * per request, so a config reload switches them.
  */
 final class MetricsEndpoint implements LocalEndpoint {
+    private static final Logger LOG = LogManager.getLogger(MetricsEndpoint.class);
+
     private final Gateway gateway;
     private final GatewayMetrics metrics;
     private final PrometheusTextFormatWriter writer = PrometheusTextFormatWriter.create();
@@ -46,8 +49,11 @@ final class MetricsEndpoint implements LocalEndpoint {
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);
         try {
             writer.write(out, metrics.scrape());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // a ByteArrayOutputStream does not fail
+        } catch (IOException | RuntimeException e) {
+            // An endpoint must answer (it owns the request); a broken collector must not cost the connection.
+            LOG.error("GET /metrics failed", e);
+            exchange.respondError(500, "The metrics could not be collected; see the gateway's log.", null, null);
+            return;
         }
         exchange.respond(200, writer.getContentType(), out.toByteArray());
     }

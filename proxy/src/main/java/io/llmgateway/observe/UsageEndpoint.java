@@ -15,6 +15,8 @@ import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * {@code GET /api/usage}: requests, tokens and errors per provider and per model for the last minute,
@@ -29,6 +31,7 @@ import java.util.Set;
  * removed by a reload).
  */
 final class UsageEndpoint implements LocalEndpoint {
+    private static final Logger LOG = LogManager.getLogger(UsageEndpoint.class);
     private static final JsonFactory JSON = new JsonFactory();
 
     private final Gateway gateway;
@@ -49,7 +52,16 @@ final class UsageEndpoint implements LocalEndpoint {
             exchange.respondError(405, "Use GET " + exchange.path() + '.', null, "method_not_allowed");
             return;
         }
-        exchange.respondJson(200, json(gateway.config(), usage));
+        String json;
+        try {
+            json = json(gateway.config(), usage);
+        } catch (RuntimeException e) {
+            // An endpoint must answer (it owns the request).
+            LOG.error("GET /api/usage failed", e);
+            exchange.respondError(500, "The usage statistics could not be read; see the gateway's log.", null, null);
+            return;
+        }
+        exchange.respondJson(200, json);
     }
 
     static String json(GatewayConfig config, UsageStats usage) {
