@@ -3,7 +3,9 @@ package io.llmgateway;
 import io.llmgateway.config.ConfigException;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.config.LoggingSettings;
 import io.llmgateway.demo.DemoProvider;
+import io.llmgateway.observe.LogSetup;
 import io.llmgateway.server.GatewayServer;
 import io.llmgateway.server.Transport;
 import io.netty.channel.EventLoopGroup;
@@ -11,15 +13,16 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicBoolean;
-import sun.misc.Signal;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import sun.misc.Signal;
 
 /** Starts the gateway: {@code java -jar llm-gateway.jar [--config PATH] [--port N]}. */
 public final class Main {
-    private static final Logger LOG = LogManager.getLogger(Main.class);
+    // No static logger: log4j2 configures itself when the first logger is created, and the log directory
+    // and level come from the config file, which is read first (see LogSetup).
     static final String DEFAULT_CONFIG = "config.yaml";
 
     private Main() {
@@ -62,13 +65,26 @@ public final class Main {
             return;
         }
 
+        LoggingSettings logging = config == null ? LoggingSettings.DEFAULT : config.logging();
+        long loggingStartNanos = System.nanoTime();
+        LogSetup.apply(logging);
+        Logger log = LogManager.getLogger(Main.class);
+        // log4j2 starts here (it used to start before main(), from a static logger): reported on its own, so
+        // that "ready in" keeps meaning the gateway's own start-up.
+        long loggingNanos = System.nanoTime() - loggingStartNanos;
+        if (config != null) {
+            log.info("configuration loaded from {}", cli.configPath().toAbsolutePath());
+        }
+        log.info("logs in {} (app.log{})", Path.of(logging.directory()).toAbsolutePath(),
+                logging.interactions() ? ", agent_interactions.log" : "");
+
         int ioThreads = config == null ? 0 : config.server().ioThreads();
         EventLoopGroup workers = Transport.newGroup(ioThreads);
         DemoProvider demoProvider = null;
         if (demo) {
             demoProvider = DemoProvider.start(workers);
             config = ConfigLoader.demo(demoProvider.baseUrl());
-            LOG.warn("DEMO MODE: no {} found, serving models {} from the built-in demo provider at {}. "
+            log.warn("DEMO MODE: no {} found, serving models {} from the built-in demo provider at {}. "
                     + "Copy config.yaml.example to config.yaml and add real providers.",
                     cli.configPath(), config.models().keySet(), demoProvider.baseUrl());
         }
@@ -82,17 +98,19 @@ public final class Main {
             server = GatewayServer.start(config, workers, Clock.systemDefaultZone(),
                     gateway -> Features.install(gateway, configFile));
         } catch (Exception e) {
-            LOG.error("cannot listen on {}:{}: {}", config.server().host(), config.server().port(), e.toString());
+            log.error("cannot listen on {}:{}: {}", config.server().host(), config.server().port(), e.toString());
             System.exit(1);
             return;
         }
-        LOG.info("LLM Gateway listening on http://{}:{} ({} providers, {} models, {} transport, max heap {} MiB)"
-                + " - ready in {} ms", config.server().host(), server.port(), config.providers().size(),
-                config.models().size(), Transport.name(), Runtime.getRuntime().maxMemory() >> 20,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos));
+        log.info("LLM Gateway listening on http://{}:{} ({} providers, {} models, {} transport, max heap {} MiB)"
+                + " - ready in {} ms (+{} ms starting the logs)", config.server().host(), server.port(),
+                config.providers().size(), config.models().size(), Transport.name(),
+                Runtime.getRuntime().maxMemory() >> 20,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos - loggingNanos),
+                TimeUnit.NANOSECONDS.toMillis(loggingNanos));
 
         if (config.access().apiKeys().isEmpty()) {
-            LOG.warn("No client keys (gateway.api_keys): anyone who can reach this port can use the configured "
+            log.warn("No client keys (gateway.api_keys): anyone who can reach this port can use the configured "
                     + "providers. Set client keys before exposing it beyond this machine.");
         }
         DemoProvider demoToClose = demoProvider;
@@ -102,17 +120,17 @@ public final class Main {
             if (!stopping.compareAndSet(false, true)) {
                 return;
             }
-            LOG.info("shutting down: no new connections, waiting up to {} s for {} running request(s)",
+            log.info("shutting down: no new connections, waiting up to {} s for {} running request(s)",
                     grace.toSeconds(), server.gateway().inFlight());
             int left = server.shutdownGracefully(grace);
             if (left > 0) {
-                LOG.warn("grace period over: {} request(s) were cut off", left);
+                log.warn("grace period over: {} request(s) were cut off", left);
             }
             if (demoToClose != null) {
                 demoToClose.close();
             }
             workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-            LOG.info("stopped");
+            log.info("stopped");
             LogManager.shutdown();
         };
         // SIGTERM (docker stop, systemd) and Ctrl-C drain gracefully and exit 0; other exits still drain.

@@ -22,13 +22,15 @@ final class ConfigKeys {
 
     /** Sections users may write. A section's reader and record may exist before it is listed here. */
     static final List<String> SECTIONS = List.of(SERVER, UPSTREAM, ROUTING, API_PROVIDER, MODEL_CONFIG, AUTO, ADMIN,
-            GATEWAY);
+            GATEWAY, LOGGING, METRICS);
 
     static final List<String> ADMIN_OPTIONS = List.of("token", "health_check_interval");
 
-    static final List<String> LOGGING_OPTIONS = List.of();
+    static final List<String> LOGGING_OPTIONS = List.of(
+            "directory", "level", "max_file_size", "retention_days", "interactions", "queue_size", "log_bodies",
+            "max_body_bytes");
 
-    static final List<String> METRICS_OPTIONS = List.of();
+    static final List<String> METRICS_OPTIONS = List.of("enabled", "require_admin");
 
     static final List<String> GATEWAY_OPTIONS = List.of("api_keys");
 

@@ -69,12 +69,27 @@ final class ConfigReader {
 
     private static LoggingSettings readLogging(ConfigNode section) {
         section.rejectUnknownKeys(ConfigKeys.LOGGING_OPTIONS, OPTION);
-        return LoggingSettings.DEFAULT;
+        LoggingSettings d = LoggingSettings.DEFAULT;
+        Map<String, String> levels = new LinkedHashMap<>();
+        for (String level : LoggingSettings.LEVELS) {
+            levels.put(level, level);
+        }
+        return new LoggingSettings(
+                section.get("directory").asNonEmptyString("a directory path", d.directory()),
+                section.get("level").asChoice(levels, d.level()),
+                section.get("max_file_size").asSize(d.maxFileBytes()),
+                section.get("retention_days").asInt(1, 36500, "a number of days from 1 to 36500", d.retentionDays()),
+                section.get("interactions").asBoolean(d.interactions()),
+                section.get("queue_size").asInt(1, 10_000_000, "a positive integer up to 10000000", d.queueSize()),
+                section.get("log_bodies").asBoolean(d.logBodies()),
+                section.get("max_body_bytes").asSize(d.maxBodyBytes()));
     }
 
     private static MetricsSettings readMetrics(ConfigNode section) {
         section.rejectUnknownKeys(ConfigKeys.METRICS_OPTIONS, OPTION);
-        return MetricsSettings.DEFAULT;
+        MetricsSettings d = MetricsSettings.DEFAULT;
+        return new MetricsSettings(section.get("enabled").asBoolean(d.enabled()),
+                section.get("require_admin").asBoolean(d.requireAdmin()));
     }
 
     private static AccessSettings readAccess(ConfigNode section, Map<String, ModelConfig> models) {

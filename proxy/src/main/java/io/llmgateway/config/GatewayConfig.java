@@ -72,4 +72,9 @@ public record GatewayConfig(
         return new GatewayConfig(newServer, upstream, routing, providers, models, autoModels, admin, logging, metrics,
                 access, limitsStore);
     }
+
+    public GatewayConfig withLogging(LoggingSettings newLogging) {
+        return new GatewayConfig(server, upstream, routing, providers, models, autoModels, admin, newLogging, metrics,
+                access, limitsStore);
+    }
 }

@@ -3,8 +3,9 @@ package io.llmgateway.observe;
 import java.util.List;
 
 /**
- * What happened to one proxied request, built once when it ends. It carries no prompt text, no keys and
- * no client credentials, so every consumer (interaction log, metrics, admin tail) may keep it.
+ * What happened to one proxied request, built once when it ends. It carries no keys and no client
+ * credentials, and no prompt or answer text unless {@code logging.log_bodies} is on, so every consumer
+ * (interaction log, metrics, admin tail) may keep it.
  *
  * @param startEpochMillis when the request arrived
  * @param requestId the x-request-id
@@ -24,6 +25,10 @@ import java.util.List;
  * @param tokensEstimated true when the provider reported no usage and the gateway counted
  * @param errorType null on success, else a short kind: the OpenAI error type or the failure kind
  * @param errorMessage null on success, else a one-line description (never a secret)
+ * @param requestBody the request body as text, capped at {@code logging.max_body_bytes}; null unless
+ *                    {@code logging.log_bodies} is on
+ * @param responseBody the response body as text (for a stream: the assembled text of its deltas), capped;
+ *                     null unless {@code logging.log_bodies} is on
  */
 public record RequestRecord(
         long startEpochMillis,
@@ -43,10 +48,22 @@ public record RequestRecord(
         long totalTokens,
         boolean tokensEstimated,
         String errorType,
-        String errorMessage) {
+        String errorMessage,
+        String requestBody,
+        String responseBody) {
 
     public RequestRecord {
         attempts = List.copyOf(attempts);
+    }
+
+    /** A record without bodies (the default: {@code logging.log_bodies} off). */
+    public RequestRecord(long startEpochMillis, String requestId, String clientKeyId, String path, String modelAsked,
+            String modelUsed, String provider, List<AttemptRecord> attempts, int status, boolean stream,
+            long firstByteMillis, long totalMillis, long promptTokens, long completionTokens, long totalTokens,
+            boolean tokensEstimated, String errorType, String errorMessage) {
+        this(startEpochMillis, requestId, clientKeyId, path, modelAsked, modelUsed, provider, attempts, status, stream,
+                firstByteMillis, totalMillis, promptTokens, completionTokens, totalTokens, tokensEstimated, errorType,
+                errorMessage, null, null);
     }
 
     public boolean failed() {

@@ -81,6 +81,9 @@ public final class SseTap {
     private boolean sawEvent;
     private long completionTokens;
     private boolean ended;
+    private StringBuilder transcript; // only when the interaction log keeps bodies
+    private int transcriptMax;
+    private boolean transcriptCut;
 
     /**
      * @param dropUsageOnlyChunk remove the {@code "choices":[]} usage chunk (the gateway injected
@@ -216,6 +219,26 @@ public final class SseTap {
     /** Whether at least one event with data was seen. */
     public boolean sawEvent() {
         return sawEvent;
+    }
+
+    /**
+     * Also assembles the text of the deltas (content, reasoning, refusals, tool calls), up to {@code maxChars},
+     * for {@link #capturedText()}. Off by default: only the interaction log with bodies switched on asks.
+     */
+    public void captureText(int maxChars) {
+        if (maxChars < 1) {
+            throw new IllegalArgumentException("maxChars: " + maxChars + " (expected: >= 1)");
+        }
+        transcript = new StringBuilder(Math.min(maxChars, 1024));
+        transcriptMax = maxChars;
+    }
+
+    /** The text assembled since {@link #captureText(int)}, or null when capturing is off. */
+    public String capturedText() {
+        if (transcript == null) {
+            return null;
+        }
+        return transcriptCut ? transcript + "...[truncated]" : transcript.toString();
     }
 
     /** Tokens of all completion deltas seen, for when the stream reports no usage. */
@@ -561,6 +584,13 @@ public final class SseTap {
 
     private void count(String text) {
         completionTokens += estimator.countText(text, encoding);
+        if (transcript != null) {
+            int room = transcriptMax - transcript.length();
+            if (text.length() > room) {
+                transcriptCut = true;
+            }
+            transcript.append(text, 0, Math.min(text.length(), room));
+        }
     }
 
     private static int indexOf(byte[] a, int len, byte b) {

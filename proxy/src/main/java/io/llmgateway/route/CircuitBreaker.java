@@ -4,6 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.llmgateway.config.RoutingSettings;
 import java.time.Clock;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * One provider's circuit breaker.
@@ -16,6 +18,7 @@ import java.time.Clock;
  * trial decides, and the doubling applies to failed trials, not to stragglers.
  */
 final class CircuitBreaker {
+    private static final Logger LOG = LogManager.getLogger(CircuitBreaker.class);
 
     /** {@link #tryAcquire(long)}: refused, the circuit is open or a trial is running. */
     static final int DENIED = 0;
@@ -24,6 +27,7 @@ final class CircuitBreaker {
     /** {@link #tryAcquire(long)}: this request is the half-open trial and must report its outcome. */
     static final int TRIAL = 2;
 
+    private final String provider;
     private final Clock clock;
     private volatile RoutingSettings settings;
 
@@ -36,6 +40,12 @@ final class CircuitBreaker {
     private long nextCooldown;
 
     CircuitBreaker(RoutingSettings settings, Clock clock) {
+        this("?", settings, clock);
+    }
+
+    /** @param provider the provider's name, for the log lines of state changes */
+    CircuitBreaker(String provider, RoutingSettings settings, Clock clock) {
+        this.provider = requireNonNull(provider, "provider");
         this.settings = requireNonNull(settings, "settings");
         this.clock = requireNonNull(clock, "clock");
     }
@@ -65,6 +75,7 @@ final class CircuitBreaker {
             }
             state = CircuitState.HALF_OPEN;
             openUntil = now + settings.maxCooldown().toMillis();
+            LOG.info("circuit of provider {} half-open: one trial request decides", provider);
             return TRIAL;
         }
     }
@@ -86,9 +97,9 @@ final class CircuitBreaker {
     synchronized void onFailure(boolean trial) {
         long now = clock.millis();
         if (trial) {
-            open(now, takeCooldown());
+            open(now, takeCooldown(), "the trial request failed");
         } else if (state == CircuitState.CLOSED && ++failures >= settings.failureThreshold()) {
-            open(now, takeCooldown());
+            open(now, takeCooldown(), failures + " consecutive failures");
         }
     }
 
@@ -100,13 +111,13 @@ final class CircuitBreaker {
         }
         synchronized (this) {
             long cooldown = trial ? Math.max(retryAfterMillis, takeCooldown()) : retryAfterMillis;
-            open(clock.millis(), cooldown);
+            open(clock.millis(), cooldown, "rate limited with Retry-After");
         }
     }
 
     /** 401/403: the key was refused; retrying soon cannot help. */
     synchronized void onKeyRejected() {
-        open(clock.millis(), settings.badKeyCooldown().toMillis());
+        open(clock.millis(), settings.badKeyCooldown().toMillis(), "the provider refused the API key");
         keyRejected = true;
     }
 
@@ -140,6 +151,9 @@ final class CircuitBreaker {
     }
 
     private void close() {
+        if (state != CircuitState.CLOSED) {
+            LOG.info("circuit of provider {} closed: requests flow again", provider);
+        }
         state = CircuitState.CLOSED;
         failures = 0;
         nextCooldown = 0;
@@ -148,8 +162,11 @@ final class CircuitBreaker {
     }
 
     /** Opens until at least {@code now + cooldown}; a longer open period already running is kept. */
-    private void open(long now, long cooldown) {
+    private void open(long now, long cooldown, String why) {
         long until = now + cooldown;
+        if (state != CircuitState.OPEN) {
+            LOG.warn("circuit of provider {} opened for {} ms: {}", provider, cooldown, why);
+        }
         if (state != CircuitState.OPEN || until > openUntil) {
             openUntil = until;
         }

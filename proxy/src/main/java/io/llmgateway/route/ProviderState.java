@@ -22,7 +22,7 @@ final class ProviderState {
         this.config = requireNonNull(config, "config");
         this.name = config.name();
         this.limiter = new ProviderLimiter(config.limits(), routing.rpdRolling(), routing.timeZone(), clock);
-        this.breaker = new CircuitBreaker(routing, clock);
+        this.breaker = new CircuitBreaker(name, routing, clock);
     }
 
     ProviderConfig config() {

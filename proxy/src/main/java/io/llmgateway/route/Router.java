@@ -105,6 +105,57 @@ public final class Router {
         return List.copyOf(out);
     }
 
+    /**
+     * The per-minute request and token windows of {@code model} (or {@code "auto"}: every provider of its
+     * models) summed over its enabled providers, or null for an unknown model. Reads the counters only;
+     * cheap enough for every response.
+     */
+    public ModelWindows windows(String model) {
+        RoutingTable t = table;
+        ModelWindows.Sum sum = new ModelWindows.Sum();
+        if (GatewayConfig.AUTO_MODEL.equals(model)) {
+            List<String> names = t.config.autoModels();
+            for (int m = 0; m < names.size(); m++) {
+                RoutingTable.ModelPlan plan = t.models.get(names.get(m));
+                if (plan != null) {
+                    addEnabled(sum, plan, t, names, m);
+                }
+            }
+        } else {
+            RoutingTable.ModelPlan plan = t.models.get(model);
+            if (plan == null) {
+                return null;
+            }
+            addEnabled(sum, plan, t, List.of(), 0);
+        }
+        return sum.result();
+    }
+
+    /** Adds the plan's enabled providers that no earlier plan (of {@code names} before index) added. */
+    private static void addEnabled(ModelWindows.Sum sum, RoutingTable.ModelPlan plan, RoutingTable t,
+            List<String> names, int index) {
+        for (int i = 0; i < plan.routes.length; i++) {
+            if (plan.routes[i].enabled() && !enabledEarlier(plan.states[i], t, names, index)) {
+                sum.add(plan.states[i]);
+            }
+        }
+    }
+
+    private static boolean enabledEarlier(ProviderState s, RoutingTable t, List<String> names, int index) {
+        for (int m = 0; m < index; m++) {
+            RoutingTable.ModelPlan earlier = t.models.get(names.get(m));
+            if (earlier == null) {
+                continue;
+            }
+            for (int i = 0; i < earlier.routes.length; i++) {
+                if (earlier.states[i] == s && earlier.routes[i].enabled()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private Admission admitAuto(RoutingTable t, long tokens, Set<String> tried) {
         List<Denial> denials = new ArrayList<>();
         for (String name : t.config.autoModels()) {

@@ -12,6 +12,8 @@ import io.llmgateway.openai.SseTap;
 import io.llmgateway.openai.TokenEstimator;
 import io.llmgateway.openai.Usage;
 import io.llmgateway.observe.AttemptRecord;
+import io.llmgateway.observe.BodyCapture;
+import io.llmgateway.observe.RateLimitHeaders;
 import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.route.Admission;
 import io.llmgateway.route.Attempt;
@@ -120,6 +122,11 @@ final class ProxyExchange implements UpstreamListener {
     private Usage settledUsage;
     private String errorType;
     private String errorMessage;
+    // Only with logging.log_bodies: the default path allocates none of these.
+    private final int bodyCap;
+    private String requestText;
+    private BodyCapture responseCapture;
+    private String responseText;
 
     ProxyExchange(ChannelHandlerContext ctx, FullHttpRequest request, Gateway gateway, String upstreamPathSuffix,
             boolean keepAlive, ClientQuota quota, Runnable onDone) {
@@ -133,11 +140,15 @@ final class ProxyExchange implements UpstreamListener {
         this.keepAlive = keepAlive;
         this.quota = quota;
         this.startEpochMillis = gateway.clock().millis();
+        this.bodyCap = snapshot.config.logging().logBodies() ? snapshot.config.logging().maxBodyBytes() : 0;
     }
 
     // ---- start: parse, check the model, estimate tokens -------------------------------------------------
 
     void start() {
+        if (bodyCap > 0) {
+            requestText = BodyCapture.text(request.content(), bodyCap);
+        }
         try {
             info = RequestScanner.scan(request.content());
         } catch (BadRequestException e) {
@@ -304,6 +315,9 @@ final class ProxyExchange implements UpstreamListener {
             boolean dropUsageChunk = info.stream() && !info.clientIncludeUsage();
             String encoding = TokenEstimator.encodingFor(snapshot.configuredEncoding(attempt.model()), attempt.model());
             sseTap = new SseTap(dropUsageChunk, gateway.estimator(), encoding);
+            if (bodyCap > 0) {
+                sseTap.captureText(bodyCap);
+            }
             if (dropUsageChunk) {
                 // Dropping an event changes the length: fall back to chunked framing.
                 h.remove(HttpHeaderNames.CONTENT_LENGTH);
@@ -315,6 +329,7 @@ final class ProxyExchange implements UpstreamListener {
             startTimer(idleTimeoutNanos);
         } else {
             jsonTap = new JsonUsageTap();
+            responseCapture = bodyCap > 0 ? new BodyCapture(bodyCap) : null;
         }
         if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
             // An HTTP/1.0 client cannot read chunked framing: send the body raw and end it by closing.
@@ -324,6 +339,7 @@ final class ProxyExchange implements UpstreamListener {
                 closeAfterResponse = true;
             }
         }
+        RateLimitHeaders.apply(h, gateway.router().windows(info.model()));
         Responses.prepare(response, keepAlive && !closeAfterResponse, requestId);
         // Tells the client which model answered: with "auto" it is the gateway's choice.
         h.set(MODEL_HEADER, attempt.model());
@@ -353,6 +369,9 @@ final class ProxyExchange implements UpstreamListener {
             out = sseTap.onChunk(data);
         } else {
             jsonTap.onChunk(data);
+            if (responseCapture != null) {
+                responseCapture.add(data);
+            }
             out = data;
         }
         if (!committed && (out.isReadable() || last)) {
@@ -594,12 +613,18 @@ final class ProxyExchange implements UpstreamListener {
         if (denial.retryAfterSeconds() > 0) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, denial.retryAfterSeconds());
         }
+        if (denial.status() == 429) {
+            RateLimitHeaders.apply(response.headers(), gateway.router().windows(info.model()));
+        }
         Responses.send(c, response, keepAlive, requestId);
         cleanup();
     }
 
     /** Sends a provider's error answer; a body that is not OpenAI's JSON error is wrapped into one. */
     private void respondUpstreamError(int status, HttpResponse headers, ByteBuf body) {
+        if (bodyCap > 0) {
+            responseText = BodyCapture.text(body, bodyCap);
+        }
         String contentType = headers.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
         if (!contentType.contains("json") || !looksLikeJsonObject(body)) {
             String text = body.toString(StandardCharsets.UTF_8).strip();
@@ -615,6 +640,7 @@ final class ProxyExchange implements UpstreamListener {
         HttpHeaders h = response.headers();
         h.set(headers.headers());
         HeaderPolicy.stripResponseHeaders(h);
+        RateLimitHeaders.apply(h, status == 429 ? gateway.router().windows(info.model()) : null);
         h.remove(HttpHeaderNames.TRANSFER_ENCODING);
         h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         state = State.DONE;
@@ -649,7 +675,12 @@ final class ProxyExchange implements UpstreamListener {
         cancelTimer();
         state = State.DONE;
         noteResponse(status, OpenAiErrors.typeFor(status), message);
-        Responses.error(ctx, status, message, param, code, keepAlive, requestId);
+        FullHttpResponse response = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.valueOf(status),
+                OpenAiErrors.typeFor(status), message, param, code);
+        if (status == 429 && info != null) {
+            RateLimitHeaders.apply(response.headers(), gateway.router().windows(info.model()));
+        }
+        Responses.send(ctx, response, keepAlive, requestId);
         cleanup();
     }
 
@@ -720,8 +751,15 @@ final class ProxyExchange implements UpstreamListener {
 
     private void releaseAttemptBuffers() {
         if (sseTap != null) {
+            if (bodyCap > 0) {
+                responseText = sseTap.capturedText();
+            }
             sseTap.release();
             sseTap = null;
+        }
+        if (responseCapture != null) {
+            responseText = responseCapture.text();
+            responseCapture = null;
         }
         jsonTap = null;
         heldHeaders = null;
@@ -796,7 +834,8 @@ final class ProxyExchange implements UpstreamListener {
                 firstByteNanos == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(firstByteNanos - startNanos),
                 TimeUnit.NANOSECONDS.toMillis(now - startNanos),
                 u == null ? 0 : u.promptTokens(), u == null ? 0 : u.completionTokens(),
-                u == null ? 0 : u.totalTokens(), u != null && u.estimated(), errorType, errorMessage));
+                u == null ? 0 : u.totalTokens(), u != null && u.estimated(), errorType, errorMessage, requestText,
+                responseText));
     }
 
     private static final class LastError {

@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 
 /**
@@ -36,6 +37,7 @@ public final class UpstreamClient implements AutoCloseable {
     private final Map<String, SslContext> privateCaContexts = new ConcurrentHashMap<>();
     private final DnsAddressResolverGroup resolver;
     private final Map<EventLoop, Map<String, UpstreamPool>> pools = new ConcurrentHashMap<>();
+    private final AtomicInteger openTotal = new AtomicInteger();
 
     public UpstreamClient(UpstreamSettings settings) {
         this.settings = requireNonNull(settings, "settings");
@@ -75,15 +77,9 @@ public final class UpstreamClient implements AutoCloseable {
         channel.close();
     }
 
-    /** Open upstream connections over all loops and origins (for metrics and tests). */
+    /** Open (or opening) upstream connections over all loops and origins; safe to read from any thread. */
     public int openConnections() {
-        int n = 0;
-        for (Map<String, UpstreamPool> byOrigin : pools.values()) {
-            for (UpstreamPool pool : byOrigin.values()) {
-                n += pool.openConnections();
-            }
-        }
-        return n;
+        return openTotal.get();
     }
 
     private UpstreamPool pool(EventLoop loop, Origin origin) {
@@ -91,7 +87,7 @@ public final class UpstreamClient implements AutoCloseable {
         Map<String, UpstreamPool> byOrigin = pools.computeIfAbsent(loop, l -> new HashMap<>());
         return byOrigin.computeIfAbsent(origin.poolKey(), k -> new UpstreamPool(loop, origin,
                 bootstrap(loop, origin), settings.maxConnectionsPerLoop(), settings.acquireTimeout().toMillis(),
-                settings.maxPendingAcquires()));
+                settings.maxPendingAcquires(), openTotal));
     }
 
     private Bootstrap bootstrap(EventLoop loop, Origin origin) {

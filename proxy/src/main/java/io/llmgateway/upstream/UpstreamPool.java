@@ -11,6 +11,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /*
  * Design notes
@@ -29,13 +30,15 @@ final class UpstreamPool {
     private final int maxConnections;
     private final long acquireTimeoutMillis;
     private final int maxPending;
+    private final AtomicInteger openTotal;
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
     private int open;
 
     UpstreamPool(EventLoop loop, Origin origin, Bootstrap bootstrap, int maxConnections, long acquireTimeoutMillis,
-            int maxPending) {
+            int maxPending, AtomicInteger openTotal) {
         this.maxPending = maxPending;
+        this.openTotal = openTotal;
         this.loop = loop;
         this.origin = origin;
         this.bootstrap = bootstrap;
@@ -90,16 +93,9 @@ final class UpstreamPool {
         idle.addFirst(ch);
     }
 
-    int openConnections() {
-        return open;
-    }
-
-    int idleConnections() {
-        return idle.size();
-    }
-
     private void connect(Promise<Channel> promise) {
         open++;
+        openTotal.incrementAndGet();
         ChannelFuture cf = bootstrap.connect(InetSocketAddress.createUnresolved(origin.host(), origin.port()));
         Channel ch = cf.channel();
         ch.closeFuture().addListener(f -> onClosed(ch));
@@ -132,6 +128,7 @@ final class UpstreamPool {
 
     private void onClosed(Channel ch) {
         open--;
+        openTotal.decrementAndGet();
         idle.remove(ch);
         // A slot became free: a waiter would otherwise sit until its timeout although we may connect.
         Waiter waiter = waiters.pollFirst();

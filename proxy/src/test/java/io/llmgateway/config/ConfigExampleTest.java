@@ -74,6 +74,8 @@ class ConfigExampleTest {
         keys.addAll(ConfigKeys.ADMIN_OPTIONS);
         keys.addAll(ConfigKeys.GATEWAY_OPTIONS);
         keys.addAll(ConfigKeys.CLIENT_KEY_OPTIONS);
+        keys.addAll(ConfigKeys.LOGGING_OPTIONS);
+        keys.addAll(ConfigKeys.METRICS_OPTIONS);
 
         List<String> missing = keys.stream()
                 .filter(key -> !Pattern.compile("(?m)^\\s*(- )?" + key + ":").matcher(text).find())

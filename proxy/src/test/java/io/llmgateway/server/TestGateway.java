@@ -5,6 +5,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import io.llmgateway.Features;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.config.LoggingSettings;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.URI;
@@ -18,6 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /** A real gateway on an ephemeral loopback port, for end-to-end tests. */
 public final class TestGateway implements AutoCloseable {
+    /** Where the gateways of tests that set no {@code logging.directory} write their interaction log. */
+    public static final String TEST_LOG_DIR = "target/test-logs";
     private final EventLoopGroup workers;
     private final GatewayServer server;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -36,6 +39,10 @@ public final class TestGateway implements AutoCloseable {
     public static TestGateway start(String yaml, Map<String, String> env) throws Exception {
         GatewayConfig config = ConfigLoader.parse(yaml, env);
         config = config.withServer(config.server().withHost("127.0.0.1").withPort(0));
+        if (config.logging().directory().equals(LoggingSettings.DEFAULT.directory())) {
+            // Keep the interaction logs of tests that do not look at them out of the source tree.
+            config = config.withLogging(config.logging().withDirectory(TEST_LOG_DIR));
+        }
         int threads = config.server().ioThreads();
         EventLoopGroup workers = Transport.newGroup(threads == 0 ? 2 : threads);
         try {

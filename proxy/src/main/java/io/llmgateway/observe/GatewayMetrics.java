@@ -1,0 +1,182 @@
+package io.llmgateway.observe;
+
+import static java.util.Objects.requireNonNull;
+
+import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.config.Limits;
+import io.llmgateway.route.CircuitState;
+import io.llmgateway.route.ProviderSnapshot;
+import io.llmgateway.server.Gateway;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import java.util.List;
+import java.util.Locale;
+
+/*
+ * Design notes
+ * - Request metrics are updated from each RequestRecord on the event loop that finished the request:
+ *   the Prometheus client's counters and histograms are lock-free adders, a few per request.
+ * - Everything that is state rather than events (provider windows and limits, circuits, pool
+ *   connections, in-flight requests, the interaction log's queue) is read when Prometheus scrapes, from
+ *   the router's snapshot and the other owners, so nothing is kept twice and nothing can drift.
+ * - Label values are bounded: models are configured names, "auto", "other" (anything else a client
+ *   sent) or "none"; providers are configured names; statuses are HTTP codes. No request ids.
+ * - One registry per gateway (not the client's global default), so several gateways in one JVM (tests)
+ *   never share series.
+ */
+/** The gateway's Prometheus metrics, served by {@link MetricsEndpoint}. */
+public final class GatewayMetrics implements RequestObserver {
+    private static final double[] LATENCY_BUCKETS = {
+        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300};
+    private static final double[] FIRST_BYTE_BUCKETS = {
+        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
+
+    private final Gateway gateway;
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests;
+    private final Counter errors;
+    private final Counter attempts;
+    private final Counter failovers;
+    private final Counter tokens;
+    private final Histogram duration;
+    private final Histogram firstByte;
+
+    /**
+     * @param interactionLog the interaction log whose queue and drops are reported, or null when it is off
+     */
+    public GatewayMetrics(Gateway gateway, InteractionLog interactionLog) {
+        this.gateway = requireNonNull(gateway, "gateway");
+        requests = Counter.builder().name("llm_gateway_requests_total")
+                .help("Proxied requests by the model asked for, the provider that answered last, and the HTTP status "
+                        + "sent (0: the client left first)")
+                .labelNames("model", "provider", "status").register(registry);
+        errors = Counter.builder().name("llm_gateway_request_errors_total")
+                .help("Proxied requests that failed, by model asked for and error type")
+                .labelNames("model", "type").register(registry);
+        attempts = Counter.builder().name("llm_gateway_attempts_total")
+                .help("Requests sent to providers (a failover makes several per client request), by outcome")
+                .labelNames("provider", "outcome").register(registry);
+        failovers = Counter.builder().name("llm_gateway_failovers_total")
+                .help("Times a request moved on to another provider after an attempt failed")
+                .labelNames("model").register(registry);
+        tokens = Counter.builder().name("llm_gateway_tokens_total")
+                .help("Tokens by model asked for, provider, kind (prompt, completion) and source (reported by the "
+                        + "provider, or estimated by the gateway)")
+                .labelNames("model", "provider", "kind", "source").register(registry);
+        duration = Histogram.builder().name("llm_gateway_request_duration_seconds")
+                .help("Time from a request's arrival to the end of its response")
+                .labelNames("model", "stream").classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
+        firstByte = Histogram.builder().name("llm_gateway_time_to_first_byte_seconds")
+                .help("Time from a request's arrival to the first response byte; for streams, the first token")
+                .labelNames("model", "stream").classicOnly().classicUpperBounds(FIRST_BYTE_BUCKETS)
+                .register(registry);
+
+        GaugeWithCallback.builder().name("llm_gateway_in_flight_requests")
+                .help("Proxied requests started and not yet finished")
+                .callback(cb -> cb.call(gateway.inFlight())).register(registry);
+        GaugeWithCallback.builder().name("llm_gateway_upstream_connections")
+                .help("Open connections to providers, pooled and in use")
+                .callback(cb -> cb.call(gateway.upstream().openConnections())).register(registry);
+        GaugeWithCallback.builder().name("llm_gateway_provider_window_usage")
+                .help("Current usage of each provider's rate-limit windows (rpm, tpm: last 60 s; rpd: today)")
+                .labelNames("provider", "window")
+                .callback(cb -> {
+                    for (ProviderSnapshot p : gateway.router().snapshot()) {
+                        cb.call(p.rpm(), p.name(), "rpm");
+                        cb.call(p.tpm(), p.name(), "tpm");
+                        cb.call(p.rpd(), p.name(), "rpd");
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("llm_gateway_provider_window_limit")
+                .help("Configured limit of each provider's rate-limit windows (absent: unlimited)")
+                .labelNames("provider", "window")
+                .callback(cb -> {
+                    for (ProviderSnapshot p : gateway.router().snapshot()) {
+                        limit(cb, p.rpmLimit(), p.name(), "rpm");
+                        limit(cb, p.tpmLimit(), p.name(), "tpm");
+                        limit(cb, p.rpdLimit(), p.name(), "rpd");
+                        limit(cb, p.tpr(), p.name(), "tpr");
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("llm_gateway_provider_headroom_ratio")
+                .help("Remaining fraction of each provider's tightest limit, local or reported by the provider")
+                .labelNames("provider")
+                .callback(cb -> {
+                    for (ProviderSnapshot p : gateway.router().snapshot()) {
+                        cb.call(p.headroom(), p.name());
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("llm_gateway_provider_circuit_state")
+                .help("Circuit breaker state per provider: 1 for the current state, 0 for the others")
+                .labelNames("provider", "state")
+                .callback(cb -> {
+                    for (ProviderSnapshot p : gateway.router().snapshot()) {
+                        for (CircuitState s : CircuitState.values()) {
+                            cb.call(p.circuit() == s ? 1 : 0, p.name(), s.name().toLowerCase(Locale.ROOT));
+                        }
+                    }
+                }).register(registry);
+        if (interactionLog != null) {
+            CounterWithCallback.builder().name("llm_gateway_interaction_log_dropped_total")
+                    .help("Interaction log records dropped: queue_full (the writer could not keep up) or "
+                            + "write_failed (the file could not be written)")
+                    .labelNames("reason")
+                    .callback(cb -> {
+                        cb.call(interactionLog.droppedQueueFull(), "queue_full");
+                        cb.call(interactionLog.droppedWriteFailed(), "write_failed");
+                    }).register(registry);
+            CounterWithCallback.builder().name("llm_gateway_interaction_log_written_total")
+                    .help("Interaction log records written")
+                    .callback(cb -> cb.call(interactionLog.written())).register(registry);
+            GaugeWithCallback.builder().name("llm_gateway_interaction_log_queue")
+                    .help("Interaction log records waiting for the writer")
+                    .callback(cb -> cb.call(interactionLog.queued())).register(registry);
+        }
+    }
+
+    private static void limit(GaugeWithCallback.Callback cb, long limit, String provider, String window) {
+        if (limit != Limits.UNLIMITED) {
+            cb.call(limit, provider, window);
+        }
+    }
+
+    @Override
+    public void onComplete(RequestRecord r) {
+        GatewayConfig config = gateway.config();
+        String model = ModelLabels.model(config, r.modelAsked());
+        String provider = ModelLabels.provider(r.provider());
+        requests.labelValues(model, provider, Integer.toString(r.status())).inc();
+        if (r.failed()) {
+            errors.labelValues(model, r.errorType()).inc();
+        }
+        List<AttemptRecord> tried = r.attempts();
+        for (int i = 0; i < tried.size(); i++) {
+            AttemptRecord a = tried.get(i);
+            attempts.labelValues(a.provider(), a.outcome()).inc();
+        }
+        if (tried.size() > 1) {
+            failovers.labelValues(model).inc(tried.size() - 1);
+        }
+        String source = r.tokensEstimated() ? "estimated" : "reported";
+        if (r.promptTokens() > 0) {
+            tokens.labelValues(model, provider, "prompt", source).inc(r.promptTokens());
+        }
+        if (r.completionTokens() > 0) {
+            tokens.labelValues(model, provider, "completion", source).inc(r.completionTokens());
+        }
+        String stream = r.stream() ? "true" : "false";
+        duration.labelValues(model, stream).observe(r.totalMillis() / 1000.0);
+        if (r.firstByteMillis() >= 0) {
+            firstByte.labelValues(model, stream).observe(r.firstByteMillis() / 1000.0);
+        }
+    }
+
+    /** Everything now, for the exposition writer. */
+    MetricSnapshots scrape() {
+        return registry.scrape();
+    }
+}

@@ -1,0 +1,167 @@
+package io.llmgateway.observe;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/*
+ * Design notes
+ * - The event loop only offers the record to a bounded queue: no formatting, no I/O, no lock (a lock-free
+ *   queue bounded by a counter, so event loops never park on each other or on the writer). A full queue
+ *   (the disk cannot keep up, or a write blocks) drops the record and counts it; requests are never
+ *   slowed down by their log.
+ * - One writer thread formats and writes. It exists only while there is work: it is started on demand
+ *   (one drain task at a time, guarded by `scheduled`) and ends after a few idle seconds, and the file is
+ *   closed after every batch. A gateway that stops therefore leaves no thread and no open file behind,
+ *   without needing a close hook, and an idle gateway holds no handle on its log.
+ * - A write that fails (disk full, directory not writable) drops the record and counts it; the file is
+ *   retried after a second, and the failure is reported in app.log at most once a minute.
+ * - Records still queued when the process is killed are lost; the queue drains within milliseconds.
+ */
+/** Writes {@code agent_interactions.log}: one JSON line per proxied request, off the event loops. */
+public final class InteractionLog implements RequestObserver {
+    private static final Logger LOG = LogManager.getLogger(InteractionLog.class);
+    static final String FILE_NAME = "agent_interactions";
+    private static final long RETRY_MILLIS = 1000;
+    private static final long WARN_EVERY_MILLIS = 60_000;
+
+    private final RollingFile file;
+    private final ConcurrentLinkedQueue<RequestRecord> queue = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger queued = new AtomicInteger();
+    private final int capacity;
+    private final ThreadPoolExecutor writer;
+    private final AtomicBoolean scheduled = new AtomicBoolean();
+    private final InteractionJson json = new InteractionJson();
+    private final LongAdder written = new LongAdder();
+    private final LongAdder droppedQueueFull = new LongAdder();
+    private final LongAdder droppedWriteFailed = new LongAdder();
+    private final AtomicLong lastQueueWarning = new AtomicLong(Long.MIN_VALUE / 2);
+    private long retryAt;           // writer thread only
+    private long lastWriteWarning = Long.MIN_VALUE / 2; // writer thread only
+
+    /**
+     * @param directory where the file goes (created when missing)
+     * @param queueSize records that may wait for the writer
+     * @param maxFileBytes roll-over size
+     * @param retentionDays how long rolled files are kept
+     * @param clock wall clock (its zone decides where a day ends)
+     */
+    public InteractionLog(Path directory, int queueSize, long maxFileBytes, int retentionDays, Clock clock) {
+        if (queueSize < 1) {
+            throw new IllegalArgumentException("queueSize: " + queueSize + " (expected: >= 1)");
+        }
+        this.file = new RollingFile(requireNonNull(directory, "directory"), FILE_NAME, maxFileBytes, retentionDays,
+                clock);
+        this.capacity = queueSize;
+        this.writer = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "interaction-log");
+            t.setDaemon(true);
+            return t;
+        });
+        writer.allowCoreThreadTimeOut(true);
+    }
+
+    /** The file written. */
+    public Path path() {
+        return file.path();
+    }
+
+    @Override
+    public void onComplete(RequestRecord record) {
+        if (queued.incrementAndGet() > capacity) {
+            queued.decrementAndGet();
+            droppedQueueFull.increment();
+            long now = System.currentTimeMillis();
+            long last = lastQueueWarning.get();
+            if (now - last >= WARN_EVERY_MILLIS && lastQueueWarning.compareAndSet(last, now)) {
+                LOG.warn("interaction log queue full ({} records): dropping records; is {} writable and fast "
+                        + "enough? ({} dropped so far)", capacity, file.path(),
+                        droppedQueueFull.sum());
+            }
+            return;
+        }
+        queue.add(record);
+        if (scheduled.compareAndSet(false, true)) {
+            writer.execute(this::drain);
+        }
+    }
+
+    /** Records written since start. */
+    public long written() {
+        return written.sum();
+    }
+
+    /** Records dropped because the queue was full. */
+    public long droppedQueueFull() {
+        return droppedQueueFull.sum();
+    }
+
+    /** Records dropped because writing them failed. */
+    public long droppedWriteFailed() {
+        return droppedWriteFailed.sum();
+    }
+
+    /** Records waiting for the writer. */
+    public int queued() {
+        return Math.max(0, queued.get());
+    }
+
+    private void drain() {
+        for (;;) {
+            RequestRecord r;
+            while ((r = queue.poll()) != null) {
+                queued.decrementAndGet();
+                write(r);
+            }
+            try {
+                file.close();
+            } catch (IOException e) {
+                failed(e);
+            }
+            scheduled.set(false);
+            // A record offered after the last poll but before the flag was cleared found it set and did not
+            // schedule: take it now, unless another drain got scheduled in between.
+            if (queue.isEmpty() || !scheduled.compareAndSet(false, true)) {
+                return;
+            }
+        }
+    }
+
+    private void write(RequestRecord r) {
+        long now = System.currentTimeMillis();
+        if (now < retryAt) {
+            droppedWriteFailed.increment();
+            return;
+        }
+        try {
+            file.write(json.format(r));
+            written.increment();
+        } catch (IOException | RuntimeException e) {
+            droppedWriteFailed.increment();
+            failed(e);
+        }
+    }
+
+    private void failed(Exception e) {
+        file.abandon();
+        long now = System.currentTimeMillis();
+        retryAt = now + RETRY_MILLIS;
+        if (now - lastWriteWarning >= WARN_EVERY_MILLIS) {
+            lastWriteWarning = now;
+            LOG.warn("cannot write the interaction log {}: {}; records are dropped until it works again "
+                    + "({} dropped so far)", file.path(), e.toString(), droppedWriteFailed.sum());
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package io.llmgateway.observe;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.GZIPOutputStream;
+
+/*
+ * Design notes
+ * - Used by one writer thread only; no locking.
+ * - The file is opened for a batch of lines and closed after it (see InteractionLog), so between batches
+ *   the gateway holds no file handle, and a file moved away or deleted by an outside tool is simply
+ *   recreated. Size and day are therefore read from the file system at each open, not remembered.
+ * - Rolls when a line would push the file past maxBytes, or when the file was last written on an earlier
+ *   day: the current file becomes NAME-YYYY-MM-DD-N.log.gz (its day, the next free N), and archives older
+ *   than the retention are deleted. Only regular files roll: a FIFO or device is written as it is.
+ */
+final class RollingFile {
+    private final Path directory;
+    private final String baseName;
+    private final Path file;
+    private final long maxBytes;
+    private final int retentionDays;
+    private final Clock clock;
+
+    private OutputStream out;
+    private long size;
+    private LocalDate day;
+    private boolean purged;
+
+    /**
+     * @param baseName the file name without {@code .log}
+     * @param maxBytes roll before a line would make the file bigger than this
+     * @param retentionDays delete rolled files older than this
+     * @param clock its zone decides where a day ends
+     */
+    RollingFile(Path directory, String baseName, long maxBytes, int retentionDays, Clock clock) {
+        this.directory = requireNonNull(directory, "directory");
+        this.baseName = requireNonNull(baseName, "baseName");
+        this.file = directory.resolve(baseName + ".log");
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes: " + maxBytes + " (expected: >= 1)");
+        }
+        if (retentionDays < 1) {
+            throw new IllegalArgumentException("retentionDays: " + retentionDays + " (expected: >= 1)");
+        }
+        this.maxBytes = maxBytes;
+        this.retentionDays = retentionDays;
+        this.clock = requireNonNull(clock, "clock");
+    }
+
+    Path path() {
+        return file;
+    }
+
+    /** Appends one line (the bytes already end with a newline), rolling first when due. */
+    void write(ByteArrayOutputStream line) throws IOException {
+        LocalDate today = LocalDate.now(clock);
+        if (out == null) {
+            open(today);
+        }
+        if (day != null && (day.isBefore(today) || size > 0 && size + line.size() > maxBytes)) {
+            roll();
+            open(today);
+        }
+        line.writeTo(out);
+        size += line.size();
+        day = today;
+    }
+
+    /** Writes buffered lines out and closes the file until the next write. */
+    void close() throws IOException {
+        OutputStream o = out;
+        out = null;
+        if (o != null) {
+            o.close();
+        }
+    }
+
+    /** Closes after a failure, ignoring a second one. */
+    void abandon() {
+        try {
+            close();
+        } catch (IOException ignored) {
+            // the first failure is the one reported
+        }
+    }
+
+    private void open(LocalDate today) throws IOException {
+        Files.createDirectories(directory);
+        if (!purged) {
+            purged = true;
+            purge();
+        }
+        day = null;
+        size = 0;
+        if (Files.isRegularFile(file)) {
+            size = Files.size(file);
+            day = LocalDate.ofInstant(Files.getLastModifiedTime(file).toInstant(), clock.getZone());
+            if (size > 0 && day.isBefore(today)) {
+                roll();
+                size = 0;
+                day = null;
+            }
+        }
+        // A FIFO nobody reads blocks here; that is the writer thread's problem, never a request's.
+        out = new BufferedOutputStream(new FileOutputStream(file.toFile(), true), 64 * 1024);
+    }
+
+    private void roll() throws IOException {
+        close();
+        if (!Files.isRegularFile(file)) {
+            return;
+        }
+        LocalDate fileDay = day != null ? day
+                : LocalDate.ofInstant(Files.getLastModifiedTime(file).toInstant(), clock.getZone());
+        Path target;
+        int n = 1;
+        do {
+            target = directory.resolve(baseName + '-' + fileDay + '-' + n++ + ".log.gz");
+        } while (Files.exists(target));
+        Path partial = directory.resolve(target.getFileName() + ".tmp");
+        try (InputStream in = Files.newInputStream(file);
+                OutputStream gz = new GZIPOutputStream(Files.newOutputStream(partial), 64 * 1024)) {
+            in.transferTo(gz);
+        }
+        Files.move(partial, target);
+        Files.delete(file);
+        size = 0;
+        purge();
+    }
+
+    /** Deletes rolled files of this log older than the retention. */
+    private void purge() throws IOException {
+        Instant cutoff = Instant.ofEpochMilli(clock.millis() - TimeUnit.DAYS.toMillis(retentionDays));
+        try (DirectoryStream<Path> rolled = Files.newDirectoryStream(directory, baseName + "-*.log.gz")) {
+            for (Path p : rolled) {
+                FileTime modified = Files.getLastModifiedTime(p);
+                if (modified.toInstant().isBefore(cutoff)) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package io.llmgateway.observe;
+
+import static java.util.Objects.requireNonNull;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.server.Gateway;
+import io.llmgateway.server.LocalEndpoint;
+import io.llmgateway.server.LocalExchange;
+import io.netty.handler.codec.http.HttpMethod;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * {@code GET /api/usage}: requests, tokens and errors per provider and per model for the last minute,
+ * hour and day, and since start. Admin access only.
+ *
+ * <pre>{"since":"2025-01-31T12:00:00Z","uptime_seconds":3600,
+ *  "providers":{"openai":{"last_minute":{"requests":3,"tokens":120,"errors":0},"last_hour":{...},
+ *                         "last_day":{...},"total":{...}}, ...},
+ *  "models":{"gpt-4o":{...}, ...}}</pre>
+ * Every configured provider and model is listed (zeros without traffic), in config order, followed by
+ * rows that only exist in the counts ({@code auto} when nothing was chosen, {@code other}, providers
+ * removed by a reload).
+ */
+final class UsageEndpoint implements LocalEndpoint {
+    private static final Logger LOG = LogManager.getLogger(UsageEndpoint.class);
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final Gateway gateway;
+    private final UsageStats usage;
+
+    UsageEndpoint(Gateway gateway, UsageStats usage) {
+        this.gateway = requireNonNull(gateway, "gateway");
+        this.usage = requireNonNull(usage, "usage");
+    }
+
+    @Override
+    public void handle(LocalExchange exchange) {
+        if (!gateway.adminAccess().permits(exchange)) {
+            gateway.adminAccess().refuse(exchange);
+            return;
+        }
+        if (exchange.method() != HttpMethod.GET) {
+            exchange.respondError(405, "Use GET " + exchange.path() + '.', null, "method_not_allowed");
+            return;
+        }
+        String json;
+        try {
+            json = json(gateway.config(), usage);
+        } catch (RuntimeException e) {
+            // An endpoint must answer (it owns the request).
+            LOG.error("GET /api/usage failed", e);
+            exchange.respondError(500, "The usage statistics could not be read; see the gateway's log.", null, null);
+            return;
+        }
+        exchange.respondJson(200, json);
+    }
+
+    static String json(GatewayConfig config, UsageStats usage) {
+        StringWriter out = new StringWriter(1024);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("since", Instant.ofEpochMilli(usage.startMillis()).toString());
+            g.writeNumberField("uptime_seconds", usage.uptimeMillis() / 1000);
+            Set<String> providers = new LinkedHashSet<>(config.providers().keySet());
+            providers.addAll(usage.providerNames());
+            g.writeObjectFieldStart("providers");
+            for (String name : providers) {
+                g.writeObjectFieldStart(name);
+                for (UsageStats.Window w : UsageStats.Window.values()) {
+                    write(g, fieldName(w), usage.provider(name, w));
+                }
+                write(g, "total", usage.providerTotal(name));
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            Set<String> models = new LinkedHashSet<>(config.models().keySet());
+            models.addAll(usage.modelNames());
+            g.writeObjectFieldStart("models");
+            for (String name : models) {
+                g.writeObjectFieldStart(name);
+                for (UsageStats.Window w : UsageStats.Window.values()) {
+                    write(g, fieldName(w), usage.model(name, w));
+                }
+                write(g, "total", usage.modelTotal(name));
+                g.writeEndObject();
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString();
+    }
+
+    private static String fieldName(UsageStats.Window w) {
+        return switch (w) {
+            case LAST_MINUTE -> "last_minute";
+            case LAST_HOUR -> "last_hour";
+            case LAST_DAY -> "last_day";
+        };
+    }
+
+    private static void write(JsonGenerator g, String field, UsageStats.Counts c) throws IOException {
+        g.writeObjectFieldStart(field);
+        g.writeNumberField("requests", c.requests());
+        g.writeNumberField("tokens", c.tokens());
+        g.writeNumberField("errors", c.errors());
+        g.writeEndObject();
+    }
+}

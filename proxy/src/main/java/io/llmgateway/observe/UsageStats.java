@@ -1,0 +1,152 @@
+package io.llmgateway.observe;
+
+import static java.util.Objects.requireNonNull;
+
+import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.limit.SlidingWindowCounter;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/*
+ * Design notes
+ * - Counts per provider and per model over the last minute, hour and day, and since start. The windows
+ *   are the limiter's lock-free SlidingWindowCounters (unlimited, record-only): exact under concurrency,
+ *   no allocation per request, and the resolution is one second for the minute and one minute for the
+ *   hour and the day.
+ * - A model row counts client requests: the model that answered (with "auto": the one chosen), else the
+ *   one asked for; names that are not configured are counted as "other" so rows stay bounded.
+ * - A provider row counts attempts sent to it: a request that failed over counts once for each provider
+ *   it tried, as an error for every failed attempt; its tokens go to the provider that answered last.
+ */
+/** Usage statistics for the admin API ({@code GET /api/usage}). */
+public final class UsageStats implements RequestObserver {
+    /** The windows reported, in order. */
+    public enum Window { LAST_MINUTE, LAST_HOUR, LAST_DAY }
+
+    private final Supplier<GatewayConfig> config;
+    private final Clock clock;
+    private final long startMillis;
+    private final Map<String, Series> providers = new ConcurrentHashMap<>();
+    private final Map<String, Series> models = new ConcurrentHashMap<>();
+
+    /**
+     * @param config the current config (its model names bound the model rows)
+     * @param clock time of the windows
+     */
+    public UsageStats(Supplier<GatewayConfig> config, Clock clock) {
+        this.config = requireNonNull(config, "config");
+        this.clock = requireNonNull(clock, "clock");
+        this.startMillis = clock.millis();
+    }
+
+    @Override
+    public void onComplete(RequestRecord r) {
+        String model = ModelLabels.model(config.get(), r.modelUsed() != null ? r.modelUsed() : r.modelAsked());
+        models.computeIfAbsent(model, k -> new Series(clock)).add(1, r.totalTokens(), r.failed() ? 1 : 0);
+        List<AttemptRecord> attempts = r.attempts();
+        for (int i = 0; i < attempts.size(); i++) {
+            AttemptRecord a = attempts.get(i);
+            boolean last = i == attempts.size() - 1;
+            providers.computeIfAbsent(a.provider(), k -> new Series(clock))
+                    .add(1, last ? r.totalTokens() : 0, "ok".equals(a.outcome()) ? 0 : 1);
+        }
+    }
+
+    /** When counting started (epoch millis). */
+    public long startMillis() {
+        return startMillis;
+    }
+
+    /** Milliseconds since counting started. */
+    public long uptimeMillis() {
+        return Math.max(0, clock.millis() - startMillis);
+    }
+
+    /** Counts of one provider; zeros when it saw no traffic. */
+    public Counts provider(String name, Window window) {
+        return counts(providers.get(name), window);
+    }
+
+    public Counts providerTotal(String name) {
+        return total(providers.get(name));
+    }
+
+    /** Counts of one model row ({@code other} gathers unconfigured names); zeros when it saw no traffic. */
+    public Counts model(String name, Window window) {
+        return counts(models.get(name), window);
+    }
+
+    public Counts modelTotal(String name) {
+        return total(models.get(name));
+    }
+
+    /** Every provider name with traffic since start. */
+    public Set<String> providerNames() {
+        return providers.keySet();
+    }
+
+    /** Every model row with traffic since start. */
+    public Set<String> modelNames() {
+        return models.keySet();
+    }
+
+    private static Counts counts(Series s, Window w) {
+        if (s == null) {
+            return Counts.ZERO;
+        }
+        int i = w.ordinal();
+        return new Counts(s.requests[i].current(), s.tokens[i].current(), s.errors[i].current());
+    }
+
+    private static Counts total(Series s) {
+        if (s == null) {
+            return Counts.ZERO;
+        }
+        return new Counts(s.totalRequests.sum(), s.totalTokens.sum(), s.totalErrors.sum());
+    }
+
+    /** Requests, tokens and errors of one row in one window. */
+    public record Counts(long requests, long tokens, long errors) {
+        static final Counts ZERO = new Counts(0, 0, 0);
+    }
+
+    /** The counters of one row: per window, then since start. */
+    private static final class Series {
+        final SlidingWindowCounter[] requests = new SlidingWindowCounter[3];
+        final SlidingWindowCounter[] tokens = new SlidingWindowCounter[3];
+        final SlidingWindowCounter[] errors = new SlidingWindowCounter[3];
+        final LongAdder totalRequests = new LongAdder();
+        final LongAdder totalTokens = new LongAdder();
+        final LongAdder totalErrors = new LongAdder();
+
+        Series(Clock clock) {
+            for (SlidingWindowCounter[] kind : List.of(requests, tokens, errors)) {
+                kind[0] = SlidingWindowCounter.perMinute(Long.MAX_VALUE, clock);
+                kind[1] = new SlidingWindowCounter(Duration.ofHours(1), 60, Long.MAX_VALUE, clock);
+                kind[2] = SlidingWindowCounter.perRollingDay(Long.MAX_VALUE, clock);
+            }
+        }
+
+        void add(long requestCount, long tokenCount, long errorCount) {
+            long t = Math.min(Math.max(0, tokenCount), SlidingWindowCounter.MAX_AMOUNT);
+            for (int i = 0; i < 3; i++) {
+                requests[i].record(requestCount);
+                if (t > 0) {
+                    tokens[i].record(t);
+                }
+                if (errorCount > 0) {
+                    errors[i].record(errorCount);
+                }
+            }
+            totalRequests.add(requestCount);
+            totalTokens.add(t);
+            totalErrors.add(errorCount);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.llmgateway.route;
+
+import io.llmgateway.config.Limits;
+import io.llmgateway.limit.RateCounter;
+
+/**
+ * The per-minute request and token windows of a model, summed over its enabled providers, for the
+ * {@code x-ratelimit-*} headers clients read. A limit of {@link Limits#UNLIMITED} means at least one of
+ * those providers has no such limit, so the model has none either (and the headers are left out).
+ *
+ * @param requestLimit sum of the providers' rpm
+ * @param requestsRemaining requests the providers can still take in their current windows
+ * @param requestsResetMillis until every provider's request window is empty again (0 when it already is)
+ * @param tokenLimit sum of the providers' tpm
+ * @param tokensRemaining tokens the providers can still take in their current windows
+ * @param tokensResetMillis until every provider's token window is empty again
+ */
+public record ModelWindows(long requestLimit, long requestsRemaining, long requestsResetMillis,
+        long tokenLimit, long tokensRemaining, long tokensResetMillis) {
+
+    /** Sums provider windows; each provider is added once even when several routes share it. */
+    static final class Sum {
+        private long requestLimit;
+        private long requestsRemaining;
+        private long requestsReset;
+        private long tokenLimit;
+        private long tokensRemaining;
+        private long tokensReset;
+        private boolean any;
+
+        void add(ProviderState s) {
+            any = true;
+            RateCounter rpm = s.limiter.rpm();
+            RateCounter tpm = s.limiter.tpm();
+            if (requestLimit != Limits.UNLIMITED) {
+                requestLimit = addLimit(requestLimit, rpm);
+                requestsRemaining = saturatedAdd(requestsRemaining, remaining(rpm));
+                requestsReset = Math.max(requestsReset, untilEmpty(rpm));
+            }
+            if (tokenLimit != Limits.UNLIMITED) {
+                tokenLimit = addLimit(tokenLimit, tpm);
+                tokensRemaining = saturatedAdd(tokensRemaining, remaining(tpm));
+                tokensReset = Math.max(tokensReset, untilEmpty(tpm));
+            }
+        }
+
+        ModelWindows result() {
+            if (!any) {
+                return null;
+            }
+            return new ModelWindows(requestLimit, requestsRemaining, requestsReset, tokenLimit, tokensRemaining,
+                    tokensReset);
+        }
+
+        private static long addLimit(long sum, RateCounter counter) {
+            long limit = counter.limit();
+            return limit == Limits.UNLIMITED ? Limits.UNLIMITED : saturatedAdd(sum, limit);
+        }
+
+        private static long remaining(RateCounter counter) {
+            return Math.max(0, counter.limit() - counter.current());
+        }
+
+        /** Asking for the whole limit returns when everything counted now has left the window. */
+        private static long untilEmpty(RateCounter counter) {
+            if (counter.limit() == Limits.UNLIMITED || counter.current() == 0) {
+                return 0;
+            }
+            long millis = counter.millisUntilAvailable(counter.limit());
+            return millis == Long.MAX_VALUE ? 0 : millis;
+        }
+
+        private static long saturatedAdd(long a, long b) {
+            long r = a + b;
+            return r < 0 || r == Limits.UNLIMITED ? Limits.UNLIMITED - 1 : r;
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.llmgateway.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.llmgateway.limit.MutableClock;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RollingFileTest {
+    @TempDir
+    Path dir;
+
+    private final MutableClock clock = MutableClock.at("2025-03-10T12:00:00Z");
+
+    private static ByteArrayOutputStream line(String text) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.writeBytes((text + "\n").getBytes(StandardCharsets.UTF_8));
+        return b;
+    }
+
+    private List<String> names() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static String gunzip(Path p) throws IOException {
+        try (InputStream in = new GZIPInputStream(Files.newInputStream(p))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void write_appendsAcrossReopen_andCreatesTheDirectory() throws IOException {
+        Path logs = dir.resolve("a/b");
+        RollingFile f = new RollingFile(logs, "x", 1000, 7, clock);
+
+        f.write(line("one"));
+        f.close();
+        f.write(line("two"));
+        f.close();
+
+        assertEquals("one\ntwo\n", Files.readString(logs.resolve("x.log")));
+    }
+
+    @Test
+    void write_rollsBeforeALineWouldPassTheSize() throws IOException {
+        RollingFile f = new RollingFile(dir, "x", 10, 7, clock);
+
+        f.write(line("12345")); // 6 bytes
+        f.write(line("abc"));   // 10: still fits
+        f.write(line("next"));  // would be 15: rolls first
+        f.close();
+        f.write(line("more"));  // 10 after reopening: fits
+        f.write(line("last"));  // rolls again
+        f.close();
+
+        assertEquals(List.of("x-2025-03-10-1.log.gz", "x-2025-03-10-2.log.gz", "x.log"), names());
+        assertEquals("12345\nabc\n", gunzip(dir.resolve("x-2025-03-10-1.log.gz")));
+        assertEquals("next\nmore\n", gunzip(dir.resolve("x-2025-03-10-2.log.gz")));
+        assertEquals("last\n", Files.readString(dir.resolve("x.log")));
+    }
+
+    @Test
+    void write_aLineLongerThanTheLimitStillGoesIntoAnEmptyFile() throws IOException {
+        RollingFile f = new RollingFile(dir, "x", 4, 7, clock);
+
+        f.write(line("longer than four"));
+        f.close();
+
+        assertEquals(List.of("x.log"), names());
+    }
+
+    @Test
+    void write_rollsAtTheFirstWriteOfANewDay_namedAfterTheFilesDay() throws IOException {
+        RollingFile f = new RollingFile(dir, "x", 1000, 7, clock);
+        f.write(line("monday"));
+        f.close();
+        Files.setLastModifiedTime(dir.resolve("x.log"), FileTime.from(Instant.parse("2025-03-10T23:59:00Z")));
+
+        clock.advance(Duration.ofDays(1));
+        f.write(line("tuesday"));
+        f.close();
+
+        assertEquals("monday\n", gunzip(dir.resolve("x-2025-03-10-1.log.gz")));
+        assertEquals("tuesday\n", Files.readString(dir.resolve("x.log")));
+    }
+
+    @Test
+    void write_rollsWhileOpen_whenTheDayChanges() throws IOException {
+        RollingFile f = new RollingFile(dir, "x", 1000, 7, clock);
+        f.write(line("before midnight"));
+        clock.advance(Duration.ofDays(1));
+        f.write(line("after midnight"));
+        f.close();
+
+        assertEquals("before midnight\n", gunzip(dir.resolve("x-2025-03-10-1.log.gz")));
+        assertEquals("after midnight\n", Files.readString(dir.resolve("x.log")));
+    }
+
+    @Test
+    void open_deletesRolledFilesOlderThanTheRetention_only() throws IOException {
+        Path old = Files.writeString(dir.resolve("x-2025-03-01-1.log.gz"), "old");
+        Files.setLastModifiedTime(old, FileTime.from(Instant.parse("2025-03-02T00:00:00Z")));
+        Path recent = Files.writeString(dir.resolve("x-2025-03-08-1.log.gz"), "recent");
+        Files.setLastModifiedTime(recent, FileTime.from(Instant.parse("2025-03-08T00:00:00Z")));
+        Path foreign = Files.writeString(dir.resolve("app-2025-03-01-1.log.gz"), "not ours");
+        Files.setLastModifiedTime(foreign, FileTime.from(Instant.parse("2025-03-02T00:00:00Z")));
+
+        RollingFile f = new RollingFile(dir, "x", 1000, 7, clock);
+        f.write(line("now"));
+        f.close();
+
+        assertFalse(Files.exists(old));
+        assertTrue(Files.exists(recent));
+        assertTrue(Files.exists(foreign));
+    }
+}

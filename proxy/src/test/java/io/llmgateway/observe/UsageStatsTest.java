@@ -1,0 +1,88 @@
+package io.llmgateway.observe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.llmgateway.config.ConfigLoader;
+import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.limit.MutableClock;
+import io.llmgateway.observe.UsageStats.Counts;
+import io.llmgateway.observe.UsageStats.Window;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class UsageStatsTest {
+    private final MutableClock clock = MutableClock.at("2025-01-01T00:00:00Z");
+    private final GatewayConfig config = config();
+    private final UsageStats usage = new UsageStats(() -> config, clock);
+
+    private static GatewayConfig config() {
+        try {
+            return ConfigLoader.parse("""
+                    api_provider:
+                      a: {base_url: "http://127.0.0.1:1/v1"}
+                      b: {base_url: "http://127.0.0.1:2/v1"}
+                    model_config:
+                      m: {a: {}, b: {}}
+                    """, Map.of());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private static RequestRecord record(String asked, String used, long tokens, String error, AttemptRecord... attempts) {
+        return new RequestRecord(0, "id", null, "/chat/completions", asked, used,
+                attempts.length == 0 ? null : attempts[attempts.length - 1].provider(), List.of(attempts),
+                error == null ? 200 : 500, false, 1, 2, tokens, 0, tokens, false, error, error);
+    }
+
+    private static AttemptRecord attempt(String provider, String outcome) {
+        return new AttemptRecord(provider, "m", outcome, 200, 1);
+    }
+
+    @Test
+    void onComplete_countsModelsAndProviders_perWindowAndTotal() {
+        usage.onComplete(record("m", "m", 15, null, attempt("a", "ok")));
+        usage.onComplete(record("m", "m", 20, null, attempt("a", "server_error"), attempt("b", "ok")));
+        usage.onComplete(record("m", null, 0, "rate_limit_error"));
+
+        assertEquals(new Counts(3, 35, 1), usage.model("m", Window.LAST_MINUTE));
+        assertEquals(new Counts(2, 15, 1), usage.provider("a", Window.LAST_MINUTE), "the failed attempt is a's error");
+        assertEquals(new Counts(1, 20, 0), usage.provider("b", Window.LAST_HOUR), "tokens go to who answered");
+        assertEquals(new Counts(3, 35, 1), usage.modelTotal("m"));
+    }
+
+    @Test
+    void windows_forgetOldTraffic_totalsDoNot() {
+        usage.onComplete(record("m", "m", 10, null, attempt("a", "ok")));
+        clock.advance(Duration.ofSeconds(61));
+        usage.onComplete(record("m", "m", 5, null, attempt("a", "ok")));
+
+        assertEquals(new Counts(1, 5, 0), usage.model("m", Window.LAST_MINUTE));
+        assertEquals(new Counts(2, 15, 0), usage.model("m", Window.LAST_HOUR));
+        clock.advance(Duration.ofMinutes(60));
+        assertEquals(Counts.ZERO, usage.model("m", Window.LAST_HOUR));
+        assertEquals(new Counts(2, 15, 0), usage.model("m", Window.LAST_DAY));
+        clock.advance(Duration.ofHours(24));
+        assertEquals(Counts.ZERO, usage.model("m", Window.LAST_DAY));
+        assertEquals(new Counts(2, 15, 0), usage.modelTotal("m"));
+    }
+
+    @Test
+    void unknownModelNames_areCountedAsOther() {
+        usage.onComplete(record("nope-1", null, 0, "not_found_error"));
+        usage.onComplete(record("nope-2", null, 0, "not_found_error"));
+
+        assertEquals(java.util.Set.of("other"), usage.modelNames());
+        assertEquals(new Counts(2, 0, 2), usage.modelTotal("other"));
+    }
+
+    @Test
+    void auto_isCountedUnderTheModelThatAnswered() {
+        usage.onComplete(record("auto", "m", 7, null, attempt("a", "ok")));
+
+        assertEquals(new Counts(1, 7, 0), usage.modelTotal("m"));
+        assertEquals(Counts.ZERO, usage.modelTotal("auto"));
+    }
+}
