@@ -20,24 +20,36 @@ public final class Attempt implements Admission {
     private static final AtomicIntegerFieldUpdater<Attempt> DONE =
             AtomicIntegerFieldUpdater.newUpdater(Attempt.class, "done");
 
+    /** The shared ticket of an attempt admitted by this process alone, without a shared store. */
+    static final long LOCAL = -1;
+    /** The shared ticket of an attempt admitted locally while the shared store was unreachable. */
+    static final long FALLBACK = -2;
+
     private final String model;
     private final String alias;
     private final ProviderConfig providerConfig;
     private final ProviderState provider;
     private final Clock clock;
     private final long tpmTicket;
+    private final long sharedTicket;
     private final long reservedTokens;
     private final boolean trial;
     private volatile int done;
 
-    Attempt(String model, String alias, ProviderState provider, Clock clock, long tpmTicket, long reservedTokens,
-            boolean trial) {
+    /**
+     * @param tpmTicket the reservation's ticket in the provider's local tpm window
+     * @param sharedTicket its ticket in the shared tpm window ({@code >= 0}), or {@link #LOCAL} or
+     *                     {@link #FALLBACK}
+     */
+    Attempt(String model, String alias, ProviderState provider, Clock clock, long tpmTicket, long sharedTicket,
+            long reservedTokens, boolean trial) {
         this.model = requireNonNull(model, "model");
         this.alias = requireNonNull(alias, "alias");
         this.provider = requireNonNull(provider, "provider");
         this.providerConfig = provider.config();
         this.clock = requireNonNull(clock, "clock");
         this.tpmTicket = tpmTicket;
+        this.sharedTicket = sharedTicket;
         this.reservedTokens = reservedTokens;
         this.trial = trial;
     }
@@ -99,7 +111,7 @@ public final class Attempt implements Admission {
             return false;
         }
         if (usage != null) {
-            provider.limiter.settle(tpmTicket, reservedTokens, usage.totalTokens());
+            provider.settle(tpmTicket, sharedTicket, reservedTokens, usage.totalTokens());
         }
         provider.breaker.onSuccess(trial);
         return true;
@@ -117,7 +129,7 @@ public final class Attempt implements Admission {
         if (!finish()) {
             return false;
         }
-        provider.limiter.release(tpmTicket, reservedTokens);
+        provider.release(tpmTicket, sharedTicket, reservedTokens);
         CircuitBreaker breaker = provider.breaker;
         switch (failure) {
             case RATE_LIMITED:
@@ -146,7 +158,7 @@ public final class Attempt implements Admission {
         if (!finish()) {
             return false;
         }
-        provider.limiter.settle(tpmTicket, reservedTokens, tokensSoFar);
+        provider.settle(tpmTicket, sharedTicket, reservedTokens, tokensSoFar);
         provider.breaker.onNeutral(trial);
         return true;
     }

@@ -240,7 +240,7 @@ class ConfigLoaderTest {
     @Test
     void parse_unknownSection() {
         assertProblem(VALID + "servr: {port: 1}\n",
-                "servr: unknown section (expected one of: server, upstream, routing, api_provider, model_config, auto, admin)");
+                "servr: unknown section (expected one of: " + String.join(", ", ConfigKeys.SECTIONS) + ")");
     }
 
     @Test
@@ -450,7 +450,7 @@ class ConfigLoaderTest {
     @Test
     void parse_topLevelNotAMapping() {
         assertProblem("- api_provider\n- model_config\n", "the configuration must be a mapping of sections"
-                + " (server, upstream, routing, api_provider, model_config, auto, admin)");
+                + " (" + String.join(", ", ConfigKeys.SECTIONS) + ")");
     }
 
     @Test
