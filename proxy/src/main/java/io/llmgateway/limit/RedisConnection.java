@@ -173,8 +173,12 @@ public final class RedisConnection implements AutoCloseable {
         synchronized (this) {
             connection = null; // the client's shutdown closes it
         }
-        client.shutdownAsync(0, 2, TimeUnit.SECONDS);
-        resources.shutdown(0, 2, TimeUnit.SECONDS);
+        // In this order, each awaited: threads that are gone cannot run the connection's last callbacks.
+        try {
+            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        } finally {
+            resources.shutdown(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+        }
     }
 
     @Override

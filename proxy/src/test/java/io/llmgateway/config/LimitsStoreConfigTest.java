@@ -23,7 +23,7 @@ class LimitsStoreConfigTest {
                 a:
             """;
 
-    private static LimitsStoreSettings parse(String extra) {
+    private static LimitsStoreSettings parse(String extra) throws ConfigException {
         return ConfigLoader.parse(VALID + extra, Map.of()).limitsStore();
     }
 
@@ -32,7 +32,7 @@ class LimitsStoreConfigTest {
     }
 
     @Test
-    void parse_absent_memoryWithDefaults() {
+    void parse_absent_memoryWithDefaults() throws Exception {
         LimitsStoreSettings s = parse("");
         assertFalse(s.shared());
         assertNull(s.uri());
@@ -42,13 +42,13 @@ class LimitsStoreConfigTest {
     }
 
     @Test
-    void parse_emptyVariable_memory() {
+    void parse_emptyVariable_memory() throws Exception {
         LimitsStoreSettings s = ConfigLoader.parse(VALID + "limits_store: ${LIMITS_STORE:-}\n", Map.of()).limitsStore();
         assertFalse(s.shared());
     }
 
     @Test
-    void parse_redisUriWithOptions() {
+    void parse_redisUriWithOptions() throws Exception {
         LimitsStoreSettings s = parse("""
                 limits_store: redis://:s3cr%40t@redis.internal:6380/2
                 limits_store_timeout: 120ms
@@ -63,7 +63,7 @@ class LimitsStoreConfigTest {
     }
 
     @Test
-    void parse_tlsDefaultsPortAndDatabase() {
+    void parse_tlsDefaultsPortAndDatabase() throws Exception {
         LimitsStoreSettings s = parse("limits_store: rediss://cache.example.com\n");
         assertEquals("rediss://cache.example.com:6379/0", s.location());
         assertEquals(0, s.database());
@@ -71,13 +71,13 @@ class LimitsStoreConfigTest {
     }
 
     @Test
-    void parse_shareAsPercent() {
+    void parse_shareAsPercent() throws Exception {
         assertEquals(0.25, parse("limits_store_fallback_share: 25%\n").fallbackShare());
         assertEquals(1.0, parse("limits_store_fallback_share: 1\n").fallbackShare());
     }
 
     @Test
-    void parse_badShare_namesThePath() {
+    void parse_badShare_namesThePath() throws Exception {
         assertEquals(List.of("limits_store_fallback_share: expected a share greater than 0 and at most 1, "
                 + "like 0.5, 50% or 1/3, got 1.5"), problems("limits_store_fallback_share: 1.5\n"));
         assertEquals(List.of("limits_store_fallback_share: expected a share greater than 0 and at most 1, "
@@ -86,13 +86,13 @@ class LimitsStoreConfigTest {
     }
 
     @Test
-    void parse_badTimeout_namesThePath() {
+    void parse_badTimeout_namesThePath() throws Exception {
         assertEquals(List.of("limits_store_timeout: expected a duration like 500ms, 30s, 5m, got \"fast\""),
                 problems("limits_store_timeout: fast\n"));
     }
 
     @Test
-    void parse_wrongScheme_neverShowsThePassword() {
+    void parse_wrongScheme_neverShowsThePassword() throws Exception {
         List<String> p = problems("limits_store: http://:hunter2@redis:6379/0\n");
         assertEquals(1, p.size());
         assertTrue(p.get(0).startsWith("limits_store: expected a URI like redis://host:6379/0"), p.get(0));
@@ -101,14 +101,14 @@ class LimitsStoreConfigTest {
     }
 
     @Test
-    void parse_badDatabaseOrQuery_rejected() {
+    void parse_badDatabaseOrQuery_rejected() throws Exception {
         assertTrue(problems("limits_store: redis://redis:6379/cache\n").get(0).contains("database number"));
         assertTrue(problems("limits_store: redis://redis:6379/0?timeout=1s\n").get(0)
                 .contains("query options are not supported"));
     }
 
     @Test
-    void parse_unencodedPassword_explainsEncoding() {
+    void parse_unencodedPassword_explainsEncoding() throws Exception {
         List<String> p = problems("limits_store: redis://:pa#ss@redis:6379/0\n");
         assertEquals(1, p.size());
         assertFalse(p.get(0).contains("pa#ss"), p.get(0));

@@ -33,11 +33,16 @@ public final class RedisServer implements AutoCloseable {
 
     /** Starts a server, or skips the calling test when redis-server is not installed. */
     public static RedisServer startOrSkip() throws IOException, InterruptedException {
-        Assumptions.assumeTrue(installed(), "redis-server is not installed (apt-get install redis-server): "
-                + "skipping the shared limits store test");
-        RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("llmgw-redis"));
+        RedisServer server = notStartedOrSkip();
         server.start();
         return server;
+    }
+
+    /** A server with its port chosen but not started yet (nothing listens there until {@link #start()}). */
+    public static RedisServer notStartedOrSkip() throws IOException {
+        Assumptions.assumeTrue(installed(), "redis-server is not installed (apt-get install redis-server): "
+                + "skipping the shared limits store test");
+        return new RedisServer(freePort(), Files.createTempDirectory("llmgw-redis"));
     }
 
     public static boolean installed() {
