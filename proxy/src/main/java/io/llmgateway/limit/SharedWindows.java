@@ -132,17 +132,19 @@ public final class SharedWindows {
             + "end\n"
             + "return v\n");
 
-    /* KEYS: rpm, tpm, rpd. ARGV: current second, requests, tokens, rpd bucket, rpd ttl. */
+    /* KEYS: rpm, tpm, rpd. ARGV: current second, requests (rpm), tokens (tpm), requests (rpd), rpd bucket, rpd ttl. */
     static final LuaScript RECORD = LuaScript.of("record", ""
             + "if tonumber(ARGV[2]) > 0 then\n"
             + "  redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])\n"
             + "  redis.call('PEXPIRE', KEYS[1], " + MINUTE_TTL_MILLIS + ")\n"
-            + "  redis.call('HINCRBY', KEYS[3], ARGV[4], ARGV[2])\n"
-            + "  redis.call('PEXPIRE', KEYS[3], ARGV[5])\n"
             + "end\n"
             + "if tonumber(ARGV[3]) > 0 then\n"
             + "  redis.call('HINCRBY', KEYS[2], ARGV[1], ARGV[3])\n"
             + "  redis.call('PEXPIRE', KEYS[2], " + MINUTE_TTL_MILLIS + ")\n"
+            + "end\n"
+            + "if tonumber(ARGV[4]) > 0 then\n"
+            + "  redis.call('HINCRBY', KEYS[3], ARGV[5], ARGV[4])\n"
+            + "  redis.call('PEXPIRE', KEYS[3], ARGV[6])\n"
             + "end\n"
             + "return 1\n");
 
@@ -212,12 +214,16 @@ public final class SharedWindows {
                 Long.toString(ticket), Long.toString(delta), Long.toString(Math.floorDiv(nowMillis, 1000)));
     }
 
-    /** Counts usage that already happened (requests served while Redis was unreachable) in the current buckets. */
-    public CompletableFuture<Long> record(Spec spec, long requests, long tokens, long nowMillis) {
-        RpdBucket rpd = rpdBucket(spec, nowMillis);
+    /**
+     * Counts usage that already happened (requests served while Redis was unreachable, or counts Redis
+     * lost) in the current buckets: later than it happened, so it counts a little longer (the safe side).
+     */
+    public CompletableFuture<Long> record(Spec spec, long rpm, long tpm, long rpd, long nowMillis) {
+        RpdBucket day = rpdBucket(spec, nowMillis);
         return redis.eval(RECORD, ScriptOutputType.INTEGER, new String[] {spec.rpmKey, spec.tpmKey, spec.rpdKey},
-                Long.toString(Math.floorDiv(nowMillis, 1000)), Long.toString(Math.max(0, requests)),
-                Long.toString(Math.max(0, tokens)), Long.toString(rpd.bucket), Long.toString(rpd.ttlMillis));
+                Long.toString(Math.floorDiv(nowMillis, 1000)), Long.toString(Math.max(0, rpm)),
+                Long.toString(Math.max(0, tpm)), Long.toString(Math.max(0, rpd)), Long.toString(day.bucket),
+                Long.toString(day.ttlMillis));
     }
 
     /** The counts now: {@code rpm, tpm, rpd} of each spec in turn. */

@@ -22,11 +22,13 @@ import java.util.concurrent.CompletableFuture;
  * down. A later opening replaces an earlier one, never the reverse, and a refused key is never forgotten
  * by a shorter opening. Closings are not shared: every instance gives a provider whose opening ended one
  * trial of its own. Resets are counters in one hash ({@code *} for all providers, else per provider);
- * an instance that sees one move resets its own view of the providers concerned.
+ * an instance that sees one move resets its own view of the providers concerned. A marker key names the
+ * data set, so that an instance notices when Redis lost it.
  */
 final class SharedHealth {
 
     static final String RESETS_KEY = SharedWindows.PREFIX + "resets";
+    static final String MARKER_KEY = SharedWindows.PREFIX + "generation";
     static final String ALL = "*";
 
     /* KEYS[1] a health key. ARGV: until (epoch millis), keyRejected (0 or 1). */
@@ -42,6 +44,15 @@ final class SharedHealth {
             + "end\n"
             + "redis.call('SET', KEYS[1], untilS .. ' ' .. rejected, 'PXAT', untilS)\n"
             + "return 1\n");
+
+    /* KEYS[1] the marker. ARGV[1] a new random value, set if there is none. Returns the marker. */
+    static final LuaScript MARKER = LuaScript.of("marker", ""
+            + "local v = redis.call('GET', KEYS[1])\n"
+            + "if not v then\n"
+            + "  redis.call('SET', KEYS[1], ARGV[1])\n"
+            + "  v = ARGV[1]\n"
+            + "end\n"
+            + "return v\n");
 
     private final RedisConnection redis;
 
@@ -76,6 +87,15 @@ final class SharedHealth {
             }
             return out;
         });
+    }
+
+    /**
+     * The random value that names this Redis's data set (created with {@code candidate} if missing). It
+     * changes when Redis lost its data (restarted without persistence, flushed, failed over to an empty
+     * replica), which tells the instances to put back what they counted.
+     */
+    CompletableFuture<String> marker(String candidate) {
+        return redis.eval(MARKER, ScriptOutputType.VALUE, new String[] {MARKER_KEY}, candidate);
     }
 
     /** The reset counters: {@code *} and provider names to how often each was reset. */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -39,6 +40,10 @@ import org.apache.logging.log4j.Logger;
  *     headroom and the admin page), the shared circuit openings and the reset counters. In FALLBACK it is
  *     also the probe: when a poll succeeds again, the requests admitted locally meanwhile are added to
  *     the shared windows first, then this instance returns to SHARED.</li>
+ * <li>Redis may come back empty (no persistence, a flush, a failover to an empty replica). A marker key
+ *     with a random value names the data set; when it changes, each instance adds its own local counts
+ *     of the current windows (which hold exactly what it admitted, shared or not), so the shared
+ *     windows are rebuilt from their parts instead of starting from zero.</li>
  * </ul>
  */
 final class SharedStore implements AutoCloseable {
@@ -55,6 +60,8 @@ final class SharedStore implements AutoCloseable {
     private final ScheduledExecutorService poller;
     private final Map<String, String> seenResets = new ConcurrentHashMap<>();
     private volatile boolean resetsKnown;
+    /** The data set marker last seen; poller thread only. */
+    private String knownMarker;
     private volatile LimitsStoreSettings settings;
     private volatile StoreStatus status;
     private volatile boolean closed;
@@ -137,7 +144,12 @@ final class SharedStore implements AutoCloseable {
         });
     }
 
-    /** Deletes the shared windows and openings and tells every instance to reset ({@code provider} null: all). */
+    /**
+     * Deletes the shared windows and openings and tells every instance to reset ({@code provider} null:
+     * all). This instance resets its own view again once Redis has done it: a poll that read an opening
+     * just before it was deleted may have brought it back meanwhile. (Its poller then also sees the reset
+     * counter move, and resets once more: harmless.)
+     */
     CompletableFuture<Long> reset(Collection<String> providers, String provider) {
         boolean all = provider == null;
         return windows.reset(providers)
@@ -145,8 +157,14 @@ final class SharedStore implements AutoCloseable {
                 .whenComplete((generation, e) -> {
                     if (e != null) {
                         LOG.warn("limits_store: the reset did not reach {}: {}", location, describe(e));
-                    } else {
-                        seenResets.put(all ? SharedHealth.ALL : provider, Long.toString(generation));
+                        return;
+                    }
+                    RoutingTable t = table.get();
+                    for (String name : providers) {
+                        ProviderState s = t.providers.get(name);
+                        if (s != null) {
+                            s.reset();
+                        }
                     }
                 });
     }
@@ -200,18 +218,27 @@ final class SharedStore implements AutoCloseable {
         long now = clock.millis();
         try {
             boolean recovering = !isShared();
+            CompletableFuture<String> marker = health.marker(UUID.randomUUID().toString());
             CompletableFuture<Map<String, String>> resets = health.resets();
             CompletableFuture<Map<String, SharedHealth.Opening>> openings = health.openings(names);
             CompletableFuture<long[]> counts = windows.current(specs, now);
             long wait = Math.max(2 * settings.timeout().toMillis(), 1000);
-            CompletableFuture.allOf(resets, openings, counts).get(wait, TimeUnit.MILLISECONDS);
+            CompletableFuture.allOf(marker, resets, openings, counts).get(wait, TimeUnit.MILLISECONDS);
             applyResets(t, resets.join());
             applyOpenings(t, openings.join(), now);
-            if (recovering) {
+            String m = marker.join();
+            if (knownMarker != null && !knownMarker.equals(m)) {
+                LOG.warn("limits_store {} lost its data (restarted without persistence?): adding this instance's "
+                        + "counts of the current windows", location);
+                restoreLocalCounts(states, now, wait);
+            } else if (recovering) {
                 flushFallbackUsage(states, now, wait);
+            }
+            knownMarker = m;
+            if (recovering) {
                 recovered();
             }
-            long[] c = counts.join();
+            long[] c = counts.join(); // read before a restore: the next poll shows it
             for (int i = 0; i < states.size() && 3 * i + 2 < c.length; i++) {
                 states.get(i).sharedCounts(c[3 * i], c[3 * i + 1], c[3 * i + 2]);
             }
@@ -234,6 +261,19 @@ final class SharedStore implements AutoCloseable {
         }
     }
 
+    /** Redis lost its data: adds this instance's own counts of the current windows (fallback usage included). */
+    private void restoreLocalCounts(List<ProviderState> states, long now, long wait) throws Exception {
+        for (ProviderState s : states) {
+            s.fallbackUsage.clear(); // the local windows hold it already
+            long rpm = s.limiter.rpm().current();
+            long tpm = s.limiter.tpm().current();
+            long rpd = s.limiter.rpd().current();
+            if (rpm > 0 || tpm > 0 || rpd > 0) {
+                windows.record(s.spec(), rpm, tpm, rpd, now).get(wait, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
     /** Adds what this instance admitted on its own while in FALLBACK to the shared windows. */
     private void flushFallbackUsage(List<ProviderState> states, long now, long wait) throws Exception {
         for (ProviderState s : states) {
@@ -244,7 +284,7 @@ final class SharedStore implements AutoCloseable {
                 continue;
             }
             try {
-                windows.record(s.spec(), requests, tokens, now).get(wait, TimeUnit.MILLISECONDS);
+                windows.record(s.spec(), requests, tokens, requests, now).get(wait, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 u.requests.addAndGet(requests); // try again with the next poll
                 u.tokens.addAndGet(tokens);

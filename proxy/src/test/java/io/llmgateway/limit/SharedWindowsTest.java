@@ -168,7 +168,7 @@ class SharedWindowsTest {
     @Test
     void recordAndReset_addUsageThatHappenedAndForgetIt() {
         SharedWindows.Spec a = spec("a", 10, UNLIMITED, UNLIMITED);
-        windows.record(a, 9, 900, T0).join();
+        windows.record(a, 9, 900, 9, T0).join();
         assertArrayEquals(new long[] {9, 900, 9}, windows.current(List.of(a), T0 + 1).join());
         assertEquals(0, reserve(1, T0 + 2, a).admitted());
         assertEquals(-1, reserve(1, T0 + 3, a).admitted());

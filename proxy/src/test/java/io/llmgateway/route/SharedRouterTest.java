@@ -219,7 +219,9 @@ class SharedRouterTest {
         assertInstanceOf(Denial.class, decide(a, "gpt-4o", 1));
 
         b.reset();
-        await("a resets its circuit", () -> a.snapshot().get(0).circuit() == CircuitState.CLOSED);
+        await("both instances reset the circuit", () -> a.snapshot().get(0).circuit() == CircuitState.CLOSED
+                && b.snapshot().get(0).circuit() == CircuitState.CLOSED);
+        Thread.sleep(2 * SharedStore.POLL_MILLIS); // no poll brings the opening back
         assertInstanceOf(Attempt.class, decide(a, "gpt-4o", 1));
         assertInstanceOf(Attempt.class, decide(b, "gpt-4o", 1));
         assertInstanceOf(Denial.class, decide(a, "gpt-4o", 1));
@@ -230,15 +232,15 @@ class SharedRouterTest {
 
     @Test
     void redisKilled_fallsBackToTheShare_thenSharesAgainWhenItReturns() throws Exception {
-        GatewayConfig config = config(new TestConfigs().provider("acme", 10, UNLIMITED, UNLIMITED, UNLIMITED)
-                .model("gpt-4o", route("acme")), Duration.ofMillis(200), 0.5);
+        GatewayConfig config = config(new TestConfigs().provider("acme", 20, UNLIMITED, UNLIMITED, UNLIMITED)
+                .model("gpt-4o", route("acme")), Duration.ofMillis(200), 0.25);
         Router a = router(config);
         Router b = router(config);
         assertInstanceOf(Attempt.class, decide(a, "gpt-4o", 1));
         assertInstanceOf(Attempt.class, decide(a, "gpt-4o", 1));
 
         redis.kill();
-        // a already spent 2 of its fallback share of 5 (ceil(10 x 0.5)) in this window: 3 more, then none.
+        // a already spent 2 of its fallback share of 5 (20 x 0.25) in this window: 3 more, then none.
         int admitted = 0;
         for (int i = 0; i < 6; i++) {
             if (decide(a, "gpt-4o", 1) instanceof Attempt) {
@@ -261,12 +263,42 @@ class SharedRouterTest {
 
         redis.start(); // empty: a real restart without persistence
         await("both share again", () -> a.storeStatus().shared() && b.storeStatus().shared());
-        // What each admitted alone meanwhile was added to the shared window: 3 + 5 of 10.
-        assertEquals(8, sum(redis, "llmgw:acme:rpm"));
-        assertInstanceOf(Attempt.class, decide(a, "gpt-4o", 1));
-        assertInstanceOf(Attempt.class, decide(b, "gpt-4o", 1));
-        assertInstanceOf(Denial.class, decide(a, "gpt-4o", 1));
-        assertInstanceOf(Denial.class, decide(b, "gpt-4o", 1));
+        // Redis lost everything; each instance put back what it counted in this window: 5 + 5 of 20.
+        assertEquals(10, sum(redis, "llmgw:acme:rpm"));
+        assertEquals(20, a.snapshot().get(0).rpmLimit());
+        int afterwards = 0;
+        for (int i = 0; i < 16; i++) {
+            if (decide(i % 2 == 0 ? a : b, "gpt-4o", 1) instanceof Attempt) {
+                afterwards++;
+            }
+        }
+        assertEquals(10, afterwards);
+    }
+
+    @Test
+    void redisLosesItsDataWhileShared_instancesPutTheirCountsBack() throws Exception {
+        Router a = router(rpm(10));
+        Router b = router(rpm(10));
+        for (int i = 0; i < 4; i++) {
+            assertInstanceOf(Attempt.class, decide(i % 2 == 0 ? a : b, "gpt-4o", 1));
+        }
+        assertEquals("+OK", redis.command("FLUSHALL"));
+        await("both instances put their 2 back", () -> {
+            try {
+                return sum(redis, "llmgw:acme:rpm") == 4;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        Thread.sleep(2 * SharedStore.POLL_MILLIS); // and no more than that
+        assertEquals(4, sum(redis, "llmgw:acme:rpm"));
+        int admitted = 0;
+        for (int i = 0; i < 10; i++) {
+            if (decide(i % 2 == 0 ? a : b, "gpt-4o", 1) instanceof Attempt) {
+                admitted++;
+            }
+        }
+        assertEquals(6, admitted);
     }
 
     @Test

@@ -154,19 +154,19 @@ class ClusterEndToEndTest {
         assertEquals(4, burst(4, a, b));
 
         redis.kill();
-        // Each may now use half of 20 alone, and already spent 2 of it in this window.
+        // Each may now use half of 20 alone; a already spent 2 of it in this window.
         assertEquals(8, sequential(12, a));
         assertEquals(StoreStatus.Mode.FALLBACK, mode(a));
         await("b falls back too", () -> mode(b) == StoreStatus.Mode.FALLBACK);
-        assertEquals(8, sequential(12, b));
-        assertEquals(20, upstream.requests().size());
+        assertEquals(3, sequential(3, b));
+        assertEquals(15, upstream.requests().size());
 
         redis.start(); // empty, like a restart without persistence
         await("both share again", () -> mode(a) == StoreStatus.Mode.SHARED && mode(b) == StoreStatus.Mode.SHARED);
-        // What each served alone was added to the shared window: 8 + 8 of 20.
-        assertEquals(16, sharedSum("llmgw:mock:rpm"));
-        assertEquals(4, burst(10, a, b));
-        assertEquals(24, upstream.requests().size());
+        // Each instance put back what it counted in this window: 10 + 5 of 20.
+        assertEquals(15, sharedSum("llmgw:mock:rpm"));
+        assertEquals(5, burst(10, a, b));
+        assertEquals(20, upstream.requests().size());
     }
 
     @Test
