@@ -21,6 +21,7 @@ import java.time.Clock;
 final class ProviderState {
 
     final String name;
+    final Clock clock;
     final ProviderLimiter limiter;
     final CircuitBreaker breaker;
     final LearnedLimits learned = new LearnedLimits();
@@ -36,6 +37,7 @@ final class ProviderState {
     ProviderState(ProviderConfig config, RoutingSettings routing, Clock clock, SharedStore shared) {
         this.config = requireNonNull(config, "config");
         this.name = config.name();
+        this.clock = requireNonNull(clock, "clock");
         this.shared = shared;
         this.limiter = new ProviderLimiter(localLimits(config.limits()), routing.rpdRolling(), routing.timeZone(),
                 clock);

@@ -323,7 +323,7 @@ public final class Router implements AutoCloseable {
             s.fallbackUsage.admitted(tokens);
             sharedTicket = Attempt.FALLBACK;
         }
-        return new Attempt(plan.name, plan.routes[i].alias(), s, clock, ticket, sharedTicket, tokens,
+        return new Attempt(plan.name, plan.routes[i].alias(), s, ticket, sharedTicket, tokens,
                 permit == CircuitBreaker.TRIAL);
     }
 
@@ -394,7 +394,7 @@ public final class Router implements AutoCloseable {
         ProviderState s = c.states[k];
         // This instance's own share of the traffic, so that a fallback starts from it (see SharedStore).
         long localTicket = s.limiter.record(tokens);
-        return new Attempt(c.plans[k].name, c.plans[k].routes[c.routes[k]].alias(), s, clock, localTicket, r.ticket(),
+        return new Attempt(c.plans[k].name, c.plans[k].routes[c.routes[k]].alias(), s, localTicket, r.ticket(),
                 tokens, c.permits[k] == CircuitBreaker.TRIAL);
     }
 
