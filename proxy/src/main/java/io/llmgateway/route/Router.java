@@ -41,6 +41,7 @@ import org.apache.logging.log4j.Logger;
  */
 public final class Router implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Router.class);
+    private static final StoreStatus MEMORY_STATUS = new StoreStatus(StoreStatus.Mode.MEMORY, "memory", 0, "");
 
     private final Clock clock;
     /** The shared limits store, or null when every count lives in this process (the default). */
@@ -126,8 +127,6 @@ public final class Router implements AutoCloseable {
         SharedStore s = shared;
         return s != null ? s.status() : MEMORY_STATUS;
     }
-
-    private static final StoreStatus MEMORY_STATUS = new StoreStatus(StoreStatus.Mode.MEMORY, "memory", 0, "");
 
     /** Closes the connection to the shared limits store, if any. */
     @Override
@@ -363,22 +362,30 @@ public final class Router implements AutoCloseable {
         }
         Set<String> triedNow = Set.copyOf(tried); // the caller may change its set before Redis answers
         CompletableFuture<Admission> result = new CompletableFuture<>();
-        store.reserve(c.specs, c.size, tokens, now).whenComplete((r, error) -> {
-            Admission a;
-            try {
-                a = error == null ? onReserved(model, c, r, plans, tokens, triedNow, now) : null;
-            } catch (RuntimeException e) {
-                error = e;
-                a = null;
-            }
-            if (a == null) {
-                c.giveBackTrials(-1);
-                store.fellBack(error);
-                a = admitLocal(table, model, tokens, triedNow);
-            }
-            result.complete(a);
-        });
+        store.reserve(c.specs, c.size, tokens, now).whenComplete((r, error) ->
+                result.complete(decide(store, model, c, r, error, plans, tokens, triedNow, now)));
         return new PendingAdmission(result);
+    }
+
+    /** Never throws: a pending admission must complete, or its request would wait forever. */
+    private Admission decide(SharedStore store, String model, SharedCandidates c, SharedWindows.Reservation r,
+            Throwable error, List<RoutingTable.ModelPlan> plans, long tokens, Set<String> tried, long now) {
+        try {
+            if (error == null) {
+                return onReserved(model, c, r, plans, tokens, tried, now);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("limits_store: unexpected reservation reply {}", r, e);
+            error = e;
+        }
+        try {
+            c.giveBackTrials(-1);
+            store.fellBack(error);
+            return admitLocal(table, model, tokens, tried);
+        } catch (RuntimeException e) {
+            LOG.error("cannot admit a request for {}", model, e);
+            return new Denial(503, "The gateway could not decide on a provider for model '" + model + '\'', 0);
+        }
     }
 
     private Admission onReserved(String model, SharedCandidates c, SharedWindows.Reservation r, List<RoutingTable.ModelPlan> plans,

@@ -7,7 +7,10 @@ import io.llmgateway.route.StoreStatus;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
 import io.llmgateway.testing.RedisServer;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -210,6 +213,52 @@ class ClusterEndToEndTest {
 
         b.gateway().router().reset(); // the admin's reset button, on any instance
         await("a forgets the cooldown", () -> a.gateway().router().snapshot().get(0).retryInMillis() == 0);
+        assertEquals(200, a.post("/v1/chat/completions", CHAT).statusCode());
+    }
+
+    @Test
+    void slowRedis_requestsAreServedLocallyAfterTheTimeout_thenSharedAgain() throws Exception {
+        TestGateway a = gateway("{rpm: 100, tpm: 100000}", "limits_store_timeout: 100ms");
+        assertEquals(200, a.post("/v1/chat/completions", CHAT).statusCode());
+        redis.stall(1500);
+        Thread.sleep(100); // the server is asleep now
+        long start = System.nanoTime();
+        assertEquals(200, a.post("/v1/chat/completions", CHAT).statusCode());
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        assertTrue(millis < 1000, "waited " + millis + " ms for a sleeping Redis");
+        StoreStatus status = a.gateway().router().storeStatus();
+        assertEquals(StoreStatus.Mode.FALLBACK, status.mode());
+        assertTrue(status.detail().contains("timed out"), status.detail());
+        assertEquals(200, a.post("/v1/chat/completions", CHAT).statusCode()); // no wait at all now
+        await("a shares again once Redis wakes up", () -> mode(a) == StoreStatus.Mode.SHARED);
+        // The request served locally was added; the one Redis reserved late counts too (the safe side).
+        long rpm = sharedSum("llmgw:mock:rpm");
+        assertTrue(rpm >= 3 && rpm <= 4, "shared rpm " + rpm);
+    }
+
+    @Test
+    void clientGoneWhileRedisDecides_reservationGivenBack_nothingSent() throws Exception {
+        TestGateway a = gateway("{rpm: 100, tpm: 100000}", "limits_store_timeout: 3s");
+        redis.stall(800);
+        Thread.sleep(100);
+        byte[] body = CHAT.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", a.port())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(body);
+            out.flush();
+            Thread.sleep(200); // the gateway waits for Redis now
+        }
+        await("the reservation is given back", () -> {
+            try {
+                return sharedSum("llmgw:mock:rpm") == 1 && sharedSum("llmgw:mock:tpm") == 0;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        assertEquals(0, upstream.requests().size());
+        assertEquals(StoreStatus.Mode.SHARED, mode(a));
         assertEquals(200, a.post("/v1/chat/completions", CHAT).statusCode());
     }
 }

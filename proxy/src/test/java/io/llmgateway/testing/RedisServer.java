@@ -69,7 +69,9 @@ public final class RedisServer implements AutoCloseable {
             return;
         }
         process = new ProcessBuilder(List.of(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no"))
+                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no",
+                // DEBUG SLEEP lets a test make this server slow.
+                "--enable-debug-command", "local"))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();
@@ -92,11 +94,24 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Makes the server unresponsive for {@code millis} (DEBUG SLEEP), in the background. */
+    public void stall(long millis) {
+        Thread t = new Thread(() -> {
+            try {
+                command("DEBUG SLEEP " + millis / 1000.0);
+            } catch (IOException ignored) {
+                // the test notices through its own assertions
+            }
+        }, "redis-stall");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Sends one inline command and returns the first line of the reply (e.g. {@code +PONG}, {@code :3}). */
     public String command(String line) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-            s.setSoTimeout(2000);
+            s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             out.write((line + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
