@@ -55,8 +55,8 @@ public record LimitsStoreSettings(URI uri, Duration timeout, double fallbackShar
         if (uri == null) {
             return "memory";
         }
-        return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + (uri.getHost().contains(":") ? "[" + uri.getHost() + "]"
-                : uri.getHost()) + ':' + port() + '/' + database();
+        // getHost() keeps the brackets of an IPv6 literal, which is what a URI needs.
+        return uri.getScheme().toLowerCase(Locale.ROOT) + "://" + uri.getHost() + ':' + port() + '/' + database();
     }
 
     /** The port, 6379 when the URI names none. */

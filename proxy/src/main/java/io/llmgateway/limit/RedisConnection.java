@@ -195,7 +195,11 @@ public final class RedisConnection implements AutoCloseable {
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("uri: no host");
         }
-        RedisURI.Builder b = RedisURI.Builder.redis(uri.getHost(), uri.getPort() < 0 ? RedisURI.DEFAULT_REDIS_PORT : uri.getPort())
+        String host = uri.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1); // an IPv6 literal
+        }
+        RedisURI.Builder b = RedisURI.Builder.redis(host, uri.getPort() < 0 ? RedisURI.DEFAULT_REDIS_PORT : uri.getPort())
                 .withSsl(scheme.equals("rediss"))
                 .withTimeout(CONNECT_TIMEOUT)
                 .withClientName("llm-gateway");

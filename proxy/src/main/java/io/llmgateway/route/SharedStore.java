@@ -329,10 +329,20 @@ final class SharedStore implements AutoCloseable {
         }
     }
 
+    /** The failure and its root cause (e.g. a TLS certificate that is not trusted), never a password. */
     static String describe(Throwable e) {
         Throwable c = RedisConnection.unwrap(e);
         String msg = c.getMessage();
-        return c.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+        String out = c.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+        Throwable root = c;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != c) {
+            out += " (" + root.getClass().getSimpleName() + (root.getMessage() == null ? "" : ": " + root.getMessage())
+                    + ')';
+        }
+        return out;
     }
 
     @Override

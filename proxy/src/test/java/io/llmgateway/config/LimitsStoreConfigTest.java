@@ -71,6 +71,11 @@ class LimitsStoreConfigTest {
     }
 
     @Test
+    void parse_ipv6Host() throws Exception {
+        assertEquals("redis://[::1]:6379/0", parse("limits_store: redis://[::1]:6379\n").location());
+    }
+
+    @Test
     void parse_shareAsPercent() throws Exception {
         assertEquals(0.25, parse("limits_store_fallback_share: 25%\n").fallbackShare());
         assertEquals(1.0, parse("limits_store_fallback_share: 1\n").fallbackShare());
