@@ -58,7 +58,12 @@ public final class Router implements AutoCloseable {
         this.clock = requireNonNull(clock, "clock");
         LimitsStoreSettings store = config.limitsStore();
         this.shared = store.shared() ? new SharedStore(store, clock, () -> table) : null;
-        this.table = RoutingTable.build(config, Map.of(), clock, shared);
+        try {
+            this.table = RoutingTable.build(config, Map.of(), clock, shared);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
         if (shared != null) {
             shared.start();
         }

@@ -126,7 +126,7 @@ final class SharedStore implements AutoCloseable {
         return windows.reserve(candidates, count, tokens, now);
     }
 
-    /** Corrects a shared token reservation; fire and forget (a lost correction errs toward counting more). */
+    /** Corrects a shared token reservation; fire and forget (a lost correction leaves the estimate counted). */
     void adjust(SharedWindows.Spec spec, long ticket, long delta) {
         windows.adjust(spec, ticket, delta, clock.millis()).whenComplete((v, e) -> {
             if (e != null) {
