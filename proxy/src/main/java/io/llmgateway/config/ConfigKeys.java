@@ -19,10 +19,12 @@ final class ConfigKeys {
     static final String METRICS = "metrics";
     static final String GATEWAY = "gateway";
     static final String LIMITS_STORE = "limits_store";
+    static final String LIMITS_STORE_TIMEOUT = "limits_store_timeout";
+    static final String LIMITS_STORE_FALLBACK_SHARE = "limits_store_fallback_share";
 
     /** Sections users may write. A section's reader and record may exist before it is listed here. */
     static final List<String> SECTIONS = List.of(SERVER, UPSTREAM, ROUTING, API_PROVIDER, MODEL_CONFIG, AUTO, ADMIN,
-            GATEWAY, LOGGING, METRICS);
+            GATEWAY, LOGGING, METRICS, LIMITS_STORE, LIMITS_STORE_TIMEOUT, LIMITS_STORE_FALLBACK_SHARE);
 
     static final List<String> ADMIN_OPTIONS = List.of("token", "health_check_interval");
 

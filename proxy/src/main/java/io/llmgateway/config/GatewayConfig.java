@@ -2,7 +2,6 @@ package io.llmgateway.config;
 
 import static java.util.Objects.requireNonNull;
 
-import java.net.URI;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +20,8 @@ import java.util.Map;
  * @param logging log files and what the interaction log contains
  * @param metrics the Prometheus endpoint
  * @param access client keys and load limits
- * @param limitsStore where rate-limit counters live: null for this process's memory, else a
- *                    {@code redis://} URI shared by several instances
+ * @param limitsStore where rate-limit counters and provider health live: this process's memory (the
+ *                    default; null means the same) or a Redis shared by several instances
  */
 public record GatewayConfig(
         ServerSettings server,
@@ -35,7 +34,7 @@ public record GatewayConfig(
         LoggingSettings logging,
         MetricsSettings metrics,
         AccessSettings access,
-        URI limitsStore) {
+        LimitsStoreSettings limitsStore) {
 
     /** The model name that lets the gateway choose the model. */
     public static final String AUTO_MODEL = "auto";
@@ -48,6 +47,7 @@ public record GatewayConfig(
         requireNonNull(logging, "logging");
         requireNonNull(metrics, "metrics");
         requireNonNull(access, "access");
+        limitsStore = limitsStore == null ? LimitsStoreSettings.MEMORY : limitsStore;
         providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
         models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
         autoModels = autoModels == null || autoModels.isEmpty() ? List.copyOf(models.keySet()) : List.copyOf(autoModels);
@@ -65,7 +65,12 @@ public record GatewayConfig(
     public GatewayConfig(ServerSettings server, UpstreamSettings upstream, RoutingSettings routing,
             Map<String, ProviderConfig> providers, Map<String, ModelConfig> models, List<String> autoModels) {
         this(server, upstream, routing, providers, models, autoModels, AdminSettings.DEFAULT, LoggingSettings.DEFAULT,
-                MetricsSettings.DEFAULT, AccessSettings.DEFAULT, null);
+                MetricsSettings.DEFAULT, AccessSettings.DEFAULT, LimitsStoreSettings.MEMORY);
+    }
+
+    public GatewayConfig withLimitsStore(LimitsStoreSettings newLimitsStore) {
+        return new GatewayConfig(server, upstream, routing, providers, models, autoModels, admin, logging, metrics,
+                access, newLimitsStore);
     }
 
     public GatewayConfig withServer(ServerSettings newServer) {

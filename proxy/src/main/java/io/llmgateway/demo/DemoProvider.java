@@ -90,6 +90,11 @@ public final class DemoProvider implements AutoCloseable {
         return new DemoProvider(requireNonNull(group, "group"), requireNonNull(clock, "clock"));
     }
 
+    /** Whether the listening socket is still open. */
+    public boolean isListening() {
+        return serverChannel.isActive();
+    }
+
     public int port() {
         return port;
     }

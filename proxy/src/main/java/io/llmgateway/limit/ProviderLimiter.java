@@ -75,6 +75,20 @@ public final class ProviderLimiter {
         return tpmTicket;
     }
 
+    /**
+     * Counts one request with {@code estimatedTokens} whatever the limits say: a request that a shared
+     * store already admitted. Keeping this instance's own share of the traffic in its local windows means
+     * that, should the store become unreachable, the fallback limits start from what this instance really
+     * spent in the current windows instead of from zero.
+     *
+     * @return a tpm ticket for {@link #settle} and {@link #release}
+     */
+    public long record(long estimatedTokens) {
+        rpm.record(1);
+        rpd.record(1);
+        return tpm.record(Math.min(estimatedTokens, SlidingWindowCounter.MAX_AMOUNT));
+    }
+
     /** Corrects a token reservation to what the request really used (up or down). */
     public void settle(long tpmTicket, long reservedTokens, long actualTokens) {
         tpm.adjust(tpmTicket, Math.max(0, actualTokens) - reservedTokens);

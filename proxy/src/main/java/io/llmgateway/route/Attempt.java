@@ -5,7 +5,6 @@ import static java.util.Objects.requireNonNull;
 import io.llmgateway.config.ProviderConfig;
 import io.llmgateway.openai.Usage;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.time.Clock;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Function;
 
@@ -17,29 +16,41 @@ import java.util.function.Function;
  */
 public final class Attempt implements Admission {
 
-    private static final AtomicIntegerFieldUpdater<Attempt> DONE =
-            AtomicIntegerFieldUpdater.newUpdater(Attempt.class, "done");
+    private static final AtomicIntegerFieldUpdater<Attempt> FLAGS =
+            AtomicIntegerFieldUpdater.newUpdater(Attempt.class, "flags");
+    private static final int DONE = 1;
+    private static final int TRIAL = 2;
+
+    /** The shared ticket of an attempt admitted by this process alone, without a shared store. */
+    static final long LOCAL = -1;
+    /** The shared ticket of an attempt admitted locally while the shared store was unreachable. */
+    static final long FALLBACK = -2;
 
     private final String model;
     private final String alias;
     private final ProviderConfig providerConfig;
     private final ProviderState provider;
-    private final Clock clock;
     private final long tpmTicket;
+    private final long sharedTicket;
     private final long reservedTokens;
-    private final boolean trial;
-    private volatile int done;
+    /** {@link #DONE} and {@link #TRIAL} in one field: one attempt per request stays a small object. */
+    private volatile int flags;
 
-    Attempt(String model, String alias, ProviderState provider, Clock clock, long tpmTicket, long reservedTokens,
-            boolean trial) {
+    /**
+     * @param tpmTicket the reservation's ticket in the provider's local tpm window
+     * @param sharedTicket its ticket in the shared tpm window ({@code >= 0}), or {@link #LOCAL} or
+     *                     {@link #FALLBACK}
+     */
+    Attempt(String model, String alias, ProviderState provider, long tpmTicket, long sharedTicket,
+            long reservedTokens, boolean trial) {
         this.model = requireNonNull(model, "model");
         this.alias = requireNonNull(alias, "alias");
         this.provider = requireNonNull(provider, "provider");
         this.providerConfig = provider.config();
-        this.clock = requireNonNull(clock, "clock");
         this.tpmTicket = tpmTicket;
+        this.sharedTicket = sharedTicket;
         this.reservedTokens = reservedTokens;
-        this.trial = trial;
+        this.flags = trial ? TRIAL : 0;
     }
 
     /** The model actually used (for {@code "auto"}, the model the router chose). */
@@ -69,12 +80,12 @@ public final class Attempt implements Admission {
 
     /** True when this attempt is the single half-open trial of the provider's circuit. */
     public boolean isTrial() {
-        return trial;
+        return (flags & TRIAL) != 0;
     }
 
     /** True once a terminal call was made. */
     public boolean isDone() {
-        return done != 0;
+        return (flags & DONE) != 0;
     }
 
     /** Learns the provider's remaining capacity from its {@code x-ratelimit-*} response headers. */
@@ -85,7 +96,7 @@ public final class Attempt implements Admission {
 
     /** Same as {@link #observeHeaders(HttpHeaders)}; {@code headers} maps a lower-case name to its value or null. */
     public void observeHeaders(Function<String, String> headers) {
-        provider.learned.observe(headers, clock.millis());
+        provider.learned.observe(headers, provider.clock.millis());
     }
 
     /**
@@ -99,9 +110,9 @@ public final class Attempt implements Admission {
             return false;
         }
         if (usage != null) {
-            provider.limiter.settle(tpmTicket, reservedTokens, usage.totalTokens());
+            provider.settle(tpmTicket, sharedTicket, reservedTokens, usage.totalTokens());
         }
-        provider.breaker.onSuccess(trial);
+        provider.breaker.onSuccess(isTrial());
         return true;
     }
 
@@ -117,8 +128,9 @@ public final class Attempt implements Admission {
         if (!finish()) {
             return false;
         }
-        provider.limiter.release(tpmTicket, reservedTokens);
+        provider.release(tpmTicket, sharedTicket, reservedTokens);
         CircuitBreaker breaker = provider.breaker;
+        boolean trial = isTrial();
         switch (failure) {
             case RATE_LIMITED:
                 breaker.onRateLimited(trial, retryAfterMillis);
@@ -146,18 +158,26 @@ public final class Attempt implements Admission {
         if (!finish()) {
             return false;
         }
-        provider.limiter.settle(tpmTicket, reservedTokens, tokensSoFar);
-        provider.breaker.onNeutral(trial);
+        provider.settle(tpmTicket, sharedTicket, reservedTokens, tokensSoFar);
+        provider.breaker.onNeutral(isTrial());
         return true;
     }
 
     private boolean finish() {
-        return DONE.compareAndSet(this, 0, 1);
+        for (;;) {
+            int f = flags;
+            if ((f & DONE) != 0) {
+                return false;
+            }
+            if (FLAGS.compareAndSet(this, f, f | DONE)) {
+                return true;
+            }
+        }
     }
 
     @Override
     public String toString() {
         return "Attempt[model=" + model + ", provider=" + provider.name + ", alias=" + alias
-                + ", reservedTokens=" + reservedTokens + (trial ? ", trial" : "") + ']';
+                + ", reservedTokens=" + reservedTokens + (isTrial() ? ", trial" : "") + ']';
     }
 }

@@ -16,6 +16,10 @@ import org.apache.logging.log4j.Logger;
  * back (a bug on the caller's side) another trial may start after it, instead of the provider being
  * skipped forever. Outcomes of requests admitted before the circuit opened do not move it: only the
  * trial decides, and the doubling applies to failed trials, not to stragglers.
+ *
+ * <p>With a shared limits store, every opening of this breaker is told to an {@link OpenListener} (which
+ * publishes it to the other instances), and openings of the other instances arrive through
+ * {@link #applyRemote}; those are not told back. Each instance runs its own half-open trial.
  */
 final class CircuitBreaker {
     private static final Logger LOG = LogManager.getLogger(CircuitBreaker.class);
@@ -27,9 +31,15 @@ final class CircuitBreaker {
     /** {@link #tryAcquire(long)}: this request is the half-open trial and must report its outcome. */
     static final int TRIAL = 2;
 
+    /** Hears each opening of this breaker (not the ones applied from other instances). */
+    interface OpenListener {
+        void opened(long untilMillis, boolean keyRejected);
+    }
+
     private final String provider;
     private final Clock clock;
     private volatile RoutingSettings settings;
+    private volatile OpenListener listener;
 
     private volatile CircuitState state = CircuitState.CLOSED;
     /** OPEN: when a trial may start. HALF_OPEN: when the running trial's lease ends. */
@@ -52,6 +62,10 @@ final class CircuitBreaker {
 
     void settings(RoutingSettings newSettings) {
         settings = requireNonNull(newSettings, "newSettings");
+    }
+
+    void listener(OpenListener newListener) {
+        listener = newListener;
     }
 
     /** Whether a request could pass now, without claiming anything. */
@@ -117,8 +131,28 @@ final class CircuitBreaker {
 
     /** 401/403: the key was refused; retrying soon cannot help. */
     synchronized void onKeyRejected() {
-        open(clock.millis(), settings.badKeyCooldown().toMillis(), "the provider refused the API key");
         keyRejected = true;
+        open(clock.millis(), settings.badKeyCooldown().toMillis(), "the provider refused the API key");
+    }
+
+    /**
+     * Another instance opened this provider's circuit until {@code untilMillis}. Adopted unless this
+     * breaker is already open longer (or a trial of ours is deciding); never told back to the listener.
+     */
+    synchronized void applyRemote(long untilMillis, boolean rejected, long now) {
+        if (untilMillis <= now || state == CircuitState.HALF_OPEN) {
+            return;
+        }
+        boolean open = state == CircuitState.OPEN;
+        if (!open) {
+            LOG.warn("circuit of provider {} opened for {} ms by another instance", provider, untilMillis - now);
+        }
+        if (!open || untilMillis > openUntil || (rejected && !keyRejected)) {
+            openUntil = open ? Math.max(openUntil, untilMillis) : untilMillis;
+            state = CircuitState.OPEN;
+            failures = 0;
+            keyRejected |= rejected;
+        }
     }
 
     /** An outcome that says nothing about the provider; a trial gives its turn back. */
@@ -172,6 +206,10 @@ final class CircuitBreaker {
         }
         state = CircuitState.OPEN;
         failures = 0;
+        OpenListener l = listener;
+        if (l != null) {
+            l.opened(openUntil, keyRejected); // must not block: it only sends a command
+        }
     }
 
     /** The cooldown for this open; doubles the next one, up to the cap. */

@@ -1,6 +1,9 @@
 package io.llmgateway.route;
 
+import io.llmgateway.config.Limits;
+import io.llmgateway.limit.ProviderLimiter;
 import io.llmgateway.limit.RateCounter;
+import io.llmgateway.limit.SharedWindows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,6 +21,14 @@ final class Denials {
     }
 
     static Denial of(RoutingTable.ModelPlan plan, long tokens, Set<String> tried, long now) {
+        return of(plan, tokens, tried, now, null);
+    }
+
+    /**
+     * @param shared what the shared store's reservation said of each candidate, or null when the local
+     *               counters decided
+     */
+    static Denial of(RoutingTable.ModelPlan plan, long tokens, Set<String> tried, long now, SharedVerdicts shared) {
         List<String> reasons = new ArrayList<>();
         int enabled = 0;
         int tooLarge = 0;
@@ -31,7 +42,7 @@ final class Denials {
                 continue;
             }
             enabled++;
-            long perRequest = s.limiter.maxTokensPerRequest();
+            long perRequest = s.maxTokensPerRequest();
             largestPerRequest = Math.max(largestPerRequest, perRequest);
             if (tokens > perRequest) {
                 tooLarge++;
@@ -57,6 +68,17 @@ final class Denials {
             } else if (s.learned.blocked(now)) {
                 wait = s.learned.millisUntilUnblocked(now);
                 why = "reports no remaining capacity (resets in " + format(wait) + ')';
+            } else if (shared != null) {
+                int j = shared.indexOf(s);
+                long code = j < 0 ? SharedWindows.OK : shared.reservation.code(j);
+                if (code != SharedWindows.OK) {
+                    wait = shared.reservation.waitMillis(j);
+                    why = "rate limit reached (" + sharedCount(code, shared.reservation, j, s.config().limits())
+                            + " across all instances, frees in " + format(wait) + ')';
+                } else {
+                    wait = TRIAL_RETRY_MILLIS;
+                    why = "busy";
+                }
             } else {
                 StringBuilder full = new StringBuilder();
                 wait = 0;
@@ -101,6 +123,41 @@ final class Denials {
             out.append(label).append(' ').append(counter.current()).append('/').append(counter.limit());
         }
         return wait;
+    }
+
+    /** {@code "rpm 10/10"} for the shared window that refused. */
+    private static String sharedCount(long code, SharedWindows.Reservation r, int j, Limits limits) {
+        if (code == ProviderLimiter.REJECTED_RPM) {
+            return "rpm " + r.rpm(j) + '/' + limits.rpm();
+        }
+        if (code == ProviderLimiter.REJECTED_RPD) {
+            return "rpd " + r.rpd(j) + '/' + limits.rpd();
+        }
+        return "tpm " + r.tpm(j) + '/' + limits.tpm();
+    }
+
+    /** The shared reservation's verdicts, by candidate. */
+    static final class SharedVerdicts {
+        /** No reservation was made (no candidate could even be tried). */
+        static final SharedVerdicts NONE = new SharedVerdicts(null, new ProviderState[0]);
+
+        final SharedWindows.Reservation reservation;
+        private final ProviderState[] candidates;
+
+        SharedVerdicts(SharedWindows.Reservation reservation, ProviderState[] candidates) {
+            this.reservation = reservation;
+            this.candidates = candidates;
+        }
+
+        /** The first evaluated candidate that is {@code s}, or -1. */
+        int indexOf(ProviderState s) {
+            for (int j = 0; reservation != null && j < reservation.evaluated(); j++) {
+                if (candidates[j] == s) {
+                    return j;
+                }
+            }
+            return -1;
+        }
     }
 
     static long retryAfterSeconds(long millis) {

@@ -3,13 +3,19 @@ package io.llmgateway.route;
 import static java.util.Objects.requireNonNull;
 
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.config.LimitsStoreSettings;
 import io.llmgateway.config.ModelRoute;
+import io.llmgateway.limit.SharedWindows;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Chooses a provider for each attempt of a request and keeps every provider's counters, circuit and
@@ -22,16 +28,45 @@ import java.util.concurrent.ThreadLocalRandom;
  * circuit permit and its counters taken; if that loses a race the candidate is excluded and the
  * strategy picks again. A claimed half-open trial is handed back when the counters refuse, so a full
  * window can never eat the only trial.
+ *
+ * <p>Shared limits ({@code limits_store: redis://...}). Several gateway instances then admit against the
+ * same counts in Redis. A Redis round trip must not block the event loop that calls {@link #admit}, so
+ * admission becomes asynchronous for that store only: {@link #admit} does the read-only checks and claims
+ * circuit permits at once, orders every eligible provider by the strategy (headroom from the last shared
+ * counts seen), and sends them all to one atomic reservation script, which admits the first one whose
+ * windows all fit; it returns a {@link PendingAdmission} that completes when Redis answers. A failure or
+ * a timeout switches this instance to its local counters ({@link SharedStore}) and the request is decided
+ * locally at once. With the in-memory counters (the default) nothing of this runs: {@link #admit} answers
+ * synchronously, allocation-free apart from the {@link Attempt}, as before.
  */
-public final class Router {
+public final class Router implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(Router.class);
+    private static final StoreStatus MEMORY_STATUS = new StoreStatus(StoreStatus.Mode.MEMORY, "memory", 0, "");
 
     private final Clock clock;
+    /** The shared limits store, or null when every count lives in this process (the default). */
+    private final SharedStore shared;
     private volatile RoutingTable table;
 
+    /**
+     * A router for {@code config}. With a shared limits store it connects to it first: this blocks up to a
+     * few seconds (never call it from an event loop); an unreachable store leaves the router counting
+     * locally until the store answers.
+     */
     public Router(GatewayConfig config, Clock clock) {
         requireNonNull(config, "config");
         this.clock = requireNonNull(clock, "clock");
-        this.table = RoutingTable.build(config, Map.of(), clock);
+        LimitsStoreSettings store = config.limitsStore();
+        this.shared = store.shared() ? new SharedStore(store, clock, () -> table) : null;
+        try {
+            this.table = RoutingTable.build(config, Map.of(), clock, shared);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+        if (shared != null) {
+            shared.start();
+        }
     }
 
     /**
@@ -40,7 +75,13 @@ public final class Router {
      */
     public synchronized void reconfigure(GatewayConfig config) {
         requireNonNull(config, "config");
-        table = RoutingTable.build(config, table.providers, clock);
+        if (shared != null) {
+            shared.settings(config.limitsStore());
+        } else if (config.limitsStore().shared()) {
+            LOG.warn("limits_store {} applies after a restart; counters stay in this process's memory until then",
+                    config.limitsStore().location());
+        }
+        table = RoutingTable.build(config, table.providers, clock, shared);
     }
 
     /** The config in use. */
@@ -59,7 +100,9 @@ public final class Router {
      * @param model the model the client asked for, or {@code "auto"}
      * @param estimatedTokens prompt estimate plus requested completion; reserved in the chosen provider's tpm
      * @param tried providers this request already tried (failover); never chosen again. May be empty.
-     * @return an {@link Attempt} that must be settled exactly once, or a {@link Denial}
+     *              Not read after this call returns.
+     * @return an {@link Attempt} that must be settled exactly once, or a {@link Denial}; with a shared
+     *         limits store that answers, a {@link PendingAdmission} that completes with one of them
      */
     public Admission admit(String model, long estimatedTokens, Set<String> tried) {
         requireNonNull(model, "model");
@@ -68,6 +111,37 @@ public final class Router {
             throw new IllegalArgumentException("estimatedTokens: " + estimatedTokens + " (expected: >= 0)");
         }
         RoutingTable t = table;
+        SharedStore s = shared;
+        if (s != null && s.isShared()) {
+            return admitShared(s, t, model, estimatedTokens, tried);
+        }
+        return admitLocal(t, model, estimatedTokens, tried);
+    }
+
+    /**
+     * {@link #admit} as a stage: completed at once with the in-memory counters, when the shared store
+     * answers with one. Convenient off the hot path (health checks, tests); the proxy uses {@link #admit}.
+     */
+    public CompletionStage<Admission> admitAsync(String model, long estimatedTokens, Set<String> tried) {
+        Admission a = admit(model, estimatedTokens, tried);
+        return a instanceof PendingAdmission ? ((PendingAdmission) a).result() : CompletableFuture.completedFuture(a);
+    }
+
+    /** Where counters and provider health live now: memory, shared (Redis) or fallback (Redis unreachable). */
+    public StoreStatus storeStatus() {
+        SharedStore s = shared;
+        return s != null ? s.status() : MEMORY_STATUS;
+    }
+
+    /** Closes the connection to the shared limits store, if any. */
+    @Override
+    public void close() {
+        if (shared != null) {
+            shared.close();
+        }
+    }
+
+    private Admission admitLocal(RoutingTable t, String model, long estimatedTokens, Set<String> tried) {
         if (GatewayConfig.AUTO_MODEL.equals(model)) {
             return admitAuto(t, estimatedTokens, tried);
         }
@@ -78,20 +152,31 @@ public final class Router {
         return admit(plan, estimatedTokens, tried);
     }
 
-    /** Forgets every provider's counts, circuit and learned limits. */
+    /**
+     * Forgets every provider's counts, circuit and learned limits. With a shared store, also its shared
+     * windows and openings, and every other instance resets its own view within a second; that part runs
+     * in the background (this method does not wait for Redis).
+     */
     public void reset() {
-        for (ProviderState s : table.providers.values()) {
+        RoutingTable t = table;
+        for (ProviderState s : t.providers.values()) {
             s.reset();
+        }
+        if (shared != null) {
+            shared.reset(t.providers.keySet(), null);
         }
     }
 
-    /** Forgets one provider's counts, circuit and learned limits; false if there is no such provider. */
+    /** Forgets one provider's counts, circuit and learned limits (everywhere, like {@link #reset()}); false if there is no such provider. */
     public boolean reset(String provider) {
         ProviderState s = table.providers.get(requireNonNull(provider, "provider"));
         if (s == null) {
             return false;
         }
         s.reset();
+        if (shared != null) {
+            shared.reset(List.of(provider), provider);
+        }
         return true;
     }
 
@@ -169,6 +254,10 @@ public final class Router {
             }
             denials.add((Denial) a);
         }
+        return autoDenial(denials);
+    }
+
+    private static Denial autoDenial(List<Denial> denials) {
         if (denials.isEmpty()) {
             return new Denial(503, "No model is configured for '" + GatewayConfig.AUTO_MODEL + '\'', 0);
         }
@@ -264,7 +353,7 @@ public final class Router {
         ModelRoute route = plan.routes[i];
         ProviderState s = plan.states[i];
         return route.enabled()
-                && tokens <= s.limiter.maxTokensPerRequest()
+                && tokens <= s.maxTokensPerRequest()
                 && !tried.contains(s.name)
                 && s.breaker.isAvailable(now)
                 && !s.learned.blocked(now);
@@ -283,7 +372,201 @@ public final class Router {
             }
             return null;
         }
-        return new Attempt(plan.name, plan.routes[i].alias(), s, clock, ticket, tokens,
+        long sharedTicket = Attempt.LOCAL;
+        if (s.fallbackUsage != null) {
+            // A shared store is configured but unreachable: remember it for the store's return.
+            s.fallbackUsage.admitted(tokens);
+            sharedTicket = Attempt.FALLBACK;
+        }
+        return new Attempt(plan.name, plan.routes[i].alias(), s, ticket, sharedTicket, tokens,
                 permit == CircuitBreaker.TRIAL);
+    }
+
+    // ---- shared limits store --------------------------------------------------------------------------------
+
+    private Admission admitShared(SharedStore store, RoutingTable t, String model, long tokens, Set<String> tried) {
+        List<RoutingTable.ModelPlan> plans = new ArrayList<>(1);
+        if (GatewayConfig.AUTO_MODEL.equals(model)) {
+            for (String name : t.config.autoModels()) {
+                RoutingTable.ModelPlan plan = t.models.get(name);
+                if (plan != null) {
+                    plans.add(plan);
+                }
+            }
+            if (plans.isEmpty()) {
+                return new Denial(503, "No model is configured for '" + GatewayConfig.AUTO_MODEL + '\'', 0);
+            }
+        } else {
+            RoutingTable.ModelPlan plan = t.models.get(model);
+            if (plan == null) {
+                return new Denial(404, "The model '" + model + "' does not exist", 0);
+            }
+            plans.add(plan);
+        }
+        long now = clock.millis();
+        SharedCandidates c = new SharedCandidates(plans);
+        for (RoutingTable.ModelPlan plan : plans) {
+            for (int i : order(plan, tokens, tried, now)) {
+                int permit = plan.states[i].breaker.tryAcquire(now);
+                if (permit != CircuitBreaker.DENIED) {
+                    c.add(plan, i, permit);
+                }
+            }
+        }
+        if (c.size == 0) {
+            return sharedDenial(model, plans, tokens, tried, now, Denials.SharedVerdicts.NONE);
+        }
+        Set<String> triedNow = Set.copyOf(tried); // the caller may change its set before Redis answers
+        CompletableFuture<Admission> result = new CompletableFuture<>();
+        store.reserve(c.specs, c.size, tokens, now).whenComplete((r, error) ->
+                result.complete(decide(store, model, c, r, error, plans, tokens, triedNow, now)));
+        return new PendingAdmission(result);
+    }
+
+    /** Never throws: a pending admission must complete, or its request would wait forever. */
+    private Admission decide(SharedStore store, String model, SharedCandidates c, SharedWindows.Reservation r,
+            Throwable error, List<RoutingTable.ModelPlan> plans, long tokens, Set<String> tried, long now) {
+        try {
+            if (error == null) {
+                return onReserved(model, c, r, plans, tokens, tried, now);
+            }
+        } catch (RuntimeException e) {
+            LOG.error("limits_store: unexpected reservation reply {}", r, e);
+            error = e;
+        }
+        try {
+            c.giveBackTrials(-1);
+            store.fellBack(error);
+            return admitLocal(table, model, tokens, tried);
+        } catch (RuntimeException e) {
+            LOG.error("cannot admit a request for {}", model, e);
+            return new Denial(503, "The gateway could not decide on a provider for model '" + model + '\'', 0);
+        }
+    }
+
+    private Admission onReserved(String model, SharedCandidates c, SharedWindows.Reservation r, List<RoutingTable.ModelPlan> plans,
+            long tokens, Set<String> tried, long now) {
+        for (int j = 0; j < r.evaluated(); j++) {
+            c.states[j].sharedCounts(r.rpm(j), r.tpm(j), r.rpd(j));
+        }
+        int k = r.admitted();
+        c.giveBackTrials(k);
+        if (k < 0) {
+            return sharedDenial(model, plans, tokens, tried, now, new Denials.SharedVerdicts(r, c.states));
+        }
+        ProviderState s = c.states[k];
+        // This instance's own share of the traffic, so that a fallback starts from it (see SharedStore).
+        long localTicket = s.limiter.record(tokens);
+        return new Attempt(c.plans[k].name, c.plans[k].routes[c.routes[k]].alias(), s, localTicket, r.ticket(),
+                tokens, c.permits[k] == CircuitBreaker.TRIAL);
+    }
+
+    private static Denial sharedDenial(String model, List<RoutingTable.ModelPlan> plans, long tokens, Set<String> tried,
+            long now, Denials.SharedVerdicts verdicts) {
+        if (!GatewayConfig.AUTO_MODEL.equals(model)) {
+            return Denials.of(plans.get(0), tokens, tried, now, verdicts);
+        }
+        List<Denial> denials = new ArrayList<>(plans.size());
+        for (RoutingTable.ModelPlan plan : plans) {
+            denials.add(Denials.of(plan, tokens, tried, now, verdicts));
+        }
+        return autoDenial(denials);
+    }
+
+    /** The eligible routes of a plan in the order its strategy prefers them (the shared path tries them all at once). */
+    private static int[] order(RoutingTable.ModelPlan plan, long tokens, Set<String> tried, long now) {
+        int n = plan.routes.length;
+        int[] out = new int[n];
+        int count = 0;
+        for (int i = 0; i < n; i++) {
+            if (eligible(plan, i, tokens, tried, null, now)) {
+                out[count++] = i;
+            }
+        }
+        switch (plan.strategy) {
+            case HEADROOM: {
+                double[] h = new double[n];
+                for (int k = 0; k < count; k++) {
+                    h[out[k]] = plan.states[out[k]].headroom(now);
+                }
+                // Insertion sort, stable: ties keep config order. A model has a handful of providers.
+                for (int a = 1; a < count; a++) {
+                    int v = out[a];
+                    int b = a - 1;
+                    while (b >= 0 && h[out[b]] < h[v]) {
+                        out[b + 1] = out[b];
+                        b--;
+                    }
+                    out[b + 1] = v;
+                }
+                break;
+            }
+            case WEIGHTED: {
+                // Draw without replacement, each in proportion to its weight among those left.
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                for (int a = 0; a < count - 1; a++) {
+                    long total = 0;
+                    for (int b = a; b < count; b++) {
+                        total += plan.routes[out[b]].weight();
+                    }
+                    long r = random.nextLong(Math.max(1, total));
+                    int pick = count - 1;
+                    for (int b = a; b < count; b++) {
+                        r -= plan.routes[out[b]].weight();
+                        if (r < 0) {
+                            pick = b;
+                            break;
+                        }
+                    }
+                    int v = out[pick];
+                    System.arraycopy(out, a, out, a + 1, pick - a);
+                    out[a] = v;
+                }
+                break;
+            }
+            default:
+                break;
+        }
+        return count == n ? out : java.util.Arrays.copyOf(out, count);
+    }
+
+    /** The providers one shared reservation tries, in order, with the circuit permits claimed for them. */
+    private static final class SharedCandidates {
+        final RoutingTable.ModelPlan[] plans;
+        final int[] routes;
+        final ProviderState[] states;
+        final SharedWindows.Spec[] specs;
+        final int[] permits;
+        int size;
+
+        SharedCandidates(List<RoutingTable.ModelPlan> models) {
+            int n = 0;
+            for (RoutingTable.ModelPlan p : models) {
+                n += p.routes.length;
+            }
+            plans = new RoutingTable.ModelPlan[n];
+            routes = new int[n];
+            states = new ProviderState[n];
+            specs = new SharedWindows.Spec[n];
+            permits = new int[n];
+        }
+
+        void add(RoutingTable.ModelPlan plan, int route, int permit) {
+            plans[size] = plan;
+            routes[size] = route;
+            states[size] = plan.states[route];
+            specs[size] = plan.states[route].spec();
+            permits[size] = permit;
+            size++;
+        }
+
+        /** Hands back the half-open trials claimed for every candidate but {@code admitted}. */
+        void giveBackTrials(int admitted) {
+            for (int j = 0; j < size; j++) {
+                if (j != admitted && permits[j] == CircuitBreaker.TRIAL) {
+                    states[j].breaker.onNeutral(true);
+                }
+            }
+        }
     }
 }

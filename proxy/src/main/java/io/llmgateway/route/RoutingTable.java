@@ -26,13 +26,18 @@ final class RoutingTable {
         this.models = models;
     }
 
-    /** Builds a table for {@code config}, reusing (and updating) the state of providers that still exist. */
-    static RoutingTable build(GatewayConfig config, Map<String, ProviderState> previous, Clock clock) {
+    /**
+     * Builds a table for {@code config}, reusing (and updating) the state of providers that still exist.
+     *
+     * @param shared the shared limits store new providers use, or null for in-memory counters
+     */
+    static RoutingTable build(GatewayConfig config, Map<String, ProviderState> previous, Clock clock,
+            SharedStore shared) {
         Map<String, ProviderState> providers = new LinkedHashMap<>();
         for (ProviderConfig p : config.providers().values()) {
             ProviderState state = previous.get(p.name());
             if (state == null) {
-                state = new ProviderState(p, config.routing(), clock);
+                state = new ProviderState(p, config.routing(), clock, shared);
             } else {
                 state.update(p, config.routing());
             }

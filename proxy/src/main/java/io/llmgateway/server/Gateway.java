@@ -144,6 +144,7 @@ public final class Gateway implements AutoCloseable {
 
     @Override
     public void close() {
+        router.close();
         upstream.close();
         estimatorPool.shutdownNow();
     }

@@ -67,6 +67,11 @@ public final class GatewayServer implements AutoCloseable {
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
+    /** Whether the listening socket is still open. */
+    public boolean isListening() {
+        return listener.isActive();
+    }
+
     public Gateway gateway() {
         return gateway;
     }

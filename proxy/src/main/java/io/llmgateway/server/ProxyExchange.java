@@ -19,6 +19,7 @@ import io.llmgateway.route.Admission;
 import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Denial;
 import io.llmgateway.route.Failure;
+import io.llmgateway.route.PendingAdmission;
 import io.llmgateway.upstream.Origin;
 import io.llmgateway.upstream.PoolExhaustedException;
 import io.llmgateway.upstream.UpstreamClient;
@@ -55,6 +56,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -69,13 +71,15 @@ import org.apache.logging.log4j.Logger;
  * - Non-2xx answers are read whole (they are small, and capped) before deciding: a retryable status moves
  *   on to the next provider, anything else is the client's own error and goes back as it is.
  * - Every path ends in finish(), which releases each buffer this exchange owns exactly once.
+ * - With a shared limits store (Redis) the router decides off this thread: the exchange waits in ADMITTING
+ *   (bounded by the store's timeout) and continues on its own event loop when the decision arrives.
  */
 final class ProxyExchange implements UpstreamListener {
     private static final Logger LOG = LogManager.getLogger(ProxyExchange.class);
     private static final int MAX_ERROR_BODY = 256 * 1024;
     static final String MODEL_HEADER = "x-gateway-model";
 
-    private enum State { ESTIMATING, CONNECTING, AWAITING_HEADERS, READING_ERROR, RELAYING, DONE }
+    private enum State { ESTIMATING, ADMITTING, CONNECTING, AWAITING_HEADERS, READING_ERROR, RELAYING, DONE }
 
     private final ChannelHandlerContext ctx;
     private final FullHttpRequest request;
@@ -202,6 +206,44 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         Admission admission = gateway.router().admit(info.model(), estimate, tried);
+        if (admission instanceof PendingAdmission) {
+            state = State.ADMITTING;
+            ((PendingAdmission) admission).result().whenComplete((decided, error) -> {
+                if (ctx.executor().inEventLoop()) {
+                    onAdmitted(decided);
+                    return;
+                }
+                try {
+                    ctx.executor().execute(() -> onAdmitted(decided));
+                } catch (RejectedExecutionException shuttingDown) {
+                    if (decided instanceof Attempt) {
+                        ((Attempt) decided).cancelled(0);
+                    }
+                }
+            });
+            return;
+        }
+        onAdmission(admission);
+    }
+
+    /** The shared store's decision, back on this exchange's event loop. */
+    private void onAdmitted(Admission decided) {
+        if (state != State.ADMITTING) {
+            // The client went away meanwhile: nothing was sent, give the reservation back.
+            if (decided instanceof Attempt) {
+                ((Attempt) decided).cancelled(0);
+            }
+            return;
+        }
+        if (decided == null) { // the router always decides; guard against a bug rather than hang
+            respondError(503, "The gateway could not decide on a provider", null, null);
+            return;
+        }
+        onAdmission(decided);
+    }
+
+    private void onAdmission(Admission admission) {
+        GatewayConfig config = snapshot.config;
         if (admission instanceof Denial) {
             Denial denial = (Denial) admission;
             if (attempts > 0) {
@@ -694,7 +736,7 @@ final class ProxyExchange implements UpstreamListener {
         LOG.debug("[{}] client went away", requestId);
         cancelTimer();
         discardUpstream();
-        if (attempt != null && state != State.ESTIMATING) {
+        if (attempt != null && state != State.ESTIMATING && state != State.ADMITTING) {
             long completion = sseTap != null ? sseTap.completionTokensEstimate() : 0;
             attempt.cancelled(promptEstimate() + completion);
             settledUsage = new Usage(promptEstimate(), completion, promptEstimate() + completion, true);

@@ -293,7 +293,8 @@ class DemoProviderTest {
             own.close();
             in.readAllBytes(); // returns only because the demo closed the connection mid-stream
         }
-        assertThrows(ConnectException.class, () -> new Socket("127.0.0.1", own.port()).close());
+        // Not "connecting now fails": on a shared machine another process may take the freed port at once.
+        assertFalse(own.isListening());
     }
 
     @Test

@@ -1,0 +1,463 @@
+package io.llmgateway.limit;
+
+import static java.util.Objects.requireNonNull;
+
+import io.llmgateway.config.Limits;
+import io.lettuce.core.ScriptOutputType;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The rpm, tpm and rpd windows of providers kept in Redis, so that every gateway instance admits against
+ * the same counts.
+ *
+ * <p>Design notes.
+ * <ul>
+ * <li>A window is a Redis hash of bucket number to count: one-second buckets for rpm and tpm (60 of them
+ *     live), one-minute buckets for a rolling rpd (1440), one bucket per calendar day for a calendar rpd.
+ *     It has the same resolution as the in-memory {@link SlidingWindowCounter}, so both modes admit the
+ *     same requests.</li>
+ * <li>{@link #reserve} is one Lua script, hence one atomic step in Redis: it walks the candidate
+ *     providers in the router's order, checks rpm, rpd and tpm of each, and reserves 1 request and the
+ *     token estimate in the first one where all three fit. No other instance can interleave, which is
+ *     what makes admission exact across instances; one round trip serves any number of candidates.</li>
+ * <li>The tpm ticket is the bucket the estimate went into; {@link #adjust} corrects that bucket while it
+ *     still counts (the same rule as {@link RateCounter#adjust}), never below zero.</li>
+ * <li>Bucket numbers come from the caller's clock (epoch based, so every instance numbers them alike).
+ *     Instances should run NTP: a clock that is s seconds off shortens that instance's view of a window
+ *     by at most s seconds. A bucket from a clock that runs ahead counts until it expires (safe side).</li>
+ * <li>Keys expire on their own ({@code PEXPIRE} after the newest bucket ends), so a removed provider
+ *     leaves nothing behind. Buckets that left their window are deleted as scripts pass by.</li>
+ * </ul>
+ */
+public final class SharedWindows {
+
+    /** Every key this gateway writes starts with this. */
+    public static final String PREFIX = "llmgw:";
+
+    /** {@link Reservation#code}: admitted, or not evaluated because an earlier candidate was admitted. */
+    public static final int OK = 0;
+
+    private static final long MINUTE_TTL_MILLIS = 61_000;
+    private static final long ROLLING_DAY_TTL_MILLIS = 86_400_000L + 60_000;
+
+    private static final String LIVE = ""
+            + "local function live(key, cur, span)\n"
+            + "  local kv = redis.call('HGETALL', key)\n"
+            + "  local total, dead, buckets = 0, {}, {}\n"
+            + "  for i = 1, #kv, 2 do\n"
+            + "    local b = tonumber(kv[i])\n"
+            + "    if b <= cur - span then\n"
+            + "      dead[#dead + 1] = kv[i]\n"
+            + "    else\n"
+            + "      local n = tonumber(kv[i + 1])\n"
+            + "      total = total + n\n"
+            + "      buckets[#buckets + 1] = b\n"
+            + "      buckets[#buckets + 1] = n\n"
+            + "    end\n"
+            + "  end\n"
+            + "  if #dead > 0 then redis.call('HDEL', key, unpack(dead)) end\n"
+            + "  return total, buckets\n"
+            + "end\n";
+
+    /*
+     * KEYS: per candidate, its rpm, tpm and rpd hashes. ARGV[1] tokens, ARGV[2] current second, then per
+     * candidate: rpm limit, tpm limit, rpd limit (-1 = unlimited, still counted), rpd bucket, rpd span,
+     * rpd ttl. Returns {admitted candidate (1-based, 0 none), tpm ticket, then per candidate evaluated:
+     * code, rpm, tpm, rpd (counts after the script), bucket whose expiry frees room (-1 unknown)}.
+     */
+    static final LuaScript RESERVE = LuaScript.of("reserve", LIVE
+            + "local function frees(buckets, total, amount, limit)\n"
+            + "  local excess = total + amount - limit\n"
+            + "  local order = {}\n"
+            + "  for i = 1, #buckets, 2 do order[#order + 1] = i end\n"
+            + "  table.sort(order, function(x, y) return buckets[x] < buckets[y] end)\n"
+            + "  for _, i in ipairs(order) do\n"
+            + "    excess = excess - buckets[i + 1]\n"
+            + "    if excess <= 0 then return buckets[i] end\n"
+            + "  end\n"
+            + "  return -1\n"
+            + "end\n"
+            + "local tokens, sec = ARGV[1], ARGV[2]\n"
+            + "local ntokens, nsec = tonumber(tokens), tonumber(sec)\n"
+            + "local out = {0, 0}\n"
+            + "for c = 1, #KEYS / 3 do\n"
+            + "  local o = 2 + (c - 1) * 6\n"
+            + "  local rpmLimit, tpmLimit, rpdLimit = tonumber(ARGV[o + 1]), tonumber(ARGV[o + 2]), tonumber(ARGV[o + 3])\n"
+            + "  local day, daySpan, dayTtl = ARGV[o + 4], tonumber(ARGV[o + 5]), ARGV[o + 6]\n"
+            + "  local rk, tk, dk = KEYS[3 * c - 2], KEYS[3 * c - 1], KEYS[3 * c]\n"
+            + "  local r, rb = live(rk, nsec, 60)\n"
+            + "  local t, tb = live(tk, nsec, 60)\n"
+            + "  local d, db = live(dk, tonumber(day), daySpan)\n"
+            + "  local code, wait = 0, 0\n"
+            + "  if rpmLimit >= 0 and r + 1 > rpmLimit then\n"
+            + "    code, wait = 2, frees(rb, r, 1, rpmLimit)\n"
+            + "  elseif rpdLimit >= 0 and d + 1 > rpdLimit then\n"
+            + "    code, wait = 3, frees(db, d, 1, rpdLimit)\n"
+            + "  elseif tpmLimit >= 0 and t + ntokens > tpmLimit then\n"
+            + "    code, wait = 4, frees(tb, t, ntokens, tpmLimit)\n"
+            + "  end\n"
+            + "  if code == 0 then\n"
+            + "    redis.call('HINCRBY', rk, sec, 1)\n"
+            + "    redis.call('PEXPIRE', rk, " + MINUTE_TTL_MILLIS + ")\n"
+            + "    redis.call('HINCRBY', tk, sec, tokens)\n"
+            + "    redis.call('PEXPIRE', tk, " + MINUTE_TTL_MILLIS + ")\n"
+            + "    redis.call('HINCRBY', dk, day, 1)\n"
+            + "    redis.call('PEXPIRE', dk, dayTtl)\n"
+            + "    r, t, d = r + 1, t + ntokens, d + 1\n"
+            + "    out[1], out[2] = c, nsec\n"
+            + "  end\n"
+            + "  out[#out + 1] = code\n"
+            + "  out[#out + 1] = r\n"
+            + "  out[#out + 1] = t\n"
+            + "  out[#out + 1] = d\n"
+            + "  out[#out + 1] = wait\n"
+            + "  if code == 0 then break end\n"
+            + "end\n"
+            + "return out\n");
+
+    /* KEYS[1] a tpm hash. ARGV: ticket bucket, delta, current second. Returns the bucket's count, -1 if gone. */
+    static final LuaScript ADJUST = LuaScript.of("adjust", ""
+            + "if tonumber(ARGV[1]) <= tonumber(ARGV[3]) - 60 then return -1 end\n"
+            + "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return -1 end\n"
+            + "local v = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])\n"
+            + "if v < 0 then\n"
+            + "  redis.call('HSET', KEYS[1], ARGV[1], 0)\n"
+            + "  v = 0\n"
+            + "end\n"
+            + "return v\n");
+
+    /* KEYS: rpm, tpm, rpd. ARGV: current second, requests (rpm), tokens (tpm), requests (rpd), rpd bucket, rpd ttl. */
+    static final LuaScript RECORD = LuaScript.of("record", ""
+            + "if tonumber(ARGV[2]) > 0 then\n"
+            + "  redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])\n"
+            + "  redis.call('PEXPIRE', KEYS[1], " + MINUTE_TTL_MILLIS + ")\n"
+            + "end\n"
+            + "if tonumber(ARGV[3]) > 0 then\n"
+            + "  redis.call('HINCRBY', KEYS[2], ARGV[1], ARGV[3])\n"
+            + "  redis.call('PEXPIRE', KEYS[2], " + MINUTE_TTL_MILLIS + ")\n"
+            + "end\n"
+            + "if tonumber(ARGV[4]) > 0 then\n"
+            + "  redis.call('HINCRBY', KEYS[3], ARGV[5], ARGV[4])\n"
+            + "  redis.call('PEXPIRE', KEYS[3], ARGV[6])\n"
+            + "end\n"
+            + "return 1\n");
+
+    /* KEYS: per provider rpm, tpm, rpd. ARGV[1] current second, then per provider: rpd bucket, rpd span. */
+    static final LuaScript CURRENT = LuaScript.of("current", LIVE
+            + "local nsec = tonumber(ARGV[1])\n"
+            + "local out = {}\n"
+            + "for c = 1, #KEYS / 3 do\n"
+            + "  out[#out + 1] = live(KEYS[3 * c - 2], nsec, 60)\n"
+            + "  out[#out + 1] = live(KEYS[3 * c - 1], nsec, 60)\n"
+            + "  out[#out + 1] = live(KEYS[3 * c], tonumber(ARGV[2 * c]), tonumber(ARGV[2 * c + 1]))\n"
+            + "end\n"
+            + "return out\n");
+
+    private final RedisConnection redis;
+    private volatile Day day = new Day(ZoneId.of("UTC"), 0, 0, 0);
+
+    public SharedWindows(RedisConnection redis) {
+        this.redis = requireNonNull(redis, "redis");
+    }
+
+    /**
+     * Admits one request into the first candidate whose rpm, rpd and tpm windows can all take it, in one
+     * atomic step.
+     *
+     * @param candidates providers in order of preference; only the first {@code count} are used
+     * @param tokens the token estimate to reserve in tpm
+     * @param nowMillis the caller's clock
+     */
+    public CompletableFuture<Reservation> reserve(Spec[] candidates, int count, long tokens, long nowMillis) {
+        if (count < 1 || count > candidates.length) {
+            throw new IllegalArgumentException("count: " + count + " (expected: 1-" + candidates.length + ')');
+        }
+        if (tokens < 0) {
+            throw new IllegalArgumentException("tokens: " + tokens + " (expected: >= 0)");
+        }
+        String[] keys = new String[count * 3];
+        String[] args = new String[2 + count * 6];
+        long second = Math.floorDiv(nowMillis, 1000);
+        args[0] = Long.toString(tokens);
+        args[1] = Long.toString(second);
+        RpdBucket[] rpd = new RpdBucket[count];
+        for (int c = 0; c < count; c++) {
+            Spec s = candidates[c];
+            keys[3 * c] = s.rpmKey;
+            keys[3 * c + 1] = s.tpmKey;
+            keys[3 * c + 2] = s.rpdKey;
+            rpd[c] = rpdBucket(s, nowMillis);
+            int o = 2 + c * 6;
+            args[o] = limitArg(s.rpm);
+            args[o + 1] = limitArg(s.tpm);
+            args[o + 2] = limitArg(s.rpd);
+            args[o + 3] = Long.toString(rpd[c].bucket);
+            args[o + 4] = Long.toString(rpd[c].span);
+            args[o + 5] = Long.toString(rpd[c].ttlMillis);
+        }
+        return redis.<List<Object>>eval(RESERVE, ScriptOutputType.MULTI, keys, args)
+                .thenApply(reply -> Reservation.parse(reply, count, second, nowMillis, rpd));
+    }
+
+    /**
+     * Adds {@code delta} tokens (negative to give back) to the tpm bucket named by {@code ticket}, if it
+     * still counts. Completes with the bucket's new count, or -1 when it has left the window.
+     */
+    public CompletableFuture<Long> adjust(Spec spec, long ticket, long delta, long nowMillis) {
+        return redis.eval(ADJUST, ScriptOutputType.INTEGER, new String[] {spec.tpmKey},
+                Long.toString(ticket), Long.toString(delta), Long.toString(Math.floorDiv(nowMillis, 1000)));
+    }
+
+    /**
+     * Counts usage that already happened (requests served while Redis was unreachable, or counts Redis
+     * lost) in the current buckets: later than it happened, so it counts a little longer (the safe side).
+     */
+    public CompletableFuture<Long> record(Spec spec, long rpm, long tpm, long rpd, long nowMillis) {
+        RpdBucket day = rpdBucket(spec, nowMillis);
+        return redis.eval(RECORD, ScriptOutputType.INTEGER, new String[] {spec.rpmKey, spec.tpmKey, spec.rpdKey},
+                Long.toString(Math.floorDiv(nowMillis, 1000)), Long.toString(Math.max(0, rpm)),
+                Long.toString(Math.max(0, tpm)), Long.toString(Math.max(0, rpd)), Long.toString(day.bucket),
+                Long.toString(day.ttlMillis));
+    }
+
+    /** The counts now: {@code rpm, tpm, rpd} of each spec in turn. */
+    public CompletableFuture<long[]> current(List<Spec> specs, long nowMillis) {
+        if (specs.isEmpty()) {
+            return CompletableFuture.completedFuture(new long[0]);
+        }
+        String[] keys = new String[specs.size() * 3];
+        String[] args = new String[1 + specs.size() * 2];
+        args[0] = Long.toString(Math.floorDiv(nowMillis, 1000));
+        for (int c = 0; c < specs.size(); c++) {
+            Spec s = specs.get(c);
+            keys[3 * c] = s.rpmKey;
+            keys[3 * c + 1] = s.tpmKey;
+            keys[3 * c + 2] = s.rpdKey;
+            RpdBucket b = rpdBucket(s, nowMillis);
+            args[1 + 2 * c] = Long.toString(b.bucket);
+            args[2 + 2 * c] = Long.toString(b.span);
+        }
+        return redis.<List<Object>>eval(CURRENT, ScriptOutputType.MULTI, keys, args).thenApply(reply -> {
+            long[] out = new long[reply.size()];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = ((Number) reply.get(i)).longValue();
+            }
+            return out;
+        });
+    }
+
+    /** Deletes the windows of these providers (every count starts from zero, on every instance). */
+    public CompletableFuture<Long> reset(Collection<String> providers) {
+        if (providers.isEmpty()) {
+            return CompletableFuture.completedFuture(0L);
+        }
+        List<String> keys = new ArrayList<>();
+        for (String p : providers) {
+            keys.add(key(p, "rpm"));
+            keys.add(key(p, "tpm"));
+            keys.add(key(p, "rpd"));
+            keys.add(key(p, "rpd24h"));
+        }
+        return redis.run(c -> c.del(keys.toArray(new String[0])));
+    }
+
+    /** The Redis key of one of a provider's windows ({@code rpm}, {@code tpm} or {@code rpd}). */
+    public static String key(String provider, String window) {
+        return PREFIX + provider + ':' + window;
+    }
+
+    private static String limitArg(long limit) {
+        return limit == Limits.UNLIMITED ? "-1" : Long.toString(limit);
+    }
+
+    private RpdBucket rpdBucket(Spec s, long nowMillis) {
+        if (s.rpdRolling) {
+            long minute = Math.floorDiv(nowMillis, 60_000);
+            return new RpdBucket(minute, 1440, ROLLING_DAY_TTL_MILLIS, -1);
+        }
+        Day d = day;
+        if (!d.zone.equals(s.zone) || nowMillis < d.start || nowMillis >= d.end) {
+            d = Day.of(nowMillis, s.zone);
+            day = d;
+        }
+        // A calendar day's bucket lives until its end; an hour more covers clocks that lag.
+        return new RpdBucket(d.number, 1, d.end - nowMillis + 3_600_000, d.end);
+    }
+
+    /** The rpd bucket of a moment; {@code dayEnd} is -1 for the rolling window. */
+    private record RpdBucket(long bucket, long span, long ttlMillis, long dayEnd) {
+    }
+
+    private record Day(ZoneId zone, long number, long start, long end) {
+        static Day of(long now, ZoneId zone) {
+            LocalDate date = Instant.ofEpochMilli(now).atZone(zone).toLocalDate();
+            return new Day(zone, date.toEpochDay(), date.atStartOfDay(zone).toInstant().toEpochMilli(),
+                    date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli());
+        }
+    }
+
+    /**
+     * One provider's limits and keys, as a reservation needs them. Immutable; built again when the
+     * provider's config changes.
+     */
+    public static final class Spec {
+        final String provider;
+        final long rpm;
+        final long tpm;
+        final long rpd;
+        final boolean rpdRolling;
+        final ZoneId zone;
+        final String rpmKey;
+        final String tpmKey;
+        final String rpdKey;
+
+        /**
+         * @param limits the provider's whole limits (every instance checks the same shared counts against them)
+         * @param rpdRolling rpd counts a rolling 24 h window instead of calendar days in {@code zone}
+         */
+        public Spec(String provider, Limits limits, boolean rpdRolling, ZoneId zone) {
+            this.provider = requireNonNull(provider, "provider");
+            requireNonNull(limits, "limits");
+            this.rpm = limits.rpm();
+            this.tpm = limits.tpm();
+            this.rpd = limits.rpd();
+            this.rpdRolling = rpdRolling;
+            this.zone = requireNonNull(zone, "zone");
+            this.rpmKey = key(provider, "rpm");
+            this.tpmKey = key(provider, "tpm");
+            // Rolling (minute buckets) and calendar (day buckets) rpd never share a key: the numbers differ.
+            this.rpdKey = key(provider, rpdRolling ? "rpd24h" : "rpd");
+        }
+
+        public String provider() {
+            return provider;
+        }
+
+        @Override
+        public String toString() {
+            return "Spec[" + provider + ", rpm=" + rpm + ", tpm=" + tpm + ", rpd=" + rpd
+                    + (rpdRolling ? " rolling" : " per day in " + zone) + ']';
+        }
+    }
+
+    /** What {@link #reserve} did, candidate by candidate. */
+    public static final class Reservation {
+        private final int admitted;
+        private final long ticket;
+        private final int evaluated;
+        private final int[] codes;
+        private final long[] counts;
+        private final long[] waits;
+
+        private Reservation(int admitted, long ticket, int evaluated, int[] codes, long[] counts, long[] waits) {
+            this.admitted = admitted;
+            this.ticket = ticket;
+            this.evaluated = evaluated;
+            this.codes = codes;
+            this.counts = counts;
+            this.waits = waits;
+        }
+
+        static Reservation parse(List<Object> reply, int count, long second, long nowMillis, RpdBucket[] rpd) {
+            int admitted = (int) number(reply, 0) - 1;
+            long ticket = number(reply, 1);
+            int evaluated = (reply.size() - 2) / 5;
+            if (evaluated > count || admitted >= count) {
+                throw new IllegalStateException("unexpected reserve reply " + reply);
+            }
+            int[] codes = new int[count];
+            long[] counts = new long[count * 3];
+            long[] waits = new long[count];
+            for (int c = 0; c < evaluated; c++) {
+                int o = 2 + c * 5;
+                int code = (int) number(reply, o);
+                codes[c] = code;
+                counts[3 * c] = number(reply, o + 1);
+                counts[3 * c + 1] = number(reply, o + 2);
+                counts[3 * c + 2] = number(reply, o + 3);
+                long frees = number(reply, o + 4);
+                if (code == ProviderLimiterCodes.RPM || code == ProviderLimiterCodes.TPM) {
+                    long bucket = frees < 0 ? second : frees;
+                    waits[c] = Math.max(1, (bucket + 60) * 1000 - nowMillis);
+                } else if (code == ProviderLimiterCodes.RPD) {
+                    RpdBucket b = rpd[c];
+                    waits[c] = b.dayEnd >= 0 ? Math.max(1, b.dayEnd - nowMillis)
+                            : Math.max(1, ((frees < 0 ? b.bucket : frees) + 1440) * 60_000 - nowMillis);
+                }
+            }
+            return new Reservation(admitted, ticket, evaluated, codes, counts, waits);
+        }
+
+        private static long number(List<Object> reply, int i) {
+            return ((Number) reply.get(i)).longValue();
+        }
+
+        /** The index of the admitted candidate, or -1 when none could take the request. */
+        public int admitted() {
+            return admitted;
+        }
+
+        /** The tpm ticket of the admitted candidate, for {@link SharedWindows#adjust}. */
+        public long ticket() {
+            return ticket;
+        }
+
+        /** How many candidates the script looked at (it stops at the admitted one). */
+        public int evaluated() {
+            return evaluated;
+        }
+
+        /**
+         * Why candidate {@code c} refused: {@link #OK} (admitted, or not looked at), or
+         * {@link ProviderLimiter#REJECTED_RPM}, {@link ProviderLimiter#REJECTED_RPD} or
+         * {@link ProviderLimiter#REJECTED_TPM}.
+         */
+        public long code(int c) {
+            int code = codes[c];
+            return code == OK ? OK : -code;
+        }
+
+        /** Requests in candidate {@code c}'s shared rpm window (after this reservation). */
+        public long rpm(int c) {
+            return counts[3 * c];
+        }
+
+        /** Tokens in candidate {@code c}'s shared tpm window (after this reservation). */
+        public long tpm(int c) {
+            return counts[3 * c + 1];
+        }
+
+        /** Requests in candidate {@code c}'s shared rpd window (after this reservation). */
+        public long rpd(int c) {
+            return counts[3 * c + 2];
+        }
+
+        /** For a refusing candidate: milliseconds until the refusing window has room. */
+        public long waitMillis(int c) {
+            return waits[c];
+        }
+
+        @Override
+        public String toString() {
+            StringBuilder b = new StringBuilder("Reservation[admitted=").append(admitted);
+            for (int c = 0; c < evaluated; c++) {
+                b.append(", #").append(c).append(" code=").append(code(c)).append(" rpm=").append(rpm(c))
+                        .append(" tpm=").append(tpm(c)).append(" rpd=").append(rpd(c));
+            }
+            return b.append(']').toString();
+        }
+    }
+
+    /** The script's refusal codes: the negatives of {@link ProviderLimiter}'s. */
+    private static final class ProviderLimiterCodes {
+        static final int RPM = (int) -ProviderLimiter.REJECTED_RPM;
+        static final int RPD = (int) -ProviderLimiter.REJECTED_RPD;
+        static final int TPM = (int) -ProviderLimiter.REJECTED_TPM;
+    }
+}
