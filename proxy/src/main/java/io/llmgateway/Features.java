@@ -1,5 +1,6 @@
 package io.llmgateway;
 
+import io.llmgateway.admin.AdminFeature;
 import io.llmgateway.server.Gateway;
 import java.nio.file.Path;
 
@@ -17,5 +18,6 @@ public final class Features {
      */
     public static void install(Gateway gateway, Path configFile) {
         // Each feature registers its local endpoints and request observers here.
+        AdminFeature.install(gateway, configFile);
     }
 }
