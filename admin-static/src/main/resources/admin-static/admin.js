@@ -484,7 +484,7 @@
     const row = el('tr', { class: r.enabled ? '' : 'disabled', data: { route: r.alias + '@' + r.provider, provider: r.provider } },
       el('td', { class: 'handle', text: '⠿', title: 'Drag to reorder' }),
       el('td', { class: 'prio', text: String(index + 1) }),
-      el('td', null, el('span', { class: 'route-name', data: { role: 'route-name' } },
+      el('td', null, el('span', { class: 'route-name', data: { role: 'route-name' }, title: r.alias + '@' + r.provider },
         r.alias, el('span', { class: 'at', text: '@' }), r.provider),
         r.weight !== 1 ? el('span', { class: 'tag', text: 'weight ' + r.weight }) : null),
       el('td', null, toggle),
