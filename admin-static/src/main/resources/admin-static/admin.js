@@ -622,9 +622,9 @@
       };
       state.providerRefs.set(p.name, refs);
       return el('tr', { data: { provider: p.name } },
-        el('td', null, el('strong', { text: p.name })),
-        el('td', { class: 'cell-url mono', text: raw && raw.base_url ? raw.base_url : p.base_url, title: p.base_url }),
-        el('td', { class: 'mono', text: keyText(raw), data: { role: 'key' } }),
+        el('td', { class: 'cell-provider' }, el('strong', { text: p.name }),
+          el('span', { class: 'sub mono cell-url', text: raw && raw.base_url ? raw.base_url : p.base_url, title: p.base_url }),
+          el('span', { class: 'sub' }, 'key ', el('span', { class: 'mono', text: keyText(raw), data: { role: 'key' } }))),
         el('td', null, refs.circuit),
         el('td', null, refs.rpm.root), el('td', null, refs.tpm.root), el('td', null, refs.rpd.root),
         el('td', { text: p.limits.tpr === null ? '∞' : fmtCompact(p.limits.tpr), title: 'Most tokens one request may use' }),
