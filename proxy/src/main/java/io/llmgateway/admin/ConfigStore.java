@@ -69,6 +69,7 @@ final class ConfigStore {
     private long version = 1;
     private String notPersistedReason;
     private FileStamp stamp;
+    private String startupText;
     private GatewayConfig fileConfig;
 
     /**
@@ -84,11 +85,11 @@ final class ConfigStore {
         Path usable = file;
         if (file != null) {
             try {
-                String text = Files.readString(file, StandardCharsets.UTF_8);
-                this.document = ConfigDocument.parse(text);
-                this.fileConfig = ConfigLoader.parse(text, this.env);
-                this.stamp = FileStamp.of(file, text);
-            } catch (IOException | ConfigException e) {
+                // Only read and fingerprint the file now (so later hand edits are noticed); it is parsed
+                // when the page first needs it, which keeps start-up fast.
+                this.startupText = Files.readString(file, StandardCharsets.UTF_8);
+                this.stamp = FileStamp.of(file, startupText);
+            } catch (IOException e) {
                 LOG.error("admin: cannot read {} back ({}); page edits will not be saved", file, e.getMessage());
                 usable = null;
                 notPersistedReason = file.getFileName() + " could not be read back at start-up";
@@ -97,9 +98,6 @@ final class ConfigStore {
             notPersistedReason = "no config file (demo mode)";
         }
         this.file = usable;
-        if (this.file == null) {
-            this.document = ConfigRender.of(gateway.config());
-        }
     }
 
     long version() {
@@ -122,6 +120,22 @@ final class ConfigStore {
     }
 
     ConfigDocument document() {
+        if (document == null) {
+            if (startupText == null) {
+                // Without a file, the document is rendered from the running config.
+                document = ConfigRender.of(gateway.config());
+            } else {
+                try {
+                    document = ConfigDocument.parse(startupText);
+                    fileConfig = ConfigLoader.parse(startupText, env);
+                } catch (ConfigException e) {
+                    // Main loaded this very text a moment before; only a changed environment gets here.
+                    throw new IllegalStateException("the config file read at start-up no longer loads: "
+                            + e.problems().get(0), e);
+                }
+                startupText = null;
+            }
+        }
         return document;
     }
 
@@ -170,7 +184,7 @@ final class ConfigStore {
             throw new Conflict("changed_on_disk", fileName() + " was changed on disk since it was loaded."
                     + " Reload it from the file first, so that those changes are not overwritten.");
         }
-        ConfigDocument edited = document.copy();
+        ConfigDocument edited = document().copy();
         ConfigEdits.apply(edited, changes);
         String text = edited.toYaml();
         GatewayConfig parsed = ConfigLoader.parse(text, env);
@@ -199,6 +213,7 @@ final class ConfigStore {
         String text = Files.readString(file, StandardCharsets.UTF_8);
         ConfigDocument doc = ConfigDocument.parse(text);
         GatewayConfig parsed = ConfigLoader.parse(text, env);
+        document(); // the start-up version, to compare with
         List<String> warnings = new ArrayList<>();
         if (fileConfig != null && !parsed.server().equals(fileConfig.server())) {
             warnings.add("server settings take effect after a restart");

@@ -69,7 +69,7 @@ final class HealthChecker implements AutoCloseable {
     private final SeqRing<AdminError> errors;
     private final LongSupplier clock;
     private final ExecutorService httpThreads;
-    private final HttpClient http;
+    private HttpClient http; // created at the first check: its TLS set-up is not worth a slower start
     private final Map<String, Result> byProvider = new HashMap<>();
     private final Map<String, Result> byRoute = new HashMap<>();
     private ScheduledFuture<?> periodic;
@@ -86,12 +86,18 @@ final class HealthChecker implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.http = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(gateway.config().upstream().connectTimeout())
-                .executor(httpThreads)
-                .build();
+    }
+
+    private HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder()
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .followRedirects(HttpClient.Redirect.NEVER)
+                    .connectTimeout(gateway.config().upstream().connectTimeout())
+                    .executor(httpThreads)
+                    .build();
+        }
+        return http;
     }
 
     /**
@@ -205,7 +211,7 @@ final class HealthChecker implements AutoCloseable {
             b.uri(URI.create(base + "/models")).GET();
         }
         long start = System.nanoTime();
-        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
+        return http().sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
                 .handleAsync((response, error) -> {
                     long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                     Result r = error == null ? fromResponse(p, model, alias, response, millis)

@@ -95,10 +95,7 @@ class AdminPageBrowserTest {
     }
 
     private WebElement gpt4oRow(String provider) {
-        return browser.driver.findElements(By.cssSelector(".model")).stream()
-                .filter(m -> "gpt-4o".equals(m.getAttribute("data-model")))
-                .findFirst().orElseThrow()
-                .findElement(By.cssSelector("tr[data-provider='" + provider + "']"));
+        return row("gpt-4o", provider);
     }
 
     @Test

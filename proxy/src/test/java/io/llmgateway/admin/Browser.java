@@ -63,8 +63,11 @@ final class Browser implements AutoCloseable {
         return new Browser(driver, profile);
     }
 
+    /** Waits up to 15 s; an element replaced while being looked at (the page rebuilds a table) is retried. */
     WebDriverWait await() {
-        return new WebDriverWait(driver, Duration.ofSeconds(15), Duration.ofMillis(50));
+        WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(15), Duration.ofMillis(50));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+        return wait;
     }
 
     WebElement waitFor(By by) {
