@@ -288,6 +288,17 @@ class AdminApiTest {
     }
 
     @Test
+    void healthCheck_rateLimited_opensTheCircuitForRetryAfter() throws Exception {
+        acme.setDefault(Behaviour.rateLimited(30));
+        HttpResponse<String> r = c.post("/api/health-check", "{\"provider\":\"acme\"}");
+        assertEquals("rate_limited", at(r, "outcome"));
+        Map<String, Object> p = c.provider("acme");
+        assertEquals("open", p.get("circuit"));
+        long retryIn = (Long) p.get("retry_in_ms");
+        assertTrue(retryIn > 25_000 && retryIn <= 30_000, "retry in " + retryIn);
+    }
+
+    @Test
     void healthCheck_unreachable_isAConnectFailure() throws Exception {
         beta.close();
         HttpResponse<String> r = c.post("/api/health-check", "{\"provider\":\"beta\"}");
