@@ -58,7 +58,12 @@ final class ConfigEdits {
             if (!(list.get(i) instanceof Map<?, ?> change)) {
                 throw new BadEdit("changes[" + i + "]: expected an object with an \"op\"");
             }
-            new Change("changes[" + i + "]", change).apply(doc);
+            Change c = new Change("changes[" + i + "]", change);
+            try {
+                c.apply(doc);
+            } catch (IllegalArgumentException e) {
+                throw c.bad(e.getMessage()); // e.g. a value shared through a YAML anchor
+            }
         }
     }
 

@@ -200,6 +200,7 @@ public final class ConfigDocument {
     /** Removes the entry at {@code path}; false when there was none. */
     public boolean remove(String... path) {
         checkPath(path);
+        checkNotShared(false, path);
         MappingNode parent = mappingAt(Arrays.copyOf(path, path.length - 1));
         if (parent == null) {
             return false;
@@ -217,6 +218,7 @@ public final class ConfigDocument {
      * @throws IllegalArgumentException when {@code order} names a key twice or one the mapping lacks
      */
     public void reorder(List<String> order, String... path) {
+        checkNotShared(true, path);
         MappingNode m = mappingAt(path);
         if (m == null) {
             throw new IllegalArgumentException(String.join(".", path) + ": not a mapping");
@@ -245,6 +247,7 @@ public final class ConfigDocument {
 
     private void put(Node value, String... path) {
         checkPath(path);
+        checkNotShared(false, path);
         MappingNode parent = root;
         for (int i = 0; i < path.length - 1; i++) {
             NodeTuple t = find(parent, path[i]);
@@ -317,6 +320,30 @@ public final class ConfigDocument {
 
     private static String keyOf(NodeTuple t) {
         return t.getKeyNode() instanceof ScalarNode s ? s.getValue() : "";
+    }
+
+    /**
+     * Refuses to change the inside of a node with a YAML anchor ({@code &name}): it may be used elsewhere
+     * through an alias ({@code *name}), and changing it here would silently change those places too.
+     * Replacing or removing such a node as a whole is fine: that changes only its parent.
+     *
+     * @param includeTarget whether the node at {@code path} itself is changed inside (reorder), not replaced
+     * @throws IllegalArgumentException naming the anchor
+     */
+    private void checkNotShared(boolean includeTarget, String... path) {
+        Node n = root;
+        int inside = includeTarget ? path.length + 1 : path.length;
+        for (int depth = 0; depth < inside && n != null; depth++) {
+            if (n.getAnchor().isPresent()) {
+                throw new IllegalArgumentException(String.join(".", path) + " is shared through the YAML anchor &"
+                        + n.getAnchor().get().getValue() + "; edit it in the file");
+            }
+            if (depth == path.length || !(n instanceof MappingNode m)) {
+                return;
+            }
+            NodeTuple t = find(m, path[depth]);
+            n = t == null ? null : t.getValueNode();
+        }
     }
 
     private static void checkPath(String... path) {

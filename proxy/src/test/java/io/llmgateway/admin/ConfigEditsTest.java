@@ -226,6 +226,21 @@ class ConfigEditsTest {
     }
 
     @Test
+    void anchoredValue_refused() throws Exception {
+        ConfigDocument doc = ConfigDocument.parse("""
+                api_provider:
+                  acme: {base_url: "http://a/v1", limits: &lim {rpm: 5}}
+                  beta: {base_url: "http://b/v1", limits: *lim}
+                model_config:
+                  m: {acme: {}}
+                """);
+        ConfigEdits.BadEdit e = assertThrows(ConfigEdits.BadEdit.class, () -> ConfigEdits.apply(doc,
+                Json.parse("[{\"op\":\"set_provider\",\"provider\":\"acme\",\"limits\":{\"rpm\":9}}]")));
+        assertEquals("changes[0]: api_provider.acme.limits.rpm is shared through the YAML anchor &lim;"
+                + " edit it in the file", e.getMessage());
+    }
+
+    @Test
     void unknownOptions_survive() throws Exception {
         ConfigDocument doc = apply("[{\"op\":\"set_route\",\"model\":\"mini\",\"provider\":\"beta\",\"enable\":false}]");
         assertEquals("2", doc.scalar("routing", "max_attempts"));

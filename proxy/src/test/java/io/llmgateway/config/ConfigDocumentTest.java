@@ -171,6 +171,18 @@ class ConfigDocumentTest {
     }
 
     @Test
+    void edit_throughAnAnchoredNode_refused_soItsAliasesDoNotChangeSilently() throws Exception {
+        ConfigDocument doc = ConfigDocument.parse("a:\n  limits: &shared {rpm: 60}\nb:\n  limits: *shared\nc: 1\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> doc.putNumber(10, "a", "limits", "rpm"));
+        assertEquals("a.limits.rpm is shared through the YAML anchor &shared; edit it in the file", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> doc.remove("b", "limits", "rpm"));
+        doc.putNumber(2, "c");
+        assertTrue(doc.remove("b", "limits"), "replacing the alias itself is fine");
+        assertTrue(doc.toYaml().contains("&shared"), doc.toYaml());
+    }
+
+    @Test
     void empty_emitsAnEmptyMapping() throws Exception {
         assertEquals("{}\n", ConfigDocument.empty().toYaml());
         assertEquals(List.of(), ConfigDocument.parse("").keys());
