@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
@@ -21,6 +22,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
 /** The admin page in a real headless Chromium: what a user sees and clicks, checked through the API. */
+@Tag("browser")
 class AdminPageBrowserTest {
     private static final String SCRIPT_MODEL = "<script>alert(1)</script>";
     private static final String IMG_ALIAS = "<img src=x onerror=\"window.pwned=1\">";

@@ -17,6 +17,7 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
@@ -30,6 +31,7 @@ import org.openqa.selenium.OutputType;
  * <p>Always writes {@code target/admin-screenshot.png}; run with
  * {@code -Dadmin.screenshot=../docs/admin.png} to refresh the README's copy.
  */
+@Tag("browser")
 class AdminScreenshotTest {
     private static final String[] PROMPTS = {"Summarise this ticket", "Translate to German", "Write a haiku"};
 
