@@ -15,15 +15,15 @@ WORKDIR /build
 # Poms first: the dependency layer below is rebuilt only when a pom changes, not on every source edit.
 # Every module listed in pom.xml <modules> needs its pom here, or Maven refuses to read the reactor.
 COPY pom.xml ./
+COPY admin-static/pom.xml admin-static/
 COPY proxy/pom.xml proxy/
 # Later modules go here, both lines each (pom now, sources below):
-#   COPY admin-static/pom.xml admin-static/
 #   COPY bench/pom.xml bench/
 # excludeGroupIds: our own modules are built in this reactor, not downloaded.
 RUN mvn -q -B dependency:go-offline -DexcludeGroupIds=io.llmgateway
 
+COPY admin-static/src admin-static/src
 COPY proxy/src proxy/src
-#   COPY admin-static/src admin-static/src
 #   COPY bench/src bench/src
 RUN mvn -q -B -DskipTests package
 
@@ -42,9 +42,11 @@ WORKDIR /app
 COPY --from=build --chown=gateway:gateway /build/proxy/target/llm-gateway.jar /app/llm-gateway.jar
 
 # The configuration is expected at /app/config.yaml, bind-mounted READ-WRITE: the admin page writes
-# model changes back to it. (A single-file bind mount cannot be replaced by a rename, so the writer must
-# rewrite the file in place, or fall back to that when the rename fails.) Provider keys should stay
-# out of it as ${VAR} references, set via -e or env_file.
+# model changes back to it. A single-file bind mount cannot be replaced by a rename, so the writer then
+# rewrites the file in place (after copying the old content to /app/config.yaml.bak, inside the
+# container). Provider keys should stay out of it as ${VAR} references, set via -e or env_file.
+# The admin page answers only on loopback without a token, and a published port is not loopback inside
+# the container: set ADMIN_TOKEN (and admin.token: ${ADMIN_TOKEN}) to use it.
 # Logs (app.log, agent_interactions.log) go to /app/log.
 VOLUME ["/app/log"]
 

@@ -105,11 +105,21 @@ public final class ConfigLoader {
 
     /** The single document's node tree, or null when the text holds no document. */
     private static Node compose(String yaml) throws ConfigException {
+        return compose(yaml, false);
+    }
+
+    /**
+     * The single document's node tree, or null when the text holds no document.
+     *
+     * @param withComments keep comments on the nodes, so that an edited tree can be written back with them
+     */
+    static Node compose(String yaml, boolean withComments) throws ConfigException {
         LoadSettings settings = LoadSettings.builder()
                 // Core schema: "~" is null and "True" a boolean, as in the YAML the seed's users wrote.
                 .setSchema(new CoreSchema())
                 .setAllowDuplicateKeys(false)
                 .setAllowRecursiveKeys(false)
+                .setParseComments(withComments)
                 .setLabel("config")
                 .build();
         String text = yaml.startsWith("\uFEFF") ? yaml.substring(1) : yaml;

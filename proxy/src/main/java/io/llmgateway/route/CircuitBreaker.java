@@ -167,6 +167,36 @@ final class CircuitBreaker {
         close();
     }
 
+    /**
+     * The outcome of a health check, which is not an admitted request (it holds no permit): a success
+     * proves the provider answers again and closes the circuit at once; a failure weighs like a failed
+     * ordinary request.
+     *
+     * @param failure null for a success
+     */
+    void onHealthCheck(Failure failure, long retryAfterMillis) {
+        if (failure == null) {
+            synchronized (this) {
+                close();
+            }
+            return;
+        }
+        switch (failure) {
+            case RATE_LIMITED:
+                onRateLimited(false, retryAfterMillis);
+                break;
+            case AUTH:
+                onKeyRejected();
+                break;
+            case CLIENT_ERROR:
+            case LOCAL_OVERLOAD:
+                break; // says nothing about the provider
+            default:
+                onFailure(false);
+                break;
+        }
+    }
+
     CircuitState state() {
         return state;
     }

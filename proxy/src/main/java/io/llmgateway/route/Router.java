@@ -180,6 +180,24 @@ public final class Router implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Feeds the outcome of a health check (a probe request sent outside admission) to the provider's
+     * circuit: a success closes an open circuit at once; a failure counts like a failed request of the
+     * same kind (a client error counts nothing).
+     *
+     * @param failure null when the provider answered successfully
+     * @param retryAfterMillis the provider's Retry-After for {@link Failure#RATE_LIMITED}, or 0
+     * @return false if there is no such provider
+     */
+    public boolean recordHealthCheck(String provider, Failure failure, long retryAfterMillis) {
+        ProviderState s = table.providers.get(requireNonNull(provider, "provider"));
+        if (s == null) {
+            return false;
+        }
+        s.breaker.onHealthCheck(failure, retryAfterMillis);
+        return true;
+    }
+
     /** Every provider's state now, in config order. */
     public List<ProviderSnapshot> snapshot() {
         long now = clock.millis();

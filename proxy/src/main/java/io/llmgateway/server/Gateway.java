@@ -12,13 +12,18 @@ import io.llmgateway.upstream.Origin;
 import io.llmgateway.upstream.UpstreamClient;
 import java.time.Clock;
 import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * The services one request needs, shared by every connection: the current config, the router with its
@@ -26,6 +31,8 @@ import java.util.concurrent.ExecutorService;
  * the router; requests already running keep the snapshot they started with.
  */
 public final class Gateway implements AutoCloseable {
+    private static final Logger LOG = LogManager.getLogger(Gateway.class);
+
     private final Router router;
     private final TokenEstimator estimator;
     private final ExecutorService estimatorPool;
@@ -38,6 +45,7 @@ public final class Gateway implements AutoCloseable {
     private final AtomicInteger inFlight = new AtomicInteger();
     private final BodyBudget bodyBudget;
     private volatile boolean draining;
+    private final CopyOnWriteArrayList<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     private volatile Snapshot snapshot;
 
     public Gateway(GatewayConfig config, Clock clock) {
@@ -142,8 +150,21 @@ public final class Gateway implements AutoCloseable {
         return snapshot;
     }
 
+    /** Closes {@code resource} (a feature's threads, files) when the gateway closes, the last added first. */
+    public void closeOnShutdown(AutoCloseable resource) {
+        closeables.add(requireNonNull(resource, "resource"));
+    }
+
     @Override
     public void close() {
+        List<AutoCloseable> toClose = new ArrayList<>(closeables);
+        for (int i = toClose.size() - 1; i >= 0; i--) {
+            try {
+                toClose.get(i).close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", toClose.get(i).getClass().getName(), e.toString());
+            }
+        }
         router.close();
         upstream.close();
         estimatorPool.shutdownNow();

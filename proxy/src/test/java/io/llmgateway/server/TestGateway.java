@@ -8,6 +8,9 @@ import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.LoggingSettings;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,12 +26,14 @@ public final class TestGateway implements AutoCloseable {
     public static final String TEST_LOG_DIR = "target/test-logs";
     private final EventLoopGroup workers;
     private final GatewayServer server;
+    private final Path configFile;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
-    private TestGateway(EventLoopGroup workers, GatewayServer server) {
+    private TestGateway(EventLoopGroup workers, GatewayServer server, Path configFile) {
         this.workers = workers;
         this.server = server;
+        this.configFile = configFile;
     }
 
     /** Starts a gateway from YAML text; the listener always binds 127.0.0.1 on a free port. */
@@ -37,7 +42,26 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static TestGateway start(String yaml, Map<String, String> env) throws Exception {
-        GatewayConfig config = ConfigLoader.parse(yaml, env);
+        return start(ConfigLoader.parse(yaml, env), null);
+    }
+
+    /**
+     * Writes {@code yaml} to {@code config.yaml} in {@code dir} and starts from that file, as Main does
+     * (so features that write the config back, like the admin page, have a file). Environment references
+     * are resolved from the process environment, as in production.
+     */
+    public static TestGateway startFromFile(Path dir, String yaml) throws Exception {
+        Path file = dir.resolve("config.yaml");
+        Files.writeString(file, yaml, StandardCharsets.UTF_8);
+        return startFromFile(file);
+    }
+
+    /** Starts from an existing config file (e.g. again after a restart). */
+    public static TestGateway startFromFile(Path file) throws Exception {
+        return start(ConfigLoader.load(file, System.getenv()), file);
+    }
+
+    private static TestGateway start(GatewayConfig config, Path configFile) throws Exception {
         config = config.withServer(config.server().withHost("127.0.0.1").withPort(0));
         if (config.logging().directory().equals(LoggingSettings.DEFAULT.directory())) {
             // Keep the interaction logs of tests that do not look at them out of the source tree.
@@ -47,11 +71,16 @@ public final class TestGateway implements AutoCloseable {
         EventLoopGroup workers = Transport.newGroup(threads == 0 ? 2 : threads);
         try {
             return new TestGateway(workers, GatewayServer.start(config, workers, Clock.systemDefaultZone(),
-                    gateway -> Features.install(gateway, null)));
+                    gateway -> Features.install(gateway, configFile)), configFile);
         } catch (Exception e) {
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
+    }
+
+    /** The config file this gateway started from, or null when it started from text. */
+    public Path configFile() {
+        return configFile;
     }
 
     public int port() {

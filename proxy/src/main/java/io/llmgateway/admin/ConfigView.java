@@ -1,0 +1,95 @@
+package io.llmgateway.admin;
+
+import io.llmgateway.config.ConfigDocument;
+import java.io.IOException;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+/**
+ * {@code GET /api/config}: the editable part of the document (providers, models, auto) with values as
+ * written in the file, so the page edits {@code ${VAR}} references rather than their values. API keys
+ * are never included: only whether one is set and, when it is a reference, the variable's name.
+ */
+final class ConfigView {
+    private static final Pattern WHOLE_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?}");
+    private static final List<String> LIMITS = List.of("rpm", "tpm", "rpd", "tpr");
+    private static final List<String> ROUTE_OPTIONS = List.of("alias", "enable", "weight");
+
+    private ConfigView() {
+    }
+
+    static String json(ConfigStore store) {
+        ConfigDocument doc = store.document();
+        return Json.write(g -> {
+            g.writeStartObject();
+            g.writeNumberField("version", store.version());
+            g.writeBooleanField("persisted", store.persisted());
+            Json.field(g, "file", store.fileName());
+            g.writeBooleanField("keeps_comments", doc.keepsComments());
+            g.writeArrayFieldStart("providers");
+            for (String name : doc.keys(ConfigEdits.API_PROVIDER)) {
+                writeProvider(g, doc, name);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("models");
+            for (String name : doc.keys(ConfigEdits.MODEL_CONFIG)) {
+                writeModel(g, doc, name);
+            }
+            g.writeEndArray();
+            List<String> auto = doc.sequence(ConfigEdits.AUTO);
+            if (auto == null) {
+                g.writeNullField("auto");
+            } else {
+                g.writeArrayFieldStart("auto");
+                for (String m : auto) {
+                    g.writeString(m);
+                }
+                g.writeEndArray();
+            }
+            g.writeEndObject();
+        });
+    }
+
+    private static void writeProvider(JsonGenerator g, ConfigDocument doc, String name) throws IOException {
+        String p = ConfigEdits.API_PROVIDER;
+        g.writeStartObject();
+        g.writeStringField("name", name);
+        Json.field(g, "base_url", doc.scalar(p, name, "base_url"));
+        g.writeObjectFieldStart("api_key");
+        String key = doc.scalar(p, name, "api_key");
+        g.writeBooleanField("set", key != null && !key.isEmpty());
+        Matcher m = key == null ? null : WHOLE_REFERENCE.matcher(key);
+        Json.field(g, "env", m != null && m.matches() ? m.group(1) : null);
+        g.writeEndObject();
+        g.writeObjectFieldStart("limits");
+        for (String limit : LIMITS) {
+            Json.field(g, limit, doc.scalar(p, name, "limits", limit));
+        }
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static void writeModel(JsonGenerator g, ConfigDocument doc, String name) throws IOException {
+        String mc = ConfigEdits.MODEL_CONFIG;
+        g.writeStartObject();
+        g.writeStringField("name", name);
+        Json.field(g, "strategy", doc.scalar(mc, name, "strategy"));
+        Json.field(g, "encoding", doc.scalar(mc, name, "encoding"));
+        g.writeArrayFieldStart("routes");
+        for (String provider : doc.keys(mc, name)) {
+            if (ConfigDocument.MODEL_OPTIONS.contains(provider)) {
+                continue;
+            }
+            g.writeStartObject();
+            g.writeStringField("provider", provider);
+            for (String option : ROUTE_OPTIONS) {
+                Json.field(g, option, doc.scalar(mc, name, provider, option));
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+}
