@@ -3,6 +3,7 @@ package io.llmgateway.admin;
 import static java.util.Objects.requireNonNull;
 
 import io.llmgateway.config.ConfigException;
+import io.llmgateway.json.JsonValues;
 import io.llmgateway.observe.AttemptRecord;
 import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.server.AdminAccess;
@@ -254,7 +255,7 @@ final class AdminApi implements AutoCloseable {
         }
         try {
             return health.check((String) provider, (String) model)
-                    .thenApply(r -> Reply.ok(Json.write(g -> StatusView.writeHealth(g, r))));
+                    .thenApply(r -> Reply.ok(JsonValues.write(g -> StatusView.writeHealth(g, r))));
         } catch (IllegalArgumentException e) {
             return done(Reply.error(404, "not_found", e.getMessage()));
         }
@@ -272,7 +273,7 @@ final class AdminApi implements AutoCloseable {
             return done(Reply.error(404, "not_found", "no provider \"" + provider + '"'));
         }
         LOG.info("admin: limits and circuit of provider {} reset", name);
-        return done(Reply.ok(Json.write(g -> {
+        return done(Reply.ok(JsonValues.write(g -> {
             g.writeStartObject();
             g.writeStringField("reset", name);
             g.writeEndObject();
@@ -281,7 +282,7 @@ final class AdminApi implements AutoCloseable {
 
     private CompletionStage<Reply> recentErrors(Call call) {
         List<SeqRing.Entry<AdminError>> list = errors.newerThan(call.queryLong("since", 0), limit(call));
-        return done(Reply.ok(Json.write(g -> {
+        return done(Reply.ok(JsonValues.write(g -> {
             g.writeStartObject();
             g.writeNumberField("last_seq", errors.lastSeq());
             g.writeArrayFieldStart("errors");
@@ -306,7 +307,7 @@ final class AdminApi implements AutoCloseable {
 
     private CompletionStage<Reply> recentRequests(Call call) {
         List<SeqRing.Entry<RequestRecord>> list = stats.recent(call.queryLong("since", 0), limit(call));
-        return done(Reply.ok(Json.write(g -> {
+        return done(Reply.ok(JsonValues.write(g -> {
             g.writeStartObject();
             g.writeNumberField("last_seq", stats.lastRequestSeq());
             g.writeArrayFieldStart("requests");
@@ -351,7 +352,7 @@ final class AdminApi implements AutoCloseable {
     private Reply session(LocalExchange exchange) {
         boolean permitted = access.permits(exchange);
         boolean tokenRequired = access.hasToken();
-        return Reply.ok(Json.write(g -> {
+        return Reply.ok(JsonValues.write(g -> {
             g.writeStartObject();
             g.writeBooleanField("authenticated", permitted);
             g.writeBooleanField("token_required", tokenRequired);
@@ -514,7 +515,7 @@ final class AdminApi implements AutoCloseable {
     }
 
     private String outcomeJson(ConfigStore.Outcome outcome) {
-        return Json.write(g -> {
+        return JsonValues.write(g -> {
             g.writeStartObject();
             g.writeNumberField("version", outcome.version());
             g.writeBooleanField("persisted", store.persisted());

@@ -1,5 +1,6 @@
 package io.llmgateway.admin;
 
+import io.llmgateway.json.JsonValues;
 import io.llmgateway.openai.OpenAiErrors;
 import io.llmgateway.server.LocalExchange;
 import io.netty.buffer.ByteBuf;
@@ -53,7 +54,7 @@ final class AdminHttp {
 
     /** An error in OpenAI's shape, plus optional top-level fields (problems, version). */
     static String errorJson(int status, String code, String message, List<String> problems, Map<String, Long> extra) {
-        return Json.write(g -> {
+        return JsonValues.write(g -> {
             g.writeStartObject();
             g.writeObjectFieldStart("error");
             g.writeStringField("message", message);

@@ -1,6 +1,7 @@
 package io.llmgateway.admin;
 
 import io.llmgateway.config.ConfigDocument;
+import io.llmgateway.json.JsonValues;
 import java.io.IOException;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -22,7 +23,7 @@ final class ConfigView {
 
     static String json(ConfigStore store) {
         ConfigDocument doc = store.document();
-        return Json.write(g -> {
+        return JsonValues.write(g -> {
             g.writeStartObject();
             g.writeNumberField("version", store.version());
             g.writeBooleanField("persisted", store.persisted());

@@ -6,6 +6,7 @@ import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.ModelConfig;
 import io.llmgateway.config.ModelRoute;
 import io.llmgateway.config.ProviderConfig;
+import io.llmgateway.json.JsonValues;
 import io.llmgateway.route.Failure;
 import io.llmgateway.server.Gateway;
 import java.io.IOException;
@@ -192,7 +193,7 @@ final class HealthChecker implements AutoCloseable {
             b.header("authorization", "Bearer " + p.apiKey());
         }
         if (alias != null) {
-            String body = Json.write(g -> {
+            String body = JsonValues.write(g -> {
                 g.writeStartObject();
                 g.writeStringField("model", alias);
                 g.writeArrayFieldStart("messages");

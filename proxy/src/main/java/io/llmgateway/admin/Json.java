@@ -5,17 +5,14 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.llmgateway.json.JsonValues;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
- * The admin API's JSON: small request bodies read into plain maps and lists (no data binding), responses
- * written with jackson-core's generator, which escapes every string.
+ * The admin API's JSON on top of {@link JsonValues}: request bodies read with the admin's limits and
+ * messages a client can act on, and the field conventions of its responses (written with
+ * {@link JsonValues#write}, jackson-core's generator, which escapes every string).
  */
 final class Json {
     private static final JsonFactory FACTORY = JsonFactory.builder()
@@ -32,26 +29,10 @@ final class Json {
         }
     }
 
-    /** Writes one JSON value. */
-    @FunctionalInterface
-    interface Writer {
-        void write(JsonGenerator g) throws IOException;
-    }
-
     private Json() {
     }
 
-    static String write(Writer writer) {
-        StringWriter out = new StringWriter(256);
-        try (JsonGenerator g = FACTORY.createGenerator(out)) {
-            writer.write(g);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write JSON to a string", e);
-        }
-        return out.toString();
-    }
-
-    /** Parses a JSON object: maps keep key order, numbers are Long or Double. */
+    /** Parses a JSON object: maps keep key order, numbers are Long (BigInteger beyond) or Double. */
     static Map<String, Object> parseObject(String text) throws BadJson {
         Object value = parse(text);
         if (!(value instanceof Map)) {
@@ -68,47 +49,13 @@ final class Json {
             if (t == null) {
                 throw new BadJson("the request body is empty (expected a JSON object)");
             }
-            Object value = read(p, t);
+            Object value = JsonValues.readValue(p, t);
             if (p.nextToken() != null) {
                 throw new BadJson("unexpected content after the JSON value");
             }
             return value;
         } catch (IOException e) {
             throw new BadJson("malformed JSON: " + firstLine(e.getMessage()));
-        }
-    }
-
-    private static Object read(JsonParser p, JsonToken t) throws IOException {
-        switch (t) {
-            case START_OBJECT: {
-                Map<String, Object> map = new LinkedHashMap<>();
-                for (JsonToken k = p.nextToken(); k != JsonToken.END_OBJECT; k = p.nextToken()) {
-                    String name = p.currentName();
-                    map.put(name, read(p, p.nextToken()));
-                }
-                return map;
-            }
-            case START_ARRAY: {
-                List<Object> list = new ArrayList<>();
-                for (JsonToken v = p.nextToken(); v != JsonToken.END_ARRAY; v = p.nextToken()) {
-                    list.add(read(p, v));
-                }
-                return list;
-            }
-            case VALUE_STRING:
-                return p.getText();
-            case VALUE_NUMBER_INT:
-                return p.getLongValue();
-            case VALUE_NUMBER_FLOAT:
-                return p.getDoubleValue();
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            case VALUE_NULL:
-                return null;
-            default:
-                throw new IOException("unexpected " + t);
         }
     }
 

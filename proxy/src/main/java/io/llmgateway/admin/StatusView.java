@@ -6,6 +6,7 @@ import io.llmgateway.config.Limits;
 import io.llmgateway.config.ModelConfig;
 import io.llmgateway.config.ModelRoute;
 import io.llmgateway.config.ProviderConfig;
+import io.llmgateway.json.JsonValues;
 import io.llmgateway.route.ProviderSnapshot;
 import io.llmgateway.server.Gateway;
 import java.io.IOException;
@@ -38,7 +39,7 @@ final class StatusView {
         GatewayConfig config = gateway.config();
         Map<String, ProviderSnapshot> snapshots = snapshots();
         boolean changedOnDisk = store.changedOnDisk();
-        return Json.write(g -> {
+        return JsonValues.write(g -> {
             g.writeStartObject();
             g.writeNumberField("now", nowMillis);
             g.writeObjectFieldStart("config");
@@ -206,7 +207,7 @@ final class StatusView {
     }
 
     static String healthList(List<HealthChecker.Result> results) {
-        return Json.write(g -> {
+        return JsonValues.write(g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("results");
             for (HealthChecker.Result r : results) {

@@ -2,6 +2,7 @@ package io.llmgateway.demo;
 
 import io.llmgateway.demo.DemoRequest.EmbeddingInput;
 import io.llmgateway.demo.DemoRequest.Message;
+import io.llmgateway.openai.JsonStrings;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -99,7 +100,7 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         events.add(DemoBodies.chatChunk(id, created, model, "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}",
                                         null, includeUsage));
         for (String token : tokens) {
-            events.add(DemoBodies.chatChunk(id, created, model, "{\"content\":" + DemoJson.quote(token) + '}',
+            events.add(DemoBodies.chatChunk(id, created, model, "{\"content\":" + JsonStrings.quote(token) + '}',
                                             null, includeUsage));
         }
         events.add(DemoBodies.chatChunk(id, created, model, "{}", "stop", includeUsage));

@@ -1,7 +1,13 @@
 package io.llmgateway.demo;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import io.llmgateway.json.JsonValues;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +19,11 @@ import java.util.Map;
  */
 final class DemoRequest {
 
+    // A tree is fine here: the demo is not the hot path, and it keeps the request checks readable.
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+            .build();
+
     private final Map<?, ?> root;
 
     private DemoRequest(Map<?, ?> root) {
@@ -21,8 +32,9 @@ final class DemoRequest {
 
     static DemoRequest parse(ByteBuf body) throws BadRequestException {
         Object value;
-        try {
-            value = DemoJson.read(body);
+        try (InputStream in = new ByteBufInputStream(body.duplicate());
+             JsonParser p = JSON.createParser(in)) {
+            value = JsonValues.readDocument(p);
         } catch (IOException e) {
             throw new BadRequestException("We could not parse the JSON body of your request. The OpenAI API "
                                           + "expects a JSON payload, but what was sent was not valid JSON.", null);
@@ -128,8 +140,8 @@ final class DemoRequest {
         if (dimensions == null) {
             return fallback;
         }
-        if (dimensions instanceof Integer d && d >= 1 && d <= max) {
-            return d;
+        if (dimensions instanceof Long d && d >= 1 && d <= max) {
+            return d.intValue();
         }
         throw new BadRequestException("'dimensions' must be an integer between 1 and " + max + '.', "dimensions");
     }

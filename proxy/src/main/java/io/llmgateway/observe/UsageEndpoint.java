@@ -2,16 +2,14 @@ package io.llmgateway.observe;
 
 import static java.util.Objects.requireNonNull;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.json.JsonValues;
 import io.llmgateway.server.Gateway;
 import io.llmgateway.server.LocalEndpoint;
 import io.llmgateway.server.LocalExchange;
 import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -32,7 +30,6 @@ import org.apache.logging.log4j.Logger;
  */
 final class UsageEndpoint implements LocalEndpoint {
     private static final Logger LOG = LogManager.getLogger(UsageEndpoint.class);
-    private static final JsonFactory JSON = new JsonFactory();
 
     private final Gateway gateway;
     private final UsageStats usage;
@@ -65,8 +62,7 @@ final class UsageEndpoint implements LocalEndpoint {
     }
 
     static String json(GatewayConfig config, UsageStats usage) {
-        StringWriter out = new StringWriter(1024);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        return JsonValues.write(g -> {
             g.writeStartObject();
             g.writeStringField("since", Instant.ofEpochMilli(usage.startMillis()).toString());
             g.writeNumberField("uptime_seconds", usage.uptimeMillis() / 1000);
@@ -95,10 +91,7 @@ final class UsageEndpoint implements LocalEndpoint {
             }
             g.writeEndObject();
             g.writeEndObject();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+        });
     }
 
     private static String fieldName(UsageStats.Window w) {
