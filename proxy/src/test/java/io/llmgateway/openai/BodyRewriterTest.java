@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.llmgateway.testing.TestJson;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -40,7 +41,7 @@ class BodyRewriterTest {
     }
 
     private static Map<String, Object> expected(String json, Map<String, Object> changes) {
-        Map<String, Object> m = new LinkedHashMap<>(JsonTree.object(json));
+        Map<String, Object> m = new LinkedHashMap<>(TestJson.parseObject(json));
         m.putAll(changes);
         return m;
     }
@@ -50,7 +51,7 @@ class BodyRewriterTest {
         String json = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi \\\"there\\\" \u00e9\"}],"
                       + " \"model\" : \"gpt-4o\", \"stream\":false}";
         String out = rewrite(json, "azure-gpt-4o-2024", false);
-        assertEquals(expected(json, Map.of("model", "azure-gpt-4o-2024")), JsonTree.object(out));
+        assertEquals(expected(json, Map.of("model", "azure-gpt-4o-2024")), TestJson.parseObject(out));
         assertEquals(json.replace("\"gpt-4o\"", "\"azure-gpt-4o-2024\""), out, "every other byte unchanged");
     }
 
@@ -58,7 +59,7 @@ class BodyRewriterTest {
     void rewrite_aliasNeedingEscapes() throws Exception {
         String json = "{\"model\":\"m\",\"messages\":[]}";
         for (String alias : List.of("we\"ird\\name", "\u00e9\u4e2d\uD83D\uDE00", "tab\tnl\nctl\u0001", "/slash")) {
-            assertEquals(alias, JsonTree.object(rewrite(json, alias, false)).get("model"), alias);
+            assertEquals(alias, TestJson.parseObject(rewrite(json, alias, false)).get("model"), alias);
         }
     }
 
@@ -74,17 +75,17 @@ class BodyRewriterTest {
         String json = "{\"model\":\"m\",\"stream\":true,\"messages\":[]}";
         String out = rewrite(json, "m", true);
         assertEquals(expected(json, Map.of("stream_options", Map.of("include_usage", true))),
-                     JsonTree.object(out));
+                     TestJson.parseObject(out));
         out = rewrite(json, "alias", true);
         assertEquals(expected(json, Map.of("model", "alias", "stream_options", Map.of("include_usage", true))),
-                     JsonTree.object(out));
+                     TestJson.parseObject(out));
     }
 
     @Test
     void rewrite_injectIntoEmptyStreamOptions() throws Exception {
         String json = "{\"stream_options\":{ },\"model\":\"m\",\"stream\":true}";
         assertEquals(expected(json, Map.of("stream_options", Map.of("include_usage", true), "model", "a")),
-                     JsonTree.object(rewrite(json, "a", true)));
+                     TestJson.parseObject(rewrite(json, "a", true)));
     }
 
     @Test
@@ -94,7 +95,7 @@ class BodyRewriterTest {
         options.put("include_usage", true);
         options.put("other", 1L);
         assertEquals(expected(json, Map.of("stream_options", options, "model", "a")),
-                     JsonTree.object(rewrite(json, "a", true)));
+                     TestJson.parseObject(rewrite(json, "a", true)));
     }
 
     @Test
@@ -107,7 +108,7 @@ class BodyRewriterTest {
                 options.put("x", List.of(1L));
                 options.put("include_usage", true);
                 assertEquals(expected(json, Map.of("stream_options", options, "model", "alias")),
-                             JsonTree.object(rewrite(json, "alias", true)), json);
+                             TestJson.parseObject(rewrite(json, "alias", true)), json);
             }
         }
     }
@@ -116,7 +117,7 @@ class BodyRewriterTest {
     void rewrite_streamOptionsNullBecomesObject() throws Exception {
         String json = "{\"model\":\"m\",\"stream_options\":null,\"stream\":true}";
         assertEquals(expected(json, Map.of("stream_options", Map.of("include_usage", true))),
-                     JsonTree.object(rewrite(json, "m", true)));
+                     TestJson.parseObject(rewrite(json, "m", true)));
     }
 
     @Test
@@ -135,7 +136,7 @@ class BodyRewriterTest {
             ByteBuf out = BodyRewriter.rewrite(ALLOC, body, info, "alias", true);
             try {
                 assertEquals(4, body.refCnt(), "three retained slices of the body ({ | inserted | ..model | alias | rest), no copy");
-                Map<String, Object> m = JsonTree.object(out.toString(UTF_8));
+                Map<String, Object> m = TestJson.parseObject(out.toString(UTF_8));
                 assertEquals("alias", m.get("model"));
             } finally {
                 out.release();

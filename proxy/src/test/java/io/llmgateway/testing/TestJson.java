@@ -4,37 +4,44 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import io.llmgateway.json.JsonValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Reads JSON into plain maps, lists, strings, numbers (Long or Double), booleans and null, for
- * assertions in tests (the project has no databind).
+ * Reads JSON into plain maps, lists, strings, numbers (Long, BigInteger beyond a long, Double), booleans and null, for
+ * assertions in tests (the project has no databind; the reading is main code's {@link JsonValues}).
  */
 public final class TestJson {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    // A repeated key is a bug in what the gateway writes (e.g. a rewritten body), never a test's intent.
+    private static final JsonFactory JSON = JsonFactory.builder()
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private TestJson() {
     }
 
-    /** Parses one complete JSON document; trailing content is an error. */
+    /** Parses one complete JSON document; trailing content and a repeated key in an object are errors. */
     public static Object parse(String json) {
         requireNonNull(json, "json");
         try (JsonParser p = JSON.createParser(json)) {
-            Object value = read(p, p.nextToken());
-            if (p.nextToken() != null) {
-                throw new IllegalArgumentException("trailing content after JSON value: " + json);
-            }
-            return value;
+            return JsonValues.readDocument(p);
         } catch (IOException e) {
             throw new UncheckedIOException("not JSON: " + json, e);
         }
+    }
+
+    /** {@link #parse} for a document that must be an object. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> parseObject(String json) {
+        if (parse(json) instanceof Map<?, ?> map) {
+            return (Map<String, Object>) map;
+        }
+        throw new IllegalArgumentException("not a JSON object: " + json);
     }
 
     /**
@@ -53,43 +60,5 @@ public final class TestJson {
             }
         }
         return node;
-    }
-
-    private static Object read(JsonParser p, JsonToken t) throws IOException {
-        if (t == null) {
-            throw new IOException("unexpected end of JSON");
-        }
-        switch (t) {
-            case START_OBJECT: {
-                Map<String, Object> map = new LinkedHashMap<>();
-                while (p.nextToken() == JsonToken.FIELD_NAME) {
-                    String name = p.currentName();
-                    map.put(name, read(p, p.nextToken()));
-                }
-                return map;
-            }
-            case START_ARRAY: {
-                List<Object> list = new ArrayList<>();
-                JsonToken next;
-                while ((next = p.nextToken()) != JsonToken.END_ARRAY) {
-                    list.add(read(p, next));
-                }
-                return list;
-            }
-            case VALUE_STRING:
-                return p.getText();
-            case VALUE_NUMBER_INT:
-                return p.getLongValue();
-            case VALUE_NUMBER_FLOAT:
-                return p.getDoubleValue();
-            case VALUE_TRUE:
-                return Boolean.TRUE;
-            case VALUE_FALSE:
-                return Boolean.FALSE;
-            case VALUE_NULL:
-                return null;
-            default:
-                throw new IOException("unexpected token " + t);
-        }
     }
 }
