@@ -25,9 +25,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Page changes are written back to config.yaml: without loss, atomically, and only when valid. */
@@ -37,20 +36,10 @@ class AdminPersistenceTest {
     @TempDir
     Path dir;
 
-    private MockUpstream acme;
-    private MockUpstream beta;
-
-    @BeforeEach
-    void start() {
-        acme = MockUpstream.start();
-        beta = MockUpstream.start();
-    }
-
-    @AfterEach
-    void stop() {
-        acme.close();
-        beta.close();
-    }
+    @RegisterExtension
+    final MockUpstream acme = MockUpstream.start();
+    @RegisterExtension
+    final MockUpstream beta = MockUpstream.start();
 
     private String yaml() {
         return """

@@ -10,26 +10,16 @@ import io.llmgateway.server.TestGateway;
 import io.llmgateway.testing.MockUpstream;
 import java.net.http.HttpResponse;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Who may use the admin API and page, CSRF refusals, security headers, and that no secret leaves. */
 class AdminSecurityTest {
     private static final String TOKEN = "adm-token-3f9c1d7e";
     private static final String KEY = "sk-secret-acme-5a4b";
 
-    private MockUpstream acme;
-
-    @BeforeEach
-    void start() {
-        acme = MockUpstream.start();
-    }
-
-    @AfterEach
-    void stop() {
-        acme.close();
-    }
+    @RegisterExtension
+    final MockUpstream acme = MockUpstream.start();
 
     private TestGateway gateway(boolean withToken) throws Exception {
         return TestGateway.start((withToken ? "admin:\n  token: " + TOKEN + "\n" : "") + """

@@ -16,9 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 7: agent_interactions.log, one JSON line per request, per kind of request, over real sockets. */
@@ -34,20 +33,10 @@ class InteractionLogEndToEndTest {
     @TempDir
     Path logs;
 
-    private MockUpstream main;
-    private MockUpstream spare;
-
-    @BeforeEach
-    void start() {
-        main = MockUpstream.start();
-        spare = MockUpstream.start();
-    }
-
-    @AfterEach
-    void stop() {
-        main.close();
-        spare.close();
-    }
+    @RegisterExtension
+    final MockUpstream main = MockUpstream.start();
+    @RegisterExtension
+    final MockUpstream spare = MockUpstream.start();
 
     private TestGateway gateway(String logging, String mainLimits) throws Exception {
         return TestGateway.start("""

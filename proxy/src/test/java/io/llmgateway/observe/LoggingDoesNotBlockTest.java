@@ -15,9 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,17 +37,8 @@ class LoggingDoesNotBlockTest {
     @TempDir
     Path dir;
 
-    private MockUpstream upstream;
-
-    @BeforeEach
-    void start() {
-        upstream = MockUpstream.start();
-    }
-
-    @AfterEach
-    void stop() {
-        upstream.close();
-    }
+    @RegisterExtension
+    final MockUpstream upstream = MockUpstream.start();
 
     private TestGateway gateway(Path logDirectory) throws Exception {
         return TestGateway.start("""

@@ -12,9 +12,8 @@ import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 7: GET /metrics in Prometheus' text format, read back by a strict parser after known traffic. */
 class MetricsEndToEndTest {
@@ -22,20 +21,10 @@ class MetricsEndToEndTest {
     private static final String STREAM =
             "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-    private MockUpstream main;
-    private MockUpstream spare;
-
-    @BeforeEach
-    void start() {
-        main = MockUpstream.start();
-        spare = MockUpstream.start();
-    }
-
-    @AfterEach
-    void stop() {
-        main.close();
-        spare.close();
-    }
+    @RegisterExtension
+    final MockUpstream main = MockUpstream.start();
+    @RegisterExtension
+    final MockUpstream spare = MockUpstream.start();
 
     private TestGateway gateway(String extra) throws Exception {
         return TestGateway.start(extra + """

@@ -13,9 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 7: x-ratelimit-* headers on proxied responses, computed for the model asked for. */
 class RateLimitHeadersEndToEndTest {
@@ -24,20 +23,10 @@ class RateLimitHeadersEndToEndTest {
             "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     private static final Pattern GO_DURATION = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m(?!s))?(?:([\\d.]+)s)?(?:(\\d+)ms)?");
 
-    private MockUpstream main;
-    private MockUpstream spare;
-
-    @BeforeEach
-    void start() {
-        main = MockUpstream.start();
-        spare = MockUpstream.start();
-    }
-
-    @AfterEach
-    void stop() {
-        main.close();
-        spare.close();
-    }
+    @RegisterExtension
+    final MockUpstream main = MockUpstream.start();
+    @RegisterExtension
+    final MockUpstream spare = MockUpstream.start();
 
     private TestGateway gateway(String mainLimits, String spareLimits, String spareRoute) throws Exception {
         return TestGateway.start("""

@@ -12,28 +12,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 7: GET /api/usage after known traffic. */
 class UsageEndToEndTest {
     private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-    private MockUpstream main;
-    private MockUpstream spare;
-
-    @BeforeEach
-    void start() {
-        main = MockUpstream.start();
-        spare = MockUpstream.start();
-    }
-
-    @AfterEach
-    void stop() {
-        main.close();
-        spare.close();
-    }
+    @RegisterExtension
+    final MockUpstream main = MockUpstream.start();
+    @RegisterExtension
+    final MockUpstream spare = MockUpstream.start();
 
     private TestGateway gateway(String extra) throws Exception {
         return TestGateway.start(extra + """

@@ -21,25 +21,15 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 8: client keys, load shedding and graceful shutdown, end to end. */
 class AccessAndLoadEndToEndTest {
     private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-    private MockUpstream upstream;
-
-    @BeforeEach
-    void start() {
-        upstream = MockUpstream.start();
-    }
-
-    @AfterEach
-    void stop() {
-        upstream.close();
-    }
+    @RegisterExtension
+    final MockUpstream upstream = MockUpstream.start();
 
     private TestGateway withKeys() throws Exception {
         return TestGateway.start("""

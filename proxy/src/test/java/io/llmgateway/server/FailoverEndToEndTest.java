@@ -15,28 +15,17 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 3: failover inside one request, circuit breaking, limits and "auto", over real sockets. */
 class FailoverEndToEndTest {
     private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
-    private MockUpstream main;
-    private MockUpstream spare;
-
-    @BeforeEach
-    void start() {
-        main = MockUpstream.start();
-        spare = MockUpstream.start();
-    }
-
-    @AfterEach
-    void stop() {
-        main.close();
-        spare.close();
-    }
+    @RegisterExtension
+    final MockUpstream main = MockUpstream.start();
+    @RegisterExtension
+    final MockUpstream spare = MockUpstream.start();
 
     private TestGateway twoProviders(String extra) throws Exception {
         return TestGateway.start(extra + """

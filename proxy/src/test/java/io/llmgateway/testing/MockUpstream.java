@@ -28,6 +28,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * An OpenAI-compatible upstream for end-to-end tests: listens on {@code 127.0.0.1} (ephemeral port),
@@ -39,8 +41,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * loops. Connections are numbered in accept order; every {@link RecordedRequest} carries its
  * connection's number, so a test can assert keep-alive reuse (same number) or that the gateway closed
  * the upstream connection of an aborted exchange ({@link #connectionClosed(int)}).
+ *
+ * <p>A test either closes it itself, or starts it in a {@code @RegisterExtension} field: it is then
+ * closed after each test (JUnit makes a new instance, and so a new mock, per test).
  */
-public final class MockUpstream implements AutoCloseable {
+public final class MockUpstream implements AutoCloseable, AfterEachCallback {
 
     /** The default answer's content. */
     public static final String DEFAULT_CONTENT = "Hello from the mock upstream!";
@@ -169,6 +174,11 @@ public final class MockUpstream implements AutoCloseable {
             serverChannel.close();
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        close();
     }
 
     @Override
