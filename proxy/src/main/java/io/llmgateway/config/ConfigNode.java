@@ -231,16 +231,7 @@ final class ConfigNode {
     }
 
     boolean asBoolean(boolean defaultValue) {
-        String value = scalarOrReport("true or false");
-        if (value == null) {
-            return defaultValue;
-        }
-        Boolean parsed = BOOLEANS.get(value.toLowerCase(Locale.ROOT));
-        if (parsed == null) {
-            expected("true or false");
-            return defaultValue;
-        }
-        return parsed;
+        return lookUp(BOOLEANS, "true or false", defaultValue);
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, or a bare integer meaning seconds; must be > 0. */
@@ -310,12 +301,16 @@ final class ConfigNode {
 
     /** One of {@code choices}' keys (their config spellings, matched ignoring case). */
     <T> T asChoice(Map<String, T> choices, T defaultValue) {
-        String what = "one of " + String.join(", ", choices.keySet());
+        return lookUp(choices, "one of " + String.join(", ", choices.keySet()), defaultValue);
+    }
+
+    /** The value of the scalar's lower-case spelling in {@code values}; {@code what} names them in a problem. */
+    private <T> T lookUp(Map<String, T> values, String what, T defaultValue) {
         String value = scalarOrReport(what);
         if (value == null) {
             return defaultValue;
         }
-        T parsed = choices.get(value.toLowerCase(Locale.ROOT));
+        T parsed = values.get(value.toLowerCase(Locale.ROOT));
         if (parsed == null) {
             expected(what);
             return defaultValue;
