@@ -65,6 +65,14 @@ class StreamingEndToEndTest {
 
     @Test
     void sdkStream_deltasArriveIncrementally_andUsageChunkIsHidden() throws Exception {
+        // The SDK's first streamed chunk loads and initialises its model classes (hundreds of ms on a busy
+        // machine) while later chunks queue up behind it: warm it up so arrival times show the relay alone.
+        upstream.enqueue(Behaviour.sse(List.of("warm")));
+        try (StreamResponse<ChatCompletionChunk> warm = gateway.openai().chat().completions().createStreaming(
+                ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("warm").build())) {
+            warm.stream().forEach(chunk -> { });
+        }
+        upstream.takeRequest(Duration.ofSeconds(5));
         upstream.enqueue(Behaviour.sse(TWENTY).paced(Duration.ofMillis(20)));
         List<Long> arrivals = new ArrayList<>();
         StringBuilder text = new StringBuilder();
