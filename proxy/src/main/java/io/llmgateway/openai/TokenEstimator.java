@@ -33,8 +33,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     instead of counting base64 bytes (which would be 100x too high).</li>
  * <li>Tool definitions are counted as their JSON text; OpenAI renders them more compactly, so this
  *     errs on the high side, which is the safe side for a rate limiter.</li>
- * <li>Long strings (system prompts repeated on every request) are cached by content in a Caffeine
- *     cache bounded by total chars. We read with getIfPresent and put after computing, never
+ * <li>Strings of {@value #MIN_CACHED_CHARS} chars or more (system prompts, and the conversation history
+ *     that a chat client resends with every turn) are cached by content in a Caffeine cache bounded by
+ *     total chars plus {@value #ENTRY_OVERHEAD_CHARS} per entry (so many short entries stay as bounded
+ *     as a few long ones). Counting costs 30-90 ns per char with o200k_base (jtokkit splits it with a
+ *     regex) against well under 1 ns per char to hash and look up, so even a 32-char message is
+ *     cheaper to find than to count. We read with getIfPresent and put after computing, never
  *     {@code get(key, loader)}: a loader runs under a map lock, and an event loop must not wait for
  *     another thread's long count. A rare double count is harmless.</li>
  * <li>Counting is linear in the text; past {@code inlineThresholdChars} of uncached text the work
@@ -48,8 +52,10 @@ public final class TokenEstimator {
     static final int TOKENS_PER_IMAGE = 765;
     static final int DEFAULT_INLINE_THRESHOLD_CHARS = 32 * 1024;
     static final long DEFAULT_CACHE_MAX_CHARS = 8L * 1024 * 1024;
-    /** Shorter strings are cheaper to count than to hash and look up. */
-    static final int MIN_CACHED_CHARS = 512;
+    /** Shorter strings are not worth a cache entry. */
+    static final int MIN_CACHED_CHARS = 32;
+    /** A cache entry's own memory (node, key, boxed count, string header), weighed as chars. */
+    static final int ENTRY_OVERHEAD_CHARS = 128;
 
     private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
     // Loaded when the first estimator is built (at startup), never lazily on an event loop.
@@ -77,7 +83,7 @@ public final class TokenEstimator {
         this.inlineThresholdChars = inlineThresholdChars;
         cache = Caffeine.newBuilder()
                 .maximumWeight(cacheMaxChars)
-                .weigher((Key k, Integer v) -> k.text.length())
+                .weigher((Key k, Integer v) -> k.text.length() + ENTRY_OVERHEAD_CHARS)
                 .executor(Runnable::run) // eviction work is O(1); keep it off the shared common pool
                 .build();
     }
