@@ -30,6 +30,8 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
@@ -96,6 +98,7 @@ final class ProxyExchange implements UpstreamListener {
     private HttpResponse heldHeaders;
     private int heldStatus;
     private boolean committed;
+    private boolean flushPending;
     private boolean upstreamKeepAlive;
     private SseTap sseTap;
     private JsonUsageTap jsonTap;
@@ -219,8 +222,10 @@ final class ProxyExchange implements UpstreamListener {
         state = State.AWAITING_HEADERS;
         boolean injectUsage = info.stream() && !info.clientIncludeUsage();
         ByteBuf body = BodyRewriter.rewrite(ch.alloc(), request.content(), info, attempt.alias(), injectUsage);
+        // No trailers go upstream: share the empty instance instead of allocating a header map per request.
         FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
-                origin.basePath() + upstreamPathSuffix, body);
+                origin.basePath() + upstreamPathSuffix, body, DefaultHttpHeadersFactory.headersFactory().newHeaders(),
+                EmptyHttpHeaders.INSTANCE);
         HttpHeaders h = out.headers();
         HeaderPolicy.copyRequestHeaders(request.headers(), h);
         h.set(HttpHeaderNames.HOST, origin.authority())
@@ -335,11 +340,21 @@ final class ProxyExchange implements UpstreamListener {
             ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
             completeSuccessfully();
         } else {
-            ctx.flush();
+            // Flushed once per upstream read batch (onUpstreamReadComplete), not per chunk: a burst of
+            // small chunks read in one go leaves in one write to the client.
+            flushPending = true;
             if (!ctx.channel().isWritable()) {
                 // Backpressure: stop reading the provider until the client drains (see clientWritable()).
                 upstream.config().setAutoRead(false);
             }
+        }
+    }
+
+    @Override
+    public void onUpstreamReadComplete() {
+        if (flushPending) {
+            flushPending = false;
+            ctx.flush();
         }
     }
 
