@@ -4,6 +4,7 @@ import io.llmgateway.config.ConfigException;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.demo.DemoProvider;
+import io.llmgateway.openai.Vocabularies;
 import io.llmgateway.server.GatewayServer;
 import io.llmgateway.server.Transport;
 import io.netty.channel.EventLoopGroup;
@@ -24,6 +25,7 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         long startNanos = System.nanoTime();
+        Vocabularies.startLoading(); // half of the start-up: let it run while the rest is set up
         CommandLine cli;
         try {
             cli = CommandLine.parse(args);

@@ -4,10 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
-import com.knuddels.jtokkit.api.EncodingType;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -57,10 +55,11 @@ public final class TokenEstimator {
     /** A cache entry's own memory (node, key, boxed count, string header), weighed as chars. */
     static final int ENTRY_OVERHEAD_CHARS = 128;
 
-    private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
-    // Loaded when the first estimator is built (at startup), never lazily on an event loop.
-    private static final Encoding O200K = REGISTRY.getEncoding(EncodingType.O200K_BASE);
-    private static final Encoding CL100K = REGISTRY.getEncoding(EncodingType.CL100K_BASE);
+    private static final EncodingRegistry REGISTRY = Vocabularies.REGISTRY;
+    // Loaded when the first estimator is built (at startup), never lazily on an event loop; Main starts
+    // the load early (Vocabularies.startLoading) so that it overlaps the rest of the start-up.
+    private static final Encoding O200K = Vocabularies.o200k();
+    private static final Encoding CL100K = Vocabularies.cl100k();
 
     private final Executor executor;
     private final int inlineThresholdChars;
