@@ -4,6 +4,7 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
+import java.io.InputStream;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -17,6 +18,8 @@ public final class Vocabularies {
     static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
     private static final CompletableFuture<Encoding> O200K = load(EncodingType.O200K_BASE);
     private static final CompletableFuture<Encoding> CL100K = load(EncodingType.CL100K_BASE);
+    private static final CompletableFuture<AsciiTokenCounter> O200K_ASCII = O200K.thenApplyAsync(
+            Vocabularies::asciiCounter, r -> start("load-o200k-ascii", r));
 
     private Vocabularies() {
     }
@@ -34,17 +37,31 @@ public final class Vocabularies {
         return CL100K.join();
     }
 
+    /** The fast exact counter for ASCII text in o200k_base, or null if jtokkit's rank file was not found. */
+    static AsciiTokenCounter o200kAscii() {
+        return O200K_ASCII.join();
+    }
+
+    private static AsciiTokenCounter asciiCounter(Encoding o200k) {
+        InputStream ranks = Encodings.class.getResourceAsStream("/com/knuddels/jtokkit/o200k_base.tiktoken");
+        return ranks == null ? null : AsciiTokenCounter.load(ranks, o200k);
+    }
+
+    private static void start(String name, Runnable r) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
     private static CompletableFuture<Encoding> load(EncodingType type) {
         CompletableFuture<Encoding> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
+        start("load-" + type.getName(), () -> {
             try {
                 f.complete(REGISTRY.getEncoding(type));
             } catch (Throwable e) {
                 f.completeExceptionally(e);
             }
-        }, "load-" + type.getName());
-        t.setDaemon(true);
-        t.start();
+        });
         return f;
     }
 }
