@@ -16,10 +16,19 @@ public final class LoadFiles {
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);
         Files.createDirectories(dir);
-        write(dir.resolve("req-json.json"), Payloads.SMALL_REQUEST);
-        write(dir.resolve("req-sse.json"), Payloads.SMALL_STREAM_REQUEST.replace("gpt-4o-mini", "gpt-4o"));
+        // "@@" is replaced by a request number in each request (see load/wrk-post.lua).
+        write(dir.resolve("req-json.json"), numbered(Payloads.SMALL_REQUEST));
+        write(dir.resolve("req-sse.json"), numbered(Payloads.SMALL_STREAM_REQUEST.replace("gpt-4o-mini", "gpt-4o")));
         write(dir.resolve("canned-json.nginx"), nginxEscape(Payloads.CHAT_COMPLETION));
         write(dir.resolve("canned-sse.nginx"), nginxEscape(Payloads.SSE_STREAM));
+    }
+
+    private static String numbered(String request) {
+        String question = "Answer in one word.";
+        if (!request.contains(question)) {
+            throw new IllegalStateException("no user question to number");
+        }
+        return request.replace(question, question + " (request @@)");
     }
 
     /** For a single-quoted nginx string: backslash, quote and newline escaped; no '$' may occur (variables). */

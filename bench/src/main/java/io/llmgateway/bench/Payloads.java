@@ -51,11 +51,19 @@ final class Payloads {
         return sb.toString();
     }
 
-    /** A chat request of about {@code bytes} bytes: a long system prompt (documents pasted in) and a question. */
+    /** A chat request of about {@code bytes} bytes: a long English system prompt and a question. */
     static String largeRequest(int bytes) {
+        return largeRequest(bytes, false);
+    }
+
+    /**
+     * A chat request of about {@code bytes} bytes: a long system prompt (documents pasted in) and a question;
+     * {@code multilingual} puts accented and CJK words in every sentence.
+     */
+    static String largeRequest(int bytes, boolean multilingual) {
         StringBuilder text = new StringBuilder(bytes);
         String sentence = "The gateway forwards each request to the provider with the most headroom; "
-                + "caf\u00e9 \u00fcber na\u00efve \u65e5\u672c\u8a9e. ";
+                + (multilingual ? "caf\u00e9 \u00fcber na\u00efve \u65e5\u672c\u8a9e. " : "it's 3x faster, isn't it? ");
         while (text.length() < bytes - 300) {
             text.append(sentence);
         }
