@@ -57,6 +57,16 @@ final class AsciiTokenCounter {
      * @param fallback the same encoding in jtokkit, for non-ASCII text and very long pieces
      */
     static AsciiTokenCounter load(InputStream ranks, Encoding fallback) {
+        return load(ranks).withFallback(fallback);
+    }
+
+    /** The same counter with {@code encoding} for what it does not count itself (the tables are shared). */
+    AsciiTokenCounter withFallback(Encoding encoding) {
+        return new AsciiTokenCounter(encoding, keys, values, longTokens);
+    }
+
+    /** Reads the ranks; a fallback must be added with {@link #withFallback} before counting. */
+    static AsciiTokenCounter load(InputStream ranks) {
         Map<String, Integer> shortTokens = new HashMap<>(1 << 17);
         Map<String, Integer> longTokens = new HashMap<>(1 << 15);
         Base64.Decoder b64 = Base64.getDecoder();
@@ -91,7 +101,7 @@ final class AsciiTokenCounter {
             keys[i] = key;
             values[i] = e.getValue();
         }
-        return new AsciiTokenCounter(fallback, keys, values, longTokens);
+        return new AsciiTokenCounter(null, keys, values, longTokens);
     }
 
     /** The token count of {@code text}, as {@code fallback.countTokensOrdinary(text)} gives it. */

@@ -60,8 +60,8 @@ public final class TokenEstimator {
     // the load early (Vocabularies.startLoading) so that it overlaps the rest of the start-up.
     private static final Encoding O200K = Vocabularies.o200k();
     private static final Encoding CL100K = Vocabularies.cl100k();
-    /** o200k_base counts of ASCII text, exact and several times faster than jtokkit's; null if unavailable. */
-    private static final AsciiTokenCounter O200K_ASCII = Vocabularies.o200kAscii();
+    /** o200k_base counts of ASCII text, exact and several times faster than jtokkit's; loads after start-up. */
+    private static final CompletableFuture<AsciiTokenCounter> O200K_ASCII = Vocabularies.o200kAscii();
 
     private final Executor executor;
     private final int inlineThresholdChars;
@@ -204,7 +204,8 @@ public final class TokenEstimator {
     }
 
     private static int countOrdinary(Encoding enc, String text) {
-        return enc == O200K && O200K_ASCII != null ? O200K_ASCII.count(text) : enc.countTokensOrdinary(text);
+        AsciiTokenCounter fast = enc == O200K ? O200K_ASCII.getNow(null) : null;
+        return fast != null ? fast.count(text) : enc.countTokensOrdinary(text);
     }
 
     /** Only for tests: whether this text is cached for this encoding. */
