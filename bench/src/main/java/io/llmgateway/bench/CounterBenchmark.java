@@ -23,8 +23,12 @@ import org.openjdk.jmh.annotations.Warmup;
  * racing on the same provider. {@code counter*}: one sliding window (rpm), an acquire then a release so
  * the window never fills (a full window would measure the cheap reject path). {@code provider8}: the
  * whole provider admission (rpm, rpd, tpm windows and the tpr check) then the settle with real usage.
+ *
+ * <p>Read both modes: {@code avgt} is the time one thread waits for its operation, which with 8 threads on
+ * 2 cores includes the time it is not scheduled at all; {@code thrpt} (ops/ns, all threads together) gives
+ * the machine's cost of one operation as {@code 1 / thrpt} ns.
  */
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode({Mode.Throughput, Mode.AverageTime})
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
