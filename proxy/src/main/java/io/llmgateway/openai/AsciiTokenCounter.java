@@ -106,10 +106,16 @@ final class AsciiTokenCounter {
 
     /** The token count of {@code text}, as {@code fallback.countTokensOrdinary(text)} gives it. */
     int count(String text) {
+        int n = countIfAscii(text);
+        return n >= 0 ? n : fallback.countTokensOrdinary(text);
+    }
+
+    /** The token count of {@code text} if it is all ASCII, else -1. */
+    int countIfAscii(String text) {
         int n = text.length();
         for (int i = 0; i < n; i++) {
             if (text.charAt(i) >= 0x80) {
-                return fallback.countTokensOrdinary(text);
+                return -1;
             }
         }
         int tokens = 0;

@@ -34,9 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>Strings of {@value #MIN_CACHED_CHARS} chars or more (system prompts, and the conversation history
  *     that a chat client resends with every turn) are cached by content in a Caffeine cache bounded by
  *     total chars plus {@value #ENTRY_OVERHEAD_CHARS} per entry (so many short entries stay as bounded
- *     as a few long ones). Counting costs 30-90 ns per char with o200k_base (jtokkit splits it with a
- *     regex) against well under 1 ns per char to hash and look up, so even a 32-char message is
- *     cheaper to find than to count. We read with getIfPresent and put after computing, never
+ *     as a few long ones). jtokkit counts 30-90 ns per char (o200k_base: it splits with a regex) against
+ *     well under 1 ns per char to hash and look up, so even a 32-char message is cheaper to find than
+ *     to count; ASCII text in o200k_base, which {@link AsciiTokenCounter} counts at 5-10 ns per char, is
+ *     cached only from {@value #MIN_CACHED_ASCII_CHARS} chars. We read with getIfPresent and put after
+ *     computing, never
  *     {@code get(key, loader)}: a loader runs under a map lock, and an event loop must not wait for
  *     another thread's long count. A rare double count is harmless.</li>
  * <li>Counting is linear in the text; past {@code inlineThresholdChars} of uncached text the work
@@ -52,6 +54,11 @@ public final class TokenEstimator {
     static final long DEFAULT_CACHE_MAX_CHARS = 8L * 1024 * 1024;
     /** Shorter strings are not worth a cache entry. */
     static final int MIN_CACHED_CHARS = 32;
+    /**
+     * Shorter ASCII text in o200k_base is not cached: {@link AsciiTokenCounter} counts it (5-10 ns per char)
+     * for less than a cache lookup and insert cost.
+     */
+    static final int MIN_CACHED_ASCII_CHARS = 256;
     /** A cache entry's own memory (node, key, boxed count, string header), weighed as chars. */
     static final int ENTRY_OVERHEAD_CHARS = 128;
 
@@ -122,10 +129,13 @@ public final class TokenEstimator {
     public CompletionStage<Long> estimate(RequestInfo info, String encodingOrNull, String model) {
         requireNonNull(info, "info");
         Encoding enc = resolve(encodingOrNull, model);
-        long uncached = 0;
-        for (String s : info.texts()) {
-            if (s.length() < MIN_CACHED_CHARS || cache.getIfPresent(new Key(enc.getName(), s)) == null) {
-                uncached += s.length();
+        long uncached = info.textChars();
+        if (uncached >= inlineThresholdChars) { // only then can the cache change where the count runs
+            uncached = 0;
+            for (String s : info.texts()) {
+                if (s.length() < MIN_CACHED_CHARS || cache.getIfPresent(new Key(enc.getName(), s)) == null) {
+                    uncached += s.length();
+                }
             }
         }
         if (uncached < inlineThresholdChars) {
@@ -192,6 +202,13 @@ public final class TokenEstimator {
     private long countCached(String s, Encoding enc) {
         if (s.length() < MIN_CACHED_CHARS) {
             return countOrdinary(enc, s);
+        }
+        if (s.length() < MIN_CACHED_ASCII_CHARS && enc == O200K) {
+            AsciiTokenCounter fast = O200K_ASCII.getNow(null);
+            int n = fast == null ? -1 : fast.countIfAscii(s);
+            if (n >= 0) {
+                return n;
+            }
         }
         Key key = new Key(enc.getName(), s);
         Integer cached = cache.getIfPresent(key);
