@@ -30,8 +30,8 @@ import java.util.List;
  *     write, so in practice nothing waits; at worst one event is delayed until its end arrives.</li>
  * <li>Memory per stream is bounded by {@code maxEventBytes} (1 MiB): an event longer than that is
  *     passed through as it comes and is not analysed.</li>
- * <li>A payload is JSON-parsed only when a byte search shows it can hold usage or a delta. Delta
- *     events are not even parsed when they arrive: their tokens are only needed when the stream ends
+ * <li>A payload is JSON-parsed at once only when a byte search shows it can hold usage. Other events
+ *     (the deltas) are not parsed when they arrive: their tokens are only needed when the stream ends
  *     without usage (or breaks off), so their data is kept (up to {@value #MAX_DEFERRED_BYTES} bytes per
  *     stream, then counted and dropped) and counted on demand by {@link #completionTokensEstimate()}.
  *     Parsing and tokenizing every delta cost more than everything else the gateway does per event.</li>
@@ -51,8 +51,6 @@ public final class SseTap {
             .build();
     private static final byte[] DONE = "[DONE]".getBytes(UTF_8);
     private static final byte[] USAGE = "\"usage\"".getBytes(UTF_8);
-    private static final byte[] DELTA = "\"delta\"".getBytes(UTF_8);
-    private static final byte[] TEXT = "\"text\"".getBytes(UTF_8);
     private static final ByteProcessor FIND_EOL = b -> b != '\n' && b != '\r';
 
     private final boolean dropUsageOnlyChunk;
@@ -411,9 +409,7 @@ public final class SseTap {
             return false;
         }
         if (indexOf(data, dataLen, USAGE) < 0) {
-            if (indexOf(data, dataLen, DELTA) >= 0 || indexOf(data, dataLen, TEXT) >= 0) {
-                defer();
-            }
+            defer(); // one byte search per event; whether it holds a delta is found out if it is ever counted
             return false;
         }
         return parse(data, 0, dataLen, eventName, 0, eventNameLen);
