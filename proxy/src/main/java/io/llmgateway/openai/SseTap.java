@@ -141,8 +141,11 @@ public final class SseTap {
             lastWasCR = false;
             endedAtCR = false;
             droppedAtCR = false;
+            // Providers end lines with LF alone: then a (vectorised) search for LF finds every line end;
+            // only a chunk with a CR in it needs the byte-by-byte search for either.
+            boolean noCR = in.indexOf(i, w, (byte) '\r') < 0;
             while (i < w) {
-                int eol = in.forEachByte(i, w - i, FIND_EOL);
+                int eol = noCR ? in.indexOf(i, w, (byte) '\n') : in.forEachByte(i, w - i, FIND_EOL);
                 if (eol < 0) {
                     appendLine(in, i, w - i);
                     break;
