@@ -179,7 +179,7 @@ done
 # ---- measured rounds ------------------------------------------------------------------------------------
 RESULTS=$WORK/results.txt
 : > "$RESULTS"
-echo "clk_tck=$(getconf CLK_TCK) startup_ms=$startup_ms ready_ms=$ready_ms cores=$(nproc)" >> "$RESULTS"
+echo "clk_tck=$(getconf CLK_TCK) startup_ms=$startup_ms ready_ms=$ready_ms cores=$(nproc) load_before=$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
 read -r -a targets <<< "$TARGETS"
 for round in $(seq 1 "$ROUNDS"); do
   for kind in $KINDS; do
@@ -199,7 +199,7 @@ for round in $(seq 1 "$ROUNDS"); do
     done
   done
 done
-echo "gateway_vmhwm_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$GW_PID/status")" >> "$RESULTS"
+echo "gateway_vmhwm_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$GW_PID/status") load_after=$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
 heap=$(jcmd "$GW_PID" GC.heap_info 2>/dev/null | grep -Eo 'total [0-9]+K, used [0-9]+K' | head -1 || true)
 echo "gateway_heap=\"${heap:-unknown}\" gateway_opts=\"$GATEWAY_OPTS\"" >> "$RESULTS"
 

@@ -48,9 +48,11 @@ public final class LoadReport {
         }
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "%nLoad test: %s cores shared by wrk, mock, nginx and the gateway; %d rounds;"
-                + " medians over rounds%n%n", facts.getOrDefault("cores", "?"), rounds));
-        out.append(String.format(Locale.ROOT, "%-10s %-8s %10s %9s %9s %12s %7s%n", "case", "target", "req/s",
-                "p50 us", "p99 us", "CPU us/req", "errors"));
+                + " medians over rounds%nMachine load average (1 min) before: %s, after: %s. spread = (max - min) / median"
+                + " of req/s over the rounds: the noise.%n%n", facts.getOrDefault("cores", "?"), rounds,
+                facts.getOrDefault("load_before", "?"), facts.getOrDefault("load_after", "?")));
+        out.append(String.format(Locale.ROOT, "%-10s %-8s %10s %7s %9s %9s %12s %7s%n", "case", "target", "req/s",
+                "spread", "p50 us", "p99 us", "CPU us/req", "errors"));
         for (var e : byCase.entrySet()) {
             boolean first = true;
             for (var t : e.getValue().entrySet()) {
@@ -59,10 +61,10 @@ public final class LoadReport {
                 for (Map<String, String> r : rs) {
                     errors += num(r, "errors") + num(r, "non2xx");
                 }
-                out.append(String.format(Locale.ROOT, "%-10s %-8s %10.0f %9.0f %9.0f %12.1f %7d%n",
+                out.append(String.format(Locale.ROOT, "%-10s %-8s %10.0f %6.0f%% %9.0f %9.0f %12.1f %7d%n",
                         first ? e.getKey() : "", t.getKey(),
-                        median(rs, r -> rps(r)), median(rs, r -> num(r, "p50us")), median(rs, r -> num(r, "p99us")),
-                        median(rs, r -> cpuPerRequest(r, tick)), errors));
+                        median(rs, r -> rps(r)), spread(rs), median(rs, r -> num(r, "p50us")),
+                        median(rs, r -> num(r, "p99us")), median(rs, r -> cpuPerRequest(r, tick)), errors));
                 first = false;
             }
         }
@@ -108,6 +110,17 @@ public final class LoadReport {
 
     private interface Metric {
         double of(Map<String, String> run);
+    }
+
+    private static double spread(List<Map<String, String>> runs) {
+        double min = Double.MAX_VALUE;
+        double max = 0;
+        for (Map<String, String> r : runs) {
+            min = Math.min(min, rps(r));
+            max = Math.max(max, rps(r));
+        }
+        double med = median(runs, r -> rps(r));
+        return med <= 0 ? 0 : (max - min) * 100 / med;
     }
 
     private static double rps(Map<String, String> r) {
