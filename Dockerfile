@@ -16,15 +16,15 @@ WORKDIR /build
 # Every module listed in pom.xml <modules> needs its pom here, or Maven refuses to read the reactor.
 COPY pom.xml ./
 COPY proxy/pom.xml proxy/
+COPY bench/pom.xml bench/
 # Later modules go here, both lines each (pom now, sources below):
 #   COPY admin-static/pom.xml admin-static/
-#   COPY bench/pom.xml bench/
 # excludeGroupIds: our own modules are built in this reactor, not downloaded.
 RUN mvn -q -B dependency:go-offline -DexcludeGroupIds=io.llmgateway
 
 COPY proxy/src proxy/src
+COPY bench/src bench/src
 #   COPY admin-static/src admin-static/src
-#   COPY bench/src bench/src
 RUN mvn -q -B -DskipTests package
 
 # ---- runtime stage -------------------------------------------------------------------------------
