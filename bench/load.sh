@@ -64,6 +64,13 @@ if [ "$REBUILD" = 1 ] || [ ! -f "$GATEWAY_JAR" ] || [ ! -f "$BENCH_JAR" ]; then
   mvn -q -B -DskipTests -pl bench -am package
 fi
 
+for port in "$MOCK_PORT" "$NGINX_PORT" "$GATEWAY_PORT" "$PACED_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "load.sh: port $port on 127.0.0.1 is in use (a previous run still going?); set PORT_BASE to move" >&2
+    exit 2
+  fi
+done
+
 WORK=$(mktemp -d /tmp/llmgw-load.XXXXXX)
 mkdir -p "$WORK/tmp"
 PIDS=()
