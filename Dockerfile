@@ -17,14 +17,14 @@ WORKDIR /build
 COPY pom.xml ./
 COPY admin-static/pom.xml admin-static/
 COPY proxy/pom.xml proxy/
+COPY bench/pom.xml bench/
 # Later modules go here, both lines each (pom now, sources below):
-#   COPY bench/pom.xml bench/
 # excludeGroupIds: our own modules are built in this reactor, not downloaded.
 RUN mvn -q -B dependency:go-offline -DexcludeGroupIds=io.llmgateway
 
 COPY admin-static/src admin-static/src
 COPY proxy/src proxy/src
-#   COPY bench/src bench/src
+COPY bench/src bench/src
 RUN mvn -q -B -DskipTests package
 
 # ---- runtime stage -------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.LoggingSettings;
 import io.llmgateway.demo.DemoProvider;
 import io.llmgateway.observe.LogSetup;
+import io.llmgateway.openai.Vocabularies;
 import io.llmgateway.server.GatewayServer;
 import io.llmgateway.server.Transport;
 import io.netty.channel.EventLoopGroup;
@@ -30,6 +31,7 @@ public final class Main {
 
     public static void main(String[] args) throws Exception {
         long startNanos = System.nanoTime();
+        Vocabularies.startLoading(); // half of the start-up: let it run while the rest is set up
         CommandLine cli;
         try {
             cli = CommandLine.parse(args);

@@ -30,7 +30,11 @@ import java.util.List;
  *     write, so in practice nothing waits; at worst one event is delayed until its end arrives.</li>
  * <li>Memory per stream is bounded by {@code maxEventBytes} (1 MiB): an event longer than that is
  *     passed through as it comes and is not analysed.</li>
- * <li>A payload is JSON-parsed only when a byte search shows it can hold usage or a delta.</li>
+ * <li>A payload is JSON-parsed at once only when a byte search shows it can hold usage. Other events
+ *     (the deltas) are not parsed when they arrive: their tokens are only needed when the stream ends
+ *     without usage (or breaks off), so their data is kept (up to {@value #MAX_DEFERRED_BYTES} bytes per
+ *     stream, then counted and dropped) and counted on demand by {@link #completionTokensEstimate()}.
+ *     Parsing and tokenizing every delta cost more than everything else the gateway does per event.</li>
  * <li>Line endings are CRLF, LF or CR; a CR ending one chunk and an LF starting the next form one
  *     line break.</li>
  * </ul>
@@ -39,14 +43,14 @@ import java.util.List;
 public final class SseTap {
     static final int DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
     private static final int MAX_EVENT_NAME = 128;
+    /** Delta events kept for counting later; past this they are counted at once. */
+    static final int MAX_DEFERRED_BYTES = 256 * 1024;
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .build();
     private static final byte[] DONE = "[DONE]".getBytes(UTF_8);
     private static final byte[] USAGE = "\"usage\"".getBytes(UTF_8);
-    private static final byte[] DELTA = "\"delta\"".getBytes(UTF_8);
-    private static final byte[] TEXT = "\"text\"".getBytes(UTF_8);
     private static final ByteProcessor FIND_EOL = b -> b != '\n' && b != '\r';
 
     private final boolean dropUsageOnlyChunk;
@@ -84,6 +88,9 @@ public final class SseTap {
     private StringBuilder transcript; // only when the interaction log keeps bodies
     private int transcriptMax;
     private boolean transcriptCut;
+    // Delta events not counted yet: records of [data length][name length][name][data], 4-byte lengths.
+    private byte[] deferred;
+    private int deferredLen;
 
     /**
      * @param dropUsageOnlyChunk remove the {@code "choices":[]} usage chunk (the gateway injected
@@ -137,8 +144,11 @@ public final class SseTap {
             lastWasCR = false;
             endedAtCR = false;
             droppedAtCR = false;
+            // Providers end lines with LF alone: then a (vectorised) search for LF finds every line end;
+            // only a chunk with a CR in it needs the byte-by-byte search for either.
+            boolean noCR = in.indexOf(i, w, (byte) '\r') < 0;
             while (i < w) {
-                int eol = in.forEachByte(i, w - i, FIND_EOL);
+                int eol = noCR ? in.indexOf(i, w, (byte) '\n') : in.forEachByte(i, w - i, FIND_EOL);
                 if (eol < 0) {
                     appendLine(in, i, w - i);
                     break;
@@ -243,6 +253,7 @@ public final class SseTap {
 
     /** Tokens of all completion deltas seen, for when the stream reports no usage. */
     public long completionTokensEstimate() {
+        countDeferred();
         return completionTokens;
     }
 
@@ -423,11 +434,66 @@ public final class SseTap {
             sawDone = true;
             return false;
         }
-        if (indexOf(data, dataLen, USAGE) < 0 && indexOf(data, dataLen, DELTA) < 0
-            && indexOf(data, dataLen, TEXT) < 0) {
+        if (indexOf(data, dataLen, USAGE) < 0) {
+            defer(); // one byte search per event; whether it holds a delta is found out if it is ever counted
             return false;
         }
-        try (JsonParser p = FACTORY.createParser(data, 0, dataLen)) {
+        return parse(data, 0, dataLen, eventName, 0, eventNameLen);
+    }
+
+    /** Keeps the current event's data and name for {@link #countDeferred()}. */
+    private void defer() {
+        int need = 8 + eventNameLen + dataLen;
+        if (deferredLen + need > MAX_DEFERRED_BYTES) {
+            countDeferred();
+            if (need > MAX_DEFERRED_BYTES) {
+                parse(data, 0, dataLen, eventName, 0, eventNameLen);
+                return;
+            }
+        }
+        if (deferred == null || deferredLen + need > deferred.length) {
+            int size = deferred == null ? 4096 : deferred.length;
+            while (size < deferredLen + need) {
+                size *= 2;
+            }
+            deferred = Arrays.copyOf(deferred == null ? new byte[0] : deferred, Math.min(size, MAX_DEFERRED_BYTES));
+        }
+        putInt(deferredLen, dataLen);
+        putInt(deferredLen + 4, eventNameLen);
+        System.arraycopy(eventName, 0, deferred, deferredLen + 8, eventNameLen);
+        System.arraycopy(data, 0, deferred, deferredLen + 8 + eventNameLen, dataLen);
+        deferredLen += need;
+    }
+
+    /** Parses and counts the deferred delta events. */
+    private void countDeferred() {
+        int i = 0;
+        while (i < deferredLen) {
+            int len = getInt(i);
+            int nameLen = getInt(i + 4);
+            parse(deferred, i + 8 + nameLen, len, deferred, i + 8, nameLen);
+            i += 8 + nameLen + len;
+        }
+        deferredLen = 0;
+    }
+
+    private void putInt(int at, int v) {
+        deferred[at] = (byte) (v >>> 24);
+        deferred[at + 1] = (byte) (v >>> 16);
+        deferred[at + 2] = (byte) (v >>> 8);
+        deferred[at + 3] = (byte) v;
+    }
+
+    private int getInt(int at) {
+        return (deferred[at] & 0xff) << 24 | (deferred[at + 1] & 0xff) << 16 | (deferred[at + 2] & 0xff) << 8
+               | (deferred[at + 3] & 0xff);
+    }
+
+    /**
+     * Reads one event's JSON: keeps its usage, counts its deltas. Returns true if it is a usage-only chunk.
+     */
+    private boolean parse(byte[] buf, int off, int len, byte[] evName, int nameOff, int nameLen) {
+        try (JsonParser p = FACTORY.createParser(buf, off, len)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return false;
             }
@@ -474,8 +540,8 @@ public final class SseTap {
                 }
             }
             if (delta != null) {
-                if (type == null && eventNameLen > 0) {
-                    type = new String(eventName, 0, eventNameLen, UTF_8);
+                if (type == null && nameLen > 0) {
+                    type = new String(evName, nameOff, nameLen, UTF_8);
                 }
                 if (isTextDelta(type)) {
                     count(delta);

@@ -4,10 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
-import com.knuddels.jtokkit.api.EncodingType;
 import java.util.Locale;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -33,8 +31,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     instead of counting base64 bytes (which would be 100x too high).</li>
  * <li>Tool definitions are counted as their JSON text; OpenAI renders them more compactly, so this
  *     errs on the high side, which is the safe side for a rate limiter.</li>
- * <li>Long strings (system prompts repeated on every request) are cached by content in a Caffeine
- *     cache bounded by total chars. We read with getIfPresent and put after computing, never
+ * <li>Strings of {@value #MIN_CACHED_CHARS} chars or more (system prompts, and the conversation history
+ *     that a chat client resends with every turn) are cached by content in a Caffeine cache bounded by
+ *     total chars plus {@value #ENTRY_OVERHEAD_CHARS} per entry (so many short entries stay as bounded
+ *     as a few long ones). jtokkit counts 30-90 ns per char (o200k_base: it splits with a regex) against
+ *     well under 1 ns per char to hash and look up, so even a 32-char message is cheaper to find than
+ *     to count; ASCII text in o200k_base, which {@link AsciiTokenCounter} counts at 5-10 ns per char, is
+ *     cached only from {@value #MIN_CACHED_ASCII_CHARS} chars. We read with getIfPresent and put after
+ *     computing, never
  *     {@code get(key, loader)}: a loader runs under a map lock, and an event loop must not wait for
  *     another thread's long count. A rare double count is harmless.</li>
  * <li>Counting is linear in the text; past {@code inlineThresholdChars} of uncached text the work
@@ -48,13 +52,23 @@ public final class TokenEstimator {
     static final int TOKENS_PER_IMAGE = 765;
     static final int DEFAULT_INLINE_THRESHOLD_CHARS = 32 * 1024;
     static final long DEFAULT_CACHE_MAX_CHARS = 8L * 1024 * 1024;
-    /** Shorter strings are cheaper to count than to hash and look up. */
-    static final int MIN_CACHED_CHARS = 512;
+    /** Shorter strings are not worth a cache entry. */
+    static final int MIN_CACHED_CHARS = 32;
+    /**
+     * Shorter ASCII text in o200k_base is not cached: {@link AsciiTokenCounter} counts it (5-10 ns per char)
+     * for less than a cache lookup and insert cost.
+     */
+    static final int MIN_CACHED_ASCII_CHARS = 256;
+    /** A cache entry's own memory (node, key, boxed count, string header), weighed as chars. */
+    static final int ENTRY_OVERHEAD_CHARS = 128;
 
-    private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
-    // Loaded when the first estimator is built (at startup), never lazily on an event loop.
-    private static final Encoding O200K = REGISTRY.getEncoding(EncodingType.O200K_BASE);
-    private static final Encoding CL100K = REGISTRY.getEncoding(EncodingType.CL100K_BASE);
+    private static final EncodingRegistry REGISTRY = Vocabularies.REGISTRY;
+    // Loaded when the first estimator is built (at startup), never lazily on an event loop; Main starts
+    // the load early (Vocabularies.startLoading) so that it overlaps the rest of the start-up.
+    private static final Encoding O200K = Vocabularies.o200k();
+    private static final Encoding CL100K = Vocabularies.cl100k();
+    /** o200k_base counts of ASCII text, exact and several times faster than jtokkit's; loads after start-up. */
+    private static final CompletableFuture<AsciiTokenCounter> O200K_ASCII = Vocabularies.o200kAscii();
 
     private final Executor executor;
     private final int inlineThresholdChars;
@@ -77,7 +91,7 @@ public final class TokenEstimator {
         this.inlineThresholdChars = inlineThresholdChars;
         cache = Caffeine.newBuilder()
                 .maximumWeight(cacheMaxChars)
-                .weigher((Key k, Integer v) -> k.text.length())
+                .weigher((Key k, Integer v) -> k.text.length() + ENTRY_OVERHEAD_CHARS)
                 .executor(Runnable::run) // eviction work is O(1); keep it off the shared common pool
                 .build();
     }
@@ -115,10 +129,13 @@ public final class TokenEstimator {
     public CompletionStage<Long> estimate(RequestInfo info, String encodingOrNull, String model) {
         requireNonNull(info, "info");
         Encoding enc = resolve(encodingOrNull, model);
-        long uncached = 0;
-        for (String s : info.texts()) {
-            if (s.length() < MIN_CACHED_CHARS || cache.getIfPresent(new Key(enc.getName(), s)) == null) {
-                uncached += s.length();
+        long uncached = info.textChars();
+        if (uncached >= inlineThresholdChars) { // only then can the cache change where the count runs
+            uncached = 0;
+            for (String s : info.texts()) {
+                if (s.length() < MIN_CACHED_CHARS || cache.getIfPresent(new Key(enc.getName(), s)) == null) {
+                    uncached += s.length();
+                }
             }
         }
         if (uncached < inlineThresholdChars) {
@@ -145,7 +162,7 @@ public final class TokenEstimator {
         if (text.isEmpty()) {
             return 0;
         }
-        return encoding(encoding, CL100K).countTokensOrdinary(text);
+        return countOrdinary(encoding(encoding, CL100K), text);
     }
 
     /** The encoding name used for {@code model} when {@code encodingOrNull} is null or unknown. */
@@ -184,16 +201,28 @@ public final class TokenEstimator {
 
     private long countCached(String s, Encoding enc) {
         if (s.length() < MIN_CACHED_CHARS) {
-            return enc.countTokensOrdinary(s);
+            return countOrdinary(enc, s);
+        }
+        if (s.length() < MIN_CACHED_ASCII_CHARS && enc == O200K) {
+            AsciiTokenCounter fast = O200K_ASCII.getNow(null);
+            int n = fast == null ? -1 : fast.countIfAscii(s);
+            if (n >= 0) {
+                return n;
+            }
         }
         Key key = new Key(enc.getName(), s);
         Integer cached = cache.getIfPresent(key);
         if (cached != null) {
             return cached;
         }
-        int n = enc.countTokensOrdinary(s);
+        int n = countOrdinary(enc, s);
         cache.put(key, n);
         return n;
+    }
+
+    private static int countOrdinary(Encoding enc, String text) {
+        AsciiTokenCounter fast = enc == O200K ? O200K_ASCII.getNow(null) : null;
+        return fast != null ? fast.count(text) : enc.countTokensOrdinary(text);
     }
 
     /** Only for tests: whether this text is cached for this encoding. */

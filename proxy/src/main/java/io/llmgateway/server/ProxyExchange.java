@@ -33,6 +33,8 @@ import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
@@ -103,6 +105,7 @@ final class ProxyExchange implements UpstreamListener {
     private HttpResponse heldHeaders;
     private int heldStatus;
     private boolean committed;
+    private boolean flushPending;
     private boolean upstreamKeepAlive;
     private boolean closeAfterResponse;
     private SseTap sseTap;
@@ -288,8 +291,10 @@ final class ProxyExchange implements UpstreamListener {
         state = State.AWAITING_HEADERS;
         boolean injectUsage = info.stream() && !info.clientIncludeUsage();
         ByteBuf body = BodyRewriter.rewrite(ch.alloc(), request.content(), info, attempt.alias(), injectUsage);
+        // No trailers go upstream: share the empty instance instead of allocating a header map per request.
         FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
-                origin.basePath() + upstreamPathSuffix, body);
+                origin.basePath() + upstreamPathSuffix, body, DefaultHttpHeadersFactory.headersFactory().newHeaders(),
+                EmptyHttpHeaders.INSTANCE);
         HttpHeaders h = out.headers();
         HeaderPolicy.copyRequestHeaders(request.headers(), h);
         h.set(HttpHeaderNames.HOST, origin.authority())
@@ -424,14 +429,27 @@ final class ProxyExchange implements UpstreamListener {
             if (sseTap != null) {
                 writeToClient(sseTap.onEnd());
             }
-            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
+            // Settle, publish the record and leave the in-flight count before the client can see the end,
+            // so that anything it does next (a metrics scrape, a shutdown drain) sees this request finished.
             completeSuccessfully();
-        } else {
             ctx.flush();
+        } else {
+            // Flushed once per upstream read batch (onUpstreamReadComplete), not per chunk: a burst of
+            // small chunks read in one go leaves in one write to the client.
+            flushPending = true;
             if (!ctx.channel().isWritable()) {
                 // Backpressure: stop reading the provider until the client drains (see clientWritable()).
                 upstream.config().setAutoRead(false);
             }
+        }
+    }
+
+    @Override
+    public void onUpstreamReadComplete() {
+        if (flushPending) {
+            flushPending = false;
+            ctx.flush();
         }
     }
 

@@ -23,9 +23,17 @@ public final class Transport {
     private Transport() {
     }
 
+    /**
+     * @param threads event-loop threads; 0 means one per core (what server.io_threads documents; Netty's own
+     *                default is two per core, which on a small machine only adds context switches)
+     */
     public static EventLoopGroup newGroup(int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads: " + threads + " (expected: >= 0)");
+        }
         IoHandlerFactory factory = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        return new MultiThreadIoEventLoopGroup(threads, factory);
+        return new MultiThreadIoEventLoopGroup(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads,
+                factory);
     }
 
     public static Class<? extends ServerSocketChannel> serverChannel() {

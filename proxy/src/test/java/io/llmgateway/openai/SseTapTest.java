@@ -101,6 +101,26 @@ class SseTapTest {
     }
 
     @Test
+    void completionTokensEstimate_beyondTheDeferredBound_countsEveryDelta() {
+        // Far more delta data than SseTap keeps for counting later: the excess is counted on the way.
+        List<String> deltas = new ArrayList<>();
+        StringBuilder stream = new StringBuilder();
+        Random random = new Random(3);
+        int bytes = 0;
+        for (int i = 0; bytes < 3 * SseTap.MAX_DEFERRED_BYTES; i++) {
+            String d = i % 7 == 0 ? " caf\u00e9 " + i : " word" + random.nextInt(1000) + " and more text " + i;
+            deltas.add(d);
+            String event = chunk(d);
+            stream.append(event);
+            bytes += event.length();
+        }
+        stream.append(DONE);
+        Result r = run(false, stream.toString(), 4096, 70_000, 300_000, 600_000);
+        assertNull(r.usage);
+        assertEquals(deltaTokens(deltas), r.estimate);
+    }
+
+    @Test
     void onChunk_keepMode_passesEverythingAndTaps() {
         Result r = run(false, chatStream(true), 100);
         assertEquals(chatStream(true), r.out);

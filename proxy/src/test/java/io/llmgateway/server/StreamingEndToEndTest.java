@@ -47,7 +47,7 @@ class StreamingEndToEndTest {
         backup = MockUpstream.start();
         gateway = TestGateway.start("""
                 upstream:
-                  stream_idle_timeout: 500ms
+                  stream_idle_timeout: 2s
                 api_provider:
                   main:
                     base_url: %s
@@ -209,7 +209,7 @@ class StreamingEndToEndTest {
         long took = (System.nanoTime() - t0) / 1_000_000;
         assertTrue(r.body().contains("stalled"), r.body());
         assertFalse(r.body().contains("[DONE]"), r.body());
-        assertTrue(took < 3000, "took " + took);
+        assertTrue(took < 8000, "took " + took);
     }
 
     @Test

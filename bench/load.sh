@@ -1,0 +1,221 @@
+#!/usr/bin/env bash
+# Side-by-side load test: the gateway against a plain nginx reverse proxy and against the mock itself.
+#
+#   bench/load.sh                      # builds what is missing, runs ~5 minutes, prints a table
+#   DURATION=10 ROUNDS=5 bench/load.sh # longer, steadier figures
+#
+# Targets, all on loopback and on the same cores:
+#   direct   wrk -> mock                       (nginx serving canned OpenAI JSON / SSE from memory)
+#   nginx    wrk -> nginx reverse proxy -> mock (keep-alive upstream, proxy_buffering off): the reference
+#   gateway  wrk -> proxy/target/llm-gateway.jar -> mock (parses, estimates tokens, admits, splices, taps)
+# Each case (json|sse x concurrency) runs the three targets back to back, in rotating order, ROUNDS times;
+# the table shows medians over rounds, and ratios computed within each round.
+# A paced-SSE case (a Java mock sending an event every 20 ms) measures the gateway's added time to first
+# token and added inter-chunk gap against the same mock reached directly.
+#
+# Needs nginx and wrk (installed with apt-get when missing and running as root). Nothing here is a test.
+set -euo pipefail
+
+DURATION=${DURATION:-5}            # seconds per measured wrk run
+ROUNDS=${ROUNDS:-3}                # interleaved rounds
+WARMUP=${WARMUP:-10}               # seconds of gateway warm-up (JIT) per body kind before measuring
+CONNS=${CONNS:-"1 64"}             # wrk concurrency levels (keep-alive connections)
+KINDS=${KINDS:-"json sse"}         # response kinds
+TARGETS=${TARGETS:-"direct nginx gateway"}
+NGINX_WORKERS=${NGINX_WORKERS:-auto}   # worker processes of the mock and of the reference proxy
+GATEWAY_OPTS=${GATEWAY_OPTS:-"-Xms64m -Xmx256m"}
+PACED=${PACED:-1}                  # 0 skips the paced-SSE case
+PACED_SECONDS=${PACED_SECONDS:-4}  # per target and round
+PACED_CONCURRENCY=${PACED_CONCURRENCY:-8}
+PACED_CHUNKS=${PACED_CHUNKS:-20}
+PACED_INTERVAL_MS=${PACED_INTERVAL_MS:-20}
+PORT_BASE=${PORT_BASE:-18080}      # uses PORT_BASE+1 .. +4 on 127.0.0.1
+REBUILD=${REBUILD:-0}              # 1 rebuilds the jars even when present
+KEEP=${KEEP:-0}                    # 1 keeps the work directory (configs, logs, raw results)
+
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+GATEWAY_JAR=$ROOT/proxy/target/llm-gateway.jar
+BENCH_JAR=$ROOT/bench/target/benchmarks.jar
+MOCK_PORT=$((PORT_BASE + 1))
+NGINX_PORT=$((PORT_BASE + 2))
+GATEWAY_PORT=$((PORT_BASE + 3))
+PACED_PORT=$((PORT_BASE + 4))
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+# ---- prerequisites ---------------------------------------------------------------------------------------
+need=()
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
+command -v wrk >/dev/null 2>&1 || need+=(wrk)
+if [ ${#need[@]} -gt 0 ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "load.sh: please install ${need[*]} (Debian: apt-get install -y ${need[*]})" >&2
+    exit 2
+  fi
+  log "installing ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  apt-get install -y -q "${need[@]}" >/dev/null
+fi
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+if [ "$REBUILD" = 1 ] || [ ! -f "$GATEWAY_JAR" ] || [ ! -f "$BENCH_JAR" ]; then
+  log "building the gateway and benchmark jars"
+  mvn -q -B -DskipTests -pl bench -am package
+fi
+
+for port in "$MOCK_PORT" "$NGINX_PORT" "$GATEWAY_PORT" "$PACED_PORT"; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "load.sh: port $port on 127.0.0.1 is in use (a previous run still going?); set PORT_BASE to move" >&2
+    exit 2
+  fi
+done
+
+WORK=$(mktemp -d /tmp/llmgw-load.XXXXXX)
+mkdir -p "$WORK/tmp"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for f in "$WORK/mock.pid" "$WORK/proxy.pid"; do
+    [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+  done
+  if [ "$KEEP" = 1 ]; then echo "work directory kept: $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT INT TERM
+
+java -cp "$BENCH_JAR" io.llmgateway.bench.LoadFiles "$WORK"
+
+# ---- nginx: mock and reference proxy --------------------------------------------------------------------
+user_line=""
+[ "$(id -u)" -eq 0 ] && user_line="user root;"   # workers must reach the temp dirs of this run
+# Fills a template. The canned bodies go through ENVIRON: awk -v would interpret their backslashes.
+fill() { # template output port
+  BENCH_JSON=$(cat "$WORK/canned-json.nginx") BENCH_SSE=$(cat "$WORK/canned-sse.nginx") \
+  awk -v dir="$WORK" -v user="$user_line" -v workers="$NGINX_WORKERS" -v port="$3" -v up="$MOCK_PORT" '
+    { gsub(/@DIR@/, dir); gsub(/@USER@/, user); gsub(/@WORKERS@/, workers); gsub(/@UPSTREAM_PORT@/, up);
+      gsub(/@PORT@/, port);
+      i = index($0, "@JSON@"); if (i) $0 = substr($0, 1, i - 1) ENVIRON["BENCH_JSON"] substr($0, i + 6);
+      i = index($0, "@SSE@"); if (i) $0 = substr($0, 1, i - 1) ENVIRON["BENCH_SSE"] substr($0, i + 5);
+      print }' "$1" > "$2"
+}
+fill bench/load/nginx-mock.conf.in "$WORK/mock.conf" "$MOCK_PORT"
+fill bench/load/nginx-proxy.conf.in "$WORK/proxy.conf" "$NGINX_PORT"
+"$NGINX" -p "$WORK" -c "$WORK/mock.conf" -g 'daemon on;'
+"$NGINX" -p "$WORK" -c "$WORK/proxy.conf" -g 'daemon on;'
+
+# ---- the paced mock and the gateway ---------------------------------------------------------------------
+if [ "$PACED" = 1 ]; then
+  java -Xmx128m -cp "$BENCH_JAR" io.llmgateway.bench.MockServer --port "$PACED_PORT" \
+      --interval-ms "$PACED_INTERVAL_MS" --chunks "$PACED_CHUNKS" > "$WORK/paced-mock.log" 2>&1 &
+  PIDS+=($!)
+fi
+cat > "$WORK/config.yaml" <<EOF
+server: {host: 127.0.0.1, port: $GATEWAY_PORT}
+api_provider:
+  json:
+    base_url: http://127.0.0.1:$MOCK_PORT/json/v1
+    api_key: sk-bench-upstream
+    limits: {rpm: 100000000, tpm: 100000000000, rpd: 1000000000, tpr: 100000}
+  sse:
+    base_url: http://127.0.0.1:$MOCK_PORT/sse/v1
+    api_key: sk-bench-upstream
+    limits: {rpm: 100000000, tpm: 100000000000, rpd: 1000000000, tpr: 100000}
+  paced:
+    base_url: http://127.0.0.1:$PACED_PORT/v1
+    api_key: sk-bench-upstream
+model_config:
+  gpt-4o-mini:
+    json: {alias: gpt-4o-mini-2024-07-18}
+  gpt-4o:
+    sse: {alias: gpt-4o-2024-08-06}
+  gpt-4o-paced:
+    paced: {alias: gpt-4o}
+EOF
+start_ns=$(date +%s%N)
+# shellcheck disable=SC2086
+java $GATEWAY_OPTS -jar "$GATEWAY_JAR" --config "$WORK/config.yaml" > "$WORK/gateway.log" 2>&1 &
+GW_PID=$!
+PIDS+=("$GW_PID")
+until curl -fsS -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/healthz" 2>/dev/null; do
+  kill -0 "$GW_PID" 2>/dev/null || { cat "$WORK/gateway.log" >&2; echo "load.sh: the gateway did not start" >&2; exit 1; }
+  sleep 0.02
+done
+startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+ready_ms=$(grep -o 'ready in [0-9]* ms' "$WORK/gateway.log" | grep -o '[0-9]*' || echo "?")
+log "gateway up after ${startup_ms} ms (it reports: ready in ${ready_ms} ms); $(grep -o '[a-z]* transport' "$WORK/gateway.log" || true)"
+for port in "$MOCK_PORT" "$NGINX_PORT"; do
+  curl -fsS -o /dev/null -X POST --data-binary @"$WORK/req-json.json" "http://127.0.0.1:$port/json/v1/chat/completions"
+done
+curl -fsS -o /dev/null -X POST --data-binary @"$WORK/req-json.json" "http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions"
+
+# ---- helpers --------------------------------------------------------------------------------------------
+url() { # target kind
+  case $1 in
+    direct) echo "http://127.0.0.1:$MOCK_PORT/$2/v1/chat/completions" ;;
+    nginx) echo "http://127.0.0.1:$NGINX_PORT/$2/v1/chat/completions" ;;
+    gateway) echo "http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions" ;;
+  esac
+}
+cpu_ticks() { # pid...: user+system clock ticks of these processes
+  local t=0 pid
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] && t=$((t + $(awk '{ print $14 + $15 }' "/proc/$pid/stat")))
+  done
+  echo "$t"
+}
+pids_of() { # target
+  case $1 in
+    gateway) echo "$GW_PID" ;;
+    nginx) pgrep -P "$(cat "$WORK/proxy.pid")" | tr '\n' ' ' ;;
+    direct) pgrep -P "$(cat "$WORK/mock.pid")" | tr '\n' ' ' ;;
+  esac
+}
+run_wrk() { # target kind conns seconds
+  local threads=$(( $3 < 2 ? 1 : 2 ))
+  BENCH_BODY_FILE="$WORK/req-$2.json" wrk -t "$threads" -c "$3" -d "${4}s" --timeout 10s \
+      -s bench/load/wrk-post.lua "$(url "$1" "$2")" 2>&1 | grep '^RESULT' || echo "RESULT requests=0 errors=1"
+}
+
+# ---- warm-up --------------------------------------------------------------------------------------------
+for kind in $KINDS; do
+  log "warm-up: $kind, ${WARMUP} s on the gateway"
+  run_wrk gateway "$kind" 64 "$WARMUP" > /dev/null
+  for t in direct nginx; do run_wrk "$t" "$kind" 64 1 > /dev/null; done
+done
+
+# ---- measured rounds ------------------------------------------------------------------------------------
+RESULTS=$WORK/results.txt
+: > "$RESULTS"
+echo "clk_tck=$(getconf CLK_TCK) startup_ms=$startup_ms ready_ms=$ready_ms cores=$(nproc) load_before=$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
+read -r -a targets <<< "$TARGETS"
+for round in $(seq 1 "$ROUNDS"); do
+  for kind in $KINDS; do
+    for conns in $CONNS; do
+      # Rotate the order so no target always runs first (or right after the gateway's GC).
+      n=${#targets[@]}
+      for i in $(seq 0 $((n - 1))); do
+        t=${targets[$(( (i + round - 1) % n ))]}
+        # shellcheck disable=SC2046
+        before=$(cpu_ticks $(pids_of "$t"))
+        res=$(run_wrk "$t" "$kind" "$conns" "$DURATION")
+        # shellcheck disable=SC2046
+        after=$(cpu_ticks $(pids_of "$t"))
+        echo "run round=$round kind=$kind conns=$conns target=$t cpu_ticks=$((after - before)) ${res#RESULT }" >> "$RESULTS"
+        log "round $round $kind c=$conns $t: ${res#RESULT }"
+      done
+    done
+  done
+done
+echo "gateway_vmhwm_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$GW_PID/status") load_after=$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
+heap=$(jcmd "$GW_PID" GC.heap_info 2>/dev/null | grep -Eo 'total [0-9]+K, used [0-9]+K' | head -1 || true)
+echo "gateway_heap=\"${heap:-unknown}\" gateway_opts=\"$GATEWAY_OPTS\"" >> "$RESULTS"
+
+# ---- paced SSE ------------------------------------------------------------------------------------------
+if [ "$PACED" = 1 ]; then
+  log "paced SSE: $PACED_CHUNKS events ${PACED_INTERVAL_MS} ms apart, $PACED_CONCURRENCY streams at a time"
+  java -Xmx256m -cp "$BENCH_JAR" io.llmgateway.bench.PacedProbe --direct-port "$PACED_PORT" \
+      --gateway-port "$GATEWAY_PORT" --model gpt-4o-paced --concurrency "$PACED_CONCURRENCY" \
+      --seconds "$PACED_SECONDS" --rounds "$ROUNDS" --chunks "$PACED_CHUNKS" >> "$RESULTS"
+fi
+
+java -cp "$BENCH_JAR" io.llmgateway.bench.LoadReport "$RESULTS"

@@ -1,0 +1,222 @@
+package io.llmgateway.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Prints the table of bench/load.sh from its raw results file: per case and target the medians over
+ * rounds of requests/s, p50, p99 and CPU time per request; then the ratios, each computed within a round
+ * (the targets of one round ran back to back, so they saw the same background load) and the median of
+ * those taken.
+ */
+public final class LoadReport {
+    private LoadReport() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        List<Map<String, String>> runs = new ArrayList<>();
+        Map<String, String> facts = new HashMap<>();
+        List<Map<String, String>> paced = new ArrayList<>();
+        for (String line : Files.readAllLines(Path.of(args[0]))) {
+            Map<String, String> kv = parse(line);
+            if (line.startsWith("run ")) {
+                runs.add(kv);
+            } else if (line.startsWith("paced ")) {
+                paced.add(kv);
+            } else {
+                facts.putAll(kv);
+            }
+        }
+        double tick = 1e6 / Double.parseDouble(facts.getOrDefault("clk_tck", "100"));
+        // case -> target -> round -> run
+        Map<String, Map<String, Map<String, Map<String, String>>>> byCase = new LinkedHashMap<>();
+        int rounds = 0;
+        for (Map<String, String> r : runs) {
+            String c = r.get("kind") + " c=" + r.get("conns");
+            byCase.computeIfAbsent(c, k -> new LinkedHashMap<>())
+                    .computeIfAbsent(r.get("target"), k -> new LinkedHashMap<>())
+                    .put(r.get("round"), r);
+            rounds = Math.max(rounds, Integer.parseInt(r.get("round")));
+        }
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(Locale.ROOT, "%nLoad test: %s cores shared by wrk, mock, nginx and the gateway; %d rounds;"
+                + " medians over rounds%nMachine load average (1 min) before: %s, after: %s. spread = (max - min) / median"
+                + " of req/s over the rounds: the noise.%n%n", facts.getOrDefault("cores", "?"), rounds,
+                facts.getOrDefault("load_before", "?"), facts.getOrDefault("load_after", "?")));
+        out.append(String.format(Locale.ROOT, "%-10s %-8s %10s %7s %9s %9s %12s %7s%n", "case", "target", "req/s",
+                "spread", "p50 us", "p99 us", "CPU us/req", "errors"));
+        for (var e : byCase.entrySet()) {
+            boolean first = true;
+            for (var t : e.getValue().entrySet()) {
+                List<Map<String, String>> rs = new ArrayList<>(t.getValue().values());
+                long errors = 0;
+                for (Map<String, String> r : rs) {
+                    errors += num(r, "errors") + num(r, "non2xx");
+                }
+                out.append(String.format(Locale.ROOT, "%-10s %-8s %10.0f %6.0f%% %9.0f %9.0f %12.1f %7d%n",
+                        first ? e.getKey() : "", t.getKey(),
+                        median(rs, r -> rps(r)), spread(rs), median(rs, r -> num(r, "p50us")),
+                        median(rs, r -> num(r, "p99us")), median(rs, r -> cpuPerRequest(r, tick)), errors));
+                first = false;
+            }
+        }
+        out.append(String.format(Locale.ROOT, "%nRatios (median over rounds of each round's ratio)%n"));
+        out.append(String.format(Locale.ROOT, "%-10s %14s %15s %14s %14s %16s%n", "case", "gw/nginx req/s",
+                "gw/direct req/s", "added p50 us", "added p99 us", "CPU/req gw/nginx"));
+        for (var e : byCase.entrySet()) {
+            Map<String, Map<String, String>> gw = e.getValue().get("gateway");
+            Map<String, Map<String, String>> ng = e.getValue().get("nginx");
+            Map<String, Map<String, String>> di = e.getValue().get("direct");
+            if (gw == null) {
+                continue;
+            }
+            out.append(String.format(Locale.ROOT, "%-10s %14s %15s %14s %14s %16s%n", e.getKey(),
+                    ratio(gw, ng, r -> rps(r), "%.2f"), ratio(gw, di, r -> rps(r), "%.2f"),
+                    diff(gw, di, r -> num(r, "p50us")), diff(gw, di, r -> num(r, "p99us")),
+                    ratio(gw, ng, r -> cpuPerRequest(r, tick), "%.2f")));
+        }
+        out.append(String.format(Locale.ROOT, "%nGateway: start-up %s ms to the first answered request (it logs ready in %s ms);"
+                + " peak RSS %s MiB; heap after the runs: %s; JVM options: %s%n",
+                facts.getOrDefault("startup_ms", "?"), facts.getOrDefault("ready_ms", "?"),
+                facts.containsKey("gateway_vmhwm_kb") ? String.valueOf(Long.parseLong(facts.get("gateway_vmhwm_kb")) / 1024)
+                        : "?", facts.getOrDefault("gateway_heap", "?"), facts.getOrDefault("gateway_opts", "?")));
+        if (paced.size() == 2) {
+            Map<String, String> d = paced.get(0).get("target").equals("direct") ? paced.get(0) : paced.get(1);
+            Map<String, String> g = d == paced.get(0) ? paced.get(1) : paced.get(0);
+            out.append(String.format(Locale.ROOT, "%nPaced SSE (events 20 ms apart unless PACED_INTERVAL_MS says otherwise)%n"));
+            out.append(String.format(Locale.ROOT, "%-8s %8s %9s %12s %12s %11s %11s %11s %12s%n", "target", "streams",
+                    "failures", "TTFT p50 us", "TTFT p99 us", "gap p50 us", "gap p99 us", "gap max us", "gap mean us"));
+            for (Map<String, String> p : List.of(d, g)) {
+                out.append(String.format(Locale.ROOT, "%-8s %8s %9s %12s %12s %11s %11s %11s %12s%n", p.get("target"),
+                        p.get("streams"), p.get("failures"), p.get("ttft_p50us"), p.get("ttft_p99us"), p.get("gap_p50us"),
+                        p.get("gap_p99us"), p.get("gap_maxus"), p.get("gap_meanus")));
+            }
+            out.append(String.format(Locale.ROOT, "added by the gateway: TTFT p50 %+d us, p99 %+d us; inter-chunk gap p50 %+d us,"
+                    + " p99 %+d us, mean %+d us%n",
+                    num(g, "ttft_p50us") - num(d, "ttft_p50us"), num(g, "ttft_p99us") - num(d, "ttft_p99us"),
+                    num(g, "gap_p50us") - num(d, "gap_p50us"), num(g, "gap_p99us") - num(d, "gap_p99us"),
+                    num(g, "gap_meanus") - num(d, "gap_meanus")));
+        }
+        System.out.print(out);
+    }
+
+    private interface Metric {
+        double of(Map<String, String> run);
+    }
+
+    private static double spread(List<Map<String, String>> runs) {
+        double min = Double.MAX_VALUE;
+        double max = 0;
+        for (Map<String, String> r : runs) {
+            min = Math.min(min, rps(r));
+            max = Math.max(max, rps(r));
+        }
+        double med = median(runs, r -> rps(r));
+        return med <= 0 ? 0 : (max - min) * 100 / med;
+    }
+
+    private static double rps(Map<String, String> r) {
+        double us = num(r, "duration_us");
+        return us <= 0 ? 0 : num(r, "requests") * 1e6 / us;
+    }
+
+    private static double cpuPerRequest(Map<String, String> r, double microsPerTick) {
+        long n = num(r, "requests");
+        return n == 0 ? 0 : num(r, "cpu_ticks") * microsPerTick / n;
+    }
+
+    private static String ratio(Map<String, Map<String, String>> a, Map<String, Map<String, String>> b, Metric m,
+            String fmt) {
+        List<Double> rs = new ArrayList<>();
+        if (b != null) {
+            for (var e : a.entrySet()) {
+                Map<String, String> other = b.get(e.getKey());
+                if (other != null && m.of(other) > 0) {
+                    rs.add(m.of(e.getValue()) / m.of(other));
+                }
+            }
+        }
+        return rs.isEmpty() ? "-" : String.format(Locale.ROOT, fmt, median(rs));
+    }
+
+    private static String diff(Map<String, Map<String, String>> a, Map<String, Map<String, String>> b, Metric m) {
+        List<Double> ds = new ArrayList<>();
+        if (b != null) {
+            for (var e : a.entrySet()) {
+                Map<String, String> other = b.get(e.getKey());
+                if (other != null) {
+                    ds.add(m.of(e.getValue()) - m.of(other));
+                }
+            }
+        }
+        return ds.isEmpty() ? "-" : String.format(Locale.ROOT, "%+.0f", median(ds));
+    }
+
+    private static double median(List<Map<String, String>> runs, Metric m) {
+        List<Double> v = new ArrayList<>();
+        for (Map<String, String> r : runs) {
+            v.add(m.of(r));
+        }
+        return median(v);
+    }
+
+    private static double median(List<Double> v) {
+        if (v.isEmpty()) {
+            return 0;
+        }
+        double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
+        Arrays.sort(a);
+        int n = a.length;
+        return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
+    }
+
+    private static long num(Map<String, String> r, String key) {
+        String v = r.get(key);
+        if (v == null) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** {@code key=value} pairs; a value may be double-quoted to hold spaces. */
+    static Map<String, String> parse(String line) {
+        Map<String, String> kv = new HashMap<>();
+        int i = 0;
+        int n = line.length();
+        while (i < n) {
+            int eq = line.indexOf('=', i);
+            if (eq < 0) {
+                break;
+            }
+            int keyStart = line.lastIndexOf(' ', eq) + 1;
+            String key = line.substring(Math.max(keyStart, i), eq);
+            int end;
+            String value;
+            if (eq + 1 < n && line.charAt(eq + 1) == '"') {
+                end = line.indexOf('"', eq + 2);
+                end = end < 0 ? n : end;
+                value = line.substring(eq + 2, end);
+                end++;
+            } else {
+                end = line.indexOf(' ', eq);
+                end = end < 0 ? n : end;
+                value = line.substring(eq + 1, end);
+            }
+            kv.put(key, value);
+            i = end + 1;
+        }
+        return kv;
+    }
+}

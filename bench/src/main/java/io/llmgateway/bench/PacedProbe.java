@@ -1,0 +1,152 @@
+package io.llmgateway.bench;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * The paced-SSE case of bench/load.sh: streams from a {@link MockServer} that sends one event every
+ * {@code --interval-ms}, read directly and through the gateway, in alternating rounds. For each target it
+ * prints the time to first token (request sent to first event received) and the gaps between consecutive
+ * content events; the gateway's added values are the differences. One line per target:
+ * {@code paced target=... streams=N ttft_p50us=... ttft_p99us=... gap_p50us=... gap_p99us=... gap_maxus=...}.
+ */
+public final class PacedProbe {
+    private PacedProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Args a = new Args(args);
+        int directPort = a.intValue("--direct-port", 18084);
+        int gatewayPort = a.intValue("--gateway-port", 18083);
+        String model = a.value("--model", "gpt-4o-paced");
+        int concurrency = a.intValue("--concurrency", 8);
+        int seconds = a.intValue("--seconds", 4);
+        int rounds = a.intValue("--rounds", 3);
+        int chunks = a.intValue("--chunks", 20);
+        byte[] body = Payloads.utf8(Payloads.SMALL_STREAM_REQUEST.replace("gpt-4o-mini", model));
+
+        Samples direct = new Samples();
+        Samples gateway = new Samples();
+        ExecutorService pool = Executors.newFixedThreadPool(concurrency);
+        try {
+            run(pool, directPort, body, concurrency, 1, chunks, new Samples()); // warm-up, not counted
+            run(pool, gatewayPort, body, concurrency, 1, chunks, new Samples());
+            for (int r = 0; r < rounds; r++) {
+                boolean directFirst = r % 2 == 0;
+                run(pool, directFirst ? directPort : gatewayPort, body, concurrency, seconds, chunks,
+                        directFirst ? direct : gateway);
+                run(pool, directFirst ? gatewayPort : directPort, body, concurrency, seconds, chunks,
+                        directFirst ? gateway : direct);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        System.out.println(direct.line("direct"));
+        System.out.println(gateway.line("gateway"));
+    }
+
+    private static void run(ExecutorService pool, int port, byte[] body, int concurrency, int seconds, int chunks,
+            Samples into) throws Exception {
+        byte[] request = BlockingHttpClient.post("127.0.0.1", port, "/v1/chat/completions", body);
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        List<Future<Samples>> futures = new ArrayList<>();
+        for (int i = 0; i < concurrency; i++) {
+            futures.add(pool.submit(() -> stream(port, request, deadline, chunks)));
+        }
+        for (Future<Samples> f : futures) {
+            into.addAll(f.get());
+        }
+    }
+
+    private static Samples stream(int port, byte[] request, long deadline, int chunks) throws IOException {
+        Samples s = new Samples();
+        long[] events = new long[chunks + 8];
+        try (BlockingHttpClient client = new BlockingHttpClient("127.0.0.1", port)) {
+            while (System.nanoTime() < deadline) {
+                int[] n = {0};
+                long t0 = System.nanoTime();
+                client.exchange(request, t -> {
+                    if (n[0] < events.length) {
+                        events[n[0]++] = t;
+                    }
+                });
+                if (client.status() != 200 || n[0] < chunks) {
+                    s.failures++;
+                    continue;
+                }
+                s.ttft.add(events[0] - t0);
+                for (int i = 1; i < chunks; i++) {
+                    s.gaps.add(events[i] - events[i - 1]);
+                }
+                s.streams++;
+            }
+        }
+        return s;
+    }
+
+    private static final class Samples {
+        final LongList ttft = new LongList();
+        final LongList gaps = new LongList();
+        int streams;
+        int failures;
+
+        synchronized void addAll(Samples o) {
+            ttft.addAll(o.ttft);
+            gaps.addAll(o.gaps);
+            streams += o.streams;
+            failures += o.failures;
+        }
+
+        String line(String target) {
+            return "paced target=" + target + " streams=" + streams + " failures=" + failures
+                    + " ttft_p50us=" + ttft.percentileMicros(50) + " ttft_p99us=" + ttft.percentileMicros(99)
+                    + " gap_p50us=" + gaps.percentileMicros(50) + " gap_p99us=" + gaps.percentileMicros(99)
+                    + " gap_maxus=" + gaps.percentileMicros(100) + " gap_meanus=" + gaps.meanMicros();
+        }
+    }
+
+    /** A growable list of nanosecond samples. */
+    private static final class LongList {
+        private long[] a = new long[1024];
+        private int n;
+
+        void add(long v) {
+            if (n == a.length) {
+                a = Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        void addAll(LongList o) {
+            for (int i = 0; i < o.n; i++) {
+                add(o.a[i]);
+            }
+        }
+
+        long percentileMicros(double p) {
+            if (n == 0) {
+                return -1;
+            }
+            long[] s = Arrays.copyOf(a, n);
+            Arrays.sort(s);
+            int i = (int) Math.ceil(p / 100.0 * n) - 1;
+            return s[Math.max(0, Math.min(n - 1, i))] / 1000;
+        }
+
+        long meanMicros() {
+            if (n == 0) {
+                return -1;
+            }
+            long sum = 0;
+            for (int i = 0; i < n; i++) {
+                sum += a[i];
+            }
+            return sum / n / 1000;
+        }
+    }
+}
