@@ -248,6 +248,7 @@ public final class SseTap {
         if (transcript == null) {
             return null;
         }
+        countDeferred(); // deltas are parsed lazily (see the class notes); the transcript needs them now
         return transcriptCut ? transcript + "...[truncated]" : transcript.toString();
     }
 
