@@ -260,10 +260,7 @@ final class ProxyExchange implements UpstreamListener {
         attemptStartNanos = System.nanoTime();
         attempts++;
         tried.add(attempt.provider());
-        origin = snapshot.origin(attempt.provider());
-        if (origin == null) {
-            origin = Origin.of(attempt.providerConfig());
-        }
+        origin = originOf(attempt);
         state = State.CONNECTING;
         UpstreamSettings settings = config.upstream();
         startTimer(info.stream() ? settings.streamFirstByteTimeout().toNanos() : settings.responseTimeout().toNanos());
@@ -284,7 +281,7 @@ final class ProxyExchange implements UpstreamListener {
     private void onLeased(Channel ch, Attempt leasedFor) {
         if (attempt != leasedFor || state != State.CONNECTING) {
             // This attempt already ended (timeout, client gone): the fresh channel is still good for others.
-            gateway.upstream().release(ctx.channel().eventLoop(), origin(ch, leasedFor), ch);
+            gateway.upstream().release(ctx.channel().eventLoop(), originOf(leasedFor), ch);
             return;
         }
         upstream = ch;
@@ -312,7 +309,8 @@ final class ProxyExchange implements UpstreamListener {
         });
     }
 
-    private Origin origin(Channel ch, Attempt a) {
+    /** Where an attempt goes: from the config snapshot, or computed for a provider added since it was taken. */
+    private Origin originOf(Attempt a) {
         Origin o = snapshot.origin(a.provider());
         return o != null ? o : Origin.of(a.providerConfig());
     }
