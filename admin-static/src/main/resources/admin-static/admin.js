@@ -836,6 +836,16 @@
     const c = state.status.config;
     setText($('config-badge'), 'config v' + c.version + ' · ' + (c.persisted ? 'saved to ' + c.file : 'in memory only'));
     $('config-badge').className = 'pill' + (c.persisted ? '' : ' pill-warn');
+    const counters = state.status.counters;
+    if (counters) {
+      const text = { memory: 'counters: this instance', shared: 'counters: shared (Redis)',
+        fallback: 'counters: LOCAL FALLBACK' }[counters.mode] || 'counters: ' + counters.mode;
+      setText($('counters-badge'), text);
+      $('counters-badge').className = 'pill' + (counters.mode === 'fallback' ? ' pill-warn' : '');
+      $('counters-badge').title = counters.mode === 'memory'
+        ? 'Rate-limit counters live in this process (no limits_store configured)'
+        : counters.location + (counters.detail ? ' - ' + counters.detail : '');
+    }
     $('logout').hidden = !state.status.token_required;
     $('reload-config').disabled = !c.persisted;
     const banner = $('banner');

@@ -8,6 +8,7 @@ import io.llmgateway.config.ModelRoute;
 import io.llmgateway.config.ProviderConfig;
 import io.llmgateway.json.JsonValues;
 import io.llmgateway.route.ProviderSnapshot;
+import io.llmgateway.route.StoreStatus;
 import io.llmgateway.server.Gateway;
 import java.io.IOException;
 import java.util.HashMap;
@@ -50,6 +51,13 @@ final class StatusView {
             g.writeBooleanField("changed_on_disk", changedOnDisk);
             g.writeEndObject();
             g.writeBooleanField("token_required", gateway.adminAccess().hasToken());
+            StoreStatus counters = gateway.router().storeStatus();
+            g.writeObjectFieldStart("counters");
+            g.writeStringField("mode", counters.mode().label());
+            g.writeStringField("location", counters.location());
+            g.writeNumberField("since", counters.sinceEpochMillis());
+            g.writeStringField("detail", counters.detail());
+            g.writeEndObject();
             writeTraffic(g, nowMillis);
             g.writeArrayFieldStart("models");
             for (ModelConfig m : config.models().values()) {

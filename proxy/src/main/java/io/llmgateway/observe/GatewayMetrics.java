@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.Limits;
 import io.llmgateway.route.CircuitState;
+import io.llmgateway.route.StoreStatus;
 import io.llmgateway.route.ProviderSnapshot;
 import io.llmgateway.server.Gateway;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -118,6 +119,16 @@ public final class GatewayMetrics implements RequestObserver {
                         for (CircuitState s : CircuitState.values()) {
                             cb.call(p.circuit() == s ? 1 : 0, p.name(), s.name().toLowerCase(Locale.ROOT));
                         }
+                    }
+                }).register(registry);
+        GaugeWithCallback.builder().name("llm_gateway_limits_store_mode")
+                .help("Where rate-limit counters live: 1 for the current mode (memory: this process alone; shared: "
+                        + "Redis, exact across instances; fallback: Redis configured but not answering)")
+                .labelNames("mode")
+                .callback(cb -> {
+                    StoreStatus.Mode now = gateway.router().storeStatus().mode();
+                    for (StoreStatus.Mode m : StoreStatus.Mode.values()) {
+                        cb.call(m == now ? 1 : 0, m.label());
                     }
                 }).register(registry);
         if (interactionLog != null) {

@@ -85,6 +85,7 @@ class AdminApiTest {
         assertEquals(2L, at(r, "models", 0, "routes", 0, "stats", "requests"));
         assertNotNull(at(r, "models", 0, "routes", 0, "stats", "p50_ms"));
         assertEquals(2L, at(r, "providers", 0, "usage", "rpm"));
+        assertEquals("memory", at(r, "counters", "mode"), "no limits_store: this instance counts alone");
         assertEquals(100L, at(r, "providers", 0, "limits", "rpm"));
         assertNull(at(r, "providers", 0, "limits", "rpd"), "unlimited is null");
         assertEquals("closed", at(r, "providers", 0, "circuit"));

@@ -111,6 +111,8 @@ class AdminPageBrowserTest {
         assertEquals("•••• set", browser.driver.findElement(
                 By.cssSelector("#providers tr[data-provider='acme'] [data-role='key']")).getText());
         assertFalse(browser.driver.getPageSource().contains("sk-browser-test-key"));
+        assertEquals("counters: this instance", browser.driver.findElement(By.id("counters-badge")).getText(),
+                "the page says whether rate-limit counters are shared");
     }
 
     @Test

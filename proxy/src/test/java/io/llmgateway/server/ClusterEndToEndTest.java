@@ -7,6 +7,7 @@ import io.llmgateway.route.StoreStatus;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
 import io.llmgateway.testing.RedisServer;
+import io.llmgateway.testing.TestJson;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -160,16 +161,26 @@ class ClusterEndToEndTest {
         // Each may now use half of 20 alone; a already spent 2 of it in this window.
         assertEquals(8, sequential(12, a));
         assertEquals(StoreStatus.Mode.FALLBACK, mode(a));
+        assertOperatorsSee(a, "fallback");
         await("b falls back too", () -> mode(b) == StoreStatus.Mode.FALLBACK);
         assertEquals(3, sequential(3, b));
         assertEquals(15, upstream.requests().size());
 
         redis.start(); // empty, like a restart without persistence
         await("both share again", () -> mode(a) == StoreStatus.Mode.SHARED && mode(b) == StoreStatus.Mode.SHARED);
+        assertOperatorsSee(b, "shared");
         // Each instance put back what it counted in this window: 10 + 5 of 20.
         assertEquals(15, sharedSum("llmgw:mock:rpm"));
         assertEquals(5, burst(10, a, b));
         assertEquals(20, upstream.requests().size());
+    }
+
+    /** The admin page's status API and /metrics both say where the counters live. */
+    private static void assertOperatorsSee(TestGateway g, String mode) throws Exception {
+        Object status = TestJson.parse(g.get("/api/status").body());
+        assertEquals(mode, TestJson.at(status, "counters", "mode"));
+        String metrics = g.get("/metrics").body();
+        assertTrue(metrics.contains("llm_gateway_limits_store_mode{mode=\"" + mode + "\"} 1.0"), metrics);
     }
 
     @Test
