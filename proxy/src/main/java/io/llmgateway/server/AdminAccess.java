@@ -39,7 +39,7 @@ public final class AdminAccess {
         if (token == null) {
             return exchange.fromLoopback() && localHost(exchange.request().headers().get(HttpHeaderNames.HOST));
         }
-        if (matches(token, bearer(exchange.request().headers().get(HttpHeaderNames.AUTHORIZATION)))
+        if (matches(token, Credentials.bearer(exchange.request().headers().get(HttpHeaderNames.AUTHORIZATION)))
                 || matches(token, exchange.request().headers().get("x-admin-token"))) {
             return true;
         }
@@ -105,13 +105,6 @@ public final class AdminAccess {
         }
         return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
                 presented.getBytes(StandardCharsets.UTF_8));
-    }
-
-    private static String bearer(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        return authorization.substring(7).trim();
     }
 
     private static String sessionId(LocalExchange exchange) {

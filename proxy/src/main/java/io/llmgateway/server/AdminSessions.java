@@ -1,8 +1,6 @@
 package io.llmgateway.server;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.ArrayDeque;
 import java.util.Base64;
@@ -89,10 +87,6 @@ final class AdminSessions {
     }
 
     private static byte[] fingerprint(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return Credentials.sha256(token);
     }
 }

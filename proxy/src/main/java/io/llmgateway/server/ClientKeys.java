@@ -5,9 +5,6 @@ import io.llmgateway.config.Limits;
 import io.llmgateway.limit.ProviderLimiter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.Base64;
@@ -62,27 +59,15 @@ final class ClientKeys {
 
     /** The key the request presents ({@code Authorization: Bearer} or {@code x-api-key}), or null. */
     Key authenticate(HttpHeaders headers) {
-        String presented = bearer(headers.get(HttpHeaderNames.AUTHORIZATION));
+        String presented = Credentials.bearer(headers.get(HttpHeaderNames.AUTHORIZATION));
         if (presented == null) {
             presented = headers.get("x-api-key");
         }
         return presented == null || presented.isEmpty() ? null : byDigest.get(digest(presented));
     }
 
-    private static String bearer(String authorization) {
-        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return null;
-        }
-        return authorization.substring(7).trim();
-    }
-
     private static String digest(String key) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
-            return Base64.getEncoder().encodeToString(d);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        return Base64.getEncoder().encodeToString(Credentials.sha256(key));
     }
 
     /** One client key: its name (for logs) and its own budget. */
