@@ -3,6 +3,9 @@ package io.llmgateway.limit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmgateway.testing.Race;
+
+
 import java.time.Duration;
 import java.time.ZoneId;
 import org.junit.jupiter.api.RepeatedTest;
@@ -65,6 +68,6 @@ class DailyCounterTest {
     void tryAcquire_64ThreadsRacing_admitsExactlyTheLimit() throws Exception {
         MutableClock clock = MutableClock.at("2024-05-01T00:00:00Z");
         DailyCounter c = new DailyCounter(100, TOKYO, clock);
-        assertEquals(100, SlidingWindowCounterTest.race(64, 20, () -> c.tryAcquire(1) >= 0 ? 1 : 0));
+        assertEquals(100, Race.run(64, 20, () -> c.tryAcquire(1) >= 0 ? 1 : 0));
     }
 }

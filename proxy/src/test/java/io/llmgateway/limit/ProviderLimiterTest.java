@@ -4,7 +4,9 @@ import static io.llmgateway.config.Limits.UNLIMITED;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+
 import io.llmgateway.config.Limits;
+import io.llmgateway.testing.Race;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -106,7 +108,7 @@ class ProviderLimiterTest {
     @RepeatedTest(20)
     void tryAcquire_racingOnAllWindows_neverOverAdmits() throws Exception {
         ProviderLimiter l = limiter(100, 5_000, 80, UNLIMITED);
-        long admitted = SlidingWindowCounterTest.race(64, 20, () -> l.tryAcquire(50) >= 0 ? 1 : 0);
+        long admitted = Race.run(64, 20, () -> l.tryAcquire(50) >= 0 ? 1 : 0);
         // rpd (80) is the tightest, and 80 * 50 tokens fit tpm: exactly 80 must get through.
         assertEquals(80, admitted);
         assertEquals(80, l.rpm().current());
@@ -117,7 +119,7 @@ class ProviderLimiterTest {
     @RepeatedTest(20)
     void tryAcquire_racingTpmBound_admitsExactlyWhatFits() throws Exception {
         ProviderLimiter l = limiter(100, 1_000, UNLIMITED, UNLIMITED);
-        long admitted = SlidingWindowCounterTest.race(64, 20, () -> l.tryAcquire(30) >= 0 ? 1 : 0);
+        long admitted = Race.run(64, 20, () -> l.tryAcquire(30) >= 0 ? 1 : 0);
         assertEquals(33, admitted); // 33 * 30 = 990 <= 1000 < 34 * 30
         assertEquals(990, l.tpm().current());
         assertEquals(33, l.rpm().current());

@@ -4,18 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+
 import io.llmgateway.config.Limits;
+import io.llmgateway.testing.Race;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
@@ -160,7 +157,7 @@ class SlidingWindowCounterTest {
     @RepeatedTest(20)
     void tryAcquire_64ThreadsRacing_admitsExactlyTheLimit() throws Exception {
         SlidingWindowCounter c = SlidingWindowCounter.perMinute(100, clock);
-        assertEquals(100, race(64, 50, () -> c.tryAcquire(1) >= 0 ? 1 : 0));
+        assertEquals(100, Race.run(64, 50, () -> c.tryAcquire(1) >= 0 ? 1 : 0));
         assertEquals(100, c.current());
     }
 
@@ -169,7 +166,7 @@ class SlidingWindowCounterTest {
     void tryAcquire_racingTokenAmounts_neverExceedsLimit() throws Exception {
         long limit = 10_000;
         SlidingWindowCounter c = SlidingWindowCounter.perMinute(limit, clock);
-        long admitted = race(64, 200, () -> {
+        long admitted = Race.run(64, 200, () -> {
             long n = 1 + ThreadLocalRandom.current().nextInt(300);
             return c.tryAcquire(n) >= 0 ? n : 0;
         });
@@ -209,35 +206,5 @@ class SlidingWindowCounterTest {
         clock.advance(Duration.ofSeconds(60));
         assertEquals(0, c.current());
         assertTrue(c.tryAcquire(1_000) >= 0);
-    }
-
-    interface Op {
-        long run();
-    }
-
-    /** Runs {@code op} {@code perThread} times on each of {@code threads} threads released together; sums results. */
-    static long race(int threads, int perThread, Op op) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            CyclicBarrier start = new CyclicBarrier(threads);
-            List<Future<Long>> results = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                results.add(pool.submit(() -> {
-                    start.await();
-                    long sum = 0;
-                    for (int i = 0; i < perThread; i++) {
-                        sum += op.run();
-                    }
-                    return sum;
-                }));
-            }
-            AtomicLong total = new AtomicLong();
-            for (Future<Long> f : results) {
-                total.addAndGet(f.get(30, TimeUnit.SECONDS));
-            }
-            return total.get();
-        } finally {
-            pool.shutdownNow();
-        }
     }
 }

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+
 import io.llmgateway.config.Strategy;
 import io.llmgateway.limit.MutableClock;
+import io.llmgateway.testing.Race;
 import java.time.Duration;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -97,34 +95,17 @@ class CircuitBreakerTest {
     void tryAcquire_halfOpenUnderConcurrency_grantsSingleTrial() throws Exception {
         failTimes(3);
         clock.advance(Duration.ofSeconds(5));
-        int threads = 32;
         AtomicInteger trials = new AtomicInteger();
         AtomicInteger permitted = new AtomicInteger();
-        CyclicBarrier start = new CyclicBarrier(threads);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            for (int t = 0; t < threads; t++) {
-                pool.execute(() -> {
-                    try {
-                        start.await();
-                    } catch (Exception e) {
-                        return;
-                    }
-                    for (int i = 0; i < 100; i++) {
-                        int p = breaker.tryAcquire(clock.millis());
-                        if (p == CircuitBreaker.TRIAL) {
-                            trials.incrementAndGet();
-                        } else if (p == CircuitBreaker.PERMITTED) {
-                            permitted.incrementAndGet();
-                        }
-                    }
-                });
+        Race.run(32, 100, () -> {
+            int p = breaker.tryAcquire(clock.millis());
+            if (p == CircuitBreaker.TRIAL) {
+                trials.incrementAndGet();
+            } else if (p == CircuitBreaker.PERMITTED) {
+                permitted.incrementAndGet();
             }
-            pool.shutdown();
-            assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
-        } finally {
-            pool.shutdownNow();
-        }
+            return 0;
+        });
         assertEquals(1, trials.get());
         assertEquals(0, permitted.get());
     }

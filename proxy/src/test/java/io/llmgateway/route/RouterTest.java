@@ -10,10 +10,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.Strategy;
 import io.llmgateway.limit.MutableClock;
 import io.llmgateway.openai.Usage;
+import io.llmgateway.testing.Race;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Duration;
@@ -22,10 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -438,30 +436,13 @@ class RouterTest {
                 .provider("acme", 100, UNLIMITED, UNLIMITED, UNLIMITED)
                 .provider("beta", 100, UNLIMITED, UNLIMITED, UNLIMITED)
                 .model("m", route("acme"), route("beta")).build(), clock);
-        int threads = 64;
         Map<String, AtomicInteger> admitted = new ConcurrentHashMap<>();
-        CyclicBarrier start = new CyclicBarrier(threads);
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            for (int t = 0; t < threads; t++) {
-                pool.execute(() -> {
-                    try {
-                        start.await();
-                    } catch (Exception e) {
-                        return;
-                    }
-                    for (int i = 0; i < 10; i++) {
-                        if (r.admit("m", 5, Set.of()) instanceof Attempt a) {
-                            admitted.computeIfAbsent(a.provider(), k -> new AtomicInteger()).incrementAndGet();
-                        }
-                    }
-                });
+        Race.run(64, 10, () -> {
+            if (r.admit("m", 5, Set.of()) instanceof Attempt a) {
+                admitted.computeIfAbsent(a.provider(), k -> new AtomicInteger()).incrementAndGet();
             }
-            pool.shutdown();
-            assertTrue(pool.awaitTermination(30, TimeUnit.SECONDS));
-        } finally {
-            pool.shutdownNow();
-        }
+            return 0;
+        });
         assertEquals(100, admitted.get("acme").get());
         assertEquals(100, admitted.get("beta").get());
         assertEquals(100, snap(r, "acme").rpm());
