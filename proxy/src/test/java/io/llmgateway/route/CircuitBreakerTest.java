@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-
 import io.llmgateway.config.Strategy;
 import io.llmgateway.limit.MutableClock;
 import io.llmgateway.testing.Race;

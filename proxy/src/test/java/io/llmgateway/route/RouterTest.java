@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.Strategy;
 import io.llmgateway.limit.MutableClock;
