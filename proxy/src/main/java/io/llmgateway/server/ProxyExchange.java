@@ -173,13 +173,23 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         gateway.estimator().estimate(info, snapshot.configuredEncoding(info.model()), info.model())
-                .whenComplete((tokens, error) -> {
-                    if (ctx.executor().inEventLoop()) {
-                        onEstimated(tokens, error);
-                    } else {
-                        ctx.executor().execute(() -> onEstimated(tokens, error));
-                    }
-                });
+                .whenComplete((tokens, error) -> onLoop(() -> onEstimated(tokens, error), () -> { }));
+    }
+
+    /**
+     * Continues on this exchange's event loop: off-loop work (big token counts, Redis admission) completes
+     * on other threads. {@code ifShutDown} runs instead when the loop no longer takes tasks.
+     */
+    private void onLoop(Runnable task, Runnable ifShutDown) {
+        if (ctx.executor().inEventLoop()) {
+            task.run();
+            return;
+        }
+        try {
+            ctx.executor().execute(task);
+        } catch (RejectedExecutionException shuttingDown) {
+            ifShutDown.run();
+        }
     }
 
     private void onEstimated(Long tokens, Throwable error) {
@@ -211,19 +221,12 @@ final class ProxyExchange implements UpstreamListener {
         Admission admission = gateway.router().admit(info.model(), estimate, tried);
         if (admission instanceof PendingAdmission) {
             state = State.ADMITTING;
-            ((PendingAdmission) admission).result().whenComplete((decided, error) -> {
-                if (ctx.executor().inEventLoop()) {
-                    onAdmitted(decided);
-                    return;
-                }
-                try {
-                    ctx.executor().execute(() -> onAdmitted(decided));
-                } catch (RejectedExecutionException shuttingDown) {
-                    if (decided instanceof Attempt) {
-                        ((Attempt) decided).cancelled(0);
-                    }
-                }
-            });
+            ((PendingAdmission) admission).result().whenComplete((decided, error) -> onLoop(
+                    () -> onAdmitted(decided), () -> {
+                        if (decided instanceof Attempt) {
+                            ((Attempt) decided).cancelled(0);
+                        }
+                    }));
             return;
         }
         onAdmission(admission);
