@@ -20,6 +20,7 @@ public final class Observability {
             interactions = new InteractionLog(Path.of(logging.directory()), logging.queueSize(), logging.maxFileBytes(),
                     logging.retentionDays(), Clock.systemDefaultZone());
             gateway.observers().add(interactions);
+            gateway.closeOnShutdown(interactions);
         }
         UsageStats usage = new UsageStats(gateway::config, Clock.systemUTC());
         gateway.observers().add(usage);

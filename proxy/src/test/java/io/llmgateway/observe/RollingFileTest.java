@@ -57,6 +57,21 @@ class RollingFileTest {
         assertEquals("one\ntwo\n", Files.readString(logs.resolve("x.log")));
     }
 
+
+    @Test
+    void write_keepsEveryByteOverManyBatches_withLinesLargerAndSmallerThanTheBuffer() throws IOException {
+        RollingFile f = new RollingFile(dir, "x", 100L << 20, 7, clock);
+        StringBuilder expected = new StringBuilder();
+        for (int batch = 0; batch < 5; batch++) {
+            for (int i = 0; i < 3; i++) {
+                String text = (batch + "-" + i + "-").repeat(i == 1 ? 20_000 : 3); // the middle one ~100 KB
+                f.write(line(text));
+                expected.append(text).append('\n');
+            }
+            f.close();
+            assertEquals(expected.toString(), Files.readString(dir.resolve("x.log")), "after batch " + batch);
+        }
+    }
     @Test
     void write_rollsBeforeALineWouldPassTheSize() throws IOException {
         RollingFile f = new RollingFile(dir, "x", 10, 7, clock);
