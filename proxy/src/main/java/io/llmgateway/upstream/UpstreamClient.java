@@ -107,7 +107,9 @@ public final class UpstreamClient implements AutoCloseable {
                             p.addLast(sslContextFor(origin).newHandler(ch.alloc(), origin.host(), origin.port()));
                         }
                         p.addLast(new HttpClientCodec(4096, 64 * 1024, 64 * 1024));
-                        p.addLast(new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
+                        // Reader idle, not all idle: the same for a pooled channel (its last act was reading a
+                        // response), and no listener on every write.
+                        p.addLast(new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
                         p.addLast(new UpstreamHandler());
                     }
                 });
