@@ -68,15 +68,21 @@ public final class InteractionLog implements RequestObserver, AutoCloseable {
         if (queueSize < 1) {
             throw new IllegalArgumentException("queueSize: " + queueSize + " (expected: >= 1)");
         }
+        this.writer = onDemandThread("interaction-log");
         this.file = new RollingFile(requireNonNull(directory, "directory"), FILE_NAME, maxFileBytes, retentionDays,
-                clock);
+                clock, onDemandThread("interaction-log-gzip"));
         this.capacity = queueSize;
-        this.writer = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "interaction-log");
+    }
+
+    /** One daemon thread that exists while it has work (and 5 s after), running tasks in order. */
+    private static ThreadPoolExecutor onDemandThread(String name) {
+        ThreadPoolExecutor e = new ThreadPoolExecutor(1, 1, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, name);
             t.setDaemon(true);
             return t;
         });
-        writer.allowCoreThreadTimeOut(true);
+        e.allowCoreThreadTimeOut(true);
+        return e;
     }
 
     /** The file written. */

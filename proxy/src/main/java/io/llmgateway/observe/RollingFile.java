@@ -10,11 +10,13 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
@@ -26,8 +28,12 @@ import java.util.zip.GZIPOutputStream;
  *   the gateway holds no file handle, and a file moved away or deleted by an outside tool is simply
  *   recreated. Size and day are therefore read from the file system at each open, not remembered.
  * - Rolls when a line would push the file past maxBytes, or when the file was last written on an earlier
- *   day: the current file becomes NAME-YYYY-MM-DD-N.log.gz (its day, the next free N), and archives older
- *   than the retention are deleted. Only regular files roll: a FIFO or device is written as it is.
+ *   day: the current file is renamed NAME-YYYY-MM-DD-N.log (its day, the next free N) and writing goes on
+ *   at once in a new file; the compressor (another thread) turns the archive into NAME-...-N.log.gz. Gzip
+ *   of 100 MiB takes about a second, and on the writer thread it stalled the log long enough for a busy
+ *   gateway to fill the queue and drop records. An archive left uncompressed by a stop is compressed after
+ *   the next start. Archives older than the retention are deleted. Only regular files roll: a FIFO or
+ *   device is written as it is.
  */
 final class RollingFile {
     private final Path directory;
@@ -36,6 +42,7 @@ final class RollingFile {
     private final long maxBytes;
     private final int retentionDays;
     private final Clock clock;
+    private final Executor compressor;
 
     private final ReusableBuffer buffer = new ReusableBuffer();
     private OutputStream out;
@@ -48,8 +55,9 @@ final class RollingFile {
      * @param maxBytes roll before a line would make the file bigger than this
      * @param retentionDays delete rolled files older than this
      * @param clock its zone decides where a day ends
+     * @param compressor runs the compression of rolled files
      */
-    RollingFile(Path directory, String baseName, long maxBytes, int retentionDays, Clock clock) {
+    RollingFile(Path directory, String baseName, long maxBytes, int retentionDays, Clock clock, Executor compressor) {
         this.directory = requireNonNull(directory, "directory");
         this.baseName = requireNonNull(baseName, "baseName");
         this.file = directory.resolve(baseName + ".log");
@@ -62,6 +70,7 @@ final class RollingFile {
         this.maxBytes = maxBytes;
         this.retentionDays = retentionDays;
         this.clock = requireNonNull(clock, "clock");
+        this.compressor = requireNonNull(compressor, "compressor");
     }
 
     Path path() {
@@ -107,6 +116,7 @@ final class RollingFile {
         if (!purged) {
             purged = true;
             purge();
+            compressLeftovers();
         }
         day = null;
         size = 0;
@@ -130,30 +140,62 @@ final class RollingFile {
         }
         LocalDate fileDay = day != null ? day
                 : LocalDate.ofInstant(Files.getLastModifiedTime(file).toInstant(), clock.getZone());
-        Path target;
+        Path archive;
+        Path compressed;
         int n = 1;
         do {
-            target = directory.resolve(baseName + '-' + fileDay + '-' + n++ + ".log.gz");
-        } while (Files.exists(target));
-        Path partial = directory.resolve(target.getFileName() + ".tmp");
-        try (InputStream in = Files.newInputStream(file);
-                OutputStream gz = new FastGzipStream(Files.newOutputStream(partial))) {
-            in.transferTo(gz);
-        }
-        Files.move(partial, target);
-        Files.delete(file);
+            String name = baseName + '-' + fileDay + '-' + n++ + ".log";
+            archive = directory.resolve(name);
+            compressed = directory.resolve(name + ".gz");
+        } while (Files.exists(compressed) || Files.exists(archive));
+        Files.move(file, archive);
         size = 0;
+        Path plain = archive;
+        compressor.execute(() -> compress(plain));
         purge();
+    }
+
+    /** Gzips a rolled file next to itself, then deletes it; on failure the plain archive stays. */
+    private static void compress(Path plain) {
+        Path target = plain.resolveSibling(plain.getFileName() + ".gz");
+        Path partial = plain.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            try (InputStream in = Files.newInputStream(plain);
+                    OutputStream gz = new FastGzipStream(Files.newOutputStream(partial))) {
+                in.transferTo(gz);
+            }
+            Files.move(partial, target);
+            Files.delete(plain);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(partial);
+            } catch (IOException ignored) {
+                // the plain archive is complete; a stray partial file is harmless
+            }
+        }
+    }
+
+    /** Archives a previous run rolled but did not get to compress. */
+    private void compressLeftovers() throws IOException {
+        try (DirectoryStream<Path> rolled = Files.newDirectoryStream(directory, baseName + "-*.log")) {
+            for (Path p : rolled) {
+                compressor.execute(() -> compress(p));
+            }
+        }
     }
 
     /** Deletes rolled files of this log older than the retention. */
     private void purge() throws IOException {
         Instant cutoff = Instant.ofEpochMilli(clock.millis() - TimeUnit.DAYS.toMillis(retentionDays));
-        try (DirectoryStream<Path> rolled = Files.newDirectoryStream(directory, baseName + "-*.log.gz")) {
+        try (DirectoryStream<Path> rolled = Files.newDirectoryStream(directory, baseName + "-*.{log,log.gz}")) {
             for (Path p : rolled) {
-                FileTime modified = Files.getLastModifiedTime(p);
-                if (modified.toInstant().isBefore(cutoff)) {
-                    Files.deleteIfExists(p);
+                try {
+                    FileTime modified = Files.getLastModifiedTime(p);
+                    if (modified.toInstant().isBefore(cutoff)) {
+                        Files.deleteIfExists(p);
+                    }
+                } catch (NoSuchFileException compressedMeanwhile) {
+                    // the compressor replaced it by its .gz between the listing and now
                 }
             }
         }

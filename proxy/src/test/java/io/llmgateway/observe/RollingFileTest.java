@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -47,7 +48,7 @@ class RollingFileTest {
     @Test
     void write_appendsAcrossReopen_andCreatesTheDirectory() throws IOException {
         Path logs = dir.resolve("a/b");
-        RollingFile f = new RollingFile(logs, "x", 1000, 7, clock);
+        RollingFile f = new RollingFile(logs, "x", 1000, 7, clock, Runnable::run);
 
         f.write(line("one"));
         f.close();
@@ -60,7 +61,7 @@ class RollingFileTest {
 
     @Test
     void write_keepsEveryByteOverManyBatches_withLinesLargerAndSmallerThanTheBuffer() throws IOException {
-        RollingFile f = new RollingFile(dir, "x", 100L << 20, 7, clock);
+        RollingFile f = new RollingFile(dir, "x", 100L << 20, 7, clock, Runnable::run);
         StringBuilder expected = new StringBuilder();
         for (int batch = 0; batch < 5; batch++) {
             for (int i = 0; i < 3; i++) {
@@ -74,7 +75,7 @@ class RollingFileTest {
     }
     @Test
     void write_rollsBeforeALineWouldPassTheSize() throws IOException {
-        RollingFile f = new RollingFile(dir, "x", 10, 7, clock);
+        RollingFile f = new RollingFile(dir, "x", 10, 7, clock, Runnable::run);
 
         f.write(line("12345")); // 6 bytes
         f.write(line("abc"));   // 10: still fits
@@ -92,7 +93,7 @@ class RollingFileTest {
 
     @Test
     void write_aLineLongerThanTheLimitStillGoesIntoAnEmptyFile() throws IOException {
-        RollingFile f = new RollingFile(dir, "x", 4, 7, clock);
+        RollingFile f = new RollingFile(dir, "x", 4, 7, clock, Runnable::run);
 
         f.write(line("longer than four"));
         f.close();
@@ -102,7 +103,7 @@ class RollingFileTest {
 
     @Test
     void write_rollsAtTheFirstWriteOfANewDay_namedAfterTheFilesDay() throws IOException {
-        RollingFile f = new RollingFile(dir, "x", 1000, 7, clock);
+        RollingFile f = new RollingFile(dir, "x", 1000, 7, clock, Runnable::run);
         f.write(line("monday"));
         f.close();
         Files.setLastModifiedTime(dir.resolve("x.log"), FileTime.from(Instant.parse("2025-03-10T23:59:00Z")));
@@ -117,7 +118,7 @@ class RollingFileTest {
 
     @Test
     void write_rollsWhileOpen_whenTheDayChanges() throws IOException {
-        RollingFile f = new RollingFile(dir, "x", 1000, 7, clock);
+        RollingFile f = new RollingFile(dir, "x", 1000, 7, clock, Runnable::run);
         f.write(line("before midnight"));
         clock.advance(Duration.ofDays(1));
         f.write(line("after midnight"));
@@ -136,12 +137,48 @@ class RollingFileTest {
         Path foreign = Files.writeString(dir.resolve("app-2025-03-01-1.log.gz"), "not ours");
         Files.setLastModifiedTime(foreign, FileTime.from(Instant.parse("2025-03-02T00:00:00Z")));
 
-        RollingFile f = new RollingFile(dir, "x", 1000, 7, clock);
+        RollingFile f = new RollingFile(dir, "x", 1000, 7, clock, Runnable::run);
         f.write(line("now"));
         f.close();
 
         assertFalse(Files.exists(old));
         assertTrue(Files.exists(recent));
         assertTrue(Files.exists(foreign));
+    }
+
+    @Test
+    void roll_leavesCompressionToTheCompressor_andWritingGoesOnMeanwhile() throws IOException {
+        List<Runnable> compressions = new ArrayList<>();
+        RollingFile f = new RollingFile(dir, "x", 10, 7, clock, compressions::add);
+
+        f.write(line("12345"));
+        f.write(line("abc"));
+        f.write(line("next")); // rolls: renamed, not compressed yet
+        f.close();
+
+        assertEquals(List.of("x-2025-03-10-1.log", "x.log"), names());
+        assertEquals("12345\nabc\n", Files.readString(dir.resolve("x-2025-03-10-1.log")));
+        f.write(line("x"));
+        f.write(line("rolls")); // the plain archive's number is taken too
+        f.close();
+        assertEquals(List.of("x-2025-03-10-1.log", "x-2025-03-10-2.log", "x.log"), names());
+
+        compressions.forEach(Runnable::run);
+        assertEquals(List.of("x-2025-03-10-1.log.gz", "x-2025-03-10-2.log.gz", "x.log"), names());
+        assertEquals("12345\nabc\n", gunzip(dir.resolve("x-2025-03-10-1.log.gz")));
+        assertEquals("next\nx\n", gunzip(dir.resolve("x-2025-03-10-2.log.gz")));
+    }
+
+    @Test
+    void open_compressesArchivesAStoppedRunLeftPlain() throws IOException {
+        Files.writeString(dir.resolve("x-2025-03-09-1.log"), "left\n");
+        Files.writeString(dir.resolve("x-2025-03-09-1.log.gz.tmp"), "half a gzip");
+
+        RollingFile f = new RollingFile(dir, "x", 1000, 7, clock, Runnable::run);
+        f.write(line("now"));
+        f.close();
+
+        assertEquals(List.of("x-2025-03-09-1.log.gz", "x.log"), names());
+        assertEquals("left\n", gunzip(dir.resolve("x-2025-03-09-1.log.gz")));
     }
 }
