@@ -145,8 +145,17 @@ public final class Main {
         // SIGTERM (docker stop, systemd) and Ctrl-C drain gracefully and exit 0; other exits still drain.
         for (String name : new String[] {"TERM", "INT"}) {
             Signal.handle(new Signal(name), signal -> new Thread(() -> {
-                shutdown.run();
-                System.exit(0);
+                int status = 0;
+                try {
+                    shutdown.run();
+                } catch (Throwable t) {
+                    // Without this the thread would die and the event loops keep the process alive for good.
+                    status = 1;
+                    System.err.println("llm-gateway: the graceful stop failed; exiting anyway: " + t);
+                    t.printStackTrace();
+                } finally {
+                    System.exit(status);
+                }
             }, "shutdown-" + name).start());
         }
         Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "shutdown"));

@@ -11,7 +11,7 @@ import java.util.function.Consumer;
  * Design notes
  * - The only admin code on the request path. onComplete is O(1) and never blocks: one lock-free queue
  *   offer and one atomic increment; all counting, sorting into windows and percentiles happens on the
- *   admin thread when it drains the queue (about once a second, and before answering a status request).
+ *   admin thread when it drains the queue (every 100 ms, and before answering a status request).
  * - Bounded: if the admin thread falls behind by more than CAPACITY records, new records are counted as
  *   dropped instead of growing the heap; the page shows the count.
  */
