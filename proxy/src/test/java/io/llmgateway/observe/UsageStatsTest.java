@@ -10,6 +10,7 @@ import io.llmgateway.observe.UsageStats.Window;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class UsageStatsTest {
@@ -54,6 +55,28 @@ class UsageStatsTest {
     }
 
     @Test
+    void onComplete_fromSeveralThreads_countsAreTheSumOfAll() throws InterruptedException {
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 1000; i++) {
+                    usage.onComplete(record("m", "m", 3, null, attempt("a", "ok")));
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        usage.onComplete(record("m", "m", 1, null, attempt("b", "ok")));
+
+        assertEquals(new Counts(4001, 12_001, 0), usage.model("m", Window.LAST_MINUTE));
+        assertEquals(new Counts(4000, 12_000, 0), usage.providerTotal("a"));
+        assertEquals(new Counts(1, 1, 0), usage.provider("b", Window.LAST_DAY));
+        assertEquals(Set.of("a", "b"), usage.providerNames());
+    }
+
+    @Test
     void windows_forgetOldTraffic_totalsDoNot() {
         usage.onComplete(record("m", "m", 10, null, attempt("a", "ok")));
         clock.advance(Duration.ofSeconds(61));
@@ -74,7 +97,7 @@ class UsageStatsTest {
         usage.onComplete(record("nope-1", null, 0, "not_found_error"));
         usage.onComplete(record("nope-2", null, 0, "not_found_error"));
 
-        assertEquals(java.util.Set.of("other"), usage.modelNames());
+        assertEquals(Set.of("other"), usage.modelNames());
         assertEquals(new Counts(2, 0, 2), usage.modelTotal("other"));
     }
 
