@@ -20,11 +20,15 @@ final class Payloads {
             + "\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":31,"
             + "\"completion_tokens\":2,\"total_tokens\":33},\"system_fingerprint\":\"fp_bench\"}";
 
-    /** One content delta event as OpenAI streams it. */
+    /**
+     * One content delta event as OpenAI streams it with include_usage (which the gateway asks for): every
+     * chunk before the usage chunk carries {@code "usage":null}.
+     */
     static String chunk(String content) {
         return "data: {\"id\":\"chatcmpl-bench0001\",\"object\":\"chat.completion.chunk\",\"created\":1735689600,"
                 + "\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":\"fp_bench\",\"choices\":[{\"index\":0,"
-                + "\"delta\":{\"content\":\"" + content + "\"},\"logprobs\":null,\"finish_reason\":null}]}\n\n";
+                + "\"delta\":{\"content\":\"" + content + "\"},\"logprobs\":null,\"finish_reason\":null}],"
+                + "\"usage\":null}\n\n";
     }
 
     static final String USAGE_CHUNK = "data: {\"id\":\"chatcmpl-bench0001\",\"object\":\"chat.completion.chunk\","
@@ -46,7 +50,7 @@ final class Payloads {
         }
         sb.append("data: {\"id\":\"chatcmpl-bench0001\",\"object\":\"chat.completion.chunk\",\"created\":1735689600,"
                 + "\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":\"fp_bench\",\"choices\":[{\"index\":0,"
-                + "\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}]}\n\n");
+                + "\"delta\":{},\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":null}\n\n");
         sb.append(USAGE_CHUNK).append(DONE);
         return sb.toString();
     }

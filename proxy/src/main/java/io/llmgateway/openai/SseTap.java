@@ -30,7 +30,8 @@ import java.util.List;
  *     write, so in practice nothing waits; at worst one event is delayed until its end arrives.</li>
  * <li>Memory per stream is bounded by {@code maxEventBytes} (1 MiB): an event longer than that is
  *     passed through as it comes and is not analysed.</li>
- * <li>A payload is JSON-parsed at once only when a byte search shows it can hold usage. Other events
+ * <li>A payload is JSON-parsed at once only when a byte search shows it can hold usage (a "usage" key
+ *     whose value is not null: OpenAI sends "usage":null in every chunk before the usage). Other events
  *     (the deltas) are not parsed when they arrive: their tokens are only needed when the stream ends
  *     without usage (or breaks off), so their data is kept (up to {@value #MAX_DEFERRED_BYTES} bytes per
  *     stream, then counted and dropped) and counted on demand by {@link #completionTokensEstimate()}.
@@ -435,7 +436,7 @@ public final class SseTap {
             sawDone = true;
             return false;
         }
-        if (indexOf(data, dataLen, USAGE) < 0) {
+        if (!mayHoldUsage(data, dataLen)) {
             defer(); // one byte search per event; whether it holds a delta is found out if it is ever counted
             return false;
         }
@@ -660,6 +661,34 @@ public final class SseTap {
         }
     }
 
+    /**
+     * Whether a payload has a {@code "usage"} key whose value is not {@code null}. With include_usage, OpenAI
+     * sends {@code "usage":null} in every chunk before the usage chunk; those are not worth a JSON parse.
+     */
+    static boolean mayHoldUsage(byte[] a, int len) {
+        int from = 0;
+        int at;
+        while ((at = indexOf(a, from, len, USAGE)) >= 0) {
+            int i = skipSpaces(a, at + USAGE.length, len);
+            if (i >= len || a[i] != ':') {
+                return true; // not a key after all (or cut short): let the parser decide
+            }
+            i = skipSpaces(a, i + 1, len);
+            if (i + 4 > len || a[i] != 'n' || a[i + 1] != 'u' || a[i + 2] != 'l' || a[i + 3] != 'l') {
+                return true;
+            }
+            from = i + 4;
+        }
+        return false;
+    }
+
+    private static int skipSpaces(byte[] a, int i, int len) {
+        while (i < len && (a[i] == ' ' || a[i] == '\t' || a[i] == '\n' || a[i] == '\r')) {
+            i++;
+        }
+        return i;
+    }
+
     private static int indexOf(byte[] a, int len, byte b) {
         for (int i = 0; i < len; i++) {
             if (a[i] == b) {
@@ -670,9 +699,13 @@ public final class SseTap {
     }
 
     private static int indexOf(byte[] a, int len, byte[] needle) {
+        return indexOf(a, 0, len, needle);
+    }
+
+    private static int indexOf(byte[] a, int from, int len, byte[] needle) {
         int last = len - needle.length;
         outer:
-        for (int i = 0; i <= last; i++) {
+        for (int i = from; i <= last; i++) {
             if (a[i] != needle[0]) {
                 continue;
             }

@@ -121,6 +121,21 @@ class SseTapTest {
     }
 
     @Test
+    void mayHoldUsage_onlyWhenAUsageKeyHasAValueOtherThanNull() {
+        for (String yes : List.of("{\"usage\":{\"total_tokens\":1}}", "{\"usage\" : {}}",
+                "{\"usage\":null,\"x_groq\":{\"usage\":{\"total_tokens\":1}}}", "{\"usage\":nul",
+                "{\"usage\"", "[\"usage\"]")) {
+            byte[] b = yes.getBytes(UTF_8);
+            assertTrue(SseTap.mayHoldUsage(b, b.length), yes);
+        }
+        for (String no : List.of("{\"choices\":[],\"usage\":null}", "{\"usage\" :\r\n null}", "{}",
+                "{\"content\":\"the \\\"usage\\\" of it\"}")) {
+            byte[] b = no.getBytes(UTF_8);
+            assertFalse(SseTap.mayHoldUsage(b, b.length), no);
+        }
+    }
+
+    @Test
     void onChunk_keepMode_passesEverythingAndTaps() {
         Result r = run(false, chatStream(true), 100);
         assertEquals(chatStream(true), r.out);
