@@ -24,10 +24,9 @@ import org.apache.logging.log4j.Logger;
  *   slowed down by their log.
  * - One writer thread formats and writes. It exists only while there is work: it is started on demand
  *   (one drain task at a time, guarded by `scheduled`) and ends after a few idle seconds, and the file is
- *   closed after every batch. Under load it writes in batches BATCH_MILLIS apart, so that event loops do
- *   not wake it for every record (a futex wake and a context switch each: measured at 5% of the event
- *   loops' time plus the writer's own wake-ups on a 2-core machine). A gateway that stops therefore leaves no thread and no open file behind,
- *   without needing a close hook, and an idle gateway holds no handle on its log.
+ *   closed after every batch, so an idle gateway holds no thread and no handle on its log.
+ * - Under load it writes in batches BATCH_MILLIS apart, so that event loops do not wake it for every
+ *   record (a futex wake and a context switch each: 5% of the event loops' time on a 2-core machine).
  * - A write that fails (disk full, directory not writable) drops the record and counts it; the file is
  *   retried after a second, and the failure is reported in app.log at most once a minute.
  * - A graceful stop waits (close(), up to CLOSE_WAIT_MILLIS) until the queue is written; records still queued

@@ -20,6 +20,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /*
  * Design notes
@@ -36,6 +38,7 @@ import java.util.zip.GZIPOutputStream;
  *   device is written as it is.
  */
 final class RollingFile {
+    private static final Logger LOG = LogManager.getLogger(RollingFile.class);
     private final Path directory;
     private final String baseName;
     private final Path file;
@@ -167,6 +170,7 @@ final class RollingFile {
             Files.move(partial, target);
             Files.delete(plain);
         } catch (IOException e) {
+            LOG.warn("cannot compress {}: {}; it stays uncompressed", plain, e.toString());
             try {
                 Files.deleteIfExists(partial);
             } catch (IOException ignored) {
