@@ -8,6 +8,8 @@ import io.llmgateway.route.CircuitState;
 import io.llmgateway.route.StoreStatus;
 import io.llmgateway.route.ProviderSnapshot;
 import io.llmgateway.server.Gateway;
+import io.prometheus.metrics.core.datapoints.CounterDataPoint;
+import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
@@ -36,6 +38,14 @@ public final class GatewayMetrics implements RequestObserver {
     private static final double[] FIRST_BYTE_BUCKETS = {
         0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60};
 
+    private static final String[] STATUS_LABELS = new String[600];
+
+    static {
+        for (int i = 0; i < STATUS_LABELS.length; i++) {
+            STATUS_LABELS[i] = Integer.toString(i);
+        }
+    }
+
     private final Gateway gateway;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests;
@@ -45,6 +55,14 @@ public final class GatewayMetrics implements RequestObserver {
     private final Counter tokens;
     private final Histogram duration;
     private final Histogram firstByte;
+    // The same data points, found without the client's per-call label list (see LabelledPoints).
+    private final LabelledPoints<CounterDataPoint> requestPoints;
+    private final LabelledPoints<CounterDataPoint> errorPoints;
+    private final LabelledPoints<CounterDataPoint> attemptPoints;
+    private final LabelledPoints<CounterDataPoint> failoverPoints;
+    private final LabelledPoints<CounterDataPoint> tokenPoints;
+    private final LabelledPoints<DistributionDataPoint> durationPoints;
+    private final LabelledPoints<DistributionDataPoint> firstBytePoints;
 
     /**
      * @param interactionLog the interaction log whose queue and drops are reported, or null when it is off
@@ -75,6 +93,13 @@ public final class GatewayMetrics implements RequestObserver {
                 .help("Time from a request's arrival to the first response byte; for streams, the first token")
                 .labelNames("model", "stream").classicOnly().classicUpperBounds(FIRST_BYTE_BUCKETS)
                 .register(registry);
+        requestPoints = new LabelledPoints<>(requests::labelValues);
+        errorPoints = new LabelledPoints<>(errors::labelValues);
+        attemptPoints = new LabelledPoints<>(attempts::labelValues);
+        failoverPoints = new LabelledPoints<>(failovers::labelValues);
+        tokenPoints = new LabelledPoints<>(tokens::labelValues);
+        durationPoints = new LabelledPoints<>(duration::labelValues);
+        firstBytePoints = new LabelledPoints<>(firstByte::labelValues);
 
         GaugeWithCallback.builder().name("llm_gateway_in_flight_requests")
                 .help("Proxied requests started and not yet finished")
@@ -160,30 +185,34 @@ public final class GatewayMetrics implements RequestObserver {
         GatewayConfig config = gateway.config();
         String model = ModelLabels.model(config, r.modelAsked());
         String provider = ModelLabels.provider(r.provider());
-        requests.labelValues(model, provider, Integer.toString(r.status())).inc();
+        requestPoints.get(model, provider, statusLabel(r.status())).inc();
         if (r.failed()) {
-            errors.labelValues(model, r.errorType()).inc();
+            errorPoints.get(model, r.errorType()).inc();
         }
         List<AttemptRecord> tried = r.attempts();
         for (int i = 0; i < tried.size(); i++) {
             AttemptRecord a = tried.get(i);
-            attempts.labelValues(a.provider(), a.outcome()).inc();
+            attemptPoints.get(a.provider(), a.outcome()).inc();
         }
         if (tried.size() > 1) {
-            failovers.labelValues(model).inc(tried.size() - 1);
+            failoverPoints.get(model).inc(tried.size() - 1);
         }
         String source = r.tokensEstimated() ? "estimated" : "reported";
         if (r.promptTokens() > 0) {
-            tokens.labelValues(model, provider, "prompt", source).inc(r.promptTokens());
+            tokenPoints.get(model, provider, "prompt", source).inc(r.promptTokens());
         }
         if (r.completionTokens() > 0) {
-            tokens.labelValues(model, provider, "completion", source).inc(r.completionTokens());
+            tokenPoints.get(model, provider, "completion", source).inc(r.completionTokens());
         }
         String stream = r.stream() ? "true" : "false";
-        duration.labelValues(model, stream).observe(r.totalMillis() / 1000.0);
+        durationPoints.get(model, stream).observe(r.totalMillis() / 1000.0);
         if (r.firstByteMillis() >= 0) {
-            firstByte.labelValues(model, stream).observe(r.firstByteMillis() / 1000.0);
+            firstBytePoints.get(model, stream).observe(r.firstByteMillis() / 1000.0);
         }
+    }
+
+    private static String statusLabel(int status) {
+        return status >= 0 && status < STATUS_LABELS.length ? STATUS_LABELS[status] : Integer.toString(status);
     }
 
     /** Everything now, for the exposition writer. */
