@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -61,35 +63,32 @@ final class UsageEndpoint implements LocalEndpoint {
         exchange.respondJson(200, json);
     }
 
+    /** One object per row: the configured names first, then any others that saw traffic. */
+    private static void writeRows(JsonGenerator g, String field, Set<String> configured, Set<String> seen,
+            BiFunction<String, UsageStats.Window, UsageStats.Counts> inWindow,
+            Function<String, UsageStats.Counts> total) throws IOException {
+        Set<String> names = new LinkedHashSet<>(configured);
+        names.addAll(seen);
+        g.writeObjectFieldStart(field);
+        for (String name : names) {
+            g.writeObjectFieldStart(name);
+            for (UsageStats.Window w : UsageStats.Window.values()) {
+                write(g, fieldName(w), inWindow.apply(name, w));
+            }
+            write(g, "total", total.apply(name));
+            g.writeEndObject();
+        }
+        g.writeEndObject();
+    }
+
     static String json(GatewayConfig config, UsageStats usage) {
         return JsonValues.write(g -> {
             g.writeStartObject();
             g.writeStringField("since", Instant.ofEpochMilli(usage.startMillis()).toString());
             g.writeNumberField("uptime_seconds", usage.uptimeMillis() / 1000);
-            Set<String> providers = new LinkedHashSet<>(config.providers().keySet());
-            providers.addAll(usage.providerNames());
-            g.writeObjectFieldStart("providers");
-            for (String name : providers) {
-                g.writeObjectFieldStart(name);
-                for (UsageStats.Window w : UsageStats.Window.values()) {
-                    write(g, fieldName(w), usage.provider(name, w));
-                }
-                write(g, "total", usage.providerTotal(name));
-                g.writeEndObject();
-            }
-            g.writeEndObject();
-            Set<String> models = new LinkedHashSet<>(config.models().keySet());
-            models.addAll(usage.modelNames());
-            g.writeObjectFieldStart("models");
-            for (String name : models) {
-                g.writeObjectFieldStart(name);
-                for (UsageStats.Window w : UsageStats.Window.values()) {
-                    write(g, fieldName(w), usage.model(name, w));
-                }
-                write(g, "total", usage.modelTotal(name));
-                g.writeEndObject();
-            }
-            g.writeEndObject();
+            writeRows(g, "providers", config.providers().keySet(), usage.providerNames(), usage::provider,
+                    usage::providerTotal);
+            writeRows(g, "models", config.models().keySet(), usage.modelNames(), usage::model, usage::modelTotal);
             g.writeEndObject();
         });
     }

@@ -104,7 +104,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
                 exchangeDone();
                 return;
             }
-            current = new ProxyExchange(ctx, request, gateway, uri.substring(3), keepAlive,
+            current = new ProxyExchange(ctx, request, gateway, uri.substring(3), requestId, keepAlive,
                     key == null ? null : new ClientQuota(key), this::proxyDone);
             current.start();
             return;

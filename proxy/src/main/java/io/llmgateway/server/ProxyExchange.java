@@ -136,14 +136,14 @@ final class ProxyExchange implements UpstreamListener {
     private String responseText;
 
     ProxyExchange(ChannelHandlerContext ctx, FullHttpRequest request, Gateway gateway, String upstreamPathSuffix,
-            boolean keepAlive, ClientQuota quota, Runnable onDone) {
+            String requestId, boolean keepAlive, ClientQuota quota, Runnable onDone) {
         this.ctx = ctx;
         this.request = request;
         this.gateway = gateway;
         this.snapshot = gateway.snapshot();
         this.onDone = onDone;
         this.upstreamPathSuffix = upstreamPathSuffix;
-        this.requestId = RequestIds.of(request.headers());
+        this.requestId = requestId;
         this.keepAlive = keepAlive;
         this.quota = quota;
         this.startEpochMillis = gateway.clock().millis();
