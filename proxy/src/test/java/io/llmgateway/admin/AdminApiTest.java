@@ -1,6 +1,7 @@
 package io.llmgateway.admin;
 
 import static io.llmgateway.admin.AdminClient.at;
+import static io.llmgateway.testing.ChatBodies.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -21,8 +22,6 @@ import org.junit.jupiter.api.Test;
 
 /** Every admin API endpoint against a real gateway and mock providers (in-memory config: no file). */
 class AdminApiTest {
-    private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-
     private MockUpstream acme;
     private MockUpstream beta;
     private TestGateway g;

@@ -1,6 +1,7 @@
 package io.llmgateway.admin;
 
 import static io.llmgateway.admin.AdminClient.at;
+import static io.llmgateway.testing.ChatBodies.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -26,7 +27,6 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
 class AdminPageBrowserTest {
     private static final String SCRIPT_MODEL = "<script>alert(1)</script>";
     private static final String IMG_ALIAS = "<img src=x onerror=\"window.pwned=1\">";
-    private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     private static Browser browser;
 

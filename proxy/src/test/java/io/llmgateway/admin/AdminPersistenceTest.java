@@ -1,6 +1,7 @@
 package io.llmgateway.admin;
 
 import static io.llmgateway.admin.AdminClient.at;
+import static io.llmgateway.testing.ChatBodies.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,8 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Page changes are written back to config.yaml: without loss, atomically, and only when valid. */
 class AdminPersistenceTest {
-    private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-
     @TempDir
     Path dir;
 

@@ -1,5 +1,6 @@
 package io.llmgateway.observe;
 
+import static io.llmgateway.testing.ChatBodies.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -22,7 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Issue 7: agent_interactions.log, one JSON line per request, per kind of request, over real sockets. */
 class InteractionLogEndToEndTest {
-    private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     private static final String STREAM =
             "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     /** Every field of a line, in order; bodies come after them only when switched on. */

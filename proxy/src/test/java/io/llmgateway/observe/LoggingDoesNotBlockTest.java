@@ -1,5 +1,6 @@
 package io.llmgateway.observe;
 
+import static io.llmgateway.testing.ChatBodies.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * a file (every write fails).
  */
 class LoggingDoesNotBlockTest {
-    private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     private static final int REQUESTS = 40;
     private static final int QUEUE = 8;
     /**

@@ -1,5 +1,6 @@
 package io.llmgateway.observe;
 
+import static io.llmgateway.testing.ChatBodies.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,7 +42,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SecretCanaryTest {
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^:]+:(\\d+) ");
-    private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
 
     @TempDir
     Path dir;

@@ -1,5 +1,6 @@
 package io.llmgateway.observe;
 
+import static io.llmgateway.testing.ChatBodies.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,8 +18,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 7: GET /api/usage after known traffic. */
 class UsageEndToEndTest {
-    private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-
     @RegisterExtension
     final MockUpstream main = MockUpstream.start();
     @RegisterExtension

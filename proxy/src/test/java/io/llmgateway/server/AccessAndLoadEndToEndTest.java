@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import static io.llmgateway.testing.ChatBodies.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -26,8 +27,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 8: client keys, load shedding and graceful shutdown, end to end. */
 class AccessAndLoadEndToEndTest {
-    private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-
     @RegisterExtension
     final MockUpstream upstream = MockUpstream.start();
 

@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import static io.llmgateway.testing.ChatBodies.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -23,8 +24,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Issue 8: malformed, oversized, ambiguous, slow and hostile client requests, sent over raw sockets. */
 class ClientFaultsEndToEndTest {
-    private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-
     private static MockUpstream upstream;
     private static TestGateway gateway;
 

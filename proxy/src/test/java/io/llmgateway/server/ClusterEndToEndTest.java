@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import static io.llmgateway.testing.ChatBodies.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -29,8 +30,6 @@ import org.junit.jupiter.api.Test;
  * health through a real redis-server, over loopback.
  */
 class ClusterEndToEndTest {
-    private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-
     private RedisServer redis;
     private MockUpstream upstream;
     private final List<TestGateway> gateways = new ArrayList<>();

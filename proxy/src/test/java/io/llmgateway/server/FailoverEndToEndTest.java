@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import static io.llmgateway.testing.ChatBodies.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,8 +21,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 3: failover inside one request, circuit breaking, limits and "auto", over real sockets. */
 class FailoverEndToEndTest {
-    private static final String CHAT = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-
     @RegisterExtension
     final MockUpstream main = MockUpstream.start();
     @RegisterExtension
