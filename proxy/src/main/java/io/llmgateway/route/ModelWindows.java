@@ -33,14 +33,16 @@ public record ModelWindows(long requestLimit, long requestsRemaining, long reque
             RateCounter rpm = s.limiter.rpm();
             RateCounter tpm = s.limiter.tpm();
             if (requestLimit != Limits.UNLIMITED) {
+                long used = rpm.current(); // read once: each read looks at the clock
                 requestLimit = addLimit(requestLimit, rpm);
-                requestsRemaining = saturatedAdd(requestsRemaining, remaining(rpm));
-                requestsReset = Math.max(requestsReset, untilEmpty(rpm));
+                requestsRemaining = saturatedAdd(requestsRemaining, Math.max(0, rpm.limit() - used));
+                requestsReset = Math.max(requestsReset, untilEmpty(rpm, used));
             }
             if (tokenLimit != Limits.UNLIMITED) {
+                long used = tpm.current();
                 tokenLimit = addLimit(tokenLimit, tpm);
-                tokensRemaining = saturatedAdd(tokensRemaining, remaining(tpm));
-                tokensReset = Math.max(tokensReset, untilEmpty(tpm));
+                tokensRemaining = saturatedAdd(tokensRemaining, Math.max(0, tpm.limit() - used));
+                tokensReset = Math.max(tokensReset, untilEmpty(tpm, used));
             }
         }
 
@@ -57,13 +59,9 @@ public record ModelWindows(long requestLimit, long requestsRemaining, long reque
             return limit == Limits.UNLIMITED ? Limits.UNLIMITED : saturatedAdd(sum, limit);
         }
 
-        private static long remaining(RateCounter counter) {
-            return Math.max(0, counter.limit() - counter.current());
-        }
-
         /** Asking for the whole limit returns when everything counted now has left the window. */
-        private static long untilEmpty(RateCounter counter) {
-            if (counter.limit() == Limits.UNLIMITED || counter.current() == 0) {
+        private static long untilEmpty(RateCounter counter, long used) {
+            if (counter.limit() == Limits.UNLIMITED || used == 0) {
                 return 0;
             }
             long millis = counter.millisUntilAvailable(counter.limit());
