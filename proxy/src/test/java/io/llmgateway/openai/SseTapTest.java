@@ -135,6 +135,43 @@ class SseTapTest {
         }
     }
 
+    /** The eight-bytes-at-a-time search against a plain one, at every offset and length, with lookalikes. */
+    @Test
+    void indexOfUsageKey_agreesWithAPlainSearch() {
+        Random random = new Random(7);
+        String[] pieces = {"\"usage\"", "usage", "\"usag", "sage\"", "g", "gg", "\"", "x", "\"usagee\"", "\"Usage\""};
+        for (int n = 0; n < 2000; n++) {
+            StringBuilder sb = new StringBuilder();
+            for (int k = random.nextInt(12); k > 0; k--) {
+                sb.append(pieces[random.nextInt(pieces.length)]);
+            }
+            byte[] b = sb.toString().getBytes(UTF_8);
+            for (int from = 0; from <= b.length; from++) {
+                for (int len = from; len <= b.length; len++) {
+                    int expected = sb.substring(0, len).indexOf("\"usage\"", from);
+                    assertEquals(expected, SseTap.indexOfUsageKey(b, from, len), sb + " from " + from + " len " + len);
+                }
+            }
+        }
+    }
+
+    /** Released taps hand their arrays to the next stream on the thread: nothing of the last stream shows. */
+    @Test
+    void release_nextStreamReusesTheArrays_resultsAsWithFreshOnes() {
+        String stream = chatStream(false);
+        Result fresh = run(false, stream);
+        String longEvent = "data: {\"choices\":[{\"delta\":{\"content\":\"" + "x".repeat(3000) + "\"}}]}\n\n";
+        for (int i = 0; i < 3; i++) {
+            SseTap previous = new SseTap(false, ESTIMATOR, ENC);
+            run(previous, false, (stream + longEvent + stream).getBytes(UTF_8), new int[] {7});
+            previous.release(); // deferred deltas and grown arrays left behind
+            SseTap next = new SseTap(false, ESTIMATOR, ENC);
+            Result r = run(next, false, stream.getBytes(UTF_8), everyByte(stream.getBytes(UTF_8).length));
+            next.release();
+            assertEquals(fresh, r);
+        }
+    }
+
     @Test
     void onChunk_keepMode_passesEverythingAndTaps() {
         Result r = run(false, chatStream(true), 100);
