@@ -45,4 +45,20 @@ class InteractionJsonTest {
         assertEquals("team-a", json.get("client_key_id"));
         assertEquals("2023-11-14T22:13:20.123Z", json.get("time"));
     }
+
+    @Test
+    void format_failover_exactLine() {
+        String line = format(new RequestRecord(1_738_324_800_123L, "req_3", null, "/chat/completions", "auto",
+                "gpt-4o", "backup", List.of(new AttemptRecord("main", "gpt-4o", "status_503", 503, 12),
+                        new AttemptRecord("backup", "gpt-4o", "ok", 200, 801)), 200, true, 240, 815, 12, 30, 42, false,
+                null, "a <b> \"c\""));
+
+        assertEquals("{\"time\":\"2025-01-31T12:00:00.123Z\",\"request_id\":\"req_3\",\"client_key_id\":null,"
+                + "\"path\":\"/chat/completions\",\"model\":\"auto\",\"model_used\":\"gpt-4o\",\"provider\":\"backup\","
+                + "\"stream\":true,\"status\":200,\"attempts\":[{\"provider\":\"main\",\"model\":\"gpt-4o\","
+                + "\"outcome\":\"status_503\",\"status\":503,\"ms\":12},{\"provider\":\"backup\",\"model\":\"gpt-4o\","
+                + "\"outcome\":\"ok\",\"status\":200,\"ms\":801}],\"failovers\":1,\"ttfb_ms\":240,\"latency_ms\":815,"
+                + "\"prompt_tokens\":12,\"completion_tokens\":30,\"total_tokens\":42,\"tokens_estimated\":false,"
+                + "\"error_type\":null,\"error_message\":\"a \\u003cb\\u003e \\\"c\\\"\"}\n", line);
+    }
 }
