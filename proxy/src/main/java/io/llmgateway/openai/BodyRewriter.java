@@ -10,9 +10,13 @@ import io.netty.buffer.CompositeByteBuf;
 /**
  * Produces the upstream body by splicing the scanned one: retained slices of the original bytes
  * around at most two small new buffers (the aliased model value, the include_usage edit). The JSON
- * is never rebuilt, so a multi-megabyte prompt costs no copy.
+ * is never rebuilt, so a multi-megabyte prompt costs no copy. A body under {@value #COPY_BELOW} bytes (most
+ * chat requests) is copied into one buffer instead: a composite costs more than that copy (its
+ * components, and the socket write builds a ByteBuffer per component to gather them).
  */
 public final class BodyRewriter {
+    static final int COPY_BELOW = 4096;
+
     private BodyRewriter() {
     }
 
@@ -40,7 +44,7 @@ public final class BodyRewriter {
             throw new IllegalArgumentException("info does not describe body (body: " + len + " bytes)");
         }
         int base = body.readerIndex();
-        CompositeByteBuf out = alloc.compositeBuffer(5);
+        ByteBuf out = len < COPY_BELOW ? alloc.buffer(len + 64) : alloc.compositeBuffer(5);
         try {
             int pos = 0;
             boolean modelFirst = !inject || info.modelStart() < info.usageEditStart();
@@ -52,18 +56,36 @@ public final class BodyRewriter {
                 int start = model ? info.modelStart() : info.usageEditStart();
                 int end = model ? info.modelEnd() : info.usageEditEnd();
                 if (start > pos) {
-                    out.addComponent(true, body.retainedSlice(base + pos, start - pos));
+                    appendOriginal(out, body, base + pos, start - pos);
                 }
-                out.addComponent(true, model ? quoted(alloc, alias) : bytes(alloc, info.usageEditBytes()));
+                appendNew(out, model ? quoted(alloc, alias) : bytes(alloc, info.usageEditBytes()));
                 pos = end;
             }
             if (pos < len) {
-                out.addComponent(true, body.retainedSlice(base + pos, len - pos));
+                appendOriginal(out, body, base + pos, len - pos);
             }
             return out;
         } catch (Throwable t) {
             out.release();
             throw t;
+        }
+    }
+
+    private static void appendOriginal(ByteBuf out, ByteBuf body, int index, int length) {
+        if (out instanceof CompositeByteBuf composite) {
+            composite.addComponent(true, body.retainedSlice(index, length));
+        } else {
+            out.writeBytes(body, index, length);
+        }
+    }
+
+    /** Appends {@code piece} and takes ownership of it. */
+    private static void appendNew(ByteBuf out, ByteBuf piece) {
+        if (out instanceof CompositeByteBuf composite) {
+            composite.addComponent(true, piece);
+        } else {
+            out.writeBytes(piece);
+            piece.release();
         }
     }
 

@@ -148,6 +148,30 @@ class BodyRewriterTest {
     }
 
     @Test
+    void rewrite_smallBody_copiedIntoOneBuffer_largeBodySpliced() throws Exception {
+        for (int size : List.of(BodyRewriter.COPY_BELOW - 200, BodyRewriter.COPY_BELOW + 200)) {
+            String json = "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\""
+                          + "y".repeat(size - 90) + "\"}]}";
+            ByteBuf body = ALLOC.directBuffer().writeBytes(json.getBytes(UTF_8));
+            try {
+                RequestInfo info = RequestScanner.scan(body);
+                ByteBuf out = BodyRewriter.rewrite(ALLOC, body, info, "alias", true);
+                try {
+                    boolean small = body.readableBytes() < BodyRewriter.COPY_BELOW;
+                    assertEquals(small ? 1 : 4, body.refCnt(), "size " + body.readableBytes());
+                    assertEquals(expected(json, Map.of("model", "alias", "stream_options", Map.of("include_usage", true))),
+                                 TestJson.parseObject(out.toString(UTF_8)));
+                } finally {
+                    out.release();
+                }
+                assertEquals(1, body.refCnt());
+            } finally {
+                body.release();
+            }
+        }
+    }
+
+    @Test
     void rewrite_infoFromAnotherBody_rejected() throws Exception {
         ByteBuf big = Unpooled.copiedBuffer("{\"messages\":[],\"stream\":true,\"model\":\"m\"}", UTF_8);
         ByteBuf small = Unpooled.copiedBuffer("{\"model\":\"m\"}", UTF_8);
