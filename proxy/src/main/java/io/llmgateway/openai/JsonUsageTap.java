@@ -1,7 +1,6 @@
 package io.llmgateway.openai;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * Finds the top-level {@code usage} object of a non-streaming response while the body passes through,
@@ -24,14 +23,8 @@ public final class JsonUsageTap {
     private static final byte[][] COUNTER_BYTES = new byte[COUNTERS.length][];
     private static final int MAX_KEY = 32;
     private static final int MAX_DIGITS = 18;
-    private static final int MAX_KEPT_SCRATCH = 64 * 1024;
-    /** Chunks are copied to a heap array, then scanned: one array per thread, as a chunk is done on return. */
-    private static final FastThreadLocal<byte[]> SCRATCH = new FastThreadLocal<>() {
-        @Override
-        protected byte[] initialValue() {
-            return new byte[4096];
-        }
-    };
+    /** Chunks are copied to a heap array, then scanned: a chunk is done when onChunk returns. */
+    private static final ThreadScratch SCRATCH = new ThreadScratch(4096, 64 * 1024);
 
     static {
         for (int i = 0; i < COUNTERS.length; i++) {
@@ -68,15 +61,7 @@ public final class JsonUsageTap {
             return;
         }
         int len = chunk.readableBytes();
-        byte[] scratch = SCRATCH.get();
-        if (scratch.length < len) {
-            scratch = new byte[len];
-            if (len <= MAX_KEPT_SCRATCH) {
-                SCRATCH.set(scratch);
-            }
-        }
-        chunk.getBytes(chunk.readerIndex(), scratch, 0, len);
-        scan(scratch, len);
+        scan(SCRATCH.copy(chunk, chunk.readerIndex(), len), len);
     }
 
     /** The response's usage, or {@code null} if none was found (yet). */

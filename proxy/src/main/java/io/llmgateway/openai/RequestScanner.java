@@ -10,7 +10,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,6 +43,8 @@ public final class RequestScanner {
     private static final byte[] INSERT_OPTIONS_COMMA = "\"include_usage\":true,".getBytes(UTF_8);
     private static final byte[] OPTIONS_OBJECT = "{\"include_usage\":true}".getBytes(UTF_8);
     private static final byte[] TRUE = "true".getBytes(UTF_8);
+    /** A direct body is copied here for the parser; nothing keeps the array once scan returns. */
+    private static final ThreadScratch SCRATCH = new ThreadScratch(4096, 64 * 1024);
 
     private RequestScanner() {
     }
@@ -62,7 +63,7 @@ public final class RequestScanner {
             array = body.array();
             off = body.arrayOffset() + body.readerIndex();
         } else {
-            array = ByteBufUtil.getBytes(body, body.readerIndex(), len, false);
+            array = SCRATCH.copy(body, body.readerIndex(), len);
             off = 0;
         }
         if (!Utf8.isValid(array, off, len)) {
