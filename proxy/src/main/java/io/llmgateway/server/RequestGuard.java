@@ -98,7 +98,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
             return badRequest("A request must not carry both Content-Length and Transfer-Encoding.");
         }
         for (String length : request.headers().getAll(HttpHeaderNames.CONTENT_LENGTH)) {
-            if (length.isEmpty() || !length.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (!isDigits(length)) {
                 return badRequest("Invalid Content-Length: digits only.");
             }
         }
@@ -118,12 +118,33 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
         if (request.method() == HttpMethod.CONNECT || request.method() == HttpMethod.TRACE) {
             return badRequest("Method " + request.method() + " is not supported.");
         }
-        String path = pathOf(uri).toLowerCase(Locale.ROOT);
+        String path = pathOf(uri);
+        if (!hasTraversalCharacters(path)) {
+            return null; // the usual path: none of the checks below can match
+        }
+        path = path.toLowerCase(Locale.ROOT);
         if (path.contains("/../") || path.endsWith("/..") || path.contains("%2e") || path.contains("%2f")
                 || path.contains("\\") || path.contains("%5c") || path.contains("//")) {
             return badRequest("The request path must not contain dot segments, encoded slashes or empty segments.");
         }
         return null;
+    }
+
+    private static boolean isDigits(String s) {
+        if (s.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether {@code path} has a character that every pattern of the path check needs ('.', '%', '\\', "//"). */
+    private static boolean hasTraversalCharacters(String path) {
+        return path.indexOf('.') >= 0 || path.indexOf('%') >= 0 || path.indexOf('\\') >= 0 || path.contains("//");
     }
 
     private static Rejection badRequest(String message) {

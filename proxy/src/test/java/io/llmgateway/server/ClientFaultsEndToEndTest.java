@@ -234,7 +234,8 @@ class ClientFaultsEndToEndTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/v1/../admin", "/v1/%2e%2e/x", "/v1//chat/completions", "/v1/a%2fb"})
+    @ValueSource(strings = {"/v1/../admin", "/v1/%2e%2e/x", "/v1//chat/completions", "/v1/a%2fb", "/v1/%2E%2E/x",
+            "/v1/a%5Cb", "/v1/a\\b", "/v1/.."})
     void dotSegmentsAndEncodedSlashes_areRefused(String path) throws Exception {
         String r = exchange(RawHttp.post(path, CHAT));
 
