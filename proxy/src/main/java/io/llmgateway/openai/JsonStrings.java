@@ -20,28 +20,36 @@ public final class JsonStrings {
 
     public static void appendQuoted(StringBuilder sb, String value) {
         sb.append('"');
+        int plainFrom = 0; // characters from here on need no escape and are appended in one go
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            switch (c) {
-                case '"': sb.append("\\\""); break;
-                case '\\': sb.append("\\\\"); break;
-                case '\n': sb.append("\\n"); break;
-                case '\r': sb.append("\\r"); break;
-                case '\t': sb.append("\\t"); break;
-                default:
-                    // '<', '>' and the JS line separators are escaped too, so a value stays inert if a
-                    // page ever embeds it raw; a lone surrogate would become '?' in UTF-8, its escape
-                    // keeps the text faithful.
-                    if (c < 0x20 || c == '<' || c == '>' || c == '\u2028' || c == '\u2029'
-                            || isLoneSurrogate(value, i)) {
-                        sb.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
-                                .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
-                    } else {
-                        sb.append(c);
-                    }
+            if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\' && c != '<' && c != '>') {
+                continue; // the usual character
             }
+            String escape = switch (c) {
+                case '"' -> "\\\"";
+                case '\\' -> "\\\\";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\t' -> "\\t";
+                default -> null;
+            };
+            // '<', '>' and the JS line separators are escaped too, so a value stays inert if a page ever embeds
+            // it raw; a lone surrogate would become '?' in UTF-8, its escape keeps the text faithful.
+            if (escape == null && !(c < 0x20 || c == '<' || c == '>' || c == '\u2028' || c == '\u2029'
+                    || isLoneSurrogate(value, i))) {
+                continue; // other non-ASCII text stays as it is
+            }
+            sb.append(value, plainFrom, i);
+            if (escape != null) {
+                sb.append(escape);
+            } else {
+                sb.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
+                        .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+            }
+            plainFrom = i + 1;
         }
-        sb.append('"');
+        sb.append(value, plainFrom, value.length()).append('"');
     }
 
     /** Returns {@code value} as a quoted JSON string, or the literal {@code null}. */
