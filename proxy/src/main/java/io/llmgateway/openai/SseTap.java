@@ -57,6 +57,12 @@ public final class SseTap {
             .build();
     private static final byte[] DONE = "[DONE]".getBytes(UTF_8);
     private static final byte[] USAGE = "\"usage\"".getBytes(UTF_8);
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Where the search anchors in {@link #USAGE}: its 'g', a rare letter in OpenAI's chunks ('"' is everywhere). */
+    private static final int USAGE_ANCHOR = 4;
+    private static final long ANCHOR_BYTES = 0x0101010101010101L * 'g';
+    private static final long LOW_BITS = 0x0101010101010101L;
+    private static final long HIGH_BITS = 0x8080808080808080L;
     private static final ByteProcessor FIND_EOL = b -> b != '\n' && b != '\r';
 
     private final boolean dropUsageOnlyChunk;
@@ -699,18 +705,11 @@ public final class SseTap {
         return false;
     }
 
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    /** Where the search anchors in {@link #USAGE}: its 'g', a rare letter in OpenAI's chunks ('"' is everywhere). */
-    private static final int USAGE_ANCHOR = 4;
-    private static final long ANCHOR_BYTES = 0x0101010101010101L * 'g';
-    private static final long LOW_BITS = 0x0101010101010101L;
-    private static final long HIGH_BITS = 0x8080808080808080L;
-
     /**
      * The first {@code "usage"} in {@code a[from, len)}, or -1. Every event passes through here, so it reads
      * eight bytes at a time and flags those equal to 'g' with the classic has-zero-byte bit trick (exact for
-     * the lowest flag, possibly false for higher ones, so each flag is verified): about four times faster
-     * than comparing byte by byte on a 250-byte chunk.
+     * the lowest flag, possibly false for higher ones, so each flag is verified). Compared byte by byte, this
+     * search was half of the tap's time: 236 ns per event then, 142-152 ns now (JMH, SseTapBenchmark).
      */
     static int indexOfUsageKey(byte[] a, int from, int len) {
         int i = from + USAGE_ANCHOR; // where the anchor of a match at 'from' would be
