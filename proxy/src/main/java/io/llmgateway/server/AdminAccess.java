@@ -145,7 +145,7 @@ public final class AdminAccess {
             return false;
         }
         for (String p : parts) {
-            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+            if (p.length() > 3 || !AsciiDigits.only(p)) {
                 return false;
             }
         }

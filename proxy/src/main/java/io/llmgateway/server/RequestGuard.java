@@ -98,7 +98,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
             return badRequest("A request must not carry both Content-Length and Transfer-Encoding.");
         }
         for (String length : request.headers().getAll(HttpHeaderNames.CONTENT_LENGTH)) {
-            if (!isDigits(length)) {
+            if (!AsciiDigits.only(length)) {
                 return badRequest("Invalid Content-Length: digits only.");
             }
         }
@@ -128,18 +128,6 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
             return badRequest("The request path must not contain dot segments, encoded slashes or empty segments.");
         }
         return null;
-    }
-
-    private static boolean isDigits(String s) {
-        if (s.isEmpty()) {
-            return false;
-        }
-        for (int i = 0; i < s.length(); i++) {
-            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Whether {@code path} has a character that every pattern of the path check needs ('.', '%', '\\', "//"). */

@@ -38,13 +38,8 @@ final class RetryAfter {
         if (dot >= 0) {
             t = t.substring(0, dot);
         }
-        if (t.isEmpty() || t.length() > 12) {
+        if (t.length() > 12 || !AsciiDigits.only(t)) {
             return -1;
-        }
-        for (int i = 0; i < t.length(); i++) {
-            if (t.charAt(i) < '0' || t.charAt(i) > '9') {
-                return -1;
-            }
         }
         return Long.parseLong(t);
     }
