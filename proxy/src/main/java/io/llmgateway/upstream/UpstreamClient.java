@@ -83,11 +83,19 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     private UpstreamPool pool(EventLoop loop, Origin origin) {
+        // Looked up twice per request: plain gets first, so that the hit allocates no capturing lambda.
+        Map<String, UpstreamPool> byOrigin = pools.get(loop);
+        if (byOrigin == null) {
+            byOrigin = pools.computeIfAbsent(loop, l -> new HashMap<>());
+        }
         // The inner map is only touched by `loop` itself, so it needs no synchronisation.
-        Map<String, UpstreamPool> byOrigin = pools.computeIfAbsent(loop, l -> new HashMap<>());
-        return byOrigin.computeIfAbsent(origin.poolKey(), k -> new UpstreamPool(loop, origin,
-                bootstrap(loop, origin), settings.maxConnectionsPerLoop(), settings.acquireTimeout().toMillis(),
-                settings.maxPendingAcquires(), openTotal));
+        UpstreamPool pool = byOrigin.get(origin.poolKey());
+        if (pool == null) {
+            pool = new UpstreamPool(loop, origin, bootstrap(loop, origin), settings.maxConnectionsPerLoop(),
+                    settings.acquireTimeout().toMillis(), settings.maxPendingAcquires(), openTotal);
+            byOrigin.put(origin.poolKey(), pool);
+        }
+        return pool;
     }
 
     private Bootstrap bootstrap(EventLoop loop, Origin origin) {
