@@ -1,5 +1,7 @@
 package io.llmgateway.openai;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -28,7 +30,7 @@ public final class JsonUsageTap {
 
     static {
         for (int i = 0; i < COUNTERS.length; i++) {
-            COUNTER_BYTES[i] = COUNTERS[i].getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            COUNTER_BYTES[i] = COUNTERS[i].getBytes(US_ASCII);
         }
     }
 
@@ -61,7 +63,11 @@ public final class JsonUsageTap {
             return;
         }
         int len = chunk.readableBytes();
-        scan(SCRATCH.copy(chunk, chunk.readerIndex(), len), len);
+        try {
+            scan(SCRATCH.copy(chunk, chunk.readerIndex(), len), len);
+        } catch (RuntimeException e) {
+            done = true; // a bug here must not break the response it only watches
+        }
     }
 
     /** The response's usage, or {@code null} if none was found (yet). */
