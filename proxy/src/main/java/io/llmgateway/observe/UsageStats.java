@@ -63,14 +63,20 @@ public final class UsageStats implements RequestObserver {
         Shard mine = shard.get();
         long now = clock.millis(); // one read for the up to 18 windows this request counts in
         String model = ModelLabels.model(config.get(), r.modelUsed() != null ? r.modelUsed() : r.modelAsked());
-        mine.models.computeIfAbsent(model, k -> new Series(clock)).add(1, r.totalTokens(), r.failed() ? 1 : 0, now);
+        series(mine.models, model).add(1, r.totalTokens(), r.failed() ? 1 : 0, now);
         List<AttemptRecord> attempts = r.attempts();
         for (int i = 0; i < attempts.size(); i++) {
             AttemptRecord a = attempts.get(i);
             boolean last = i == attempts.size() - 1;
-            mine.providers.computeIfAbsent(a.provider(), k -> new Series(clock))
+            series(mine.providers, a.provider())
                     .add(1, last ? r.totalTokens() : 0, "ok".equals(a.outcome()) ? 0 : 1, now);
         }
+    }
+
+    /** The row of {@code name}; a plain get first, as computeIfAbsent's lambda (it captures this) allocates. */
+    private Series series(Map<String, Series> rows, String name) {
+        Series s = rows.get(name);
+        return s != null ? s : rows.computeIfAbsent(name, k -> new Series(clock));
     }
 
     /** When counting started (epoch millis). */

@@ -455,7 +455,7 @@ public final class SseTap {
     }
 
     private boolean analyze() {
-        if (dataLen == DONE.length && indexOf(data, dataLen, DONE) == 0) {
+        if (Arrays.equals(data, 0, dataLen, DONE, 0, DONE.length)) {
             sawDone = true;
             return false;
         }
@@ -754,27 +754,6 @@ public final class SseTap {
             if (a[i] == b) {
                 return i;
             }
-        }
-        return -1;
-    }
-
-    private static int indexOf(byte[] a, int len, byte[] needle) {
-        return indexOf(a, 0, len, needle);
-    }
-
-    private static int indexOf(byte[] a, int from, int len, byte[] needle) {
-        int last = len - needle.length;
-        outer:
-        for (int i = from; i <= last; i++) {
-            if (a[i] != needle[0]) {
-                continue;
-            }
-            for (int j = 1; j < needle.length; j++) {
-                if (a[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
         }
         return -1;
     }
