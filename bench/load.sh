@@ -7,8 +7,10 @@
 # Targets, all on loopback and on the same cores:
 #   direct   wrk -> mock                       (nginx serving canned OpenAI JSON / SSE from memory)
 #   nginx    wrk -> nginx reverse proxy -> mock (keep-alive upstream, proxy_buffering off): the reference
+#   netty    wrk -> NettyReferenceProxy -> mock (the gateway's stack, Netty's HTTP codecs, no other work):
+#            the platform floor, which splits the gateway/nginx gap into platform and gateway work
 #   gateway  wrk -> proxy/target/llm-gateway.jar -> mock (parses, estimates tokens, admits, splices, taps)
-# Each case (json|sse x concurrency) runs the three targets back to back, in rotating order, ROUNDS times;
+# Each case (json|sse x concurrency) runs the targets back to back, in rotating order, ROUNDS times;
 # the table shows medians over rounds, and ratios computed within each round.
 # A paced-SSE case (a Java mock sending an event every 20 ms) measures the gateway's added time to first
 # token and added inter-chunk gap against the same mock reached directly.
@@ -21,15 +23,15 @@ ROUNDS=${ROUNDS:-3}                # interleaved rounds
 WARMUP=${WARMUP:-10}               # seconds of gateway warm-up (JIT) per body kind before measuring
 CONNS=${CONNS:-"1 64"}             # wrk concurrency levels (keep-alive connections)
 KINDS=${KINDS:-"json sse"}         # response kinds
-TARGETS=${TARGETS:-"direct nginx gateway"}
+TARGETS=${TARGETS:-"direct nginx netty gateway"}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}   # worker processes of the mock and of the reference proxy
-GATEWAY_OPTS=${GATEWAY_OPTS:-"-Xms64m -Xmx256m"}
+GATEWAY_OPTS=${GATEWAY_OPTS:-"-Xms64m -Xmx256m"}   # also the JVM options of the netty reference
 PACED=${PACED:-1}                  # 0 skips the paced-SSE case
 PACED_SECONDS=${PACED_SECONDS:-4}  # per target and round
 PACED_CONCURRENCY=${PACED_CONCURRENCY:-8}
 PACED_CHUNKS=${PACED_CHUNKS:-20}
 PACED_INTERVAL_MS=${PACED_INTERVAL_MS:-20}
-PORT_BASE=${PORT_BASE:-18080}      # uses PORT_BASE+1 .. +4 on 127.0.0.1
+PORT_BASE=${PORT_BASE:-18080}      # uses PORT_BASE+1 .. +5 on 127.0.0.1
 REBUILD=${REBUILD:-0}              # 1 rebuilds the jars even when present
 KEEP=${KEEP:-0}                    # 1 keeps the work directory (configs, logs, raw results)
 
@@ -41,6 +43,7 @@ MOCK_PORT=$((PORT_BASE + 1))
 NGINX_PORT=$((PORT_BASE + 2))
 GATEWAY_PORT=$((PORT_BASE + 3))
 PACED_PORT=$((PORT_BASE + 4))
+NETTY_PORT=$((PORT_BASE + 5))
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -64,7 +67,7 @@ if [ "$REBUILD" = 1 ] || [ ! -f "$GATEWAY_JAR" ] || [ ! -f "$BENCH_JAR" ]; then
   mvn -q -B -DskipTests -pl bench -am package
 fi
 
-for port in "$MOCK_PORT" "$NGINX_PORT" "$GATEWAY_PORT" "$PACED_PORT"; do
+for port in "$MOCK_PORT" "$NGINX_PORT" "$GATEWAY_PORT" "$PACED_PORT" "$NETTY_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "load.sh: port $port on 127.0.0.1 is in use (a previous run still going?); set PORT_BASE to move" >&2
     exit 2
@@ -103,12 +106,22 @@ fill bench/load/nginx-proxy.conf.in "$WORK/proxy.conf" "$NGINX_PORT"
 "$NGINX" -p "$WORK" -c "$WORK/mock.conf" -g 'daemon on;'
 "$NGINX" -p "$WORK" -c "$WORK/proxy.conf" -g 'daemon on;'
 
-# ---- the paced mock and the gateway ---------------------------------------------------------------------
+# ---- the paced mock, the netty reference and the gateway -------------------------------------------------
 if [ "$PACED" = 1 ]; then
   java -Xmx128m -cp "$BENCH_JAR" io.llmgateway.bench.MockServer --port "$PACED_PORT" \
       --interval-ms "$PACED_INTERVAL_MS" --chunks "$PACED_CHUNKS" > "$WORK/paced-mock.log" 2>&1 &
   PIDS+=($!)
 fi
+# shellcheck disable=SC2086
+java $GATEWAY_OPTS -cp "$BENCH_JAR" io.llmgateway.bench.NettyReferenceProxy --port "$NETTY_PORT" \
+    --upstream-port "$MOCK_PORT" > "$WORK/netty-reference.log" 2>&1 &
+NETTY_PID=$!
+PIDS+=("$NETTY_PID")
+# Up before the gateway starts: its start-up time is measured on an otherwise idle machine.
+until grep -q listening "$WORK/netty-reference.log" 2>/dev/null; do
+  kill -0 "$NETTY_PID" 2>/dev/null || { cat "$WORK/netty-reference.log" >&2; echo "load.sh: the netty reference did not start" >&2; exit 1; }
+  sleep 0.02
+done
 cat > "$WORK/config.yaml" <<EOF
 server: {host: 127.0.0.1, port: $GATEWAY_PORT}
 api_provider:
@@ -143,7 +156,7 @@ done
 startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 ready_ms=$(grep -o 'ready in [0-9]* ms' "$WORK/gateway.log" | grep -o '[0-9]*' || echo "?")
 log "gateway up after ${startup_ms} ms (it reports: ready in ${ready_ms} ms); $(grep -o '[a-z]* transport' "$WORK/gateway.log" || true)"
-for port in "$MOCK_PORT" "$NGINX_PORT"; do
+for port in "$MOCK_PORT" "$NGINX_PORT" "$NETTY_PORT"; do
   curl -fsS -o /dev/null -X POST --data-binary @"$WORK/req-json.json" "http://127.0.0.1:$port/json/v1/chat/completions"
 done
 curl -fsS -o /dev/null -X POST --data-binary @"$WORK/req-json.json" "http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions"
@@ -153,6 +166,7 @@ url() { # target kind
   case $1 in
     direct) echo "http://127.0.0.1:$MOCK_PORT/$2/v1/chat/completions" ;;
     nginx) echo "http://127.0.0.1:$NGINX_PORT/$2/v1/chat/completions" ;;
+    netty) echo "http://127.0.0.1:$NETTY_PORT/$2/v1/chat/completions" ;;
     gateway) echo "http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions" ;;
   esac
 }
@@ -166,6 +180,7 @@ cpu_ticks() { # pid...: user+system clock ticks of these processes
 pids_of() { # target
   case $1 in
     gateway) echo "$GW_PID" ;;
+    netty) echo "$NETTY_PID" ;;
     nginx) pgrep -P "$(cat "$WORK/proxy.pid")" | tr '\n' ' ' ;;
     direct) pgrep -P "$(cat "$WORK/mock.pid")" | tr '\n' ' ' ;;
   esac
@@ -178,8 +193,9 @@ run_wrk() { # target kind conns seconds
 
 # ---- warm-up --------------------------------------------------------------------------------------------
 for kind in $KINDS; do
-  log "warm-up: $kind, ${WARMUP} s on the gateway"
+  log "warm-up: $kind, ${WARMUP} s on the gateway and on the netty reference (JIT)"
   run_wrk gateway "$kind" 64 "$WARMUP" > /dev/null
+  [[ " $TARGETS " == *" netty "* ]] && run_wrk netty "$kind" 64 "$WARMUP" > /dev/null
   for t in direct nginx; do run_wrk "$t" "$kind" 64 1 > /dev/null; done
 done
 

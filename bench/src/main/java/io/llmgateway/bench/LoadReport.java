@@ -47,7 +47,7 @@ public final class LoadReport {
             rounds = Math.max(rounds, Integer.parseInt(r.get("round")));
         }
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%nLoad test: %s cores shared by wrk, mock, nginx and the gateway; %d rounds;"
+        out.append(String.format(Locale.ROOT, "%nLoad test: %s cores shared by wrk, the mock and every target; %d rounds;"
                 + " medians over rounds%nMachine load average (1 min) before: %s, after: %s. spread = (max - min) / median"
                 + " of req/s over the rounds: the noise.%n%n", facts.getOrDefault("cores", "?"), rounds,
                 facts.getOrDefault("load_before", "?"), facts.getOrDefault("load_after", "?")));
@@ -83,6 +83,7 @@ public final class LoadReport {
                     diff(gw, di, r -> num(r, "p50us")), diff(gw, di, r -> num(r, "p99us")),
                     ratio(gw, ng, r -> cpuPerRequest(r, tick), "%.2f")));
         }
+        appendFloorRatios(out, byCase, tick);
         out.append(String.format(Locale.ROOT, "%nGateway: start-up %s ms to the first answered request (it logs ready in %s ms);"
                 + " peak RSS %s MiB; heap after the runs: %s; JVM options: %s%n",
                 facts.getOrDefault("startup_ms", "?"), facts.getOrDefault("ready_ms", "?"),
@@ -106,6 +107,31 @@ public final class LoadReport {
                     num(g, "gap_meanus") - num(d, "gap_meanus")));
         }
         System.out.print(out);
+    }
+
+    /**
+     * The split of the gateway/nginx gap when the Netty reference proxy ran: what the platform costs (netty
+     * against nginx) and what the gateway's own work costs (gateway against netty).
+     */
+    private static void appendFloorRatios(StringBuilder out,
+            Map<String, Map<String, Map<String, Map<String, String>>>> byCase, double tick) {
+        if (byCase.values().stream().noneMatch(c -> c.containsKey("netty") && c.containsKey("gateway"))) {
+            return;
+        }
+        out.append(String.format(Locale.ROOT, "%nAgainst the Netty reference proxy (same stack, no gateway work)%n"));
+        out.append(String.format(Locale.ROOT, "%-10s %17s %14s %19s %17s%n", "case", "netty/nginx req/s",
+                "gw/netty req/s", "CPU/req netty/nginx", "CPU/req gw/netty"));
+        for (var e : byCase.entrySet()) {
+            Map<String, Map<String, String>> gw = e.getValue().get("gateway");
+            Map<String, Map<String, String>> nt = e.getValue().get("netty");
+            Map<String, Map<String, String>> ng = e.getValue().get("nginx");
+            if (gw == null || nt == null) {
+                continue;
+            }
+            out.append(String.format(Locale.ROOT, "%-10s %17s %14s %19s %17s%n", e.getKey(),
+                    ratio(nt, ng, r -> rps(r), "%.2f"), ratio(gw, nt, r -> rps(r), "%.2f"),
+                    ratio(nt, ng, r -> cpuPerRequest(r, tick), "%.2f"), ratio(gw, nt, r -> cpuPerRequest(r, tick), "%.2f")));
+        }
     }
 
     private interface Metric {
