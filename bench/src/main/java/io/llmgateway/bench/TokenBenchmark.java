@@ -23,7 +23,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * The prompt token estimate of one request. {@code cold}: nothing cached (every text counted with the
  * tokenizer); {@code cached}: the long texts were counted before (a system prompt repeated on every
  * request), so only the short ones are counted. Counting is inline here (no executor hop). o200k_base
- * (gpt-4o-mini): ASCII text goes through the gateway's own exact counter, other text through jtokkit.
+ * (gpt-4o-mini): ASCII text goes through the gateway's own exact counter, other text through its compact
+ * o200k tokenizer (BpeTokenizer).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

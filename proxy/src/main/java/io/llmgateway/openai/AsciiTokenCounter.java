@@ -2,7 +2,6 @@ package io.llmgateway.openai;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
-import com.knuddels.jtokkit.api.Encoding;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,21 +12,23 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Counts o200k_base tokens of pure-ASCII text, with exactly jtokkit's (and tiktoken's) result, several
- * times faster: jtokkit splits text with o200k's Unicode regex and builds a String, a byte array and a
- * wrapper per piece, which made the prompt estimate the largest single cost of a small request.
+ * Counts o200k_base tokens of pure-ASCII text, with exactly tiktoken's (and jtokkit's) result, several
+ * times faster than a split with o200k's Unicode regex, which builds a String and a byte array per piece
+ * (jtokkit's way and {@link BpeTokenizer}'s), and made the prompt estimate the largest single cost of a
+ * small request.
  *
  * <p>Design notes:
  * <ul>
  * <li>The split follows o200k's pattern alternative by alternative, as Java's regex engine would match
  *     it on ASCII input (where {@code \p{L}} is [A-Za-z], {@code \p{N}} is [0-9] and {@code \s} is
- *     [ \t\n\x0B\f\r]); see {@link #pieceEnd}. Any non-ASCII char sends the whole text to jtokkit.</li>
+ *     [ \t\n\x0B\f\r]); see {@link #pieceEnd}. Any non-ASCII char sends the whole text to the fallback
+ *     (the {@link BpeTokenizer} of o200k).</li>
  * <li>Byte-pair merging is tiktoken's {@code _byte_pair_merge}: repeatedly merge the adjacent pair of
  *     lowest rank, leftmost first. Only ASCII tokens can arise from ASCII bytes, so only those are kept:
  *     up to 8 chars packed 7 bits each into a long (open addressing, no allocation per lookup), longer
- *     ones in a map (about 6 MB in all, beside jtokkit's own tables).</li>
- * <li>Pieces longer than {@value #MAX_PIECE} chars (long runs of symbols or spaces) go to jtokkit, whose
- *     merge is not quadratic.</li>
+ *     ones in a map (about 6 MB in all).</li>
+ * <li>Pieces longer than {@value #MAX_PIECE} chars (long runs of symbols or spaces) go to the fallback,
+ *     whose merge is not quadratic.</li>
  * <li>{@code AsciiTokenCounterTest} compares it with jtokkit on realistic and on random text.</li>
  * </ul>
  * Immutable; safe for any number of threads.
@@ -37,13 +38,13 @@ final class AsciiTokenCounter {
     private static final int NONE = Integer.MAX_VALUE;
     private static final int MAX_PACKED = 8;
 
-    private final Encoding fallback;
+    private final TokenCounter fallback;
     private final long[] keys;
     private final int[] values;
     private final int mask;
     private final Map<String, Integer> longTokens;
 
-    private AsciiTokenCounter(Encoding fallback, long[] keys, int[] values, Map<String, Integer> longTokens) {
+    private AsciiTokenCounter(TokenCounter fallback, long[] keys, int[] values, Map<String, Integer> longTokens) {
         this.fallback = fallback;
         this.keys = keys;
         this.values = values;
@@ -54,14 +55,14 @@ final class AsciiTokenCounter {
     /**
      * Reads the ASCII part of a tiktoken rank file ({@code base64 rank} per line).
      *
-     * @param fallback the same encoding in jtokkit, for non-ASCII text and very long pieces
+     * @param fallback the same encoding, for non-ASCII text and very long pieces
      */
-    static AsciiTokenCounter load(InputStream ranks, Encoding fallback) {
+    static AsciiTokenCounter load(InputStream ranks, TokenCounter fallback) {
         return load(ranks).withFallback(fallback);
     }
 
     /** The same counter with {@code encoding} for what it does not count itself (the tables are shared). */
-    AsciiTokenCounter withFallback(Encoding encoding) {
+    AsciiTokenCounter withFallback(TokenCounter encoding) {
         return new AsciiTokenCounter(encoding, keys, values, longTokens);
     }
 
@@ -104,10 +105,10 @@ final class AsciiTokenCounter {
         return new AsciiTokenCounter(null, keys, values, longTokens);
     }
 
-    /** The token count of {@code text}, as {@code fallback.countTokensOrdinary(text)} gives it. */
+    /** The token count of {@code text}, as {@code fallback.count(text)} gives it. */
     int count(String text) {
         int n = countIfAscii(text);
-        return n >= 0 ? n : fallback.countTokensOrdinary(text);
+        return n >= 0 ? n : fallback.count(text);
     }
 
     /** The token count of {@code text} if it is all ASCII, else -1. */
@@ -245,7 +246,7 @@ final class AsciiTokenCounter {
             return 1;
         }
         if (len > MAX_PIECE) {
-            return fallback.countTokensOrdinary(s.substring(from, to));
+            return fallback.count(s.substring(from, to));
         }
         // starts[p]: where part p begins; ranks[p]: rank of merging part p with part p + 1.
         int parts = len;

@@ -4,12 +4,13 @@ import static java.util.Objects.requireNonNull;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -34,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>Strings of {@value #MIN_CACHED_CHARS} chars or more (system prompts, and the conversation history
  *     that a chat client resends with every turn) are cached by content in a Caffeine cache bounded by
  *     total chars plus {@value #ENTRY_OVERHEAD_CHARS} per entry (so many short entries stay as bounded
- *     as a few long ones). jtokkit counts 30-90 ns per char (o200k_base: it splits with a regex) against
+ *     as a few long ones). A regex split counts 30-90 ns per char (o200k_base's {@link BpeTokenizer}) against
  *     well under 1 ns per char to hash and look up, so even a 32-char message is cheaper to find than
  *     to count; ASCII text in o200k_base, which {@link AsciiTokenCounter} counts at 5-10 ns per char, is
  *     cached only from {@value #MIN_CACHED_ASCII_CHARS} chars. We read with getIfPresent and put after
@@ -65,8 +66,10 @@ public final class TokenEstimator {
     private static final EncodingRegistry REGISTRY = Vocabularies.REGISTRY;
     // Loaded when the first estimator is built (at startup), never lazily on an event loop; Main starts
     // the load early (Vocabularies.startLoading) so that it overlaps the rest of the start-up.
-    private static final Encoding O200K = Vocabularies.o200k();
-    private static final Encoding CL100K = Vocabularies.cl100k();
+    private static final TokenCounter O200K = Vocabularies.o200k();
+    private static final TokenCounter CL100K = Vocabularies.cl100k();
+    /** The rarer encodings a config may name, from jtokkit's registry, wrapped once. */
+    private static final Map<String, TokenCounter> OTHERS = new ConcurrentHashMap<>();
     /** o200k_base counts of ASCII text, exact and several times faster than jtokkit's; loads after start-up. */
     private static final CompletableFuture<AsciiTokenCounter> O200K_ASCII = Vocabularies.o200kAscii();
 
@@ -128,12 +131,12 @@ public final class TokenEstimator {
      */
     public CompletionStage<Long> estimate(RequestInfo info, String encodingOrNull, String model) {
         requireNonNull(info, "info");
-        Encoding enc = resolve(encodingOrNull, model);
+        TokenCounter enc = resolve(encodingOrNull, model);
         long uncached = info.textChars();
         if (uncached >= inlineThresholdChars) { // only then can the cache change where the count runs
             uncached = 0;
             for (String s : info.texts()) {
-                if (s.length() < MIN_CACHED_CHARS || cache.getIfPresent(new Key(enc.getName(), s)) == null) {
+                if (s.length() < MIN_CACHED_CHARS || cache.getIfPresent(new Key(enc.name(), s)) == null) {
                     uncached += s.length();
                 }
             }
@@ -167,7 +170,7 @@ public final class TokenEstimator {
 
     /** The encoding name used for {@code model} when {@code encodingOrNull} is null or unknown. */
     public static String encodingFor(String encodingOrNull, String model) {
-        return resolve(encodingOrNull, model).getName();
+        return resolve(encodingOrNull, model).name();
     }
 
     /** For config validation: whether jtokkit knows this encoding name. */
@@ -175,7 +178,7 @@ public final class TokenEstimator {
         return name != null && REGISTRY.getEncoding(name).isPresent();
     }
 
-    private long count(RequestInfo info, Encoding enc) {
+    private long count(RequestInfo info, TokenCounter enc) {
         long n = messageOverhead(info);
         for (String s : info.texts()) {
             n += countCached(s, enc);
@@ -199,7 +202,7 @@ public final class TokenEstimator {
         return messageOverhead(info) + (info.textChars() + 2) / 3;
     }
 
-    private long countCached(String s, Encoding enc) {
+    private long countCached(String s, TokenCounter enc) {
         if (s.length() < MIN_CACHED_CHARS) {
             return countOrdinary(enc, s);
         }
@@ -210,7 +213,7 @@ public final class TokenEstimator {
                 return n;
             }
         }
-        Key key = new Key(enc.getName(), s);
+        Key key = new Key(enc.name(), s);
         Integer cached = cache.getIfPresent(key);
         if (cached != null) {
             return cached;
@@ -220,9 +223,9 @@ public final class TokenEstimator {
         return n;
     }
 
-    private static int countOrdinary(Encoding enc, String text) {
+    private static int countOrdinary(TokenCounter enc, String text) {
         AsciiTokenCounter fast = enc == O200K ? O200K_ASCII.getNow(null) : null;
-        return fast != null ? fast.count(text) : enc.countTokensOrdinary(text);
+        return fast != null ? fast.count(text) : enc.count(text);
     }
 
     /** Only for tests: whether this text is cached for this encoding. */
@@ -230,9 +233,9 @@ public final class TokenEstimator {
         return cache.getIfPresent(new Key(encoding, text)) != null;
     }
 
-    private static Encoding resolve(String encodingOrNull, String model) {
+    private static TokenCounter resolve(String encodingOrNull, String model) {
         if (encodingOrNull != null) {
-            Encoding e = encoding(encodingOrNull, null);
+            TokenCounter e = encoding(encodingOrNull, null);
             if (e != null) {
                 return e;
             }
@@ -240,7 +243,7 @@ public final class TokenEstimator {
         return usesO200k(model) ? O200K : CL100K;
     }
 
-    private static Encoding encoding(String name, Encoding fallback) {
+    private static TokenCounter encoding(String name, TokenCounter fallback) {
         if (name == null) {
             return fallback;
         }
@@ -250,7 +253,15 @@ public final class TokenEstimator {
             case "cl100k_base":
                 return CL100K;
             default:
-                return REGISTRY.getEncoding(name).orElse(fallback);
+                TokenCounter other = OTHERS.get(name);
+                if (other == null) {
+                    other = REGISTRY.getEncoding(name).map(JtokkitCounter::new).orElse(null);
+                    if (other == null) {
+                        return fallback;
+                    }
+                    OTHERS.putIfAbsent(name, other);
+                }
+                return other;
         }
     }
 

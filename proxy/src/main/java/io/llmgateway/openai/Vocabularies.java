@@ -1,31 +1,38 @@
 package io.llmgateway.openai;
 
 import com.knuddels.jtokkit.Encodings;
-import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The tokenizer vocabularies, loaded in the background from the moment {@link #startLoading()} is called.
- * Parsing o200k_base and cl100k_base (5 MB of ranks) is about half of the gateway's start-up; on their
- * own threads, in parallel, they load while the config is read and the server is set up. The first
- * {@link TokenEstimator} waits for them (at start-up, before the port opens), so an event loop never does.
- * The fast ASCII counter for o200k ({@link AsciiTokenCounter}) is built from the same file after start-up.
- * A class of its own so that starting the load does not also wait for it.
+ * Parsing o200k_base and cl100k_base (5 MB of ranks, from jtokkit's jar) is a large part of the gateway's
+ * start-up; on their own threads, in parallel, they load while the config is read and the server is set
+ * up. The first {@link TokenEstimator} waits for them (at start-up, before the port opens), so an event
+ * loop never does. o200k_base is a {@link BpeTokenizer} (compact tables), cl100k_base jtokkit's; the rarer
+ * encodings a config may name (r50k_base, p50k_base, p50k_edit) come from jtokkit's registry when first
+ * asked for. The fast ASCII
+ * counter for o200k ({@link AsciiTokenCounter}) is built from the same file after start-up. A class of
+ * its own so that starting the load does not also wait for it.
  */
 public final class Vocabularies {
     static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
-    private static final CompletableFuture<Encoding> O200K = load(EncodingType.O200K_BASE);
-    private static final CompletableFuture<Encoding> CL100K = load(EncodingType.CL100K_BASE);
-    // Parsed from the same rank file a second after jtokkit's o200k is there: after start-up, not during it
-    // (until it is ready, counts come from jtokkit, with the same results).
+    private static final CompletableFuture<TokenCounter> O200K = load("load-o200k_base",
+            () -> BpeTokenizer.load("o200k_base", BpeTokenizer.O200K_PATTERN, rankFile("o200k_base")));
+    private static final CompletableFuture<TokenCounter> CL100K = load("load-cl100k_base",
+            () -> new JtokkitCounter(REGISTRY.getEncoding(EncodingType.CL100K_BASE)));
+    // Parsed from the same rank file a second after the o200k tokenizer is there: after start-up, not during it
+    // (until it is ready, counts come from the BpeTokenizer, with the same results).
     private static final CompletableFuture<AsciiTokenCounter> O200K_ASCII = O200K.thenApplyAsync(
             Vocabularies::asciiCounter,
             CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, r -> start("load-o200k-ascii", r)))
-            .exceptionally(e -> null); // jtokkit then counts everything, as before
+            .exceptionally(e -> null); // the BpeTokenizer then counts everything
 
     private Vocabularies() {
     }
@@ -35,25 +42,32 @@ public final class Vocabularies {
         // Class initialisation has started both loads.
     }
 
-    static Encoding o200k() {
+    static TokenCounter o200k() {
         return O200K.join();
     }
 
-    static Encoding cl100k() {
+    static TokenCounter cl100k() {
         return CL100K.join();
     }
 
     /**
-     * The fast exact counter for ASCII text in o200k_base; completes with null if jtokkit's rank file was
-     * not found.
+     * The fast exact counter for ASCII text in o200k_base; completes with null if it could not be built.
      */
     static CompletableFuture<AsciiTokenCounter> o200kAscii() {
         return O200K_ASCII;
     }
 
-    private static AsciiTokenCounter asciiCounter(Encoding o200k) {
-        InputStream ranks = Encodings.class.getResourceAsStream("/com/knuddels/jtokkit/o200k_base.tiktoken");
-        return ranks == null ? null : AsciiTokenCounter.load(ranks, o200k);
+    private static AsciiTokenCounter asciiCounter(TokenCounter o200k) {
+        return AsciiTokenCounter.load(rankFile("o200k_base"), o200k);
+    }
+
+    /** jtokkit's copy of tiktoken's rank file of this encoding. */
+    static InputStream rankFile(String encoding) {
+        InputStream in = Encodings.class.getResourceAsStream("/com/knuddels/jtokkit/" + encoding + ".tiktoken");
+        if (in == null) {
+            throw new UncheckedIOException(new IOException(encoding + ".tiktoken is not on the class path"));
+        }
+        return in;
     }
 
     private static void start(String name, Runnable r) {
@@ -62,11 +76,11 @@ public final class Vocabularies {
         t.start();
     }
 
-    private static CompletableFuture<Encoding> load(EncodingType type) {
-        CompletableFuture<Encoding> f = new CompletableFuture<>();
-        start("load-" + type.getName(), () -> {
+    private static CompletableFuture<TokenCounter> load(String thread, Supplier<TokenCounter> loader) {
+        CompletableFuture<TokenCounter> f = new CompletableFuture<>();
+        start(thread, () -> {
             try {
-                f.complete(REGISTRY.getEncoding(type));
+                f.complete(loader.get());
             } catch (Throwable e) {
                 f.completeExceptionally(e);
             }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class AsciiTokenCounterTest {
     private static final Encoding O200K = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.O200K_BASE);
     private static final AsciiTokenCounter COUNTER = AsciiTokenCounter.load(
-            Encodings.class.getResourceAsStream("/com/knuddels/jtokkit/o200k_base.tiktoken"), O200K);
+            Encodings.class.getResourceAsStream("/com/knuddels/jtokkit/o200k_base.tiktoken"), Vocabularies.o200k());
 
     private static void assertSameCount(String text) {
         assertEquals(O200K.countTokensOrdinary(text), COUNTER.count(text), () -> "text: [" + text + "]");

@@ -1,0 +1,16 @@
+package io.llmgateway.openai;
+
+import com.knuddels.jtokkit.api.Encoding;
+
+/** One of jtokkit's encodings (cl100k_base, and r50k_base, p50k_base, p50k_edit when a config names them). */
+record JtokkitCounter(Encoding encoding) implements TokenCounter {
+    @Override
+    public String name() {
+        return encoding.getName();
+    }
+
+    @Override
+    public int count(String text) {
+        return encoding.countTokensOrdinary(text);
+    }
+}
