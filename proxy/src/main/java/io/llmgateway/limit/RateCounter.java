@@ -40,6 +40,15 @@ public sealed interface RateCounter permits SlidingWindowCounter, DailyCounter {
      */
     long millisUntilAvailable(long amount);
 
+    /**
+     * Milliseconds until everything counted now has left the window (0 if nothing is counted): what
+     * {@code millisUntilAvailable(limit())} answers, for the {@code x-ratelimit-reset-*} headers.
+     */
+    default long millisUntilEmpty() {
+        long millis = millisUntilAvailable(limit());
+        return millis == Long.MAX_VALUE ? 0 : millis;
+    }
+
     /** Forgets everything recorded. */
     void reset();
 

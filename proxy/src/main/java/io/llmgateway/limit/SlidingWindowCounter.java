@@ -223,6 +223,22 @@ public final class SlidingWindowCounter implements RateCounter {
         return Math.max(1, expiry(epoch) - now);
     }
 
+    /**
+     * Under load the current bucket has counts, and then the window is empty when it expires: answered
+     * without the scan from the oldest bucket that {@link #millisUntilAvailable} makes (60 slots read per
+     * call, for every provider of the model on every response). Otherwise the general answer.
+     */
+    @Override
+    public long millisUntilEmpty() {
+        long now = clock.millis();
+        long epoch = epoch(now);
+        long v = slots.get(index(epoch));
+        if (epochOf(v) == epoch && countOf(v) > 0) {
+            return Math.max(1, expiry(epoch) - now);
+        }
+        return RateCounter.super.millisUntilEmpty();
+    }
+
     @Override
     public void reset() {
         for (int i = 0; i < buckets; i++) {

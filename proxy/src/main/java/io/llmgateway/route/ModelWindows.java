@@ -59,13 +59,8 @@ public record ModelWindows(long requestLimit, long requestsRemaining, long reque
             return limit == Limits.UNLIMITED ? Limits.UNLIMITED : saturatedAdd(sum, limit);
         }
 
-        /** Asking for the whole limit returns when everything counted now has left the window. */
         private static long untilEmpty(RateCounter counter, long used) {
-            if (counter.limit() == Limits.UNLIMITED || used == 0) {
-                return 0;
-            }
-            long millis = counter.millisUntilAvailable(counter.limit());
-            return millis == Long.MAX_VALUE ? 0 : millis;
+            return counter.limit() == Limits.UNLIMITED || used == 0 ? 0 : counter.millisUntilEmpty();
         }
 
         private static long saturatedAdd(long a, long b) {

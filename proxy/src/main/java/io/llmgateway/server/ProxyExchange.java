@@ -92,8 +92,8 @@ final class ProxyExchange implements UpstreamListener {
     private final String upstreamPathSuffix;
     private final boolean keepAlive;
     private final ClientQuota quota; // null when client keys are not configured
-    private final Set<String> tried = new HashSet<>(4);
-    private final StringBuilder failures = new StringBuilder();
+    private Set<String> tried = Set.of(); // copied as it grows: nearly every request tries one provider
+    private StringBuilder failures; // only when an attempt fails
 
     private State state = State.ESTIMATING;
     private RequestInfo info;
@@ -262,7 +262,7 @@ final class ProxyExchange implements UpstreamListener {
         attempt = (Attempt) admission;
         attemptStartNanos = System.nanoTime();
         attempts++;
-        tried.add(attempt.provider());
+        tried = withProvider(tried, attempt.provider());
         origin = originOf(attempt);
         state = State.CONNECTING;
         UpstreamSettings settings = config.upstream();
@@ -652,16 +652,27 @@ final class ProxyExchange implements UpstreamListener {
         }
         int status = timedOut ? 504 : 502;
         String message = "The request for model '" + info.model() + "' failed on every provider tried ("
-                + attempts + (attempts == 1 ? " attempt" : " attempts") + "): " + failures;
+                + attempts + (attempts == 1 ? " attempt" : " attempts") + "): " + (failures == null ? "" : failures);
         respondError(status, message, null, timedOut ? "upstream_timeout" : "upstream_unavailable");
     }
 
     private void noteFailure(String what) {
-        if (failures.length() > 0) {
+        if (failures == null) {
+            failures = new StringBuilder();
+        } else {
             failures.append("; ");
         }
         failures.append(what);
         LOG.info("[{}] attempt {} failed: {}", requestId, attempts, what);
+    }
+
+    private static Set<String> withProvider(Set<String> tried, String provider) {
+        if (tried.isEmpty()) {
+            return Set.of(provider);
+        }
+        Set<String> more = new HashSet<>(tried);
+        more.add(provider);
+        return more;
     }
 
     private void respondDenial(Denial denial) {

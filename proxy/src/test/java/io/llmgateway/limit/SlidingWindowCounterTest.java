@@ -77,6 +77,22 @@ class SlidingWindowCounterTest {
     }
 
     @Test
+    void millisUntilEmpty_isWhenTheWholeLimitWouldBeAvailable() {
+        SlidingWindowCounter c = SlidingWindowCounter.perMinute(100, clock);
+        assertEquals(0, c.millisUntilEmpty(), "nothing counted");
+        c.tryAcquire(3);
+        clock.advance(Duration.ofMillis(10_300));
+        c.tryAcquire(4); // t = 10.3 s, in the bucket [10 s, 11 s): it leaves the window at 70 s
+        assertEquals(59_700, c.millisUntilEmpty(), "the current bucket has counts (the short answer)");
+        assertEquals(c.millisUntilAvailable(100), c.millisUntilEmpty());
+        clock.advance(Duration.ofMillis(5_000)); // t = 15.3 s
+        assertEquals(54_700, c.millisUntilEmpty(), "only older buckets have counts (the general answer)");
+        assertEquals(c.millisUntilAvailable(100), c.millisUntilEmpty());
+        clock.advance(Duration.ofSeconds(55)); // t = 70.3 s: everything expired
+        assertEquals(0, c.millisUntilEmpty());
+    }
+
+    @Test
     void record_atGivenTime_countsInThatTimesBucket() {
         SlidingWindowCounter c = SlidingWindowCounter.perMinute(Long.MAX_VALUE, clock);
         long start = clock.millis();
