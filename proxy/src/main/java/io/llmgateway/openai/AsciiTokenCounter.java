@@ -1,16 +1,5 @@
 package io.llmgateway.openai;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.util.Base64;
-import java.util.HashMap;
-import java.util.Map;
-
 /**
  * Counts o200k_base tokens of pure-ASCII text, with exactly tiktoken's (and jtokkit's) result, several
  * times faster than a split with o200k's Unicode regex, which builds a String and a byte array per piece
@@ -21,94 +10,55 @@ import java.util.Map;
  * <ul>
  * <li>The split follows o200k's pattern alternative by alternative, as Java's regex engine would match
  *     it on ASCII input (where {@code \p{L}} is [A-Za-z], {@code \p{N}} is [0-9] and {@code \s} is
- *     [ \t\n\x0B\f\r]); see {@link #pieceEnd}. Any non-ASCII char sends the whole text to the fallback
- *     (the {@link BpeTokenizer} of o200k).</li>
- * <li>Byte-pair merging is tiktoken's {@code _byte_pair_merge}: repeatedly merge the adjacent pair of
- *     lowest rank, leftmost first. Only ASCII tokens can arise from ASCII bytes, so only those are kept:
- *     up to 8 chars packed 7 bits each into a long (open addressing, no allocation per lookup), longer
- *     ones in a map (about 6 MB in all).</li>
- * <li>Pieces longer than {@value #MAX_PIECE} chars (long runs of symbols or spaces) go to the fallback,
- *     whose merge is not quadratic.</li>
+ *     [ \t\n\x0B\f\r]); see {@link #pieceEnd}. Any non-ASCII char sends the whole text to the
+ *     {@link BpeTokenizer} of o200k.</li>
+ * <li>A piece that is a token of up to 8 chars is found in a table of its own: 7 bits per char packed
+ *     into a long (open addressing, no allocation per lookup). Any other piece (a longer token, or several
+ *     tokens) goes to the {@link BpeTokenizer} of o200k as bytes, for its table and tiktoken's merge.</li>
  * <li>{@code AsciiTokenCounterTest} compares it with jtokkit on realistic and on random text.</li>
  * </ul>
  * Immutable; safe for any number of threads.
  */
 final class AsciiTokenCounter {
-    static final int MAX_PIECE = 64;
-    private static final int NONE = Integer.MAX_VALUE;
     private static final int MAX_PACKED = 8;
 
-    private final TokenCounter fallback;
+    private final BpeTokenizer vocabulary;
     private final long[] keys;
-    private final int[] values;
     private final int mask;
-    private final Map<String, Integer> longTokens;
 
-    private AsciiTokenCounter(TokenCounter fallback, long[] keys, int[] values, Map<String, Integer> longTokens) {
-        this.fallback = fallback;
+    private AsciiTokenCounter(BpeTokenizer vocabulary, long[] keys) {
+        this.vocabulary = vocabulary;
         this.keys = keys;
-        this.values = values;
         this.mask = keys.length - 1;
-        this.longTokens = longTokens;
     }
 
-    /**
-     * Reads the ASCII part of a tiktoken rank file ({@code base64 rank} per line).
-     *
-     * @param fallback the same encoding, for non-ASCII text and very long pieces
-     */
-    static AsciiTokenCounter load(InputStream ranks, TokenCounter fallback) {
-        return load(ranks).withFallback(fallback);
-    }
-
-    /** The same counter with {@code encoding} for what it does not count itself (the tables are shared). */
-    AsciiTokenCounter withFallback(TokenCounter encoding) {
-        return new AsciiTokenCounter(encoding, keys, values, longTokens);
-    }
-
-    /** Reads the ranks; a fallback must be added with {@link #withFallback} before counting. */
-    static AsciiTokenCounter load(InputStream ranks) {
-        Map<String, Integer> shortTokens = new HashMap<>(1 << 17);
-        Map<String, Integer> longTokens = new HashMap<>(1 << 15);
-        Base64.Decoder b64 = Base64.getDecoder();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(ranks, UTF_8), 1 << 16)) {
-            String line;
-            while ((line = r.readLine()) != null) {
-                int sp = line.indexOf(' ');
-                if (sp <= 0) {
-                    continue;
-                }
-                byte[] token = b64.decode(line.substring(0, sp));
-                if (!isAscii(token)) {
-                    continue;
-                }
-                String text = new String(token, UTF_8);
-                int rank = Integer.parseInt(line, sp + 1, line.length(), 10);
-                (token.length <= MAX_PACKED ? shortTokens : longTokens).put(text, rank);
+    /** The counter over {@code o200k}'s vocabulary (its ASCII tokens of up to 8 chars are packed here). */
+    static AsciiTokenCounter of(BpeTokenizer o200k) {
+        int[] n = new int[1];
+        o200k.forEachToken((bytes, from, to) -> {
+            if (to - from <= MAX_PACKED && isAscii(bytes, from, to)) {
+                n[0]++;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        int capacity = Integer.highestOneBit(Math.max(16, shortTokens.size() * 2)) << 1;
+        });
+        int capacity = Integer.highestOneBit(Math.max(16, n[0] * 2)) << 1;
         long[] keys = new long[capacity];
-        int[] values = new int[capacity];
-        for (Map.Entry<String, Integer> e : shortTokens.entrySet()) {
-            String t = e.getKey();
-            long key = pack(t, 0, t.length());
-            int i = slot(key, capacity - 1);
-            while (keys[i] != 0) {
-                i = (i + 1) & (capacity - 1);
+        o200k.forEachToken((bytes, from, to) -> {
+            if (to - from <= MAX_PACKED && isAscii(bytes, from, to)) {
+                long key = pack(bytes, from, to);
+                int i = slot(key, capacity - 1);
+                while (keys[i] != 0) {
+                    i = (i + 1) & (capacity - 1);
+                }
+                keys[i] = key;
             }
-            keys[i] = key;
-            values[i] = e.getValue();
-        }
-        return new AsciiTokenCounter(null, keys, values, longTokens);
+        });
+        return new AsciiTokenCounter(o200k, keys);
     }
 
-    /** The token count of {@code text}, as {@code fallback.count(text)} gives it. */
+    /** The token count of {@code text}, as the {@link BpeTokenizer} gives it. */
     int count(String text) {
         int n = countIfAscii(text);
-        return n >= 0 ? n : fallback.count(text);
+        return n >= 0 ? n : vocabulary.count(text);
     }
 
     /** The token count of {@code text} if it is all ASCII, else -1. */
@@ -120,10 +70,22 @@ final class AsciiTokenCounter {
             }
         }
         int tokens = 0;
+        byte[] bytes = null; // for the pieces that are not one short token
         int i = 0;
         while (i < n) {
             int end = pieceEnd(text, i, n);
-            tokens += mergeCount(text, i, end);
+            int len = end - i;
+            if (len == 1 || len <= MAX_PACKED && isToken(text, i, end)) {
+                tokens++;
+            } else {
+                if (bytes == null || bytes.length < len) {
+                    bytes = new byte[Math.max(64, len)];
+                }
+                for (int k = 0; k < len; k++) {
+                    bytes[k] = (byte) text.charAt(i + k);
+                }
+                tokens += vocabulary.countPiece(bytes, len);
+            }
             i = end;
         }
         return tokens;
@@ -238,65 +200,19 @@ final class AsciiTokenCounter {
         return !isSpace(c) && !isLetter(c) && !isDigit(c);
     }
 
-    // ---- merging: tiktoken's _byte_pair_merge ------------------------------------------------------------
+    // ---- the packed table of short tokens --------------------------------------------------------------
 
-    private int mergeCount(String s, int from, int to) {
-        int len = to - from;
-        if (len == 1 || rank(s, from, to) != NONE) {
-            return 1;
-        }
-        if (len > MAX_PIECE) {
-            return fallback.count(s.substring(from, to));
-        }
-        // starts[p]: where part p begins; ranks[p]: rank of merging part p with part p + 1.
-        int parts = len;
-        int[] starts = new int[len + 1];
-        int[] ranks = new int[len];
-        for (int p = 0; p <= len; p++) {
-            starts[p] = from + p;
-        }
-        for (int p = 0; p < len - 1; p++) {
-            ranks[p] = rank(s, starts[p], starts[p + 2]);
-        }
-        ranks[len - 1] = NONE;
-        for (;;) {
-            int min = NONE;
-            int at = -1;
-            for (int p = 0; p < parts - 1; p++) {
-                if (ranks[p] < min) {
-                    min = ranks[p];
-                    at = p;
-                }
-            }
-            if (at < 0) {
-                return parts;
-            }
-            // Merge parts `at` and `at + 1`.
-            System.arraycopy(starts, at + 2, starts, at + 1, parts - at - 1);
-            System.arraycopy(ranks, at + 2, ranks, at + 1, parts - at - 2);
-            parts--;
-            ranks[at] = at + 1 < parts ? rank(s, starts[at], starts[at + 2]) : NONE;
-            if (at > 0) {
-                ranks[at - 1] = rank(s, starts[at - 1], starts[at + 1]);
-            }
-        }
-    }
-
-    private int rank(String s, int from, int to) {
-        if (to - from > MAX_PACKED) {
-            Integer r = longTokens.get(s.substring(from, to));
-            return r == null ? NONE : r;
-        }
+    private boolean isToken(String s, int from, int to) {
         long key = pack(s, from, to);
         int i = slot(key, mask);
         long k;
         while ((k = keys[i]) != 0) {
             if (k == key) {
-                return values[i];
+                return true;
             }
             i = (i + 1) & mask;
         }
-        return NONE;
+        return false;
     }
 
     /** A leading 1 bit, then 7 bits per char: unique for up to 8 ASCII chars, never 0. */
@@ -308,13 +224,21 @@ final class AsciiTokenCounter {
         return key;
     }
 
+    private static long pack(byte[] b, int from, int to) {
+        long key = 1;
+        for (int i = from; i < to; i++) {
+            key = key << 7 | b[i];
+        }
+        return key;
+    }
+
     private static int slot(long key, int mask) {
         return (int) ((key * 0x9E3779B97F4A7C15L) >>> 40) & mask;
     }
 
-    private static boolean isAscii(byte[] b) {
-        for (byte x : b) {
-            if (x < 0) {
+    private static boolean isAscii(byte[] b, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (b[i] < 0) {
                 return false;
             }
         }

@@ -319,6 +319,18 @@ final class BpeTokenizer implements TokenCounter {
         return size;
     }
 
+    /** Something done with each token's bytes, {@code bytes[from, to)} (not to be changed). */
+    interface TokenVisitor {
+        void token(byte[] bytes, int from, int to);
+    }
+
+    /** Visits every token of the vocabulary, in rank file order. */
+    void forEachToken(TokenVisitor visitor) {
+        for (int t = 0; t < ranks.length; t++) {
+            visitor.token(bytes, starts[t], starts[t + 1]);
+        }
+    }
+
     /** The rank of the token {@code piece[from, to)}, or {@link #NONE}. */
     int rank(byte[] piece, int from, int to) {
         int i = hash(piece, from, to) & mask;

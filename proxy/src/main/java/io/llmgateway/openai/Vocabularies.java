@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -18,20 +17,18 @@ import java.util.function.Supplier;
  * loop never does. o200k_base is a {@link BpeTokenizer} (compact tables), cl100k_base jtokkit's; the rarer
  * encodings a config may name (r50k_base, p50k_base, p50k_edit) come from jtokkit's registry when first
  * asked for. The fast ASCII
- * counter for o200k ({@link AsciiTokenCounter}) is built from the same file after start-up. A class of
- * its own so that starting the load does not also wait for it.
+ * counter for o200k ({@link AsciiTokenCounter}) is built from the o200k tables. A class of its own so that
+ * starting the load does not also wait for it.
  */
 public final class Vocabularies {
     static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
-    private static final CompletableFuture<TokenCounter> O200K = load("load-o200k_base",
+    private static final CompletableFuture<BpeTokenizer> O200K = load("load-o200k_base",
             () -> BpeTokenizer.load("o200k_base", BpeTokenizer.O200K_PATTERN, rankFile("o200k_base")));
-    private static final CompletableFuture<TokenCounter> CL100K = load("load-cl100k_base",
+    private static final CompletableFuture<JtokkitCounter> CL100K = load("load-cl100k_base",
             () -> new JtokkitCounter(REGISTRY.getEncoding(EncodingType.CL100K_BASE)));
-    // Parsed from the same rank file a second after the o200k tokenizer is there: after start-up, not during it
-    // (until it is ready, counts come from the BpeTokenizer, with the same results).
-    private static final CompletableFuture<AsciiTokenCounter> O200K_ASCII = O200K.thenApplyAsync(
-            Vocabularies::asciiCounter,
-            CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS, r -> start("load-o200k-ascii", r)))
+    // Built from the o200k tables on the thread that loaded them (a few milliseconds; until it is there,
+    // counts come from the BpeTokenizer, with the same results).
+    private static final CompletableFuture<AsciiTokenCounter> O200K_ASCII = O200K.thenApply(AsciiTokenCounter::of)
             .exceptionally(e -> null); // the BpeTokenizer then counts everything
 
     private Vocabularies() {
@@ -57,10 +54,6 @@ public final class Vocabularies {
         return O200K_ASCII;
     }
 
-    private static AsciiTokenCounter asciiCounter(TokenCounter o200k) {
-        return AsciiTokenCounter.load(rankFile("o200k_base"), o200k);
-    }
-
     /** jtokkit's copy of tiktoken's rank file of this encoding. */
     static InputStream rankFile(String encoding) {
         InputStream in = Encodings.class.getResourceAsStream("/com/knuddels/jtokkit/" + encoding + ".tiktoken");
@@ -76,8 +69,8 @@ public final class Vocabularies {
         t.start();
     }
 
-    private static CompletableFuture<TokenCounter> load(String thread, Supplier<TokenCounter> loader) {
-        CompletableFuture<TokenCounter> f = new CompletableFuture<>();
+    private static <T> CompletableFuture<T> load(String thread, Supplier<T> loader) {
+        CompletableFuture<T> f = new CompletableFuture<>();
         start(thread, () -> {
             try {
                 f.complete(loader.get());
