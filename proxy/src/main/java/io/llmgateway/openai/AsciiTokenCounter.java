@@ -70,7 +70,7 @@ final class AsciiTokenCounter {
             }
         }
         int tokens = 0;
-        byte[] bytes = null; // for the pieces that are not one short token
+        byte[] scratch = null; // for the pieces that are not one short token
         int i = 0;
         while (i < n) {
             int end = pieceEnd(text, i, n);
@@ -78,13 +78,8 @@ final class AsciiTokenCounter {
             if (len == 1 || len <= MAX_PACKED && isToken(text, i, end)) {
                 tokens++;
             } else {
-                if (bytes == null || bytes.length < len) {
-                    bytes = new byte[Math.max(64, len)];
-                }
-                for (int k = 0; k < len; k++) {
-                    bytes[k] = (byte) text.charAt(i + k);
-                }
-                tokens += vocabulary.countPiece(bytes, len);
+                scratch = BpeTokenizer.scratch(scratch, len);
+                tokens += vocabulary.countPiece(text, i, end, scratch);
             }
             i = end;
         }

@@ -51,6 +51,13 @@ final class BpeTokenizer implements TokenCounter {
             "\\s+");
     /** Pieces up to this many bytes are merged by scanning; longer ones through a heap. */
     static final int SCAN_MAX = 128;
+    /**
+     * A piece longer than this (in practice only a run of one letter or symbol sent to abuse the count) is
+     * counted in slices of this many chars: the merge needs ~40 bytes of memory per byte of its piece, and
+     * a 32 MiB body of one letter must not take a gigabyte. Merges do not cross a slice's end, so such a
+     * piece may count a token or two per slice more or less than tiktoken says.
+     */
+    static final int MAX_PIECE_CHARS = 16 * 1024;
     private static final int NONE = Integer.MAX_VALUE;
 
     private final String name;
@@ -132,14 +139,36 @@ final class BpeTokenizer implements TokenCounter {
     @Override
     public int count(String text) {
         Matcher m = split.matcher(text);
-        byte[] piece = new byte[64];
+        byte[] scratch = null;
         int tokens = 0;
         while (m.find()) {
-            int chars = m.end() - m.start();
-            if (piece.length < 3 * chars) { // UTF-8: at most 3 bytes per char (4 per surrogate pair)
-                piece = new byte[3 * chars];
+            scratch = scratch(scratch, m.end() - m.start());
+            tokens += countPiece(text, m.start(), m.end(), scratch);
+        }
+        return tokens;
+    }
+
+    /** {@code current} if it is large enough for {@link #countPiece} of {@code chars} chars, else a new one. */
+    static byte[] scratch(byte[] current, int chars) {
+        // UTF-8: at most 3 bytes per char (4 per surrogate pair)
+        int need = 3 * Math.min(chars, MAX_PIECE_CHARS);
+        return current != null && current.length >= need ? current : new byte[Math.max(64, need)];
+    }
+
+    /**
+     * The tokens of {@code text[from, to)}, one piece of the split (in slices past {@link #MAX_PIECE_CHARS}).
+     *
+     * @param scratch from {@link #scratch} for this many chars
+     */
+    int countPiece(String text, int from, int to, byte[] scratch) {
+        int tokens = 0;
+        for (int at = from; at < to; ) {
+            int end = Math.min(to, at + MAX_PIECE_CHARS);
+            if (end < to && Character.isHighSurrogate(text.charAt(end - 1))) {
+                end--; // a surrogate pair stays in one slice
             }
-            tokens += countPiece(piece, utf8(text, m.start(), m.end(), piece));
+            tokens += countBytes(scratch, utf8(text, at, end, scratch));
+            at = end;
         }
         return tokens;
     }
@@ -178,8 +207,8 @@ final class BpeTokenizer implements TokenCounter {
         return n;
     }
 
-    /** The tokens of one piece of the split: {@code piece[0, len)}. */
-    int countPiece(byte[] piece, int len) {
+    /** The tokens of one piece (or slice) of the split, UTF-8 encoded: {@code piece[0, len)}. */
+    int countBytes(byte[] piece, int len) {
         if (len <= 1) {
             return len; // every single byte is a token
         }

@@ -70,7 +70,7 @@ public final class TokenEstimator {
     private static final TokenCounter CL100K = Vocabularies.cl100k();
     /** The rarer encodings a config may name, from jtokkit's registry, wrapped once. */
     private static final Map<String, TokenCounter> OTHERS = new ConcurrentHashMap<>();
-    /** o200k_base counts of ASCII text, exact and several times faster than jtokkit's; loads after start-up. */
+    /** o200k_base counts of ASCII text, exact and several times faster than a regex split. */
     private static final CompletableFuture<AsciiTokenCounter> O200K_ASCII = Vocabularies.o200kAscii();
 
     private final Executor executor;

@@ -14,11 +14,10 @@ import java.util.function.Supplier;
  * Parsing o200k_base and cl100k_base (5 MB of ranks, from jtokkit's jar) is a large part of the gateway's
  * start-up; on their own threads, in parallel, they load while the config is read and the server is set
  * up. The first {@link TokenEstimator} waits for them (at start-up, before the port opens), so an event
- * loop never does. o200k_base is a {@link BpeTokenizer} (compact tables), cl100k_base jtokkit's; the rarer
- * encodings a config may name (r50k_base, p50k_base, p50k_edit) come from jtokkit's registry when first
- * asked for. The fast ASCII
- * counter for o200k ({@link AsciiTokenCounter}) is built from the o200k tables. A class of its own so that
- * starting the load does not also wait for it.
+ * loop never does. o200k_base is a {@link BpeTokenizer} (compact tables), with the fast ASCII counter
+ * ({@link AsciiTokenCounter}) built from its tables; cl100k_base is jtokkit's; the rarer encodings a config
+ * may name (r50k_base, p50k_base, p50k_edit) come from jtokkit's registry when first asked for. A class of
+ * its own so that starting the load does not also wait for it.
  */
 public final class Vocabularies {
     static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();

@@ -90,14 +90,27 @@ class BpeTokenizerTest {
     }
 
     @Test
-    void countPiece_heapAndScanAgreeOnEveryLength() {
+    void count_pieceBeyondTheSliceLength_staysCloseToExactWithBoundedMemory() {
+        for (String unit : List.of("a", "é", "😀", "-")) {
+            String text = unit.repeat(3 * BpeTokenizer.MAX_PIECE_CHARS / unit.length() + 7);
+            int exact = JT_O200K.countTokensOrdinary(text);
+            int slices = (text.length() + BpeTokenizer.MAX_PIECE_CHARS - 1) / BpeTokenizer.MAX_PIECE_CHARS;
+            int ours = O200K.count(text);
+            assertTrue(Math.abs(ours - exact) <= 2 * slices,
+                    () -> unit + ": " + ours + " against tiktoken's " + exact + " in " + slices + " slices");
+            assertEquals(ours, Vocabularies.o200kAscii().join().count(text), "the ASCII counter slices alike");
+        }
+    }
+
+    @Test
+    void countBytes_heapAndScanAgreeOnEveryLength() {
         Random random = new Random(11);
         for (int len = 2; len <= 3 * BpeTokenizer.SCAN_MAX; len++) {
             byte[] piece = new byte[len];
             for (int i = 0; i < len; i++) {
                 piece[i] = (byte) "aabbbcx".charAt(random.nextInt(7));
             }
-            assertEquals(JT_O200K.countTokensOrdinary(new String(piece, UTF_8)), O200K.countPiece(piece, len),
+            assertEquals(JT_O200K.countTokensOrdinary(new String(piece, UTF_8)), O200K.countBytes(piece, len),
                     "piece of " + len + " bytes");
         }
     }
