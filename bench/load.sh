@@ -112,16 +112,19 @@ if [ "$PACED" = 1 ]; then
       --interval-ms "$PACED_INTERVAL_MS" --chunks "$PACED_CHUNKS" > "$WORK/paced-mock.log" 2>&1 &
   PIDS+=($!)
 fi
-# shellcheck disable=SC2086
-java $GATEWAY_OPTS -cp "$BENCH_JAR" io.llmgateway.bench.NettyReferenceProxy --port "$NETTY_PORT" \
-    --upstream-port "$MOCK_PORT" > "$WORK/netty-reference.log" 2>&1 &
-NETTY_PID=$!
-PIDS+=("$NETTY_PID")
-# Up before the gateway starts: its start-up time is measured on an otherwise idle machine.
-until grep -q listening "$WORK/netty-reference.log" 2>/dev/null; do
-  kill -0 "$NETTY_PID" 2>/dev/null || { cat "$WORK/netty-reference.log" >&2; echo "load.sh: the netty reference did not start" >&2; exit 1; }
-  sleep 0.02
-done
+NETTY_PID=""
+if [[ " $TARGETS " == *" netty "* ]]; then
+  # shellcheck disable=SC2086
+  java $GATEWAY_OPTS -cp "$BENCH_JAR" io.llmgateway.bench.NettyReferenceProxy --port "$NETTY_PORT" \
+      --upstream-port "$MOCK_PORT" > "$WORK/netty-reference.log" 2>&1 &
+  NETTY_PID=$!
+  PIDS+=("$NETTY_PID")
+  # Up before the gateway starts: its start-up time is measured on an otherwise idle machine.
+  until grep -q listening "$WORK/netty-reference.log" 2>/dev/null; do
+    kill -0 "$NETTY_PID" 2>/dev/null || { cat "$WORK/netty-reference.log" >&2; echo "load.sh: the netty reference did not start" >&2; exit 1; }
+    sleep 0.02
+  done
+fi
 cat > "$WORK/config.yaml" <<EOF
 server: {host: 127.0.0.1, port: $GATEWAY_PORT}
 api_provider:
@@ -156,7 +159,7 @@ done
 startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 ready_ms=$(grep -o 'ready in [0-9]* ms' "$WORK/gateway.log" | grep -o '[0-9]*' || echo "?")
 log "gateway up after ${startup_ms} ms (it reports: ready in ${ready_ms} ms); $(grep -o '[a-z]* transport' "$WORK/gateway.log" || true)"
-for port in "$MOCK_PORT" "$NGINX_PORT" "$NETTY_PORT"; do
+for port in "$MOCK_PORT" "$NGINX_PORT" ${NETTY_PID:+"$NETTY_PORT"}; do
   curl -fsS -o /dev/null -X POST --data-binary @"$WORK/req-json.json" "http://127.0.0.1:$port/json/v1/chat/completions"
 done
 curl -fsS -o /dev/null -X POST --data-binary @"$WORK/req-json.json" "http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions"
