@@ -2,9 +2,8 @@ package io.llmgateway.openai;
 
 /**
  * Counts o200k_base tokens of pure-ASCII text, with exactly tiktoken's (and jtokkit's) result, several
- * times faster than a split with o200k's Unicode regex, which builds a String and a byte array per piece
- * (jtokkit's way and {@link BpeTokenizer}'s), and made the prompt estimate the largest single cost of a
- * small request.
+ * times faster than a split with o200k's Unicode regex (jtokkit's way, and {@link BpeTokenizer}'s for other
+ * text), which made the prompt estimate the largest single cost of a small request.
  *
  * <p>Design notes:
  * <ul>

@@ -17,11 +17,11 @@ import java.util.regex.Pattern;
  * vocabulary in a few flat arrays.
  *
  * <p>Why not jtokkit's own encoding: it keeps the vocabulary in maps of boxed values (o200k_base: ~1 million
- * objects, ~33 MB), which live as long as the gateway. With a small heap ({@code -Xmx256m}) G1 then marks
+ * objects, ~25 MB), which live as long as the gateway. With a small heap ({@code -Xmx256m}) G1 then marks
  * them over and over in concurrent cycles that never free anything (measured: up to a cycle a second under
  * load, several percent of the CPU). Here the same ranks take ~5 MB in five arrays, which the collector
  * does not look into. (cl100k_base stays jtokkit's: its hand-written splitter is 2-3 times faster than the
- * regex split here, and it is a third of the size.)
+ * regex split here, and it has half as many tokens.)
  *
  * <p>Design notes:
  * <ul>
