@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * tokenizer); {@code cached}: the long texts were counted before (a system prompt repeated on every
  * request), so only the short ones are counted. Counting is inline here (no executor hop). o200k_base
  * (gpt-4o-mini): ASCII text goes through the gateway's own exact counter, other text through its compact
- * o200k tokenizer (BpeTokenizer).
+ * o200k tokenizer (BpeTokenizer, regex split); cl100k_base (gpt-4): the BpeTokenizer with a hand-written split.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -36,6 +36,10 @@ public class TokenBenchmark {
     /** small: a two-message chat; 8k, 100k: a long English system prompt; 8k-mixed: with non-ASCII words. */
     @Param({"small", "8k", "8k-mixed", "100k"})
     public String body;
+
+    /** gpt-4o-mini counts in o200k_base, gpt-4 in cl100k_base. */
+    @Param({"gpt-4o-mini", "gpt-4"})
+    public String model;
 
     private RequestInfo info;
     private TokenEstimator cold;
@@ -53,16 +57,16 @@ public class TokenBenchmark {
         info = RequestScanner.scan(buf);
         cold = new TokenEstimator(Runnable::run, 0, Integer.MAX_VALUE);
         cached = new TokenEstimator(Runnable::run, 64L * 1024 * 1024, Integer.MAX_VALUE);
-        cached.estimate(info, null, "gpt-4o-mini");
+        cached.estimate(info, null, model);
     }
 
     @Benchmark
     public long cold() {
-        return cold.estimate(info, null, "gpt-4o-mini").toCompletableFuture().join();
+        return cold.estimate(info, null, model).toCompletableFuture().join();
     }
 
     @Benchmark
     public long cached() {
-        return cached.estimate(info, null, "gpt-4o-mini").toCompletableFuture().join();
+        return cached.estimate(info, null, model).toCompletableFuture().join();
     }
 }

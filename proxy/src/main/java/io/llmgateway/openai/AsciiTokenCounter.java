@@ -128,22 +128,7 @@ final class AsciiTokenCounter {
             }
             return k;
         }
-        // c is white space: (5), (6), (7) on the run of white space.
-        int r = i;
-        int lastNewline = -1;
-        while (r < n && isSpace(s.charAt(r))) {
-            if (s.charAt(r) == '\r' || s.charAt(r) == '\n') {
-                lastNewline = r;
-            }
-            r++;
-        }
-        if (lastNewline >= 0) {
-            return lastNewline + 1; // (5): \s* backs off to the last line break
-        }
-        if (r == n || r - i == 1) {
-            return r; // (6) at the end of the text, else (7) for a single char
-        }
-        return r - 1; // (6): the last space goes with what follows
+        return WhiteSpaceRun.pieceEnd(s, i, n); // c is white space: (5), (6), (7)
     }
 
     private static int contraction(String s, int k, int n) {

@@ -13,20 +13,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Counts the tokens of a tiktoken byte-pair encoding (o200k_base) the way tiktoken does, with the
- * vocabulary in a few flat arrays.
+ * Counts the tokens of a tiktoken byte-pair encoding (o200k_base, cl100k_base) the way tiktoken does,
+ * with the vocabulary in a few flat arrays.
  *
- * <p>Why not jtokkit's own encoding: it keeps the vocabulary in maps of boxed values (o200k_base: ~1 million
- * objects, ~25 MB), which live as long as the gateway. With a small heap ({@code -Xmx256m}) G1 then marks
- * them over and over in concurrent cycles that never free anything (measured: up to a cycle a second under
- * load, several percent of the CPU). Here the same ranks take ~5 MB in five arrays, which the collector
- * does not look into. (cl100k_base stays jtokkit's: its hand-written splitter is 2-3 times faster than the
- * regex split here, and it has half as many tokens.)
+ * <p>Why not jtokkit's own encodings: they keep each vocabulary in maps of boxed values (o200k_base: ~1
+ * million objects, ~25 MB; cl100k_base half that), which live as long as the gateway. With a small heap
+ * ({@code -Xmx256m}) G1 then marks them over and over in concurrent cycles that never free anything
+ * (measured: up to a cycle a second under load, several percent of the CPU). Here the same ranks take ~5 MB
+ * (o200k) in five arrays, which the collector does not look into.
  *
  * <p>Design notes:
  * <ul>
  * <li>Text is split into pieces with the encoding's pattern (the same as jtokkit's, with
- *     {@link Pattern#UNICODE_CHARACTER_CLASS}); each piece is UTF-8 encoded and merged.</li>
+ *     {@link Pattern#UNICODE_CHARACTER_CLASS}), or by a {@link Splitter} written by hand that splits
+ *     alike (cl100k: {@link Cl100kSplitter}, several times faster than the regex); each piece is UTF-8
+ *     encoded and merged.</li>
  * <li>Merging is tiktoken's {@code _byte_pair_merge}: repeatedly merge the adjacent pair whose bytes form
  *     the token of lowest rank, leftmost first; the count is the parts left. Short pieces (nearly all) scan
  *     an array for the minimum; long ones (a run of one symbol, base64) use a heap, so a 100 KB piece is
@@ -61,21 +62,29 @@ final class BpeTokenizer implements TokenCounter {
     private static final int NONE = Integer.MAX_VALUE;
 
     private final String name;
-    private final Pattern split;
+    private final Pattern split; // or:
+    private final Splitter splitter;
     private final byte[] bytes;
     private final int[] starts;
     private final int[] ranks;
     private final int[] table;
     private final int mask;
 
-    private BpeTokenizer(String name, Pattern split, byte[] bytes, int[] starts, int[] ranks, int[] table) {
+    private BpeTokenizer(String name, Pattern split, Splitter splitter, byte[] bytes, int[] starts, int[] ranks,
+            int[] table) {
         this.name = name;
         this.split = split;
+        this.splitter = splitter;
         this.bytes = bytes;
         this.starts = starts;
         this.ranks = ranks;
         this.table = table;
         this.mask = table.length - 1;
+    }
+
+    /** Splits text into the pieces that are merged on their own: where the piece that starts at {@code i} ends. */
+    interface Splitter {
+        int pieceEnd(String s, int i, int n);
     }
 
     /**
@@ -84,6 +93,15 @@ final class BpeTokenizer implements TokenCounter {
      * @param pattern the encoding's split pattern, e.g. {@link #O200K_PATTERN}
      */
     static BpeTokenizer load(String name, String pattern, InputStream tiktoken) {
+        return load(name, Pattern.compile(pattern, Pattern.UNICODE_CHARACTER_CLASS), null, tiktoken);
+    }
+
+    /** Reads a tiktoken rank file; the text is split by {@code splitter} instead of a pattern. */
+    static BpeTokenizer load(String name, Splitter splitter, InputStream tiktoken) {
+        return load(name, null, splitter, tiktoken);
+    }
+
+    private static BpeTokenizer load(String name, Pattern pattern, Splitter splitter, InputStream tiktoken) {
         byte[] bytes = new byte[1 << 20];
         int[] starts = new int[1 << 16];
         int[] ranks = new int[1 << 16];
@@ -127,8 +145,8 @@ final class BpeTokenizer implements TokenCounter {
             }
             table[i] = t + 1;
         }
-        return new BpeTokenizer(name, Pattern.compile(pattern, Pattern.UNICODE_CHARACTER_CLASS),
-                Arrays.copyOf(bytes, used), Arrays.copyOf(starts, n + 1), Arrays.copyOf(ranks, n), table);
+        return new BpeTokenizer(name, pattern, splitter, Arrays.copyOf(bytes, used), Arrays.copyOf(starts, n + 1),
+                Arrays.copyOf(ranks, n), table);
     }
 
     @Override
@@ -138,9 +156,19 @@ final class BpeTokenizer implements TokenCounter {
 
     @Override
     public int count(String text) {
-        Matcher m = split.matcher(text);
         byte[] scratch = null;
         int tokens = 0;
+        if (splitter != null) {
+            int n = text.length();
+            for (int i = 0; i < n; ) {
+                int end = splitter.pieceEnd(text, i, n);
+                scratch = scratch(scratch, end - i);
+                tokens += countPiece(text, i, end, scratch);
+                i = end;
+            }
+            return tokens;
+        }
+        Matcher m = split.matcher(text);
         while (m.find()) {
             scratch = scratch(scratch, m.end() - m.start());
             tokens += countPiece(text, m.start(), m.end(), scratch);

@@ -2,7 +2,7 @@ package io.llmgateway.openai;
 
 import com.knuddels.jtokkit.api.Encoding;
 
-/** One of jtokkit's encodings (cl100k_base, and r50k_base, p50k_base, p50k_edit when a config names them). */
+/** One of jtokkit's encodings: r50k_base, p50k_base or p50k_edit, when a config names one. */
 record JtokkitCounter(Encoding encoding) implements TokenCounter {
     @Override
     public String name() {

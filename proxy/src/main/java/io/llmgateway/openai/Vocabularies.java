@@ -2,7 +2,6 @@ package io.llmgateway.openai;
 
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.EncodingRegistry;
-import com.knuddels.jtokkit.api.EncodingType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,17 +13,17 @@ import java.util.function.Supplier;
  * Parsing o200k_base and cl100k_base (5 MB of ranks, from jtokkit's jar) is a large part of the gateway's
  * start-up; on their own threads, in parallel, they load while the config is read and the server is set
  * up. The first {@link TokenEstimator} waits for them (at start-up, before the port opens), so an event
- * loop never does. o200k_base is a {@link BpeTokenizer} (compact tables), with the fast ASCII counter
- * ({@link AsciiTokenCounter}) built from its tables; cl100k_base is jtokkit's; the rarer encodings a config
- * may name (r50k_base, p50k_base, p50k_edit) come from jtokkit's registry when first asked for. A class of
- * its own so that starting the load does not also wait for it.
+ * loop never does. Both are {@link BpeTokenizer}s (compact tables), o200k with the fast ASCII counter
+ * ({@link AsciiTokenCounter}) built from its tables; the rarer encodings a config may name (r50k_base,
+ * p50k_base, p50k_edit) come from jtokkit's registry when first asked for. A class of its own so that
+ * starting the load does not also wait for it.
  */
 public final class Vocabularies {
     static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
     private static final CompletableFuture<BpeTokenizer> O200K = load("load-o200k_base",
             () -> BpeTokenizer.load("o200k_base", BpeTokenizer.O200K_PATTERN, rankFile("o200k_base")));
-    private static final CompletableFuture<JtokkitCounter> CL100K = load("load-cl100k_base",
-            () -> new JtokkitCounter(REGISTRY.getEncoding(EncodingType.CL100K_BASE)));
+    private static final CompletableFuture<BpeTokenizer> CL100K = load("load-cl100k_base",
+            () -> BpeTokenizer.load("cl100k_base", new Cl100kSplitter(), rankFile("cl100k_base")));
     // Built from the o200k tables on the thread that loaded them (a few milliseconds; until it is there,
     // counts come from the BpeTokenizer, with the same results).
     private static final CompletableFuture<AsciiTokenCounter> O200K_ASCII = O200K.thenApply(AsciiTokenCounter::of)

@@ -16,12 +16,14 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The compact tokenizer must count exactly as jtokkit (tiktoken's Java port) does, on any text. */
+/** The compact tokenizers must count exactly as jtokkit (tiktoken's Java port) does, on any text. */
 class BpeTokenizerTest {
     private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
     private static final Encoding JT_O200K = REGISTRY.getEncoding(EncodingType.O200K_BASE);
+    private static final Encoding JT_CL100K = REGISTRY.getEncoding(EncodingType.CL100K_BASE);
     private static final BpeTokenizer O200K = BpeTokenizer.load("o200k_base", BpeTokenizer.O200K_PATTERN,
             Vocabularies.rankFile("o200k_base"));
+    private static final BpeTokenizer CL100K = (BpeTokenizer) Vocabularies.cl100k();
 
     private static final List<String> SAMPLES = List.of("", "x", "You are a helpful assistant.",
             "Quelle est la capitale de la France ? Réponds en un mot, s'il te plaît. Ça va très bien !",
@@ -58,19 +60,7 @@ class BpeTokenizerTest {
             "\u00a0\u2003\u3000\u2028\u0085", "😀👍🏽🇫🇷", "’‘“”", "\ud800\udfff"};
         Random random = new Random(20261126);
         for (int n = 0; n < 3000; n++) {
-            StringBuilder sb = new StringBuilder();
-            int len = random.nextInt(60);
-            for (int i = 0; i < len; i++) {
-                String pool = pools[random.nextInt(pools.length)];
-                int at = random.nextInt(pool.length());
-                if (Character.isHighSurrogate(pool.charAt(at)) && at + 1 < pool.length()
-                        && Character.isLowSurrogate(pool.charAt(at + 1)) && random.nextInt(4) > 0) {
-                    sb.append(pool, at, at + 2); // usually a whole emoji, sometimes half of one
-                } else {
-                    sb.append(pool.charAt(at));
-                }
-            }
-            assertSameCounts(sb.toString());
+            assertSameCounts(RandomText.of(random, pools, 60));
         }
     }
 
@@ -138,10 +128,14 @@ class BpeTokenizerTest {
     void vocabularies_countO200kWithTheCompactTokenizer() {
         assertTrue(Vocabularies.o200k() instanceof BpeTokenizer);
         assertEquals("o200k_base", Vocabularies.o200k().name());
+        assertTrue(Vocabularies.cl100k() instanceof BpeTokenizer);
         assertEquals("cl100k_base", Vocabularies.cl100k().name());
     }
 
     private static void assertSameCounts(String text) {
         assertEquals(JT_O200K.countTokensOrdinary(text), O200K.count(text), () -> "o200k, text: [" + text + "]");
+        // jtokkit's cl100k parser asserts that the text is valid UTF-16; both encode a lone surrogate as '?'.
+        String valid = new String(text.getBytes(UTF_8), UTF_8);
+        assertEquals(JT_CL100K.countTokensOrdinary(valid), CL100K.count(text), () -> "cl100k, text: [" + text + "]");
     }
 }
