@@ -109,7 +109,7 @@ final class AsciiTokenCounter {
             while (k < n && isLower(s.charAt(k))) {
                 k++;
             }
-            return contraction(s, k, n);
+            return SplitRules.contractionEnd(s, k, n);
         }
         if (isDigit(c)) { // (3)
             int k = i + 1;
@@ -128,24 +128,7 @@ final class AsciiTokenCounter {
             }
             return k;
         }
-        return WhiteSpaceRun.pieceEnd(s, i, n); // c is white space: (5), (6), (7)
-    }
-
-    private static int contraction(String s, int k, int n) {
-        if (k + 1 >= n || s.charAt(k) != '\'') {
-            return k;
-        }
-        char a = Character.toLowerCase(s.charAt(k + 1));
-        if (a == 's' || a == 't' || a == 'm' || a == 'd') {
-            return k + 2;
-        }
-        if (k + 2 < n) {
-            char b = Character.toLowerCase(s.charAt(k + 2));
-            if ((a == 'r' || a == 'v') && b == 'e' || a == 'l' && b == 'l') {
-                return k + 3;
-            }
-        }
-        return k;
+        return SplitRules.whiteSpaceEnd(s, i, n); // c is white space: (5), (6), (7)
     }
 
     private static boolean isUpper(char c) {

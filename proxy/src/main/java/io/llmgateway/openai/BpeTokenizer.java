@@ -9,8 +9,6 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Counts the tokens of a tiktoken byte-pair encoding (o200k_base, cl100k_base) the way tiktoken does,
@@ -24,10 +22,9 @@ import java.util.regex.Pattern;
  *
  * <p>Design notes:
  * <ul>
- * <li>Text is split into pieces with the encoding's pattern (the same as jtokkit's, with
- *     {@link Pattern#UNICODE_CHARACTER_CLASS}), or by a {@link Splitter} written by hand that splits
- *     alike (cl100k: {@link Cl100kSplitter}, several times faster than the regex); each piece is UTF-8
- *     encoded and merged.</li>
+ * <li>Text is split into pieces where the encoding's pattern (the same as jtokkit's and tiktoken's)
+ *     splits it, by a {@link Splitter} written by hand: {@link O200kSplitter}, {@link Cl100kSplitter},
+ *     several times faster than the regex; each piece is UTF-8 encoded and merged.</li>
  * <li>Merging is tiktoken's {@code _byte_pair_merge}: repeatedly merge the adjacent pair whose bytes form
  *     the token of lowest rank, leftmost first; the count is the parts left. Short pieces (nearly all) scan
  *     an array for the minimum; long ones (a run of one symbol, base64) use a heap, so a 100 KB piece is
@@ -39,17 +36,6 @@ import java.util.regex.Pattern;
  * Immutable; safe for any number of threads.
  */
 final class BpeTokenizer implements TokenCounter {
-    /** o200k_base's split pattern, alternative by alternative (as jtokkit and tiktoken have it). */
-    static final String O200K_PATTERN = String.join("|",
-            "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+"
-                    + "(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
-            "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*"
-                    + "(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
-            "\\p{N}{1,3}",
-            " ?[^\\s\\p{L}\\p{N}]+[\\r\\n/]*",
-            "\\s*[\\r\\n]+",
-            "\\s+(?!\\S)",
-            "\\s+");
     /** Pieces up to this many bytes are merged by scanning; longer ones through a heap. */
     static final int SCAN_MAX = 128;
     /**
@@ -62,7 +48,6 @@ final class BpeTokenizer implements TokenCounter {
     private static final int NONE = Integer.MAX_VALUE;
 
     private final String name;
-    private final Pattern split; // or:
     private final Splitter splitter;
     private final byte[] bytes;
     private final int[] starts;
@@ -70,10 +55,8 @@ final class BpeTokenizer implements TokenCounter {
     private final int[] table;
     private final int mask;
 
-    private BpeTokenizer(String name, Pattern split, Splitter splitter, byte[] bytes, int[] starts, int[] ranks,
-            int[] table) {
+    private BpeTokenizer(String name, Splitter splitter, byte[] bytes, int[] starts, int[] ranks, int[] table) {
         this.name = name;
-        this.split = split;
         this.splitter = splitter;
         this.bytes = bytes;
         this.starts = starts;
@@ -90,18 +73,9 @@ final class BpeTokenizer implements TokenCounter {
     /**
      * Reads a tiktoken rank file ({@code base64 rank} per line).
      *
-     * @param pattern the encoding's split pattern, e.g. {@link #O200K_PATTERN}
+     * @param splitter the encoding's split ({@link O200kSplitter}, {@link Cl100kSplitter})
      */
-    static BpeTokenizer load(String name, String pattern, InputStream tiktoken) {
-        return load(name, Pattern.compile(pattern, Pattern.UNICODE_CHARACTER_CLASS), null, tiktoken);
-    }
-
-    /** Reads a tiktoken rank file; the text is split by {@code splitter} instead of a pattern. */
     static BpeTokenizer load(String name, Splitter splitter, InputStream tiktoken) {
-        return load(name, null, splitter, tiktoken);
-    }
-
-    private static BpeTokenizer load(String name, Pattern pattern, Splitter splitter, InputStream tiktoken) {
         byte[] bytes = new byte[1 << 20];
         int[] starts = new int[1 << 16];
         int[] ranks = new int[1 << 16];
@@ -145,7 +119,7 @@ final class BpeTokenizer implements TokenCounter {
             }
             table[i] = t + 1;
         }
-        return new BpeTokenizer(name, pattern, splitter, Arrays.copyOf(bytes, used), Arrays.copyOf(starts, n + 1),
+        return new BpeTokenizer(name, splitter, Arrays.copyOf(bytes, used), Arrays.copyOf(starts, n + 1),
                 Arrays.copyOf(ranks, n), table);
     }
 
@@ -158,20 +132,12 @@ final class BpeTokenizer implements TokenCounter {
     public int count(String text) {
         byte[] scratch = null;
         int tokens = 0;
-        if (splitter != null) {
-            int n = text.length();
-            for (int i = 0; i < n; ) {
-                int end = splitter.pieceEnd(text, i, n);
-                scratch = scratch(scratch, end - i);
-                tokens += countPiece(text, i, end, scratch);
-                i = end;
-            }
-            return tokens;
-        }
-        Matcher m = split.matcher(text);
-        while (m.find()) {
-            scratch = scratch(scratch, m.end() - m.start());
-            tokens += countPiece(text, m.start(), m.end(), scratch);
+        int n = text.length();
+        for (int i = 0; i < n; ) {
+            int end = splitter.pieceEnd(text, i, n);
+            scratch = scratch(scratch, end - i);
+            tokens += countPiece(text, i, end, scratch);
+            i = end;
         }
         return tokens;
     }

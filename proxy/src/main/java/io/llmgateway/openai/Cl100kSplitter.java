@@ -1,5 +1,9 @@
 package io.llmgateway.openai;
 
+import static io.llmgateway.openai.SplitRules.isLetter;
+import static io.llmgateway.openai.SplitRules.isNumber;
+import static io.llmgateway.openai.SplitRules.isOther;
+
 /**
  * cl100k_base's split without a regex: where each piece of
  * {@code (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+}
@@ -14,21 +18,12 @@ final class Cl100kSplitter implements BpeTokenizer.Splitter {
 
     @Override
     public int pieceEnd(String s, int i, int n) {
+        int contraction = SplitRules.contractionEnd(s, i, n); // (?i:'s|'t|'re|'ve|'m|'ll|'d)
+        if (contraction > i) {
+            return contraction;
+        }
         int c = s.codePointAt(i);
         int next = i + Character.charCount(c);
-        // (?i:'s|'t|'re|'ve|'m|'ll|'d)
-        if (c == '\'' && next < n) {
-            char a = s.charAt(next);
-            if (is(a, 's') || is(a, 't') || is(a, 'm') || is(a, 'd')) {
-                return next + 1;
-            }
-            if (next + 1 < n) {
-                char b = s.charAt(next + 1);
-                if ((is(a, 'r') || is(a, 'v')) && is(b, 'e') || is(a, 'l') && is(b, 'l')) {
-                    return next + 2;
-                }
-            }
-        }
         // [^\r\n\p{L}\p{N}]?\p{L}+
         if (isLetter(c)) {
             return letters(s, next, n);
@@ -36,34 +31,15 @@ final class Cl100kSplitter implements BpeTokenizer.Splitter {
         if (c != '\r' && c != '\n' && !isNumber(c) && next < n && isLetter(s.codePointAt(next))) {
             return letters(s, next, n);
         }
-        // \p{N}{1,3}
         if (isNumber(c)) {
-            int end = next;
-            for (int k = 1; k < 3 && end < n; k++) {
-                int d = s.codePointAt(end);
-                if (!isNumber(d)) {
-                    break;
-                }
-                end += Character.charCount(d);
-            }
-            return end;
+            return SplitRules.numbersEnd(s, i, n);
         }
         //  ?[^\s\p{L}\p{N}]+[\r\n]*
-        int j = c == ' ' && next < n && isOther(s.codePointAt(next)) ? next : i;
-        if (isOther(s.codePointAt(j))) {
-            while (j < n) {
-                int d = s.codePointAt(j);
-                if (!isOther(d)) {
-                    break;
-                }
-                j += Character.charCount(d);
-            }
-            while (j < n && (s.charAt(j) == '\r' || s.charAt(j) == '\n')) {
-                j++;
-            }
-            return j;
+        int k = c == ' ' && next < n && isOther(s.codePointAt(next)) ? next : i;
+        if (isOther(s.codePointAt(k))) {
+            return SplitRules.othersEnd(s, k, n, false);
         }
-        return WhiteSpaceRun.pieceEnd(s, i, n); // c is white space
+        return SplitRules.whiteSpaceEnd(s, i, n); // c is white space
     }
 
     private static int letters(String s, int from, int n) {
@@ -76,29 +52,5 @@ final class Cl100kSplitter implements BpeTokenizer.Splitter {
             end += Character.charCount(d);
         }
         return end;
-    }
-
-    /** {@code c} matches the lower-case ASCII letter {@code lower} case-insensitively, as Unicode regex does. */
-    private static boolean is(char c, char lower) {
-        return c == lower || Character.toLowerCase(Character.toUpperCase(c)) == lower;
-    }
-
-    private static boolean isLetter(int cp) {
-        return cp < 0x80 ? (cp | 0x20) >= 'a' && (cp | 0x20) <= 'z' : Character.isLetter(cp);
-    }
-
-    /** {@code \p{N}}: decimal digits, letter numbers (Ⅻ) and other numbers (², ½). */
-    private static boolean isNumber(int cp) {
-        if (cp < 0x80) {
-            return cp >= '0' && cp <= '9';
-        }
-        int type = Character.getType(cp);
-        return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER
-               || type == Character.OTHER_NUMBER;
-    }
-
-    /** {@code [^\s\p{L}\p{N}]}. */
-    private static boolean isOther(int cp) {
-        return !WhiteSpaceRun.isSpace(cp) && !isLetter(cp) && !isNumber(cp);
     }
 }

@@ -21,7 +21,7 @@ import java.util.function.Supplier;
 public final class Vocabularies {
     static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
     private static final CompletableFuture<BpeTokenizer> O200K = load("load-o200k_base",
-            () -> BpeTokenizer.load("o200k_base", BpeTokenizer.O200K_PATTERN, rankFile("o200k_base")));
+            () -> BpeTokenizer.load("o200k_base", new O200kSplitter(), rankFile("o200k_base")));
     private static final CompletableFuture<BpeTokenizer> CL100K = load("load-cl100k_base",
             () -> BpeTokenizer.load("cl100k_base", new Cl100kSplitter(), rankFile("cl100k_base")));
     // Built from the o200k tables on the thread that loaded them (a few milliseconds; until it is there,

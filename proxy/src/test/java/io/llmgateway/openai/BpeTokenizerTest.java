@@ -21,8 +21,7 @@ class BpeTokenizerTest {
     private static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
     private static final Encoding JT_O200K = REGISTRY.getEncoding(EncodingType.O200K_BASE);
     private static final Encoding JT_CL100K = REGISTRY.getEncoding(EncodingType.CL100K_BASE);
-    private static final BpeTokenizer O200K = BpeTokenizer.load("o200k_base", BpeTokenizer.O200K_PATTERN,
-            Vocabularies.rankFile("o200k_base"));
+    private static final BpeTokenizer O200K = (BpeTokenizer) Vocabularies.o200k();
     private static final BpeTokenizer CL100K = (BpeTokenizer) Vocabularies.cl100k();
 
     private static final List<String> SAMPLES = List.of("", "x", "You are a helpful assistant.",
@@ -108,7 +107,7 @@ class BpeTokenizerTest {
     @Test
     void load_anEmptyRankFile_isRejected() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> BpeTokenizer.load("empty", BpeTokenizer.O200K_PATTERN, new ByteArrayInputStream(new byte[0])));
+                () -> BpeTokenizer.load("empty", new O200kSplitter(), new ByteArrayInputStream(new byte[0])));
         assertTrue(e.getMessage().contains("empty"), e.getMessage());
     }
 
