@@ -24,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * tokenizer); {@code cached}: the long texts were counted before (a system prompt repeated on every
  * request), so only the short ones are counted. Counting is inline here (no executor hop). o200k_base
  * (gpt-4o-mini): ASCII text goes through the gateway's own exact counter, other text through its compact
- * o200k tokenizer (BpeTokenizer, regex split); cl100k_base (gpt-4): the BpeTokenizer with a hand-written split.
+ * o200k tokenizer (BpeTokenizer); cl100k_base (gpt-4): the BpeTokenizer for all text.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)

@@ -1,9 +1,9 @@
 package io.llmgateway.openai;
 
 /**
- * Counts o200k_base tokens of pure-ASCII text, with exactly tiktoken's (and jtokkit's) result, several
- * times faster than a split with o200k's Unicode regex (jtokkit's way, and {@link BpeTokenizer}'s for other
- * text), which made the prompt estimate the largest single cost of a small request.
+ * Counts o200k_base tokens of pure-ASCII text, with exactly tiktoken's (and jtokkit's) result, faster than
+ * the {@link BpeTokenizer} (40% on English) and several times faster than jtokkit, whose regex split made the
+ * prompt estimate the largest single cost of a small request.
  *
  * <p>Design notes:
  * <ul>
