@@ -29,7 +29,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.llmgateway.server.Transport;
-import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,15 +40,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Standalone for bench/load.sh: {@code java -cp benchmarks.jar io.llmgateway.bench.MockServer
  * --port 18081 --interval-ms 20 --chunks 20}.
  */
-public final class MockServer implements AutoCloseable {
+public final class MockServer extends LoopbackServer {
     private static final byte[] STREAM_MARK = "\"stream\":true".getBytes(UTF_8);
 
-    private final EventLoopGroup group;
-    private final Channel listener;
-
     private MockServer(EventLoopGroup group, Channel listener) {
-        this.group = group;
-        this.listener = listener;
+        super(group, listener);
     }
 
     /**
@@ -75,16 +70,6 @@ public final class MockServer implements AutoCloseable {
                 })
                 .bind("127.0.0.1", port).sync().channel();
         return new MockServer(group, ch);
-    }
-
-    int port() {
-        return ((InetSocketAddress) listener.localAddress()).getPort();
-    }
-
-    @Override
-    public void close() {
-        listener.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     private static final class Handler extends SimpleChannelInboundHandler<FullHttpRequest> {

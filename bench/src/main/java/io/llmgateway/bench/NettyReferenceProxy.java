@@ -14,7 +14,6 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The platform floor for bench/load.sh: an HTTP reverse proxy on the gateway's own stack (its transport, its
@@ -29,13 +28,9 @@ import java.util.concurrent.TimeUnit;
  * <p>{@code java -cp benchmarks.jar io.llmgateway.bench.NettyReferenceProxy --port 18085 --upstream-port 18081};
  * runs until killed.
  */
-public final class NettyReferenceProxy implements AutoCloseable {
-    private final EventLoopGroup group;
-    private final Channel listener;
-
+public final class NettyReferenceProxy extends LoopbackServer {
     private NettyReferenceProxy(EventLoopGroup group, Channel listener) {
-        this.group = group;
-        this.listener = listener;
+        super(group, listener);
     }
 
     static NettyReferenceProxy start(int port, int upstreamPort) throws InterruptedException {
@@ -56,16 +51,6 @@ public final class NettyReferenceProxy implements AutoCloseable {
                 })
                 .bind("127.0.0.1", port).sync().channel();
         return new NettyReferenceProxy(group, ch);
-    }
-
-    int port() {
-        return ((InetSocketAddress) listener.localAddress()).getPort();
-    }
-
-    @Override
-    public void close() {
-        listener.close().syncUninterruptibly();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 
     /** Opens the client's upstream connection, then relays like any side. */
