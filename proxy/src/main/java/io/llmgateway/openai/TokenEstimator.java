@@ -173,6 +173,20 @@ public final class TokenEstimator {
         return resolve(encodingOrNull, model).name();
     }
 
+    /**
+     * Loads an encoding a config names (r50k_base, p50k_base and p50k_edit load from jtokkit's registry when
+     * first used, a fraction of a second) now, on the thread applying the config, so that no request waits
+     * for it on an event loop. Unknown names are left to {@link #encodingFor}'s fallback.
+     */
+    public static void preload(String encoding) {
+        encoding(encoding, null);
+    }
+
+    /** Only for tests: whether a rarer encoding is loaded. */
+    static boolean isLoaded(String encoding) {
+        return OTHERS.containsKey(encoding);
+    }
+
     /** For config validation: whether jtokkit knows this encoding name. */
     public static boolean isKnownEncoding(String name) {
         return name != null && REGISTRY.getEncoding(name).isPresent();

@@ -184,6 +184,11 @@ public final class Gateway implements AutoCloseable {
                 origins.put(p.name(), Origin.of(p));
                 authorizations.put(p.name(), p.apiKey().isEmpty() ? null : "Bearer " + p.apiKey());
             }
+            for (ModelConfig m : config.models().values()) {
+                if (m.encoding() != null) {
+                    TokenEstimator.preload(m.encoding());
+                }
+            }
         }
 
         Origin origin(String provider) {

@@ -12,10 +12,15 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
+import io.llmgateway.config.ConfigLoader;
+import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.server.Gateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
@@ -60,6 +65,27 @@ class TokenEstimatorTest {
         CompletableFuture<Long> f = e.estimate(info, encoding, model).toCompletableFuture();
         assertTrue(f.isDone(), "small requests are estimated inline");
         return f.join();
+    }
+
+    @Test
+    void gateway_loadsTheRareEncodingsItsConfigNames_beforeAnyRequest() throws Exception {
+        assertFalse(TokenEstimator.isLoaded("p50k_edit"), "no other test loads it");
+        GatewayConfig config = ConfigLoader.parse("""
+                api_provider:
+                  a: {base_url: "http://127.0.0.1:9/v1"}
+                model_config:
+                  legacy-edit:
+                    encoding: p50k_edit
+                    a: {}
+                """, Map.of());
+        Gateway gateway = new Gateway(config, Clock.systemUTC());
+        try {
+            assertTrue(TokenEstimator.isLoaded("p50k_edit"), "loaded when the config was applied, not on an event loop");
+        } finally {
+            gateway.close();
+        }
+        TokenEstimator.preload("no-such-encoding"); // left to the fallback, no error
+        assertFalse(TokenEstimator.isLoaded("no-such-encoding"));
     }
 
     @Test
