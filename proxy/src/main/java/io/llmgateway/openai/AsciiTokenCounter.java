@@ -7,10 +7,8 @@ package io.llmgateway.openai;
  *
  * <p>Design notes:
  * <ul>
- * <li>The split follows o200k's pattern alternative by alternative, as Java's regex engine would match
- *     it on ASCII input (where {@code \p{L}} is [A-Za-z], {@code \p{N}} is [0-9] and {@code \s} is
- *     [ \t\n\x0B\f\r]); see {@link #pieceEnd}. Any non-ASCII char sends the whole text to the
- *     {@link BpeTokenizer} of o200k.</li>
+ * <li>The split is the vocabulary's own ({@link O200kSplitter}). Any non-ASCII char sends the whole text
+ *     to the {@link BpeTokenizer} of o200k.</li>
  * <li>A piece that is a token of up to 8 chars is found in a table of its own: 7 bits per char packed
  *     into a long (open addressing, no allocation per lookup). Any other piece (a longer token, or several
  *     tokens) goes to the {@link BpeTokenizer} of o200k as bytes, for its table and tiktoken's merge.</li>
@@ -22,11 +20,13 @@ final class AsciiTokenCounter {
     private static final int MAX_PACKED = 8;
 
     private final BpeTokenizer vocabulary;
+    private final BpeTokenizer.Splitter split;
     private final long[] keys;
     private final int mask;
 
     private AsciiTokenCounter(BpeTokenizer vocabulary, long[] keys) {
         this.vocabulary = vocabulary;
+        this.split = vocabulary.splitter();
         this.keys = keys;
         this.mask = keys.length - 1;
     }
@@ -72,7 +72,7 @@ final class AsciiTokenCounter {
         byte[] scratch = null; // for the pieces that are not one short token
         int i = 0;
         while (i < n) {
-            int end = pieceEnd(text, i, n);
+            int end = split.pieceEnd(text, i, n);
             int len = end - i;
             if (len == 1 || len <= MAX_PACKED && isToken(text, i, end)) {
                 tokens++;
@@ -83,83 +83,6 @@ final class AsciiTokenCounter {
             i = end;
         }
         return tokens;
-    }
-
-    // ---- splitting: o200k's pattern on ASCII input --------------------------------------------------------
-    //   [^\r\n\p{L}\p{N}]?[\p{Lu}...]*[\p{Ll}...]+(?i:'s|'t|'re|'ve|'m|'ll|'d)?   (1)
-    //   [^\r\n\p{L}\p{N}]?[\p{Lu}...]+[\p{Ll}...]*(?i:'s|'t|'re|'ve|'m|'ll|'d)?   (2)
-    //   \p{N}{1,3}   (3)  | ?[^\s\p{L}\p{N}]+[\r\n/]*   (4)  |\s*[\r\n]+   (5)  |\s+(?!\S)   (6)  |\s+   (7)
-
-    /** Where the piece that starts at {@code i} ends: the first alternative that matches there wins. */
-    static int pieceEnd(String s, int i, int n) {
-        char c = s.charAt(i);
-        // (1), (2): an optional prefix char, then letters.
-        int j = -1;
-        if (isLetter(c)) {
-            j = i;
-        } else if (isPrefix(c) && i + 1 < n && isLetter(s.charAt(i + 1))) {
-            j = i + 1;
-        }
-        if (j >= 0) {
-            int k = j;
-            while (k < n && isUpper(s.charAt(k))) {
-                k++;
-            }
-            // (1) when lower case letters follow the upper case run; else (2) with the run alone.
-            while (k < n && isLower(s.charAt(k))) {
-                k++;
-            }
-            return SplitRules.contractionEnd(s, k, n);
-        }
-        if (isDigit(c)) { // (3)
-            int k = i + 1;
-            while (k < n && k < i + 3 && isDigit(s.charAt(k))) {
-                k++;
-            }
-            return k;
-        }
-        int k = c == ' ' && i + 1 < n && isOther(s.charAt(i + 1)) ? i + 1 : i;
-        if (isOther(s.charAt(k))) { // (4)
-            while (k < n && isOther(s.charAt(k))) {
-                k++;
-            }
-            while (k < n && (s.charAt(k) == '\r' || s.charAt(k) == '\n' || s.charAt(k) == '/')) {
-                k++;
-            }
-            return k;
-        }
-        return SplitRules.whiteSpaceEnd(s, i, n); // c is white space: (5), (6), (7)
-    }
-
-    private static boolean isUpper(char c) {
-        return c >= 'A' && c <= 'Z';
-    }
-
-    private static boolean isLower(char c) {
-        return c >= 'a' && c <= 'z';
-    }
-
-    private static boolean isLetter(char c) {
-        return isUpper(c) || isLower(c);
-    }
-
-    private static boolean isDigit(char c) {
-        return c >= '0' && c <= '9';
-    }
-
-    /** Java's {@code \s}: space, \t, \n, \x0B, \f, \r. */
-    private static boolean isSpace(char c) {
-        return c == ' ' || c >= '\t' && c <= '\r';
-    }
-
-    /** {@code [^\r\n\p{L}\p{N}]}. */
-    private static boolean isPrefix(char c) {
-        return c != '\r' && c != '\n' && !isLetter(c) && !isDigit(c);
-    }
-
-    /** {@code [^\s\p{L}\p{N}]}. */
-    private static boolean isOther(char c) {
-        return !isSpace(c) && !isLetter(c) && !isDigit(c);
     }
 
     // ---- the packed table of short tokens --------------------------------------------------------------

@@ -123,6 +123,10 @@ final class BpeTokenizer implements TokenCounter {
                 Arrays.copyOf(ranks, n), table);
     }
 
+    Splitter splitter() {
+        return splitter;
+    }
+
     @Override
     public String name() {
         return name;
