@@ -84,6 +84,7 @@ public final class LoadReport {
                     ratio(gw, ng, r -> cpuPerRequest(r, tick), "%.2f")));
         }
         appendFloorRatios(out, byCase, tick);
+        appendMachineSplit(out, byCase, tick);
         out.append(String.format(Locale.ROOT, "%nGateway: start-up %s ms to the first answered request (it logs ready in %s ms);"
                 + " peak RSS %s MiB; heap after the runs: %s; JVM options: %s%n",
                 facts.getOrDefault("startup_ms", "?"), facts.getOrDefault("ready_ms", "?"),
@@ -134,6 +135,53 @@ public final class LoadReport {
         }
     }
 
+    /**
+     * Where the machine's CPU went per request, for each target: the target itself, the mock, and the rest (wrk and
+     * anything else running); idle time left out. At c=64 the cores are always busy, so requests per second are
+     * the cores' time divided by this total, and 0.8 of nginx's req/s allows nginx's total / 0.8.
+     */
+    private static void appendMachineSplit(StringBuilder out,
+            Map<String, Map<String, Map<String, Map<String, String>>>> byCase, double tick) {
+        if (byCase.values().stream().flatMap(c -> c.values().stream()).flatMap(t -> t.values().stream())
+                .noneMatch(r -> r.containsKey("machine_ticks"))) {
+            return; // a results file from before the harness recorded it
+        }
+        out.append(String.format(Locale.ROOT, "%nWhole machine, us of CPU per request (medians; rest = wrk and anything"
+                + " else; idle left out)%n"));
+        out.append(String.format(Locale.ROOT, "%-10s %-8s %8s %8s %8s %8s %22s%n", "case", "target", "itself", "mock",
+                "rest", "total", "0.8 of nginx allows"));
+        for (var e : byCase.entrySet()) {
+            Map<String, Map<String, String>> ng = e.getValue().get("nginx");
+            // With one connection the cores mostly wait: latency, not CPU, sets req/s there.
+            boolean cpuBound = !e.getKey().endsWith(" c=1");
+            String budget = ng == null || !cpuBound ? "-"
+                    : String.format(Locale.ROOT, "%.1f", median(new ArrayList<>(ng.values()), r -> busyPerRequest(r, tick)) / 0.8);
+            boolean first = true;
+            for (var t : e.getValue().entrySet()) {
+                List<Map<String, String>> rs = new ArrayList<>(t.getValue().values());
+                boolean direct = t.getKey().equals("direct"); // its pids are the mock's
+                out.append(String.format(Locale.ROOT, "%-10s %-8s %8s %8.1f %8.1f %8.1f %22s%n",
+                        first ? e.getKey() : "", t.getKey(),
+                        direct ? "-" : String.format(Locale.ROOT, "%.1f", median(rs, r -> cpuPerRequest(r, tick))),
+                        median(rs, r -> perRequest(r, "mock_ticks", tick)),
+                        median(rs, r -> busyPerRequest(r, tick) - perRequest(r, "mock_ticks", tick)
+                                - (direct ? 0 : cpuPerRequest(r, tick))),
+                        median(rs, r -> busyPerRequest(r, tick)), first ? budget : ""));
+                first = false;
+            }
+        }
+    }
+
+    private static double busyPerRequest(Map<String, String> r, double microsPerTick) {
+        long n = num(r, "requests");
+        return n == 0 ? 0 : (num(r, "machine_ticks") - num(r, "idle_ticks")) * microsPerTick / n;
+    }
+
+    private static double perRequest(Map<String, String> r, String ticksKey, double microsPerTick) {
+        long n = num(r, "requests");
+        return n == 0 ? 0 : num(r, ticksKey) * microsPerTick / n;
+    }
+
     private interface Metric {
         double of(Map<String, String> run);
     }
@@ -155,8 +203,7 @@ public final class LoadReport {
     }
 
     private static double cpuPerRequest(Map<String, String> r, double microsPerTick) {
-        long n = num(r, "requests");
-        return n == 0 ? 0 : num(r, "cpu_ticks") * microsPerTick / n;
+        return perRequest(r, "cpu_ticks", microsPerTick);
     }
 
     private static String ratio(Map<String, Map<String, String>> a, Map<String, Map<String, String>> b, Metric m,
