@@ -5,13 +5,14 @@
 #   DURATION=10 ROUNDS=5 bench/load.sh # longer, steadier figures
 #
 # Targets, all on loopback and on the same cores:
-#   direct   wrk -> mock                       (nginx serving canned OpenAI JSON / SSE from memory)
+#   direct   wrk -> mock                       (nginx serving canned OpenAI JSON / chunked SSE from memory)
 #   nginx    wrk -> nginx reverse proxy -> mock (keep-alive upstream, proxy_buffering off): the reference
 #   netty    wrk -> NettyReferenceProxy -> mock (the gateway's stack, Netty's HTTP codecs, no other work):
 #            the platform floor, which splits the gateway/nginx gap into platform and gateway work
 #   gateway  wrk -> proxy/target/llm-gateway.jar -> mock (parses, estimates tokens, admits, splices, taps)
 # Each case (json|sse x concurrency) runs the targets back to back, in rotating order, ROUNDS times;
-# the table shows medians over rounds, and ratios computed within each round.
+# the table shows medians over rounds, and ratios computed within each round; a last table splits the whole
+# machine's CPU per request into the target, the mock and the rest (wrk), which at c=64 is what sets req/s.
 # A paced-SSE case (a Java mock sending an event every 20 ms) measures the gateway's added time to first
 # token and added inter-chunk gap against the same mock reached directly.
 #
@@ -180,7 +181,7 @@ cpu_ticks() { # pid...: user+system clock ticks of these processes
   done
   echo "$t"
 }
-machine_ticks() { # busy and idle clock ticks of the whole machine (all cores) since boot
+machine_ticks() { # all and idle clock ticks of the whole machine (every core) since boot
   awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $5 + $6 }' /proc/stat
 }
 pids_of() { # target
