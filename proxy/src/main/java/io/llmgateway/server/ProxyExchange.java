@@ -127,6 +127,7 @@ final class ProxyExchange implements UpstreamListener {
     private long firstByteNanos;
     private int sentStatus;
     private Usage settledUsage;
+    private boolean recordPublished;
     private String errorType;
     private String errorMessage;
     // Only with logging.log_bodies: the default path allocates none of these.
@@ -688,8 +689,7 @@ final class ProxyExchange implements UpstreamListener {
         if (denial.status() == 429) {
             RateLimitHeaders.apply(response.headers(), gateway.router().windows(info.model()));
         }
-        Responses.send(c, response, keepAlive, requestId);
-        cleanup();
+        sendAndEnd(c, response);
     }
 
     /** Sends a provider's error answer; a body that is not OpenAI's JSON error is wrapped into one. */
@@ -717,8 +717,7 @@ final class ProxyExchange implements UpstreamListener {
         h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         state = State.DONE;
         noteResponse(status, "upstream_" + status, "the provider answered HTTP " + status);
-        Responses.send(ctx, response, keepAlive, requestId);
-        cleanup();
+        sendAndEnd(ctx, response);
     }
 
     private static boolean looksLikeJsonObject(ByteBuf body) {
@@ -739,8 +738,7 @@ final class ProxyExchange implements UpstreamListener {
         FullHttpResponse response = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
                 OpenAiErrors.UPSTREAM, message, null, "gateway_overloaded");
         response.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
-        Responses.send(ctx, response, keepAlive, requestId);
-        cleanup();
+        sendAndEnd(ctx, response);
     }
 
     private void respondError(int status, String message, String param, String code) {
@@ -752,8 +750,7 @@ final class ProxyExchange implements UpstreamListener {
         if (status == 429 && info != null) {
             RateLimitHeaders.apply(response.headers(), gateway.router().windows(info.model()));
         }
-        Responses.send(ctx, response, keepAlive, requestId);
-        cleanup();
+        sendAndEnd(ctx, response);
     }
 
     // ---- client events -------------------------------------------------------------------------------------
@@ -793,6 +790,7 @@ final class ProxyExchange implements UpstreamListener {
     private void finish(boolean closeClient) {
         cancelTimer();
         state = State.DONE;
+        publishRecord(); // before anything more is flushed (see sendAndEnd)
         if (closeClient || !keepAlive) {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
@@ -840,6 +838,15 @@ final class ProxyExchange implements UpstreamListener {
             errorBody = null;
         }
         errorHeaders = null;
+    }
+
+    /** Sends a whole answer of the gateway's own (or a provider's error) and ends the exchange. */
+    private void sendAndEnd(ChannelHandlerContext c, FullHttpResponse response) {
+        // Published before the answer leaves, as on the relayed path (which publishes before its last flush):
+        // whatever the client does next, such as reading the admin's request log, already sees this request.
+        publishRecord();
+        Responses.send(c, response, keepAlive, requestId);
+        cleanup();
     }
 
     private void cleanup() {
@@ -893,6 +900,10 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void publishRecord() {
+        if (recordPublished) {
+            return;
+        }
+        recordPublished = true;
         long now = System.nanoTime();
         Usage u = settledUsage;
         String provider = attemptRecords.isEmpty() ? null : attemptRecords.get(attemptRecords.size() - 1).provider();

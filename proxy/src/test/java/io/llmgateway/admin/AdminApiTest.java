@@ -357,6 +357,16 @@ class AdminApiTest {
     }
 
     @Test
+    void requests_anErrorAnsweredByTheGatewayIsListedBeforeTheClientSeesIt() throws Exception {
+        // The client reads the request log right after each answer: the record must already be there (it is
+        // published before the answer leaves, as for a proxied answer), every time.
+        for (int i = 1; i <= 300; i++) {
+            assertEquals(404, g.post("/v1/chat/completions", CHAT.replace("gpt-4o", "missing")).statusCode());
+            assertEquals((long) i, at(c.get("/api/requests?limit=1"), "last_seq"), "after request " + i);
+        }
+    }
+
+    @Test
     void statusCounts_failoverAgainstTheProviderThatFailed() throws Exception {
         acme.enqueue(Behaviour.error(500, "server_error", "boom"));
         chat();
