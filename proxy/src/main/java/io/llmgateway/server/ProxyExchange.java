@@ -790,7 +790,7 @@ final class ProxyExchange implements UpstreamListener {
     private void finish(boolean closeClient) {
         cancelTimer();
         state = State.DONE;
-        publishRecord(); // before anything more is flushed (see sendAndEnd)
+        publishBeforeLastFlush();
         if (closeClient || !keepAlive) {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
@@ -842,11 +842,18 @@ final class ProxyExchange implements UpstreamListener {
 
     /** Sends a whole answer of the gateway's own (or a provider's error) and ends the exchange. */
     private void sendAndEnd(ChannelHandlerContext c, FullHttpResponse response) {
-        // Published before the answer leaves, as on the relayed path (which publishes before its last flush):
-        // whatever the client does next, such as reading the admin's request log, already sees this request.
-        publishRecord();
+        publishBeforeLastFlush();
         Responses.send(c, response, keepAlive, requestId);
         cleanup();
+    }
+
+    /**
+     * Publishes the request's record before the answer's last bytes are flushed: whatever the client does next,
+     * such as reading the admin's request log or scraping metrics, already sees this request.
+     */
+    private void publishBeforeLastFlush() {
+        releaseAttemptBuffers(); // puts a captured response text into the record (logging.log_bodies)
+        publishRecord();
     }
 
     private void cleanup() {
