@@ -202,7 +202,7 @@ run_wrk() { # target kind conns seconds
 for kind in $KINDS; do
   log "warm-up: $kind, ${WARMUP} s on the gateway and on the netty reference (JIT)"
   run_wrk gateway "$kind" 64 "$WARMUP" > /dev/null
-  [[ " $TARGETS " == *" netty "* ]] && run_wrk netty "$kind" 64 "$WARMUP" > /dev/null
+  [ -n "$NETTY_PID" ] && run_wrk netty "$kind" 64 "$WARMUP" > /dev/null
   for t in direct nginx; do run_wrk "$t" "$kind" 64 1 > /dev/null; done
 done
 

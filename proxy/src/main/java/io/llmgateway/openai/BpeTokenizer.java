@@ -218,7 +218,7 @@ final class BpeTokenizer implements TokenCounter {
 
     /** tiktoken's merge as written: scan for the lowest-ranked pair, merge it, repeat. */
     private int mergeByScan(byte[] piece, int len) {
-        // starts[p]: where part p begins; pairRanks[p]: rank of part p merged with part p + 1.
+        // at[p]: where part p begins; pairRanks[p]: rank of part p merged with part p + 1.
         int[] at = new int[len + 1];
         int[] pairRanks = new int[len];
         for (int p = 0; p <= len; p++) {

@@ -9,7 +9,7 @@ import static io.llmgateway.openai.SplitRules.isOther;
  * {@code (?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+}
  * ends, exactly as Java's regex engine with {@code UNICODE_CHARACTER_CLASS} matches it (the first
  * alternative that matches at a position wins). Several times faster than the regex, which made a regex
- * split of cl100k slower than jtokkit's hand-written one. {@code Cl100kSplitterTest} compares it with the
+ * split of cl100k slower than jtokkit's hand-written one. {@code SplittersTest} compares it with the
  * regex on random text of every kind of char.
  */
 final class Cl100kSplitter implements BpeTokenizer.Splitter {

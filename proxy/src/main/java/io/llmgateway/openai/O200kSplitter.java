@@ -8,7 +8,7 @@ import static io.llmgateway.openai.SplitRules.isOther;
  * o200k_base's split without a regex: where each piece of {@link #PATTERN} ends, exactly as
  * Java's regex engine with {@code UNICODE_CHARACTER_CLASS} matches it (the first alternative that matches at
  * a position wins, each quantifier greedy, backtracking as the engine does). About three times faster than
- * the regex. {@code O200kSplitterTest} compares it with the regex on random text of every kind of char.
+ * the regex. {@code SplittersTest} compares it with the regex on random text of every kind of char.
  *
  * <pre>
  *   P? U* L+ C?   (1)      P = [^\r\n\p{L}\p{N}]      U = [\p{Lu}\p{Lt}\p{Lm}\p{Lo}\p{M}]
@@ -31,6 +31,7 @@ final class O200kSplitter implements BpeTokenizer.Splitter {
             "\\s*[\\r\\n]+",
             "\\s+(?!\\S)",
             "\\s+");
+
     @Override
     public int pieceEnd(String s, int i, int n) {
         int c = s.codePointAt(i);

@@ -4,7 +4,7 @@ package io.llmgateway.openai;
  * The parts that o200k's and cl100k's split patterns share, as Java's regex engine (with
  * {@code UNICODE_CHARACTER_CLASS}) matches them: the contractions, the runs of numbers, of other chars and
  * of white space, and the char classes. Used by the hand-written splitters ({@link O200kSplitter},
- * {@link Cl100kSplitter}) and the ASCII counter.
+ * {@link Cl100kSplitter}).
  */
 final class SplitRules {
     private SplitRules() {

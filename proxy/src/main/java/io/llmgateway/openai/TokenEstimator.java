@@ -267,15 +267,9 @@ public final class TokenEstimator {
             case "cl100k_base":
                 return CL100K;
             default:
-                TokenCounter other = OTHERS.get(name);
-                if (other == null) {
-                    other = REGISTRY.getEncoding(name).map(JtokkitCounter::new).orElse(null);
-                    if (other == null) {
-                        return fallback;
-                    }
-                    OTHERS.putIfAbsent(name, other);
-                }
-                return other;
+                TokenCounter other = OTHERS.computeIfAbsent(name,
+                        n -> REGISTRY.getEncoding(n).map(JtokkitCounter::new).orElse(null)); // null: not stored
+                return other != null ? other : fallback;
         }
     }
 

@@ -72,7 +72,9 @@ import org.apache.logging.log4j.Logger;
  *   dies before producing anything is still failed over.
  * - Non-2xx answers are read whole (they are small, and capped) before deciding: a retryable status moves
  *   on to the next provider, anything else is the client's own error and goes back as it is.
- * - Every path ends in finish(), which releases each buffer this exchange owns exactly once.
+ * - Every path ends in finish(), sendAndEnd() or clientClosed(): each publishes the request's record once
+ *   (before the answer's last flush, so whatever the client does next sees it), then releases each buffer
+ *   this exchange owns exactly once.
  * - With a shared limits store (Redis) the router decides off this thread: the exchange waits in ADMITTING
  *   (bounded by the store's timeout) and continues on its own event loop when the decision arrives.
  */
@@ -127,7 +129,6 @@ final class ProxyExchange implements UpstreamListener {
     private long firstByteNanos;
     private int sentStatus;
     private Usage settledUsage;
-    private boolean recordPublished;
     private String errorType;
     private String errorMessage;
     // Only with logging.log_bodies: the default path allocates none of these.
@@ -774,6 +775,7 @@ final class ProxyExchange implements UpstreamListener {
             errorMessage = "the client closed the connection before the response ended";
         }
         state = State.DONE;
+        publishRecord();
         cleanup();
     }
 
@@ -790,7 +792,7 @@ final class ProxyExchange implements UpstreamListener {
     private void finish(boolean closeClient) {
         cancelTimer();
         state = State.DONE;
-        publishBeforeLastFlush();
+        publishRecord();
         if (closeClient || !keepAlive) {
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
@@ -842,23 +844,14 @@ final class ProxyExchange implements UpstreamListener {
 
     /** Sends a whole answer of the gateway's own (or a provider's error) and ends the exchange. */
     private void sendAndEnd(ChannelHandlerContext c, FullHttpResponse response) {
-        publishBeforeLastFlush();
+        publishRecord();
         Responses.send(c, response, keepAlive, requestId);
         cleanup();
     }
 
-    /**
-     * Publishes the request's record before the answer's last bytes are flushed: whatever the client does next,
-     * such as reading the admin's request log or scraping metrics, already sees this request.
-     */
-    private void publishBeforeLastFlush() {
-        releaseAttemptBuffers(); // puts a captured response text into the record (logging.log_bodies)
-        publishRecord();
-    }
-
+    /** Releases what the exchange still holds, once its record is published. */
     private void cleanup() {
         state = State.DONE;
-        releaseAttemptBuffers();
         if (lastError != null) {
             lastError.body.release();
             lastError = null;
@@ -869,7 +862,6 @@ final class ProxyExchange implements UpstreamListener {
         if (quota != null) {
             quota.settle(settledUsage == null ? 0 : settledUsage.totalTokens());
         }
-        publishRecord();
         onDone.run();
     }
 
@@ -906,11 +898,12 @@ final class ProxyExchange implements UpstreamListener {
         }
     }
 
+    /**
+     * Releases the attempt's buffers (a captured response text goes into the record, with logging.log_bodies)
+     * and publishes the request's record; once per exchange, on its way to {@link #cleanup}.
+     */
     private void publishRecord() {
-        if (recordPublished) {
-            return;
-        }
-        recordPublished = true;
+        releaseAttemptBuffers();
         long now = System.nanoTime();
         Usage u = settledUsage;
         String provider = attemptRecords.isEmpty() ? null : attemptRecords.get(attemptRecords.size() - 1).provider();
