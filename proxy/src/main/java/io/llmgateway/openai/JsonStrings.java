@@ -23,33 +23,91 @@ public final class JsonStrings {
         int plainFrom = 0; // characters from here on need no escape and are appended in one go
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c >= 0x20 && c < 0x7F && c != '"' && c != '\\' && c != '<' && c != '>') {
+            if (isPlainAscii(c)) {
                 continue; // the usual character
             }
-            String escape = switch (c) {
-                case '"' -> "\\\"";
-                case '\\' -> "\\\\";
-                case '\n' -> "\\n";
-                case '\r' -> "\\r";
-                case '\t' -> "\\t";
-                default -> null;
-            };
-            // '<', '>' and the JS line separators are escaped too, so a value stays inert if a page ever embeds
-            // it raw; a lone surrogate would become '?' in UTF-8, its escape keeps the text faithful.
-            if (escape == null && !(c < 0x20 || c == '<' || c == '>' || c == '\u2028' || c == '\u2029'
-                    || isLoneSurrogate(value, i))) {
-                continue; // other non-ASCII text stays as it is
+            String escape = escapeAt(value, i);
+            if (escape == null) {
+                continue; // other text stays as it is
             }
-            sb.append(value, plainFrom, i);
-            if (escape != null) {
-                sb.append(escape);
-            } else {
-                sb.append("\\u").append(HEX[(c >> 12) & 0xF]).append(HEX[(c >> 8) & 0xF])
-                        .append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
-            }
+            sb.append(value, plainFrom, i).append(escape);
             plainFrom = i + 1;
         }
         sb.append(value, plainFrom, value.length()).append('"');
+    }
+
+    /** The most bytes {@link #writeQuotedUtf8} writes for {@code value}: six per character (an escape). */
+    public static int maxQuotedUtf8Length(String value) {
+        return 6 * value.length() + 2;
+    }
+
+    /**
+     * Writes {@code value} as a quoted JSON string in UTF-8 into {@code dst} from {@code at}, escaped as
+     * {@link #appendQuoted} does, and returns the index after it. For writers that build bytes directly (the
+     * interaction log: a StringBuilder and a separate encoding pass cost twice as much); {@code dst} must have
+     * {@link #maxQuotedUtf8Length} bytes from {@code at}.
+     */
+    public static int writeQuotedUtf8(String value, byte[] dst, int at) {
+        dst[at++] = '"';
+        int n = value.length();
+        for (int i = 0; i < n; i++) {
+            char c = value.charAt(i);
+            if (isPlainAscii(c)) {
+                dst[at++] = (byte) c;
+                continue;
+            }
+            String escape = escapeAt(value, i);
+            if (escape != null) {
+                for (int k = 0; k < escape.length(); k++) {
+                    dst[at++] = (byte) escape.charAt(k);
+                }
+            } else if (c < 0x80) {
+                dst[at++] = (byte) c;
+            } else if (c < 0x800) {
+                dst[at++] = (byte) (0xC0 | c >> 6);
+                dst[at++] = (byte) (0x80 | c & 0x3F);
+            } else if (Character.isHighSurrogate(c)) { // a valid pair (a lone one has an escape)
+                int cp = Character.toCodePoint(c, value.charAt(++i));
+                dst[at++] = (byte) (0xF0 | cp >> 18);
+                dst[at++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                dst[at++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                dst[at++] = (byte) (0x80 | cp & 0x3F);
+            } else {
+                dst[at++] = (byte) (0xE0 | c >> 12);
+                dst[at++] = (byte) (0x80 | c >> 6 & 0x3F);
+                dst[at++] = (byte) (0x80 | c & 0x3F);
+            }
+        }
+        dst[at++] = '"';
+        return at;
+    }
+
+    /** Printable ASCII that JSON and HTML take as it is: the usual character, written without a second look. */
+    private static boolean isPlainAscii(char c) {
+        return c >= 0x20 && c < 0x7F && c != '"' && c != '\\' && c != '<' && c != '>';
+    }
+
+    /** The escape of the character at {@code i}, or null when it is written as it is. */
+    private static String escapeAt(String value, int i) {
+        char c = value.charAt(i);
+        String named = switch (c) {
+            case '"' -> "\\\"";
+            case '\\' -> "\\\\";
+            case '\n' -> "\\n";
+            case '\r' -> "\\r";
+            case '\t' -> "\\t";
+            default -> null;
+        };
+        if (named != null) {
+            return named;
+        }
+        // '<', '>' and the JS line separators are escaped too, so a value stays inert if a page ever embeds
+        // it raw; a lone surrogate would become '?' in UTF-8, its escape keeps the text faithful.
+        if (c < 0x20 || c == '<' || c == '>' || c == '\u2028' || c == '\u2029' || isLoneSurrogate(value, i)) {
+            return new String(new char[] {'\\', 'u', HEX[(c >> 12) & 0xF], HEX[(c >> 8) & 0xF], HEX[(c >> 4) & 0xF],
+                    HEX[c & 0xF]});
+        }
+        return null;
     }
 
     /** Returns {@code value} as a quoted JSON string, or the literal {@code null}. */

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.testing.TestJson;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -60,5 +62,19 @@ class InteractionJsonTest {
                 + "\"outcome\":\"ok\",\"status\":200,\"ms\":801}],\"failovers\":1,\"ttfb_ms\":240,\"latency_ms\":815,"
                 + "\"prompt_tokens\":12,\"completion_tokens\":30,\"total_tokens\":42,\"tokens_estimated\":false,"
                 + "\"error_type\":null,\"error_message\":\"a \\u003cb\\u003e \\\"c\\\"\"}\n", line);
+    }
+
+    @Test
+    void format_time_isIsoInstant_acrossMillisecondsAndSeconds() {
+        InteractionJson json = new InteractionJson(); // one formatter: it keeps the text of the last second
+        long[] times = {0, 5, 50, 500, 999, 1000, 1001, 59_999, 60_000, 1_738_324_799_999L, 1_738_324_800_000L,
+            1_738_324_800_010L, 1_738_324_800_000L, 1_738_324_799_001L, 253_402_300_799_999L, -1, -1000, -1001};
+        for (long t : times) {
+            String line = new String(json.format(new RequestRecord(t, "r", null, "/chat/completions", "m", null, null,
+                    List.of(), 200, false, -1, 1, 0, 0, 0, true, null, null)).toByteArray(), StandardCharsets.UTF_8);
+
+            Map<?, ?> parsed = (Map<?, ?>) TestJson.parse(line);
+            assertEquals(DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(t)), parsed.get("time"), "at " + t);
+        }
     }
 }
