@@ -22,11 +22,11 @@ final class LearnedLimits {
 
     void observe(Function<String, String> headers, long now) {
         requireNonNull(headers, "headers");
-        Observation r = Observation.parse(headers, "requests", now);
+        Observation r = Observation.parse(headers, Observation.REQUESTS, now);
         if (r != null) {
             requests = r;
         }
-        Observation t = Observation.parse(headers, "tokens", now);
+        Observation t = Observation.parse(headers, Observation.TOKENS, now);
         if (t != null) {
             tokens = t;
         }
@@ -71,6 +71,14 @@ final class LearnedLimits {
      */
     record Observation(long remaining, long limit, long until) {
         static final Observation NONE = new Observation(-1, -1, Long.MIN_VALUE);
+        /** The header names of a dimension (remaining, limit, reset), spelled out once rather than per answer. */
+        static final String[] REQUESTS = names("requests");
+        static final String[] TOKENS = names("tokens");
+
+        private static String[] names(String what) {
+            return new String[] {"x-ratelimit-remaining-" + what, "x-ratelimit-limit-" + what,
+                "x-ratelimit-reset-" + what};
+        }
 
         boolean valid(long now) {
             return now < until;
@@ -88,13 +96,13 @@ final class LearnedLimits {
         }
 
         /** Null when the provider sent no usable {@code x-ratelimit-remaining-<what>}. */
-        static Observation parse(Function<String, String> headers, String what, long now) {
-            long remaining = parseCount(headers.apply("x-ratelimit-remaining-" + what));
+        static Observation parse(Function<String, String> headers, String[] names, long now) {
+            long remaining = parseCount(headers.apply(names[0]));
             if (remaining < 0) {
                 return null;
             }
-            long limit = parseCount(headers.apply("x-ratelimit-limit-" + what));
-            long reset = parseDurationMillis(headers.apply("x-ratelimit-reset-" + what));
+            long limit = parseCount(headers.apply(names[1]));
+            long reset = parseDurationMillis(headers.apply(names[2]));
             return new Observation(remaining, limit, now + (reset < 0 ? DEFAULT_VALIDITY_MILLIS : reset));
         }
     }
