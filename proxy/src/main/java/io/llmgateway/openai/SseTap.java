@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.util.ByteProcessor;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -28,7 +27,8 @@ import java.util.List;
  * <p>Design notes:
  * <ul>
  * <li>Output is never re-encoded: {@link #onChunk} returns the input itself, or retained slices of
- *     it. Only the tap copies bytes, into two reusable arrays (current line, current data).</li>
+ *     it. Only the tap copies bytes, into reusable arrays (the chunk, the current line, the current
+ *     data).</li>
  * <li>Without dropping, every byte is returned at once. With dropping, the bytes of an event whose
  *     blank line has not arrived yet are held back (as retained slices) until it completes, because
  *     only then do we know whether it is the usage-only chunk. Upstreams write whole events per
@@ -62,8 +62,9 @@ public final class SseTap {
     private static final int USAGE_ANCHOR = 4;
     private static final long ANCHOR_BYTES = 0x0101010101010101L * 'g';
     private static final long LOW_BITS = 0x0101010101010101L;
+    private static final long LF_BYTES = LOW_BITS * '\n';
+    private static final long CR_BYTES = LOW_BITS * '\r';
     private static final long HIGH_BITS = 0x8080808080808080L;
-    private static final ByteProcessor FIND_EOL = b -> b != '\n' && b != '\r';
 
     private final boolean dropUsageOnlyChunk;
     private final TokenEstimator estimator;
@@ -73,6 +74,7 @@ public final class SseTap {
     // Tap state: the current line and the current event's data, both capped. These arrays and the deferred
     // events' come from the thread's pool (see StreamArrays) and go back to it on release().
     private StreamArrays arrays;
+    private byte[] chunk;
     private byte[] line;
     private int lineLen;
     private boolean lineOverflow;
@@ -125,6 +127,7 @@ public final class SseTap {
         }
         this.maxEventBytes = maxEventBytes;
         arrays = StreamArrays.take();
+        chunk = arrays.chunk;
         line = arrays.line;
         data = arrays.data;
         eventName = arrays.eventName;
@@ -150,33 +153,35 @@ public final class SseTap {
             int w = in.writerIndex();
             emitFrom = r0;
             evStart = r0;
-            int i = r0;
-            if (lastWasCR && in.getByte(i) == '\n') {
+            // One copy of the chunk into an array, then one pass over it per line end: searching the buffer
+            // (through its slice) for LF, after a whole-chunk search for CR, cost twice as much.
+            int n = w - r0;
+            byte[] bytes = chunkArray(n);
+            in.getBytes(r0, bytes, 0, n);
+            int i = 0; // positions below are in bytes[]; in's index is r0 + position
+            if (lastWasCR && bytes[0] == '\n') {
                 i++; // second half of a CRLF split across chunks
                 if (endedAtCR) {
-                    evStart = i; // the LF belongs to the event that ended, not to the next one
+                    evStart = r0 + i; // the LF belongs to the event that ended, not to the next one
                 }
                 if (droppedAtCR) {
-                    emitFrom = i;
+                    emitFrom = r0 + i;
                 }
             }
             lastWasCR = false;
             endedAtCR = false;
             droppedAtCR = false;
-            // Providers end lines with LF alone: then a (vectorised) search for LF finds every line end;
-            // only a chunk with a CR in it needs the byte-by-byte search for either.
-            boolean noCR = in.indexOf(i, w, (byte) '\r') < 0;
-            while (i < w) {
-                int eol = noCR ? in.indexOf(i, w, (byte) '\n') : in.forEachByte(i, w - i, FIND_EOL);
+            while (i < n) {
+                int eol = indexOfLineEnd(bytes, i, n);
                 if (eol < 0) {
-                    appendLine(in, i, w - i);
+                    appendLine(bytes, i, n - i);
                     break;
                 }
-                appendLine(in, i, eol - i);
+                appendLine(bytes, i, eol - i);
                 int next = eol + 1;
-                if (in.getByte(eol) == '\r') {
-                    if (next < w) {
-                        if (in.getByte(next) == '\n') {
+                if (bytes[eol] == '\r') {
+                    if (next < n) {
+                        if (bytes[next] == '\n') {
                             next++;
                         }
                     } else {
@@ -184,7 +189,7 @@ public final class SseTap {
                     }
                 }
                 if (endLine()) {
-                    eventEnd(in, next, w);
+                    eventEnd(in, r0 + next, w);
                 }
                 i = next;
             }
@@ -235,7 +240,7 @@ public final class SseTap {
         }
         deferredLen = 0; // nothing is read from the arrays from now on
         if (arrays != null) {
-            arrays.give(line, data, deferred);
+            arrays.give(chunk, line, data, deferred);
             arrays = null;
         }
     }
@@ -353,7 +358,7 @@ public final class SseTap {
 
     // ---- line and event parsing ----
 
-    private void appendLine(ByteBuf in, int from, int len) {
+    private void appendLine(byte[] src, int from, int len) {
         if (len == 0) {
             return;
         }
@@ -361,14 +366,22 @@ public final class SseTap {
             // Keep the start (the field name) and mark the rest as lost.
             int keep = Math.min(len, Math.max(0, 16 - lineLen));
             ensureLine(lineLen + keep);
-            in.getBytes(from, line, lineLen, keep);
+            System.arraycopy(src, from, line, lineLen, keep);
             lineLen += keep;
             lineOverflow = true;
             return;
         }
         ensureLine(lineLen + len);
-        in.getBytes(from, line, lineLen, len);
+        System.arraycopy(src, from, line, lineLen, len);
         lineLen += len;
+    }
+
+    /** The array the current chunk is copied into, from the stream's set, grown to hold {@code n} bytes. */
+    private byte[] chunkArray(int n) {
+        if (chunk.length < n) {
+            chunk = new byte[Math.max(n, chunk.length * 2)];
+        }
+        return chunk;
     }
 
     private void ensureLine(int n) {
@@ -733,6 +746,29 @@ public final class SseTap {
         return -1;
     }
 
+    /**
+     * The first CR or LF in {@code a[from, to)}, or -1: eight bytes at a time, both bytes flagged with the
+     * has-zero-byte trick (its lowest flag is exact, and the lowest of either pattern's is the first line end).
+     */
+    static int indexOfLineEnd(byte[] a, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            long word = (long) LONGS.get(a, i);
+            long lf = word ^ LF_BYTES;
+            long cr = word ^ CR_BYTES;
+            long flags = ((lf - LOW_BITS) & ~lf | (cr - LOW_BITS) & ~cr) & HIGH_BITS;
+            if (flags != 0) {
+                return i + (Long.numberOfTrailingZeros(flags) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (a[i] == '\n' || a[i] == '\r') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     private static boolean matchesUsage(byte[] a, int at) {
         for (int j = 0; j < USAGE.length; j++) {
             if (a[at + j] != USAGE[j]) {
@@ -774,6 +810,7 @@ public final class SseTap {
             }
         };
 
+        byte[] chunk = new byte[4096];
         byte[] line = new byte[256];
         byte[] data = new byte[1024];
         final byte[] eventName = new byte[MAX_EVENT_NAME];
@@ -784,7 +821,8 @@ public final class SseTap {
             return a != null ? a : new StreamArrays();
         }
 
-        void give(byte[] line, byte[] data, byte[] deferred) {
+        void give(byte[] chunk, byte[] line, byte[] data, byte[] deferred) {
+            this.chunk = chunk.length <= MAX_POOLED_ARRAY ? chunk : new byte[4096];
             this.line = line.length <= MAX_POOLED_ARRAY ? line : new byte[256];
             this.data = data.length <= MAX_POOLED_ARRAY ? data : new byte[1024];
             this.deferred = deferred != null && deferred.length <= MAX_POOLED_ARRAY ? deferred : null;
