@@ -4,14 +4,12 @@ import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
-import java.util.Iterator;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * Which headers cross the gateway. Hop-by-hop headers (RFC 9110 section 7.6.1) belong to one connection;
  * credentials and account selectors of the client mean nothing to a provider that gets the gateway's
- * key; content headers are recomputed by the codec.
+ * key; content headers are recomputed (UpstreamRequestHead).
  */
 final class HeaderPolicy {
     private static final Set<AsciiString> HOP_BY_HOP = Set.of(
@@ -45,20 +43,34 @@ final class HeaderPolicy {
     private HeaderPolicy() {
     }
 
-    /** Copies the client's end-to-end headers that may go to the provider. */
-    static void copyRequestHeaders(HttpHeaders from, HttpHeaders to) {
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = from.iteratorCharSequence(); it.hasNext(); ) {
-            Map.Entry<CharSequence, CharSequence> header = it.next();
-            if (!NOT_FORWARDED.contains(header.getKey())) {
-                to.add(header.getKey(), header.getValue());
+    /**
+     * Whether the client's header {@code name} may go to the provider: an end-to-end header the gateway does not
+     * replace, and not named in the client's {@code Connection} header ({@code connectionListed}).
+     */
+    static boolean forwarded(CharSequence name, HttpHeaders connectionListed) {
+        return !NOT_FORWARDED.contains(name) && (connectionListed == null || !connectionListed.contains(name));
+    }
+
+    /** The header names the client's {@code Connection} header lists (hop-by-hop too), or null when none. */
+    static HttpHeaders connectionListed(HttpHeaders from) {
+        if (!from.contains(HttpHeaderNames.CONNECTION)) {
+            return null; // the common case: no list to allocate
+        }
+        HttpHeaders names = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
+        for (String value : from.getAll(HttpHeaderNames.CONNECTION)) {
+            for (String token : value.split(",")) {
+                String name = token.trim();
+                if (!name.isEmpty()) {
+                    names.add(name, "");
+                }
             }
         }
-        removeConnectionListed(from, to);
+        return names;
     }
 
     /** Removes the provider's hop-by-hop headers (but framing) before the response goes to the client. */
     static void stripResponseHeaders(HttpHeaders headers) {
-        removeConnectionListed(headers, headers);
+        removeConnectionListed(headers);
         for (AsciiString name : HOP_BY_HOP) {
             if (name != HttpHeaderNames.TRANSFER_ENCODING) {
                 headers.remove(name);
@@ -67,16 +79,11 @@ final class HeaderPolicy {
     }
 
     /** Headers named in {@code Connection} are hop-by-hop too. */
-    private static void removeConnectionListed(HttpHeaders source, HttpHeaders target) {
-        if (!source.contains(HttpHeaderNames.CONNECTION)) {
-            return; // the common case: no list to allocate
-        }
-        for (String value : source.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : value.split(",")) {
-                String name = token.trim();
-                if (!name.isEmpty()) {
-                    target.remove(name);
-                }
+    private static void removeConnectionListed(HttpHeaders headers) {
+        HttpHeaders listed = connectionListed(headers);
+        if (listed != null) {
+            for (CharSequence name : listed.names()) {
+                headers.remove(name);
             }
         }
     }

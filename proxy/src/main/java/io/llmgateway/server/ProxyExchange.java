@@ -293,21 +293,18 @@ final class ProxyExchange implements UpstreamListener {
         state = State.AWAITING_HEADERS;
         boolean injectUsage = info.stream() && !info.clientIncludeUsage();
         ByteBuf body = BodyRewriter.rewrite(ch.alloc(), request.content(), info, attempt.alias(), injectUsage);
-        // No trailers go upstream: share the empty instance instead of allocating a header map per request.
-        FullHttpRequest out = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
-                origin.basePath() + upstreamPathSuffix, body, DefaultHttpHeadersFactory.headersFactory().newHeaders(),
-                EmptyHttpHeaders.INSTANCE);
-        HttpHeaders h = out.headers();
-        HeaderPolicy.copyRequestHeaders(request.headers(), h);
-        h.set(HttpHeaderNames.HOST, origin.authority())
-                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
-                .set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY)
-                .set(RequestIds.HEADER, requestId);
-        String authorization = snapshot.authorization(attempt.provider());
-        if (authorization != null) {
-            h.set(HttpHeaderNames.AUTHORIZATION, authorization);
+        ByteBuf head;
+        try {
+            head = UpstreamRequestHead.encode(ch.alloc(), origin.basePath() + upstreamPathSuffix, request.headers(),
+                    origin.authority(), body.readableBytes(), requestId, snapshot.authorization(attempt.provider()));
+        } catch (IllegalArgumentException e) { // a target that would split the request line: never sent
+            body.release();
+            attemptFailed(Failure.CONNECT, 0, "could not send the request: " + e.getMessage());
+            return;
         }
-        ch.writeAndFlush(out).addListener(w -> {
+        // Bytes, not an HttpRequest: the upstream pipeline has only a response decoder (UpstreamClient).
+        ch.write(head);
+        ch.writeAndFlush(body).addListener(w -> {
             if (!w.isSuccess() && upstream == ch && state == State.AWAITING_HEADERS) {
                 attemptFailed(Failure.CONNECT, 0, "could not send the request: " + describe(w.cause()));
             }

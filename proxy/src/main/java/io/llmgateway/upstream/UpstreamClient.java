@@ -10,7 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -115,7 +115,9 @@ public final class UpstreamClient implements AutoCloseable {
                         if (origin.tls()) {
                             p.addLast(sslContextFor(origin).newHandler(ch.alloc(), origin.host(), origin.port()));
                         }
-                        p.addLast(new HttpClientCodec(4096, 64 * 1024, 64 * 1024));
+                        // A decoder only: requests go out as bytes (ProxyExchange writes their head itself), and
+                        // they are all POSTs, so no response needs its request's method (as one to a HEAD would).
+                        p.addLast(new HttpResponseDecoder(4096, 64 * 1024, 64 * 1024));
                         // Reader idle, not all idle: the same for a pooled channel (its last act was reading a
                         // response), and no listener on every write.
                         p.addLast(new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));

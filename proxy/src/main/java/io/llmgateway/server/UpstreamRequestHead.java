@@ -1,0 +1,83 @@
+package io.llmgateway.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.HttpHeaders;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * The head of the request sent to a provider, written straight as bytes: always a POST with a known length,
+ * the client's end-to-end headers (as {@link HeaderPolicy} allows), then the gateway's own. A header map built
+ * for it, its names and values validated again (the server's decoder had validated the client's, the config
+ * the gateway's) and encoded by Netty's request encoder cost about 0.6 us per request, and a tenth of the
+ * bytes the gateway allocated.
+ *
+ * <p>Values go out as Netty's encoder writes them: a character up to U+00FF as its byte (the server's decoder
+ * read the client's bytes as ISO-8859-1, so they go out unchanged), any other as {@code ?}.
+ */
+final class UpstreamRequestHead {
+    private static final byte[] POST = ascii("POST ");
+    private static final byte[] VERSION_CRLF = ascii(" HTTP/1.1\r\n");
+    private static final byte[] CONTENT_LENGTH = ascii("content-length: ");
+    private static final byte[] ACCEPT_IDENTITY = ascii("accept-encoding: identity\r\n");
+    private static final byte[] CRLF = ascii("\r\n");
+
+    private UpstreamRequestHead() {
+    }
+
+    /**
+     * @param path the request target (the provider's base path and the client's path after {@code /v1})
+     * @param client the client's request headers
+     * @param authority the provider's host, with the port when not the scheme's default
+     * @param contentLength the body's length in bytes
+     * @param requestId the request's id, printable ASCII (see {@link RequestIds})
+     * @param authorization the {@code Authorization} value for the provider, or null
+     * @throws IllegalArgumentException if {@code path} holds a space or a line break (it would split the
+     *                                  request line)
+     */
+    static ByteBuf encode(ByteBufAllocator alloc, String path, HttpHeaders client, String authority,
+            int contentLength, String requestId, String authorization) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == ' ' || c == '\r' || c == '\n') {
+                throw new IllegalArgumentException("request target with a space or line break: " + path);
+            }
+        }
+        ByteBuf b = alloc.buffer(256 + 64 * client.size());
+        b.writeBytes(POST);
+        ByteBufUtil.writeAscii(b, path);
+        b.writeBytes(VERSION_CRLF);
+        HttpHeaders connectionListed = HeaderPolicy.connectionListed(client);
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = client.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> header = it.next();
+            if (HeaderPolicy.forwarded(header.getKey(), connectionListed)) {
+                header(b, header.getKey(), header.getValue());
+            }
+        }
+        header(b, "host", authority);
+        b.writeBytes(CONTENT_LENGTH);
+        ByteBufUtil.writeAscii(b, Integer.toString(contentLength));
+        b.writeBytes(CRLF);
+        b.writeBytes(ACCEPT_IDENTITY);
+        header(b, RequestIds.HEADER, requestId);
+        if (authorization != null) {
+            header(b, "authorization", authorization);
+        }
+        b.writeBytes(CRLF);
+        return b;
+    }
+
+    private static void header(ByteBuf b, CharSequence name, CharSequence value) {
+        ByteBufUtil.writeAscii(b, name);
+        b.writeByte(':').writeByte(' ');
+        ByteBufUtil.writeAscii(b, value);
+        b.writeBytes(CRLF);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(StandardCharsets.US_ASCII);
+    }
+}
