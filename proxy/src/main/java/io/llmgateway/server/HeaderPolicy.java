@@ -4,6 +4,8 @@ import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -47,21 +49,29 @@ final class HeaderPolicy {
      * Whether the client's header {@code name} may go to the provider: an end-to-end header the gateway does not
      * replace, and not named in the client's {@code Connection} header ({@code connectionListed}).
      */
-    static boolean forwarded(CharSequence name, HttpHeaders connectionListed) {
-        return !NOT_FORWARDED.contains(name) && (connectionListed == null || !connectionListed.contains(name));
+    static boolean forwarded(CharSequence name, List<String> connectionListed) {
+        if (NOT_FORWARDED.contains(name)) {
+            return false;
+        }
+        for (int i = 0; i < connectionListed.size(); i++) {
+            if (AsciiString.contentEqualsIgnoreCase(name, connectionListed.get(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    /** The header names the client's {@code Connection} header lists (hop-by-hop too), or null when none. */
-    static HttpHeaders connectionListed(HttpHeaders from) {
-        if (!from.contains(HttpHeaderNames.CONNECTION)) {
-            return null; // the common case: no list to allocate
+    /** The header names listed in {@code Connection} (hop-by-hop too); usually none, or one or two. */
+    static List<String> connectionListed(HttpHeaders headers) {
+        if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+            return List.of(); // the common case for a request: nothing to allocate
         }
-        HttpHeaders names = DefaultHttpHeadersFactory.headersFactory().withValidation(false).newHeaders();
-        for (String value : from.getAll(HttpHeaderNames.CONNECTION)) {
+        List<String> names = new ArrayList<>(2);
+        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : value.split(",")) {
                 String name = token.trim();
                 if (!name.isEmpty()) {
-                    names.add(name, "");
+                    names.add(name);
                 }
             }
         }
@@ -80,11 +90,9 @@ final class HeaderPolicy {
 
     /** Headers named in {@code Connection} are hop-by-hop too. */
     private static void removeConnectionListed(HttpHeaders headers) {
-        HttpHeaders listed = connectionListed(headers);
-        if (listed != null) {
-            for (CharSequence name : listed.names()) {
-                headers.remove(name);
-            }
+        List<String> listed = connectionListed(headers);
+        for (int i = 0; i < listed.size(); i++) {
+            headers.remove(listed.get(i));
         }
     }
 }

@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -50,7 +51,7 @@ final class UpstreamRequestHead {
         b.writeBytes(POST);
         ByteBufUtil.writeAscii(b, path);
         b.writeBytes(VERSION_CRLF);
-        HttpHeaders connectionListed = HeaderPolicy.connectionListed(client);
+        List<String> connectionListed = HeaderPolicy.connectionListed(client);
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = client.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> header = it.next();
             if (HeaderPolicy.forwarded(header.getKey(), connectionListed)) {
