@@ -71,8 +71,9 @@ public final class SseTap {
     private final String encoding;
     private final int maxEventBytes;
 
-    // Tap state: the current line and the current event's data, both capped. These arrays and the deferred
-    // events' come from the thread's pool (see StreamArrays) and go back to it on release().
+    // Tap state: a copy of the chunk being read (as long as the upstream decoder's longest chunk, 64 KiB), the
+    // current line and the current event's data, both capped. These arrays and the deferred events' come from
+    // the thread's pool (see StreamArrays) and go back to it on release().
     private StreamArrays arrays;
     private byte[] chunk;
     private byte[] line;
