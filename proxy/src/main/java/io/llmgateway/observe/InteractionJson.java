@@ -89,8 +89,7 @@ public final class InteractionJson {
         out.write(cachedSecondText, 0, cachedSecondText.length);
         int millis = (int) Math.floorMod(epochMillis, 1000);
         if (millis != 0) { // ISO_INSTANT leaves out a zero fraction and writes milliseconds as three digits
-            out.ascii(".");
-            out.number(millis / 100).number(millis / 10 % 10).number(millis % 10);
+            out.ascii(".").number(millis / 100).number(millis / 10 % 10).number(millis % 10); // one digit each
         }
         out.ascii("Z");
     }
@@ -101,9 +100,13 @@ public final class InteractionJson {
             super(1024);
         }
 
-        /** Appends text known to be ASCII (the names and punctuation of this format). */
-        @SuppressWarnings("deprecation") // getBytes(int, int, byte[], int) keeps the low byte of each char, which
-        Line ascii(String text) {        // is ASCII's encoding, and is one array copy for such a string
+        /**
+         * Appends text known to be ASCII (the names and punctuation of this format) with the deprecated
+         * {@code getBytes(int, int, byte[], int)}: it keeps the low byte of each char, which is ASCII's
+         * encoding, and is one array copy for such a string.
+         */
+        @SuppressWarnings("deprecation")
+        Line ascii(String text) {
             int n = text.length();
             ensure(n);
             text.getBytes(0, n, buf, count);
