@@ -71,14 +71,8 @@ final class LearnedLimits {
      */
     record Observation(long remaining, long limit, long until) {
         static final Observation NONE = new Observation(-1, -1, Long.MIN_VALUE);
-        /** The header names of a dimension (remaining, limit, reset), spelled out once rather than per answer. */
-        static final String[] REQUESTS = names("requests");
-        static final String[] TOKENS = names("tokens");
-
-        private static String[] names(String what) {
-            return new String[] {"x-ratelimit-remaining-" + what, "x-ratelimit-limit-" + what,
-                "x-ratelimit-reset-" + what};
-        }
+        static final HeaderNames REQUESTS = HeaderNames.of("requests");
+        static final HeaderNames TOKENS = HeaderNames.of("tokens");
 
         boolean valid(long now) {
             return now < until;
@@ -96,14 +90,22 @@ final class LearnedLimits {
         }
 
         /** Null when the provider sent no usable {@code x-ratelimit-remaining-<what>}. */
-        static Observation parse(Function<String, String> headers, String[] names, long now) {
-            long remaining = parseCount(headers.apply(names[0]));
+        static Observation parse(Function<String, String> headers, HeaderNames names, long now) {
+            long remaining = parseCount(headers.apply(names.remaining()));
             if (remaining < 0) {
                 return null;
             }
-            long limit = parseCount(headers.apply(names[1]));
-            long reset = parseDurationMillis(headers.apply(names[2]));
+            long limit = parseCount(headers.apply(names.limit()));
+            long reset = parseDurationMillis(headers.apply(names.reset()));
             return new Observation(remaining, limit, now + (reset < 0 ? DEFAULT_VALIDITY_MILLIS : reset));
+        }
+    }
+
+    /** The header names of one dimension, spelled out once rather than for every answer. */
+    record HeaderNames(String remaining, String limit, String reset) {
+        static HeaderNames of(String what) {
+            return new HeaderNames("x-ratelimit-remaining-" + what, "x-ratelimit-limit-" + what,
+                    "x-ratelimit-reset-" + what);
         }
     }
 
