@@ -4,6 +4,7 @@ import io.llmgateway.config.ConfigException;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.LoggingSettings;
+import io.llmgateway.config.ServerSettings;
 import io.llmgateway.demo.DemoProvider;
 import io.llmgateway.observe.LogSetup;
 import io.llmgateway.openai.Vocabularies;
@@ -87,8 +88,15 @@ public final class Main {
         log.info("logs in {} (app.log{})", Path.of(logging.directory()).toAbsolutePath(),
                 logging.interactions() ? ", agent_interactions.log" : "");
 
-        int ioThreads = config == null ? 0 : config.server().ioThreads();
-        EventLoopGroup workers = Transport.newGroup(ioThreads);
+        ServerSettings serverSettings = config == null ? ServerSettings.DEFAULT : config.server();
+        EventLoopGroup workers;
+        try {
+            workers = Transport.newGroup(serverSettings.ioThreads(), serverSettings.transport());
+        } catch (IllegalStateException e) {
+            log.error("{}", e.getMessage());
+            System.exit(1);
+            return;
+        }
         DemoProvider demoProvider = null;
         if (demo) {
             demoProvider = DemoProvider.start(workers);
@@ -113,7 +121,7 @@ public final class Main {
         }
         log.info("LLM Gateway listening on http://{}:{} ({} providers, {} models, {} transport, max heap {} MiB)"
                 + " - ready in {} ms (+{} ms starting the logs)", config.server().host(), server.port(),
-                config.providers().size(), config.models().size(), Transport.name(),
+                config.providers().size(), config.models().size(), Transport.of(workers).configName(),
                 Runtime.getRuntime().maxMemory() >> 20,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos - loggingNanos),
                 TimeUnit.NANOSECONDS.toMillis(loggingNanos));

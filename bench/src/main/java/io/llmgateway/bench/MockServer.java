@@ -58,7 +58,7 @@ public final class MockServer extends LoopbackServer {
         byte[] sse = Payloads.utf8(Payloads.SSE_STREAM);
         Channel ch = new ServerBootstrap()
                 .group(group)
-                .channel(Transport.serverChannel())
+                .channel(Transport.serverChannel(group))
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {

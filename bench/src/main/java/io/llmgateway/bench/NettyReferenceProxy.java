@@ -38,7 +38,7 @@ public final class NettyReferenceProxy extends LoopbackServer {
         InetSocketAddress upstream = new InetSocketAddress("127.0.0.1", upstreamPort);
         Channel ch = new ServerBootstrap()
                 .group(group)
-                .channel(Transport.serverChannel())
+                .channel(Transport.serverChannel(group))
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.ALLOCATOR, Transport.allocator())
                 .childOption(ChannelOption.TCP_NODELAY, true)
@@ -67,7 +67,7 @@ public final class NettyReferenceProxy extends LoopbackServer {
             Channel client = ctx.channel();
             new Bootstrap()
                     .group(client.eventLoop())
-                    .channel(Transport.clientChannel())
+                    .channel(Transport.clientChannel(client.eventLoop()))
                     .option(ChannelOption.ALLOCATOR, Transport.allocator())
                     .option(ChannelOption.TCP_NODELAY, true)
                     .handler(new ChannelInitializer<Channel>() {

@@ -40,7 +40,7 @@ final class ConfigKeys {
 
     static final List<String> SERVER_OPTIONS = List.of("host", "port", "max_body_size", "io_threads",
             "max_request_line", "max_header_size", "max_headers", "request_timeout", "idle_timeout", "max_in_flight",
-            "max_buffered_body_size", "shutdown_grace_period");
+            "max_buffered_body_size", "shutdown_grace_period", "transport");
 
     static final List<String> UPSTREAM_OPTIONS = List.of(
             "connect_timeout", "response_timeout", "stream_first_byte_timeout", "stream_idle_timeout",

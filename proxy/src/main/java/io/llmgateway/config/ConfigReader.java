@@ -33,6 +33,7 @@ import java.util.Set;
  */
 final class ConfigReader {
     private static final Map<String, Strategy> STRATEGIES = strategies();
+    private static final Map<String, IoTransport> TRANSPORTS = transports();
     private static final Map<String, String> ENCODINGS = encodings();
     private static final Map<String, Boolean> RPD_WINDOWS = rpdWindows();
     private static final String OPTION = "option";
@@ -227,7 +228,8 @@ final class ConfigReader {
                 section.get("idle_timeout").asDuration(d.idleTimeout()),
                 section.get("max_in_flight").asInt(1, 1_000_000, "an integer from 1 to 1000000", d.maxInFlight()),
                 section.get("max_buffered_body_size").asSize((int) d.maxBufferedBodyBytes()),
-                section.get("shutdown_grace_period").asDuration(d.shutdownGracePeriod()));
+                section.get("shutdown_grace_period").asDuration(d.shutdownGracePeriod()),
+                section.get("transport").asChoice(TRANSPORTS, d.transport()));
     }
 
     private static UpstreamSettings readUpstream(ConfigNode section) {
@@ -481,6 +483,14 @@ final class ConfigReader {
         Map<String, Strategy> map = new LinkedHashMap<>();
         for (Strategy s : Strategy.values()) {
             map.put(s.configName(), s);
+        }
+        return map;
+    }
+
+    private static Map<String, IoTransport> transports() {
+        Map<String, IoTransport> map = new LinkedHashMap<>();
+        for (IoTransport t : IoTransport.values()) {
+            map.put(t.configName(), t);
         }
         return map;
     }

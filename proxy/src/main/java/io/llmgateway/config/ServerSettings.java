@@ -21,6 +21,7 @@ import java.time.Duration;
  * @param maxBufferedBodyBytes most request-body bytes held in memory over all connections (default 256 MiB);
  *                             beyond it new bodies get 503, so many slow uploads cannot exhaust the heap
  * @param shutdownGracePeriod on SIGTERM, how long in-flight requests and streams may finish (default 30s)
+ * @param transport the event loops' socket interface (default {@link IoTransport#AUTO})
  */
 public record ServerSettings(
         String host,
@@ -34,17 +35,19 @@ public record ServerSettings(
         Duration idleTimeout,
         int maxInFlight,
         long maxBufferedBodyBytes,
-        Duration shutdownGracePeriod) {
+        Duration shutdownGracePeriod,
+        IoTransport transport) {
 
     public static final ServerSettings DEFAULT = new ServerSettings("0.0.0.0", 8100, 32 * 1024 * 1024, 0,
             8 * 1024, 32 * 1024, 100, Duration.ofSeconds(60), Duration.ofSeconds(75), 10_000,
-            256L * 1024 * 1024, Duration.ofSeconds(30));
+            256L * 1024 * 1024, Duration.ofSeconds(30), IoTransport.AUTO);
 
     public ServerSettings {
         requireNonNull(host, "host");
         requireNonNull(requestTimeout, "requestTimeout");
         requireNonNull(idleTimeout, "idleTimeout");
         requireNonNull(shutdownGracePeriod, "shutdownGracePeriod");
+        requireNonNull(transport, "transport");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
         }
@@ -55,11 +58,13 @@ public record ServerSettings(
 
     public ServerSettings withHost(String newHost) {
         return new ServerSettings(newHost, port, maxBodyBytes, ioThreads, maxRequestLineBytes, maxHeaderBytes,
-                maxHeaders, requestTimeout, idleTimeout, maxInFlight, maxBufferedBodyBytes, shutdownGracePeriod);
+                maxHeaders, requestTimeout, idleTimeout, maxInFlight, maxBufferedBodyBytes, shutdownGracePeriod,
+                transport);
     }
 
     public ServerSettings withPort(int newPort) {
         return new ServerSettings(host, newPort, maxBodyBytes, ioThreads, maxRequestLineBytes, maxHeaderBytes,
-                maxHeaders, requestTimeout, idleTimeout, maxInFlight, maxBufferedBodyBytes, shutdownGracePeriod);
+                maxHeaders, requestTimeout, idleTimeout, maxInFlight, maxBufferedBodyBytes, shutdownGracePeriod,
+                transport);
     }
 }

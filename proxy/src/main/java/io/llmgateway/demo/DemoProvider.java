@@ -2,23 +2,14 @@ package io.llmgateway.demo;
 
 import static java.util.Objects.requireNonNull;
 
+import io.llmgateway.server.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.kqueue.KQueueIoHandler;
-import io.netty.channel.kqueue.KQueueServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.EventExecutor;
@@ -64,7 +55,7 @@ public final class DemoProvider implements AutoCloseable {
         AtomicLong ids = new AtomicLong();
         serverChannel = new ServerBootstrap()
                 .group(group)
-                .channel(serverChannelType(group))
+                .channel(Transport.serverChannel(group))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
@@ -133,26 +124,5 @@ public final class DemoProvider implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    /** The server channel type that matches the group's transport (the gateway may not use NIO). */
-    private static Class<? extends ServerChannel> serverChannelType(EventLoopGroup group) {
-        if (group instanceof IoEventLoopGroup io) {
-            if (io.isIoType(NioIoHandler.class)) {
-                return NioServerSocketChannel.class;
-            }
-            if (io.isIoType(EpollIoHandler.class)) {
-                return EpollServerSocketChannel.class;
-            }
-            if (io.isIoType(IoUringIoHandler.class)) {
-                return IoUringServerSocketChannel.class;
-            }
-            if (io.isIoType(KQueueIoHandler.class)) {
-                return KQueueServerSocketChannel.class;
-            }
-        }
-        throw new IllegalArgumentException("group: " + group.getClass().getName()
-                                           + " (expected: a MultiThreadIoEventLoopGroup with an NIO, epoll, "
-                                           + "io_uring or kqueue IoHandler)");
     }
 }

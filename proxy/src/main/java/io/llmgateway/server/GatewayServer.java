@@ -40,13 +40,13 @@ public final class GatewayServer implements AutoCloseable {
     public static GatewayServer start(GatewayConfig config, EventLoopGroup workers, Clock clock,
             Consumer<Gateway> setup) throws InterruptedException {
         requireNonNull(config, "config");
-        EventLoopGroup boss = Transport.newGroup(1);
+        EventLoopGroup boss = Transport.newGroup(1, Transport.of(workers));
         Gateway gateway = new Gateway(config, clock);
         try {
             setup.accept(gateway);
             Channel ch = new ServerBootstrap()
                     .group(boss, workers)
-                    .channel(Transport.serverChannel())
+                    .channel(Transport.serverChannel(workers))
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
@@ -105,13 +105,18 @@ public final class GatewayServer implements AutoCloseable {
         return left;
     }
 
-    /** Stops accepting and closes the listener; the caller shuts the worker group down. Idempotent. */
+    /**
+     * Stops accepting, closes the listener and every client and provider connection; the caller shuts the
+     * worker group down afterwards (connections left to the loops' shutdown can leak a read buffer with
+     * io_uring). Idempotent.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         listener.close().syncUninterruptibly();
+        gateway.connections().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
         gateway.close();
     }

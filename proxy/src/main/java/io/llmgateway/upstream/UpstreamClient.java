@@ -2,6 +2,7 @@ package io.llmgateway.upstream;
 
 import static java.util.Objects.requireNonNull;
 
+import io.llmgateway.config.IoTransport;
 import io.llmgateway.config.UpstreamSettings;
 import io.llmgateway.server.Transport;
 import io.netty.bootstrap.Bootstrap;
@@ -10,6 +11,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -17,6 +20,7 @@ import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.File;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,7 +39,10 @@ public final class UpstreamClient implements AutoCloseable {
     private final UpstreamSettings settings;
     private final SslContext sslContext;
     private final Map<String, SslContext> privateCaContexts = new ConcurrentHashMap<>();
-    private final DnsAddressResolverGroup resolver;
+    /** One per transport: the resolver's datagram channels must match the loops they run on. */
+    private final Map<IoTransport, DnsAddressResolverGroup> resolvers = new ConcurrentHashMap<>();
+    /** Every open provider connection, so that close() can end them while their loops still run. */
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Map<EventLoop, Map<String, UpstreamPool>> pools = new ConcurrentHashMap<>();
     private final AtomicInteger openTotal = new AtomicInteger();
 
@@ -46,8 +53,6 @@ public final class UpstreamClient implements AutoCloseable {
         } catch (SSLException e) {
             throw new IllegalStateException("cannot initialise TLS", e);
         }
-        this.resolver = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
-                .datagramChannelType(Transport.datagramChannel()));
     }
 
     /**
@@ -102,8 +107,8 @@ public final class UpstreamClient implements AutoCloseable {
         long idleMillis = settings.idleConnectionTimeout().toMillis();
         return new Bootstrap()
                 .group(loop)
-                .channel(Transport.clientChannel())
-                .resolver(resolver)
+                .channel(Transport.clientChannel(loop))
+                .resolver(resolver(loop))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, Transport.allocator())
                 .option(ChannelOption.SO_KEEPALIVE, true)
@@ -111,6 +116,7 @@ public final class UpstreamClient implements AutoCloseable {
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
+                        channels.add(ch);
                         ChannelPipeline p = ch.pipeline();
                         if (origin.tls()) {
                             p.addLast(sslContextFor(origin).newHandler(ch.alloc(), origin.host(), origin.port()));
@@ -141,8 +147,19 @@ public final class UpstreamClient implements AutoCloseable {
         });
     }
 
+    private DnsAddressResolverGroup resolver(EventLoop loop) {
+        return resolvers.computeIfAbsent(Transport.of(loop), t -> new DnsAddressResolverGroup(
+                new DnsNameResolverBuilder().datagramChannelType(Transport.datagramChannel(loop))));
+    }
+
+    /**
+     * Closes every provider connection and waits (up to 2 s) until they are closed. Call it before the
+     * event loops shut down: a connection still open then is torn down by the loop's own shutdown, which
+     * with io_uring can leave a read buffer unreleased.
+     */
     @Override
     public void close() {
-        resolver.close();
+        channels.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        resolvers.values().forEach(DnsAddressResolverGroup::close);
     }
 }

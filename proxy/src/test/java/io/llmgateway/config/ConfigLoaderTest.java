@@ -134,7 +134,7 @@ class ConfigLoaderTest {
         String yaml = """
                 server: {host: 127.0.0.1, port: 9000, max_body_size: 512KiB, io_threads: 2, max_request_line: 4KiB,
                   max_header_size: 16KiB, max_headers: 50, request_timeout: 20s, idle_timeout: 2m, max_in_flight: 500,
-                  max_buffered_body_size: 64MiB, shutdown_grace_period: 10s}
+                  max_buffered_body_size: 64MiB, shutdown_grace_period: 10s, transport: EPOLL}
                 upstream:
                   connect_timeout: 500ms
                   response_timeout: 2m
@@ -167,8 +167,8 @@ class ConfigLoaderTest {
         GatewayConfig config = ConfigLoader.parse(yaml, NO_ENV);
 
         assertEquals(new ServerSettings("127.0.0.1", 9000, 512 * 1024, 2, 4096, 16 * 1024, 50,
-                Duration.ofSeconds(20), Duration.ofMinutes(2), 500, 64L * 1024 * 1024, Duration.ofSeconds(10)),
-                config.server());
+                Duration.ofSeconds(20), Duration.ofMinutes(2), 500, 64L * 1024 * 1024, Duration.ofSeconds(10),
+                IoTransport.EPOLL), config.server());
         assertEquals(new UpstreamSettings(Duration.ofMillis(500), Duration.ofMinutes(2), Duration.ofHours(1),
                 Duration.ofSeconds(45), 8, Duration.ofSeconds(3), Duration.ofSeconds(90), 12), config.upstream());
         assertEquals(new RoutingSettings(Strategy.WEIGHTED, 5, 2, Duration.ofSeconds(1), Duration.ofSeconds(1),
@@ -354,6 +354,12 @@ class ConfigLoaderTest {
     void parse_badStrategy() {
         assertProblem("routing: {strategy: fastest}\n" + VALID,
                 "routing.strategy: expected one of priority, headroom, weighted, got \"fastest\"");
+    }
+
+    @Test
+    void parse_badTransport() {
+        assertProblem("server: {transport: kqueue}\n" + VALID,
+                "server.transport: expected one of auto, io_uring, epoll, nio, got \"kqueue\"");
     }
 
     @Test

@@ -68,7 +68,7 @@ public final class TestGateway implements AutoCloseable {
             config = config.withLogging(config.logging().withDirectory(TEST_LOG_DIR));
         }
         int threads = config.server().ioThreads();
-        EventLoopGroup workers = Transport.newGroup(threads == 0 ? 2 : threads);
+        EventLoopGroup workers = Transport.newGroup(threads == 0 ? 2 : threads, config.server().transport());
         try {
             return new TestGateway(workers, GatewayServer.start(config, workers, Clock.systemDefaultZone(),
                     gateway -> Features.install(gateway, configFile)), configFile);

@@ -170,7 +170,7 @@ class TlsUpstreamEndToEndTest {
     }
 
     private static Channel tlsServer(SslContext ssl) throws InterruptedException {
-        return new ServerBootstrap().group(group).channel(Transport.serverChannel())
+        return new ServerBootstrap().group(group).channel(Transport.serverChannel(group))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -1,0 +1,20 @@
+package io.llmgateway.config;
+
+import java.util.Locale;
+
+/** The {@code server.transport} setting: which kernel interface the event loops use for their sockets. */
+public enum IoTransport {
+    /** io_uring where the kernel offers it, else epoll where there is one, else NIO. */
+    AUTO,
+    /** Linux io_uring (kernel 5.14 or newer, and not blocked by a seccomp profile). */
+    IO_URING,
+    /** Linux epoll. */
+    EPOLL,
+    /** Java NIO: every platform. */
+    NIO;
+
+    /** The spelling used in config files. */
+    public String configName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
