@@ -28,7 +28,9 @@ COPY bench/src bench/src
 RUN mvn -q -B -DskipTests package
 
 # ---- runtime stage -------------------------------------------------------------------------------
-# The Ubuntu-based (glibc) JRE, not Alpine: Netty's native epoll transport needs glibc.
+# The Ubuntu-based (glibc) JRE, not Alpine: Netty's native io_uring and epoll transports need glibc. (Docker's
+# default seccomp profile blocks io_uring, so server.transport: auto runs on epoll in a container unless its
+# profile allows io_uring.)
 FROM eclipse-temurin:17-jre
 
 # A fixed uid/gid so the host can grant it access to the mounted files:

@@ -159,7 +159,7 @@ until curl -fsS -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/healthz" 2>/dev/nul
 done
 startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 ready_ms=$(grep -o 'ready in [0-9]* ms' "$WORK/gateway.log" | grep -o '[0-9]*' || echo "?")
-log "gateway up after ${startup_ms} ms (it reports: ready in ${ready_ms} ms); $(grep -o '[a-z]* transport' "$WORK/gateway.log" || true)"
+log "gateway up after ${startup_ms} ms (it reports: ready in ${ready_ms} ms); $(grep -o '[a-z_]* transport' "$WORK/gateway.log" || true)"
 for port in "$MOCK_PORT" "$NGINX_PORT" ${NETTY_PID:+"$NETTY_PORT"}; do
   curl -fsS -o /dev/null -X POST --data-binary @"$WORK/req-json.json" "http://127.0.0.1:$port/json/v1/chat/completions"
 done
