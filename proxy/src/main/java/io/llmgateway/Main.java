@@ -39,6 +39,7 @@ public final class Main {
         if (System.getProperty(LEAK_DETECTION) == null) {
             System.setProperty(LEAK_DETECTION, "disabled");
         }
+        Transport.configureNetty(); // before anything loads Netty's io_uring classes
         Vocabularies.startLoading(); // half of the start-up: let it run while the rest is set up
         CommandLine cli;
         try {

@@ -33,7 +33,8 @@ import io.netty.channel.uring.IoUringSocketChannel;
  *   its connection right after sending data: the stream then hung until the idle timeout (6 of 24 fresh
  *   connections in a reproduction, 1 in 6 runs of SecretCanaryTest). With one-shot polls: 0 of 60, and
  *   the suite green. So multishot polls are off unless -Dio.netty.iouring.pollAddMultishotEnabled says
- *   otherwise; the property must be set before Netty's IoUring class initialises, hence this static block.
+ *   otherwise; the property must be set before Netty's IoUring class initialises, hence this static block
+ *   and configureNetty(), which Main calls first thing (Lettuce's static initialisation loads IoUring too).
  * - The channel classes follow the group they are registered with, so a group decides everything.
  */
 /** Creates event-loop groups for {@code server.transport} and picks the channel classes that match them. */
@@ -56,6 +57,14 @@ public final class Transport {
             ? PooledByteBufAllocator.DEFAULT : ByteBufAllocator.DEFAULT;
 
     private Transport() {
+    }
+
+    /**
+     * Sets Netty's io_uring options (this class's initialisation does it). Call it before anything else can
+     * load Netty's io_uring classes, which read them once: Lettuce, the Redis client, does when it starts.
+     */
+    public static void configureNetty() {
+        // Nothing more: the static block above has run by the time this is called.
     }
 
     /** A group on the best transport this machine offers ({@link IoTransport#AUTO}). */
