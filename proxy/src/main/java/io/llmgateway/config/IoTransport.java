@@ -6,7 +6,7 @@ import java.util.Locale;
 public enum IoTransport {
     /** io_uring where the kernel offers it, else epoll where there is one, else NIO. */
     AUTO,
-    /** Linux io_uring (kernel 5.14 or newer, and not blocked by a seccomp profile). */
+    /** Linux io_uring, where Netty's probe finds it (a seccomp profile, such as Docker's default, may block it). */
     IO_URING,
     /** Linux epoll. */
     EPOLL,

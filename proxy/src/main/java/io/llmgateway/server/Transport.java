@@ -27,7 +27,7 @@ import io.netty.channel.uring.IoUringSocketChannel;
 
 /*
  * Design notes
- * - io_uring first: at c=64 on two cores it served 1.15-1.3 times epoll's requests per second, with a third
+ * - io_uring first: at c=64 on two cores it served 1.15-1.34 times epoll's requests per second, with a third
  *   less CPU per request (fewer system calls and context switches; README "Eighth round").
  * - Netty's io_uring transport, with its default multishot POLL_ADD, sometimes missed a provider resetting
  *   its connection right after sending data: the stream then hung until the idle timeout (6 of 24 fresh
@@ -103,8 +103,8 @@ public final class Transport {
     /** The transport {@code transport} stands for on this machine: never {@link IoTransport#AUTO}. */
     static IoTransport resolve(IoTransport transport) {
         return switch (transport) {
-            case AUTO -> IoUring.isAvailable() ? IoTransport.IO_URING
-                    : Epoll.isAvailable() ? IoTransport.EPOLL : IoTransport.NIO;
+            case AUTO -> isAvailable(IoTransport.IO_URING) ? IoTransport.IO_URING
+                    : isAvailable(IoTransport.EPOLL) ? IoTransport.EPOLL : IoTransport.NIO;
             case IO_URING -> available(transport, IoUring.unavailabilityCause());
             case EPOLL -> available(transport, Epoll.unavailabilityCause());
             case NIO -> IoTransport.NIO;
