@@ -26,14 +26,16 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Turns the YAML tree into {@link GatewayConfig}, one method per section. Adding a section: add its
  * keys to {@link ConfigKeys}, write {@code readX(ConfigNode)}, and call it from {@link #read}.
  */
 final class ConfigReader {
-    private static final Map<String, Strategy> STRATEGIES = strategies();
-    private static final Map<String, IoTransport> TRANSPORTS = transports();
+    private static final Map<String, Strategy> STRATEGIES = byConfigName(Strategy.values(), Strategy::configName);
+    private static final Map<String, IoTransport> TRANSPORTS =
+            byConfigName(IoTransport.values(), IoTransport::configName);
     private static final Map<String, String> ENCODINGS = encodings();
     private static final Map<String, Boolean> RPD_WINDOWS = rpdWindows();
     private static final String OPTION = "option";
@@ -479,18 +481,11 @@ final class ConfigReader {
         return ms % 1000 == 0 ? ms / 1000 + "s" : ms + "ms";
     }
 
-    private static Map<String, Strategy> strategies() {
-        Map<String, Strategy> map = new LinkedHashMap<>();
-        for (Strategy s : Strategy.values()) {
-            map.put(s.configName(), s);
-        }
-        return map;
-    }
-
-    private static Map<String, IoTransport> transports() {
-        Map<String, IoTransport> map = new LinkedHashMap<>();
-        for (IoTransport t : IoTransport.values()) {
-            map.put(t.configName(), t);
+    /** An enum's constants by their config-file spelling, in declaration order (the order errors list them). */
+    private static <E extends Enum<E>> Map<String, E> byConfigName(E[] values, Function<E, String> configName) {
+        Map<String, E> map = new LinkedHashMap<>();
+        for (E value : values) {
+            map.put(configName.apply(value), value);
         }
         return map;
     }

@@ -100,8 +100,7 @@ public final class GatewayServer implements AutoCloseable {
             }
         }
         int left = gateway.inFlight();
-        gateway.connections().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        close();
+        close(); // closes every connection, as the grace period is over
         return left;
     }
 
