@@ -10,6 +10,9 @@
 #   netty    wrk -> NettyReferenceProxy -> mock (the gateway's stack, Netty's HTTP codecs, no other work):
 #            the platform floor, which splits the gateway/nginx gap into platform and gateway work
 #   gateway  wrk -> proxy/target/llm-gateway.jar -> mock (parses, estimates tokens, admits, splices, taps)
+# One core: at c=1 most of the latency is threads waking each other across cores (on this VM ~20 us a hop, and
+# the scheduler's choice of core decides how many hops cross), so the 1pin case runs wrk, the mock and the
+# target on one core, where every hand-over is local: what is left is the work itself.
 # Each case (json|sse x concurrency) runs the targets back to back, in rotating order, ROUNDS times;
 # the table shows medians over rounds, and ratios computed within each round; a last table splits the whole
 # machine's CPU per request into the target, the mock and the rest (wrk), which at c=64 is what sets req/s.
@@ -22,7 +25,9 @@ set -euo pipefail
 DURATION=${DURATION:-5}            # seconds per measured wrk run
 ROUNDS=${ROUNDS:-3}                # interleaved rounds
 WARMUP=${WARMUP:-10}               # seconds of gateway warm-up (JIT) per body kind before measuring
-CONNS=${CONNS:-"1 64"}             # wrk concurrency levels (keep-alive connections)
+CONNS=${CONNS:-"1 1pin 64"}        # wrk concurrency levels (keep-alive connections); 1pin: one connection with
+                                   # wrk, the mock and the target on one core (PIN_CPU), see "one core" below
+PIN_CPU=${PIN_CPU:-0}              # the core of the 1pin case
 KINDS=${KINDS:-"json sse"}         # response kinds
 TARGETS=${TARGETS:-"direct nginx netty gateway"}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}   # worker processes of the mock and of the reference proxy
@@ -52,6 +57,7 @@ log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 need=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
+command -v taskset >/dev/null 2>&1 || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "load.sh: please install ${need[*]} (Debian: apt-get install -y ${need[*]})" >&2
@@ -192,10 +198,19 @@ pids_of() { # target
     direct) pgrep -P "$(cat "$WORK/mock.pid")" | tr '\n' ' ' ;;
   esac
 }
-run_wrk() { # target kind conns seconds
-  local threads=$(( $3 < 2 ? 1 : 2 ))
-  BENCH_BODY_FILE="$WORK/req-$2.json" wrk -t "$threads" -c "$3" -d "${4}s" --timeout 10s \
+pin() { # cpu-list target: moves the target's processes (every thread) and the mock's workers to those cores
+  local pid
+  for pid in $(pids_of "$2") $(pids_of direct); do taskset -a -p -c "$1" "$pid" > /dev/null; done
+}
+ALL_CPUS=0-$(( $(nproc) - 1 ))
+run_wrk() { # target kind conns seconds; conns "<n>pin" runs n connections with everything on core PIN_CPU
+  local conns=${3%pin} on=()
+  [ "$conns" != "$3" ] && on=(taskset -c "$PIN_CPU") && pin "$PIN_CPU" "$1"
+  local threads=$(( conns < 2 ? 1 : 2 ))
+  BENCH_BODY_FILE="$WORK/req-$2.json" "${on[@]}" wrk -t "$threads" -c "$conns" -d "${4}s" --timeout 10s \
       -s bench/load/wrk-post.lua "$(url "$1" "$2")" 2>&1 | grep '^RESULT' || echo "RESULT requests=0 errors=1"
+  [ "$conns" != "$3" ] && pin "$ALL_CPUS" "$1"
+  return 0
 }
 
 # ---- warm-up --------------------------------------------------------------------------------------------

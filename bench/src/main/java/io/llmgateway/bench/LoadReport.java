@@ -153,7 +153,7 @@ public final class LoadReport {
         for (var e : byCase.entrySet()) {
             Map<String, Map<String, String>> ng = e.getValue().get("nginx");
             // With one connection the cores mostly wait: latency, not CPU, sets req/s there.
-            boolean cpuBound = !e.getKey().endsWith(" c=1");
+            boolean cpuBound = !e.getKey().matches(".* c=1(pin)?");
             String budget = ng == null || !cpuBound ? "-"
                     : String.format(Locale.ROOT, "%.1f", median(new ArrayList<>(ng.values()), r -> busyPerRequest(r, tick)) / 0.8);
             boolean first = true;

@@ -47,6 +47,9 @@ final class RollingFile {
     private final Clock clock;
     private final Executor compressor;
 
+    /** Bytes compressed between two yields of the core: ~0.1 ms of gzip at its fastest level. */
+    private static final int COMPRESS_SLICE_BYTES = 32 * 1024;
+
     private final ReusableBuffer buffer = new ReusableBuffer();
     private OutputStream out;
     private long size;
@@ -165,7 +168,7 @@ final class RollingFile {
         try {
             try (InputStream in = Files.newInputStream(plain);
                     OutputStream gz = new FastGzipStream(Files.newOutputStream(partial))) {
-                in.transferTo(gz);
+                compressYielding(in, gz);
             }
             Files.move(partial, target);
             Files.delete(plain);
@@ -176,6 +179,22 @@ final class RollingFile {
             } catch (IOException ignored) {
                 // the plain archive is complete; a stray partial file is harmless
             }
+        }
+    }
+
+    /**
+     * Copies {@code in} into the gzip stream a slice at a time, yielding the core after each slice. Compressing a
+     * roll is a few hundred milliseconds of CPU in one go; on a machine with few cores the scheduler lets it run
+     * a whole time slice (milliseconds) before an event loop that shares its core gets the core back, and the
+     * requests of that moment wait for it. A yield after each ~0.1 ms of work lets a waiting event loop in
+     * first; with nobody waiting it returns at once.
+     */
+    private static void compressYielding(InputStream in, OutputStream gz) throws IOException {
+        byte[] slice = new byte[COMPRESS_SLICE_BYTES];
+        int n;
+        while ((n = in.read(slice)) > 0) {
+            gz.write(slice, 0, n);
+            Thread.yield();
         }
     }
 

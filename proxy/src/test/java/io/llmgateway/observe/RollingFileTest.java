@@ -92,6 +92,23 @@ class RollingFileTest {
     }
 
     @Test
+    void roll_compressesAFileOfManySlicesWhole() throws IOException {
+        // The compressor works in 32 KiB slices (yielding the core between them): ~300 KB of lines crosses many,
+        // and no slice may be lost, repeated or cut.
+        RollingFile f = new RollingFile(dir, "x", 400_000, 7, clock, Runnable::run);
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; expected.length() < 300_000; i++) {
+            String text = "{\"n\":" + i + ",\"text\":\"" + "abcdefghij".substring(i % 10) + "\"}";
+            f.write(line(text));
+            expected.append(text).append('\n');
+        }
+        f.write(line("x".repeat(200_000))); // does not fit: rolls the ~300 KB file first
+        f.close();
+
+        assertEquals(expected.toString(), gunzip(dir.resolve("x-2025-03-10-1.log.gz")));
+    }
+
+    @Test
     void write_aLineLongerThanTheLimitStillGoesIntoAnEmptyFile() throws IOException {
         RollingFile f = new RollingFile(dir, "x", 4, 7, clock, Runnable::run);
 
