@@ -16,6 +16,8 @@
 # Each case (json|sse x concurrency) runs the targets back to back, in rotating order, ROUNDS times;
 # the table shows medians over rounds, and ratios computed within each round; a last table splits the whole
 # machine's CPU per request into the target, the mock and the rest (wrk), which at c=64 is what sets req/s.
+# A one-connection probe (SequentialProbe) then reports each request's latency as measured: wrk corrects its
+# latencies for coordinated omission, which at one connection makes its p99 the share of the run spent in pauses.
 # A paced-SSE case (a Java mock sending an event every 20 ms) measures the gateway's added time to first
 # token and added inter-chunk gap against the same mock reached directly.
 #
@@ -32,6 +34,8 @@ KINDS=${KINDS:-"json sse"}         # response kinds
 TARGETS=${TARGETS:-"direct nginx netty gateway"}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}   # worker processes of the mock and of the reference proxy
 GATEWAY_OPTS=${GATEWAY_OPTS:-"-Xms64m -Xmx256m"}   # also the JVM options of the netty reference
+PROBE=${PROBE:-1}                  # 0 skips the one-connection latency probe (latencies without wrk's correction)
+PROBE_SECONDS=${PROBE_SECONDS:-4}  # per target, kind and round
 PACED=${PACED:-1}                  # 0 skips the paced-SSE case
 PACED_SECONDS=${PACED_SECONDS:-4}  # per target and round
 PACED_CONCURRENCY=${PACED_CONCURRENCY:-8}
@@ -256,6 +260,26 @@ done
 echo "gateway_vmhwm_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$GW_PID/status") load_after=$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
 heap=$(jcmd "$GW_PID" GC.heap_info 2>/dev/null | grep -Eo 'total [0-9]+K, used [0-9]+K' | head -1 || true)
 echo "gateway_heap=\"${heap:-unknown}\" gateway_opts=\"$GATEWAY_OPTS\"" >> "$RESULTS"
+
+# ---- one connection, latencies as measured --------------------------------------------------------------
+# wrk corrects its latencies for coordinated omission: at c=1 one 2 ms pause becomes ~20 samples, so its p99
+# measures the share of the run spent in pauses. SequentialProbe reports what each request took.
+if [ "$PROBE" = 1 ]; then
+  for round in $(seq 1 "$ROUNDS"); do
+    for kind in $KINDS; do
+      n=${#targets[@]}
+      for i in $(seq 0 $((n - 1))); do
+        t=${targets[$(( (i + round - 1) % n ))]}
+        u=$(url "$t" "$kind"); rest=${u#http://127.0.0.1:}
+        line=$(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -cp "$BENCH_JAR" io.llmgateway.bench.SequentialProbe \
+            --port "${rest%%/*}" --path "/${rest#*/}" --body-file "$WORK/req-$kind.json" --seconds "$PROBE_SECONDS" \
+            --kind "$kind" --target "$t")
+        echo "$line round=$round" >> "$RESULTS"
+        log "round $round $kind c=1 probe $t: ${line#probe }"
+      done
+    done
+  done
+fi
 
 # ---- paced SSE ------------------------------------------------------------------------------------------
 if [ "$PACED" = 1 ]; then

@@ -25,12 +25,15 @@ public final class LoadReport {
         List<Map<String, String>> runs = new ArrayList<>();
         Map<String, String> facts = new HashMap<>();
         List<Map<String, String>> paced = new ArrayList<>();
+        List<Map<String, String>> probes = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of(args[0]))) {
             Map<String, String> kv = parse(line);
             if (line.startsWith("run ")) {
                 runs.add(kv);
             } else if (line.startsWith("paced ")) {
                 paced.add(kv);
+            } else if (line.startsWith("probe ")) {
+                probes.add(kv);
             } else {
                 facts.putAll(kv);
             }
@@ -83,6 +86,7 @@ public final class LoadReport {
                     diff(gw, di, r -> num(r, "p50us")), diff(gw, di, r -> num(r, "p99us")),
                     ratio(gw, ng, r -> cpuPerRequest(r, tick), "%.2f")));
         }
+        appendProbes(out, probes);
         appendFloorRatios(out, byCase, tick);
         appendMachineSplit(out, byCase, tick);
         out.append(String.format(Locale.ROOT, "%nGateway: start-up %s ms to the first answered request (it logs ready in %s ms);"
@@ -108,6 +112,45 @@ public final class LoadReport {
                     num(g, "gap_meanus") - num(d, "gap_meanus")));
         }
         System.out.print(out);
+    }
+
+    /**
+     * The latencies of one connection as measured (SequentialProbe: no coordinated-omission correction, unlike
+     * wrk's), with the gateway's added p50 and p99 over the direct mock taken within each round.
+     */
+    private static void appendProbes(StringBuilder out, List<Map<String, String>> probes) {
+        if (probes.isEmpty()) {
+            return;
+        }
+        // kind -> target -> round -> probe
+        Map<String, Map<String, Map<String, Map<String, String>>>> byKind = new LinkedHashMap<>();
+        for (Map<String, String> p : probes) {
+            byKind.computeIfAbsent(p.get("kind"), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(p.get("target"), k -> new LinkedHashMap<>()).put(p.get("round"), p);
+        }
+        out.append(String.format(Locale.ROOT, "%nOne connection, latencies as measured (SequentialProbe; wrk's c=1 figures"
+                + " above are corrected for coordinated omission)%n"));
+        out.append(String.format(Locale.ROOT, "%-6s %-8s %9s %9s %9s %9s %9s %12s %12s %9s%n", "kind", "target",
+                "requests", "p50 us", "p99 us", "p99.9 us", "max us", "added p50", "added p99", "failures"));
+        for (var k : byKind.entrySet()) {
+            Map<String, Map<String, String>> direct = k.getValue().get("direct");
+            boolean first = true;
+            for (var t : k.getValue().entrySet()) {
+                List<Map<String, String>> rs = new ArrayList<>(t.getValue().values());
+                long failures = 0;
+                for (Map<String, String> r : rs) {
+                    failures += num(r, "failures");
+                }
+                boolean isDirect = t.getKey().equals("direct");
+                out.append(String.format(Locale.ROOT, "%-6s %-8s %9.0f %9.0f %9.0f %9.0f %9.0f %12s %12s %9d%n",
+                        first ? k.getKey() : "", t.getKey(), median(rs, r -> num(r, "requests")),
+                        median(rs, r -> num(r, "p50us")), median(rs, r -> num(r, "p99us")),
+                        median(rs, r -> num(r, "p999us")), median(rs, r -> num(r, "maxus")),
+                        isDirect ? "-" : diff(t.getValue(), direct, r -> num(r, "p50us")),
+                        isDirect ? "-" : diff(t.getValue(), direct, r -> num(r, "p99us")), failures));
+                first = false;
+            }
+        }
     }
 
     /**
