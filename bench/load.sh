@@ -273,7 +273,7 @@ if [ "$PROBE" = 1 ]; then
         u=$(url "$t" "$kind"); rest=${u#http://127.0.0.1:}
         line=$(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -cp "$BENCH_JAR" io.llmgateway.bench.SequentialProbe \
             --port "${rest%%/*}" --path "/${rest#*/}" --body-file "$WORK/req-$kind.json" --seconds "$PROBE_SECONDS" \
-            --kind "$kind" --target "$t")
+            --kind "$kind" --target "$t") || line="probe kind=$kind target=$t requests=0 failures=1"
         echo "$line round=$round" >> "$RESULTS"
         log "round $round $kind c=1 probe $t: ${line#probe }"
       done
