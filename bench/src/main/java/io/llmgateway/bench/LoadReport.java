@@ -54,7 +54,7 @@ public final class LoadReport {
                 + " medians over rounds%nMachine load average (1 min) before: %s, after: %s. spread = (max - min) / median"
                 + " of req/s over the rounds: the noise.%n%n", facts.getOrDefault("cores", "?"), rounds,
                 facts.getOrDefault("load_before", "?"), facts.getOrDefault("load_after", "?")));
-        out.append(String.format(Locale.ROOT, "%-10s %-8s %10s %7s %9s %9s %12s %7s%n", "case", "target", "req/s",
+        out.append(String.format(Locale.ROOT, "%-11s %-8s %10s %7s %9s %9s %12s %7s%n", "case", "target", "req/s",
                 "spread", "p50 us", "p99 us", "CPU us/req", "errors"));
         for (var e : byCase.entrySet()) {
             boolean first = true;
@@ -64,7 +64,7 @@ public final class LoadReport {
                 for (Map<String, String> r : rs) {
                     errors += num(r, "errors") + num(r, "non2xx");
                 }
-                out.append(String.format(Locale.ROOT, "%-10s %-8s %10.0f %6.0f%% %9.0f %9.0f %12.1f %7d%n",
+                out.append(String.format(Locale.ROOT, "%-11s %-8s %10.0f %6.0f%% %9.0f %9.0f %12.1f %7d%n",
                         first ? e.getKey() : "", t.getKey(),
                         median(rs, r -> rps(r)), spread(rs), median(rs, r -> num(r, "p50us")),
                         median(rs, r -> num(r, "p99us")), median(rs, r -> cpuPerRequest(r, tick)), errors));
@@ -72,7 +72,7 @@ public final class LoadReport {
             }
         }
         out.append(String.format(Locale.ROOT, "%nRatios (median over rounds of each round's ratio)%n"));
-        out.append(String.format(Locale.ROOT, "%-10s %14s %15s %14s %14s %16s%n", "case", "gw/nginx req/s",
+        out.append(String.format(Locale.ROOT, "%-11s %14s %15s %14s %14s %16s%n", "case", "gw/nginx req/s",
                 "gw/direct req/s", "added p50 us", "added p99 us", "CPU/req gw/nginx"));
         for (var e : byCase.entrySet()) {
             Map<String, Map<String, String>> gw = e.getValue().get("gateway");
@@ -81,7 +81,7 @@ public final class LoadReport {
             if (gw == null) {
                 continue;
             }
-            out.append(String.format(Locale.ROOT, "%-10s %14s %15s %14s %14s %16s%n", e.getKey(),
+            out.append(String.format(Locale.ROOT, "%-11s %14s %15s %14s %14s %16s%n", e.getKey(),
                     ratio(gw, ng, r -> rps(r), "%.2f"), ratio(gw, di, r -> rps(r), "%.2f"),
                     diff(gw, di, r -> num(r, "p50us")), diff(gw, di, r -> num(r, "p99us")),
                     ratio(gw, ng, r -> cpuPerRequest(r, tick), "%.2f")));
@@ -163,7 +163,7 @@ public final class LoadReport {
             return;
         }
         out.append(String.format(Locale.ROOT, "%nAgainst the Netty reference proxy (same stack, no gateway work)%n"));
-        out.append(String.format(Locale.ROOT, "%-10s %17s %14s %19s %17s%n", "case", "netty/nginx req/s",
+        out.append(String.format(Locale.ROOT, "%-11s %17s %14s %19s %17s%n", "case", "netty/nginx req/s",
                 "gw/netty req/s", "CPU/req netty/nginx", "CPU/req gw/netty"));
         for (var e : byCase.entrySet()) {
             Map<String, Map<String, String>> gw = e.getValue().get("gateway");
@@ -172,7 +172,7 @@ public final class LoadReport {
             if (gw == null || nt == null) {
                 continue;
             }
-            out.append(String.format(Locale.ROOT, "%-10s %17s %14s %19s %17s%n", e.getKey(),
+            out.append(String.format(Locale.ROOT, "%-11s %17s %14s %19s %17s%n", e.getKey(),
                     ratio(nt, ng, r -> rps(r), "%.2f"), ratio(gw, nt, r -> rps(r), "%.2f"),
                     ratio(nt, ng, r -> cpuPerRequest(r, tick), "%.2f"), ratio(gw, nt, r -> cpuPerRequest(r, tick), "%.2f")));
         }
@@ -191,7 +191,7 @@ public final class LoadReport {
         }
         out.append(String.format(Locale.ROOT, "%nWhole machine, us of CPU per request (medians; rest = wrk and anything"
                 + " else; idle left out)%n"));
-        out.append(String.format(Locale.ROOT, "%-10s %-8s %8s %8s %8s %8s %22s%n", "case", "target", "itself", "mock",
+        out.append(String.format(Locale.ROOT, "%-11s %-8s %8s %8s %8s %8s %22s%n", "case", "target", "itself", "mock",
                 "rest", "total", "0.8 of nginx allows"));
         for (var e : byCase.entrySet()) {
             Map<String, Map<String, String>> ng = e.getValue().get("nginx");
@@ -203,7 +203,7 @@ public final class LoadReport {
             for (var t : e.getValue().entrySet()) {
                 List<Map<String, String>> rs = new ArrayList<>(t.getValue().values());
                 boolean direct = t.getKey().equals("direct"); // its pids are the mock's
-                out.append(String.format(Locale.ROOT, "%-10s %-8s %8s %8.1f %8.1f %8.1f %22s%n",
+                out.append(String.format(Locale.ROOT, "%-11s %-8s %8s %8.1f %8.1f %8.1f %22s%n",
                         first ? e.getKey() : "", t.getKey(),
                         direct ? "-" : String.format(Locale.ROOT, "%.1f", median(rs, r -> cpuPerRequest(r, tick))),
                         median(rs, r -> perRequest(r, "mock_ticks", tick)),
