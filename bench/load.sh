@@ -230,13 +230,16 @@ RESULTS=$WORK/results.txt
 : > "$RESULTS"
 echo "clk_tck=$(getconf CLK_TCK) startup_ms=$startup_ms ready_ms=$ready_ms cores=$(nproc) load_before=$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
 read -r -a targets <<< "$TARGETS"
+# The targets in the order of round $1: rotated, so that no target always runs first (or right after the GC of
+# the gateway).
+in_turn() {
+  local n=${#targets[@]} i
+  for i in $(seq 0 $((n - 1))); do echo "${targets[$(( (i + $1 - 1) % n ))]}"; done
+}
 for round in $(seq 1 "$ROUNDS"); do
   for kind in $KINDS; do
     for conns in $CONNS; do
-      # Rotate the order so no target always runs first (or right after the gateway's GC).
-      n=${#targets[@]}
-      for i in $(seq 0 $((n - 1))); do
-        t=${targets[$(( (i + round - 1) % n ))]}
+      for t in $(in_turn "$round"); do
         # The target's CPU, the mock's, and the machine's (wrk and everything else is the rest): at c=64 the
         # cores are always busy, so req/s is set by what the whole machine spends per request.
         read -r m0 i0 <<< "$(machine_ticks)"
@@ -267,9 +270,7 @@ echo "gateway_heap=\"${heap:-unknown}\" gateway_opts=\"$GATEWAY_OPTS\"" >> "$RES
 if [ "$PROBE" = 1 ]; then
   for round in $(seq 1 "$ROUNDS"); do
     for kind in $KINDS; do
-      n=${#targets[@]}
-      for i in $(seq 0 $((n - 1))); do
-        t=${targets[$(( (i + round - 1) % n ))]}
+      for t in $(in_turn "$round"); do
         u=$(url "$t" "$kind"); rest=${u#http://127.0.0.1:}
         line=$(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -cp "$BENCH_JAR" io.llmgateway.bench.SequentialProbe \
             --port "${rest%%/*}" --path "/${rest#*/}" --body-file "$WORK/req-$kind.json" --seconds "$PROBE_SECONDS" \

@@ -2,7 +2,6 @@ package io.llmgateway.bench;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -90,8 +89,8 @@ public final class PacedProbe {
     }
 
     private static final class Samples {
-        final LongList ttft = new LongList();
-        final LongList gaps = new LongList();
+        final NanoSamples ttft = new NanoSamples();
+        final NanoSamples gaps = new NanoSamples();
         int streams;
         int failures;
 
@@ -107,46 +106,6 @@ public final class PacedProbe {
                     + " ttft_p50us=" + ttft.percentileMicros(50) + " ttft_p99us=" + ttft.percentileMicros(99)
                     + " gap_p50us=" + gaps.percentileMicros(50) + " gap_p99us=" + gaps.percentileMicros(99)
                     + " gap_maxus=" + gaps.percentileMicros(100) + " gap_meanus=" + gaps.meanMicros();
-        }
-    }
-
-    /** A growable list of nanosecond samples. */
-    private static final class LongList {
-        private long[] a = new long[1024];
-        private int n;
-
-        void add(long v) {
-            if (n == a.length) {
-                a = Arrays.copyOf(a, n * 2);
-            }
-            a[n++] = v;
-        }
-
-        void addAll(LongList o) {
-            for (int i = 0; i < o.n; i++) {
-                add(o.a[i]);
-            }
-        }
-
-        long percentileMicros(double p) {
-            if (n == 0) {
-                return -1;
-            }
-            long[] s = Arrays.copyOf(a, n);
-            Arrays.sort(s);
-            int i = (int) Math.ceil(p / 100.0 * n) - 1;
-            return s[Math.max(0, Math.min(n - 1, i))] / 1000;
-        }
-
-        long meanMicros() {
-            if (n == 0) {
-                return -1;
-            }
-            long sum = 0;
-            for (int i = 0; i < n; i++) {
-                sum += a[i];
-            }
-            return sum / n / 1000;
         }
     }
 }

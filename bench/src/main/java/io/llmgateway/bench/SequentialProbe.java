@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * The per-request latency of one connection, for bench/load.sh: sends POSTs back to back over one keep-alive
@@ -37,14 +36,13 @@ public final class SequentialProbe {
         String head = template.substring(0, at);
         String tail = template.substring(at + 2);
 
-        long[] latencies = new long[1 << 16];
-        int n = 0;
+        NanoSamples latencies = new NanoSamples();
         int failures = 0;
         long number = 0;
         try (BlockingHttpClient client = new BlockingHttpClient("127.0.0.1", port)) {
             long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
             long end = warmupEnd + seconds * 1_000_000_000L;
-            for (long now = System.nanoTime(); now < end; now = System.nanoTime()) {
+            while (System.nanoTime() < end) {
                 byte[] request = BlockingHttpClient.post("127.0.0.1", port, path,
                         (head + ++number + tail).getBytes(UTF_8));
                 long start = System.nanoTime();
@@ -53,25 +51,12 @@ public final class SequentialProbe {
                 if (client.status() != 200) {
                     failures++;
                 } else if (start >= warmupEnd) {
-                    if (n == latencies.length) {
-                        latencies = Arrays.copyOf(latencies, n * 2);
-                    }
-                    latencies[n++] = took;
+                    latencies.add(took);
                 }
             }
         }
-        long[] sorted = Arrays.copyOf(latencies, n);
-        Arrays.sort(sorted);
-        System.out.println("probe " + label + " requests=" + n + " failures=" + failures
-                + " p50us=" + micros(sorted, 50) + " p99us=" + micros(sorted, 99) + " p999us=" + micros(sorted, 99.9)
-                + " maxus=" + micros(sorted, 100));
-    }
-
-    private static long micros(long[] sorted, double percentile) {
-        if (sorted.length == 0) {
-            return -1;
-        }
-        int i = (int) Math.ceil(percentile / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))] / 1000;
+        System.out.println("probe " + label + " requests=" + latencies.size() + " failures=" + failures
+                + " p50us=" + latencies.percentileMicros(50) + " p99us=" + latencies.percentileMicros(99)
+                + " p999us=" + latencies.percentileMicros(99.9) + " maxus=" + latencies.percentileMicros(100));
     }
 }
