@@ -17,7 +17,8 @@
 # the table shows medians over rounds, and ratios computed within each round; a last table splits the whole
 # machine's CPU per request into the target, the mock and the rest (wrk), which at c=64 is what sets req/s.
 # A one-connection probe (SequentialProbe) then reports each request's latency as measured: wrk corrects its
-# latencies for coordinated omission, which at one connection makes its p99 the share of the run spent in pauses.
+# latencies for coordinated omission, which at one connection makes its p99 the share of the run spent in pauses;
+# a second pass waits IDLE_PAUSE_MS after each answer, as a lightly used gateway is called (cold caches).
 # A paced-SSE case (a Java mock sending an event every 20 ms) measures the gateway's added time to first
 # token and added inter-chunk gap against the same mock reached directly.
 #
@@ -36,6 +37,7 @@ NGINX_WORKERS=${NGINX_WORKERS:-auto}   # worker processes of the mock and of the
 GATEWAY_OPTS=${GATEWAY_OPTS:-"-Xms64m -Xmx256m"}   # also the JVM options of the netty reference
 PROBE=${PROBE:-1}                  # 0 skips the one-connection latency probe (latencies without wrk's correction)
 PROBE_SECONDS=${PROBE_SECONDS:-4}  # per target, kind and round
+IDLE_PAUSE_MS=${IDLE_PAUSE_MS:-100}  # the probe's second pass: this pause after each answer (0 skips the pass)
 PACED=${PACED:-1}                  # 0 skips the paced-SSE case
 PACED_SECONDS=${PACED_SECONDS:-4}  # per target and round
 PACED_CONCURRENCY=${PACED_CONCURRENCY:-8}
@@ -268,15 +270,20 @@ echo "gateway_heap=\"${heap:-unknown}\" gateway_opts=\"$GATEWAY_OPTS\"" >> "$RES
 # wrk corrects its latencies for coordinated omission: at c=1 one 2 ms pause becomes ~20 samples, so its p99
 # measures the share of the run spent in pauses. SequentialProbe reports what each request took.
 if [ "$PROBE" = 1 ]; then
-  for round in $(seq 1 "$ROUNDS"); do
-    for kind in $KINDS; do
-      for t in $(in_turn "$round"); do
-        u=$(url "$t" "$kind"); rest=${u#http://127.0.0.1:}
-        line=$(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -cp "$BENCH_JAR" io.llmgateway.bench.SequentialProbe \
-            --port "${rest%%/*}" --path "/${rest#*/}" --body-file "$WORK/req-$kind.json" --seconds "$PROBE_SECONDS" \
-            --kind "$kind" --target "$t") || line="probe kind=$kind target=$t requests=0 failures=1"
-        echo "$line round=$round" >> "$RESULTS"
-        log "round $round $kind c=1 probe $t: ${line#probe }"
+  pauses=0
+  [ "$IDLE_PAUSE_MS" -gt 0 ] && pauses="0 $IDLE_PAUSE_MS"
+  for pause in $pauses; do
+    for round in $(seq 1 "$ROUNDS"); do
+      for kind in $KINDS; do
+        for t in $(in_turn "$round"); do
+          u=$(url "$t" "$kind"); rest=${u#http://127.0.0.1:}
+          line=$(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -cp "$BENCH_JAR" io.llmgateway.bench.SequentialProbe \
+              --port "${rest%%/*}" --path "/${rest#*/}" --body-file "$WORK/req-$kind.json" --seconds "$PROBE_SECONDS" \
+              --pause-ms "$pause" --kind "$kind" --target "$t") \
+              || line="probe kind=$kind target=$t requests=0 failures=1 pause_ms=$pause"
+          echo "$line round=$round" >> "$RESULTS"
+          log "round $round $kind c=1 probe $t (pause $pause ms): ${line#probe }"
+        done
       done
     done
   done

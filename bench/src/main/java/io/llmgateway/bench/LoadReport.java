@@ -26,6 +26,7 @@ public final class LoadReport {
         Map<String, String> facts = new HashMap<>();
         List<Map<String, String>> paced = new ArrayList<>();
         List<Map<String, String>> probes = new ArrayList<>();
+        List<Map<String, String>> pausedProbes = new ArrayList<>();
         for (String line : Files.readAllLines(Path.of(args[0]))) {
             Map<String, String> kv = parse(line);
             if (line.startsWith("run ")) {
@@ -33,7 +34,7 @@ public final class LoadReport {
             } else if (line.startsWith("paced ")) {
                 paced.add(kv);
             } else if (line.startsWith("probe ")) {
-                probes.add(kv);
+                (num(kv, "pause_ms") > 0 ? pausedProbes : probes).add(kv);
             } else {
                 facts.putAll(kv);
             }
@@ -86,7 +87,12 @@ public final class LoadReport {
                     diff(gw, di, r -> num(r, "p50us")), diff(gw, di, r -> num(r, "p99us")),
                     ratio(gw, ng, r -> cpuPerRequest(r, tick), "%.2f")));
         }
-        appendProbes(out, probes);
+        appendProbes(out, probes, "One connection, latencies as measured (SequentialProbe; wrk's c=1 figures above are"
+                + " corrected for coordinated omission)");
+        if (!pausedProbes.isEmpty()) {
+            appendProbes(out, pausedProbes, "One connection, " + pausedProbes.get(0).get("pause_ms") + " ms between an"
+                    + " answer and the next request (a lightly used gateway: the caches go cold in between)");
+        }
         appendFloorRatios(out, byCase, tick);
         appendMachineSplit(out, byCase, tick);
         out.append(String.format(Locale.ROOT, "%nGateway: start-up %s ms to the first answered request (it logs ready in %s ms);"
@@ -118,7 +124,7 @@ public final class LoadReport {
      * The latencies of one connection as measured (SequentialProbe: no coordinated-omission correction, unlike
      * wrk's), with the gateway's added p50 and p99 over the direct mock taken within each round.
      */
-    private static void appendProbes(StringBuilder out, List<Map<String, String>> probes) {
+    private static void appendProbes(StringBuilder out, List<Map<String, String>> probes, String title) {
         if (probes.isEmpty()) {
             return;
         }
@@ -128,8 +134,7 @@ public final class LoadReport {
             byKind.computeIfAbsent(p.get("kind"), k -> new LinkedHashMap<>())
                     .computeIfAbsent(p.get("target"), k -> new LinkedHashMap<>()).put(p.get("round"), p);
         }
-        out.append(String.format(Locale.ROOT, "%nOne connection, latencies as measured (SequentialProbe; wrk's c=1 figures"
-                + " above are corrected for coordinated omission)%n"));
+        out.append(String.format(Locale.ROOT, "%n%s%n", title));
         out.append(String.format(Locale.ROOT, "%-6s %-8s %9s %9s %9s %9s %9s %12s %12s %9s%n", "kind", "target",
                 "requests", "p50 us", "p99 us", "p99.9 us", "max us", "added p50", "added p99", "failures"));
         for (var k : byKind.entrySet()) {

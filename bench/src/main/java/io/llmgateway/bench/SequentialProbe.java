@@ -16,6 +16,10 @@ import java.nio.file.Path;
  * there says how much of the run the target spent in pauses rather than how late 1% of the requests were
  * (the mean of its samples exceeds the run time divided by the requests). This probe reports the latencies
  * as measured. The body's {@code @@} becomes a request number, as in wrk's script.
+ *
+ * <p>With {@code --pause-ms N} it waits N ms after each answer before the next request (the warm-up still runs
+ * back to back), as a lightly used gateway is called: between requests the cores run other work or sleep and
+ * the caches go cold, which a back-to-back run never shows. The line then ends in {@code pause_ms=N}.
  */
 public final class SequentialProbe {
     private SequentialProbe() {
@@ -28,6 +32,7 @@ public final class SequentialProbe {
         String template = Files.readString(Path.of(a.value("--body-file", "req.json")), UTF_8);
         int seconds = a.intValue("--seconds", 4);
         int warmupSeconds = a.intValue("--warmup-seconds", 1);
+        int pauseMillis = a.intValue("--pause-ms", 0);
         String label = "kind=" + a.value("--kind", "json") + " target=" + a.value("--target", "?");
         int at = template.indexOf("@@");
         if (at < 0) {
@@ -43,6 +48,9 @@ public final class SequentialProbe {
             long warmupEnd = System.nanoTime() + warmupSeconds * 1_000_000_000L;
             long end = warmupEnd + seconds * 1_000_000_000L;
             while (System.nanoTime() < end) {
+                if (pauseMillis > 0 && System.nanoTime() >= warmupEnd) {
+                    Thread.sleep(pauseMillis);
+                }
                 byte[] request = BlockingHttpClient.post("127.0.0.1", port, path,
                         (head + ++number + tail).getBytes(UTF_8));
                 long start = System.nanoTime();
@@ -57,6 +65,7 @@ public final class SequentialProbe {
         }
         System.out.println("probe " + label + " requests=" + latencies.size() + " failures=" + failures
                 + " p50us=" + latencies.percentileMicros(50) + " p99us=" + latencies.percentileMicros(99)
-                + " p999us=" + latencies.percentileMicros(99.9) + " maxus=" + latencies.percentileMicros(100));
+                + " p999us=" + latencies.percentileMicros(99.9) + " maxus=" + latencies.percentileMicros(100)
+                + (pauseMillis > 0 ? " pause_ms=" + pauseMillis : ""));
     }
 }
