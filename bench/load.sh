@@ -215,8 +215,16 @@ run_wrk() { # target kind conns seconds; conns "<n>pin" runs n connections with 
   local threads=$(( conns < 2 ? 1 : 2 ))
   BENCH_BODY_FILE="$WORK/req-$2.json" "${on[@]}" wrk -t "$threads" -c "$conns" -d "${4}s" --timeout 10s \
       -s bench/load/wrk-post.lua "$(url "$1" "$2")" 2>&1 | grep '^RESULT' || echo "RESULT requests=0 errors=1"
-  [ "$conns" != "$3" ] && pin "$ALL_CPUS" "$1"
+  [ ${#on[@]} -gt 0 ] && pin "$ALL_CPUS" "$1"
   return 0
+}
+run_probe() { # target kind pause-ms: one SequentialProbe line; a probe that fails counts as a failure
+  local u rest
+  u=$(url "$1" "$2"); rest=${u#http://127.0.0.1:}
+  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -cp "$BENCH_JAR" io.llmgateway.bench.SequentialProbe \
+      --port "${rest%%/*}" --path "/${rest#*/}" --body-file "$WORK/req-$2.json" --seconds "$PROBE_SECONDS" \
+      --pause-ms "$3" --kind "$2" --target "$1" \
+      || echo "probe kind=$2 target=$1 requests=0 failures=1 pause_ms=$3"
 }
 
 # ---- warm-up --------------------------------------------------------------------------------------------
@@ -276,11 +284,7 @@ if [ "$PROBE" = 1 ]; then
     for round in $(seq 1 "$ROUNDS"); do
       for kind in $KINDS; do
         for t in $(in_turn "$round"); do
-          u=$(url "$t" "$kind"); rest=${u#http://127.0.0.1:}
-          line=$(java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -cp "$BENCH_JAR" io.llmgateway.bench.SequentialProbe \
-              --port "${rest%%/*}" --path "/${rest#*/}" --body-file "$WORK/req-$kind.json" --seconds "$PROBE_SECONDS" \
-              --pause-ms "$pause" --kind "$kind" --target "$t") \
-              || line="probe kind=$kind target=$t requests=0 failures=1 pause_ms=$pause"
+          line=$(run_probe "$t" "$kind" "$pause")
           echo "$line round=$round" >> "$RESULTS"
           log "round $round $kind c=1 probe $t (pause $pause ms): ${line#probe }"
         done
