@@ -4,6 +4,7 @@ import io.llmgateway.config.Limits;
 import io.llmgateway.route.ModelWindows;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.util.List;
 
 /**
  * The {@code x-ratelimit-*} headers OpenAI sends, computed for the model the client asked for: the sum of
@@ -22,25 +23,40 @@ public final class RateLimitHeaders {
     static final AsciiString REMAINING_TOKENS = AsciiString.cached("x-ratelimit-remaining-tokens");
     static final AsciiString RESET_TOKENS = AsciiString.cached("x-ratelimit-reset-tokens");
 
+    /** Every header name this class writes: a provider's own headers of these names never reach a client. */
+    public static final List<AsciiString> NAMES = List.of(LIMIT_REQUESTS, REMAINING_REQUESTS, RESET_REQUESTS,
+            LIMIT_TOKENS, REMAINING_TOKENS, RESET_TOKENS);
+
+    /** Receives the headers one at a time, in the order OpenAI sends them. */
+    @FunctionalInterface
+    public interface Sink {
+        void header(AsciiString name, CharSequence value);
+    }
+
     private RateLimitHeaders() {
     }
 
     /** Replaces any rate-limit headers in {@code headers} with the model's; {@code windows} may be null. */
     public static void apply(HttpHeaders headers, ModelWindows windows) {
-        headers.remove(LIMIT_REQUESTS).remove(REMAINING_REQUESTS).remove(RESET_REQUESTS)
-                .remove(LIMIT_TOKENS).remove(REMAINING_TOKENS).remove(RESET_TOKENS);
-        if (windows == null) {
-            return;
+        for (AsciiString name : NAMES) {
+            headers.remove(name);
         }
+        if (windows != null) {
+            write(windows, headers::set);
+        }
+    }
+
+    /** Hands the model's rate-limit headers to {@code sink}, leaving out a pair the model has no limit for. */
+    public static void write(ModelWindows windows, Sink sink) {
         if (windows.requestLimit() != Limits.UNLIMITED) {
-            headers.set(LIMIT_REQUESTS, Long.toString(windows.requestLimit()))
-                    .set(REMAINING_REQUESTS, Long.toString(windows.requestsRemaining()))
-                    .set(RESET_REQUESTS, duration(windows.requestsResetMillis()));
+            sink.header(LIMIT_REQUESTS, Long.toString(windows.requestLimit()));
+            sink.header(REMAINING_REQUESTS, Long.toString(windows.requestsRemaining()));
+            sink.header(RESET_REQUESTS, duration(windows.requestsResetMillis()));
         }
         if (windows.tokenLimit() != Limits.UNLIMITED) {
-            headers.set(LIMIT_TOKENS, Long.toString(windows.tokenLimit()))
-                    .set(REMAINING_TOKENS, Long.toString(windows.tokensRemaining()))
-                    .set(RESET_TOKENS, duration(windows.tokensResetMillis()));
+            sink.header(LIMIT_TOKENS, Long.toString(windows.tokenLimit()));
+            sink.header(REMAINING_TOKENS, Long.toString(windows.tokensRemaining()));
+            sink.header(RESET_TOKENS, duration(windows.tokensResetMillis()));
         }
     }
 

@@ -8,6 +8,9 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 
 /** Builds the pipeline of one client connection. */
 final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
+    /** The response encoder's name: a response written as bytes (ClientResponseHead) is written past it. */
+    static final String ENCODER = "encoder";
+
     private final Gateway gateway;
 
     GatewayInitializer(Gateway gateway) {
@@ -24,7 +27,7 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
         ChannelPipeline p = ch.pipeline();
         p.addLast("timer", timer);
         p.addLast("decoder", decoder);
-        p.addLast("encoder", new HttpResponseEncoder());
+        p.addLast(ENCODER, new HttpResponseEncoder());
         p.addLast("guard", guard);
         p.addLast("body", new BodyLimitAggregator(settings.maxBodyBytes()));
         p.addLast("front", new FrontHandler(gateway, timer, guard));

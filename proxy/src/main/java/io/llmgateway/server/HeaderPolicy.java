@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import io.llmgateway.observe.RateLimitHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -33,13 +34,26 @@ final class HeaderPolicy {
      */
     private static final HttpHeaders NOT_FORWARDED = DefaultHttpHeadersFactory.headersFactory().newHeaders();
 
+    /**
+     * Not relayed from a provider to the client, looked up the same way: hop-by-hop (framing included, the
+     * gateway writes its own) and the headers the gateway replaces with its own values (ClientResponseHead).
+     */
+    private static final HttpHeaders NOT_RELAYED = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+
     static {
         for (AsciiString name : HOP_BY_HOP) {
             NOT_FORWARDED.add(name, "");
+            NOT_RELAYED.add(name, "");
         }
         for (AsciiString name : CLIENT_ONLY) {
             NOT_FORWARDED.add(name, "");
         }
+        for (AsciiString name : RateLimitHeaders.NAMES) {
+            NOT_RELAYED.add(name, "");
+        }
+        NOT_RELAYED.add(HttpHeaderNames.CONTENT_LENGTH, "");
+        NOT_RELAYED.add(RequestIds.HEADER, "");
+        NOT_RELAYED.add(ProxyExchange.MODEL_HEADER, "");
     }
 
     private HeaderPolicy() {
@@ -50,15 +64,25 @@ final class HeaderPolicy {
      * replace, and not named in the client's {@code Connection} header ({@code connectionListed}).
      */
     static boolean forwarded(CharSequence name, List<String> connectionListed) {
-        if (NOT_FORWARDED.contains(name)) {
-            return false;
-        }
+        return !NOT_FORWARDED.contains(name) && !isListed(name, connectionListed);
+    }
+
+    private static boolean isListed(CharSequence name, List<String> connectionListed) {
         for (int i = 0; i < connectionListed.size(); i++) {
             if (AsciiString.contentEqualsIgnoreCase(name, connectionListed.get(i))) {
-                return false;
+                return true;
             }
         }
-        return true;
+        return false;
+    }
+
+    /**
+     * Whether the provider's response header {@code name} goes to the client as it is: an end-to-end header
+     * the gateway does not replace, and not named in the provider's {@code Connection} header
+     * ({@code connectionListed}).
+     */
+    static boolean relayed(CharSequence name, List<String> connectionListed) {
+        return !NOT_RELAYED.contains(name) && !isListed(name, connectionListed);
     }
 
     /** The header names listed in {@code Connection} (hop-by-hop too); usually none, or one or two. */

@@ -100,6 +100,11 @@ final class ProxyExchange implements UpstreamListener {
     private Origin origin;
     private Channel upstream;
     private HttpResponse heldHeaders;
+    /**
+     * Where the answer goes when its head is written as bytes (ClientResponseHead): the encoder's context, so
+     * the head and the body pass Netty's encoder by; null when the encoder writes the answer.
+     */
+    private ChannelHandlerContext bytesOut;
     private int heldStatus;
     private boolean committed;
     private boolean flushPending;
@@ -350,20 +355,16 @@ final class ProxyExchange implements UpstreamListener {
         }
         state = State.RELAYING;
         heldStatus = status;
+        heldHeaders = response;
         HttpHeaders h = response.headers();
-        HeaderPolicy.stripResponseHeaders(h);
         boolean sse = isEventStream(h);
+        boolean dropUsageChunk = false;
         if (sse) {
-            boolean dropUsageChunk = info.stream() && !info.clientIncludeUsage();
+            dropUsageChunk = info.stream() && !info.clientIncludeUsage();
             String encoding = TokenEstimator.encodingFor(snapshot.configuredEncoding(attempt.model()), attempt.model());
             sseTap = new SseTap(dropUsageChunk, gateway.estimator(), encoding);
             if (bodyCap > 0) {
                 sseTap.captureText(bodyCap);
-            }
-            if (dropUsageChunk) {
-                // Dropping an event changes the length: fall back to chunked framing.
-                h.remove(HttpHeaderNames.CONTENT_LENGTH);
-                HttpUtil.setTransferEncodingChunked(response, true);
             }
             UpstreamSettings settings = snapshot.config.upstream();
             idleTimeoutNanos = settings.streamIdleTimeout().toNanos();
@@ -372,6 +373,20 @@ final class ProxyExchange implements UpstreamListener {
         } else {
             jsonTap = new JsonUsageTap();
             responseCapture = bodyCap > 0 ? new BodyCapture(bodyCap) : null;
+        }
+        if (!dropUsageChunk && request.protocolVersion() == HttpVersion.HTTP_1_1
+                && !h.contains(HttpHeaderNames.TRANSFER_ENCODING) && HttpUtil.getContentLength(response, -1L) >= 0) {
+            // The usual answer, a body of known length to an HTTP/1.1 client: its head is written at commit().
+            bytesOut = ctx.pipeline().context(GatewayInitializer.ENCODER);
+            if (bytesOut != null) {
+                return;
+            }
+        }
+        HeaderPolicy.stripResponseHeaders(h);
+        if (dropUsageChunk) {
+            // Dropping an event changes the length: fall back to chunked framing.
+            h.remove(HttpHeaderNames.CONTENT_LENGTH);
+            HttpUtil.setTransferEncodingChunked(response, true);
         }
         if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
             // An HTTP/1.0 client cannot read chunked framing: send the body raw and end it by closing.
@@ -385,7 +400,6 @@ final class ProxyExchange implements UpstreamListener {
         Responses.prepare(response, keepAlive && !closeAfterResponse, requestId);
         // Tells the client which model answered: with "auto" it is the gateway's choice.
         h.set(MODEL_HEADER, attempt.model());
-        heldHeaders = response;
     }
 
     private void onResponseContent(HttpContent content) {
@@ -424,7 +438,9 @@ final class ProxyExchange implements UpstreamListener {
             if (sseTap != null) {
                 writeToClient(sseTap.onEnd());
             }
-            ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
+            if (bytesOut == null) {
+                ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
+            }
             // Settle, publish the record and leave the in-flight count before the client can see the end,
             // so that anything it does next (a metrics scrape, a shutdown drain) sees this request finished.
             completeSuccessfully();
@@ -449,10 +465,12 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void writeToClient(ByteBuf buf) {
-        if (buf.isReadable()) {
-            ctx.write(new DefaultHttpContent(buf));
-        } else {
+        if (!buf.isReadable()) {
             buf.release();
+        } else if (bytesOut != null) {
+            bytesOut.write(buf);
+        } else {
+            ctx.write(new DefaultHttpContent(buf));
         }
     }
 
@@ -460,7 +478,14 @@ final class ProxyExchange implements UpstreamListener {
         committed = true;
         firstByteNanos = System.nanoTime();
         sentStatus = heldStatus;
-        ctx.write(heldHeaders);
+        if (bytesOut != null) {
+            // The rate limits as they stand when the answer starts, like the map path's at its headers.
+            bytesOut.write(ClientResponseHead.encode(ctx.alloc(), heldHeaders.status(), heldHeaders.headers(),
+                    HttpUtil.getContentLength(heldHeaders), gateway.router().windows(info.model()), keepAlive,
+                    requestId, attempt.model()));
+        } else {
+            ctx.write(heldHeaders);
+        }
         heldHeaders = null;
     }
 
@@ -611,7 +636,10 @@ final class ProxyExchange implements UpstreamListener {
         nextAttempt();
     }
 
-    /** The response is partly sent: tell the client in-band when it is a stream, else cut the connection. */
+    /**
+     * The response is partly sent: tell the client in-band when it is a stream, else cut the connection. A
+     * stream of announced length is cut too: an event past that length would be read as the next answer.
+     */
     private void abortCommitted(Failure kind, String message) {
         LOG.warn("[{}] {} (provider {})", requestId, message, attempt.provider());
         cancelTimer();
@@ -620,7 +648,7 @@ final class ProxyExchange implements UpstreamListener {
         endAttempt(kind, heldStatus);
         errorType = OpenAiErrors.UPSTREAM;
         errorMessage = message;
-        if (sseTap != null) {
+        if (sseTap != null && bytesOut == null) {
             String event = "data: " + OpenAiErrors.json(OpenAiErrors.UPSTREAM, message, null, "upstream_stream_error")
                     + "\n\n";
             ctx.write(new DefaultHttpContent(ctx.alloc().buffer().writeBytes(event.getBytes(StandardCharsets.UTF_8))));
@@ -827,6 +855,7 @@ final class ProxyExchange implements UpstreamListener {
         }
         jsonTap = null;
         heldHeaders = null;
+        bytesOut = null;
         if (errorBody != null) {
             errorBody.release();
             errorBody = null;

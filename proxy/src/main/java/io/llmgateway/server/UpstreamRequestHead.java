@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +19,10 @@ import java.util.Map;
  * read the client's bytes as ISO-8859-1, so they go out unchanged), any other as {@code ?}.
  */
 final class UpstreamRequestHead {
-    private static final byte[] POST = ascii("POST ");
-    private static final byte[] VERSION_CRLF = ascii(" HTTP/1.1\r\n");
-    private static final byte[] CONTENT_LENGTH = ascii("content-length: ");
-    private static final byte[] ACCEPT_IDENTITY = ascii("accept-encoding: identity\r\n");
-    private static final byte[] CRLF = ascii("\r\n");
+    private static final byte[] POST = HeadBytes.ascii("POST ");
+    private static final byte[] VERSION_CRLF = HeadBytes.ascii(" HTTP/1.1\r\n");
+    private static final byte[] CONTENT_LENGTH = HeadBytes.ascii("content-length: ");
+    private static final byte[] ACCEPT_IDENTITY = HeadBytes.ascii("accept-encoding: identity\r\n");
 
     private UpstreamRequestHead() {
     }
@@ -55,30 +53,19 @@ final class UpstreamRequestHead {
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = client.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> header = it.next();
             if (HeaderPolicy.forwarded(header.getKey(), connectionListed)) {
-                header(b, header.getKey(), header.getValue());
+                HeadBytes.header(b, header.getKey(), header.getValue());
             }
         }
-        header(b, "host", authority);
+        HeadBytes.header(b, "host", authority);
         b.writeBytes(CONTENT_LENGTH);
         ByteBufUtil.writeAscii(b, Integer.toString(contentLength));
-        b.writeBytes(CRLF);
+        b.writeBytes(HeadBytes.CRLF);
         b.writeBytes(ACCEPT_IDENTITY);
-        header(b, RequestIds.HEADER, requestId);
+        HeadBytes.header(b, RequestIds.HEADER, requestId);
         if (authorization != null) {
-            header(b, "authorization", authorization);
+            HeadBytes.header(b, "authorization", authorization);
         }
-        b.writeBytes(CRLF);
+        b.writeBytes(HeadBytes.CRLF);
         return b;
-    }
-
-    private static void header(ByteBuf b, CharSequence name, CharSequence value) {
-        ByteBufUtil.writeAscii(b, name);
-        b.writeByte(':').writeByte(' ');
-        ByteBufUtil.writeAscii(b, value);
-        b.writeBytes(CRLF);
-    }
-
-    private static byte[] ascii(String s) {
-        return s.getBytes(StandardCharsets.US_ASCII);
     }
 }

@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -15,6 +16,7 @@ import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 import io.llmgateway.testing.Behaviour;
+import io.llmgateway.testing.RawHttp;
 import io.llmgateway.testing.MockUpstream;
 import io.llmgateway.testing.RecordedRequest;
 import java.net.http.HttpResponse;
@@ -151,6 +153,60 @@ class ForwardingEndToEndTest {
         assertEquals("abc-123", upstream.takeRequest(Duration.ofSeconds(5)).header("x-request-id"));
         String generated = without.headers().firstValue("x-request-id").orElseThrow();
         assertTrue(generated.startsWith("req_"), generated);
+    }
+
+    @Test
+    void providerAnswerHeaders_endToEndOnesReachTheClient_hopByHopAndReplacedOnesDoNot_overOneConnection()
+            throws Exception {
+        String chat = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]";
+        Behaviour answer = Behaviour.chatCompletion("Hello there", 12, 3)
+                .withHeader("openai-processing-ms", "7")
+                .withHeader("Keep-Alive", "timeout=5")
+                .withHeader("Proxy-Authenticate", "Basic")
+                .withHeader("X-RateLimit-Remaining-Requests", "1")
+                .withHeader("x-request-id", "provider-own-id")
+                .withHeader("x-gateway-model", "spoofed");
+        // A relayed answer, the provider's error, a relayed answer, then a chunked stream: the heads written as
+        // bytes and those written by Netty's encoder take turns on the same connection.
+        upstream.enqueue(answer, Behaviour.error(400, "invalid_request_error", "messages: too short"), answer,
+                Behaviour.sse("Hel", "lo"));
+
+        try (RawHttp client = RawHttp.connect(gateway.port())) {
+            String first = client.send(RawHttp.post("/v1/chat/completions", chat + "}", "x-request-id: r-1"))
+                    .readResponse();
+            String error = client.send(RawHttp.post("/v1/chat/completions", chat + "}")).readResponse();
+            String second = client.send(RawHttp.post("/v1/chat/completions", chat + "}", "x-request-id: r-2"))
+                    .readResponse();
+            String stream = client.send(RawHttp.post("/v1/chat/completions", chat + ",\"stream\":true}",
+                    "Connection: close")).readUntilClose(5_000);
+
+            for (String[] relayed : new String[][] {{first, "r-1"}, {second, "r-2"}}) {
+                String text = relayed[0];
+                String head = text.substring(0, text.indexOf("\r\n\r\n") + 2).toLowerCase();
+                String body = text.substring(head.length() + 2);
+                assertTrue(head.startsWith("http/1.1 200 ok\r\n"), head);
+                assertTrue(head.contains("\r\nopenai-processing-ms: 7\r\n"), head);
+                assertTrue(head.contains("\r\nx-request-id: " + relayed[1] + "\r\n"), head);
+                assertTrue(head.contains("\r\nx-gateway-model: gpt-4o\r\n"), head);
+                assertTrue(head.contains("\r\ncontent-length: " + body.getBytes(UTF_8).length + "\r\n"), head);
+                assertTrue(head.contains("\r\ncontent-type: application/json"), head);
+                for (String gone : List.of("keep-alive:", "proxy-authenticate:", "provider-own-id", "spoofed",
+                        "connection:", "transfer-encoding:", "x-ratelimit-remaining-requests: 1\r\n")) {
+                    assertFalse(head.contains(gone), gone + " in " + head);
+                }
+                assertEquals(1, head.split("\r\ncontent-length:", -1).length - 1, head);
+                assertTrue(body.startsWith("{\"id\":\"chatcmpl-mock-") && body.endsWith("}"), body);
+                assertTrue(body.contains("\"content\":\"Hello there\""), body);
+            }
+            assertTrue(error.startsWith("HTTP/1.1 400 Bad Request\r\n"), error);
+            assertTrue(error.endsWith("}") && error.contains("messages: too short"), error);
+            assertTrue(stream.startsWith("HTTP/1.1 200 OK\r\n"), stream);
+            assertTrue(stream.toLowerCase().contains("\r\ntransfer-encoding: chunked\r\n"), stream);
+            assertTrue(stream.toLowerCase().contains("\r\nconnection: close\r\n"), stream);
+            assertTrue(stream.contains("\"content\":\"Hel\"") && stream.contains("data: [DONE]"), stream);
+            assertTrue(stream.endsWith("\r\n0\r\n\r\n"), stream);
+        }
+        assertEquals(4, upstream.requests().size());
     }
 
     @Test

@@ -7,14 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
+import io.llmgateway.testing.RawHttp;
 import io.llmgateway.testing.RecordedRequest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -105,6 +113,59 @@ class UpstreamFaultsEndToEndTest {
         assertEquals(200, next.statusCode());
         List<RecordedRequest> seen = upstream.requests();
         assertNotEquals(seen.get(0).connectionId(), seen.get(1).connectionId());
+    }
+
+    @Test
+    void streamOfAnnouncedLengthBrokenMidBody_isCutWithoutAnEventPastThatLength() throws Exception {
+        // An error event after part of a body of announced length would be read as the start of the next
+        // answer on this connection: the client must see the connection end instead.
+        String events = "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n"
+                + "data: {\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\n\n";
+        try (ServerSocket provider = new ServerSocket(0)) {
+            Thread answer = new Thread(() -> {
+                try (Socket s = provider.accept()) {
+                    readRequest(s.getInputStream());
+                    s.getOutputStream().write(("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+                            + "content-length: 10000\r\n\r\n" + events).getBytes(StandardCharsets.US_ASCII));
+                    s.getOutputStream().flush();
+                } catch (IOException ignored) {
+                    // the test's assertions tell what went wrong
+                }
+            }, "short-stream-provider");
+            answer.setDaemon(true);
+            answer.start();
+            try (TestGateway g = TestGateway.start("""
+                    api_provider:
+                      short:
+                        base_url: http://127.0.0.1:%d/v1
+                    model_config:
+                      gpt-4o:
+                        short: {}
+                    """.formatted(provider.getLocalPort()));
+                    RawHttp client = RawHttp.connect(g.port())) {
+                String got = client.send(RawHttp.post("/v1/chat/completions",
+                        "{\"model\":\"gpt-4o\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
+                                + "\"messages\":[]}")).readUntilClose(5_000);
+
+                assertTrue(got.startsWith("HTTP/1.1 200 OK\r\n"), got);
+                assertTrue(got.contains("\r\ncontent-length: 10000\r\n"), got);
+                assertTrue(got.endsWith("\r\n\r\n" + events) || got.endsWith("\r\n\r\n" + events + "\n<<reset>>"), got);
+            }
+        }
+    }
+
+    /** Reads a request's head and its Content-Length body. */
+    private static void readRequest(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (head.indexOf("\r\n\r\n") < 0) {
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException("request ended early: " + head);
+            }
+            head.append((char) b);
+        }
+        Matcher length = Pattern.compile("(?i)\r\ncontent-length: *(\\d+)").matcher(head);
+        in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
     }
 
     @Test

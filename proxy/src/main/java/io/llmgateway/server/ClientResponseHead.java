@@ -1,0 +1,78 @@
+package io.llmgateway.server;
+
+import io.llmgateway.observe.RateLimitHeaders;
+import io.llmgateway.route.ModelWindows;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The head of a provider's answer as the gateway relays it to an HTTP/1.1 client, written straight as bytes:
+ * the status line, the provider's end-to-end headers (as {@link HeaderPolicy#relayed} allows), then the
+ * gateway's own (its length, the model's rate limits, the request id, the model that answered). The mirror
+ * of {@link UpstreamRequestHead}: editing the provider's header map (a removal per hop-by-hop name, a
+ * validated set per added header) and encoding it with Netty's response encoder cost more than copying the
+ * headers that stay.
+ *
+ * <p>Only for a body of known length: a chunked answer keeps Netty's encoder, which frames the chunks.
+ * Values go out as Netty's encoder writes them: a character up to U+00FF as its byte (the decoder read the
+ * provider's bytes as ISO-8859-1, so they go out unchanged), any other as {@code ?}.
+ */
+final class ClientResponseHead {
+    private static final byte[] HTTP_1_1 = HeadBytes.ascii("HTTP/1.1 ");
+    private static final byte[] OK = HeadBytes.ascii("HTTP/1.1 200 OK\r\n");
+    private static final byte[] CONTENT_LENGTH = HeadBytes.ascii("content-length: ");
+    private static final byte[] CONNECTION_CLOSE = HeadBytes.ascii("connection: close\r\n");
+
+    private ClientResponseHead() {
+    }
+
+    /**
+     * @param status the provider's status
+     * @param provider the provider's response headers (not modified)
+     * @param contentLength the body's length in bytes
+     * @param windows the model's rate-limit windows, or null to send none
+     * @param keepAlive false to tell the client that the connection closes after this answer
+     * @param requestId the request's id, printable ASCII (see {@link RequestIds})
+     * @param model the model that answered, for {@value ProxyExchange#MODEL_HEADER}
+     */
+    static ByteBuf encode(ByteBufAllocator alloc, HttpResponseStatus status, HttpHeaders provider,
+            long contentLength, ModelWindows windows, boolean keepAlive, String requestId, String model) {
+        ByteBuf b = alloc.buffer(384 + 64 * provider.size());
+        if (status.code() == 200) {
+            b.writeBytes(OK);
+        } else {
+            b.writeBytes(HTTP_1_1);
+            ByteBufUtil.writeAscii(b, status.codeAsText());
+            b.writeByte(' ');
+            ByteBufUtil.writeAscii(b, status.reasonPhrase());
+            b.writeBytes(HeadBytes.CRLF);
+        }
+        List<String> connectionListed = HeaderPolicy.connectionListed(provider);
+        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = provider.iteratorCharSequence(); it.hasNext(); ) {
+            Map.Entry<CharSequence, CharSequence> header = it.next();
+            if (HeaderPolicy.relayed(header.getKey(), connectionListed)) {
+                HeadBytes.header(b, header.getKey(), header.getValue());
+            }
+        }
+        b.writeBytes(CONTENT_LENGTH);
+        ByteBufUtil.writeAscii(b, Long.toString(contentLength));
+        b.writeBytes(HeadBytes.CRLF);
+        if (windows != null) {
+            RateLimitHeaders.write(windows, (name, value) -> HeadBytes.header(b, name, value));
+        }
+        HeadBytes.header(b, RequestIds.HEADER, requestId);
+        if (!keepAlive) {
+            b.writeBytes(CONNECTION_CLOSE);
+        }
+        HeadBytes.header(b, ProxyExchange.MODEL_HEADER, model);
+        b.writeBytes(HeadBytes.CRLF);
+        return b;
+    }
+
+}
