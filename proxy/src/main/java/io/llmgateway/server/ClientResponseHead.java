@@ -19,14 +19,14 @@ import java.util.Map;
  * validated set per added header) and encoding it with Netty's response encoder cost more than copying the
  * headers that stay.
  *
- * <p>Only for a body of known length: a chunked answer keeps Netty's encoder, which frames the chunks.
- * Values go out as Netty's encoder writes them: a character up to U+00FF as its byte (the decoder read the
+ * <p>Values go out as Netty's encoder writes them: a character up to U+00FF as its byte (the decoder read the
  * provider's bytes as ISO-8859-1, so they go out unchanged), any other as {@code ?}.
  */
 final class ClientResponseHead {
     private static final byte[] HTTP_1_1 = HeadBytes.ascii("HTTP/1.1 ");
     private static final byte[] OK = HeadBytes.ascii("HTTP/1.1 200 OK\r\n");
     private static final byte[] CONTENT_LENGTH = HeadBytes.ascii("content-length: ");
+    private static final byte[] CHUNKED = HeadBytes.ascii("transfer-encoding: chunked\r\n");
     private static final byte[] CONNECTION_CLOSE = HeadBytes.ascii("connection: close\r\n");
 
     private ClientResponseHead() {
@@ -35,7 +35,7 @@ final class ClientResponseHead {
     /**
      * @param status the provider's status
      * @param provider the provider's response headers (not modified)
-     * @param contentLength the body's length in bytes
+     * @param contentLength the body's length in bytes, or -1 when it goes in chunks
      * @param windows the model's rate-limit windows, or null to send none
      * @param keepAlive false to tell the client that the connection closes after this answer
      * @param requestId the request's id, printable ASCII (see {@link RequestIds})
@@ -60,9 +60,13 @@ final class ClientResponseHead {
                 HeadBytes.header(b, header.getKey(), header.getValue());
             }
         }
-        b.writeBytes(CONTENT_LENGTH);
-        ByteBufUtil.writeAscii(b, Long.toString(contentLength));
-        b.writeBytes(HeadBytes.CRLF);
+        if (contentLength < 0) {
+            b.writeBytes(CHUNKED);
+        } else {
+            b.writeBytes(CONTENT_LENGTH);
+            ByteBufUtil.writeAscii(b, Long.toString(contentLength));
+            b.writeBytes(HeadBytes.CRLF);
+        }
         if (windows != null) {
             RateLimitHeaders.write(windows, (name, value) -> HeadBytes.header(b, name, value));
         }

@@ -100,11 +100,8 @@ final class ProxyExchange implements UpstreamListener {
     private Origin origin;
     private Channel upstream;
     private HttpResponse heldHeaders;
-    /**
-     * Where the answer goes when its head is written as bytes (ClientResponseHead): the encoder's context, so
-     * the head and the body pass Netty's encoder by; null when the encoder writes the answer.
-     */
-    private ChannelHandlerContext bytesOut;
+    /** Writes the answer past Netty's encoder (the usual case); null when the encoder writes it. */
+    private AnswerWriter answer;
     private int heldStatus;
     private boolean committed;
     private boolean flushPending;
@@ -374,11 +371,10 @@ final class ProxyExchange implements UpstreamListener {
             jsonTap = new JsonUsageTap();
             responseCapture = bodyCap > 0 ? new BodyCapture(bodyCap) : null;
         }
-        if (!dropUsageChunk && request.protocolVersion() == HttpVersion.HTTP_1_1
-                && !h.contains(HttpHeaderNames.TRANSFER_ENCODING) && HttpUtil.getContentLength(response, -1L) >= 0) {
-            // The usual answer, a body of known length to an HTTP/1.1 client: its head is written at commit().
-            bytesOut = ctx.pipeline().context(GatewayInitializer.ENCODER);
-            if (bytesOut != null) {
+        if (request.protocolVersion() == HttpVersion.HTTP_1_1) {
+            // Dropping an event changes the length: the body then goes in chunks. The head is written at commit().
+            answer = AnswerWriter.forAnswer(ctx, response, dropUsageChunk);
+            if (answer != null) {
                 return;
             }
         }
@@ -438,9 +434,7 @@ final class ProxyExchange implements UpstreamListener {
             if (sseTap != null) {
                 writeToClient(sseTap.onEnd());
             }
-            if (bytesOut == null) {
-                ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
-            }
+            endBody();
             // Settle, publish the record and leave the in-flight count before the client can see the end,
             // so that anything it does next (a metrics scrape, a shutdown drain) sees this request finished.
             completeSuccessfully();
@@ -467,10 +461,18 @@ final class ProxyExchange implements UpstreamListener {
     private void writeToClient(ByteBuf buf) {
         if (!buf.isReadable()) {
             buf.release();
-        } else if (bytesOut != null) {
-            bytesOut.write(buf);
+        } else if (answer != null) {
+            answer.content(buf);
         } else {
             ctx.write(new DefaultHttpContent(buf));
+        }
+    }
+
+    private void endBody() {
+        if (answer != null) {
+            answer.end();
+        } else {
+            ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
         }
     }
 
@@ -478,11 +480,11 @@ final class ProxyExchange implements UpstreamListener {
         committed = true;
         firstByteNanos = System.nanoTime();
         sentStatus = heldStatus;
-        if (bytesOut != null) {
+        if (answer != null) {
             // The rate limits as they stand when the answer starts, like the map path's at its headers.
-            bytesOut.write(ClientResponseHead.encode(ctx.alloc(), heldHeaders.status(), heldHeaders.headers(),
-                    HttpUtil.getContentLength(heldHeaders), gateway.router().windows(info.model()), keepAlive,
-                    requestId, attempt.model()));
+            answer.head(ClientResponseHead.encode(ctx.alloc(), heldHeaders.status(), heldHeaders.headers(),
+                    answer.contentLength(), gateway.router().windows(info.model()), keepAlive, requestId,
+                    attempt.model()));
         } else {
             ctx.write(heldHeaders);
         }
@@ -648,11 +650,12 @@ final class ProxyExchange implements UpstreamListener {
         endAttempt(kind, heldStatus);
         errorType = OpenAiErrors.UPSTREAM;
         errorMessage = message;
-        if (sseTap != null && bytesOut == null) {
+        if (sseTap != null && (answer == null || answer.chunked())) {
             String event = "data: " + OpenAiErrors.json(OpenAiErrors.UPSTREAM, message, null, "upstream_stream_error")
                     + "\n\n";
-            ctx.write(new DefaultHttpContent(ctx.alloc().buffer().writeBytes(event.getBytes(StandardCharsets.UTF_8))));
-            ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            writeToClient(ctx.alloc().buffer().writeBytes(event.getBytes(StandardCharsets.UTF_8)));
+            endBody();
+            ctx.flush();
             finish(false);
         } else {
             finish(true);
@@ -855,7 +858,7 @@ final class ProxyExchange implements UpstreamListener {
         }
         jsonTap = null;
         heldHeaders = null;
-        bytesOut = null;
+        answer = null;
         if (errorBody != null) {
             errorBody.release();
             errorBody = null;

@@ -64,6 +64,22 @@ class ClientResponseHeadTest {
     }
 
     @Test
+    void encode_aChunkedBody_saysSo_andDropsTheProvidersFraming() {
+        HttpHeaders from = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+        from.add("Content-Type", "text/event-stream").add("Transfer-Encoding", "chunked").add("Content-Length", "9");
+
+        ByteBuf head = ClientResponseHead.encode(UnpooledByteBufAllocator.DEFAULT, HttpResponseStatus.OK, from, -1,
+                null, true, "req_1", "gpt-4o");
+        try {
+            assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\ntransfer-encoding: chunked\r\n"
+                    + "x-request-id: req_1\r\nx-gateway-model: gpt-4o\r\n\r\n",
+                    head.toString(StandardCharsets.ISO_8859_1));
+        } finally {
+            head.release();
+        }
+    }
+
+    @Test
     void encode_anUnlimitedPair_isLeftOut() {
         HttpHeaders none = DefaultHttpHeadersFactory.headersFactory().newHeaders();
         ModelWindows requestsOnly = new ModelWindows(100, 1, 59_000, Limits.UNLIMITED, 0, 0);

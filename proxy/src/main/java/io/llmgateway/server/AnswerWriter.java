@@ -1,0 +1,99 @@
+package io.llmgateway.server;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import java.util.List;
+
+/**
+ * Writes a provider's 2xx answer to an HTTP/1.1 client past Netty's response encoder: the head as bytes
+ * ({@link ClientResponseHead}), then the body as it arrives, framed by its length when the provider gave one
+ * and the gateway sends the body unchanged, else in chunks. The writes go to the encoder's context, so they
+ * reach the socket unchanged and the encoder, which never sees them, is ready for the connection's next
+ * answer of another kind.
+ */
+final class AnswerWriter {
+    private static final ByteBuf CRLF = constant("\r\n");
+    private static final ByteBuf LAST_CHUNK = constant("0\r\n\r\n");
+
+    private final ChannelHandlerContext out;
+    private final long contentLength; // -1: chunked
+
+    private AnswerWriter(ChannelHandlerContext out, long contentLength) {
+        this.out = out;
+        this.contentLength = contentLength;
+    }
+
+    /**
+     * A writer for {@code answer}, or null when Netty's encoder must frame it: a transfer coding other than
+     * chunked, a body that ends when the provider closes (unless the gateway chunks it anyway), or a pipeline
+     * without the gateway's encoder.
+     *
+     * @param ctx a context of the client's pipeline
+     * @param answer the provider's answer to an HTTP/1.1 request
+     * @param bodyChanges whether the gateway changes the body's length on the way (it then sends it chunked)
+     */
+    static AnswerWriter forAnswer(ChannelHandlerContext ctx, HttpResponse answer, boolean bodyChanges) {
+        HttpHeaders h = answer.headers();
+        List<String> codings = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        long length;
+        if (codings.isEmpty()) {
+            length = bodyChanges ? -1 : HttpUtil.getContentLength(answer, -2L);
+            if (length == -2) {
+                return null;
+            }
+        } else if (codings.size() == 1 && HttpHeaderValues.CHUNKED.contentEqualsIgnoreCase(codings.get(0))) {
+            length = -1;
+        } else {
+            return null;
+        }
+        ChannelHandlerContext out = ctx.pipeline().context(GatewayInitializer.ENCODER);
+        return out == null ? null : new AnswerWriter(out, length);
+    }
+
+    /** The body's length as the head announces it, or -1 when it goes in chunks. */
+    long contentLength() {
+        return contentLength;
+    }
+
+    boolean chunked() {
+        return contentLength < 0;
+    }
+
+    void head(ByteBuf head) {
+        out.write(head);
+    }
+
+    /** Writes {@code data} (readable, released by the write) as it is, or as one chunk. */
+    void content(ByteBuf data) {
+        if (chunked()) {
+            ByteBuf size = out.alloc().buffer(10);
+            ByteBufUtil.writeAscii(size, Integer.toHexString(data.readableBytes()));
+            size.writeBytes(CRLF, CRLF.readerIndex(), 2);
+            out.write(size);
+            out.write(data);
+            out.write(CRLF.duplicate());
+        } else {
+            out.write(data);
+        }
+    }
+
+    /** Ends the body: the last chunk, or nothing when its length was announced. */
+    void end() {
+        if (chunked()) {
+            out.write(LAST_CHUNK.duplicate());
+        }
+    }
+
+    private static ByteBuf constant(String ascii) {
+        byte[] bytes = HeadBytes.ascii(ascii);
+        // Direct, as the native transports write it without a copy (Netty's encoder does the same).
+        return Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes).asReadOnly());
+    }
+}

@@ -1,0 +1,96 @@
+package io.llmgateway.server;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class AnswerWriterTest {
+    private final EmbeddedChannel channel = new EmbeddedChannel();
+
+    @AfterEach
+    void close() {
+        channel.finishAndReleaseAll();
+    }
+
+    private ChannelHandlerContext clientPipeline() {
+        channel.pipeline().addLast(GatewayInitializer.ENCODER, new HttpResponseEncoder());
+        channel.pipeline().addLast("front", new ChannelInboundHandlerAdapter());
+        return channel.pipeline().context("front");
+    }
+
+    private static HttpResponse answer(String... headers) {
+        HttpResponse r = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        for (int i = 0; i < headers.length; i += 2) {
+            r.headers().add(headers[i], headers[i + 1]);
+        }
+        return r;
+    }
+
+    private String written() {
+        StringBuilder all = new StringBuilder();
+        for (ByteBuf b; (b = channel.readOutbound()) != null; ) {
+            all.append(b.toString(StandardCharsets.ISO_8859_1));
+            b.release();
+        }
+        return all.toString();
+    }
+
+    private static ByteBuf text(String s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void aBodyOfKnownLength_goesUnchanged_andEndsWithNothingMore() {
+        AnswerWriter w = AnswerWriter.forAnswer(clientPipeline(), answer("Content-Length", "11"), false);
+
+        assertEquals(11, w.contentLength());
+        assertFalse(w.chunked());
+        w.head(text("HEAD\r\n\r\n"));
+        w.content(text("hello "));
+        w.content(text("world"));
+        w.end();
+        channel.flushOutbound();
+        assertEquals("HEAD\r\n\r\nhello world", written());
+    }
+
+    @Test
+    void aChunkedBody_orOneTheGatewayChanges_goesInChunks() {
+        ChannelHandlerContext ctx = clientPipeline();
+        assertTrue(AnswerWriter.forAnswer(ctx, answer("Transfer-Encoding", "Chunked"), false).chunked());
+        assertTrue(AnswerWriter.forAnswer(ctx, answer("Content-Length", "11"), true).chunked());
+        AnswerWriter w = AnswerWriter.forAnswer(ctx, answer(), true);
+
+        w.content(text("data: a\n\n"));
+        w.content(text("x".repeat(300)));
+        w.end();
+        channel.flushOutbound();
+        assertEquals("9\r\ndata: a\n\n\r\n12c\r\n" + "x".repeat(300) + "\r\n0\r\n\r\n", written());
+    }
+
+    @Test
+    void otherFramings_andAPipelineWithoutTheEncoder_areLeftToNettysEncoder() {
+        ChannelHandlerContext ctx = clientPipeline();
+        assertNull(AnswerWriter.forAnswer(ctx, answer("Transfer-Encoding", "gzip, chunked"), false));
+        assertNull(AnswerWriter.forAnswer(ctx, answer("Transfer-Encoding", "gzip", "Transfer-Encoding", "chunked"),
+                false));
+        assertNull(AnswerWriter.forAnswer(ctx, answer(), false)); // ends when the provider closes
+
+        ctx.pipeline().remove(GatewayInitializer.ENCODER);
+        assertNull(AnswerWriter.forAnswer(ctx, answer("Content-Length", "11"), false));
+    }
+}
