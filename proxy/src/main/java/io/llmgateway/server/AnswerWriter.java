@@ -41,7 +41,8 @@ final class AnswerWriter {
      */
     static AnswerWriter forAnswer(ChannelHandlerContext ctx, HttpResponse answer, boolean bodyChanges) {
         HttpHeaders h = answer.headers();
-        List<String> codings = h.getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        List<String> codings = h.contains(HttpHeaderNames.TRANSFER_ENCODING)
+                ? h.getAll(HttpHeaderNames.TRANSFER_ENCODING) : List.of(); // most answers have none: no list
         long length;
         if (codings.isEmpty()) {
             length = bodyChanges ? -1 : HttpUtil.getContentLength(answer, -2L);
@@ -75,7 +76,7 @@ final class AnswerWriter {
         if (chunked()) {
             ByteBuf size = out.alloc().buffer(10);
             ByteBufUtil.writeAscii(size, Integer.toHexString(data.readableBytes()));
-            size.writeBytes(CRLF, CRLF.readerIndex(), 2);
+            HeadBytes.crlf(size);
             out.write(size);
             out.write(data);
             out.write(CRLF.duplicate());

@@ -51,7 +51,7 @@ final class ClientResponseHead {
             ByteBufUtil.writeAscii(b, status.codeAsText());
             b.writeByte(' ');
             ByteBufUtil.writeAscii(b, status.reasonPhrase());
-            b.writeBytes(HeadBytes.CRLF);
+            HeadBytes.crlf(b);
         }
         List<String> connectionListed = HeaderPolicy.connectionListed(provider);
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = provider.iteratorCharSequence(); it.hasNext(); ) {
@@ -65,7 +65,7 @@ final class ClientResponseHead {
         } else {
             b.writeBytes(CONTENT_LENGTH);
             ByteBufUtil.writeAscii(b, Long.toString(contentLength));
-            b.writeBytes(HeadBytes.CRLF);
+            HeadBytes.crlf(b);
         }
         if (windows != null) {
             RateLimitHeaders.write(windows, (name, value) -> HeadBytes.header(b, name, value));
@@ -75,7 +75,7 @@ final class ClientResponseHead {
             b.writeBytes(CONNECTION_CLOSE);
         }
         HeadBytes.header(b, ProxyExchange.MODEL_HEADER, model);
-        b.writeBytes(HeadBytes.CRLF);
+        HeadBytes.crlf(b);
         return b;
     }
 

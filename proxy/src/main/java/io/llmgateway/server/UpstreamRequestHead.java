@@ -59,13 +59,13 @@ final class UpstreamRequestHead {
         HeadBytes.header(b, "host", authority);
         b.writeBytes(CONTENT_LENGTH);
         ByteBufUtil.writeAscii(b, Integer.toString(contentLength));
-        b.writeBytes(HeadBytes.CRLF);
+        HeadBytes.crlf(b);
         b.writeBytes(ACCEPT_IDENTITY);
         HeadBytes.header(b, RequestIds.HEADER, requestId);
         if (authorization != null) {
             HeadBytes.header(b, "authorization", authorization);
         }
-        b.writeBytes(HeadBytes.CRLF);
+        HeadBytes.crlf(b);
         return b;
     }
 }
