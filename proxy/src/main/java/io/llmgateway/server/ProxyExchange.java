@@ -102,6 +102,8 @@ final class ProxyExchange implements UpstreamListener {
     private HttpResponse heldHeaders;
     /** Writes the answer past Netty's encoder (the usual case); null when the encoder writes it. */
     private AnswerWriter answer;
+    /** The client was told the body's length: nothing may follow it, not even an error event. */
+    private boolean lengthAnnounced;
     private int heldStatus;
     private boolean committed;
     private boolean flushPending;
@@ -372,9 +374,10 @@ final class ProxyExchange implements UpstreamListener {
             responseCapture = bodyCap > 0 ? new BodyCapture(bodyCap) : null;
         }
         if (request.protocolVersion() == HttpVersion.HTTP_1_1) {
-            // Dropping an event changes the length: the body then goes in chunks. The head is written at commit().
+            // The usual way; the head is written at commit().
             answer = AnswerWriter.forAnswer(ctx, response, dropUsageChunk);
             if (answer != null) {
+                lengthAnnounced = !answer.chunked();
                 return;
             }
         }
@@ -396,6 +399,7 @@ final class ProxyExchange implements UpstreamListener {
         Responses.prepare(response, keepAlive && !closeAfterResponse, requestId);
         // Tells the client which model answered: with "auto" it is the gateway's choice.
         h.set(MODEL_HEADER, attempt.model());
+        lengthAnnounced = h.contains(HttpHeaderNames.CONTENT_LENGTH);
     }
 
     private void onResponseContent(HttpContent content) {
@@ -650,7 +654,7 @@ final class ProxyExchange implements UpstreamListener {
         endAttempt(kind, heldStatus);
         errorType = OpenAiErrors.UPSTREAM;
         errorMessage = message;
-        if (sseTap != null && (answer == null || answer.chunked())) {
+        if (sseTap != null && !lengthAnnounced) {
             String event = "data: " + OpenAiErrors.json(OpenAiErrors.UPSTREAM, message, null, "upstream_stream_error")
                     + "\n\n";
             writeToClient(ctx.alloc().buffer().writeBytes(event.getBytes(StandardCharsets.UTF_8)));
