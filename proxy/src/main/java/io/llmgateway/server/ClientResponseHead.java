@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * The head of a provider's answer as the gateway relays it to an HTTP/1.1 client, written straight as bytes:
  * the status line, the provider's end-to-end headers (as {@link HeaderPolicy#relayed} allows), then the
- * gateway's own (its length, the model's rate limits, the request id, the model that answered). The mirror
+ * gateway's own (its framing, the model's rate limits, the request id, the model that answered). The mirror
  * of {@link UpstreamRequestHead}: editing the provider's header map (a removal per hop-by-hop name, a
  * validated set per added header) and encoding it with Netty's response encoder cost more than copying the
  * headers that stay.
@@ -78,5 +78,4 @@ final class ClientResponseHead {
         HeadBytes.crlf(b);
         return b;
     }
-
 }
