@@ -7,9 +7,6 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The head of a provider's answer as the gateway relays it to an HTTP/1.1 client, written straight as bytes:
@@ -53,13 +50,7 @@ final class ClientResponseHead {
             ByteBufUtil.writeAscii(b, status.reasonPhrase());
             HeadBytes.crlf(b);
         }
-        List<String> connectionListed = HeaderPolicy.connectionListed(provider);
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = provider.iteratorCharSequence(); it.hasNext(); ) {
-            Map.Entry<CharSequence, CharSequence> header = it.next();
-            if (HeaderPolicy.relayed(header.getKey(), connectionListed)) {
-                HeadBytes.header(b, header.getKey(), header.getValue());
-            }
-        }
+        HeadBytes.headers(b, provider, HeaderPolicy::relayed);
         if (contentLength < 0) {
             b.writeBytes(CHUNKED);
         } else {

@@ -4,9 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The head of the request sent to a provider, written straight as bytes: always a POST with a known length,
@@ -49,13 +46,7 @@ final class UpstreamRequestHead {
         b.writeBytes(POST);
         ByteBufUtil.writeAscii(b, path);
         b.writeBytes(VERSION_CRLF);
-        List<String> connectionListed = HeaderPolicy.connectionListed(client);
-        for (Iterator<Map.Entry<CharSequence, CharSequence>> it = client.iteratorCharSequence(); it.hasNext(); ) {
-            Map.Entry<CharSequence, CharSequence> header = it.next();
-            if (HeaderPolicy.forwarded(header.getKey(), connectionListed)) {
-                HeadBytes.header(b, header.getKey(), header.getValue());
-            }
-        }
+        HeadBytes.headers(b, client, HeaderPolicy::forwarded);
         HeadBytes.header(b, "host", authority);
         b.writeBytes(CONTENT_LENGTH);
         ByteBufUtil.writeAscii(b, Integer.toString(contentLength));
