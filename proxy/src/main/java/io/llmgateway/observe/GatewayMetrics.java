@@ -30,6 +30,9 @@ import java.util.Locale;
  *   sent) or "none"; providers are configured names; statuses are HTTP codes. No request ids.
  * - One registry per gateway (not the client's global default), so several gateways in one JVM (tests)
  *   never share series.
+ * - No exemplars: /metrics serves the Prometheus text format, which has none, and the client's sampler
+ *   scheduled a task on its own thread for an observation once its interval had passed, so at low traffic
+ *   nearly every request woke that thread from the event loop before its answer went out.
  */
 /** The gateway's Prometheus metrics, served by {@link MetricsEndpoint}. */
 public final class GatewayMetrics implements RequestObserver {
@@ -72,27 +75,28 @@ public final class GatewayMetrics implements RequestObserver {
         requests = Counter.builder().name("llm_gateway_requests_total")
                 .help("Proxied requests by the model asked for, the provider that answered last, and the HTTP status "
                         + "sent (0: the client left first)")
-                .labelNames("model", "provider", "status").register(registry);
+                .labelNames("model", "provider", "status").withoutExemplars().register(registry);
         errors = Counter.builder().name("llm_gateway_request_errors_total")
                 .help("Proxied requests that failed, by model asked for and error type")
-                .labelNames("model", "type").register(registry);
+                .labelNames("model", "type").withoutExemplars().register(registry);
         attempts = Counter.builder().name("llm_gateway_attempts_total")
                 .help("Requests sent to providers (a failover makes several per client request), by outcome")
-                .labelNames("provider", "outcome").register(registry);
+                .labelNames("provider", "outcome").withoutExemplars().register(registry);
         failovers = Counter.builder().name("llm_gateway_failovers_total")
                 .help("Times a request moved on to another provider after an attempt failed")
-                .labelNames("model").register(registry);
+                .labelNames("model").withoutExemplars().register(registry);
         tokens = Counter.builder().name("llm_gateway_tokens_total")
                 .help("Tokens by model asked for, provider, kind (prompt, completion) and source (reported by the "
                         + "provider, or estimated by the gateway)")
-                .labelNames("model", "provider", "kind", "source").register(registry);
+                .labelNames("model", "provider", "kind", "source").withoutExemplars().register(registry);
         duration = Histogram.builder().name("llm_gateway_request_duration_seconds")
                 .help("Time from a request's arrival to the end of its response")
-                .labelNames("model", "stream").classicOnly().classicUpperBounds(LATENCY_BUCKETS).register(registry);
+                .labelNames("model", "stream").classicOnly().classicUpperBounds(LATENCY_BUCKETS).withoutExemplars()
+                .register(registry);
         firstByte = Histogram.builder().name("llm_gateway_time_to_first_byte_seconds")
                 .help("Time from a request's arrival to the first response byte; for streams, the first token")
                 .labelNames("model", "stream").classicOnly().classicUpperBounds(FIRST_BYTE_BUCKETS)
-                .register(registry);
+                .withoutExemplars().register(registry);
         requestPoints = new LabelledPoints<>(requests::labelValues);
         errorPoints = new LabelledPoints<>(errors::labelValues);
         attemptPoints = new LabelledPoints<>(attempts::labelValues);

@@ -182,6 +182,24 @@ class MetricsEndToEndTest {
         }
     }
 
+    @Test
+    void metrics_requests_wakeNoThreadOfTheMetricsClient() throws Exception {
+        try (TestGateway g = gateway("")) {
+            main.enqueue(Behaviour.error(500, "server_error", "boom")); // an error, a failover, then success
+            assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
+            main.enqueue(Behaviour.sse("a", "b"));
+            assertEquals(200, g.post("/v1/chat/completions", STREAM).statusCode());
+            assertEquals(404, g.post("/v1/chat/completions", CHAT.replace("gpt-4o", "made-up")).statusCode());
+            assertTrue(g.get("/metrics").body().contains("llm_gateway_failovers_total"));
+
+            // With exemplars on, the client's sampler schedules a task on its own thread (started on first use)
+            // for an observation after each sampling interval: at low traffic, from the event loop, per request.
+            assertFalse(Thread.getAllStackTraces().keySet().stream()
+                    .anyMatch(t -> t.getName().startsWith("prometheus-metrics")),
+                    "the metrics client's scheduler thread was started");
+        }
+    }
+
     private static HttpResponse<String> get(TestGateway g, String path, String header, String value) throws Exception {
         return g.http().send(HttpRequest.newBuilder(URI.create(g.url(path))).header(header, value).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
