@@ -160,9 +160,13 @@ public final class InteractionLog implements RequestObserver, AutoCloseable {
         long lastRecordNanos = System.nanoTime();
         for (;;) {
             RequestRecord r;
+            boolean took = false;
             while ((r = queue.poll()) != null) {
                 queued.decrementAndGet();
                 write(r);
+                took = true;
+            }
+            if (took) {
                 lastRecordNanos = System.nanoTime();
             }
             try {
