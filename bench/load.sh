@@ -18,7 +18,7 @@
 # machine's CPU per request into the target, the mock and the rest (wrk), which at c=64 is what sets req/s.
 # A one-connection probe (SequentialProbe) then reports each request's latency as measured: wrk corrects its
 # latencies for coordinated omission, which at one connection makes its p99 the share of the run spent in pauses;
-# a second pass waits IDLE_PAUSE_MS after each answer, as a lightly used gateway is called (cold caches).
+# a second pass waits IDLE_PAUSE_MS after each answer, as a lightly used gateway is called (idle cores).
 # A paced-SSE case (a Java mock sending an event every 20 ms) measures the gateway's added time to first
 # token and added inter-chunk gap against the same mock reached directly.
 #
