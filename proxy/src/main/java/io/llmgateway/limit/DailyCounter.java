@@ -45,8 +45,13 @@ public final class DailyCounter implements RateCounter {
 
     @Override
     public long tryAcquire(long amount) {
+        return tryAcquire(amount, clock.millis());
+    }
+
+    @Override
+    public long tryAcquire(long amount, long nowMillis) {
         RateCounter.requireAmount(amount, MAX_AMOUNT);
-        long today = today(clock.millis());
+        long today = today(nowMillis);
         long lim = limit;
         for (;;) {
             long v = state.get();
@@ -97,8 +102,13 @@ public final class DailyCounter implements RateCounter {
 
     @Override
     public long current() {
+        return current(clock.millis());
+    }
+
+    @Override
+    public long current(long nowMillis) {
         long v = state.get();
-        return dayOf(v) >= today(clock.millis()) ? countOf(v) : 0;
+        return dayOf(v) >= today(nowMillis) ? countOf(v) : 0;
     }
 
     @Override
@@ -113,11 +123,15 @@ public final class DailyCounter implements RateCounter {
 
     @Override
     public long millisUntilAvailable(long amount) {
+        return millisUntilAvailable(amount, clock.millis());
+    }
+
+    @Override
+    public long millisUntilAvailable(long amount, long now) {
         long lim = limit;
         if (amount > lim) {
             return Long.MAX_VALUE;
         }
-        long now = clock.millis();
         long today = today(now);
         long v = state.get();
         long c = dayOf(v) >= today ? countOf(v) : 0;
@@ -125,6 +139,11 @@ public final class DailyCounter implements RateCounter {
             return 0;
         }
         return Math.max(1, day.end - now);
+    }
+
+    @Override
+    public long millisUntilEmpty() {
+        return millisUntilEmpty(clock.millis());
     }
 
     @Override

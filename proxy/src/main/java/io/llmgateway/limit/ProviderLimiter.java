@@ -53,20 +53,25 @@ public final class ProviderLimiter {
      *         negative {@code REJECTED_*} codes naming the limit that refused
      */
     public long tryAcquire(long estimatedTokens) {
+        return tryAcquire(estimatedTokens, clock.millis());
+    }
+
+    /** {@link #tryAcquire(long)} at {@code nowMillis}, read from this limiter's clock (one read for all windows). */
+    public long tryAcquire(long estimatedTokens, long nowMillis) {
         if (estimatedTokens > tpr || estimatedTokens > tpm.limit()) {
             return REJECTED_TPR;
         }
-        long rpmTicket = rpm.tryAcquire(1);
+        long rpmTicket = rpm.tryAcquire(1, nowMillis);
         if (rpmTicket < 0) {
             return REJECTED_RPM;
         }
         RateCounter day = rpd;
-        long rpdTicket = day.tryAcquire(1);
+        long rpdTicket = day.tryAcquire(1, nowMillis);
         if (rpdTicket < 0) {
             rpm.adjust(rpmTicket, -1);
             return REJECTED_RPD;
         }
-        long tpmTicket = tpm.tryAcquire(estimatedTokens);
+        long tpmTicket = tpm.tryAcquire(estimatedTokens, nowMillis);
         if (tpmTicket < 0) {
             day.adjust(rpdTicket, -1);
             rpm.adjust(rpmTicket, -1);

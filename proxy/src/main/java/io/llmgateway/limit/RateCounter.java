@@ -19,6 +19,12 @@ public sealed interface RateCounter permits SlidingWindowCounter, DailyCounter {
      */
     long tryAcquire(long amount);
 
+    /**
+     * {@link #tryAcquire(long)} at {@code nowMillis}, read from this counter's clock by a caller that asks
+     * several counters at once (a clock read costs as much as the rest of an admission).
+     */
+    long tryAcquire(long amount, long nowMillis);
+
     /** Records {@code amount} whatever the limit says (usage that already happened); returns its ticket. */
     long record(long amount);
 
@@ -27,6 +33,9 @@ public sealed interface RateCounter permits SlidingWindowCounter, DailyCounter {
 
     /** The amount that counts against the limit now. */
     long current();
+
+    /** {@link #current()} at {@code nowMillis}, read from this counter's clock. */
+    long current(long nowMillis);
 
     /** The limit; {@code Long.MAX_VALUE} means unlimited. */
     long limit();
@@ -40,12 +49,18 @@ public sealed interface RateCounter permits SlidingWindowCounter, DailyCounter {
      */
     long millisUntilAvailable(long amount);
 
+    /** {@link #millisUntilAvailable(long)} at {@code nowMillis}, read from this counter's clock. */
+    long millisUntilAvailable(long amount, long nowMillis);
+
     /**
      * Milliseconds until everything counted now has left the window (0 if nothing is counted): what
      * {@code millisUntilAvailable(limit())} answers, for the {@code x-ratelimit-reset-*} headers.
      */
-    default long millisUntilEmpty() {
-        long millis = millisUntilAvailable(limit());
+    long millisUntilEmpty();
+
+    /** {@link #millisUntilEmpty()} at {@code nowMillis}, read from this counter's clock. */
+    default long millisUntilEmpty(long nowMillis) {
+        long millis = millisUntilAvailable(limit(), nowMillis);
         return millis == Long.MAX_VALUE ? 0 : millis;
     }
 

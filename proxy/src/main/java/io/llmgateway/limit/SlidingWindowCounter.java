@@ -79,8 +79,13 @@ public final class SlidingWindowCounter implements RateCounter {
 
     @Override
     public long tryAcquire(long amount) {
+        return tryAcquire(amount, clock.millis());
+    }
+
+    @Override
+    public long tryAcquire(long amount, long nowMillis) {
         RateCounter.requireAmount(amount, MAX_AMOUNT);
-        long epoch = epoch(clock.millis());
+        long epoch = epoch(nowMillis);
         sweep(epoch);
         long lim = limit;
         for (;;) {
@@ -182,7 +187,12 @@ public final class SlidingWindowCounter implements RateCounter {
 
     @Override
     public long current() {
-        sweep(epoch(clock.millis()));
+        return current(clock.millis());
+    }
+
+    @Override
+    public long current(long nowMillis) {
+        sweep(epoch(nowMillis));
         return Math.max(0, used.get());
     }
 
@@ -198,11 +208,15 @@ public final class SlidingWindowCounter implements RateCounter {
 
     @Override
     public long millisUntilAvailable(long amount) {
+        return millisUntilAvailable(amount, clock.millis());
+    }
+
+    @Override
+    public long millisUntilAvailable(long amount, long now) {
         long lim = limit;
         if (amount > lim) {
             return Long.MAX_VALUE;
         }
-        long now = clock.millis();
         long epoch = epoch(now);
         sweep(epoch);
         long excess = used.get() + amount - lim;
@@ -230,13 +244,17 @@ public final class SlidingWindowCounter implements RateCounter {
      */
     @Override
     public long millisUntilEmpty() {
-        long now = clock.millis();
+        return millisUntilEmpty(clock.millis());
+    }
+
+    @Override
+    public long millisUntilEmpty(long now) {
         long epoch = epoch(now);
         long v = slots.get(index(epoch));
         if (epochOf(v) == epoch && countOf(v) > 0) {
             return Math.max(1, expiry(epoch) - now);
         }
-        return RateCounter.super.millisUntilEmpty();
+        return RateCounter.super.millisUntilEmpty(now);
     }
 
     @Override

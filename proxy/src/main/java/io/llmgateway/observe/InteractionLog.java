@@ -59,7 +59,7 @@ public final class InteractionLog implements RequestObserver, AutoCloseable {
     private final AtomicLong lastQueueWarning = new AtomicLong(Long.MIN_VALUE / 2);
     private volatile boolean closing;
     private final AtomicInteger writerStarts = new AtomicInteger();
-    private long retryAt;           // writer thread only
+    private long retryAt;           // writer thread only; 0 when writing is not held back
     private long lastWriteWarning = Long.MIN_VALUE / 2; // writer thread only
 
     /**
@@ -204,10 +204,12 @@ public final class InteractionLog implements RequestObserver, AutoCloseable {
     }
 
     private void write(RequestRecord r) {
-        long now = System.currentTimeMillis();
-        if (now < retryAt) {
-            droppedWriteFailed.increment();
-            return;
+        if (retryAt != 0) { // the clock is read only while a failure holds writing back
+            if (System.currentTimeMillis() < retryAt) {
+                droppedWriteFailed.increment();
+                return;
+            }
+            retryAt = 0;
         }
         try {
             file.write(json.format(r));

@@ -27,10 +27,23 @@ public final class RateLimitHeaders {
     public static final List<AsciiString> NAMES = List.of(LIMIT_REQUESTS, REMAINING_REQUESTS, RESET_REQUESTS,
             LIMIT_TOKENS, REMAINING_TOKENS, RESET_TOKENS);
 
-    /** Receives the headers one at a time, in the order OpenAI sends them. */
+    /**
+     * Receives the headers one at a time, in the order OpenAI sends them. A sink that writes bytes can take the
+     * numbers and durations as they are instead of as new strings.
+     */
     @FunctionalInterface
     public interface Sink {
         void header(AsciiString name, CharSequence value);
+
+        /** A count's header; by default its decimal text to {@link #header(AsciiString, CharSequence)}. */
+        default void count(AsciiString name, long value) {
+            header(name, Long.toString(value));
+        }
+
+        /** A reset's header; by default its text ({@link #duration}) to {@link #header(AsciiString, CharSequence)}. */
+        default void duration(AsciiString name, long millis) {
+            header(name, RateLimitHeaders.duration(millis));
+        }
     }
 
     private RateLimitHeaders() {
@@ -49,14 +62,14 @@ public final class RateLimitHeaders {
     /** Hands the model's rate-limit headers to {@code sink}, leaving out a pair the model has no limit for. */
     public static void write(ModelWindows windows, Sink sink) {
         if (windows.requestLimit() != Limits.UNLIMITED) {
-            sink.header(LIMIT_REQUESTS, Long.toString(windows.requestLimit()));
-            sink.header(REMAINING_REQUESTS, Long.toString(windows.requestsRemaining()));
-            sink.header(RESET_REQUESTS, duration(windows.requestsResetMillis()));
+            sink.count(LIMIT_REQUESTS, windows.requestLimit());
+            sink.count(REMAINING_REQUESTS, windows.requestsRemaining());
+            sink.duration(RESET_REQUESTS, windows.requestsResetMillis());
         }
         if (windows.tokenLimit() != Limits.UNLIMITED) {
-            sink.header(LIMIT_TOKENS, Long.toString(windows.tokenLimit()));
-            sink.header(REMAINING_TOKENS, Long.toString(windows.tokensRemaining()));
-            sink.header(RESET_TOKENS, duration(windows.tokensResetMillis()));
+            sink.count(LIMIT_TOKENS, windows.tokenLimit());
+            sink.count(REMAINING_TOKENS, windows.tokensRemaining());
+            sink.duration(RESET_TOKENS, windows.tokensResetMillis());
         }
     }
 
@@ -68,11 +81,21 @@ public final class RateLimitHeaders {
         if (millis < 1000) {
             return millis + "ms";
         }
+        return appendDuration(millis, new StringBuilder(12)).toString();
+    }
+
+    /** Appends {@link #duration}'s text to {@code b} and returns it. */
+    public static StringBuilder appendDuration(long millis, StringBuilder b) {
+        if (millis <= 0) {
+            return b.append("0s");
+        }
+        if (millis < 1000) {
+            return b.append(millis).append("ms");
+        }
         long hours = millis / 3_600_000;
         long minutes = millis / 60_000 % 60;
         long seconds = millis / 1000 % 60;
         long fraction = millis % 1000;
-        StringBuilder b = new StringBuilder(12);
         if (hours > 0) {
             b.append(hours).append('h');
         }
@@ -91,6 +114,6 @@ public final class RateLimitHeaders {
                 }
             }
         }
-        return b.append('s').toString();
+        return b.append('s');
     }
 }

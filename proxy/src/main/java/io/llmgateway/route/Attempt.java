@@ -91,7 +91,7 @@ public final class Attempt implements Admission {
     /** Learns the provider's remaining capacity from its {@code x-ratelimit-*} response headers. */
     public void observeHeaders(HttpHeaders upstreamHeaders) {
         requireNonNull(upstreamHeaders, "upstreamHeaders");
-        observeHeaders(upstreamHeaders::get);
+        provider.learned.observe(upstreamHeaders, provider.clock.millis());
     }
 
     /** Same as {@link #observeHeaders(HttpHeaders)}; {@code headers} maps a lower-case name to its value or null. */

@@ -27,19 +27,25 @@ public record ModelWindows(long requestLimit, long requestsRemaining, long reque
         private long tokensRemaining;
         private long tokensReset;
         private boolean any;
+        private final long now;
+
+        /** @param now the counters' clock, read once for all of them (a read costs as much as the rest) */
+        Sum(long now) {
+            this.now = now;
+        }
 
         void add(ProviderState s) {
             any = true;
             RateCounter rpm = s.limiter.rpm();
             RateCounter tpm = s.limiter.tpm();
             if (requestLimit != Limits.UNLIMITED) {
-                long used = rpm.current(); // read once: each read looks at the clock
+                long used = rpm.current(now);
                 requestLimit = addLimit(requestLimit, rpm);
                 requestsRemaining = saturatedAdd(requestsRemaining, Math.max(0, rpm.limit() - used));
                 requestsReset = Math.max(requestsReset, untilEmpty(rpm, used));
             }
             if (tokenLimit != Limits.UNLIMITED) {
-                long used = tpm.current();
+                long used = tpm.current(now);
                 tokenLimit = addLimit(tokenLimit, tpm);
                 tokensRemaining = saturatedAdd(tokensRemaining, Math.max(0, tpm.limit() - used));
                 tokensReset = Math.max(tokensReset, untilEmpty(tpm, used));
@@ -59,8 +65,8 @@ public record ModelWindows(long requestLimit, long requestsRemaining, long reque
             return limit == Limits.UNLIMITED ? Limits.UNLIMITED : saturatedAdd(sum, limit);
         }
 
-        private static long untilEmpty(RateCounter counter, long used) {
-            return counter.limit() == Limits.UNLIMITED || used == 0 ? 0 : counter.millisUntilEmpty();
+        private long untilEmpty(RateCounter counter, long used) {
+            return counter.limit() == Limits.UNLIMITED || used == 0 ? 0 : counter.millisUntilEmpty(now);
         }
 
         private static long saturatedAdd(long a, long b) {

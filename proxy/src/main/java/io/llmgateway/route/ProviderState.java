@@ -132,14 +132,14 @@ final class ProviderState {
             Limits l = config.limits();
             h = Math.min(fraction(c.rpm, l.rpm()), Math.min(fraction(c.tpm, l.tpm()), fraction(c.rpd, l.rpd())));
         } else {
-            h = Math.min(fraction(limiter.rpm()), fraction(limiter.tpm()));
-            h = Math.min(h, fraction(limiter.rpd()));
+            h = Math.min(fraction(limiter.rpm(), now), fraction(limiter.tpm(), now));
+            h = Math.min(h, fraction(limiter.rpd(), now));
         }
         return Math.min(h, learned.fraction(now));
     }
 
-    private static double fraction(RateCounter counter) {
-        return fraction(counter.current(), counter.limit());
+    private static double fraction(RateCounter counter, long now) {
+        return fraction(counter.current(now), counter.limit());
     }
 
     private static double fraction(long current, long limit) {

@@ -215,7 +215,7 @@ public final class Router implements AutoCloseable {
      */
     public ModelWindows windows(String model) {
         RoutingTable t = table;
-        ModelWindows.Sum sum = new ModelWindows.Sum();
+        ModelWindows.Sum sum = new ModelWindows.Sum(clock.millis());
         if (GatewayConfig.AUTO_MODEL.equals(model)) {
             List<String> names = t.config.autoModels();
             for (int m = 0; m < names.size(); m++) {
@@ -383,7 +383,7 @@ public final class Router implements AutoCloseable {
         if (permit == CircuitBreaker.DENIED) {
             return null;
         }
-        long ticket = s.limiter.tryAcquire(tokens);
+        long ticket = s.limiter.tryAcquire(tokens, now);
         if (ticket < 0) {
             if (permit == CircuitBreaker.TRIAL) {
                 s.breaker.onNeutral(true);

@@ -1,7 +1,7 @@
 package io.llmgateway.server;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -21,6 +21,8 @@ import java.util.List;
 final class AnswerWriter {
     private static final ByteBuf CRLF = constant("\r\n");
     private static final ByteBuf LAST_CHUNK = constant("0\r\n\r\n");
+    private static final byte[] HEX = HeadBytes.bytesOf("0123456789abcdef");
+    private static final int CRLF_SHORT = ('\r' << 8) | '\n';
 
     private final ChannelHandlerContext out;
     private final long contentLength; // -1: chunked
@@ -74,10 +76,7 @@ final class AnswerWriter {
     /** Writes {@code data} (readable, released by the write) as it is, or as one chunk. */
     void content(ByteBuf data) {
         if (chunked()) {
-            ByteBuf size = out.alloc().buffer(10);
-            ByteBufUtil.writeAscii(size, Integer.toHexString(data.readableBytes()));
-            HeadBytes.crlf(size);
-            out.write(size);
+            out.write(chunkSize(out.alloc(), data.readableBytes()));
             out.write(data);
             out.write(CRLF.duplicate());
         } else {
@@ -92,8 +91,18 @@ final class AnswerWriter {
         }
     }
 
+    /** A chunk's size line: the length in hex and a line end. */
+    static ByteBuf chunkSize(ByteBufAllocator alloc, int length) {
+        int digits = Math.max(1, (Integer.SIZE - Integer.numberOfLeadingZeros(length) + 3) / 4);
+        ByteBuf size = alloc.buffer(digits + 2);
+        for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
+            size.writeByte(HEX[(length >>> shift) & 0xF]);
+        }
+        return size.writeShort(CRLF_SHORT);
+    }
+
     private static ByteBuf constant(String ascii) {
-        byte[] bytes = HeadBytes.ascii(ascii);
+        byte[] bytes = HeadBytes.bytesOf(ascii);
         // Direct, as the native transports write it without a copy (Netty's encoder does the same).
         return Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes).asReadOnly());
     }

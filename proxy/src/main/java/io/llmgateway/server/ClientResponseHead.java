@@ -4,7 +4,6 @@ import io.llmgateway.observe.RateLimitHeaders;
 import io.llmgateway.route.ModelWindows;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
@@ -20,11 +19,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * provider's bytes as ISO-8859-1, so they go out unchanged), any other as {@code ?}.
  */
 final class ClientResponseHead {
-    private static final byte[] HTTP_1_1 = HeadBytes.ascii("HTTP/1.1 ");
-    private static final byte[] OK = HeadBytes.ascii("HTTP/1.1 200 OK\r\n");
-    private static final byte[] CONTENT_LENGTH = HeadBytes.ascii("content-length: ");
-    private static final byte[] CHUNKED = HeadBytes.ascii("transfer-encoding: chunked\r\n");
-    private static final byte[] CONNECTION_CLOSE = HeadBytes.ascii("connection: close\r\n");
+    private static final byte[] HTTP_1_1 = HeadBytes.bytesOf("HTTP/1.1 ");
+    private static final byte[] OK = HeadBytes.bytesOf("HTTP/1.1 200 OK\r\n");
+    private static final byte[] CONTENT_LENGTH = HeadBytes.bytesOf("content-length: ");
+    private static final byte[] CHUNKED = HeadBytes.bytesOf("transfer-encoding: chunked\r\n");
+    private static final byte[] CONNECTION_CLOSE = HeadBytes.bytesOf("connection: close\r\n");
 
     private ClientResponseHead() {
     }
@@ -40,33 +39,26 @@ final class ClientResponseHead {
      */
     static ByteBuf encode(ByteBufAllocator alloc, HttpResponseStatus status, HttpHeaders provider,
             long contentLength, ModelWindows windows, boolean keepAlive, String requestId, String model) {
-        ByteBuf b = alloc.buffer(384 + 64 * provider.size());
+        HeadBytes h = HeadBytes.start();
         if (status.code() == 200) {
-            b.writeBytes(OK);
+            h.bytes(OK);
         } else {
-            b.writeBytes(HTTP_1_1);
-            ByteBufUtil.writeAscii(b, status.codeAsText());
-            b.writeByte(' ');
-            ByteBufUtil.writeAscii(b, status.reasonPhrase());
-            HeadBytes.crlf(b);
+            h.bytes(HTTP_1_1).ascii(status.codeAsText()).ascii(" ").ascii(status.reasonPhrase()).crlf();
         }
-        HeadBytes.headers(b, provider, HeaderPolicy::relayed);
+        h.headers(provider, HeaderPolicy::relayed);
         if (contentLength < 0) {
-            b.writeBytes(CHUNKED);
+            h.bytes(CHUNKED);
         } else {
-            b.writeBytes(CONTENT_LENGTH);
-            ByteBufUtil.writeAscii(b, Long.toString(contentLength));
-            HeadBytes.crlf(b);
+            h.bytes(CONTENT_LENGTH).number(contentLength).crlf();
         }
         if (windows != null) {
-            RateLimitHeaders.write(windows, (name, value) -> HeadBytes.header(b, name, value));
+            RateLimitHeaders.write(windows, h);
         }
-        HeadBytes.header(b, RequestIds.HEADER, requestId);
+        h.header(RequestIds.HEADER, requestId);
         if (!keepAlive) {
-            b.writeBytes(CONNECTION_CLOSE);
+            h.bytes(CONNECTION_CLOSE);
         }
-        HeadBytes.header(b, ProxyExchange.MODEL_HEADER, model);
-        HeadBytes.crlf(b);
-        return b;
+        h.header(ProxyExchange.MODEL_HEADER, model);
+        return h.crlf().toBuffer(alloc);
     }
 }

@@ -2,7 +2,6 @@ package io.llmgateway.server;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufUtil;
 import io.netty.handler.codec.http.HttpHeaders;
 
 /**
@@ -16,10 +15,10 @@ import io.netty.handler.codec.http.HttpHeaders;
  * read the client's bytes as ISO-8859-1, so they go out unchanged), any other as {@code ?}.
  */
 final class UpstreamRequestHead {
-    private static final byte[] POST = HeadBytes.ascii("POST ");
-    private static final byte[] VERSION_CRLF = HeadBytes.ascii(" HTTP/1.1\r\n");
-    private static final byte[] CONTENT_LENGTH = HeadBytes.ascii("content-length: ");
-    private static final byte[] ACCEPT_IDENTITY = HeadBytes.ascii("accept-encoding: identity\r\n");
+    private static final byte[] POST = HeadBytes.bytesOf("POST ");
+    private static final byte[] VERSION_CRLF = HeadBytes.bytesOf(" HTTP/1.1\r\n");
+    private static final byte[] CONTENT_LENGTH = HeadBytes.bytesOf("content-length: ");
+    private static final byte[] ACCEPT_IDENTITY = HeadBytes.bytesOf("accept-encoding: identity\r\n");
 
     private UpstreamRequestHead() {
     }
@@ -42,21 +41,16 @@ final class UpstreamRequestHead {
                 throw new IllegalArgumentException("request target with a space or line break: " + path);
             }
         }
-        ByteBuf b = alloc.buffer(256 + 64 * client.size());
-        b.writeBytes(POST);
-        ByteBufUtil.writeAscii(b, path);
-        b.writeBytes(VERSION_CRLF);
-        HeadBytes.headers(b, client, HeaderPolicy::forwarded);
-        HeadBytes.header(b, "host", authority);
-        b.writeBytes(CONTENT_LENGTH);
-        ByteBufUtil.writeAscii(b, Integer.toString(contentLength));
-        HeadBytes.crlf(b);
-        b.writeBytes(ACCEPT_IDENTITY);
-        HeadBytes.header(b, RequestIds.HEADER, requestId);
+        HeadBytes h = HeadBytes.start();
+        h.bytes(POST).ascii(path).bytes(VERSION_CRLF);
+        h.headers(client, HeaderPolicy::forwarded);
+        h.header("host", authority);
+        h.bytes(CONTENT_LENGTH).number(contentLength).crlf();
+        h.bytes(ACCEPT_IDENTITY);
+        h.header(RequestIds.HEADER, requestId);
         if (authorization != null) {
-            HeadBytes.header(b, "authorization", authorization);
+            h.header("authorization", authorization);
         }
-        HeadBytes.crlf(b);
-        return b;
+        return h.crlf().toBuffer(alloc);
     }
 }

@@ -69,4 +69,21 @@ class DailyCounterTest {
         DailyCounter c = new DailyCounter(100, TOKYO, clock);
         assertEquals(100, Race.run(64, 20, () -> c.tryAcquire(1) >= 0 ? 1 : 0));
     }
+
+    @Test
+    void nowVariants_useTheGivenTime_notAnotherClockRead() {
+        MutableClock clock = MutableClock.at("2024-05-01T14:59:59Z"); // 23:59:59 in Tokyo
+        DailyCounter c = new DailyCounter(1, TOKYO, clock);
+        long now = clock.millis();
+        assertTrue(c.tryAcquire(1, now) >= 0);
+        assertEquals(RateCounter.REJECTED, c.tryAcquire(1, now));
+        assertEquals(1, c.current(now));
+        assertEquals(1000, c.millisUntilAvailable(1, now));
+        assertEquals(1000, c.millisUntilEmpty(now));
+        long tomorrow = now + 1000; // Tokyo's midnight, while the clock still says the day before
+        assertEquals(0, c.current(tomorrow));
+        assertEquals(0, c.millisUntilEmpty(tomorrow));
+        assertTrue(c.tryAcquire(1, tomorrow) >= 0);
+        assertEquals(1, c.current());
+    }
 }

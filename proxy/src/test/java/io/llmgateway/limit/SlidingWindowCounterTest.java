@@ -236,4 +236,20 @@ class SlidingWindowCounterTest {
         assertEquals(0, c.current());
         assertTrue(c.tryAcquire(1_000) >= 0);
     }
+
+    @Test
+    void nowVariants_useTheGivenTime_notAnotherClockRead() {
+        SlidingWindowCounter c = SlidingWindowCounter.perMinute(2, clock);
+        long t0 = clock.millis();
+        assertTrue(c.tryAcquire(2, t0) >= 0);
+        assertEquals(RateCounter.REJECTED, c.tryAcquire(1, t0 + 59_999));
+        assertEquals(2, c.current(t0 + 59_999));
+        assertEquals(1, c.millisUntilEmpty(t0 + 59_999));
+        assertEquals(1, c.millisUntilAvailable(1, t0 + 59_999));
+        // The clock never moved: only the times passed in say that the window has gone by.
+        assertEquals(0, c.current(t0 + 60_000));
+        assertEquals(0, c.millisUntilEmpty(t0 + 60_000));
+        assertTrue(c.tryAcquire(2, t0 + 60_000) >= 0);
+        assertEquals(t0, clock.millis());
+    }
 }

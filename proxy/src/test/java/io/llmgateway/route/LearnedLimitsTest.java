@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,5 +69,21 @@ class LearnedLimitsTest {
         assertTrue(l.blocked(300));
         l.clear();
         assertFalse(l.blocked(300));
+    }
+
+    @Test
+    void observe_nettyHeadersInAnyCase_readAsTheLowerCaseNames() {
+        LearnedLimits l = new LearnedLimits();
+        HttpHeaders h = new DefaultHttpHeaders()
+                .set("X-RateLimit-Remaining-Tokens", "250").set("X-RATELIMIT-LIMIT-TOKENS", "1000")
+                .set("x-ratelimit-reset-tokens", "2s")
+                .set("x-ratelimit-remaining-requests", "0").set("X-Ratelimit-Reset-Requests", "500ms");
+        l.observe(h, 10_000);
+        assertEquals(250, l.tokens().remaining());
+        assertEquals(1000, l.tokens().limit());
+        assertEquals(12_000, l.tokens().until());
+        assertTrue(l.blocked(10_499));
+        assertFalse(l.blocked(10_500));
+        assertEquals(0.25, l.fraction(10_500), 1e-9);
     }
 }

@@ -93,4 +93,16 @@ class AnswerWriterTest {
         ctx.pipeline().remove(GatewayInitializer.ENCODER);
         assertNull(AnswerWriter.forAnswer(ctx, answer("Content-Length", "11"), false));
     }
+
+    @Test
+    void chunkSize_isTheLengthInLowerCaseHex_thenALineEnd() {
+        for (int length : new int[] {0, 1, 9, 10, 15, 16, 255, 256, 4096, 65535, 1 << 20, Integer.MAX_VALUE}) {
+            ByteBuf line = AnswerWriter.chunkSize(channel.alloc(), length);
+            try {
+                assertEquals(Integer.toHexString(length) + "\r\n", line.toString(StandardCharsets.US_ASCII));
+            } finally {
+                line.release();
+            }
+        }
+    }
 }
