@@ -57,6 +57,7 @@ public final class SseTap {
             .build();
     private static final byte[] DONE = "[DONE]".getBytes(UTF_8);
     private static final byte[] USAGE = "\"usage\"".getBytes(UTF_8);
+    private static final byte[] NULL_USAGE_END = "\"usage\":null}".getBytes(UTF_8);
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** Where the search anchors in {@link #USAGE}: its 'g', a rare letter in OpenAI's chunks ('"' is everywhere). */
     private static final int USAGE_ANCHOR = 4;
@@ -703,6 +704,9 @@ public final class SseTap {
      * sends {@code "usage":null} in every chunk before the usage chunk; those are not worth a JSON parse.
      */
     static boolean mayHoldUsage(byte[] a, int len) {
+        if (endsWithNullUsage(a, len)) {
+            return false; // how OpenAI ends every chunk before the usage one: no search through the chunk
+        }
         int from = 0;
         int at;
         while ((at = indexOfUsageKey(a, from, len)) >= 0) {
@@ -717,6 +721,16 @@ public final class SseTap {
             from = i + 4;
         }
         return false;
+    }
+
+    /**
+     * Whether the payload ends with <code>"usage":null}</code>: the top-level object's last key is a null usage
+     * (the brace closing a nested object would be followed by another), so the chunk has no usage to take (a
+     * second, earlier "usage" key in the same object would be a duplicate key, which no provider sends).
+     */
+    static boolean endsWithNullUsage(byte[] a, int len) {
+        int start = len - NULL_USAGE_END.length;
+        return start >= 0 && Arrays.equals(a, start, len, NULL_USAGE_END, 0, NULL_USAGE_END.length);
     }
 
     /**

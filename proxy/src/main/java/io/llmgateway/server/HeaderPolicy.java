@@ -3,9 +3,11 @@ package io.llmgateway.server;
 import io.llmgateway.observe.RateLimitHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 
@@ -87,11 +89,17 @@ final class HeaderPolicy {
 
     /** The header names listed in {@code Connection} (hop-by-hop too); usually none, or one or two. */
     static List<String> connectionListed(HttpHeaders headers) {
-        if (!headers.contains(HttpHeaderNames.CONNECTION)) {
+        String first = headers.get(HttpHeaderNames.CONNECTION);
+        if (first == null) {
             return List.of(); // the common case for a request: nothing to allocate
         }
+        if ((HttpHeaderValues.KEEP_ALIVE.contentEqualsIgnoreCase(first)
+                || HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(first)) && onlyOneConnection(headers)) {
+            return List.of(); // an answer's usual value; keep-alive is hop-by-hop anyway, close names no header
+        }
+        List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
         List<String> names = new ArrayList<>(2);
-        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
+        for (String value : values) {
             for (String token : value.split(",")) {
                 String name = token.trim();
                 if (!name.isEmpty()) {
@@ -100,6 +108,12 @@ final class HeaderPolicy {
             }
         }
         return names;
+    }
+
+    private static boolean onlyOneConnection(HttpHeaders headers) {
+        Iterator<String> values = headers.valueStringIterator(HttpHeaderNames.CONNECTION);
+        values.next();
+        return !values.hasNext();
     }
 
     /** Removes the provider's hop-by-hop headers (but framing) before the response goes to the client. */

@@ -135,6 +135,23 @@ class SseTapTest {
         }
     }
 
+    @Test
+    void endsWithNullUsage_onlyTheTopLevelObjectsLastKey() {
+        for (String yes : List.of("{\"usage\":null}", "{\"choices\":[],\"usage\":null}",
+                "{\"x_groq\":{\"usage\":{\"total_tokens\":1}},\"usage\":null}")) {
+            byte[] b = yes.getBytes(UTF_8);
+            assertTrue(SseTap.endsWithNullUsage(b, b.length), yes);
+            assertFalse(SseTap.mayHoldUsage(b, b.length), yes);
+        }
+        for (String no : List.of("{\"x\":{\"usage\":null}}", "{\"usage\":null }", "\"usage\":null",
+                "usage\":null}", "")) {
+            byte[] b = no.getBytes(UTF_8);
+            assertFalse(SseTap.endsWithNullUsage(b, b.length), no);
+        }
+        byte[] padded = "{\"usage\":null}   ".getBytes(UTF_8);
+        assertTrue(SseTap.endsWithNullUsage(padded, padded.length - 3), "only the first len bytes count");
+    }
+
     /** The eight-bytes-at-a-time search against a plain one, at every offset and length, with lookalikes. */
     @Test
     void indexOfUsageKey_agreesWithAPlainSearch() {

@@ -21,4 +21,21 @@ class HeaderPolicyTest {
         assertEquals(List.of("content-type", "transfer-encoding", "x-ratelimit-remaining-requests"),
                 h.names().stream().map(String::toLowerCase).sorted().toList());
     }
+
+    @Test
+    void connectionListed_namesTheListedHeaders_andNothingForAPlainKeepAliveOrClose() {
+        HttpHeaders none = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+        assertEquals(List.of(), HeaderPolicy.connectionListed(none));
+        for (String plain : List.of("keep-alive", "Keep-Alive", "close", "CLOSE")) {
+            HttpHeaders h = DefaultHttpHeadersFactory.headersFactory().newHeaders().add("Connection", plain);
+            assertEquals(List.of(), HeaderPolicy.connectionListed(h), plain);
+        }
+        HttpHeaders listed = DefaultHttpHeadersFactory.headersFactory().newHeaders()
+                .add("Connection", "keep-alive, X-Internal");
+        assertEquals(List.of("keep-alive", "X-Internal"), HeaderPolicy.connectionListed(listed));
+        HttpHeaders twoLines = DefaultHttpHeadersFactory.headersFactory().newHeaders()
+                .add("Connection", "keep-alive").add("Connection", "x-secret");
+        assertEquals(List.of("keep-alive", "x-secret"), HeaderPolicy.connectionListed(twoLines),
+                "a second Connection line is still read after a plain first one");
+    }
 }
