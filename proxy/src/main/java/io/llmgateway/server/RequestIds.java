@@ -1,11 +1,15 @@
 package io.llmgateway.server;
 
 import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.util.AsciiString;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Request ids: the client's {@code x-request-id} when it sent a sane one, else a random one. */
 final class RequestIds {
-    static final String HEADER = "x-request-id";
+    /** An AsciiString: Netty's header map takes its case-insensitive hash from a field instead of hashing it. */
+    static final AsciiString HEADER = AsciiString.cached("x-request-id");
+    private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
     private static final int MAX_LENGTH = 128;
 
     private RequestIds() {
@@ -18,7 +22,19 @@ final class RequestIds {
 
     static String generate() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        return "req_" + Long.toHexString(r.nextLong() | Long.MIN_VALUE) + Long.toHexString(r.nextLong() | Long.MIN_VALUE);
+        byte[] id = {'r', 'e', 'q', '_', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        hex(r.nextLong(), id, 4);
+        hex(r.nextLong(), id, 20);
+        return new String(id, StandardCharsets.US_ASCII);
+    }
+
+    /** The 16 hex digits of {@code v}, leading zeros included, at {@code at}. */
+    private static void hex(long v, byte[] to, int at) {
+        for (int i = at + 15; i >= at; i--) {
+            to[i] = HEX[(int) v & 0xF];
+            v >>>= 4;
+        }
     }
 
     /** Ids end up in logs and upstream headers, so only printable ASCII without spaces is taken. */
