@@ -69,6 +69,28 @@ class AsciiTokenCounterTest {
         }
     }
 
+    /** Pieces of 9 to 16 chars are looked up in the second table; around its bounds, tokens and non-tokens. */
+    @Test
+    void count_longWordsAroundTheSecondTablesBounds_matchJtokkit() {
+        for (String text : List.of(" assistant", " information", " government", " international",
+                " responsibilities", " internationalization", " tokenization", " aaaaaaaaaaaaaaa",
+                "abcdefghijklmnop", "abcdefghijklmnopq", " abcdefgh", " ABCDEFGHIJKLMNOP", "0123456789012345",
+                "        x", "                x", "\n\n\n\n\n\n\n\n\n\n", "--------------------",
+                "SomeCamelCaseIdentifierName", " understanding understanding")) {
+            assertSameCount(text);
+        }
+        Random random = new Random(11);
+        String letters = "etaoinshrdlucmfwypvbgkqjxz";
+        for (int i = 0; i < 20_000; i++) {
+            int n = 8 + random.nextInt(10); // a word of 8-17 letters after a space
+            StringBuilder sb = new StringBuilder(" ");
+            for (int j = 0; j < n; j++) {
+                sb.append(letters.charAt(Math.min(letters.length() - 1, (int) Math.abs(random.nextGaussian() * 8))));
+            }
+            assertSameCount(sb.toString());
+        }
+    }
+
     @Test
     void count_nonAsciiText_goesToTheBpeTokenizer() {
         assertSameCount("caf\u00e9 \u00fcber na\u00efve \u65e5\u672c\u8a9e \ud83d\ude00");
