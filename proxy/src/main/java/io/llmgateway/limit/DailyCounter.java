@@ -44,11 +44,6 @@ public final class DailyCounter implements RateCounter {
     }
 
     @Override
-    public long tryAcquire(long amount) {
-        return tryAcquire(amount, clock.millis());
-    }
-
-    @Override
     public long tryAcquire(long amount, long nowMillis) {
         RateCounter.requireAmount(amount, MAX_AMOUNT);
         long today = today(nowMillis);
@@ -101,11 +96,6 @@ public final class DailyCounter implements RateCounter {
     }
 
     @Override
-    public long current() {
-        return current(clock.millis());
-    }
-
-    @Override
     public long current(long nowMillis) {
         long v = state.get();
         return dayOf(v) >= today(nowMillis) ? countOf(v) : 0;
@@ -119,11 +109,6 @@ public final class DailyCounter implements RateCounter {
     @Override
     public void limit(long newLimit) {
         limit = RateCounter.requireLimit(newLimit);
-    }
-
-    @Override
-    public long millisUntilAvailable(long amount) {
-        return millisUntilAvailable(amount, clock.millis());
     }
 
     @Override
@@ -142,8 +127,8 @@ public final class DailyCounter implements RateCounter {
     }
 
     @Override
-    public long millisUntilEmpty() {
-        return millisUntilEmpty(clock.millis());
+    public long clockMillis() {
+        return clock.millis();
     }
 
     @Override

@@ -17,7 +17,9 @@ public sealed interface RateCounter permits SlidingWindowCounter, DailyCounter {
      *
      * @return a ticket ({@code >= 0}) for {@link #adjust(long, long)}, or {@link #REJECTED}
      */
-    long tryAcquire(long amount);
+    default long tryAcquire(long amount) {
+        return tryAcquire(amount, clockMillis());
+    }
 
     /**
      * {@link #tryAcquire(long)} at {@code nowMillis}, read from this counter's clock by a caller that asks
@@ -32,7 +34,9 @@ public sealed interface RateCounter permits SlidingWindowCounter, DailyCounter {
     void adjust(long ticket, long delta);
 
     /** The amount that counts against the limit now. */
-    long current();
+    default long current() {
+        return current(clockMillis());
+    }
 
     /** {@link #current()} at {@code nowMillis}, read from this counter's clock. */
     long current(long nowMillis);
@@ -47,7 +51,9 @@ public sealed interface RateCounter permits SlidingWindowCounter, DailyCounter {
      * Milliseconds until {@code amount} could be admitted (0 if it could now), or {@code Long.MAX_VALUE} if
      * it never can because it exceeds the limit itself.
      */
-    long millisUntilAvailable(long amount);
+    default long millisUntilAvailable(long amount) {
+        return millisUntilAvailable(amount, clockMillis());
+    }
 
     /** {@link #millisUntilAvailable(long)} at {@code nowMillis}, read from this counter's clock. */
     long millisUntilAvailable(long amount, long nowMillis);
@@ -56,13 +62,18 @@ public sealed interface RateCounter permits SlidingWindowCounter, DailyCounter {
      * Milliseconds until everything counted now has left the window (0 if nothing is counted): what
      * {@code millisUntilAvailable(limit())} answers, for the {@code x-ratelimit-reset-*} headers.
      */
-    long millisUntilEmpty();
+    default long millisUntilEmpty() {
+        return millisUntilEmpty(clockMillis());
+    }
 
     /** {@link #millisUntilEmpty()} at {@code nowMillis}, read from this counter's clock. */
     default long millisUntilEmpty(long nowMillis) {
         long millis = millisUntilAvailable(limit(), nowMillis);
         return millis == Long.MAX_VALUE ? 0 : millis;
     }
+
+    /** The time on this counter's clock: what the methods without {@code nowMillis} read. */
+    long clockMillis();
 
     /** Forgets everything recorded. */
     void reset();

@@ -78,11 +78,6 @@ public final class SlidingWindowCounter implements RateCounter {
     }
 
     @Override
-    public long tryAcquire(long amount) {
-        return tryAcquire(amount, clock.millis());
-    }
-
-    @Override
     public long tryAcquire(long amount, long nowMillis) {
         RateCounter.requireAmount(amount, MAX_AMOUNT);
         long epoch = epoch(nowMillis);
@@ -186,11 +181,6 @@ public final class SlidingWindowCounter implements RateCounter {
     }
 
     @Override
-    public long current() {
-        return current(clock.millis());
-    }
-
-    @Override
     public long current(long nowMillis) {
         sweep(epoch(nowMillis));
         return Math.max(0, used.get());
@@ -204,11 +194,6 @@ public final class SlidingWindowCounter implements RateCounter {
     @Override
     public void limit(long newLimit) {
         limit = RateCounter.requireLimit(newLimit);
-    }
-
-    @Override
-    public long millisUntilAvailable(long amount) {
-        return millisUntilAvailable(amount, clock.millis());
     }
 
     @Override
@@ -243,11 +228,6 @@ public final class SlidingWindowCounter implements RateCounter {
      * call, for every provider of the model on every response). Otherwise the general answer.
      */
     @Override
-    public long millisUntilEmpty() {
-        return millisUntilEmpty(clock.millis());
-    }
-
-    @Override
     public long millisUntilEmpty(long now) {
         long epoch = epoch(now);
         long v = slots.get(index(epoch));
@@ -255,6 +235,11 @@ public final class SlidingWindowCounter implements RateCounter {
             return Math.max(1, expiry(epoch) - now);
         }
         return RateCounter.super.millisUntilEmpty(now);
+    }
+
+    @Override
+    public long clockMillis() {
+        return clock.millis();
     }
 
     @Override

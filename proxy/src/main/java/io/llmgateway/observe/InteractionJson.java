@@ -1,5 +1,6 @@
 package io.llmgateway.observe;
 
+import io.llmgateway.json.AsciiNumbers;
 import io.llmgateway.openai.JsonStrings;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -123,15 +124,7 @@ public final class InteractionJson {
                 buf[count++] = '-';
                 value = -value;
             }
-            int digits = 1;
-            for (long rest = value / 10; rest > 0; rest /= 10) {
-                digits++;
-            }
-            for (int i = count + digits - 1; i >= count; i--) {
-                buf[i] = (byte) ('0' + value % 10);
-                value /= 10;
-            }
-            count += digits;
+            count = AsciiNumbers.writeDecimal(value, buf, count);
             return this;
         }
 

@@ -75,13 +75,7 @@ public final class RateLimitHeaders {
 
     /** Milliseconds as a Go duration, the way OpenAI writes resets: 0s, 20ms, 1s, 1.5s, 6m0s, 1h2m3s. */
     public static String duration(long millis) {
-        if (millis <= 0) {
-            return "0s";
-        }
-        if (millis < 1000) {
-            return millis + "ms";
-        }
-        return appendDuration(millis, new StringBuilder(12)).toString();
+        return millis <= 0 ? "0s" : appendDuration(millis, new StringBuilder(12)).toString();
     }
 
     /** Appends {@link #duration}'s text to {@code b} and returns it. */

@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import io.llmgateway.json.AsciiNumbers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -21,7 +22,6 @@ import java.util.List;
 final class AnswerWriter {
     private static final ByteBuf CRLF = constant("\r\n");
     private static final ByteBuf LAST_CHUNK = constant("0\r\n\r\n");
-    private static final byte[] HEX = HeadBytes.bytesOf("0123456789abcdef");
     private static final int CRLF_SHORT = ('\r' << 8) | '\n';
 
     private final ChannelHandlerContext out;
@@ -96,7 +96,7 @@ final class AnswerWriter {
         int digits = Math.max(1, (Integer.SIZE - Integer.numberOfLeadingZeros(length) + 3) / 4);
         ByteBuf size = alloc.buffer(digits + 2);
         for (int shift = (digits - 1) * 4; shift >= 0; shift -= 4) {
-            size.writeByte(HEX[(length >>> shift) & 0xF]);
+            size.writeByte(AsciiNumbers.hexDigit(length >>> shift));
         }
         return size.writeShort(CRLF_SHORT);
     }

@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import io.llmgateway.json.AsciiNumbers;
 import io.llmgateway.observe.RateLimitHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -87,16 +88,8 @@ final class HeadBytes implements RateLimitHeaders.Sink {
         if (value < 0) {
             return ascii(Long.toString(value)); // never on the way of a request: counts are not negative
         }
-        ensure(20);
-        int digits = 1;
-        for (long rest = value / 10; rest > 0; rest /= 10) {
-            digits++;
-        }
-        for (int i = len + digits - 1; i >= len; i--) {
-            buf[i] = (byte) ('0' + value % 10);
-            value /= 10;
-        }
-        len += digits;
+        ensure(AsciiNumbers.MAX_DECIMAL_DIGITS);
+        len = AsciiNumbers.writeDecimal(value, buf, len);
         return this;
     }
 

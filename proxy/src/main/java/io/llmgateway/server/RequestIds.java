@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import io.llmgateway.json.AsciiNumbers;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
@@ -9,7 +10,6 @@ import java.util.concurrent.ThreadLocalRandom;
 final class RequestIds {
     /** An AsciiString: Netty's header map takes its case-insensitive hash from a field instead of hashing it. */
     static final AsciiString HEADER = AsciiString.cached("x-request-id");
-    private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
     private static final int MAX_LENGTH = 128;
 
     private RequestIds() {
@@ -32,7 +32,7 @@ final class RequestIds {
     /** The 16 hex digits of {@code v}, leading zeros included, at {@code at}. */
     private static void hex(long v, byte[] to, int at) {
         for (int i = at + 15; i >= at; i--) {
-            to[i] = HEX[(int) v & 0xF];
+            to[i] = AsciiNumbers.hexDigit(v);
             v >>>= 4;
         }
     }
