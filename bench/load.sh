@@ -193,8 +193,8 @@ cpu_ticks() { # pid...: user+system clock ticks of these processes
   done
   echo "$t"
 }
-machine_ticks() { # all and idle clock ticks of the whole machine (every core) since boot
-  awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $5 + $6 }' /proc/stat
+machine_ticks() { # all, idle and user-mode clock ticks of the whole machine (every core) since boot
+  awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9, $5 + $6, $2 + $3 }' /proc/stat
 }
 pids_of() { # target
   case $1 in
@@ -252,7 +252,7 @@ for round in $(seq 1 "$ROUNDS"); do
       for t in $(in_turn "$round"); do
         # The target's CPU, the mock's, and the machine's (wrk and everything else is the rest): at c=64 the
         # cores are always busy, so req/s is set by what the whole machine spends per request.
-        read -r m0 i0 <<< "$(machine_ticks)"
+        read -r m0 i0 u0 <<< "$(machine_ticks)"
         # shellcheck disable=SC2046
         mock0=$(cpu_ticks $(pids_of direct))
         # shellcheck disable=SC2046
@@ -262,9 +262,9 @@ for round in $(seq 1 "$ROUNDS"); do
         after=$(cpu_ticks $(pids_of "$t"))
         # shellcheck disable=SC2046
         mock1=$(cpu_ticks $(pids_of direct))
-        read -r m1 i1 <<< "$(machine_ticks)"
+        read -r m1 i1 u1 <<< "$(machine_ticks)"
         echo "run round=$round kind=$kind conns=$conns target=$t cpu_ticks=$((after - before))" \
-            "mock_ticks=$((mock1 - mock0)) machine_ticks=$((m1 - m0)) idle_ticks=$((i1 - i0)) ${res#RESULT }" >> "$RESULTS"
+            "mock_ticks=$((mock1 - mock0)) machine_ticks=$((m1 - m0)) idle_ticks=$((i1 - i0)) user_ticks=$((u1 - u0)) ${res#RESULT }" >> "$RESULTS"
         log "round $round $kind c=$conns $t: ${res#RESULT }"
       done
     done

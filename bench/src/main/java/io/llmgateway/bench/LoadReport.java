@@ -187,6 +187,10 @@ public final class LoadReport {
      * Where the machine's CPU went per request, for each target: the target itself, the mock, and the rest (wrk and
      * anything else running); idle time left out. At c=64 the cores are always busy, so requests per second are
      * the cores' time divided by this total, and 0.8 of nginx's req/s allows nginx's total / 0.8.
+     * The same total is also split into user and kernel mode for the whole machine: the kernel charges the network
+     * work of loopback (a receiver's TCP processing and wake-up) to whichever process sends, so the per-process
+     * columns move with who wakes whom, while the kernel's total per request shows whether a target makes the
+     * kernel work more, and the user total what the processes' own code costs.
      */
     private static void appendMachineSplit(StringBuilder out,
             Map<String, Map<String, Map<String, Map<String, String>>>> byCase, double tick) {
@@ -195,9 +199,9 @@ public final class LoadReport {
             return; // a results file from before the harness recorded it
         }
         out.append(String.format(Locale.ROOT, "%nWhole machine, us of CPU per request (medians; rest = wrk and anything"
-                + " else; idle left out)%n"));
-        out.append(String.format(Locale.ROOT, "%-11s %-8s %8s %8s %8s %8s %22s%n", "case", "target", "itself", "mock",
-                "rest", "total", "0.8 of nginx allows"));
+                + " else; idle left out; user and kernel: the whole machine's total split by mode)%n"));
+        out.append(String.format(Locale.ROOT, "%-11s %-8s %8s %8s %8s %8s %8s %8s %22s%n", "case", "target", "itself",
+                "mock", "rest", "total", "user", "kernel", "0.8 of nginx allows"));
         for (var e : byCase.entrySet()) {
             Map<String, Map<String, String>> ng = e.getValue().get("nginx");
             // With one connection the cores mostly wait: latency, not CPU, sets req/s there.
@@ -208,13 +212,18 @@ public final class LoadReport {
             for (var t : e.getValue().entrySet()) {
                 List<Map<String, String>> rs = new ArrayList<>(t.getValue().values());
                 boolean direct = t.getKey().equals("direct"); // its pids are the mock's
-                out.append(String.format(Locale.ROOT, "%-11s %-8s %8s %8.1f %8.1f %8.1f %22s%n",
+                boolean split = rs.stream().allMatch(r -> r.containsKey("user_ticks")); // older files lack it
+                out.append(String.format(Locale.ROOT, "%-11s %-8s %8s %8.1f %8.1f %8.1f %8s %8s %22s%n",
                         first ? e.getKey() : "", t.getKey(),
                         direct ? "-" : String.format(Locale.ROOT, "%.1f", median(rs, r -> cpuPerRequest(r, tick))),
                         median(rs, r -> perRequest(r, "mock_ticks", tick)),
                         median(rs, r -> busyPerRequest(r, tick) - perRequest(r, "mock_ticks", tick)
                                 - (direct ? 0 : cpuPerRequest(r, tick))),
-                        median(rs, r -> busyPerRequest(r, tick)), first ? budget : ""));
+                        median(rs, r -> busyPerRequest(r, tick)),
+                        split ? String.format(Locale.ROOT, "%.1f", median(rs, r -> perRequest(r, "user_ticks", tick))) : "-",
+                        split ? String.format(Locale.ROOT, "%.1f", median(rs, r -> busyPerRequest(r, tick)
+                                - perRequest(r, "user_ticks", tick))) : "-",
+                        first ? budget : ""));
                 first = false;
             }
         }
