@@ -16,7 +16,7 @@
 # Each case (json|sse x concurrency) runs the targets back to back, in rotating order, ROUNDS times;
 # the table shows medians over rounds, and ratios computed within each round; a last table splits the whole
 # machine's CPU per request into the target, the mock and the rest (wrk), which at c=64 is what sets req/s, and
-# the same total into user and kernel mode (loopback's network work is charged to whichever process sends).
+# the same total into user and kernel mode (which process loopback's network work is charged to varies).
 # A one-connection probe (SequentialProbe) then reports each request's latency as measured: wrk corrects its
 # latencies for coordinated omission, which at one connection makes its p99 the share of the run spent in pauses;
 # a second pass waits IDLE_PAUSE_MS after each answer, as a lightly used gateway is called (idle cores).

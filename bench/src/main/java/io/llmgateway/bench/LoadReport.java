@@ -187,10 +187,11 @@ public final class LoadReport {
      * Where the machine's CPU went per request, for each target: the target itself, the mock, and the rest (wrk and
      * anything else running); idle time left out. At c=64 the cores are always busy, so requests per second are
      * the cores' time divided by this total, and 0.8 of nginx's req/s allows nginx's total / 0.8.
-     * The same total is also split into user and kernel mode for the whole machine: the kernel charges the network
-     * work of loopback (a receiver's TCP processing and wake-up) to whichever process sends, so the per-process
-     * columns move with who wakes whom, while the kernel's total per request shows whether a target makes the
-     * kernel work more, and the user total what the processes' own code costs.
+     * The same total is also split into user and kernel mode for the whole machine. On loopback a sender runs the
+     * receiver's TCP processing and wake-up, so the per-process columns depend on how the kernel attributes that
+     * work (the mock's share differed by up to 3 us per request between targets while perf found the same work);
+     * the machine's kernel total shows whether a target makes the kernel work more, its user total what the
+     * processes' own code costs.
      */
     private static void appendMachineSplit(StringBuilder out,
             Map<String, Map<String, Map<String, Map<String, String>>>> byCase, double tick) {
