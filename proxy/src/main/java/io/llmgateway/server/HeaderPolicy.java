@@ -97,9 +97,8 @@ final class HeaderPolicy {
                 || HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(first)) && onlyOneConnection(headers)) {
             return List.of(); // an answer's usual value; keep-alive is hop-by-hop anyway, close names no header
         }
-        List<String> values = headers.getAll(HttpHeaderNames.CONNECTION);
         List<String> names = new ArrayList<>(2);
-        for (String value : values) {
+        for (String value : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : value.split(",")) {
                 String name = token.trim();
                 if (!name.isEmpty()) {

@@ -4,6 +4,7 @@ import io.llmgateway.json.AsciiNumbers;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** Request ids: the client's {@code x-request-id} when it sent a sane one, else a random one. */
@@ -11,6 +12,7 @@ final class RequestIds {
     /** An AsciiString: Netty's header map takes its case-insensitive hash from a field instead of hashing it. */
     static final AsciiString HEADER = AsciiString.cached("x-request-id");
     private static final int MAX_LENGTH = 128;
+    private static final byte[] PREFIX = {'r', 'e', 'q', '_'};
 
     private RequestIds() {
     }
@@ -22,10 +24,9 @@ final class RequestIds {
 
     static String generate() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
-        byte[] id = {'r', 'e', 'q', '_', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
-        hex(r.nextLong(), id, 4);
-        hex(r.nextLong(), id, 20);
+        byte[] id = Arrays.copyOf(PREFIX, PREFIX.length + 32);
+        hex(r.nextLong(), id, PREFIX.length);
+        hex(r.nextLong(), id, PREFIX.length + 16);
         return new String(id, StandardCharsets.US_ASCII);
     }
 

@@ -4,25 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.llmgateway.config.Limits;
 import io.llmgateway.route.ModelWindows;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class ClientResponseHeadTest {
 
     private static String encode(HttpResponseStatus status, HttpHeaders provider, ModelWindows windows,
             boolean keepAlive) {
-        ByteBuf head = ClientResponseHead.encode(UnpooledByteBufAllocator.DEFAULT, status, provider, 321, windows,
-                keepAlive, "req_1", "gpt-4o-mini");
-        try {
-            return head.toString(StandardCharsets.ISO_8859_1);
-        } finally {
-            head.release();
-        }
+        return HeadText.of(ClientResponseHead.encode(UnpooledByteBufAllocator.DEFAULT, status, provider, 321, windows,
+                keepAlive, "req_1", "gpt-4o-mini"));
     }
 
     @Test
@@ -68,15 +61,10 @@ class ClientResponseHeadTest {
         HttpHeaders from = DefaultHttpHeadersFactory.headersFactory().newHeaders();
         from.add("Content-Type", "text/event-stream").add("Transfer-Encoding", "chunked").add("Content-Length", "9");
 
-        ByteBuf head = ClientResponseHead.encode(UnpooledByteBufAllocator.DEFAULT, HttpResponseStatus.OK, from, -1,
-                null, true, "req_1", "gpt-4o");
-        try {
-            assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\ntransfer-encoding: chunked\r\n"
-                    + "x-request-id: req_1\r\nx-gateway-model: gpt-4o\r\n\r\n",
-                    head.toString(StandardCharsets.ISO_8859_1));
-        } finally {
-            head.release();
-        }
+        String head = HeadText.of(ClientResponseHead.encode(UnpooledByteBufAllocator.DEFAULT, HttpResponseStatus.OK,
+                from, -1, null, true, "req_1", "gpt-4o"));
+        assertEquals("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\ntransfer-encoding: chunked\r\n"
+                + "x-request-id: req_1\r\nx-gateway-model: gpt-4o\r\n\r\n", head);
     }
 
     @Test

@@ -2,22 +2,15 @@ package io.llmgateway.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.util.AsciiString;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class HeadBytesTest {
     private static final UnpooledByteBufAllocator ALLOC = new UnpooledByteBufAllocator(false);
 
     private static String text(HeadBytes h) {
-        ByteBuf b = h.toBuffer(ALLOC);
-        try {
-            return b.toString(StandardCharsets.ISO_8859_1);
-        } finally {
-            b.release();
-        }
+        return HeadText.of(h.toBuffer(ALLOC));
     }
 
     @Test

@@ -3,23 +3,16 @@ package io.llmgateway.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 class UpstreamRequestHeadTest {
 
     private static String encode(String path, HttpHeaders client, String authorization) {
-        ByteBuf head = UpstreamRequestHead.encode(UnpooledByteBufAllocator.DEFAULT, path, client, "api.example.com",
-                42, "req_1", authorization);
-        try {
-            return head.toString(StandardCharsets.ISO_8859_1);
-        } finally {
-            head.release();
-        }
+        return HeadText.of(UpstreamRequestHead.encode(UnpooledByteBufAllocator.DEFAULT, path, client, "api.example.com",
+                42, "req_1", authorization));
     }
 
     @Test
