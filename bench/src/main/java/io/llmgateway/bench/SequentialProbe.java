@@ -19,8 +19,8 @@ import java.nio.file.Path;
  *
  * <p>With {@code --pause-ms N} it waits N ms after each answer before the next request (the warm-up still runs
  * back to back), as a lightly used gateway is called: between requests the cores sleep (on the benchmark VM
- * they halt, and run slowly for a while after a wake-up; README, "A lightly used gateway") or run other work,
- * which a back-to-back run never shows. The line then ends in {@code pause_ms=N}.
+ * they halt, and run slowly for a while after a wake-up; docs/performance.md, "A lightly used gateway") or run
+ * other work, which a back-to-back run never shows. The line then ends in {@code pause_ms=N}.
  */
 public final class SequentialProbe {
     private SequentialProbe() {

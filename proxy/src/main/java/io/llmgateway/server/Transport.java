@@ -28,7 +28,7 @@ import io.netty.channel.uring.IoUringSocketChannel;
 /*
  * Design notes
  * - io_uring first: at c=64 on two cores it served 1.15-1.34 times epoll's requests per second, with a third
- *   less CPU per request (fewer system calls and context switches; README "Eighth round").
+ *   less CPU per request (fewer system calls and context switches; docs/performance.md, "Running it fast").
  * - Netty's io_uring transport, with its default multishot POLL_ADD, sometimes missed a provider resetting
  *   its connection right after sending data: the stream then hung until the idle timeout (6 of 24 fresh
  *   connections in a reproduction, 1 in 6 runs of SecretCanaryTest). With one-shot polls: 0 of 60, and
