@@ -83,13 +83,16 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 # Why the jars need building, or nothing when both are newer than every file they are built from.
+GATEWAY_SOURCES="proxy/src/main admin-static/src pom.xml proxy/pom.xml admin-static/pom.xml"
 stale_reason() {
-  local jar newer
+  local jar sources newer
   [ "$REBUILD" = 1 ] && { echo "REBUILD=1"; return; }
   for jar in "$GATEWAY_JAR" "$BENCH_JAR"; do
     [ -f "$jar" ] || { echo "${jar#"$ROOT"/} is missing"; return; }
-    newer=$(find proxy/src/main admin-static/src bench/src pom.xml proxy/pom.xml admin-static/pom.xml bench/pom.xml \
-        -type f -newer "$jar" -print -quit 2>/dev/null || true)
+    sources=$GATEWAY_SOURCES
+    [ "$jar" = "$BENCH_JAR" ] && sources="$sources bench/src bench/pom.xml"
+    # shellcheck disable=SC2086
+    newer=$(find $sources -type f -newer "$jar" -print -quit 2>/dev/null || true)
     [ -n "$newer" ] && { echo "$newer is newer than ${jar#"$ROOT"/}"; return; }
   done
   return 0
@@ -97,7 +100,7 @@ stale_reason() {
 reason=$(stale_reason)
 if [ -n "$reason" ]; then
   log "building the gateway and benchmark jars ($reason)"
-  mvn -q -B -DskipTests -pl bench -am package
+  mvn -q -B -DskipTests -pl bench -am package >&2   # stdout is the report's
 fi
 revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
 if [ "$revision" != unknown ] && [ -n "$(git status --porcelain 2>/dev/null)" ]; then
