@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Side-by-side load test: the gateway against a plain nginx reverse proxy and against the mock itself.
 #
-#   bench/load.sh                      # builds what is missing, runs ~5 minutes, prints a table
+#   bench/load.sh                      # builds the jars if needed, runs ~5 minutes, prints a table
 #   DURATION=10 ROUNDS=5 bench/load.sh # longer, steadier figures
+#
+# Its output starts with the git revision (with -dirty when the work tree has changes) and the sha256 of both
+# jars, which the results file records too: a figure is only comparable with another from the same build. The
+# jars are rebuilt when one is missing or a source file (proxy/src/main, admin-static, bench/src, a pom.xml) is
+# newer than it, or always with REBUILD=1. The programs it starts are in bench/target/benchmarks.jar, package
+# io.llmgateway.bench.load (and the mock, io.llmgateway.bench.MockServer).
 #
 # Targets, all on loopback and on the same cores:
 #   direct   wrk -> mock                       (nginx serving canned OpenAI JSON / chunked SSE from memory)
@@ -10,9 +16,9 @@
 #   netty    wrk -> NettyReferenceProxy -> mock (the gateway's stack, Netty's HTTP codecs, no other work):
 #            the platform floor, which splits the gateway/nginx gap into platform and gateway work
 #   gateway  wrk -> proxy/target/llm-gateway.jar -> mock (parses, estimates tokens, admits, splices, taps)
-# One core: at c=1 most of the latency is threads waking each other across cores (on this VM ~20 us a hop, and
-# the scheduler's choice of core decides how many hops cross), so the 1pin case runs wrk, the mock and the
-# target on one core, where every hand-over is local: what is left is the work itself.
+# One core: at c=1 most of the latency is threads waking each other across cores (a hand-over between cores
+# costs more than the work, and the scheduler's choice of core decides how many hops cross), so the 1pin case
+# runs wrk, the mock and the target on one core, where every hand-over is local: what is left is the work itself.
 # Each case (json|sse x concurrency) runs the targets back to back, in rotating order, ROUNDS times;
 # the table shows medians over rounds, and ratios computed within each round; a last table splits the whole
 # machine's CPU per request into the target, the mock and the rest (wrk), which at c=64 is what sets req/s, and
@@ -45,7 +51,7 @@ PACED_CONCURRENCY=${PACED_CONCURRENCY:-8}
 PACED_CHUNKS=${PACED_CHUNKS:-20}
 PACED_INTERVAL_MS=${PACED_INTERVAL_MS:-20}
 PORT_BASE=${PORT_BASE:-18080}      # uses PORT_BASE+1 .. +5 on 127.0.0.1
-REBUILD=${REBUILD:-0}              # 1 rebuilds the jars even when present
+REBUILD=${REBUILD:-0}              # 1 rebuilds the jars even when they are newer than every source
 KEEP=${KEEP:-0}                    # 1 keeps the work directory (configs, logs, raw results)
 
 cd "$(dirname "$0")/.."
@@ -76,10 +82,36 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get install -y -q "${need[@]}" >/dev/null
 fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-if [ "$REBUILD" = 1 ] || [ ! -f "$GATEWAY_JAR" ] || [ ! -f "$BENCH_JAR" ]; then
-  log "building the gateway and benchmark jars"
-  mvn -q -B -DskipTests -pl bench -am package
+# Why the jars need building, or nothing when both are newer than every file they are built from.
+GATEWAY_SOURCES="proxy/src/main admin-static/src pom.xml proxy/pom.xml admin-static/pom.xml"
+stale_reason() {
+  local jar sources newer
+  [ "$REBUILD" = 1 ] && { echo "REBUILD=1"; return; }
+  for jar in "$GATEWAY_JAR" "$BENCH_JAR"; do
+    [ -f "$jar" ] || { echo "${jar#"$ROOT"/} is missing"; return; }
+    sources=$GATEWAY_SOURCES
+    [ "$jar" = "$BENCH_JAR" ] && sources="$sources bench/src bench/pom.xml"
+    # shellcheck disable=SC2086
+    newer=$(find $sources -type f -newer "$jar" -print -quit 2>/dev/null || true)
+    [ -n "$newer" ] && { echo "$newer is newer than ${jar#"$ROOT"/}"; return; }
+  done
+  return 0
+}
+reason=$(stale_reason)
+if [ -n "$reason" ]; then
+  log "building the gateway and benchmark jars ($reason)"
+  mvn -q -B -DskipTests -pl bench -am package >&2   # stdout is the report's
 fi
+revision=$(git rev-parse HEAD 2>/dev/null || echo unknown)
+if [ "$revision" != unknown ] && [ -n "$(git status --porcelain 2>/dev/null)" ]; then
+  revision=$revision-dirty
+fi
+gateway_sha=$(sha256sum "$GATEWAY_JAR" | cut -d' ' -f1)
+bench_sha=$(sha256sum "$BENCH_JAR" | cut -d' ' -f1)
+BUILD_LINE="revision=$revision gateway_jar_sha256=$gateway_sha bench_jar_sha256=$bench_sha"
+echo "revision: $revision"
+echo "proxy/target/llm-gateway.jar sha256: $gateway_sha"
+echo "bench/target/benchmarks.jar sha256: $bench_sha"
 
 for port in "$MOCK_PORT" "$NGINX_PORT" "$GATEWAY_PORT" "$PACED_PORT" "$NETTY_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
@@ -100,7 +132,7 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-java -cp "$BENCH_JAR" io.llmgateway.bench.LoadFiles "$WORK"
+java -cp "$BENCH_JAR" io.llmgateway.bench.load.LoadFiles "$WORK"
 
 # ---- nginx: mock and reference proxy --------------------------------------------------------------------
 user_line=""
@@ -129,7 +161,7 @@ fi
 NETTY_PID=""
 if [[ " $TARGETS " == *" netty "* ]]; then
   # shellcheck disable=SC2086
-  java $GATEWAY_OPTS -cp "$BENCH_JAR" io.llmgateway.bench.NettyReferenceProxy --port "$NETTY_PORT" \
+  java $GATEWAY_OPTS -cp "$BENCH_JAR" io.llmgateway.bench.load.NettyReferenceProxy --port "$NETTY_PORT" \
       --upstream-port "$MOCK_PORT" > "$WORK/netty-reference.log" 2>&1 &
   NETTY_PID=$!
   PIDS+=("$NETTY_PID")
@@ -222,7 +254,7 @@ run_wrk() { # target kind conns seconds; conns "<n>pin" runs n connections with 
 run_probe() { # target kind pause-ms: one SequentialProbe line; a probe that fails counts as a failure
   local u rest
   u=$(url "$1" "$2"); rest=${u#http://127.0.0.1:}
-  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -cp "$BENCH_JAR" io.llmgateway.bench.SequentialProbe \
+  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx128m -cp "$BENCH_JAR" io.llmgateway.bench.load.SequentialProbe \
       --port "${rest%%/*}" --path "/${rest#*/}" --body-file "$WORK/req-$2.json" --seconds "$PROBE_SECONDS" \
       --pause-ms "$3" --kind "$2" --target "$1" \
       || echo "probe kind=$2 target=$1 requests=0 failures=1 pause_ms=$3"
@@ -239,6 +271,7 @@ done
 # ---- measured rounds ------------------------------------------------------------------------------------
 RESULTS=$WORK/results.txt
 : > "$RESULTS"
+echo "$BUILD_LINE" >> "$RESULTS"
 echo "clk_tck=$(getconf CLK_TCK) startup_ms=$startup_ms ready_ms=$ready_ms cores=$(nproc) load_before=$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
 read -r -a targets <<< "$TARGETS"
 # The targets in the order of round $1: rotated, so that no target always runs first (or right after the GC of
@@ -297,9 +330,9 @@ fi
 # ---- paced SSE ------------------------------------------------------------------------------------------
 if [ "$PACED" = 1 ]; then
   log "paced SSE: $PACED_CHUNKS events ${PACED_INTERVAL_MS} ms apart, $PACED_CONCURRENCY streams at a time"
-  java -Xmx256m -cp "$BENCH_JAR" io.llmgateway.bench.PacedProbe --direct-port "$PACED_PORT" \
+  java -Xmx256m -cp "$BENCH_JAR" io.llmgateway.bench.load.PacedProbe --direct-port "$PACED_PORT" \
       --gateway-port "$GATEWAY_PORT" --model gpt-4o-paced --concurrency "$PACED_CONCURRENCY" \
       --seconds "$PACED_SECONDS" --rounds "$ROUNDS" --chunks "$PACED_CHUNKS" >> "$RESULTS"
 fi
 
-java -cp "$BENCH_JAR" io.llmgateway.bench.LoadReport "$RESULTS"
+java -cp "$BENCH_JAR" io.llmgateway.bench.load.LoadReport "$RESULTS"

@@ -1,14 +1,14 @@
 package io.llmgateway.bench;
 
 /** {@code --name value} command-line options of the small harness programs. */
-final class Args {
+public final class Args {
     private final String[] args;
 
-    Args(String[] args) {
+    public Args(String[] args) {
         this.args = args.clone();
     }
 
-    String value(String name, String dflt) {
+    public String value(String name, String dflt) {
         for (int i = 0; i < args.length - 1; i++) {
             if (args[i].equals(name)) {
                 return args[i + 1];
@@ -17,7 +17,7 @@ final class Args {
         return dflt;
     }
 
-    int intValue(String name, int dflt) {
+    public int intValue(String name, int dflt) {
         String v = value(name, null);
         if (v == null) {
             return dflt;

@@ -14,9 +14,9 @@ import java.net.Socket;
  * when each SSE event ({@code data:} line) arrives, which is what the paced-stream probe measures.
  * One thread at a time.
  */
-final class BlockingHttpClient implements AutoCloseable {
+public final class BlockingHttpClient implements AutoCloseable {
     /** Called with the arrival time of each SSE event of a response. */
-    interface EventListener {
+    public interface EventListener {
         void onEvent(long nanoTime);
     }
 
@@ -30,7 +30,7 @@ final class BlockingHttpClient implements AutoCloseable {
     private EventListener listener;
     private int eventMatch; // how much of "\ndata:" was matched across reads
 
-    BlockingHttpClient(String host, int port) throws IOException {
+    public BlockingHttpClient(String host, int port) throws IOException {
         socket = new Socket();
         socket.setTcpNoDelay(true);
         socket.connect(new InetSocketAddress(host, port), 5000);
@@ -40,7 +40,7 @@ final class BlockingHttpClient implements AutoCloseable {
     }
 
     /** The bytes of a keep-alive POST of {@code body} to {@code path}. */
-    static byte[] post(String host, int port, String path, byte[] body) {
+    public static byte[] post(String host, int port, String path, byte[] body) {
         String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + ':' + port
                 + "\r\nContent-Type: application/json\r\nAuthorization: Bearer sk-bench\r\nUser-Agent: bench/1\r\n"
                 + "Content-Length: " + body.length + "\r\n\r\n";
@@ -52,7 +52,7 @@ final class BlockingHttpClient implements AutoCloseable {
     }
 
     /** Sends a prepared request and reads the whole response; returns the body length. */
-    int exchange(byte[] request, EventListener eventListener) throws IOException {
+    public int exchange(byte[] request, EventListener eventListener) throws IOException {
         listener = eventListener;
         eventMatch = 1; // the body starts at a line start
         out.write(request);
@@ -100,7 +100,7 @@ final class BlockingHttpClient implements AutoCloseable {
         return total;
     }
 
-    int status() {
+    public int status() {
         return status;
     }
 

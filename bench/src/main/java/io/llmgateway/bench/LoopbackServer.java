@@ -6,16 +6,16 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 
 /** A server of the harness: its listening channel on loopback and the event loops it owns. */
-class LoopbackServer implements AutoCloseable {
+public class LoopbackServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel listener;
 
-    LoopbackServer(EventLoopGroup group, Channel listener) {
+    protected LoopbackServer(EventLoopGroup group, Channel listener) {
         this.group = group;
         this.listener = listener;
     }
 
-    int port() {
+    public int port() {
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 

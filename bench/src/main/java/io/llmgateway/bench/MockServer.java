@@ -52,7 +52,7 @@ public final class MockServer extends LoopbackServer {
      * @param intervalMillis 0 to send a stream in one write; else the pause between its events
      * @param pacedChunks the content events of a paced stream
      */
-    static MockServer start(int port, int threads, long intervalMillis, int pacedChunks) throws InterruptedException {
+    public static MockServer start(int port, int threads, long intervalMillis, int pacedChunks) throws InterruptedException {
         EventLoopGroup group = Transport.newGroup(threads);
         byte[] json = Payloads.utf8(Payloads.CHAT_COMPLETION);
         byte[] sse = Payloads.utf8(Payloads.SSE_STREAM);

@@ -3,18 +3,18 @@ package io.llmgateway.bench;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 /** The canned request and response bodies shared by the JMH benchmarks, the mock and the load harness. */
-final class Payloads {
+public final class Payloads {
     /** A typical small chat request (what the OpenAI SDK sends for one short question). */
-    static final String SMALL_REQUEST = "{\"model\":\"gpt-4o-mini\",\"messages\":["
+    public static final String SMALL_REQUEST = "{\"model\":\"gpt-4o-mini\",\"messages\":["
             + "{\"role\":\"system\",\"content\":\"You are a helpful assistant.\"},"
             + "{\"role\":\"user\",\"content\":\"What is the capital of France? Answer in one word.\"}],"
             + "\"temperature\":0.2,\"max_tokens\":64}";
 
-    static final String SMALL_STREAM_REQUEST = SMALL_REQUEST.substring(0, SMALL_REQUEST.length() - 1)
+    public static final String SMALL_STREAM_REQUEST = SMALL_REQUEST.substring(0, SMALL_REQUEST.length() - 1)
             + ",\"stream\":true}";
 
     /** The one-token answer a chat completion gives (about 400 bytes, usage included). */
-    static final String CHAT_COMPLETION = "{\"id\":\"chatcmpl-bench0001\",\"object\":\"chat.completion\","
+    public static final String CHAT_COMPLETION = "{\"id\":\"chatcmpl-bench0001\",\"object\":\"chat.completion\","
             + "\"created\":1735689600,\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,"
             + "\"message\":{\"role\":\"assistant\",\"content\":\"Paris.\",\"refusal\":null},"
             + "\"logprobs\":null,\"finish_reason\":\"stop\"}],\"usage\":{\"prompt_tokens\":31,"
@@ -24,14 +24,14 @@ final class Payloads {
      * One content delta event as OpenAI streams it with include_usage (which the gateway asks for): every
      * chunk before the usage chunk carries {@code "usage":null}.
      */
-    static String chunk(String content) {
+    public static String chunk(String content) {
         return "data: {\"id\":\"chatcmpl-bench0001\",\"object\":\"chat.completion.chunk\",\"created\":1735689600,"
                 + "\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":\"fp_bench\",\"choices\":[{\"index\":0,"
                 + "\"delta\":{\"content\":\"" + content + "\"},\"logprobs\":null,\"finish_reason\":null}],"
                 + "\"usage\":null}\n\n";
     }
 
-    static final String USAGE_CHUNK = "data: {\"id\":\"chatcmpl-bench0001\",\"object\":\"chat.completion.chunk\","
+    public static final String USAGE_CHUNK = "data: {\"id\":\"chatcmpl-bench0001\",\"object\":\"chat.completion.chunk\","
             + "\"created\":1735689600,\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":\"fp_bench\","
             + "\"choices\":[],\"usage\":{\"prompt_tokens\":31,\"completion_tokens\":10,\"total_tokens\":41}}\n\n";
 
@@ -41,7 +41,7 @@ final class Payloads {
         " of", " light", "."};
 
     /** A whole streamed answer: a role chunk, 12 content deltas, the finish chunk, usage, [DONE] (~4 KB). */
-    static final String SSE_STREAM = sseStream();
+    public static final String SSE_STREAM = sseStream();
 
     private static String sseStream() {
         StringBuilder sb = new StringBuilder(chunk(""));
@@ -56,7 +56,7 @@ final class Payloads {
     }
 
     /** A chat request of about {@code bytes} bytes: a long English system prompt and a question. */
-    static String largeRequest(int bytes) {
+    public static String largeRequest(int bytes) {
         return largeRequest(bytes, false);
     }
 
@@ -64,7 +64,7 @@ final class Payloads {
      * A chat request of about {@code bytes} bytes: a long system prompt (documents pasted in) and a question;
      * {@code multilingual} puts accented and CJK words in every sentence.
      */
-    static String largeRequest(int bytes, boolean multilingual) {
+    public static String largeRequest(int bytes, boolean multilingual) {
         StringBuilder text = new StringBuilder(bytes);
         String sentence = "The gateway forwards each request to the provider with the most headroom; "
                 + (multilingual ? "caf\u00e9 \u00fcber na\u00efve \u65e5\u672c\u8a9e. " : "it's 3x faster, isn't it? ");
@@ -75,7 +75,7 @@ final class Payloads {
                 + "\"},{\"role\":\"user\",\"content\":\"Summarise the text above.\"}],\"max_tokens\":256}";
     }
 
-    static byte[] utf8(String s) {
+    public static byte[] utf8(String s) {
         return s.getBytes(UTF_8);
     }
 

@@ -1,6 +1,9 @@
-package io.llmgateway.bench;
+package io.llmgateway.bench.jmh;
 
 import io.llmgateway.Features;
+import io.llmgateway.bench.BlockingHttpClient;
+import io.llmgateway.bench.MockServer;
+import io.llmgateway.bench.Payloads;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.server.GatewayServer;
@@ -35,7 +38,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx512m"})
+@Fork(value = 3, jvmArgsAppend = {"-Xmx512m"})
 public class RoundTripBenchmark {
 
     @State(Scope.Benchmark)

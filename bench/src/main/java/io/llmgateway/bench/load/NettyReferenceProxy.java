@@ -1,5 +1,7 @@
-package io.llmgateway.bench;
+package io.llmgateway.bench.load;
 
+import io.llmgateway.bench.Args;
+import io.llmgateway.bench.LoopbackServer;
 import io.llmgateway.server.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -25,7 +27,7 @@ import java.net.InetSocketAddress;
  * JVM and Netty cost, this proxy to the gateway is what the gateway's own work costs (parse, estimate,
  * admit, splice, tap, log, count).
  *
- * <p>{@code java -cp benchmarks.jar io.llmgateway.bench.NettyReferenceProxy --port 18085 --upstream-port 18081};
+ * <p>{@code java -cp benchmarks.jar io.llmgateway.bench.load.NettyReferenceProxy --port 18085 --upstream-port 18081};
  * runs until killed.
  */
 public final class NettyReferenceProxy extends LoopbackServer {

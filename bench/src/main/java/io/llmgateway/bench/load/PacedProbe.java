@@ -1,5 +1,9 @@
-package io.llmgateway.bench;
+package io.llmgateway.bench.load;
 
+import io.llmgateway.bench.Args;
+import io.llmgateway.bench.BlockingHttpClient;
+import io.llmgateway.bench.MockServer;
+import io.llmgateway.bench.Payloads;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;

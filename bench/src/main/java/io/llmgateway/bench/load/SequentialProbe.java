@@ -1,7 +1,9 @@
-package io.llmgateway.bench;
+package io.llmgateway.bench.load;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 
+import io.llmgateway.bench.Args;
+import io.llmgateway.bench.BlockingHttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -18,9 +20,9 @@ import java.nio.file.Path;
  * as measured. The body's {@code @@} becomes a request number, as in wrk's script.
  *
  * <p>With {@code --pause-ms N} it waits N ms after each answer before the next request (the warm-up still runs
- * back to back), as a lightly used gateway is called: between requests the cores sleep (on the benchmark VM
- * they halt, and run slowly for a while after a wake-up; docs/performance.md, "A lightly used gateway") or run
- * other work, which a back-to-back run never shows. The line then ends in {@code pause_ms=N}.
+ * back to back), as a lightly used gateway is called: between requests the cores sleep (virtual cores may halt,
+ * and run slowly for a while after a wake-up; docs/performance.md, "A lightly used gateway") or run other
+ * work, which a back-to-back run never shows. The line then ends in {@code pause_ms=N}.
  */
 public final class SequentialProbe {
     private SequentialProbe() {

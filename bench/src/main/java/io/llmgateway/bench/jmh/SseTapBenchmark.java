@@ -1,5 +1,6 @@
-package io.llmgateway.bench;
+package io.llmgateway.bench.jmh;
 
+import io.llmgateway.bench.Payloads;
 import io.llmgateway.openai.SseTap;
 import io.llmgateway.openai.TokenEstimator;
 import io.netty.buffer.ByteBuf;
@@ -33,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(3)
 @State(Scope.Thread)
 public class SseTapBenchmark {
     private static final int EVENTS = 16;

@@ -1,4 +1,4 @@
-package io.llmgateway.bench;
+package io.llmgateway.bench.load;
 
 import java.util.Arrays;
 

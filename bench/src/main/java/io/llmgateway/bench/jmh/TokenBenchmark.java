@@ -1,5 +1,6 @@
-package io.llmgateway.bench;
+package io.llmgateway.bench.jmh;
 
+import io.llmgateway.bench.Payloads;
 import io.llmgateway.openai.BadRequestException;
 import io.llmgateway.openai.RequestInfo;
 import io.llmgateway.openai.RequestScanner;
@@ -30,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(3)
 @State(Scope.Thread)
 public class TokenBenchmark {
     /** small: a two-message chat; 8k, 100k: a long English system prompt; 8k-mixed: with non-ASCII words. */

@@ -1,5 +1,6 @@
-package io.llmgateway.bench;
+package io.llmgateway.bench.load;
 
+import io.llmgateway.bench.Payloads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package io.llmgateway.bench;
+package io.llmgateway.bench.jmh;
 
 import io.llmgateway.config.Limits;
 import io.llmgateway.limit.ProviderLimiter;
@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(3)
 @State(Scope.Benchmark)
 public class CounterBenchmark {
     private SlidingWindowCounter counter;

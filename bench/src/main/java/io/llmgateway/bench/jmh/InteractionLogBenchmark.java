@@ -1,4 +1,4 @@
-package io.llmgateway.bench;
+package io.llmgateway.bench.jmh;
 
 import io.llmgateway.observe.AttemptRecord;
 import io.llmgateway.observe.InteractionJson;
@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(3)
 @State(Scope.Thread)
 public class InteractionLogBenchmark {
     private final InteractionJson json = new InteractionJson();

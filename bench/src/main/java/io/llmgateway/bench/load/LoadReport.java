@@ -1,4 +1,4 @@
-package io.llmgateway.bench;
+package io.llmgateway.bench.load;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Prints the table of bench/load.sh from its raw results file: per case and target the medians over
+ * Prints the table of bench/load.sh from its raw results file: the build it measured (git revision and the
+ * jars' sha256), then per case and target the medians over
  * rounds of requests/s, p50, p99 and CPU time per request; then the ratios, each computed within a round
  * (the targets of one round ran back to back, so they saw the same background load) and the median of
  * those taken.
@@ -55,6 +56,11 @@ public final class LoadReport {
                 + " medians over rounds%nMachine load average (1 min) before: %s, after: %s. spread = (max - min) / median"
                 + " of req/s over the rounds: the noise.%n%n", facts.getOrDefault("cores", "?"), rounds,
                 facts.getOrDefault("load_before", "?"), facts.getOrDefault("load_after", "?")));
+        if (facts.containsKey("revision")) {
+            out.append(String.format(Locale.ROOT, "Build: revision %s, llm-gateway.jar sha256 %s, benchmarks.jar sha256"
+                    + " %s%n%n", facts.get("revision"), facts.getOrDefault("gateway_jar_sha256", "?"),
+                    facts.getOrDefault("bench_jar_sha256", "?")));
+        }
         out.append(String.format(Locale.ROOT, "%-11s %-8s %10s %7s %9s %9s %12s %7s%n", "case", "target", "req/s",
                 "spread", "p50 us", "p99 us", "CPU us/req", "errors"));
         for (var e : byCase.entrySet()) {
@@ -189,15 +195,14 @@ public final class LoadReport {
      * the cores' time divided by this total, and 0.8 of nginx's req/s allows nginx's total / 0.8.
      * The same total is also split into user and kernel mode for the whole machine. On loopback a sender runs the
      * receiver's TCP processing and wake-up, so the per-process columns depend on how the kernel attributes that
-     * work (the mock's share differed by up to 3 us per request between targets while perf found the same work);
-     * the machine's kernel total shows whether a target makes the kernel work more, its user total what the
-     * processes' own code costs.
+     * work, which can differ between targets for the same work; the machine's kernel total shows whether a target
+     * makes the kernel work more, its user total what the processes' own code costs.
      */
     private static void appendMachineSplit(StringBuilder out,
             Map<String, Map<String, Map<String, Map<String, String>>>> byCase, double tick) {
         if (byCase.values().stream().flatMap(c -> c.values().stream()).flatMap(t -> t.values().stream())
                 .noneMatch(r -> r.containsKey("machine_ticks"))) {
-            return; // a results file from before the harness recorded it
+            return; // a results file without the machine's ticks
         }
         out.append(String.format(Locale.ROOT, "%nWhole machine, us of CPU per request (medians; rest = wrk and anything"
                 + " else; idle left out; user and kernel: the whole machine's total split by mode)%n"));
@@ -213,7 +218,7 @@ public final class LoadReport {
             for (var t : e.getValue().entrySet()) {
                 List<Map<String, String>> rs = new ArrayList<>(t.getValue().values());
                 boolean direct = t.getKey().equals("direct"); // its pids are the mock's
-                boolean split = rs.stream().allMatch(r -> r.containsKey("user_ticks")); // older files lack it
+                boolean split = rs.stream().allMatch(r -> r.containsKey("user_ticks")); // absent from some results files
                 out.append(String.format(Locale.ROOT, "%-11s %-8s %8s %8.1f %8.1f %8.1f %8s %8s %22s%n",
                         first ? e.getKey() : "", t.getKey(),
                         direct ? "-" : String.format(Locale.ROOT, "%.1f", median(rs, r -> cpuPerRequest(r, tick))),

@@ -1,5 +1,6 @@
-package io.llmgateway.bench;
+package io.llmgateway.bench.jmh;
 
+import io.llmgateway.bench.Payloads;
 import io.llmgateway.openai.BadRequestException;
 import io.llmgateway.openai.BodyRewriter;
 import io.llmgateway.openai.RequestInfo;
@@ -29,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(1)
+@Fork(3)
 @State(Scope.Thread)
 public class ScanBenchmark {
     @Param({"small", "100k"})
