@@ -1,11 +1,16 @@
 package io.llmgateway.observe;
 
+import io.llmgateway.json.ShortText;
 import java.util.List;
 
 /**
  * What happened to one proxied request, built once when it ends. It carries no keys and no client
  * credentials, and no prompt or answer text unless {@code logging.log_bodies} is on, so every consumer
  * (interaction log, metrics, admin tail) may keep it.
+ *
+ * <p>It is small whatever the client sent: the strings a client chooses are cut to the bounds below
+ * (marked with {@link ShortText#CUT_MARK}), and the bodies to {@code logging.max_body_bytes}, so the
+ * rings and queues that hold records hold a bounded number of bytes.
  *
  * @param startEpochMillis when the request arrived
  * @param requestId the x-request-id
@@ -52,7 +57,20 @@ public record RequestRecord(
         String requestBody,
         String responseBody) {
 
+    /** Longest {@link #requestId} kept (the gateway replaces longer client ids with its own anyway). */
+    public static final int MAX_REQUEST_ID_CHARS = 128;
+    /** Longest {@link #path} kept. */
+    public static final int MAX_PATH_CHARS = 256;
+    /** Longest {@link #modelAsked} kept (the request scanner refuses longer names anyway). */
+    public static final int MAX_MODEL_CHARS = 256;
+    /** Longest {@link #errorMessage} kept. */
+    public static final int MAX_ERROR_MESSAGE_CHARS = 2048;
+
     public RequestRecord {
+        requestId = ShortText.cap(requestId, MAX_REQUEST_ID_CHARS);
+        path = ShortText.cap(path, MAX_PATH_CHARS);
+        modelAsked = ShortText.cap(modelAsked, MAX_MODEL_CHARS);
+        errorMessage = ShortText.cap(errorMessage, MAX_ERROR_MESSAGE_CHARS);
         attempts = List.copyOf(attempts);
     }
 

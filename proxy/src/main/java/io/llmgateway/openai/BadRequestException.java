@@ -10,14 +10,25 @@ public final class BadRequestException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final String param;
+    private final String code;
 
     /**
      * @param message the text for {@code error.message}; never contains request text beyond a key name
      * @param param the offending parameter for {@code error.param}, or {@code null}
      */
     public BadRequestException(String message, String param) {
+        this(message, param, null);
+    }
+
+    /**
+     * @param message the text for {@code error.message}; never contains request text beyond a key name
+     * @param param the offending parameter for {@code error.param}, or {@code null}
+     * @param code the value for {@code error.code}, or {@code null}
+     */
+    public BadRequestException(String message, String param, String code) {
         super(requireNonNull(message, "message"), null, false, false);
         this.param = param;
+        this.code = code;
     }
 
     /** The text for {@code error.message}. */
@@ -28,5 +39,10 @@ public final class BadRequestException extends Exception {
     /** The offending parameter for {@code error.param}, or {@code null}. */
     public String param() {
         return param;
+    }
+
+    /** The value for {@code error.code}, or {@code null}. */
+    public String code() {
+        return code;
     }
 }

@@ -26,6 +26,15 @@ import java.util.List;
 public final class RequestScanner {
     /** Deeper bodies are rejected; real requests (tool schemas included) stay far below. */
     static final int MAX_NESTING_DEPTH = 64;
+    /**
+     * Longest {@code model} accepted, in UTF-8 bytes once its escapes are decoded. The name is kept in the
+     * request's record and its log line and echoed in errors, so it is bounded; real names are far shorter.
+     */
+    public static final int MAX_MODEL_BYTES = 256;
+    /** The most bytes a model within {@link #MAX_MODEL_BYTES} takes as sent: six per byte, all escaped. */
+    private static final int MAX_MODEL_RAW_BYTES = 6 * MAX_MODEL_BYTES;
+    private static final String MODEL_TOO_LONG = "Invalid 'model': string too long. Expected a string with"
+            + " maximum length " + MAX_MODEL_BYTES + " bytes.";
 
     static final String PARSE_ERROR = "We could not parse the JSON body of your request. (HINT: This likely"
             + " means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload,"
@@ -70,7 +79,7 @@ public final class RequestScanner {
             throw new BadRequestException(PARSE_ERROR, null);
         }
         try (JsonParser p = FACTORY.createParser(array, off, len)) {
-            return new Scan(p, array, off).run();
+            return new Scan(p, array, off, off + len).run();
         } catch (StreamConstraintsException e) {
             throw new BadRequestException("The JSON body of your request is nested too deeply or too large"
                                           + " (max nesting depth " + MAX_NESTING_DEPTH + ").", null);
@@ -84,6 +93,7 @@ public final class RequestScanner {
         private final JsonParser p;
         private final byte[] array;
         private final int off;
+        private final int end;
 
         private String model;
         private int modelStart = -1;
@@ -107,10 +117,11 @@ public final class RequestScanner {
         private int includeUsageStart = -1;
         private int includeUsageEnd = -1;
 
-        Scan(JsonParser p, byte[] array, int off) {
+        Scan(JsonParser p, byte[] array, int off, int end) {
             this.p = p;
             this.array = array;
             this.off = off;
+            this.end = end;
         }
 
         RequestInfo run() throws IOException, BadRequestException {
@@ -143,7 +154,14 @@ public final class RequestScanner {
                     }
                     requireType(t == JsonToken.VALUE_STRING, name, "a string", t);
                     modelStart = tokenStart();
+                    // Measured before Jackson decodes it: a huge name is refused without being copied.
+                    if (!closesWithin(modelStart, MAX_MODEL_RAW_BYTES)) {
+                        throw new BadRequestException(MODEL_TOO_LONG, name, "string_above_max_length");
+                    }
                     model = p.getText();
+                    if (model.length() > MAX_MODEL_BYTES / 3 && utf8Length(model) > MAX_MODEL_BYTES) {
+                        throw new BadRequestException(MODEL_TOO_LONG, name, "string_above_max_length");
+                    }
                     modelEnd = position(); // the string is now fully read, closing quote included
                 }
                 case "stream" -> {
@@ -344,6 +362,37 @@ public final class RequestScanner {
                 throw new BadRequestException("Duplicate key '" + name + "' in the request body.", name);
             }
             seen |= 1 << bit;
+        }
+
+        /**
+         * Whether the string whose opening quote is at {@code quote} ends within {@code maxBytes} bytes as
+         * sent; reads the raw bytes, stepping over escapes, and stops at the bound. A body that ends inside
+         * the string passes: the parser then reports it as malformed.
+         */
+        private boolean closesWithin(int quote, int maxBytes) {
+            int i = off + quote + 1;
+            int limit = i + maxBytes; // where the closing quote is at the latest
+            while (i < end) {
+                byte b = array[i];
+                if (b == '"') {
+                    return true;
+                }
+                if (i >= limit) {
+                    return false;
+                }
+                i += b == '\\' ? 2 : 1;
+            }
+            return true;
+        }
+
+        /** UTF-8 length of a decoded string: a surrogate pair is four bytes. */
+        private static int utf8Length(String s) {
+            int n = 0;
+            for (int i = 0; i < s.length(); i++) {
+                char c = s.charAt(i);
+                n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
+            }
+            return n;
         }
 
         private int tokenStart() {

@@ -2,6 +2,8 @@ package io.llmgateway.server;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.llmgateway.json.ShortText;
+import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.openai.OpenAiErrors;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -118,7 +120,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
             if (json != null) {
                 Responses.json(ctx, HttpResponseStatus.OK, json, keepAlive, requestId);
             } else {
-                Responses.error(ctx, 404, "The model '" + id + "' does not exist.", "model", "model_not_found",
+                Responses.error(ctx, 404, "The model '" + ShortText.cap(id, RequestRecord.MAX_MODEL_CHARS)
+                        + "' does not exist.", "model", "model_not_found",
                         keepAlive, requestId);
             }
         } else {
@@ -133,7 +136,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void notFound(HttpMethod method, String path, boolean keepAlive, String requestId) {
-        Responses.error(ctx, 404, "Unknown request URL: " + method + " " + path + ". Please check the URL.", null,
+        String shown = ShortText.cap(path, RequestRecord.MAX_PATH_CHARS); // the path is the client's
+        Responses.error(ctx, 404, "Unknown request URL: " + method + " " + shown + ". Please check the URL.", null,
                 "unknown_url", keepAlive, requestId);
     }
 

@@ -22,11 +22,14 @@ final class HeaderPolicy {
             HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
             HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, AsciiString.cached("proxy-connection"));
 
-    /** Not forwarded upstream: replaced by the gateway, or identifying the client to the wrong account. */
+    /**
+     * Not forwarded upstream: replaced by the gateway, identifying the client to the wrong account, or the
+     * gateway's own credentials (the admin token; the admin session travels in Cookie, never forwarded).
+     */
     private static final Set<AsciiString> CLIENT_ONLY = Set.of(
             HttpHeaderNames.HOST, HttpHeaderNames.AUTHORIZATION, HttpHeaderNames.CONTENT_LENGTH,
             HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderNames.COOKIE, HttpHeaderNames.EXPECT,
-            AsciiString.cached("api-key"), AsciiString.cached("x-api-key"),
+            AsciiString.cached("api-key"), AsciiString.cached("x-api-key"), AsciiString.cached("x-admin-token"),
             AsciiString.cached("openai-organization"), AsciiString.cached("openai-project"),
             AsciiString.cached("x-request-id"));
 

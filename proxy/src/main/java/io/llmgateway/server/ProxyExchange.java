@@ -2,6 +2,7 @@ package io.llmgateway.server;
 
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.UpstreamSettings;
+import io.llmgateway.json.ShortText;
 import io.llmgateway.openai.BadRequestException;
 import io.llmgateway.openai.BodyRewriter;
 import io.llmgateway.openai.JsonUsageTap;
@@ -46,7 +47,6 @@ import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -160,7 +160,7 @@ final class ProxyExchange implements UpstreamListener {
         try {
             info = RequestScanner.scan(request.content());
         } catch (BadRequestException e) {
-            respondError(400, e.getMessage(), e.param(), null);
+            respondError(400, e.getMessage(), e.param(), e.code());
             return;
         }
         if (quota != null && !quota.mayUse(info.model())) {
@@ -298,7 +298,8 @@ final class ProxyExchange implements UpstreamListener {
                     origin.authority(), body.readableBytes(), requestId, snapshot.authorization(attempt.provider()));
         } catch (IllegalArgumentException e) { // a target that would split the request line: never sent
             body.release();
-            attemptFailed(Failure.CONNECT, 0, "could not send the request: " + e.getMessage());
+            LOG.warn("[{}] {}", requestId, ShortText.cap(e.getMessage(), 512));
+            attemptFailed(Failure.CONNECT, 0, "could not send the request: its target is not valid");
             return;
         }
         // Bytes, not an HttpRequest: the upstream pipeline has only a response decoder (UpstreamClient).
@@ -898,13 +899,14 @@ final class ProxyExchange implements UpstreamListener {
         return type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
     }
 
-    private static String describe(Throwable cause) {
-        if (cause instanceof ConnectException || cause instanceof ConnectTimeoutException
-                || cause instanceof PoolExhaustedException) {
-            return cause.getMessage();
-        }
-        String msg = cause.getMessage();
-        return cause.getClass().getSimpleName() + (msg == null ? "" : ": " + msg);
+    /**
+     * The kind of failure, for the client and the record; the cause itself, whose message may name hosts and
+     * addresses, goes to app.log only.
+     */
+    private String describe(Throwable cause) {
+        LOG.info("[{}] provider {} at {}: {}", requestId, attempt == null ? null : attempt.provider(), origin,
+                cause.toString());
+        return FailureText.kind(cause);
     }
 
     private void endAttempt(Failure kind, int status) {

@@ -282,4 +282,44 @@ class RequestScannerTest {
             buf.release();
         }
     }
+
+    @Test
+    void scan_modelUpTo256BytesOfUtf8_isTaken_longerIsStringAboveMaxLength() throws Exception {
+        String ascii = "m".repeat(RequestScanner.MAX_MODEL_BYTES);
+        String accented = "\u00e9".repeat(RequestScanner.MAX_MODEL_BYTES / 2); // two bytes each
+        String escaped = "\\u0041".repeat(RequestScanner.MAX_MODEL_BYTES); // six bytes as sent, one decoded
+        String pairs = "\uD83D\uDE00".repeat(RequestScanner.MAX_MODEL_BYTES / 4); // four bytes each
+        assertEquals(ascii, scan("{\"model\":\"" + ascii + "\"}").model());
+        assertEquals(accented, scan("{\"model\":\"" + accented + "\"}").model());
+        assertEquals("A".repeat(RequestScanner.MAX_MODEL_BYTES), scan("{\"model\":\"" + escaped + "\"}").model());
+        assertEquals(pairs, scan("{\"model\":\"" + pairs + "\"}").model());
+
+        for (String tooLong : List.of(ascii + "m", accented + "e", escaped + "\\u0041", pairs + "x",
+                "\u00e9".repeat(RequestScanner.MAX_MODEL_BYTES), "m".repeat(20 * 1024 * 1024))) {
+            BadRequestException e = error("{\"model\":\"" + tooLong + "\",\"messages\":[]}");
+            assertEquals("model", e.param());
+            assertEquals("string_above_max_length", e.code());
+            assertTrue(e.message().contains("256"), e.message());
+            assertTrue(e.message().length() < 200, e.message());
+        }
+    }
+
+    @Test
+    void scan_longModelInADirectBuffer_refusedWithoutReadingPastTheBody() {
+        byte[] bytes = ("{\"model\":\"" + "m".repeat(5000) + "\"}").getBytes(UTF_8);
+        ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(bytes);
+        try {
+            BadRequestException e = assertThrows(BadRequestException.class, () -> RequestScanner.scan(direct));
+            assertEquals("string_above_max_length", e.code());
+        } finally {
+            direct.release();
+        }
+    }
+
+    @Test
+    void scan_bodyEndingInsideTheModel_isAParseErrorNotALengthError() {
+        BadRequestException e = error("{\"model\":\"gpt-4");
+        assertEquals(RequestScanner.PARSE_ERROR, e.message());
+        assertNull(e.code());
+    }
 }

@@ -223,6 +223,20 @@ class ForwardingEndToEndTest {
     }
 
     @Test
+    void adminTokenAndAdminSession_doNotReachTheProvider() throws Exception {
+        gateway.post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}",
+                "x-admin-token", "admin-secret", "X-Admin-Token", "admin-secret-2",
+                "cookie", AdminAccess.SESSION_COOKIE + "=session-secret; theme=dark");
+
+        RecordedRequest seen = upstream.takeRequest(Duration.ofSeconds(5));
+        assertNull(seen.header("x-admin-token"));
+        assertNull(seen.header("cookie"));
+        for (String value : seen.headers().values()) {
+            assertFalse(value.contains("admin-secret") || value.contains("session-secret"), value);
+        }
+    }
+
+    @Test
     void healthz_andUnknownPaths() throws Exception {
         HttpResponse<String> health = gateway.get("/healthz");
         HttpResponse<String> unknown = gateway.get("/nope");

@@ -1,6 +1,7 @@
 package io.llmgateway.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,6 +81,8 @@ class TlsUpstreamEndToEndTest {
             HttpResponse<String> r = g.post("/v1/chat/completions", CHAT);
 
             assertEquals(502, r.statusCode(), r.body());
+            assertTrue(r.body().contains("TLS handshake failed"), r.body());
+            assertFalse(r.body().contains(Integer.toString(port(rightHost))), r.body());
         }
     }
 
@@ -99,6 +102,7 @@ class TlsUpstreamEndToEndTest {
             HttpResponse<String> r = g.post("/v1/chat/completions", CHAT);
 
             assertEquals(502, r.statusCode(), r.body());
+            assertTrue(r.body().contains("TLS handshake failed"), r.body());
         }
     }
 
