@@ -66,6 +66,11 @@ final class GatewayProcess implements AutoCloseable {
      * Pass {@code --port 0}; the port it chose is {@link #port()}.
      */
     static GatewayProcess start(Path workDir, String... args) throws IOException, InterruptedException {
+        return launch(workDir, args).awaitReady();
+    }
+
+    /** Like {@link #start}, without waiting: several instances can start at once, then {@link #awaitReady()}. */
+    static GatewayProcess launch(Path workDir, String... args) throws IOException {
         requireNonNull(workDir, "workDir");
         Path jar = jar();
         List<String> command = new ArrayList<>();
@@ -80,9 +85,7 @@ final class GatewayProcess implements AutoCloseable {
                 .directory(workDir.toFile())
                 .redirectError(stderr.toFile())
                 .start();
-        GatewayProcess gateway = new GatewayProcess(process, workDir, stderr);
-        gateway.awaitReady();
-        return gateway;
+        return new GatewayProcess(process, workDir, stderr);
     }
 
     private static Path jar() {
@@ -109,16 +112,18 @@ final class GatewayProcess implements AutoCloseable {
         port.completeExceptionally(new IllegalStateException("stdout ended before the start-up line"));
     }
 
-    private void awaitReady() throws InterruptedException {
+    /** Waits until it listens (the start-up line); fails with its output when it exits or takes too long. */
+    GatewayProcess awaitReady() throws InterruptedException {
         try {
             port.get(START_SECONDS, TimeUnit.SECONDS);
+            return this;
         } catch (ExecutionException | TimeoutException e) {
             String what = process.isAlive() ? "did not start within " + START_SECONDS + " s"
                     : "exited with code " + process.exitValue() + " before it was ready";
             process.destroyForcibly();
             process.waitFor(STOP_SECONDS, TimeUnit.SECONDS);
             stdoutReader.join(TimeUnit.SECONDS.toMillis(5));
-            fail("the gateway " + what + output());
+            throw new AssertionError("the gateway " + what + output());
         }
     }
 

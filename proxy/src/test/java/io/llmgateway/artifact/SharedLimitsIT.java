@@ -49,7 +49,9 @@ class SharedLimitsIT {
                       gpt-4o-mini:
                         open: {}
                     """.formatted(redis.uri(), upstream.baseUrl(), RPM, upstream.baseUrl());
-            try (GatewayProcess a = start(dir.resolve("a"), yaml); GatewayProcess b = start(dir.resolve("b"), yaml)) {
+            try (GatewayProcess a = launch(dir.resolve("a"), yaml); GatewayProcess b = launch(dir.resolve("b"), yaml)) {
+                a.awaitReady();
+                b.awaitReady();
                 GatewayClient[] clients = {a.client(), b.client()};
 
                 List<CompletableFuture<HttpResponse<String>>> race = new ArrayList<>();
@@ -85,10 +87,10 @@ class SharedLimitsIT {
         }
     }
 
-    private static GatewayProcess start(Path workDir, String yaml) throws Exception {
+    private static GatewayProcess launch(Path workDir, String yaml) throws Exception {
         Files.createDirectories(workDir);
         Path config = workDir.resolve("config.yaml");
         Files.writeString(config, yaml);
-        return GatewayProcess.start(workDir, "--config", config.toString(), "--port", "0");
+        return GatewayProcess.launch(workDir, "--config", config.toString(), "--port", "0");
     }
 }
