@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
  *
  * <p>What it adds to a gateway: three local endpoints, one request observer (an O(1) queue offer), and
  * one daemon thread that does all of the admin's work: statistics, config edits and file writes, and
- * scheduling health checks (whose HTTP runs on two more daemon threads). All of it stops when the
+ * scheduling health checks (whose HTTP runs on the gateway's event loops). All of it stops when the
  * gateway closes.
  */
 public final class AdminFeature {

@@ -9,35 +9,37 @@ import io.llmgateway.config.ProviderConfig;
 import io.llmgateway.json.JsonValues;
 import io.llmgateway.route.Failure;
 import io.llmgateway.server.Gateway;
+import io.llmgateway.upstream.Origin;
+import io.llmgateway.upstream.PoolExhaustedException;
+import io.llmgateway.upstream.UpstreamAnswer;
+import io.llmgateway.upstream.UpstreamCall;
+import io.netty.channel.ConnectTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
 
 /*
  * Design notes
  * - A check is one real, minimal request: a chat completion with max_tokens 1 for the model's alias
- *   (or, for a provider no model uses, GET /models), sent with the JDK HttpClient on its own small
- *   thread pool, never on an event loop. It bypasses the rate limiters on purpose: it must be possible
- *   to probe a provider whose window is full or whose circuit is open.
+ *   (or, for a provider no model uses, GET /models), sent through the gateway's own upstream client on
+ *   one of its event loops: the provider's TLS settings (ca_file) and connection pools apply as for a
+ *   proxied request, with one deadline over the whole check and a cap on the body read. It bypasses the
+ *   rate limiters on purpose: it must be possible to probe a provider whose window is full or whose
+ *   circuit is open.
  * - Results feed the router (Router.recordHealthCheck): a success closes an open circuit at once, a
  *   failure counts like a failed request, a 4xx other than 401/403/429 counts nothing.
  * - Everything but the HTTP exchange runs on the admin thread; results are kept per provider and per
@@ -48,6 +50,8 @@ import java.util.regex.Pattern;
 /** Sends health checks to providers, on demand and every {@code admin.health_check_interval}. */
 final class HealthChecker implements AutoCloseable {
     static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
+    /** What is read of an answer's body: enough for any error message, little enough for a runaway body. */
+    static final int MAX_BODY = 64 * 1024;
     private static final int MAX_MESSAGE = 300;
     private static final Pattern KEY_LIKE = Pattern.compile("\\b(sk|pk|gsk|xai|key)-[A-Za-z0-9_*\\-]{6,}");
 
@@ -69,8 +73,6 @@ final class HealthChecker implements AutoCloseable {
     private final ScheduledExecutorService adminThread;
     private final SeqRing<AdminError> errors;
     private final LongSupplier clock;
-    private final ExecutorService httpThreads;
-    private HttpClient http; // created at the first check: its TLS set-up is not worth a slower start
     private final Map<String, Result> byProvider = new HashMap<>();
     private final Map<String, Result> byRoute = new HashMap<>();
     private ScheduledFuture<?> periodic;
@@ -82,23 +84,6 @@ final class HealthChecker implements AutoCloseable {
         this.adminThread = requireNonNull(adminThread, "adminThread");
         this.errors = requireNonNull(errors, "errors");
         this.clock = requireNonNull(clock, "clock");
-        this.httpThreads = Executors.newFixedThreadPool(2, r -> {
-            Thread t = new Thread(r, "llm-gateway-health-check");
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    private HttpClient http() {
-        if (http == null) {
-            http = HttpClient.newBuilder()
-                    .version(HttpClient.Version.HTTP_1_1)
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .connectTimeout(gateway.config().upstream().connectTimeout())
-                    .executor(httpThreads)
-                    .build();
-        }
-        return http;
     }
 
     /**
@@ -184,16 +169,18 @@ final class HealthChecker implements AutoCloseable {
 
     private CompletableFuture<Result> send(ProviderConfig p, String model, String alias, Duration responseTimeout) {
         Duration timeout = responseTimeout.compareTo(MAX_TIMEOUT) < 0 ? responseTimeout : MAX_TIMEOUT;
-        String base = p.baseUrl().toString();
-        HttpRequest.Builder b = HttpRequest.newBuilder()
-                .timeout(timeout)
-                .header("user-agent", "llm-gateway-health-check")
-                .header("accept", "application/json");
+        Origin origin = Origin.of(p);
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("user-agent", "llm-gateway-health-check");
+        headers.put("accept", "application/json");
+        headers.put("accept-encoding", "identity");
         if (!p.apiKey().isEmpty()) {
-            b.header("authorization", "Bearer " + p.apiKey());
+            headers.put("authorization", "Bearer " + p.apiKey());
         }
+        String path = origin.basePath() + (alias != null ? "/chat/completions" : "/models");
+        byte[] body = new byte[0];
         if (alias != null) {
-            String body = JsonValues.write(g -> {
+            body = JsonValues.write(g -> {
                 g.writeStartObject();
                 g.writeStringField("model", alias);
                 g.writeArrayFieldStart("messages");
@@ -205,32 +192,35 @@ final class HealthChecker implements AutoCloseable {
                 g.writeNumberField("max_tokens", 1);
                 g.writeBooleanField("stream", false);
                 g.writeEndObject();
-            });
-            b.uri(URI.create(base + "/chat/completions")).header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body));
-        } else {
-            b.uri(URI.create(base + "/models")).GET();
+            }).getBytes(StandardCharsets.UTF_8);
+            headers.put("content-type", "application/json");
         }
         long start = System.nanoTime();
-        return http().sendAsync(b.build(), HttpResponse.BodyHandlers.ofString())
-                .handleAsync((response, error) -> {
-                    long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                    Result r = error == null ? fromResponse(p, model, alias, response, millis)
-                            : fromError(p, model, alias, error, millis);
-                    record(r, response);
-                    return r;
-                }, adminThread);
+        CompletableFuture<UpstreamAnswer> answered;
+        try {
+            UpstreamCall call = new UpstreamCall(alias != null ? "POST" : "GET", path, headers, body, timeout, MAX_BODY);
+            answered = gateway.upstream().call(gateway.loops().next(), origin, call);
+        } catch (IllegalArgumentException unsendable) { // e.g. a base URL path that is not ASCII
+            answered = CompletableFuture.failedFuture(unsendable);
+        }
+        return answered.handleAsync((answer, error) -> {
+            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            Result r = error == null ? fromResponse(p, model, alias, answer, millis)
+                    : fromError(p, model, alias, error, millis);
+            record(r, answer);
+            return r;
+        }, adminThread);
     }
 
-    private Result fromResponse(ProviderConfig p, String model, String alias, HttpResponse<String> response,
+    private Result fromResponse(ProviderConfig p, String model, String alias, UpstreamAnswer response,
             long millis) {
-        int status = response.statusCode();
+        int status = response.status();
         if (status >= 200 && status < 300) {
             return new Result(p.name(), model, alias, true, status, millis, "ok", null, clock.getAsLong());
         }
         Failure f = classify(status);
         String message = "HTTP " + status;
-        String providerMessage = errorMessage(response.body());
+        String providerMessage = response.truncated() ? null : errorMessage(response.body());
         if (providerMessage != null) {
             message += ": " + scrub(providerMessage, p.apiKey());
         }
@@ -241,12 +231,18 @@ final class HealthChecker implements AutoCloseable {
         Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
         Failure f;
         String message;
-        if (cause instanceof HttpConnectTimeoutException) {
+        if (cause instanceof ConnectTimeoutException) {
             f = Failure.CONNECT;
             message = "connect timed out";
-        } else if (cause instanceof HttpTimeoutException) {
+        } else if (cause instanceof TimeoutException) {
             f = Failure.TIMEOUT;
-            message = "no answer within " + millis + " ms";
+            message = "no complete answer within " + millis + " ms";
+        } else if (cause instanceof PoolExhaustedException) {
+            f = Failure.LOCAL_OVERLOAD;
+            message = "all connections to the provider are busy";
+        } else if (cause instanceof IllegalArgumentException) {
+            f = Failure.CLIENT_ERROR; // the gateway's own config: nothing to hold against the provider
+            message = "cannot send the check: " + cause.getMessage();
         } else if (cause instanceof ConnectException) {
             f = Failure.CONNECT;
             message = "connection refused or unreachable";
@@ -262,7 +258,7 @@ final class HealthChecker implements AutoCloseable {
                 clock.getAsLong());
     }
 
-    private void record(Result r, HttpResponse<String> response) {
+    private void record(Result r, UpstreamAnswer response) {
         Failure failure = r.ok() ? null : failureOf(r);
         long retryAfter = response == null ? 0 : retryAfterMillis(response);
         gateway.router().recordHealthCheck(r.provider(), failure, retryAfter);
@@ -305,8 +301,8 @@ final class HealthChecker implements AutoCloseable {
         return f.name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    private static long retryAfterMillis(HttpResponse<String> response) {
-        String v = response.headers().firstValue("retry-after").orElse(null);
+    private static long retryAfterMillis(UpstreamAnswer response) {
+        String v = response.headers().get("retry-after");
         if (v == null) {
             return 0;
         }
@@ -355,6 +351,5 @@ final class HealthChecker implements AutoCloseable {
         if (periodic != null) {
             periodic.cancel(false);
         }
-        httpThreads.shutdownNow();
     }
 }

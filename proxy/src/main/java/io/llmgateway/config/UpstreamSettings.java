@@ -13,7 +13,9 @@ import java.time.Duration;
  * @param streamIdleTimeout streaming request: longest silence between two chunks (default 60s)
  * @param maxConnectionsPerLoop pooled connections per provider and event loop (default 256)
  * @param acquireTimeout longest wait for a pooled connection when all are busy (default 5s)
- * @param idleConnectionTimeout an idle pooled connection is closed after this (default 60s)
+ * @param idleConnectionTimeout an idle pooled connection is closed after this (default 30s: below the 60 s
+ *                              and more after which load balancers and servers in front of providers close
+ *                              idle connections, so that the gateway's side lets go first)
  * @param maxPendingAcquires requests that may wait for a busy pool (per provider and event loop) before
  *                           further ones are shed at once with 503 (default 1024)
  */
@@ -29,7 +31,7 @@ public record UpstreamSettings(
 
     public static final UpstreamSettings DEFAULT = new UpstreamSettings(
             Duration.ofSeconds(5), Duration.ofSeconds(300), Duration.ofSeconds(60), Duration.ofSeconds(60),
-            256, Duration.ofSeconds(5), Duration.ofSeconds(60), 1024);
+            256, Duration.ofSeconds(5), Duration.ofSeconds(30), 1024);
 
     public UpstreamSettings {
         requireNonNull(connectTimeout, "connectTimeout");

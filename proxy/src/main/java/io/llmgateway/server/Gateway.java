@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -37,6 +38,7 @@ public final class Gateway implements AutoCloseable {
     private final TokenEstimator estimator;
     private final ExecutorService estimatorPool;
     private final UpstreamClient upstream;
+    private final EventLoopGroup loops;
     private final Clock clock;
     private final Observers observers = new Observers();
     private final LocalEndpoints endpoints = new LocalEndpoints();
@@ -48,8 +50,10 @@ public final class Gateway implements AutoCloseable {
     private final CopyOnWriteArrayList<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     private volatile Snapshot snapshot;
 
-    public Gateway(GatewayConfig config, Clock clock) {
+    /** @param loops the event loops that serve the gateway's connections */
+    public Gateway(GatewayConfig config, Clock clock, EventLoopGroup loops) {
         this.clock = requireNonNull(clock, "clock");
+        this.loops = requireNonNull(loops, "loops");
         this.router = new Router(config, clock);
         // Big prompts are counted off the event loops.
         this.estimatorPool = TokenEstimator.newExecutor(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
@@ -91,6 +95,11 @@ public final class Gateway implements AutoCloseable {
 
     public UpstreamClient upstream() {
         return upstream;
+    }
+
+    /** The event loops of the gateway's connections; calls of its own to providers run there too. */
+    public EventLoopGroup loops() {
+        return loops;
     }
 
     // ---- load shedding and shutdown --------------------------------------------------------------------

@@ -41,7 +41,7 @@ public final class GatewayServer implements AutoCloseable {
             Consumer<Gateway> setup) throws InterruptedException {
         requireNonNull(config, "config");
         EventLoopGroup boss = Transport.newGroup(1, Transport.of(workers));
-        Gateway gateway = new Gateway(config, clock);
+        Gateway gateway = new Gateway(config, clock, workers);
         try {
             setup.accept(gateway);
             Channel ch = new ServerBootstrap()

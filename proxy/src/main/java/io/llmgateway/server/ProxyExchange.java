@@ -119,6 +119,7 @@ final class ProxyExchange implements UpstreamListener {
     private long lastActivityNanos;
     private boolean timedOut;
     private boolean onlyOverloaded = true; // every failed attempt so far was our own pool being full
+    private boolean retriedOnNewConnection; // in this attempt, see retryOnNewConnection()
 
     // What the request record reports when the exchange ends.
     private final long startEpochMillis;
@@ -266,9 +267,16 @@ final class ProxyExchange implements UpstreamListener {
         tried = withProvider(tried, attempt.provider());
         origin = originOf(attempt);
         state = State.CONNECTING;
+        retriedOnNewConnection = false;
         UpstreamSettings settings = config.upstream();
         startTimer(info.stream() ? settings.streamFirstByteTimeout().toNanos() : settings.responseTimeout().toNanos());
-        Future<Channel> leased = gateway.upstream().acquire(ctx.channel().eventLoop(), origin, this);
+        lease(false);
+    }
+
+    private void lease(boolean fresh) {
+        UpstreamClient client = gateway.upstream();
+        Future<Channel> leased = fresh ? client.acquireFresh(ctx.channel().eventLoop(), origin, this)
+                : client.acquire(ctx.channel().eventLoop(), origin, this);
         Attempt leasedFor = attempt;
         leased.addListener(f -> {
             if (f.isSuccess()) {
@@ -305,7 +313,7 @@ final class ProxyExchange implements UpstreamListener {
         // Bytes, not an HttpRequest: the upstream pipeline has only a response decoder (UpstreamClient).
         ch.write(head);
         ch.writeAndFlush(body).addListener(w -> {
-            if (!w.isSuccess() && upstream == ch && state == State.AWAITING_HEADERS) {
+            if (!w.isSuccess() && upstream == ch && state == State.AWAITING_HEADERS && !retryOnNewConnection()) {
                 attemptFailed(Failure.CONNECT, 0, "could not send the request: " + describe(w.cause()));
             }
         });
@@ -570,7 +578,7 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void upstreamBroke(String why) {
-        if (state == State.DONE) {
+        if (state == State.DONE || state == State.AWAITING_HEADERS && retryOnNewConnection()) {
             return;
         }
         discardUpstream();
@@ -579,6 +587,24 @@ final class ProxyExchange implements UpstreamListener {
         } else if (state == State.AWAITING_HEADERS || state == State.READING_ERROR || state == State.RELAYING) {
             attemptFailed(Failure.CONNECT, 0, why);
         }
+    }
+
+    /**
+     * A reused connection that failed before any byte of the answer arrived was most likely closed by the
+     * provider as idle while the request was on its way: the request goes again, once, on a new connection,
+     * inside the same attempt (its timer, its reservation; no failure counted).
+     */
+    private boolean retryOnNewConnection() {
+        if (retriedOnNewConnection || !UpstreamClient.reusedAndUnanswered(upstream)) {
+            return false;
+        }
+        retriedOnNewConnection = true;
+        LOG.debug("[{}] a reused connection to {} closed before answering: sending again on a new one", requestId,
+                attempt.provider());
+        discardUpstream();
+        state = State.CONNECTING;
+        lease(true);
+        return true;
     }
 
     // ---- timers ------------------------------------------------------------------------------------------

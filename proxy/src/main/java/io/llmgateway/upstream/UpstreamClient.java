@@ -13,18 +13,19 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Ticker;
 import java.io.File;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
@@ -34,9 +35,15 @@ import javax.net.ssl.SSLException;
  * own event loop and gets a channel of that loop, so the client and upstream sides of an exchange never
  * cross threads. Name resolution is asynchronous (Netty's DNS resolver), TLS verifies certificates and
  * host names.
+ *
+ * <p>A request that fails on a reused connection before any byte of its answer arrived is most likely the
+ * victim of the provider closing that connection as idle while the request was under way: callers retry
+ * it once on a new connection ({@link #reusedAndUnanswered}, {@link #acquireFresh}), and the pools close
+ * connections idle for {@code upstream.idle_connection_timeout} before providers commonly do.
  */
 public final class UpstreamClient implements AutoCloseable {
     private final UpstreamSettings settings;
+    private final Ticker ticker;
     private final SslContext sslContext;
     private final Map<String, SslContext> privateCaContexts = new ConcurrentHashMap<>();
     /** One per transport: the resolver's datagram channels must match the loops they run on. */
@@ -47,7 +54,13 @@ public final class UpstreamClient implements AutoCloseable {
     private final AtomicInteger openTotal = new AtomicInteger();
 
     public UpstreamClient(UpstreamSettings settings) {
+        this(settings, Ticker.systemTicker());
+    }
+
+    /** With {@code ticker} for the idle time of pooled connections. */
+    UpstreamClient(UpstreamSettings settings, Ticker ticker) {
         this.settings = requireNonNull(settings, "settings");
+        this.ticker = requireNonNull(ticker, "ticker");
         try {
             this.sslContext = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
         } catch (SSLException e) {
@@ -60,12 +73,54 @@ public final class UpstreamClient implements AutoCloseable {
      * exchange with {@link #release} or close the channel when the exchange did not complete.
      */
     public Future<Channel> acquire(EventLoop loop, Origin origin, UpstreamListener listener) {
+        return lease(loop, origin, listener, false);
+    }
+
+    /**
+     * Like {@link #acquire}, but a new connection rather than an idle one, unless the pool is full: for the
+     * one retry of a request whose reused connection failed before answering.
+     */
+    public Future<Channel> acquireFresh(EventLoop loop, Origin origin, UpstreamListener listener) {
+        return lease(loop, origin, listener, true);
+    }
+
+    private Future<Channel> lease(EventLoop loop, Origin origin, UpstreamListener listener, boolean fresh) {
         UpstreamPool pool = pool(loop, origin);
-        return pool.acquire().addListener(f -> {
+        return pool.acquire(fresh).addListener(f -> {
             if (f.isSuccess()) {
                 UpstreamHandler.of((Channel) f.getNow()).bind(listener);
             }
         });
+    }
+
+    /**
+     * Whether {@code channel}, which is failing, had served an earlier exchange and received not one byte of
+     * the current one's answer. Then the provider most likely closed it as idle while the request was on
+     * its way (a race no client avoids), which says nothing about the provider: the request may be sent
+     * again, once, on a new connection ({@link #acquireFresh}) without counting a failure. Call it before
+     * discarding the channel.
+     */
+    public static boolean reusedAndUnanswered(Channel channel) {
+        UpstreamHandler h = channel == null ? null : UpstreamHandler.of(channel);
+        return h != null && h.reusedAndUnanswered();
+    }
+
+    /**
+     * Sends a request of the gateway's own (a health check) over the pools of {@code loop}, with the
+     * provider's TLS settings, the call's deadline and body cap. The future completes on {@code loop}, with
+     * a {@link java.util.concurrent.TimeoutException} at the deadline, the connect or I/O error, a
+     * {@link PoolExhaustedException}, or the answer.
+     */
+    public CompletableFuture<UpstreamAnswer> call(EventLoop loop, Origin origin, UpstreamCall call) {
+        requireNonNull(loop, "loop");
+        requireNonNull(origin, "origin");
+        CallExchange exchange = new CallExchange(this, loop, origin, requireNonNull(call, "call"));
+        try {
+            loop.execute(exchange::start);
+        } catch (RejectedExecutionException shuttingDown) {
+            exchange.result.completeExceptionally(shuttingDown);
+        }
+        return exchange.result;
     }
 
     /** Returns a channel whose exchange completed (full response read, keep-alive) to its pool. */
@@ -97,14 +152,14 @@ public final class UpstreamClient implements AutoCloseable {
         UpstreamPool pool = byOrigin.get(origin.poolKey());
         if (pool == null) {
             pool = new UpstreamPool(loop, origin, bootstrap(loop, origin), settings.maxConnectionsPerLoop(),
-                    settings.acquireTimeout().toMillis(), settings.maxPendingAcquires(), openTotal);
+                    settings.acquireTimeout().toMillis(), settings.maxPendingAcquires(),
+                    settings.idleConnectionTimeout().toNanos(), ticker, openTotal);
             byOrigin.put(origin.poolKey(), pool);
         }
         return pool;
     }
 
     private Bootstrap bootstrap(EventLoop loop, Origin origin) {
-        long idleMillis = settings.idleConnectionTimeout().toMillis();
         return new Bootstrap()
                 .group(loop)
                 .channel(Transport.clientChannel(loop))
@@ -121,13 +176,9 @@ public final class UpstreamClient implements AutoCloseable {
                         if (origin.tls()) {
                             p.addLast(sslContextFor(origin).newHandler(ch.alloc(), origin.host(), origin.port()));
                         }
-                        // A decoder only: requests go out as bytes (ProxyExchange writes their head itself), and
-                        // they are all POSTs, so no response needs its request's method (as one to a HEAD would).
-                        p.addLast(new HttpResponseDecoder(4096, 64 * 1024, 64 * 1024));
-                        // Reader idle, not all idle: the same for a pooled channel (its last act was reading a
-                        // response), and no listener on every write.
-                        p.addLast(new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
-                        p.addLast(new UpstreamHandler());
+                        ResponseDecoder decoder = new ResponseDecoder();
+                        p.addLast(decoder);
+                        p.addLast(new UpstreamHandler(ch, decoder));
                     }
                 });
     }

@@ -4,27 +4,51 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.HttpObject;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
  * Last handler of an upstream channel: hands events to the exchange that leased the channel. A pooled
  * channel has no listener; anything it receives then is unsolicited, so the channel is closed rather
- * than trusted for the next exchange.
+ * than trusted for the next exchange. It also keeps what the pool and a failing exchange need to know
+ * about the connection: how often it was leased and since when it is idle.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+    private final Channel channel;
+    private final ResponseDecoder decoder;
     private UpstreamListener listener;
+    private int leases;
+    /** When the channel last went back to the pool, from the pool's ticker. */
+    long idleSince;
+
+    UpstreamHandler(Channel channel, ResponseDecoder decoder) {
+        this.channel = channel;
+        this.decoder = decoder;
+    }
 
     static UpstreamHandler of(Channel channel) {
         return channel.pipeline().get(UpstreamHandler.class);
     }
 
+    Channel channel() {
+        return channel;
+    }
+
     void bind(UpstreamListener newListener) {
         listener = newListener;
+        leases++;
+        decoder.received = false;
     }
 
     void unbind() {
         listener = null;
+    }
+
+    /**
+     * The connection served an earlier exchange and not one byte of the current exchange's answer arrived:
+     * when it fails now, the provider most likely closed it as idle while the request was on its way.
+     */
+    boolean reusedAndUnanswered() {
+        return leases > 1 && !decoder.received;
     }
 
     @Override
@@ -62,16 +86,6 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
         listener = null;
         if (l != null) {
             l.onUpstreamClosed();
-        }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        // Idle timeout only applies to pooled channels; a leased one is watched by its exchange's timers.
-        if (evt instanceof IdleStateEvent && listener == null) {
-            ctx.close();
-        } else {
-            ctx.fireUserEventTriggered(evt);
         }
     }
 }

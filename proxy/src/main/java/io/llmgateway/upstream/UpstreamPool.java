@@ -8,8 +8,10 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.netty.util.concurrent.Ticker;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.Iterator;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -22,6 +24,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   by a timeout, by an exchange that did not complete - is accounted for without bookkeeping there.
  * - Idle channels are reused LIFO: the most recently used one is the least likely to have been closed
  *   by the provider's keep-alive timeout.
+ * - Idle expiry costs one timestamp per release: acquire skips (and closes) a channel idle for the
+ *   timeout or longer, and one sweep per pool, scheduled only while channels are idle, closes the
+ *   oldest ones (the tail of the LIFO deque) when they expire, so an unused pool lets its connections go
+ *   before the provider's side does.
  */
 final class UpstreamPool {
     private final EventLoop loop;
@@ -30,13 +36,17 @@ final class UpstreamPool {
     private final int maxConnections;
     private final long acquireTimeoutMillis;
     private final int maxPending;
+    private final long idleTimeoutNanos;
+    private final Ticker ticker;
     private final AtomicInteger openTotal;
-    private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    private final ArrayDeque<UpstreamHandler> idle = new ArrayDeque<>();
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final Runnable sweepTask = this::sweep;
+    private ScheduledFuture<?> sweep;
     private int open;
 
     UpstreamPool(EventLoop loop, Origin origin, Bootstrap bootstrap, int maxConnections, long acquireTimeoutMillis,
-            int maxPending, AtomicInteger openTotal) {
+            int maxPending, long idleTimeoutNanos, Ticker ticker, AtomicInteger openTotal) {
         this.maxPending = maxPending;
         this.openTotal = openTotal;
         this.loop = loop;
@@ -44,16 +54,31 @@ final class UpstreamPool {
         this.bootstrap = bootstrap;
         this.maxConnections = maxConnections;
         this.acquireTimeoutMillis = acquireTimeoutMillis;
+        this.idleTimeoutNanos = idleTimeoutNanos;
+        this.ticker = ticker;
     }
 
-    /** A connected channel for one exchange; hand it back with {@link #release} or close it. */
-    Future<Channel> acquire() {
+    /**
+     * A connected channel for one exchange; hand it back with {@link #release} or close it. With
+     * {@code fresh}, a new connection when the pool has room for one, rather than an idle one.
+     */
+    Future<Channel> acquire(boolean fresh) {
         assert loop.inEventLoop();
         Promise<Channel> promise = loop.newPromise();
-        Channel ch;
-        while ((ch = idle.pollFirst()) != null) {
-            if (ch.isActive()) {
-                return promise.setSuccess(ch);
+        if (fresh && open < maxConnections) {
+            connect(promise);
+            return promise;
+        }
+        if (!idle.isEmpty()) {
+            long now = ticker.nanoTime();
+            UpstreamHandler h;
+            while ((h = idle.pollFirst()) != null) {
+                Channel ch = h.channel();
+                if (now - h.idleSince >= idleTimeoutNanos) {
+                    ch.close(); // expired: the provider may be closing it right now
+                } else if (ch.isActive()) {
+                    return promise.setSuccess(ch);
+                }
             }
         }
         if (open < maxConnections) {
@@ -78,7 +103,8 @@ final class UpstreamPool {
     /** Takes back a channel whose exchange completed; it is kept for reuse when still open. */
     void release(Channel ch) {
         assert loop.inEventLoop();
-        UpstreamHandler.of(ch).unbind();
+        UpstreamHandler h = UpstreamHandler.of(ch);
+        h.unbind();
         if (!ch.isActive()) {
             return;
         }
@@ -90,7 +116,25 @@ final class UpstreamPool {
                 return;
             }
         }
-        idle.addFirst(ch);
+        h.idleSince = ticker.nanoTime();
+        idle.addFirst(h);
+        if (sweep == null) {
+            sweep = loop.schedule(sweepTask, idleTimeoutNanos, TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** Closes the channels idle for the timeout or longer; runs again when the next one would expire. */
+    private void sweep() {
+        sweep = null;
+        long now = ticker.nanoTime();
+        UpstreamHandler oldest;
+        while ((oldest = idle.peekLast()) != null && now - oldest.idleSince >= idleTimeoutNanos) {
+            idle.pollLast();
+            oldest.channel().close();
+        }
+        if (oldest != null) {
+            sweep = loop.schedule(sweepTask, oldest.idleSince + idleTimeoutNanos - now, TimeUnit.NANOSECONDS);
+        }
     }
 
     private void connect(Promise<Channel> promise) {
@@ -129,7 +173,12 @@ final class UpstreamPool {
     private void onClosed(Channel ch) {
         open--;
         openTotal.decrementAndGet();
-        idle.remove(ch);
+        for (Iterator<UpstreamHandler> it = idle.iterator(); it.hasNext(); ) {
+            if (it.next().channel() == ch) {
+                it.remove();
+                break;
+            }
+        }
         // A slot became free: a waiter would otherwise sit until its timeout although we may connect.
         Waiter waiter = waiters.pollFirst();
         if (waiter != null) {

@@ -17,6 +17,7 @@ import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.server.Gateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.DefaultEventLoopGroup;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,11 +79,13 @@ class TokenEstimatorTest {
                     encoding: p50k_edit
                     a: {}
                 """, Map.of());
-        Gateway gateway = new Gateway(config, Clock.systemUTC());
+        DefaultEventLoopGroup loops = new DefaultEventLoopGroup(1); // not used: no thread starts
+        Gateway gateway = new Gateway(config, Clock.systemUTC(), loops);
         try {
             assertTrue(TokenEstimator.isLoaded("p50k_edit"), "loaded when the config was applied, not on an event loop");
         } finally {
             gateway.close();
+            loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
         }
         TokenEstimator.preload("no-such-encoding"); // left to the fallback, no error
         assertFalse(TokenEstimator.isLoaded("no-such-encoding"));

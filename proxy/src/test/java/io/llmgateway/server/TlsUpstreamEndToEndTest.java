@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.config.ConfigException;
 import io.llmgateway.config.ConfigLoader;
+import io.llmgateway.testing.TestCertificates;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -24,17 +25,13 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import java.io.FileInputStream;
 import java.net.InetSocketAddress;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyStore;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.KeyManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,10 +59,10 @@ class TlsUpstreamEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         group = Transport.newGroup(1);
-        caPem = certificate("right", "ip:127.0.0.1");
-        wrongPem = certificate("wrong", "dns:other.example");
-        rightHost = tlsServer(serverContext("right"));
-        wrongHost = tlsServer(serverContext("wrong"));
+        caPem = TestCertificates.selfSigned(dir, "right", "ip:127.0.0.1");
+        wrongPem = TestCertificates.selfSigned(dir, "wrong", "dns:other.example");
+        rightHost = tlsServer(TestCertificates.serverContext(dir, "right"));
+        wrongHost = tlsServer(TestCertificates.serverContext(dir, "wrong"));
     }
 
     @AfterAll
@@ -142,35 +139,6 @@ class TlsUpstreamEndToEndTest {
 
     private static int port(Channel server) {
         return ((InetSocketAddress) server.localAddress()).getPort();
-    }
-
-    /** A key pair in {@code name.p12} and its self-signed certificate in {@code name.pem}. */
-    private static Path certificate(String name, String san) throws Exception {
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
-        Path store = dir.resolve(name + ".p12");
-        Path pem = dir.resolve(name + ".pem");
-        run(keytool, "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
-                "-ext", "san=" + san, "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
-                "-storepass", "changeit", "-keypass", "changeit");
-        run(keytool, "-exportcert", "-rfc", "-alias", name, "-keystore", store.toString(), "-storepass", "changeit",
-                "-file", pem.toString());
-        return pem;
-    }
-
-    private static void run(String... cmd) throws Exception {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), out);
-    }
-
-    private static SslContext serverContext(String name) throws Exception {
-        KeyStore ks = KeyStore.getInstance("PKCS12");
-        try (FileInputStream in = new FileInputStream(dir.resolve(name + ".p12").toFile())) {
-            ks.load(in, "changeit".toCharArray());
-        }
-        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        kmf.init(ks, "changeit".toCharArray());
-        return SslContextBuilder.forServer(kmf).build();
     }
 
     private static Channel tlsServer(SslContext ssl) throws InterruptedException {

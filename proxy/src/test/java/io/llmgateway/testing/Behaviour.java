@@ -18,7 +18,7 @@ import java.util.List;
  */
 public final class Behaviour {
 
-    enum Kind { JSON, CHAT, EMBEDDINGS, SSE, STREAM_AWARE, DROP, STALL, GARBAGE, HALF_HEADERS }
+    enum Kind { JSON, CHAT, EMBEDDINGS, SSE, STREAM_AWARE, DROP, RESET, STALL, GARBAGE, HALF_HEADERS, ENDLESS }
 
     static final long DEFAULT_PROMPT_TOKENS = 10;
     static final long DEFAULT_COMPLETION_TOKENS = 5;
@@ -115,6 +115,16 @@ public final class Behaviour {
     /** Closes the connection as soon as the request arrived, without a response byte. */
     public static Behaviour dropConnection() {
         return new Behaviour(new Spec(Kind.DROP));
+    }
+
+    /** Resets the connection (RST) as soon as the request arrived, without a response byte. */
+    public static Behaviour resetConnection() {
+        return new Behaviour(new Spec(Kind.RESET));
+    }
+
+    /** Answers 200 with a chunked body that never ends, written as fast as the connection takes it. */
+    public static Behaviour endlessBody() {
+        return new Behaviour(new Spec(Kind.ENDLESS));
     }
 
     /** Never answers and keeps the connection open. */

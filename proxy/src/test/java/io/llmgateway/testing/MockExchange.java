@@ -34,6 +34,8 @@ final class MockExchange {
             .getBytes(StandardCharsets.ISO_8859_1);
     private static final byte[] HALF_HEADERS = "HTTP/1.1 200 OK\r\nContent-Type: applic"
             .getBytes(StandardCharsets.ISO_8859_1);
+    /** JSON whitespace: an endless body is valid JSON that never ends. */
+    private static final byte[] BLANKS = " ".repeat(16 * 1024).getBytes(StandardCharsets.ISO_8859_1);
 
     private final ChannelHandlerContext ctx;
     private final Behaviour behaviour;
@@ -70,6 +72,8 @@ final class MockExchange {
         }
         switch (behaviour.kind()) {
             case DROP -> ctx.close();
+            case RESET -> reset();
+            case ENDLESS -> respondEndless();
             case STALL -> { }
             case GARBAGE -> writeRawAndClose(GARBAGE);
             case HALF_HEADERS -> writeRawAndClose(HALF_HEADERS);
@@ -105,6 +109,24 @@ final class MockExchange {
             pieces.add(Arrays.copyOfRange(body, i, Math.min(body.length, i + behaviour.dripBytes())));
         }
         stream(response, pieces, false);
+    }
+
+    private void respondEndless() {
+        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        prepare(response, "application/json");
+        HttpUtil.setTransferEncodingChunked(response, true);
+        ctx.writeAndFlush(response);
+        writeBlanks();
+    }
+
+    private void writeBlanks() {
+        if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(BLANKS))).addListener(f -> {
+                if (f.isSuccess()) {
+                    ctx.executor().execute(this::writeBlanks);
+                }
+            });
+        }
     }
 
     private void respondSse() {

@@ -12,6 +12,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -54,6 +55,7 @@ public final class MockUpstream implements AutoCloseable, AfterEachCallback {
     private final EventLoopGroup group;
     private final Channel serverChannel;
     private final int port;
+    private final boolean tls;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private volatile Behaviour defaultBehaviour = Behaviour.chatCompletion(DEFAULT_CONTENT);
@@ -68,7 +70,8 @@ public final class MockUpstream implements AutoCloseable, AfterEachCallback {
     private final Map<Integer, CompletableFuture<Void>> closeFutures = new ConcurrentHashMap<>();
     private final Object closeMonitor = new Object();
 
-    private MockUpstream() {
+    private MockUpstream(SslContext ssl) {
+        tls = ssl != null;
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mock-upstream", true),
                                                 NioIoHandler.newFactory());
         try {
@@ -79,6 +82,9 @@ public final class MockUpstream implements AutoCloseable, AfterEachCallback {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             int id = connectionOpened(ch);
+                            if (ssl != null) {
+                                ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                            }
                             ch.pipeline().addLast(new HttpServerCodec(),
                                                   new HttpObjectAggregator(MAX_BODY_BYTES),
                                                   new MockHandler(MockUpstream.this, id));
@@ -96,16 +102,21 @@ public final class MockUpstream implements AutoCloseable, AfterEachCallback {
 
     /** Starts a mock on an ephemeral port of 127.0.0.1. */
     public static MockUpstream start() {
-        return new MockUpstream();
+        return new MockUpstream(null);
+    }
+
+    /** Starts a mock that speaks https with {@code ssl} (a server context) on an ephemeral port of 127.0.0.1. */
+    public static MockUpstream startTls(SslContext ssl) {
+        return new MockUpstream(requireNonNull(ssl, "ssl"));
     }
 
     public int port() {
         return port;
     }
 
-    /** {@code http://127.0.0.1:PORT/v1}, what a provider's {@code base_url} would be. */
+    /** {@code http://127.0.0.1:PORT/v1} (https with TLS), what a provider's {@code base_url} would be. */
     public URI baseUrl() {
-        return URI.create("http://127.0.0.1:" + port + "/v1");
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + port + "/v1");
     }
 
     /** Sets the behaviour used when no one-shot behaviour is queued. */
