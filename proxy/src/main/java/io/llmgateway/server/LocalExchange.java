@@ -2,6 +2,7 @@ package io.llmgateway.server;
 
 import io.llmgateway.openai.OpenAiErrors;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -72,7 +73,11 @@ public final class LocalExchange {
 
     /** True when the client connects from this machine. */
     public boolean fromLoopback() {
-        SocketAddress remote = ctx.channel().remoteAddress();
+        return fromLoopback(ctx.channel());
+    }
+
+    static boolean fromLoopback(Channel channel) {
+        SocketAddress remote = channel.remoteAddress();
         if (!(remote instanceof InetSocketAddress)) {
             return false;
         }
@@ -94,7 +99,7 @@ public final class LocalExchange {
         if (!ctx.channel().isActive()) {
             response.release();
         } else {
-            Responses.send(ctx, response, keepAlive, requestId);
+            Responses.send(ctx, response, keepAlive, requestId, request.method() == HttpMethod.HEAD);
         }
         onDone.run();
     }
