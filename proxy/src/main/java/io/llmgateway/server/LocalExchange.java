@@ -20,7 +20,8 @@ import java.util.List;
 
 /**
  * One request to a {@link LocalEndpoint}. It owns the request until a respond method is called, which
- * writes the response, releases the request and lets the connection go on to its next request.
+ * writes the response, releases the request and lets the connection go on to its next request. The answer
+ * to a HEAD request goes out without its body, so an endpoint answers HEAD as it answers GET.
  */
 public final class LocalExchange {
     private final ChannelHandlerContext ctx;

@@ -179,12 +179,17 @@ class HeadAdmissionEndToEndTest {
             String login = c.send(RawHttp.post("/api/login", body)).readResponse();
             String withToken = c.send(RawHttp.post("/api/config/edit", "{}", "x-admin-token: " + ADMIN_TOKEN))
                     .readResponse();
+            // Past the small cap, so admin access is checked on the head: the token lets it through.
+            String bigWithToken = c.send(RawHttp.post("/api/config/edit", "{\"pad\":\"" + "x".repeat(20_000)
+                    + "\"}", "x-admin-token: " + ADMIN_TOKEN)).readResponse();
 
             assertTrue(wrongLogin.startsWith("HTTP/1.1 401"), wrongLogin);
             assertTrue(wrongLogin.contains("invalid_token"), "the login endpoint itself answered: " + wrongLogin);
             assertTrue(login.startsWith("HTTP/1.1 204"), login);
             assertTrue(login.toLowerCase().contains("set-cookie: " + AdminAccess.SESSION_COOKIE), login);
             assertNotEquals(401, Integer.parseInt(withToken.substring(9, 12)), withToken);
+            assertNotEquals(401, Integer.parseInt(bigWithToken.substring(9, 12)), bigWithToken);
+            assertTrue(bigWithToken.startsWith("HTTP/1.1 "), bigWithToken);
         }
     }
 

@@ -51,7 +51,6 @@ class LocalAnswersBackpressureEndToEndTest {
             // Settles when the gateway stops reading (or closes), or, without backpressure, has answered all.
             assertTrue(probe.settled.await(60, TimeUnit.SECONDS), "the gateway neither stopped nor finished");
             long[] seen = server.eventLoop().submit(() -> new long[] {probe.answers, probe.mostHeld}).get();
-            System.out.println("PROBE answers=" + seen[0] + " mostHeld=" + seen[1]);
 
             assertTrue(seen[1] <= HIGH_WATER_MARK + 1024, "the gateway held " + seen[1] + " bytes of answers for "
                     + "a client that reads nothing (" + seen[0] + " answers)");
