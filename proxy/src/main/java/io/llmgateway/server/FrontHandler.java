@@ -27,7 +27,7 @@ import org.apache.logging.log4j.Logger;
 final class FrontHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LogManager.getLogger(FrontHandler.class);
     /** Requests waiting behind the one being answered. */
-    static final int MAX_PIPELINED = 16;
+    private static final int MAX_PIPELINED = 16;
     static final String INVALID_KEY = "Incorrect API key provided. Send a key configured in gateway.api_keys as "
             + "'Authorization: Bearer <key>'.";
 
