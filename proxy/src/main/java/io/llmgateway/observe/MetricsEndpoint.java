@@ -42,7 +42,7 @@ final class MetricsEndpoint implements LocalEndpoint {
             gateway.adminAccess().refuse(exchange);
             return;
         }
-        if (exchange.method() != HttpMethod.GET) {
+        if (exchange.method() != HttpMethod.GET && exchange.method() != HttpMethod.HEAD) { // HEAD: no body is sent
             exchange.respondError(405, "Use GET /metrics.", null, "method_not_allowed");
             return;
         }

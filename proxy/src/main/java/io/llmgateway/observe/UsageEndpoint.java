@@ -47,7 +47,7 @@ final class UsageEndpoint implements LocalEndpoint {
             gateway.adminAccess().refuse(exchange);
             return;
         }
-        if (exchange.method() != HttpMethod.GET) {
+        if (exchange.method() != HttpMethod.GET && exchange.method() != HttpMethod.HEAD) { // HEAD: no body is sent
             exchange.respondError(405, "Use GET " + exchange.path() + '.', null, "method_not_allowed");
             return;
         }

@@ -3,6 +3,7 @@ package io.llmgateway.server;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import java.nio.charset.StandardCharsets;
@@ -35,15 +36,20 @@ public final class AdminAccess {
     }
 
     public boolean permits(LocalExchange exchange) {
+        return permits(exchange.request(), exchange.fromLoopback());
+    }
+
+    /** Whether a request head carries admin access; the request guard asks before a body is read. */
+    boolean permits(HttpRequest head, boolean fromLoopback) {
         String token = gateway.config().admin().token();
         if (token == null) {
-            return exchange.fromLoopback() && localHost(exchange.request().headers().get(HttpHeaderNames.HOST));
+            return fromLoopback && localHost(head.headers().get(HttpHeaderNames.HOST));
         }
-        if (matches(token, Credentials.bearer(exchange.request().headers().get(HttpHeaderNames.AUTHORIZATION)))
-                || matches(token, exchange.request().headers().get("x-admin-token"))) {
+        if (matches(token, Credentials.bearer(head.headers().get(HttpHeaderNames.AUTHORIZATION)))
+                || matches(token, head.headers().get("x-admin-token"))) {
             return true;
         }
-        String sid = sessionId(exchange);
+        String sid = sessionId(head);
         return sid != null && sessions.valid(sid, token, gateway.clock().millis());
     }
 
@@ -72,7 +78,7 @@ public final class AdminAccess {
 
     /** Ends the session of the request's cookie, if any. */
     public void logout(LocalExchange exchange) {
-        String sid = sessionId(exchange);
+        String sid = sessionId(exchange.request());
         if (sid != null) {
             sessions.close(sid);
         }
@@ -107,8 +113,8 @@ public final class AdminAccess {
                 presented.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String sessionId(LocalExchange exchange) {
-        List<String> headers = exchange.request().headers().getAll(HttpHeaderNames.COOKIE);
+    private static String sessionId(HttpRequest request) {
+        List<String> headers = request.headers().getAll(HttpHeaderNames.COOKIE);
         for (String header : headers) {
             for (Cookie c : ServerCookieDecoder.LAX.decode(header)) {
                 if (SESSION_COOKIE.equals(c.name()) && !c.value().isEmpty()) {

@@ -16,21 +16,37 @@ import java.util.ArrayDeque;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
-/**
- * Dispatches each request of a client connection: liveness, the models list, or a proxied call. Requests
- * of one connection are answered in order; pipelined ones wait in a short queue.
+/*
+ * Design notes
+ * - Requests of one connection are answered in order; pipelined ones wait in a short queue, and one more
+ *   than it holds closes the connection.
+ * - Backpressure: while the connection's outbound buffer is above its high-water mark, the connection is
+ *   not read and no queued request is answered; both resume when it drains. So a client that sends
+ *   without reading makes the gateway hold at most the high-water mark plus one answer, and the queue.
+ * - A HEAD request is answered like the GET of its path, without the body.
  */
+/** Dispatches each request of a client connection: liveness, the models list, or a proxied call. */
 final class FrontHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LogManager.getLogger(FrontHandler.class);
+    /** Requests waiting behind the one being answered. */
     private static final int MAX_PIPELINED = 16;
+    static final String INVALID_KEY = "Incorrect API key provided. Send a key configured in gateway.api_keys as "
+            + "'Authorization: Bearer <key>'.";
 
     private final Gateway gateway;
     private final ConnectionTimer timer;
     private final RequestGuard guard;
-    private final ArrayDeque<FullHttpRequest> queued = new ArrayDeque<>();
+    /** Each a {@link Pending} request or a {@link HeadRefusal}. */
+    private final ArrayDeque<Object> queued = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private ProxyExchange current;
     private boolean busy;
+    /** Body bytes the request being answered holds in the body budget. */
+    private long charge;
+    /** Not reading, and not answering queued requests, until the client takes what was written. */
+    private boolean paused;
+    /** A request was refused on its head: its body stays unread, the connection ends after its answer. */
+    private boolean refused;
 
     FrontHandler(Gateway gateway, ConnectionTimer timer, RequestGuard guard) {
         this.gateway = gateway;
@@ -45,25 +61,46 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof FullHttpRequest)) {
+        Object item;
+        if (msg instanceof FullHttpRequest) {
+            FullHttpRequest request = (FullHttpRequest) msg;
+            ClientKeys.Key key = guard.admittedKey();
+            if (!busy && !paused) {
+                handle(request, key);
+                return;
+            }
+            item = new Pending(request, key); // allocated only when requests are pipelined
+        } else if (msg instanceof HeadRefusal) {
+            refused = true;
+            ctx.channel().config().setAutoRead(false);
+            if (!busy && !paused) {
+                refuse((HeadRefusal) msg);
+                return;
+            }
+            item = msg;
+        } else {
             ReferenceCountUtil.release(msg);
             return;
         }
-        FullHttpRequest request = (FullHttpRequest) msg;
-        if (busy) {
-            if (queued.size() >= MAX_PIPELINED) {
-                request.release();
-                ctx.close();
-                return;
-            }
-            queued.add(request);
+        if (queued.size() >= MAX_PIPELINED) {
+            release(item);
+            ctx.close();
             return;
         }
-        handle(request);
+        queued.add(item);
     }
 
-    private void handle(FullHttpRequest request) {
+    private void dispatch(Object item) {
+        if (item instanceof Pending) {
+            handle(((Pending) item).request, ((Pending) item).key);
+        } else {
+            refuse((HeadRefusal) item);
+        }
+    }
+
+    private void handle(FullHttpRequest request, ClientKeys.Key key) {
         busy = true;
+        charge = request.content().readableBytes();
         timer.requestReceived();
         // While draining for shutdown, every answer asks the client to reconnect elsewhere.
         boolean keepAlive = HttpUtil.isKeepAlive(request) && !gateway.draining();
@@ -71,29 +108,26 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         int q = uri.indexOf('?');
         String path = q < 0 ? uri : uri.substring(0, q);
         HttpMethod method = request.method();
+        boolean head = method == HttpMethod.HEAD;
         LocalEndpoint local = gateway.endpoints().find(path);
         if (local != null) {
             local.handle(new LocalExchange(ctx, request, keepAlive, this::exchangeDone));
             return;
         }
         String requestId = RequestIds.of(request.headers());
-        if (path.equals("/healthz") && method == HttpMethod.GET) {
+        boolean get = method == HttpMethod.GET || head;
+        if (path.equals("/healthz") && get) {
             request.release();
-            Responses.json(ctx, HttpResponseStatus.OK, "{\"status\":\"ok\"}", keepAlive, requestId);
+            Responses.json(ctx, HttpResponseStatus.OK, "{\"status\":\"ok\"}", keepAlive, requestId, head);
             exchangeDone();
             return;
         }
-        ClientKeys keys = gateway.snapshot().clientKeys;
-        ClientKeys.Key key = null;
-        if (path.startsWith("/v1/") && keys.enabled()) {
-            key = keys.authenticate(request.headers());
-            if (key == null) {
-                request.release();
-                Responses.error(ctx, 401, "Incorrect API key provided. Send a key configured in gateway.api_keys as "
-                        + "'Authorization: Bearer <key>'.", null, "invalid_api_key", keepAlive, requestId);
-                exchangeDone();
-                return;
-            }
+        // The guard looked the key up on the head; null here means none was valid, if one is needed now.
+        if (key == null && path.startsWith("/v1/") && gateway.snapshot().clientKeys.enabled()) {
+            request.release();
+            Responses.error(ctx, 401, INVALID_KEY, null, "invalid_api_key", keepAlive, requestId, head);
+            exchangeDone();
+            return;
         }
         if (method == HttpMethod.POST && path.startsWith("/v1/") && path.length() > 4) {
             if (!gateway.tryEnter()) {
@@ -112,22 +146,34 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         request.release();
-        if (method == HttpMethod.GET && path.equals("/v1/models")) {
-            Responses.json(ctx, HttpResponseStatus.OK, ModelList.all(gateway.config()), keepAlive, requestId);
-        } else if (method == HttpMethod.GET && path.startsWith("/v1/models/")) {
+        if (get && path.equals("/v1/models")) {
+            Responses.json(ctx, HttpResponseStatus.OK, ModelList.all(gateway.config()), keepAlive, requestId, head);
+        } else if (get && path.startsWith("/v1/models/")) {
             String id = QueryDecoding.decodePathSegment(path.substring("/v1/models/".length()));
             String json = ModelList.one(gateway.config(), id);
             if (json != null) {
-                Responses.json(ctx, HttpResponseStatus.OK, json, keepAlive, requestId);
+                Responses.json(ctx, HttpResponseStatus.OK, json, keepAlive, requestId, head);
             } else {
                 Responses.error(ctx, 404, "The model '" + ShortText.cap(id, RequestRecord.MAX_MODEL_CHARS)
-                        + "' does not exist.", "model", "model_not_found",
-                        keepAlive, requestId);
+                        + "' does not exist.", "model", "model_not_found", keepAlive, requestId, head);
             }
         } else {
-            notFound(method, path, keepAlive, requestId);
+            Responses.error(ctx, 404, unknownUrl(method, path), null, "unknown_url", keepAlive, requestId, head);
         }
         exchangeDone();
+    }
+
+    static String unknownUrl(HttpMethod method, String path) {
+        // The path is the client's: cut, so that a huge one is not echoed.
+        return "Unknown request URL: " + method + " " + ShortText.cap(path, RequestRecord.MAX_PATH_CHARS)
+                + ". Please check the URL.";
+    }
+
+    /** Answers a request refused on its head; the connection closes after it, so nothing follows. */
+    private void refuse(HeadRefusal refusal) {
+        busy = true;
+        Responses.error(ctx, refusal.status(), refusal.message(), null, refusal.code(), false, refusal.requestId(),
+                refusal.headOnly());
     }
 
     private void proxyDone() {
@@ -135,22 +181,26 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         exchangeDone();
     }
 
-    private void notFound(HttpMethod method, String path, boolean keepAlive, String requestId) {
-        String shown = ShortText.cap(path, RequestRecord.MAX_PATH_CHARS); // the path is the client's
-        Responses.error(ctx, 404, "Unknown request URL: " + method + " " + shown + ". Please check the URL.", null,
-                "unknown_url", keepAlive, requestId);
-    }
-
     private void exchangeDone() {
         current = null;
         busy = false;
-        guard.requestDone();
+        guard.requestDone(charge);
+        charge = 0;
         timer.responseDone();
-        FullHttpRequest next = queued.poll();
-        if (next != null && ctx.channel().isActive()) {
-            ctx.executor().execute(() -> handle(next));
-        } else if (next != null) {
-            next.release();
+        if (ctx.channel().isActive()) {
+            next(); // else channelInactive releases what waits
+        }
+    }
+
+    /** Answers the next waiting request, unless the client has yet to take what was written. */
+    private void next() {
+        if (paused) {
+            return; // channelWritabilityChanged calls again
+        }
+        Object item = queued.poll();
+        if (item != null) {
+            busy = true; // a request read meanwhile waits behind this one
+            ctx.executor().execute(() -> dispatch(item));
         }
     }
 
@@ -159,15 +209,28 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         if (current != null) {
             current.clientClosed();
         }
-        FullHttpRequest r;
-        while ((r = queued.poll()) != null) {
-            r.release();
+        Object item;
+        while ((item = queued.poll()) != null) {
+            release(item);
         }
         ctx.fireChannelInactive();
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        boolean writable = ctx.channel().isWritable();
+        if (!writable && !paused) {
+            paused = true;
+            ctx.channel().config().setAutoRead(false);
+        } else if (writable && paused) {
+            paused = false;
+            if (!refused) {
+                ctx.channel().config().setAutoRead(true);
+            }
+            if (!busy) {
+                next();
+            }
+        }
         if (current != null) {
             current.clientWritable();
         }
@@ -178,5 +241,15 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         LOG.debug("client connection error: {}", cause.toString());
         ctx.close();
+    }
+
+    private static void release(Object item) {
+        if (item instanceof Pending) {
+            ((Pending) item).request.release();
+        }
+    }
+
+    /** A request waiting its turn, with the client key the guard found on its head. */
+    private record Pending(FullHttpRequest request, ClientKeys.Key key) {
     }
 }

@@ -23,7 +23,7 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
         ServerSettings settings = gateway.config().server();
         ConnectionTimer timer = new ConnectionTimer(settings);
         StrictRequestDecoder decoder = new StrictRequestDecoder(settings);
-        RequestGuard guard = new RequestGuard(settings, gateway.bodyBudget(), decoder);
+        RequestGuard guard = new RequestGuard(settings, gateway, decoder);
         ChannelPipeline p = ch.pipeline();
         p.addLast("timer", timer);
         p.addLast("decoder", decoder);

@@ -2,6 +2,7 @@ package io.llmgateway.server;
 
 import io.llmgateway.openai.OpenAiErrors;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -19,7 +20,8 @@ import java.util.List;
 
 /**
  * One request to a {@link LocalEndpoint}. It owns the request until a respond method is called, which
- * writes the response, releases the request and lets the connection go on to its next request.
+ * writes the response, releases the request and lets the connection go on to its next request. The answer
+ * to a HEAD request goes out without its body, so an endpoint answers HEAD as it answers GET.
  */
 public final class LocalExchange {
     private final ChannelHandlerContext ctx;
@@ -72,7 +74,11 @@ public final class LocalExchange {
 
     /** True when the client connects from this machine. */
     public boolean fromLoopback() {
-        SocketAddress remote = ctx.channel().remoteAddress();
+        return fromLoopback(ctx.channel());
+    }
+
+    static boolean fromLoopback(Channel channel) {
+        SocketAddress remote = channel.remoteAddress();
         if (!(remote instanceof InetSocketAddress)) {
             return false;
         }
@@ -94,7 +100,7 @@ public final class LocalExchange {
         if (!ctx.channel().isActive()) {
             response.release();
         } else {
-            Responses.send(ctx, response, keepAlive, requestId);
+            Responses.send(ctx, response, keepAlive, requestId, request.method() == HttpMethod.HEAD);
         }
         onDone.run();
     }

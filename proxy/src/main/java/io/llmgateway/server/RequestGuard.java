@@ -26,18 +26,45 @@ import java.util.Locale;
  * - A refused request gets an OpenAI-shaped error and the connection is closed: after a framing
  *   problem nothing later on that connection can be trusted, so everything until the close is dropped.
  * - Request bodies are charged against a process-wide byte budget while they are buffered (see
- *   BodyBudget); a request that would exceed it is shed with 503 instead of risking the heap.
+ *   BodyBudget); a request that would exceed it is shed with 503 instead of risking the heap. Each
+ *   request's charge is refunded when that request is answered (FrontHandler says how much), so the
+ *   bodies of later pipelined requests stay charged while they wait.
+ * - Admission happens here, on the head, because this is the last point before the aggregator buffers
+ *   the body and answers "Expect: 100-continue": the client key (for /v1/), admin access (for the
+ *   gateway's own paths, only when a body comes) and the path decide how many body bytes the request
+ *   may send. Only a proxied call with a valid key, or a gateway path with admin access, gets
+ *   server.max_body_size; every other body is never used by its answer and gets SMALL_BODY_BYTES; an
+ *   unknown path gets none. A request refused here is answered without reading its body, which leaves
+ *   the connection unusable: it is closed. The key found here is handed to FrontHandler, so each
+ *   request's key is hashed once.
  */
 final class RequestGuard extends ChannelInboundHandlerAdapter {
+    /** The most body bytes a request may send when its answer does not read them, or without credentials. */
+    static final int SMALL_BODY_BYTES = 16 * 1024;
+
     private final ServerSettings settings;
+    private final Gateway gateway;
     private final BodyBudget budget;
     private final StrictRequestDecoder decoder;
     private boolean rejecting;
+    /** Body bytes charged to the budget for this connection's requests not yet answered. */
     private long charged;
+    // Of the request being received: its path, declared body length (-1: chunked), client key, body bytes
+    // it may still send, and what refuses it when it sends more.
+    private String path;
+    private long declaredLength;
+    private ClientKeys.Key key;
+    private long bodyLeft;
+    private Cap cap;
+    private boolean headRequest;
 
-    RequestGuard(ServerSettings settings, BodyBudget budget, StrictRequestDecoder decoder) {
+    /** What a body larger than it is allowed gets. */
+    private enum Cap { MAX_BODY, SMALL_BODY, ADMIN }
+
+    RequestGuard(ServerSettings settings, Gateway gateway, StrictRequestDecoder decoder) {
         this.settings = settings;
-        this.budget = budget;
+        this.gateway = gateway;
+        this.budget = gateway.bodyBudget();
         this.decoder = decoder;
     }
 
@@ -48,36 +75,124 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
             return;
         }
         if (msg instanceof HttpRequest) {
-            Rejection rejection = check((HttpRequest) msg);
+            HttpRequest head = (HttpRequest) msg;
+            Rejection rejection = check(head);
             if (rejection != null) {
                 ReferenceCountUtil.release(msg);
                 reject(ctx, rejection.status, rejection.message);
                 return;
             }
+            HeadRefusal refusal = admit(ctx, head);
+            if (refusal != null) {
+                ReferenceCountUtil.release(msg);
+                refuse(ctx, refusal);
+                return;
+            }
         }
         if (msg instanceof HttpContent) {
             int n = ((HttpContent) msg).content().readableBytes();
-            if (n > 0 && !budget.tryCharge(n)) {
-                ReferenceCountUtil.release(msg);
-                reject(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                        "The gateway is buffering too many request bodies right now; retry shortly.");
-                return;
+            if (n > 0) {
+                bodyLeft -= n;
+                if (bodyLeft < 0) { // a chunked body past its cap (a declared length was checked on the head)
+                    ReferenceCountUtil.release(msg);
+                    refuse(ctx, overCap(RequestIds.generate()));
+                    return;
+                }
+                if (!budget.tryCharge(n)) {
+                    ReferenceCountUtil.release(msg);
+                    reject(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "The gateway is buffering too many request bodies right now; retry shortly.");
+                    return;
+                }
             }
             charged += n;
         }
         ctx.fireChannelRead(msg);
     }
 
-    /** The request whose body was charged has been handled: its bytes no longer count. */
-    void requestDone() {
-        budget.refund(charged);
-        charged = 0;
+    /**
+     * The client key of the request that was received last, or null (no key needed, or none valid). The
+     * aggregator passes a request on as its last body bytes pass here, so this is that request's key.
+     */
+    ClientKeys.Key admittedKey() {
+        return key;
+    }
+
+    /** A request has been answered: the {@code bytes} its body was charged no longer count. */
+    void requestDone(long bytes) {
+        long refund = Math.min(bytes, charged); // zero after channelInactive gave everything back
+        charged -= refund;
+        budget.refund(refund);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        requestDone();
+        budget.refund(charged);
+        charged = 0;
         ctx.fireChannelInactive();
+    }
+
+    /** Decides on the head how much body the request may send; a refusal when it may not be read at all. */
+    private HeadRefusal admit(ChannelHandlerContext ctx, HttpRequest head) {
+        boolean hasBody = declaredLength != 0;
+        headRequest = head.method() == HttpMethod.HEAD;
+        key = null;
+        bodyLeft = settings.maxBodyBytes();
+        cap = Cap.MAX_BODY;
+        if (path.startsWith("/v1/")) {
+            ClientKeys keys = gateway.snapshot().clientKeys;
+            if (keys.enabled()) {
+                key = keys.authenticate(head.headers());
+                if (key == null && hasBody) {
+                    return new HeadRefusal(401, FrontHandler.INVALID_KEY, "invalid_api_key",
+                            RequestIds.of(head.headers()), headRequest);
+                } // without a body FrontHandler answers 401 and the connection stays usable
+            }
+            if (head.method() != HttpMethod.POST || path.length() == 4) {
+                limitTo(Cap.SMALL_BODY); // not proxied: the answer does not read the body
+            }
+        } else if (gateway.endpoints().find(path) != null) {
+            // Asked only for a body that may exceed the small cap: the endpoint checks access itself anyway,
+            // and the public paths (login) need no more.
+            if ((declaredLength > SMALL_BODY_BYTES || declaredLength < 0)
+                    && !gateway.adminAccess().permits(head, LocalExchange.fromLoopback(ctx.channel()))) {
+                limitTo(Cap.ADMIN);
+            }
+        } else if (path.equals("/healthz")) {
+            limitTo(Cap.SMALL_BODY);
+        } else if (hasBody) {
+            return new HeadRefusal(404, FrontHandler.unknownUrl(head.method(), path), "unknown_url",
+                    RequestIds.of(head.headers()), headRequest);
+        }
+        return declaredLength > bodyLeft ? overCap(RequestIds.of(head.headers())) : null;
+    }
+
+    private void limitTo(Cap smaller) {
+        cap = smaller;
+        bodyLeft = SMALL_BODY_BYTES;
+    }
+
+    private HeadRefusal overCap(String requestId) {
+        return switch (cap) {
+            case MAX_BODY -> new HeadRefusal(413, "The request body exceeds the gateway's limit of "
+                    + settings.maxBodyBytes() + " bytes (server.max_body_size).", "request_too_large", requestId,
+                    headRequest);
+            case SMALL_BODY -> new HeadRefusal(413, "This endpoint reads no request body; at most "
+                    + SMALL_BODY_BYTES + " bytes are accepted.", "request_too_large", requestId, headRequest);
+            case ADMIN -> new HeadRefusal(401, gateway.adminAccess().hasToken()
+                    ? "Admin access requires the admin token (Authorization: Bearer <admin.token>) or a login."
+                    : "Admin access is only allowed from this machine until admin.token is set in the config.",
+                    "admin_unauthorized", requestId, headRequest);
+        };
+    }
+
+    /**
+     * Hands the refusal to FrontHandler, which answers it in turn and closes; until then nothing more is
+     * read (FrontHandler turns reading off) and whatever was already read is dropped.
+     */
+    private void refuse(ChannelHandlerContext ctx, HeadRefusal refusal) {
+        rejecting = true;
+        ctx.fireChannelRead(refusal);
     }
 
     private Rejection check(HttpRequest request) {
@@ -97,14 +212,20 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
         if (decoder.takeAmbiguousFraming()) {
             return badRequest("A request must not carry both Content-Length and Transfer-Encoding.");
         }
+        declaredLength = 0;
         for (String length : request.headers().getAll(HttpHeaderNames.CONTENT_LENGTH)) {
             if (!AsciiDigits.only(length)) {
                 return badRequest("Invalid Content-Length: digits only.");
             }
+            // The decoder has parsed it already (it refuses what overflows a long); more than 18 digits is huge.
+            declaredLength = length.length() > 18 ? Long.MAX_VALUE : Long.parseLong(length);
         }
         List<String> te = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
         if (!te.isEmpty() && (te.size() > 1 || !"chunked".equalsIgnoreCase(te.get(0).trim()))) {
             return badRequest("Unsupported Transfer-Encoding: only a single \"chunked\" is accepted.");
+        }
+        if (!te.isEmpty()) {
+            declaredLength = -1;
         }
         if (request.headers().size() > settings.maxHeaders()) {
             return new Rejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "The request has more than "
@@ -118,13 +239,13 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
         if (request.method() == HttpMethod.CONNECT || request.method() == HttpMethod.TRACE) {
             return badRequest("Method " + request.method() + " is not supported.");
         }
-        String path = pathOf(uri);
+        path = pathOf(uri);
         if (!hasTraversalCharacters(path)) {
             return null; // the usual path: none of the checks below can match
         }
-        path = path.toLowerCase(Locale.ROOT);
-        if (path.contains("/../") || path.endsWith("/..") || path.contains("%2e") || path.contains("%2f")
-                || path.contains("\\") || path.contains("%5c") || path.contains("//")) {
+        String lower = path.toLowerCase(Locale.ROOT);
+        if (lower.contains("/../") || lower.endsWith("/..") || lower.contains("%2e") || lower.contains("%2f")
+                || lower.contains("\\") || lower.contains("%5c") || lower.contains("//")) {
             return badRequest("The request path must not contain dot segments, encoded slashes or empty segments.");
         }
         return null;

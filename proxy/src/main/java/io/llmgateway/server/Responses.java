@@ -2,6 +2,7 @@ package io.llmgateway.server;
 
 import io.llmgateway.openai.OpenAiErrors;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -21,25 +22,39 @@ final class Responses {
     }
 
     static ChannelFuture json(ChannelHandlerContext ctx, HttpResponseStatus status, String json, boolean keepAlive,
-            String requestId) {
+            String requestId, boolean headOnly) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         ByteBuf content = ctx.alloc().buffer(bytes.length).writeBytes(bytes);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
-        return send(ctx, response, keepAlive, requestId);
+        return send(ctx, response, keepAlive, requestId, headOnly);
     }
 
     static ChannelFuture error(ChannelHandlerContext ctx, int status, String message, String param, String code,
-            boolean keepAlive, String requestId) {
+            boolean keepAlive, String requestId, boolean headOnly) {
         FullHttpResponse response = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.valueOf(status),
                 OpenAiErrors.typeFor(status), message, param, code);
-        return send(ctx, response, keepAlive, requestId);
+        return send(ctx, response, keepAlive, requestId, headOnly);
     }
 
     static ChannelFuture send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive,
             String requestId) {
+        return send(ctx, response, keepAlive, requestId, false);
+    }
+
+    /**
+     * @param headOnly whether this answers a HEAD request: the head goes out as it is (its Content-Length still
+     *        tells the GET's), the body does not, as a client or pooling proxy reads none after a HEAD's head
+     */
+    static ChannelFuture send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive,
+            String requestId, boolean headOnly) {
+        if (headOnly && response.content().isReadable()) {
+            FullHttpResponse bodiless = response.replace(Unpooled.EMPTY_BUFFER);
+            response.release();
+            response = bodiless;
+        }
         prepare(response, keepAlive, requestId);
         ChannelFuture f = ctx.writeAndFlush(response);
         if (!keepAlive) {

@@ -54,6 +54,22 @@ public final class RawHttp implements AutoCloseable {
 
     /** Reads one response with a Content-Length body; the connection stays open. */
     public String readResponse() throws IOException {
+        String headers = readHead();
+        if (headers.endsWith("<<closed>>")) {
+            return headers;
+        }
+        int length = 0;
+        for (String line : headers.split("\r\n")) {
+            if (line.toLowerCase().startsWith("content-length:")) {
+                length = Integer.parseInt(line.substring(15).trim());
+            }
+        }
+        byte[] body = socket.getInputStream().readNBytes(length);
+        return headers + new String(body, StandardCharsets.UTF_8);
+    }
+
+    /** Reads a response's status line and headers only (as after a HEAD request), up to the empty line. */
+    public String readHead() throws IOException {
         InputStream in = socket.getInputStream();
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
@@ -66,15 +82,7 @@ public final class RawHttp implements AutoCloseable {
             matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
                     ? matched + 1 : (b == '\r' ? 1 : 0);
         }
-        String headers = head.toString(StandardCharsets.ISO_8859_1);
-        int length = 0;
-        for (String line : headers.split("\r\n")) {
-            if (line.toLowerCase().startsWith("content-length:")) {
-                length = Integer.parseInt(line.substring(15).trim());
-            }
-        }
-        byte[] body = in.readNBytes(length);
-        return headers + new String(body, StandardCharsets.UTF_8);
+        return head.toString(StandardCharsets.ISO_8859_1);
     }
 
     public boolean isClosedByPeer(int timeoutMillis) throws IOException {

@@ -1,0 +1,11 @@
+package io.llmgateway.server;
+
+/**
+ * A request refused on its head by {@link RequestGuard}: its body is never read. It travels down the pipeline
+ * like a request so that {@link FrontHandler} answers it in turn, after the answers to earlier pipelined
+ * requests, and then closes the connection.
+ *
+ * @param headOnly whether the refused request was a HEAD (its answer then carries no body)
+ */
+record HeadRefusal(int status, String message, String code, String requestId, boolean headOnly) {
+}
