@@ -41,7 +41,8 @@ final class ConfigEdits {
     static final int MAX_CHANGES = 100;
     private static final List<String> LIMITS = List.of("rpm", "tpm", "rpd", "tpr");
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
-    private static final Pattern KEY_REFERENCE = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*}");
+    /** One whole reference, {@code ${NAME}} or {@code ${NAME:-default}} (a default without $ or }). */
+    private static final Pattern KEY_REFERENCE = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^$}]*)?}");
     private static final String NOT_LITERAL = "contains ${, which the admin API does not accept: values set there"
             + " are literal and never read the environment (write ${VAR} references in the config file;"
             + " only api_key may be one here)";
@@ -242,7 +243,8 @@ final class ConfigEdits {
                     String key = s.strip();
                     if (key.contains("${") && !KEY_REFERENCE.matcher(key).matches()) {
                         found.problems.add(String.join(".", API_PROVIDER, provider, "api_key")
-                                + ": a ${VAR} reference must be the whole value, like ${OPENAI_API_KEY} (value not shown)");
+                                + ": a ${VAR} reference must be the whole value, like ${OPENAI_API_KEY} or ${OPENAI_API_KEY:-}"
+                                + " (value not shown)");
                     }
                     found.keysGiven.add(provider);
                     doc.putString(key, API_PROVIDER, provider, "api_key");
