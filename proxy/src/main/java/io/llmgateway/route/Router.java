@@ -132,7 +132,13 @@ public final class Router implements AutoCloseable {
      * answers with one. Convenient off the hot path (health checks, tests); the proxy uses {@link #admit}.
      */
     public CompletionStage<Admission> admitAsync(String model, long estimatedTokens, Set<String> tried) {
-        Admission a = admit(model, estimatedTokens, tried);
+        return admitAsync(model, estimatedTokens, tried, RouteScope.ANY);
+    }
+
+    /** {@link #admit(String, long, Set, RouteScope)} as a stage, like {@link #admitAsync(String, long, Set)}. */
+    public CompletionStage<Admission> admitAsync(String model, long estimatedTokens, Set<String> tried,
+            RouteScope scope) {
+        Admission a = admit(model, estimatedTokens, tried, scope);
         return a instanceof PendingAdmission ? ((PendingAdmission) a).result() : CompletableFuture.completedFuture(a);
     }
 
