@@ -243,8 +243,8 @@ final class ConfigEdits {
                     String key = s.strip();
                     if (key.contains("${") && !KEY_REFERENCE.matcher(key).matches()) {
                         found.problems.add(String.join(".", API_PROVIDER, provider, "api_key")
-                                + ": a ${VAR} reference must be the whole value, like ${OPENAI_API_KEY} or ${OPENAI_API_KEY:-}"
-                                + " (value not shown)");
+                                + ": a ${VAR} reference must be the whole value, like ${OPENAI_API_KEY} or"
+                                + " ${OPENAI_API_KEY:-} (value not shown)");
                     }
                     found.keysGiven.add(provider);
                     doc.putString(key, API_PROVIDER, provider, "api_key");

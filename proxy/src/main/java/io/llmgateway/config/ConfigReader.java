@@ -482,7 +482,8 @@ final class ConfigReader {
                     item.expected("a model name");
                 }
             } else if (!models.containsKey(model)) {
-                item.problem("unknown model " + item.written() + " (known: " + String.join(", ", models.keySet()) + ")");
+                item.problem("unknown model " + item.written() + " (known: " + String.join(", ", models.keySet())
+                        + ")");
             } else if (!auto.add(model)) {
                 item.problem("duplicate model " + item.written());
             }

@@ -1,6 +1,8 @@
 package io.llmgateway.route;
 
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.config.ModelConfig;
+import io.llmgateway.config.ModelRoute;
 import io.llmgateway.config.ProviderConfig;
 import java.util.function.Predicate;
 
@@ -62,11 +64,11 @@ public final class RouteScope {
     }
 
     private boolean hasProvider(GatewayConfig config, String model) {
-        var m = config.models().get(model);
+        ModelConfig m = config.models().get(model);
         if (m == null) {
             return false;
         }
-        for (var route : m.routes()) {
+        for (ModelRoute route : m.routes()) {
             ProviderConfig p = config.providers().get(route.provider());
             if (p != null && allowsProvider(p)) {
                 return true;

@@ -58,7 +58,7 @@ final class RoutingTable {
         return new RoutingTable(config, Collections.unmodifiableMap(providers), Collections.unmodifiableMap(models));
     }
 
-    /** The plans {@code "auto"} may choose from in {@code scope}, in order; models without a route in it are left out. */
+    /** The plans {@code "auto"} may choose from in {@code scope}, in order; a model with no route in it is left out. */
     List<ModelPlan> autoPlans(RouteScope scope) {
         List<ModelPlan> plans = new ArrayList<>(config.autoModels().size());
         for (String name : config.autoModels()) {

@@ -80,7 +80,8 @@ class RouteScopeTest {
                 assertEquals("batcher", assertInstanceOf(Attempt.class,
                         decide(r, "gpt-4o", RouteScope.of(null, "batches"))).provider());
                 assertEquals("batcher", assertInstanceOf(Attempt.class,
-                        decide(r, "auto", RouteScope.of(null, "batches"))).provider(), "mini has no route that takes it");
+                        decide(r, "auto", RouteScope.of(null, "batches"))).provider(),
+                        "mini has no route that takes it");
             } finally {
                 r.close();
             }
