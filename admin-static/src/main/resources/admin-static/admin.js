@@ -666,7 +666,10 @@
   function providerFields(raw, isNew) {
     const fields = [];
     if (isNew) fields.push({ name: 'name', label: 'Name', placeholder: 'e.g. openai' });
-    fields.push({ name: 'base_url', label: 'Base URL', value: raw ? raw.base_url : '', placeholder: 'https://api.example.com/v1' });
+    fields.push({
+      name: 'base_url', label: 'Base URL', value: raw ? raw.base_url : '', placeholder: 'https://api.example.com/v1',
+      help: isNew ? null : 'Moving to another host, scheme or port needs the API key entered again.',
+    });
     fields.push({
       name: 'api_key', label: 'API key', type: 'password', value: '',
       placeholder: raw && raw.api_key && raw.api_key.set ? '•••••••• unchanged' : 'none',

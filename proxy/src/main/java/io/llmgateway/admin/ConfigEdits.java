@@ -1,10 +1,13 @@
 package io.llmgateway.admin;
 
 import io.llmgateway.config.ConfigDocument;
+import io.llmgateway.config.ConfigException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -13,6 +16,11 @@ import java.util.regex.Pattern;
  * the default". Only the structure a change needs is checked here (the model exists, the provider is
  * listed); whether the result is a valid configuration is decided afterwards by the config loader, on
  * the whole document, exactly as for the file.
+ *
+ * <p>Values given here are literal: none may contain {@code ${}, which would read the process environment
+ * when the written file is loaded (an alias of {@code ${OPENAI_API_KEY}} would show the key in the status).
+ * The one exception is {@code api_key}, which the page offers as a whole {@code ${VAR}} reference.
+ * Such values are reported like the loader's problems (422), naming the field, never echoing the value.
  *
  * <pre>
  * set_route      {model, provider, enable?, alias?, weight?}
@@ -33,6 +41,11 @@ final class ConfigEdits {
     static final int MAX_CHANGES = 100;
     private static final List<String> LIMITS = List.of("rpm", "tpm", "rpd", "tpr");
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
+    /** One whole reference, {@code ${NAME}} or {@code ${NAME:-default}} (a default without $ or }). */
+    private static final Pattern KEY_REFERENCE = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^$}]*)?}");
+    private static final String NOT_LITERAL = "contains ${, which the admin API does not accept: values set there"
+            + " are literal and never read the environment (write ${VAR} references in the config file;"
+            + " only api_key may be one here)";
 
     /** A change that cannot be applied as asked (400); the message names the change and the problem. */
     static final class BadEdit extends Exception {
@@ -46,29 +59,46 @@ final class ConfigEdits {
     private ConfigEdits() {
     }
 
-    /** Applies every change in order; on a {@link BadEdit} the document is half-edited and must be dropped. */
-    static void apply(ConfigDocument doc, Object changes) throws BadEdit {
+    /**
+     * Applies every change in order; on an exception the document is half-edited and must be dropped.
+     *
+     * @return the providers this edit gives an api_key (a value, not a removal)
+     * @throws BadEdit when a change is malformed or names what does not exist
+     * @throws ConfigException when a value would read the environment (every such value, by path)
+     */
+    static Set<String> apply(ConfigDocument doc, Object changes) throws BadEdit, ConfigException {
         if (!(changes instanceof List<?> list) || list.isEmpty()) {
             throw new BadEdit("changes: expected a non-empty list of changes");
         }
         if (list.size() > MAX_CHANGES) {
             throw new BadEdit("changes: " + list.size() + " changes (expected: at most " + MAX_CHANGES + ")");
         }
+        Found found = new Found();
         for (int i = 0; i < list.size(); i++) {
             if (!(list.get(i) instanceof Map<?, ?> change)) {
                 throw new BadEdit("changes[" + i + "]: expected an object with an \"op\"");
             }
-            Change c = new Change("changes[" + i + "]", change);
+            Change c = new Change("changes[" + i + "]", change, found);
             try {
                 c.apply(doc);
             } catch (IllegalArgumentException e) {
                 throw c.bad(e.getMessage()); // e.g. a value shared through a YAML anchor
             }
         }
+        if (!found.problems.isEmpty()) {
+            throw new ConfigException(List.copyOf(found.problems));
+        }
+        return found.keysGiven;
     }
 
-    /** One change object and the name it is reported under. */
-    private record Change(String where, Map<?, ?> fields) {
+    /** What the changes of one edit have in common: problems with their values, providers given a key. */
+    private static final class Found {
+        final Set<String> problems = new LinkedHashSet<>();
+        final Set<String> keysGiven = new LinkedHashSet<>();
+    }
+
+    /** One change object, the name it is reported under, and what the edit found so far. */
+    private record Change(String where, Map<?, ?> fields, Found found) {
 
         void apply(ConfigDocument doc) throws BadEdit {
             String op = name("op");
@@ -144,7 +174,7 @@ final class ConfigEdits {
                 if (!(list.get(i) instanceof Map<?, ?> r)) {
                     throw bad("routes[" + i + "]: expected an object with a provider");
                 }
-                Change route = new Change(where + ".routes[" + i + "]", r);
+                Change route = new Change(where + ".routes[" + i + "]", r, found);
                 String provider = route.name("provider");
                 if (doc.has(MODEL_CONFIG, model, provider)) {
                     throw route.bad("provider " + quote(provider) + " is listed twice");
@@ -185,7 +215,7 @@ final class ConfigEdits {
                 if (v == null || "".equals(v)) {
                     doc.remove(path(base, "alias"));
                 } else if (v instanceof String s) {
-                    doc.putString(s.strip(), path(base, "alias"));
+                    doc.putString(literal(s.strip(), path(base, "alias")), path(base, "alias"));
                 } else {
                     throw bad("alias: expected a model name or null");
                 }
@@ -201,7 +231,8 @@ final class ConfigEdits {
                 if (!(v instanceof String s) || s.isBlank()) {
                     throw bad("base_url: expected an http(s) URL");
                 }
-                doc.putString(s.strip(), API_PROVIDER, provider, "base_url");
+                String[] path = {API_PROVIDER, provider, "base_url"};
+                doc.putString(literal(s.strip(), path), path);
             }
             if (fields.containsKey("api_key")) {
                 // Write-only: the value is never echoed, not even in an error message.
@@ -209,7 +240,14 @@ final class ConfigEdits {
                 if (v == null || "".equals(v)) {
                     doc.remove(API_PROVIDER, provider, "api_key");
                 } else if (v instanceof String s) {
-                    doc.putString(s.strip(), API_PROVIDER, provider, "api_key");
+                    String key = s.strip();
+                    if (key.contains("${") && !KEY_REFERENCE.matcher(key).matches()) {
+                        found.problems.add(String.join(".", API_PROVIDER, provider, "api_key")
+                                + ": a ${VAR} reference must be the whole value, like ${OPENAI_API_KEY} or"
+                                + " ${OPENAI_API_KEY:-} (value not shown)");
+                    }
+                    found.keysGiven.add(provider);
+                    doc.putString(key, API_PROVIDER, provider, "api_key");
                 } else {
                     throw bad("api_key: expected a string or null");
                 }
@@ -251,7 +289,7 @@ final class ConfigEdits {
             } else if (v instanceof String s && DIGITS.matcher(s.strip()).matches()) {
                 doc.putNumber(Long.parseLong(s.strip()), path);
             } else if (v instanceof String s) {
-                doc.putString(s.strip(), path); // e.g. ${RPM:-60}; the loader judges it
+                doc.putString(literal(s.strip(), path), path); // e.g. "ten": the loader judges it
             } else {
                 throw bad(field + ": expected a whole number or null");
             }
@@ -311,6 +349,14 @@ final class ConfigEdits {
                 out.add(s);
             }
             return out;
+        }
+
+        /** {@code value}, after recording a problem at {@code path} if it would read the environment. */
+        private String literal(String value, String... path) {
+            if (value.contains("${")) {
+                found.problems.add(String.join(".", path) + ": " + NOT_LITERAL);
+            }
+            return value;
         }
 
         private BadEdit bad(String message) {

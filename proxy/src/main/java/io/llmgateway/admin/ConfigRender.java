@@ -23,6 +23,9 @@ final class ConfigRender {
             if (!p.apiKey().isEmpty()) {
                 doc.putString(p.apiKey(), ConfigEdits.API_PROVIDER, p.name(), "api_key");
             }
+            if (!p.extraEndpoints().isEmpty()) {
+                doc.putSequence(List.copyOf(p.extraEndpoints()), ConfigEdits.API_PROVIDER, p.name(), "extra_endpoints");
+            }
             Limits l = p.limits();
             limit(doc, p.name(), "rpm", l.rpm());
             limit(doc, p.name(), "tpm", l.tpm());

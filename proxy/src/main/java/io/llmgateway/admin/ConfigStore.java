@@ -7,7 +7,9 @@ import io.llmgateway.config.ConfigException;
 import io.llmgateway.config.ConfigFileWriter;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.config.ProviderConfig;
 import io.llmgateway.server.Gateway;
+import io.llmgateway.upstream.Origin;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -18,6 +20,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -35,6 +38,9 @@ import org.apache.logging.log4j.Logger;
  *   failure before the last step leaves the file, the document and the running config as they were.
  * - Settings that cannot change while running (the listener's server section) are kept from the running
  *   config; a reload that changes them says so.
+ * - A key follows its host: an edit that moves a provider to another scheme, host or port must give its
+ *   key again, or the kept key (write-only, so the editor may not even know it) would be sent as Bearer
+ *   to whatever host the edit names.
  */
 /** The editable configuration: its document, its file (if any), and applying accepted changes. */
 final class ConfigStore {
@@ -171,7 +177,8 @@ final class ConfigStore {
      *
      * @throws Conflict when {@code expectedVersion} is not the current version, or the file was edited by hand
      * @throws ConfigEdits.BadEdit when a change is malformed or names what does not exist
-     * @throws ConfigException when the result is not a valid configuration (nothing changed)
+     * @throws ConfigException when the result is not a valid configuration, a value would read the
+     *         environment, or a provider moves to another host without its key given again (nothing changed)
      * @throws IOException when the file cannot be written (nothing changed)
      */
     Outcome edit(long expectedVersion, Object changes)
@@ -185,9 +192,10 @@ final class ConfigStore {
                     + " Reload it from the file first, so that those changes are not overwritten.");
         }
         ConfigDocument edited = document().copy();
-        ConfigEdits.apply(edited, changes);
+        Set<String> keysGiven = ConfigEdits.apply(edited, changes);
         String text = edited.toYaml();
         GatewayConfig parsed = ConfigLoader.parse(text, env);
+        checkKeysFollowHosts(gateway.config(), parsed, keysGiven);
         List<String> warnings = new ArrayList<>();
         if (file != null) {
             ConfigFileWriter.Result written = writer.write(file, text);
@@ -225,6 +233,28 @@ final class ConfigStore {
         fileConfig = parsed;
         apply(parsed, doc);
         return new Outcome(version, warnings);
+    }
+
+    /** Refuses an edit that would send a provider's kept key to another scheme, host or port. */
+    private static void checkKeysFollowHosts(GatewayConfig running, GatewayConfig edited, Set<String> keysGiven)
+            throws ConfigException {
+        List<String> problems = new ArrayList<>();
+        for (ProviderConfig p : edited.providers().values()) {
+            ProviderConfig before = running.providers().get(p.name());
+            if (before != null && !p.apiKey().isEmpty() && !keysGiven.contains(p.name())
+                    && !sameHost(Origin.of(before.baseUrl()), Origin.of(p.baseUrl()))) {
+                problems.add("api_provider." + p.name() + ".api_key: required in the same change when base_url"
+                        + " moves to another scheme, host or port (the key is never sent to a host it was not"
+                        + " given for); enter the key again, or remove it");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+    }
+
+    private static boolean sameHost(Origin a, Origin b) {
+        return a.tls() == b.tls() && a.port() == b.port() && a.host().equalsIgnoreCase(b.host());
     }
 
     private void apply(GatewayConfig parsed, ConfigDocument doc) {

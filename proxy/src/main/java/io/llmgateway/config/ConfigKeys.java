@@ -50,7 +50,7 @@ final class ConfigKeys {
             "strategy", "max_attempts", "failure_threshold", "base_cooldown", "max_cooldown",
             "bad_key_cooldown", "rpd_window", "time_zone");
 
-    static final List<String> PROVIDER_OPTIONS = List.of("base_url", "api_key", "limits", "ca_file");
+    static final List<String> PROVIDER_OPTIONS = List.of("base_url", "api_key", "limits", "ca_file", "extra_endpoints");
 
     static final List<String> LIMITS_OPTIONS = List.of("rpm", "tpm", "rpd", "tpr");
 

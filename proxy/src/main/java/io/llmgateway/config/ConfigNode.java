@@ -28,6 +28,8 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  *   option keeps its default. That lets "rpm: ${RPM:-}" stay unlimited unless RPM is set.
  * - Values are judged by their text as written, not by YAML's type guess, so "rpm: '60'" and
  *   "rpm: ${RPM}" work, and messages echo exactly what the user wrote (strings quoted).
+ * - A message never shows what a ${VAR} expanded to, only the reference as written: any variable of the
+ *   process may be named, and its value may be a secret (rpm: ${ADMIN_TOKEN} must not print the token).
  * - asSecret() never lets the value reach a message.
  */
 final class ConfigNode {
@@ -69,7 +71,13 @@ final class ConfigNode {
 
     /** Records {@code path: expected WHAT, got VALUE-AS-WRITTEN}. */
     void expected(String what) {
-        problem("expected " + what + ", got " + describe());
+        problem("expected " + what + ", got " + written());
+    }
+
+    /** Whether the value is (or contains) a {@code ${VAR}} reference that reads the environment. */
+    boolean fromEnvironment() {
+        return node instanceof ScalarNode scalar && isString(scalar)
+                && EnvSubstitution.readsEnvironment(scalar.getValue());
     }
 
     // ---- shape
@@ -370,12 +378,15 @@ final class ConfigNode {
         return Tag.STR.equals(scalar.getTag()) || Tag.ENV_TAG.equals(scalar.getTag());
     }
 
-    /** The value as written: strings quoted, numbers and booleans bare, collections by kind. */
-    private String describe() {
+    /**
+     * The value as written, for messages: strings quoted, numbers and booleans bare, collections by kind;
+     * a {@code ${VAR}} reference as the reference, never its value.
+     */
+    String written() {
         if (node instanceof ScalarNode scalar) {
-            String value = text();
-            if (value == null) {
-                value = scalar.getValue();
+            String value = scalar.getValue();
+            if (fromEnvironment()) {
+                return quote(value) + " (from the environment; its value is not shown)";
             }
             return isString(scalar) ? quote(value) : value;
         }

@@ -27,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Turns the YAML tree into {@link GatewayConfig}, one method per section. Adding a section: add its
@@ -39,6 +40,7 @@ final class ConfigReader {
     private static final Map<String, String> ENCODINGS = encodings();
     private static final Map<String, Boolean> RPD_WINDOWS = rpdWindows();
     private static final String OPTION = "option";
+    private static final Pattern ENDPOINT_NAME = Pattern.compile("[a-z][a-z0-9_]*");
 
     private ConfigReader() {
     }
@@ -57,7 +59,8 @@ final class ConfigReader {
         AdminSettings admin = readAdmin(root.get(ConfigKeys.ADMIN));
         LoggingSettings logging = readLogging(root.get(ConfigKeys.LOGGING));
         MetricsSettings metrics = readMetrics(root.get(ConfigKeys.METRICS));
-        AccessSettings access = readAccess(root.get(ConfigKeys.GATEWAY), models);
+        AccessSettings access = readAccess(root.get(ConfigKeys.GATEWAY), models,
+                auto.isEmpty() ? List.copyOf(models.keySet()) : auto);
         LimitsStoreSettings limitsStore = readLimitsStore(root);
         return core == null ? null : new GatewayConfig(server, upstream, routing, core.providers(), core.models(),
                 core.autoModels(), admin, logging, metrics, access, limitsStore);
@@ -95,19 +98,21 @@ final class ConfigReader {
                 section.get("require_admin").asBoolean(d.requireAdmin()));
     }
 
-    private static AccessSettings readAccess(ConfigNode section, Map<String, ModelConfig> models) {
+    private static AccessSettings readAccess(ConfigNode section, Map<String, ModelConfig> models,
+            List<String> autoModels) {
         section.rejectUnknownKeys(ConfigKeys.GATEWAY_OPTIONS, OPTION);
         List<AccessSettings.ClientKey> keys = new ArrayList<>();
         Set<String> names = new HashSet<>();
         Set<String> secrets = new HashSet<>();
         for (ConfigNode entry : section.get("api_keys").elements()) {
-            AccessSettings.ClientKey key = entry.isMapping() ? readClientKey(entry, models)
+            AccessSettings.ClientKey key = entry.isMapping() ? readClientKey(entry, models, autoModels)
                     : new AccessSettings.ClientKey("key" + (keys.size() + 1), entry.asSecret(), Limits.UNLIMITED,
                             Limits.UNLIMITED, List.of());
             if (key.key().isEmpty()) {
                 continue; // "${KEY:-}" with KEY unset: that entry is switched off
             } else if (!names.add(key.name())) {
-                entry.problem("duplicate key name \"" + key.name() + "\"");
+                entry.problem("duplicate key name "
+                        + (entry.isMapping() ? entry.get("name").written() : ConfigNode.quote(key.name())));
             } else if (!secrets.add(key.key())) {
                 entry.problem("the same key is listed twice (value not shown)");
             } else {
@@ -117,7 +122,8 @@ final class ConfigReader {
         return new AccessSettings(keys);
     }
 
-    private static AccessSettings.ClientKey readClientKey(ConfigNode entry, Map<String, ModelConfig> models) {
+    private static AccessSettings.ClientKey readClientKey(ConfigNode entry, Map<String, ModelConfig> models,
+            List<String> autoModels) {
         entry.rejectUnknownKeys(ConfigKeys.CLIENT_KEY_OPTIONS, OPTION);
         String name = entry.get("name").asNonEmptyString("a non-empty name", "");
         if (name.isEmpty()) {
@@ -130,10 +136,16 @@ final class ConfigReader {
         for (ConfigNode model : entry.get("models").elements()) {
             String m = model.asNonEmptyString("a model name", null);
             if (m != null && !models.containsKey(m) && !GatewayConfig.AUTO_MODEL.equals(m)) {
-                model.problem("unknown model \"" + m + "\" (known: " + String.join(", ", models.keySet()) + ", auto)");
+                model.problem("unknown model " + model.written() + " (known: " + String.join(", ", models.keySet())
+                        + ", auto)");
             } else if (m != null) {
                 allowed.add(m);
             }
+        }
+        if (allowed.contains(GatewayConfig.AUTO_MODEL) && autoModels.stream().noneMatch(allowed::contains)) {
+            // "auto" only ever chooses among the models the key may use: with none of them, it could serve nothing.
+            entry.get("models").problem("lists auto but none of the models auto chooses from ("
+                    + String.join(", ", autoModels) + "); auto only chooses among the models this key may use");
         }
         return new AccessSettings.ClientKey(name, secret, limits.get("rpm").asPositiveLong(Limits.UNLIMITED),
                 limits.get("tpm").asPositiveLong(Limits.UNLIMITED), allowed);
@@ -288,11 +300,33 @@ final class ConfigReader {
             String apiKey = entry.get("api_key").asSecret();
             Limits limits = readLimits(entry.get("limits"));
             String caFile = readCaFile(entry.get("ca_file"), baseUrl);
+            Set<String> extraEndpoints = readExtraEndpoints(entry.get("extra_endpoints"));
             if (baseUrl != null) {
-                providers.put(name, new ProviderConfig(name, baseUrl, apiKey, limits, caFile));
+                providers.put(name, new ProviderConfig(name, baseUrl, apiKey, limits, caFile, extraEndpoints));
             }
         });
         return providers;
+    }
+
+    /** Endpoint families beyond the documented ones, by the first path segment after /v1 ({@code batches}). */
+    private static Set<String> readExtraEndpoints(ConfigNode node) {
+        Set<String> families = new LinkedHashSet<>();
+        for (ConfigNode item : node.elements()) {
+            String family = item.asNonEmptyString("an endpoint name like batches or fine_tuning", null);
+            if (family == null) {
+                if (item.isAbsent()) {
+                    item.expected("an endpoint name like batches or fine_tuning");
+                }
+            } else if (Endpoints.FORWARDED.contains(family)) {
+                item.problem(item.written() + " is always forwarded (so are " + String.join(", ", Endpoints.FORWARDED)
+                        + "); list only other endpoints, like batches or fine_tuning");
+            } else if (!ENDPOINT_NAME.matcher(family).matches()) {
+                item.expected("an endpoint name like batches or fine_tuning (the path segment after /v1/)");
+            } else if (!families.add(family)) {
+                item.problem("duplicate endpoint " + item.written());
+            }
+        }
+        return families;
     }
 
     /** A readable PEM file of certificates; only meaningful for an https base_url. */
@@ -301,6 +335,7 @@ final class ConfigReader {
         if (file == null) {
             return null;
         }
+        String shown = node.fromEnvironment() ? node.written() : file; // a message never shows an expansion
         if (baseUrl != null && !"https".equalsIgnoreCase(baseUrl.getScheme())) {
             node.problem("only used with an https base_url");
             return null;
@@ -309,12 +344,13 @@ final class ConfigReader {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
             try (InputStream in = Files.newInputStream(Path.of(file))) {
                 if (factory.generateCertificates(in).isEmpty()) {
-                    node.problem("no certificate found in " + file);
+                    node.problem("no certificate found in " + shown);
                     return null;
                 }
             }
         } catch (IOException | CertificateException | InvalidPathException e) {
-            node.problem("cannot read certificates from " + file + ": " + e.getMessage());
+            node.problem("cannot read certificates from " + shown + ": "
+                    + (node.fromEnvironment() ? e.getClass().getSimpleName() : e.getMessage()));
             return null;
         }
         return file;
@@ -446,10 +482,10 @@ final class ConfigReader {
                     item.expected("a model name");
                 }
             } else if (!models.containsKey(model)) {
-                item.problem("unknown model " + ConfigNode.quote(model)
-                        + " (known: " + String.join(", ", models.keySet()) + ")");
+                item.problem("unknown model " + item.written() + " (known: " + String.join(", ", models.keySet())
+                        + ")");
             } else if (!auto.add(model)) {
-                item.problem("duplicate model " + ConfigNode.quote(model));
+                item.problem("duplicate model " + item.written());
             }
         }
         return List.copyOf(auto);

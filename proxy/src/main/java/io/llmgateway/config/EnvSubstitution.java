@@ -29,6 +29,11 @@ final class EnvSubstitution {
         return text.contains("${");
     }
 
+    /** True when {@code text} reads the environment: a {@code ${...}} that is not the {@code $${} escape. */
+    static boolean readsEnvironment(String text) {
+        return hasReference(text) && text.replace("$${", "").contains("${");
+    }
+
     static String expand(String text, Map<String, String> env) throws Failure {
         StringBuilder out = new StringBuilder(text.length());
         int i = 0;

@@ -105,17 +105,26 @@ public final class Router implements AutoCloseable {
      *         limits store that answers, a {@link PendingAdmission} that completes with one of them
      */
     public Admission admit(String model, long estimatedTokens, Set<String> tried) {
+        return admit(model, estimatedTokens, tried, RouteScope.ANY);
+    }
+
+    /**
+     * {@link #admit(String, long, Set)} among the models and providers {@code scope} allows: {@code "auto"}
+     * chooses only among the models the caller may use, and a path only some providers take goes only to them.
+     */
+    public Admission admit(String model, long estimatedTokens, Set<String> tried, RouteScope scope) {
         requireNonNull(model, "model");
         requireNonNull(tried, "tried");
+        requireNonNull(scope, "scope");
         if (estimatedTokens < 0) {
             throw new IllegalArgumentException("estimatedTokens: " + estimatedTokens + " (expected: >= 0)");
         }
         RoutingTable t = table;
         SharedStore s = shared;
         if (s != null && s.isShared()) {
-            return admitShared(s, t, model, estimatedTokens, tried);
+            return admitShared(s, t, model, estimatedTokens, tried, scope);
         }
-        return admitLocal(t, model, estimatedTokens, tried);
+        return admitLocal(t, model, estimatedTokens, tried, scope);
     }
 
     /**
@@ -123,7 +132,13 @@ public final class Router implements AutoCloseable {
      * answers with one. Convenient off the hot path (health checks, tests); the proxy uses {@link #admit}.
      */
     public CompletionStage<Admission> admitAsync(String model, long estimatedTokens, Set<String> tried) {
-        Admission a = admit(model, estimatedTokens, tried);
+        return admitAsync(model, estimatedTokens, tried, RouteScope.ANY);
+    }
+
+    /** {@link #admit(String, long, Set, RouteScope)} as a stage, like {@link #admitAsync(String, long, Set)}. */
+    public CompletionStage<Admission> admitAsync(String model, long estimatedTokens, Set<String> tried,
+            RouteScope scope) {
+        Admission a = admit(model, estimatedTokens, tried, scope);
         return a instanceof PendingAdmission ? ((PendingAdmission) a).result() : CompletableFuture.completedFuture(a);
     }
 
@@ -141,15 +156,16 @@ public final class Router implements AutoCloseable {
         }
     }
 
-    private Admission admitLocal(RoutingTable t, String model, long estimatedTokens, Set<String> tried) {
+    private Admission admitLocal(RoutingTable t, String model, long estimatedTokens, Set<String> tried,
+            RouteScope scope) {
         if (GatewayConfig.AUTO_MODEL.equals(model)) {
-            return admitAuto(t, estimatedTokens, tried);
+            return admitAuto(t, estimatedTokens, tried, scope);
         }
         RoutingTable.ModelPlan plan = t.models.get(model);
         if (plan == null) {
             return new Denial(404, "The model '" + model + "' does not exist", 0);
         }
-        return admit(plan, estimatedTokens, tried);
+        return admit(plan.within(scope), estimatedTokens, tried);
     }
 
     /**
@@ -259,13 +275,9 @@ public final class Router implements AutoCloseable {
         return false;
     }
 
-    private Admission admitAuto(RoutingTable t, long tokens, Set<String> tried) {
+    private Admission admitAuto(RoutingTable t, long tokens, Set<String> tried, RouteScope scope) {
         List<Denial> denials = new ArrayList<>();
-        for (String name : t.config.autoModels()) {
-            RoutingTable.ModelPlan plan = t.models.get(name);
-            if (plan == null) {
-                continue;
-            }
+        for (RoutingTable.ModelPlan plan : t.autoPlans(scope)) {
             Admission a = admit(plan, tokens, tried);
             if (a instanceof Attempt) {
                 return a;
@@ -402,15 +414,11 @@ public final class Router implements AutoCloseable {
 
     // ---- shared limits store --------------------------------------------------------------------------------
 
-    private Admission admitShared(SharedStore store, RoutingTable t, String model, long tokens, Set<String> tried) {
-        List<RoutingTable.ModelPlan> plans = new ArrayList<>(1);
-        if (GatewayConfig.AUTO_MODEL.equals(model)) {
-            for (String name : t.config.autoModels()) {
-                RoutingTable.ModelPlan plan = t.models.get(name);
-                if (plan != null) {
-                    plans.add(plan);
-                }
-            }
+    private Admission admitShared(SharedStore store, RoutingTable t, String model, long tokens, Set<String> tried,
+            RouteScope scope) {
+        boolean auto = GatewayConfig.AUTO_MODEL.equals(model);
+        List<RoutingTable.ModelPlan> plans = auto ? t.autoPlans(scope) : new ArrayList<>(1);
+        if (auto) {
             if (plans.isEmpty()) {
                 return new Denial(503, "No model is configured for '" + GatewayConfig.AUTO_MODEL + '\'', 0);
             }
@@ -419,7 +427,7 @@ public final class Router implements AutoCloseable {
             if (plan == null) {
                 return new Denial(404, "The model '" + model + "' does not exist", 0);
             }
-            plans.add(plan);
+            plans.add(plan.within(scope));
         }
         long now = clock.millis();
         SharedCandidates c = new SharedCandidates(plans);
@@ -437,12 +445,13 @@ public final class Router implements AutoCloseable {
         Set<String> triedNow = Set.copyOf(tried); // the caller may change its set before Redis answers
         CompletableFuture<Admission> result = new CompletableFuture<>();
         store.reserve(c.specs, c.size, tokens, now).whenComplete((r, error) ->
-                result.complete(decide(store, model, c, r, error, plans, tokens, triedNow, now)));
+                result.complete(decide(store, model, scope, c, r, error, plans, tokens, triedNow, now)));
         return new PendingAdmission(result);
     }
 
     /** Never throws: a pending admission must complete, or its request would wait forever. */
-    private Admission decide(SharedStore store, String model, SharedCandidates c, SharedWindows.Reservation r,
+    private Admission decide(SharedStore store, String model, RouteScope scope, SharedCandidates c,
+            SharedWindows.Reservation r,
             Throwable error, List<RoutingTable.ModelPlan> plans, long tokens, Set<String> tried, long now) {
         try {
             if (error == null) {
@@ -455,7 +464,7 @@ public final class Router implements AutoCloseable {
         try {
             c.giveBackTrials(-1);
             store.fellBack(error);
-            return admitLocal(table, model, tokens, tried);
+            return admitLocal(table, model, tokens, tried, scope);
         } catch (RuntimeException e) {
             LOG.error("cannot admit a request for {}", model, e);
             return new Denial(503, "The gateway could not decide on a provider for model '" + model + '\'', 0);

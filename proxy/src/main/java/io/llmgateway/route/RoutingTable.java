@@ -6,8 +6,10 @@ import io.llmgateway.config.ModelRoute;
 import io.llmgateway.config.ProviderConfig;
 import io.llmgateway.config.Strategy;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -56,6 +58,21 @@ final class RoutingTable {
         return new RoutingTable(config, Collections.unmodifiableMap(providers), Collections.unmodifiableMap(models));
     }
 
+    /** The plans {@code "auto"} may choose from in {@code scope}, in order; a model with no route in it is left out. */
+    List<ModelPlan> autoPlans(RouteScope scope) {
+        List<ModelPlan> plans = new ArrayList<>(config.autoModels().size());
+        for (String name : config.autoModels()) {
+            ModelPlan plan = models.get(name);
+            if (plan != null && scope.allowsModel(name)) {
+                plan = plan.within(scope);
+                if (plan.routes.length > 0) {
+                    plans.add(plan);
+                }
+            }
+        }
+        return plans;
+    }
+
     /** One model's routes in config order; {@code states[i]} serves {@code routes[i]}. */
     static final class ModelPlan {
         final String name;
@@ -68,6 +85,29 @@ final class RoutingTable {
             this.strategy = strategy;
             this.routes = routes;
             this.states = states;
+        }
+
+        /** The routes to providers in {@code scope}; this plan itself when every provider is in it. */
+        ModelPlan within(RouteScope scope) {
+            if (scope.family() == null) {
+                return this;
+            }
+            int n = 0;
+            for (ProviderState s : states) {
+                n += scope.allowsProvider(s.config()) ? 1 : 0;
+            }
+            if (n == states.length) {
+                return this;
+            }
+            ModelRoute[] inRoutes = new ModelRoute[n];
+            ProviderState[] inStates = new ProviderState[n];
+            for (int i = 0, j = 0; i < states.length; i++) {
+                if (scope.allowsProvider(states[i].config())) {
+                    inRoutes[j] = routes[i];
+                    inStates[j++] = states[i];
+                }
+            }
+            return new ModelPlan(name, strategy, inRoutes, inStates);
         }
     }
 }

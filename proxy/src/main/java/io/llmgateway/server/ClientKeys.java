@@ -11,6 +11,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /*
  * Design notes
@@ -75,11 +76,14 @@ final class ClientKeys {
         final String name;
         final ProviderLimiter limiter;
         final Set<String> models;
+        /** The models this key may use, or null when it may use every model; built once, not per request. */
+        final Predicate<String> modelFilter;
 
         Key(String name, ProviderLimiter limiter, Set<String> models) {
             this.name = name;
             this.limiter = limiter;
             this.models = models;
+            this.modelFilter = models.isEmpty() ? null : models::contains;
         }
 
         boolean mayUse(String model) {

@@ -1,6 +1,7 @@
 package io.llmgateway.server;
 
 import io.llmgateway.limit.ProviderLimiter;
+import java.util.function.Predicate;
 
 /**
  * One request's use of its client key's own rpm/tpm budget: reserved with the token estimate before
@@ -21,6 +22,11 @@ final class ClientQuota {
 
     boolean mayUse(String model) {
         return key.mayUse(model);
+    }
+
+    /** The models this key may use ("auto" chooses only among them), or null for every model. */
+    Predicate<String> modelFilter() {
+        return key.modelFilter;
     }
 
     /** Reserves the estimate; returns null when admitted, else why not (for a 429). */

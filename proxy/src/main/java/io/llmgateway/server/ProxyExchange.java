@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import io.llmgateway.config.Endpoints;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.UpstreamSettings;
 import io.llmgateway.json.ShortText;
@@ -21,6 +22,7 @@ import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Denial;
 import io.llmgateway.route.Failure;
 import io.llmgateway.route.PendingAdmission;
+import io.llmgateway.route.RouteScope;
 import io.llmgateway.upstream.Origin;
 import io.llmgateway.upstream.PoolExhaustedException;
 import io.llmgateway.upstream.UpstreamClient;
@@ -89,6 +91,7 @@ final class ProxyExchange implements UpstreamListener {
     private final String upstreamPathSuffix;
     private final boolean keepAlive;
     private final ClientQuota quota; // null when client keys are not configured
+    private RouteScope scope = RouteScope.ANY;
     private Set<String> tried = Set.of(); // copied as it grows: nearly every request tries one provider
     private StringBuilder failures; // only when an attempt fails
 
@@ -158,6 +161,10 @@ final class ProxyExchange implements UpstreamListener {
         if (bodyCap > 0) {
             requestText = BodyCapture.text(request.content(), bodyCap);
         }
+        scope = RouteScope.of(quota == null ? null : quota.modelFilter(), Endpoints.extraFamily(upstreamPathSuffix));
+        if (refused(ScopeCheck.path(snapshot.config, scope, upstreamPathSuffix))) {
+            return;
+        }
         try {
             info = RequestScanner.scan(request.content());
         } catch (BadRequestException e) {
@@ -174,8 +181,20 @@ final class ProxyExchange implements UpstreamListener {
                     + "GET /v1/models lists the models it serves.", "model", "model_not_found");
             return;
         }
+        if (refused(ScopeCheck.model(snapshot.config, scope, info.model(), quota, upstreamPathSuffix))) {
+            return;
+        }
         gateway.estimator().estimate(info, snapshot.configuredEncoding(info.model()), info.model())
                 .whenComplete((tokens, error) -> onLoop(() -> onEstimated(tokens, error), () -> { }));
+    }
+
+    /** Answers {@code refusal}; false when there is none. */
+    private boolean refused(ScopeCheck.Refusal refusal) {
+        if (refusal == null) {
+            return false;
+        }
+        respondError(refusal.status(), refusal.message(), refusal.param(), refusal.code());
+        return true;
     }
 
     /**
@@ -220,7 +239,7 @@ final class ProxyExchange implements UpstreamListener {
             finishWithLastError();
             return;
         }
-        Admission admission = gateway.router().admit(info.model(), estimate, tried);
+        Admission admission = gateway.router().admit(info.model(), estimate, tried, scope);
         if (admission instanceof PendingAdmission) {
             state = State.ADMITTING;
             ((PendingAdmission) admission).result().whenComplete((decided, error) -> onLoop(

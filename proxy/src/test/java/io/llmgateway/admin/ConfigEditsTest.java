@@ -246,4 +246,36 @@ class ConfigEditsTest {
         assertEquals("2", doc.scalar("routing", "max_attempts"));
         assertEquals("priority", doc.scalar("model_config", "gpt-4o", "strategy"));
     }
+
+    @Test
+    void referencesInValues_refusedAsProblems_withEveryPath_neverExpanded() {
+        ConfigException e = assertThrows(ConfigException.class, () -> apply("""
+                [{"op":"set_route","model":"gpt-4o","provider":"acme","alias":"x-${OPENAI_API_KEY}","weight":"${W}"},
+                 {"op":"set_provider","provider":"beta","base_url":"https://x/${ADMIN_TOKEN}",
+                  "limits":{"rpm":"${ADMIN_TOKEN}","tpm":"$${ESCAPED}"}}]"""));
+        String why = ": contains ${, which the admin API does not accept: values set there are literal and never read"
+                + " the environment (write ${VAR} references in the config file; only api_key may be one here)";
+        assertEquals(List.of("model_config.gpt-4o.acme.alias" + why, "model_config.gpt-4o.acme.weight" + why,
+                "api_provider.beta.base_url" + why, "api_provider.beta.limits.rpm" + why,
+                "api_provider.beta.limits.tpm" + why), e.problems());
+    }
+
+    @Test
+    void apiKey_wholeReferenceAccepted_anyOtherReferenceRefused_valueNeverShown() throws Exception {
+        ConfigDocument doc = apply("[{\"op\":\"set_provider\",\"provider\":\"beta\",\"api_key\":\"${BETA_KEY}\"}]");
+        assertEquals("${BETA_KEY}", doc.scalar("api_provider", "beta", "api_key"));
+        ConfigException e = assertThrows(ConfigException.class, () ->
+                apply("[{\"op\":\"set_provider\",\"provider\":\"beta\",\"api_key\":\"sk-${ADMIN_TOKEN}\"}]"));
+        assertEquals(List.of("api_provider.beta.api_key: a ${VAR} reference must be the whole value, like"
+                + " ${OPENAI_API_KEY} or ${OPENAI_API_KEY:-} (value not shown)"), e.problems());
+    }
+
+    @Test
+    void apply_namesTheProvidersGivenAKey() throws Exception {
+        ConfigDocument doc = ConfigDocument.parse(YAML);
+        assertEquals(java.util.Set.of("beta"), ConfigEdits.apply(doc, Json.parse("""
+                [{"op":"set_provider","provider":"acme","base_url":"https://elsewhere.example/v1"},
+                 {"op":"set_provider","provider":"beta","api_key":"sk-b"},
+                 {"op":"set_provider","provider":"acme","api_key":null}]""")));
+    }
 }

@@ -523,9 +523,10 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void parse_envSubstitutedValueIsValidated() {
+    void parse_envSubstitutedValueIsValidated_messageNamesTheReferenceNotItsValue() {
         assertProblem(VALID.replace("api_key: key-a", "limits: {rpm: '${RPM}'}"),
-                "api_provider.a.limits.rpm: expected a positive integer, got \"lots\"",
+                "api_provider.a.limits.rpm: expected a positive integer, got \"${RPM}\" (from the environment;"
+                        + " its value is not shown)",
                 Map.of("RPM", "lots"));
     }
 

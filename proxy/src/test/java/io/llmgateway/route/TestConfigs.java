@@ -44,6 +44,14 @@ final class TestConfigs {
         return provider(name, Limits.UNLIMITED, Limits.UNLIMITED, Limits.UNLIMITED, Limits.UNLIMITED);
     }
 
+    /** Lets a provider added before take these extra endpoint families ({@code batches}, ...). */
+    TestConfigs extraEndpoints(String provider, String... families) {
+        ProviderConfig p = providers.get(provider);
+        providers.put(provider, new ProviderConfig(p.name(), p.baseUrl(), p.apiKey(), p.limits(), p.caFile(),
+                java.util.Set.of(families)));
+        return this;
+    }
+
     TestConfigs model(String name, Strategy strategy, ModelRoute... routes) {
         models.put(name, new ModelConfig(name, List.of(routes), strategy, null));
         return this;
