@@ -41,8 +41,6 @@ final class ConfigEdits {
     static final int MAX_CHANGES = 100;
     private static final List<String> LIMITS = List.of("rpm", "tpm", "rpd", "tpr");
     private static final Pattern DIGITS = Pattern.compile("[0-9]{1,18}");
-    /** One whole reference, {@code ${NAME}} or {@code ${NAME:-default}} (a default without $ or }). */
-    private static final Pattern KEY_REFERENCE = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^$}]*)?}");
     private static final String NOT_LITERAL = "contains ${, which the admin API does not accept: values set there"
             + " are literal and never read the environment (write ${VAR} references in the config file;"
             + " only api_key may be one here)";
@@ -73,7 +71,7 @@ final class ConfigEdits {
         if (list.size() > MAX_CHANGES) {
             throw new BadEdit("changes: " + list.size() + " changes (expected: at most " + MAX_CHANGES + ")");
         }
-        Found found = new Found();
+        Found found = new Found(KeyReferences.of(doc));
         for (int i = 0; i < list.size(); i++) {
             if (!(list.get(i) instanceof Map<?, ?> change)) {
                 throw new BadEdit("changes[" + i + "]: expected an object with an \"op\"");
@@ -95,6 +93,11 @@ final class ConfigEdits {
     private static final class Found {
         final Set<String> problems = new LinkedHashSet<>();
         final Set<String> keysGiven = new LinkedHashSet<>();
+        final KeyReferences keyReferences;
+
+        Found(KeyReferences keyReferences) {
+            this.keyReferences = keyReferences;
+        }
     }
 
     /** One change object, the name it is reported under, and what the edit found so far. */
@@ -241,10 +244,9 @@ final class ConfigEdits {
                     doc.remove(API_PROVIDER, provider, "api_key");
                 } else if (v instanceof String s) {
                     String key = s.strip();
-                    if (key.contains("${") && !KEY_REFERENCE.matcher(key).matches()) {
-                        found.problems.add(String.join(".", API_PROVIDER, provider, "api_key")
-                                + ": a ${VAR} reference must be the whole value, like ${OPENAI_API_KEY} or"
-                                + " ${OPENAI_API_KEY:-} (value not shown)");
+                    String problem = found.keyReferences.problem(key);
+                    if (problem != null) {
+                        found.problems.add(String.join(".", API_PROVIDER, provider, "api_key") + ": " + problem);
                     }
                     found.keysGiven.add(provider);
                     doc.putString(key, API_PROVIDER, provider, "api_key");

@@ -4,6 +4,7 @@ import static io.llmgateway.admin.AdminClient.at;
 import static io.llmgateway.testing.ChatBodies.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -26,6 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 class AdminEnvValuesTest {
     /** A variable every test JVM has; its value stands in for a secret such as OPENAI_API_KEY or ADMIN_TOKEN. */
     private static final String VAR = "PATH";
+    /** A variable the build sets for the tests, named like a provider key. */
+    private static final String KEY_VAR = "LLMGW_TEST_API_KEY";
     private static final String LITERAL = "contains ${, which the admin API does not accept";
 
     @TempDir
@@ -127,13 +130,29 @@ class AdminEnvValuesTest {
 
     @Test
     void keyAsAWholeReference_isTheOneExpandedValue_andIsNeverShown() throws Exception {
+        String key = System.getenv(KEY_VAR);
+        assertNotNull(key, KEY_VAR + " is set by the build (surefire's environmentVariables)");
+        HttpResponse<String> r = c.edit("""
+                [{"op":"set_provider","provider":"acme","api_key":"${%s}"}]""".formatted(KEY_VAR));
+
+        assertEquals(200, r.statusCode(), r.body());
+        assertEquals(KEY_VAR, at(c.get("/api/config"), "providers", 0, "api_key", "env"));
+        assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
+        assertEquals("Bearer " + key, acme.requests().get(0).header("authorization"));
+        for (String answer : c.transcript()) {
+            assertFalse(answer.contains(key), answer);
+        }
+    }
+
+    @Test
+    void keyReferenceToAnyOtherVariable_isRefused_andNothingIsSent() throws Exception {
         HttpResponse<String> r = c.edit("""
                 [{"op":"set_provider","provider":"acme","api_key":"${%s}"}]""".formatted(VAR));
 
-        assertEquals(200, r.statusCode(), r.body());
-        assertEquals(VAR, at(c.get("/api/config"), "providers", 0, "api_key", "env"));
+        assertEquals(422, r.statusCode(), r.body());
+        assertTrue(r.body().contains("must name a variable ending in _KEY"), r.body());
         assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
-        assertEquals("Bearer " + secret, acme.requests().get(0).header("authorization"));
+        assertEquals("Bearer sk-acme-key", acme.requests().get(0).header("authorization"));
         assertSecretNowhere();
     }
 

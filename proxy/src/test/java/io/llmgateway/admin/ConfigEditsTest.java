@@ -271,6 +271,21 @@ class ConfigEditsTest {
     }
 
     @Test
+    void apiKey_referenceOnlyToAKeyVariableTheRestOfTheConfigDoesNotUse() throws Exception {
+        ConfigDocument doc = ConfigDocument.parse(YAML + "admin:\n  token: ${GATEWAY_ADMIN_KEY}\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigEdits.apply(doc, Json.parse("""
+                [{"op":"set_provider","provider":"acme","api_key":"${HOME}"},
+                 {"op":"set_provider","provider":"beta","api_key":"${GATEWAY_ADMIN_KEY}"}]""")));
+        assertEquals(List.of("api_provider.acme.api_key: ${HOME} may not be set here: a key reference set through"
+                        + " the admin API must name a variable ending in _KEY (write other references in the config"
+                        + " file)",
+                "api_provider.beta.api_key: ${GATEWAY_ADMIN_KEY} is used elsewhere in the config (admin token,"
+                        + " client keys or limits store) and is never sent to a provider"), e.problems());
+        ConfigEdits.apply(doc, Json.parse("[{\"op\":\"set_provider\",\"provider\":\"beta\",\"api_key\":\"${BETA_KEY}\"}]"));
+        assertEquals("${BETA_KEY}", doc.scalar("api_provider", "beta", "api_key"));
+    }
+
+    @Test
     void apply_namesTheProvidersGivenAKey() throws Exception {
         ConfigDocument doc = ConfigDocument.parse(YAML);
         assertEquals(java.util.Set.of("beta"), ConfigEdits.apply(doc, Json.parse("""
