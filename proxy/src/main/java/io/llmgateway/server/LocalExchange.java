@@ -70,13 +70,15 @@ public final class LocalExchange {
         return requestId;
     }
 
+    /** The client's IP address, or null when the connection has none. */
+    public InetAddress remoteAddress() {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    }
+
     /** True when the client connects from this machine. */
     public boolean fromLoopback() {
-        SocketAddress remote = ctx.channel().remoteAddress();
-        if (!(remote instanceof InetSocketAddress)) {
-            return false;
-        }
-        InetAddress address = ((InetSocketAddress) remote).getAddress();
+        InetAddress address = remoteAddress();
         return address != null && address.isLoopbackAddress();
     }
 
