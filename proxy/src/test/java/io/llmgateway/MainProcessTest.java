@@ -68,7 +68,13 @@ class MainProcessTest {
                     acme: {}
                 """);
 
-        Result r = run(dir, "--config", config.toString());
+        Process p = start(dir, "--config", config.toString(), "--port", "0");
+        boolean exited = p.waitFor(20, TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly(); // it started: fail instead of waiting for it forever
+        }
+        assertTrue(exited, "the gateway started with a short admin token");
+        Result r = new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
 
         assertEquals(2, r.exitCode, r.output);
         assertTrue(r.output.contains("admin.token: too short (expected: at least 16 characters"), r.output);

@@ -91,7 +91,7 @@ class AdminThrottleTest {
             assertEquals(200, admin.get("/api/status").statusCode(), e.getKey());
             fail(FREE, e.getValue(), e.getKey());
             HttpResponse<String> r = admin.get("/api/status");
-            assertEquals(429, r.statusCode(), e.getKey() + " was not counted: " + r.body());
+            assertEquals(429, r.statusCode(), e.getKey() + " was not counted");
             assertEquals("1", r.headers().firstValue("retry-after").orElseThrow(), e.getKey());
             clock.advance(Duration.ofSeconds(1));
             assertEquals(200, admin.get("/api/status").statusCode(), e.getKey() + ": the wait is over");
@@ -109,7 +109,7 @@ class AdminThrottleTest {
                 admin.get("/api/usage"),
                 anonymous.get("/api/config", "x-admin-token", TOKEN));
         for (HttpResponse<String> r : answers) {
-            assertEquals(429, r.statusCode(), r.uri() + " " + r.body());
+            assertEquals(429, r.statusCode(), r.uri().toString());
             assertEquals("1", r.headers().firstValue("retry-after").orElseThrow(), r.uri().toString());
             assertEquals("too_many_attempts", at(r, "error", "code"), r.uri().toString());
             assertFalse(r.body().contains(TOKEN));
