@@ -75,6 +75,10 @@ final class StaticAssets {
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         r.headers().set(HttpHeaderNames.ETAG, asset.etag);
         r.headers().set(HttpHeaderNames.VARY, "Cookie, Authorization");
+        if (name.equals("login.html") && exchange.request().headers().contains(HttpHeaderNames.COOKIE)) {
+            // A session cookie that did not let the browser in is stale: each use would count as a failure.
+            r.headers().set(HttpHeaderNames.SET_COOKIE, access.expiredSessionCookie());
+        }
         exchange.respond(r);
     }
 

@@ -171,7 +171,7 @@ class AdminThrottleTest {
     }
 
     @Test
-    void sessionProbe_wrongCredential_isAFailure_andDeletesAStaleCookie() throws Exception {
+    void staleCookie_isAFailure_andTheBrowserIsToldToDropIt() throws Exception {
         HttpResponse<String> r = anonymous.get("/api/session", "cookie", "llmgw_admin=" + GUESS);
         assertEquals(200, r.statusCode());
         assertEquals(false, at(r, "authenticated"));
@@ -179,6 +179,12 @@ class AdminThrottleTest {
         HttpResponse<String> api = anonymous.get("/api/status", "cookie", "llmgw_admin=" + GUESS);
         assertEquals(401, api.statusCode());
         assertTrue(api.headers().firstValue("set-cookie").orElseThrow().contains("Max-Age=0"));
+        HttpResponse<String> page = anonymous.get("/admin", "cookie", "llmgw_admin=" + GUESS);
+        assertTrue(page.body().contains("login.js"));
+        assertTrue(page.headers().firstValue("set-cookie").orElseThrow().contains("Max-Age=0"));
+        HttpResponse<String> waiting = admin.get("/api/status");
+        assertEquals(200, waiting.statusCode(), "three failures: no wait yet");
+        assertEquals(false, at(anonymous.get("/api/session"), "authenticated"));
     }
 
     @Test
