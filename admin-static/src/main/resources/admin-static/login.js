@@ -10,9 +10,11 @@
   }
 
   fetch('/api/session', { headers: { Accept: 'application/json' }, cache: 'no-store' })
-    .then((r) => r.json())
-    .then((s) => {
-      if (s.authenticated) {
+    .then((r) => r.json().then((s) => ({ status: r.status, s })))
+    .then(({ status, s }) => {
+      if (status === 429) {
+        showError(s.error && s.error.message ? s.error.message : 'Too many failed sign-ins; wait a little.');
+      } else if (s.authenticated) {
         window.location.replace('/admin');
       } else if (!s.token_required) {
         form.hidden = true;

@@ -55,6 +55,33 @@ class MainProcessTest {
     }
 
     @Test
+    void main_adminTokenTooShort_exitsWith2_withoutTheValue() throws Exception {
+        Path config = dir.resolve("config.yaml");
+        Files.writeString(config, """
+                admin:
+                  token: letmein-123
+                api_provider:
+                  acme:
+                    base_url: https://api.example.com/v1
+                model_config:
+                  gpt-4o:
+                    acme: {}
+                """);
+
+        Process p = start(dir, "--config", config.toString(), "--port", "0");
+        boolean exited = p.waitFor(20, TimeUnit.SECONDS);
+        if (!exited) {
+            p.destroyForcibly(); // it started: fail instead of waiting for it forever
+        }
+        assertTrue(exited, "the gateway started with a short admin token");
+        Result r = new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+
+        assertEquals(2, r.exitCode, r.output);
+        assertTrue(r.output.contains("admin.token: too short (expected: at least 16 characters"), r.output);
+        assertFalse(r.output.contains("letmein"), r.output);
+    }
+
+    @Test
     void main_explicitConfigMissing_exitsWith2() throws Exception {
         Result r = run(dir, "--config", dir.resolve("absent.yaml").toString());
 

@@ -34,7 +34,9 @@ import org.apache.logging.log4j.Logger;
  *   every handler runs on the single admin thread (file I/O, config edits, statistics), and its reply is
  *   handed back to the connection's own event loop, the only thread allowed to answer an exchange.
  * - Login, logout and the session probe are the exception: they touch nothing but the session map and
- *   answer at once.
+ *   the failure counts, and answer at once.
+ * - The session probe counts like any other check: a wrong credential is a failure of the address, and a
+ *   throttled address gets 429 instead of an answer, so it is no faster oracle than the API itself.
  * - CSRF: a state-changing call must be a POST with Content-Type application/json (a cross-site form
  *   cannot send that, and a cross-site fetch needs a CORS preflight this gateway never approves), must
  *   not come from another origin (Origin, Sec-Fetch-Site), and the session cookie is SameSite=Strict.
@@ -163,10 +165,9 @@ final class AdminApi implements AutoCloseable {
                 // below
             }
         }
-        if (!access.permits(exchange)) {
-            respondNow(exchange, Reply.error(401, "admin_unauthorized", access.hasToken()
-                    ? "Admin access requires the admin token (Authorization: Bearer <admin.token>) or a login."
-                    : "Admin access is only allowed from this machine until admin.token is set in the config."));
+        AdminAccess.Verdict verdict = access.check(exchange);
+        if (!verdict.allowed()) {
+            respondNow(exchange, refusal(exchange, verdict, "admin_unauthorized"));
             return;
         }
         Route route = routes.get(path);
@@ -350,14 +351,18 @@ final class AdminApi implements AutoCloseable {
     // ---- public endpoints (event loop)
 
     private Reply session(LocalExchange exchange) {
-        boolean permitted = access.permits(exchange);
+        AdminAccess.Verdict verdict = access.check(exchange);
+        if (verdict.outcome() == AdminAccess.Outcome.THROTTLED) {
+            return refusal(exchange, verdict, null);
+        }
+        boolean permitted = verdict.allowed();
         boolean tokenRequired = access.hasToken();
-        return Reply.ok(JsonValues.write(g -> {
+        return new Reply(200, JsonValues.write(g -> {
             g.writeStartObject();
             g.writeBooleanField("authenticated", permitted);
             g.writeBooleanField("token_required", tokenRequired);
             g.writeEndObject();
-        }));
+        }), permitted ? Map.of() : staleCookie(exchange));
     }
 
     private Reply login(LocalExchange exchange) {
@@ -365,24 +370,36 @@ final class AdminApi implements AutoCloseable {
             return Reply.error(400, "no_token_configured", "There is nothing to log in to: admin.token is not set,"
                     + " so the admin page is open to this machine only.");
         }
-        if (access.loginThrottled()) {
-            return new Reply(429, AdminHttp.errorJson(429, "too_many_attempts",
-                    "Too many failed logins; wait a minute.", null, null), Map.of("retry-after", "60"));
-        }
         Object token;
         try {
             token = Json.parseObject(exchange.body()).get("token");
         } catch (Json.BadJson e) {
             return Reply.error(400, "invalid_request", e.getMessage());
         }
-        String sid = token instanceof String t ? access.login(t) : null;
-        if (sid == null) {
-            if (!(token instanceof String)) {
-                access.login(""); // counts as a failed attempt
-            }
-            return Reply.error(401, "invalid_token", "Wrong admin token.");
+        // A missing or non-string token is checked (and fails) like a wrong one.
+        AdminAccess.Login login = access.login(exchange, token instanceof String t ? t : null);
+        return switch (login.verdict().outcome()) {
+            case ALLOWED -> new Reply(204, "", Map.of("set-cookie", access.sessionCookie(login.sessionId())));
+            case THROTTLED -> refusal(exchange, login.verdict(), null);
+            case REFUSED -> Reply.error(401, "invalid_token", "Wrong admin token.");
+        };
+    }
+
+    /**
+     * 429 with Retry-After for a throttled address; else 401 with {@code code}, deleting a session cookie
+     * that did not work, so that a browser stops presenting it (each try would count as a failure).
+     */
+    private Reply refusal(LocalExchange exchange, AdminAccess.Verdict verdict, String code) {
+        if (verdict.outcome() == AdminAccess.Outcome.THROTTLED) {
+            return new Reply(429, AdminHttp.errorJson(429, "too_many_attempts", verdict.message(), null, null),
+                    Map.of("retry-after", Long.toString(verdict.retryAfterSeconds())));
         }
-        return new Reply(204, "", Map.of("set-cookie", access.sessionCookie(sid)));
+        return new Reply(401, AdminHttp.errorJson(401, code, verdict.message(), null, null), staleCookie(exchange));
+    }
+
+    private Map<String, String> staleCookie(LocalExchange exchange) {
+        return exchange.request().headers().contains(HttpHeaderNames.COOKIE)
+                ? Map.of("set-cookie", access.expiredSessionCookie()) : Map.of();
     }
 
     private Reply logout(LocalExchange exchange) {

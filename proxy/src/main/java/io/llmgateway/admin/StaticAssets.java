@@ -20,8 +20,9 @@ import java.util.Map;
  * once at start-up (so serving never touches the disk on an event loop). Only the files listed here
  * exist: a request path is looked up by name, never resolved against a directory.
  *
- * <p>{@code /admin} is the page for a permitted client and the login page for anyone else; scripts,
- * styles and icons carry no data and are served to anyone (the login page needs them).
+ * <p>{@code /admin} is the page for a permitted client and the login page for anyone else (a throttled
+ * address too: its sign-in is then answered 429); scripts, styles and icons carry no data and are served
+ * to anyone (the login page needs them).
  */
 final class StaticAssets {
     static final String ROOT = "admin-static/";
@@ -74,6 +75,10 @@ final class StaticAssets {
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         r.headers().set(HttpHeaderNames.ETAG, asset.etag);
         r.headers().set(HttpHeaderNames.VARY, "Cookie, Authorization");
+        if (name.equals("login.html") && exchange.request().headers().contains(HttpHeaderNames.COOKIE)) {
+            // A session cookie that did not let the browser in is stale: each use would count as a failure.
+            r.headers().set(HttpHeaderNames.SET_COOKIE, access.expiredSessionCookie());
+        }
         exchange.respond(r);
     }
 

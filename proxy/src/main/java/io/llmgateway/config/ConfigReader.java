@@ -68,7 +68,12 @@ final class ConfigReader {
 
     private static AdminSettings readAdmin(ConfigNode section) {
         section.rejectUnknownKeys(ConfigKeys.ADMIN_OPTIONS, OPTION);
-        String token = section.get("token").asSecret();
+        ConfigNode tokenNode = section.get("token");
+        String token = tokenNode.asSecret();
+        if (!token.isEmpty() && token.length() < AdminSettings.MIN_TOKEN_LENGTH) {
+            tokenNode.problem("too short (expected: at least " + AdminSettings.MIN_TOKEN_LENGTH
+                    + " characters, e.g. from openssl rand -hex 24; value not shown)");
+        }
         return new AdminSettings(token.isEmpty() ? null : token,
                 section.get("health_check_interval").asDuration(AdminSettings.DEFAULT.healthCheckInterval()));
     }

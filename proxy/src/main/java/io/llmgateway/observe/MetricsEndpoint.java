@@ -3,6 +3,7 @@ package io.llmgateway.observe;
 import static java.util.Objects.requireNonNull;
 
 import io.llmgateway.config.MetricsSettings;
+import io.llmgateway.server.AdminAccess;
 import io.llmgateway.server.Gateway;
 import io.llmgateway.server.LocalEndpoint;
 import io.llmgateway.server.LocalExchange;
@@ -38,9 +39,12 @@ final class MetricsEndpoint implements LocalEndpoint {
                     + ". Please check the URL.", null, "unknown_url");
             return;
         }
-        if (settings.requireAdmin() && !gateway.adminAccess().permits(exchange)) {
-            gateway.adminAccess().refuse(exchange);
-            return;
+        if (settings.requireAdmin()) {
+            AdminAccess.Verdict verdict = gateway.adminAccess().check(exchange);
+            if (!verdict.allowed()) {
+                gateway.adminAccess().refuse(exchange, verdict);
+                return;
+            }
         }
         if (exchange.method() != HttpMethod.GET && exchange.method() != HttpMethod.HEAD) { // HEAD: no body is sent
             exchange.respondError(405, "Use GET /metrics.", null, "method_not_allowed");

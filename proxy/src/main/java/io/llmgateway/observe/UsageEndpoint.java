@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.json.JsonValues;
+import io.llmgateway.server.AdminAccess;
 import io.llmgateway.server.Gateway;
 import io.llmgateway.server.LocalEndpoint;
 import io.llmgateway.server.LocalExchange;
@@ -43,8 +44,9 @@ final class UsageEndpoint implements LocalEndpoint {
 
     @Override
     public void handle(LocalExchange exchange) {
-        if (!gateway.adminAccess().permits(exchange)) {
-            gateway.adminAccess().refuse(exchange);
+        AdminAccess.Verdict verdict = gateway.adminAccess().check(exchange);
+        if (!verdict.allowed()) {
+            gateway.adminAccess().refuse(exchange, verdict);
             return;
         }
         if (exchange.method() != HttpMethod.GET && exchange.method() != HttpMethod.HEAD) { // HEAD: no body is sent

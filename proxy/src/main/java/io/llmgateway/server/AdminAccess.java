@@ -2,32 +2,86 @@ package io.llmgateway.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.llmgateway.openai.OpenAiErrors;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Locale;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * Decides who may use the gateway's management paths (admin API and page, metrics). With
  * {@code admin.token} set, a request must carry it as {@code Authorization: Bearer <token>} or
  * {@code x-admin-token}, or carry the session cookie a {@link #login login} with the token set; without
  * a token, only clients on this machine are let in (and only under a local host name, so a web page
- * that rebinds its own host name to 127.0.0.1 gets nothing), so a fresh install is never an open
- * admin console.
+ * that rebinds its own host name to 127.0.0.1 gets nothing, and only directly, not through a proxy), so
+ * a fresh install is never an open admin console.
+ *
+ * <p>Every presented credential that is wrong counts as a failure of the client's address (see
+ * {@link AuthFailures}); an address with too many failures is answered 429 with Retry-After, without its
+ * credentials being looked at. A request that presents nothing is not an attempt and is not counted.
  */
 public final class AdminAccess {
+    private static final Logger LOG = LogManager.getLogger(AdminAccess.class);
     /** The session cookie's name; its value is a random session id, never the token. */
     public static final String SESSION_COOKIE = "llmgw_admin";
+    /** Headers a reverse proxy adds: to the gateway, a proxied visitor looks like a local client. */
+    private static final List<String> PROXY_HEADERS = List.of("forwarded", "x-forwarded-for", "x-forwarded-host",
+            "x-forwarded-proto", "x-real-ip", "via");
+
+    /** What one request's credentials earn it. */
+    public enum Outcome { ALLOWED, REFUSED, THROTTLED }
+
+    /**
+     * The answer to one request's credentials.
+     *
+     * @param message           for a refusal, what the client is told (never what would have worked)
+     * @param retryAfterSeconds for THROTTLED, when the address may try again
+     */
+    public record Verdict(Outcome outcome, String message, long retryAfterSeconds) {
+        static final Verdict ALLOWED = new Verdict(Outcome.ALLOWED, null, 0);
+        static final Verdict NEEDS_TOKEN = refused(
+                "Admin access requires the admin token (Authorization: Bearer <admin.token>) or a login.");
+        static final Verdict LOCAL_ONLY = refused(
+                "Admin access is only allowed from this machine until admin.token is set in the config.");
+        static final Verdict PROXIED = refused("Admin access through a proxy requires admin.token to be set in the"
+                + " config; without it, only direct clients on this machine are let in.");
+
+        private static Verdict refused(String message) {
+            return new Verdict(Outcome.REFUSED, message, 0);
+        }
+
+        static Verdict throttled(long waitMillis) {
+            long seconds = Math.max(1, (waitMillis + 999) / 1000);
+            return new Verdict(Outcome.THROTTLED, "Too many failed admin authentications from this address; retry"
+                    + " in " + seconds + " s.", seconds);
+        }
+
+        public boolean allowed() {
+            return outcome == Outcome.ALLOWED;
+        }
+    }
+
+    /** The outcome of a login: the verdict, and the new session's id when it is ALLOWED. */
+    public record Login(Verdict verdict, String sessionId) {
+    }
 
     private final Gateway gateway;
     private final AdminSessions sessions = new AdminSessions();
+    private final AuthFailures failures;
 
     AdminAccess(Gateway gateway) {
         this.gateway = gateway;
+        // Read lazily: the gateway builds this object before its own clock field is set.
+        this.failures = new AuthFailures(() -> gateway.clock().millis());
     }
 
     /** Whether admin access is protected by a token (else: loopback only). */
@@ -35,50 +89,94 @@ public final class AdminAccess {
         return gateway.config().admin().token() != null;
     }
 
-    public boolean permits(LocalExchange exchange) {
-        return permits(exchange.request(), exchange.fromLoopback());
-    }
-
-    /** Whether a request head carries admin access; the request guard asks before a body is read. */
-    boolean permits(HttpRequest head, boolean fromLoopback) {
+    /**
+     * Checks a request's credentials. A wrong credential counts as a failure of {@code peer}: call this
+     * once per request.
+     *
+     * @param headers the request's headers
+     * @param peer    the client's address (the connection's remote address), or null when it has none
+     * @param path    the request's path, for the log
+     */
+    public Verdict check(HttpHeaders headers, InetAddress peer, String path) {
         String token = gateway.config().admin().token();
         if (token == null) {
-            return fromLoopback && localHost(head.headers().get(HttpHeaderNames.HOST));
+            if (proxied(headers)) {
+                return Verdict.PROXIED;
+            }
+            return peer != null && peer.isLoopbackAddress() && localHost(headers.get(HttpHeaderNames.HOST))
+                    ? Verdict.ALLOWED : Verdict.LOCAL_ONLY;
         }
-        if (matches(token, Credentials.bearer(head.headers().get(HttpHeaderNames.AUTHORIZATION)))
-                || matches(token, head.headers().get("x-admin-token"))) {
-            return true;
+        String sid = sessionId(headers);
+        // A live session passes even while its address waits: its id is 256 random bits, nothing a guess
+        // finds, and an admin signed in behind the same address (a NAT, a reverse proxy) keeps working.
+        if (sid != null && sessions.valid(sid, token, gateway.clock().millis())) {
+            return Verdict.ALLOWED;
         }
-        String sid = sessionId(head);
-        return sid != null && sessions.valid(sid, token, gateway.clock().millis());
-    }
-
-    /** True when failed logins came too fast; answer 429 without looking at the presented token. */
-    public boolean loginThrottled() {
-        return sessions.throttled(gateway.clock().millis());
+        String bearer = Credentials.bearer(headers.get(HttpHeaderNames.AUTHORIZATION));
+        String header = headers.get("x-admin-token");
+        if (bearer == null && header == null && sid == null) {
+            return Verdict.NEEDS_TOKEN; // nothing presented, nothing guessed
+        }
+        AuthFailures.Attempt attempt = failures.attempt(peer, () -> matches(token, bearer) || matches(token, header));
+        return verdict(attempt, peer, path, presented(bearer, header, sid), Verdict.NEEDS_TOKEN);
     }
 
     /**
-     * Opens a session when {@code presentedToken} is the admin token.
-     *
-     * @return the session id for {@link #sessionCookie}, or null when no token is configured or it does
-     *         not match (the failure counts toward {@link #loginThrottled})
+     * {@link #check(HttpHeaders, InetAddress, String)} for a local exchange; the verdict the request guard
+     * reached on the head when it checked there, so that no request counts twice.
      */
-    public String login(String presentedToken) {
-        String token = gateway.config().admin().token();
-        long now = gateway.clock().millis();
-        if (token == null || !matches(token, presentedToken)) {
-            if (token != null) {
-                sessions.failed(now);
-            }
-            return null;
+    public Verdict check(LocalExchange exchange) {
+        Verdict onHead = exchange.headVerdict();
+        if (onHead != null) {
+            return onHead;
         }
-        return sessions.open(token, now);
+        return check(exchange.request().headers(), exchange.remoteAddress(), exchange.path());
+    }
+
+    /** Whether the exchange's credentials let it in (a refused or throttled one is not); counts like check. */
+    public boolean permits(LocalExchange exchange) {
+        return check(exchange).allowed();
+    }
+
+    /**
+     * Opens a session when {@code presentedToken} is the admin token. A wrong or missing token counts as a
+     * failure of the client's address, like any other admin credential.
+     *
+     * @return ALLOWED with the session id for {@link #sessionCookie}, REFUSED (also when no token is
+     *         configured) or THROTTLED
+     */
+    public Login login(LocalExchange exchange, String presentedToken) {
+        String token = gateway.config().admin().token();
+        if (token == null) {
+            return new Login(Verdict.NEEDS_TOKEN, null);
+        }
+        InetAddress peer = exchange.remoteAddress();
+        AuthFailures.Attempt attempt = failures.attempt(peer, () -> matches(token, presentedToken));
+        Verdict verdict = verdict(attempt, peer, exchange.path(), "login", Verdict.NEEDS_TOKEN);
+        return new Login(verdict, verdict.allowed() ? sessions.open(token, gateway.clock().millis()) : null);
+    }
+
+    private Verdict verdict(AuthFailures.Attempt attempt, InetAddress peer, String path, String presented,
+            Verdict refusal) {
+        switch (attempt.result()) {
+            case PASSED:
+                return Verdict.ALLOWED;
+            case WAIT:
+                return Verdict.throttled(attempt.waitMillis());
+            default:
+                // Says which kind of credential failed, never its value.
+                LOG.warn("admin: failed authentication from {} on {} ({}); {} failure(s) from this address in the"
+                        + " last {} min{}", peer == null ? "an unknown address" : peer.getHostAddress(),
+                        printable(path), presented, attempt.failures(), AuthFailures.WINDOW_MILLIS / 60_000,
+                        attempt.waitMillis() > 0 ? "; its next attempt is refused for "
+                                + Verdict.throttled(attempt.waitMillis()).retryAfterSeconds() + " s" : "");
+                return refusal;
+        }
     }
 
     /** Ends the session of the request's cookie, if any. */
     public void logout(LocalExchange exchange) {
-        String sid = sessionId(exchange.request());
+        String sid = sessionId(exchange.request().headers());
         if (sid != null) {
             sessions.close(sid);
         }
@@ -113,9 +211,8 @@ public final class AdminAccess {
                 presented.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static String sessionId(HttpRequest request) {
-        List<String> headers = request.headers().getAll(HttpHeaderNames.COOKIE);
-        for (String header : headers) {
+    private static String sessionId(HttpHeaders headers) {
+        for (String header : headers.getAll(HttpHeaderNames.COOKIE)) {
             for (Cookie c : ServerCookieDecoder.LAX.decode(header)) {
                 if (SESSION_COOKIE.equals(c.name()) && !c.value().isEmpty()) {
                     return c.value();
@@ -123,6 +220,41 @@ public final class AdminAccess {
             }
         }
         return null;
+    }
+
+    private static String presented(String bearer, String header, String sid) {
+        StringBuilder b = new StringBuilder();
+        if (bearer != null) {
+            b.append("Authorization: Bearer");
+        }
+        if (header != null) {
+            b.append(b.isEmpty() ? "" : ", ").append("x-admin-token");
+        }
+        if (sid != null) {
+            b.append(b.isEmpty() ? "" : ", ").append("session cookie");
+        }
+        return b.toString();
+    }
+
+    /** Whether a request came through a proxy that says so. */
+    static boolean proxied(HttpHeaders headers) {
+        for (String name : PROXY_HEADERS) {
+            if (headers.contains(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A path fit for one log line: control characters replaced, length capped. */
+    private static String printable(String path) {
+        String p = path.length() > 200 ? path.substring(0, 200) + "..." : path;
+        StringBuilder b = new StringBuilder(p.length());
+        for (int i = 0; i < p.length(); i++) {
+            char c = p.charAt(i);
+            b.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return b.toString();
     }
 
     /**
@@ -158,11 +290,15 @@ public final class AdminAccess {
         return true;
     }
 
-    /** The answer to a refused request: 401 in OpenAI's shape, without saying what would have worked. */
-    public void refuse(LocalExchange exchange) {
-        exchange.respondError(401, hasToken()
-                ? "Admin access requires the admin token (Authorization: Bearer <admin.token>) or a login."
-                : "Admin access is only allowed from this machine until admin.token is set in the config.",
-                null, "admin_unauthorized");
+    /** The answer to a refused request: 401, or 429 with Retry-After, in OpenAI's shape. */
+    public void refuse(LocalExchange exchange, Verdict verdict) {
+        if (verdict.outcome() == Outcome.THROTTLED) {
+            FullHttpResponse r = OpenAiErrors.response(exchange.ctx().alloc(), HttpResponseStatus.TOO_MANY_REQUESTS,
+                    OpenAiErrors.typeFor(429), verdict.message(), null, "too_many_attempts");
+            r.headers().set(HttpHeaderNames.RETRY_AFTER, verdict.retryAfterSeconds());
+            exchange.respond(r);
+        } else {
+            exchange.respondError(401, verdict.message(), null, "admin_unauthorized");
+        }
     }
 }

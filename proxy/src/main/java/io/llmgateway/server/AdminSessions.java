@@ -2,7 +2,6 @@ package io.llmgateway.server;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;
-import java.util.ArrayDeque;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -16,17 +15,14 @@ import java.util.Map;
  *   while the configured token is the same, so changing admin.token logs every browser out.
  * - Sessions live in this process only (a restart logs everyone out); the map is bounded, the oldest
  *   session makes room for a new one. Admin traffic is tiny, so one monitor guards everything.
- * - Failed logins are throttled globally (not per address: behind a proxy every address looks the
- *   same), which caps guessing at a few hundred tries an hour without ever locking a user out for long.
+ * - Failed logins are counted with every other failed admin credential, per address (AuthFailures).
  */
 final class AdminSessions {
     static final long TTL_MILLIS = 12 * 3600_000L;
     static final int MAX_SESSIONS = 256;
-    static final int MAX_FAILURES_PER_MINUTE = 10;
 
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Session> sessions = new LinkedHashMap<>();
-    private final ArrayDeque<Long> failures = new ArrayDeque<>();
 
     private record Session(byte[] tokenFingerprint, long expiresAt) {
     }
@@ -65,21 +61,6 @@ final class AdminSessions {
 
     synchronized int size() {
         return sessions.size();
-    }
-
-    /** True when too many logins failed in the last minute; the caller answers 429 without checking. */
-    synchronized boolean throttled(long now) {
-        while (!failures.isEmpty() && failures.peekFirst() <= now - 60_000) {
-            failures.pollFirst();
-        }
-        return failures.size() >= MAX_FAILURES_PER_MINUTE;
-    }
-
-    synchronized void failed(long now) {
-        failures.addLast(now);
-        while (failures.size() > MAX_FAILURES_PER_MINUTE) {
-            failures.pollFirst();
-        }
     }
 
     private void expire(long now) {

@@ -65,11 +65,12 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof FullHttpRequest) {
             FullHttpRequest request = (FullHttpRequest) msg;
             ClientKeys.Key key = guard.admittedKey();
+            AdminAccess.Verdict adminVerdict = guard.admittedAdminVerdict();
             if (!busy && !paused) {
-                handle(request, key);
+                handle(request, key, adminVerdict);
                 return;
             }
-            item = new Pending(request, key); // allocated only when requests are pipelined
+            item = new Pending(request, key, adminVerdict); // allocated only when requests are pipelined
         } else if (msg instanceof HeadRefusal) {
             refused = true;
             ctx.channel().config().setAutoRead(false);
@@ -92,13 +93,14 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
     private void dispatch(Object item) {
         if (item instanceof Pending) {
-            handle(((Pending) item).request, ((Pending) item).key);
+            Pending p = (Pending) item;
+            handle(p.request, p.key, p.adminVerdict);
         } else {
             refuse((HeadRefusal) item);
         }
     }
 
-    private void handle(FullHttpRequest request, ClientKeys.Key key) {
+    private void handle(FullHttpRequest request, ClientKeys.Key key, AdminAccess.Verdict adminVerdict) {
         busy = true;
         charge = request.content().readableBytes();
         timer.requestReceived();
@@ -111,7 +113,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         boolean head = method == HttpMethod.HEAD;
         LocalEndpoint local = gateway.endpoints().find(path);
         if (local != null) {
-            local.handle(new LocalExchange(ctx, request, keepAlive, this::exchangeDone));
+            local.handle(new LocalExchange(ctx, request, keepAlive, adminVerdict, this::exchangeDone));
             return;
         }
         String requestId = RequestIds.of(request.headers());
@@ -172,8 +174,12 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     /** Answers a request refused on its head; the connection closes after it, so nothing follows. */
     private void refuse(HeadRefusal refusal) {
         busy = true;
-        Responses.error(ctx, refusal.status(), refusal.message(), null, refusal.code(), false, refusal.requestId(),
-                refusal.headOnly());
+        FullHttpResponse response = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.valueOf(refusal.status()),
+                OpenAiErrors.typeFor(refusal.status()), refusal.message(), null, refusal.code());
+        if (refusal.retryAfterSeconds() > 0) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, refusal.retryAfterSeconds());
+        }
+        Responses.send(ctx, response, false, refusal.requestId(), refusal.headOnly());
     }
 
     private void proxyDone() {
@@ -250,6 +256,6 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** A request waiting its turn, with the client key the guard found on its head. */
-    private record Pending(FullHttpRequest request, ClientKeys.Key key) {
+    private record Pending(FullHttpRequest request, ClientKeys.Key key, AdminAccess.Verdict adminVerdict) {
     }
 }

@@ -5,7 +5,12 @@ package io.llmgateway.server;
  * like a request so that {@link FrontHandler} answers it in turn, after the answers to earlier pipelined
  * requests, and then closes the connection.
  *
- * @param headOnly whether the refused request was a HEAD (its answer then carries no body)
+ * @param headOnly          whether the refused request was a HEAD (its answer then carries no body)
+ * @param retryAfterSeconds the Retry-After of a 429, else 0
  */
-record HeadRefusal(int status, String message, String code, String requestId, boolean headOnly) {
+record HeadRefusal(int status, String message, String code, String requestId, boolean headOnly,
+        long retryAfterSeconds) {
+    HeadRefusal(int status, String message, String code, String requestId, boolean headOnly) {
+        this(status, message, code, requestId, headOnly, 0);
+    }
 }

@@ -30,11 +30,18 @@ public final class LocalExchange {
     private final boolean keepAlive;
     private final String requestId;
     private final Runnable onDone;
+    private final AdminAccess.Verdict headVerdict;
     private boolean done;
 
-    LocalExchange(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive, Runnable onDone) {
+    /**
+     * @param headVerdict what the admin credentials earned when the request guard checked them on the head
+     *                    (a body that may exceed the small cap), or null when they were not checked there
+     */
+    LocalExchange(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive,
+            AdminAccess.Verdict headVerdict, Runnable onDone) {
         this.ctx = ctx;
         this.request = request;
+        this.headVerdict = headVerdict;
         this.uri = new QueryStringDecoder(request.uri());
         this.keepAlive = keepAlive;
         this.requestId = RequestIds.of(request.headers());
@@ -72,17 +79,20 @@ public final class LocalExchange {
         return requestId;
     }
 
-    /** True when the client connects from this machine. */
-    public boolean fromLoopback() {
-        return fromLoopback(ctx.channel());
+    /** The client's IP address, or null when the connection has none. */
+    public InetAddress remoteAddress() {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 
-    static boolean fromLoopback(Channel channel) {
-        SocketAddress remote = channel.remoteAddress();
-        if (!(remote instanceof InetSocketAddress)) {
-            return false;
-        }
-        InetAddress address = ((InetSocketAddress) remote).getAddress();
+    /** The admin verdict of the request's head, or null: each request's credentials count once. */
+    AdminAccess.Verdict headVerdict() {
+        return headVerdict;
+    }
+
+    /** True when the client connects from this machine. */
+    public boolean fromLoopback() {
+        InetAddress address = remoteAddress();
         return address != null && address.isLoopbackAddress();
     }
 

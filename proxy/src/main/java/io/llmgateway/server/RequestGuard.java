@@ -16,6 +16,9 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.List;
 import java.util.Locale;
 
@@ -54,6 +57,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
     private String path;
     private long declaredLength;
     private ClientKeys.Key key;
+    private AdminAccess.Verdict adminVerdict;
     private long bodyLeft;
     private Cap cap;
     private boolean headRequest;
@@ -118,6 +122,14 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
         return key;
     }
 
+    /**
+     * The admin verdict of the request that was received last, or null when its head was not checked (no
+     * body that may exceed the small cap): the endpoint then checks, so each request counts once.
+     */
+    AdminAccess.Verdict admittedAdminVerdict() {
+        return adminVerdict;
+    }
+
     /** A request has been answered: the {@code bytes} its body was charged no longer count. */
     void requestDone(long bytes) {
         long refund = Math.min(bytes, charged); // zero after channelInactive gave everything back
@@ -137,6 +149,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
         boolean hasBody = declaredLength != 0;
         headRequest = head.method() == HttpMethod.HEAD;
         key = null;
+        adminVerdict = null;
         bodyLeft = settings.maxBodyBytes();
         cap = Cap.MAX_BODY;
         if (path.startsWith("/v1/")) {
@@ -152,11 +165,18 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
                 limitTo(Cap.SMALL_BODY); // not proxied: the answer does not read the body
             }
         } else if (gateway.endpoints().find(path) != null) {
-            // Asked only for a body that may exceed the small cap: the endpoint checks access itself anyway,
-            // and the public paths (login) need no more.
-            if ((declaredLength > SMALL_BODY_BYTES || declaredLength < 0)
-                    && !gateway.adminAccess().permits(head, LocalExchange.fromLoopback(ctx.channel()))) {
-                limitTo(Cap.ADMIN);
+            // Asked only for a body that may exceed the small cap: the endpoint checks access itself otherwise,
+            // and the public paths (login) need no more. The verdict travels with the request, so that its
+            // credentials count once (a wrong one is a failure of the client's address).
+            if (declaredLength > SMALL_BODY_BYTES || declaredLength < 0) {
+                adminVerdict = gateway.adminAccess().check(head.headers(), peer(ctx), path);
+                if (adminVerdict.outcome() == AdminAccess.Outcome.THROTTLED) {
+                    return new HeadRefusal(429, adminVerdict.message(), "too_many_attempts",
+                            RequestIds.of(head.headers()), headRequest, adminVerdict.retryAfterSeconds());
+                }
+                if (!adminVerdict.allowed()) {
+                    limitTo(Cap.ADMIN);
+                }
             }
         } else if (path.equals("/healthz")) {
             limitTo(Cap.SMALL_BODY);
@@ -179,10 +199,8 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
                     headRequest);
             case SMALL_BODY -> new HeadRefusal(413, "This endpoint reads no request body; at most "
                     + SMALL_BODY_BYTES + " bytes are accepted.", "request_too_large", requestId, headRequest);
-            case ADMIN -> new HeadRefusal(401, gateway.adminAccess().hasToken()
-                    ? "Admin access requires the admin token (Authorization: Bearer <admin.token>) or a login."
-                    : "Admin access is only allowed from this machine until admin.token is set in the config.",
-                    "admin_unauthorized", requestId, headRequest);
+            case ADMIN -> new HeadRefusal(401, adminVerdict.message(), "admin_unauthorized", requestId,
+                    headRequest);
         };
     }
 
@@ -269,6 +287,11 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
         }
         HttpUtil.setKeepAlive(response, false);
         ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    private static InetAddress peer(ChannelHandlerContext ctx) {
+        SocketAddress remote = ctx.channel().remoteAddress();
+        return remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
     }
 
     private static String pathOf(String uri) {

@@ -1,5 +1,7 @@
 package io.llmgateway.server;
 
+import io.llmgateway.json.ShortText;
+import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.config.Endpoints;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.ProviderConfig;
@@ -38,7 +40,8 @@ final class ScopeCheck {
             }
         }
         return unknownUrl(pathAfterV1, "the gateway forwards " + FAMILIES + ", and other endpoints only to providers"
-                + " that list them in extra_endpoints; no provider lists \"" + family + '"');
+                + " that list them in extra_endpoints; no provider lists \"" + ShortText.cap(family, RequestRecord.MAX_PATH_CHARS)
+                + '"');
     }
 
     /** Once the model is known: whether the model (for auto: one this key may use) reaches a provider in scope. */
@@ -53,12 +56,14 @@ final class ScopeCheck {
             return null;
         }
         return unknownUrl(pathAfterV1, "no provider of " + (auto ? "the models 'auto' may choose" : "model '" + model
-                + '\'') + " lists \"" + scope.family() + "\" in extra_endpoints");
+                + '\'') + " lists \"" + ShortText.cap(scope.family(), RequestRecord.MAX_PATH_CHARS) + "\" in extra_endpoints");
     }
 
     private static Refusal unknownUrl(String pathAfterV1, String why) {
         int q = pathAfterV1.indexOf('?');
         String path = "/v1" + (q < 0 ? pathAfterV1 : pathAfterV1.substring(0, q));
-        return new Refusal(404, "POST " + path + " is not forwarded: " + why + '.', null, "unknown_url");
+        // The path is the client's: cut, so that a huge one is not echoed.
+        return new Refusal(404, "POST " + ShortText.cap(path, RequestRecord.MAX_PATH_CHARS) + " is not forwarded: "
+                + why + '.', null, "unknown_url");
     }
 }

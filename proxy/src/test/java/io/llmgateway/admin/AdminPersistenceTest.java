@@ -238,6 +238,22 @@ class AdminPersistenceTest {
     }
 
     @Test
+    void reload_adminTokenTooShort_refused_theRunningTokenStays() throws Exception {
+        String token = "persist-admin-token-5d1e";
+        try (TestGateway g = TestGateway.startFromFile(dir, "admin:\n  token: " + token + "\n" + yaml())) {
+            AdminClient c = new AdminClient(g, "authorization", "Bearer " + token);
+            Files.writeString(file(), "admin:\n  token: pw-15-chars-abc\n" + yaml());
+            HttpResponse<String> r = c.post("/api/config/reload", "{}");
+            assertEquals(422, r.statusCode(), r.body());
+            assertEquals(List.of("admin.token: too short (expected: at least 16 characters, e.g. from openssl rand"
+                    + " -hex 24; value not shown)"), at(r, "problems"));
+            assertFalse(r.body().contains("pw-15-chars-abc"), r.body());
+            assertEquals(token, g.gateway().config().admin().token());
+            assertEquals(200, c.get("/api/status").statusCode());
+        }
+    }
+
+    @Test
     void reload_badFile_keepsRunningConfigAndShowsTheProblems() throws Exception {
         try (TestGateway g = TestGateway.startFromFile(dir, yaml())) {
             AdminClient c = new AdminClient(g);

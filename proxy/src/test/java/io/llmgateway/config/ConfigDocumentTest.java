@@ -60,7 +60,7 @@ class ConfigDocumentTest {
                 .filter(Files::isRegularFile).findFirst().orElseThrow();
         String text = Files.readString(example);
         String out = ConfigDocument.parse(text).toYaml();
-        Map<String, String> env = Map.of("OPENAI_API_KEY", "a", "BACKUP_API_KEY", "b", "ADMIN_TOKEN", "t");
+        Map<String, String> env = Map.of("OPENAI_API_KEY", "a", "BACKUP_API_KEY", "b", "ADMIN_TOKEN", "t".repeat(16));
         assertEquals(ConfigLoader.parse(text, env), ConfigLoader.parse(out, env));
         for (String line : text.split("\n")) {
             int hash = line.indexOf('#');

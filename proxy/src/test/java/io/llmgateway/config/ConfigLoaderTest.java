@@ -311,6 +311,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void parse_adminTokenShorterThan16_refusedWithoutTheValue() {
+        List<String> problems = problems(VALID + "admin:\n  token: ${ADMIN_TOKEN}\n",
+                Map.of("ADMIN_TOKEN", "hunter2-hunter2"));
+
+        assertEquals(List.of("admin.token: too short (expected: at least 16 characters, e.g. from openssl rand -hex"
+                + " 24; value not shown)"), problems);
+    }
+
+    @Test
+    void parse_adminToken16Characters_accepted_emptyMeansNone() throws Exception {
+        String yaml = VALID + "admin:\n  token: ${ADMIN_TOKEN:-}\n";
+        assertEquals("0123456789abcdef",
+                ConfigLoader.parse(yaml, Map.of("ADMIN_TOKEN", "0123456789abcdef")).admin().token());
+        assertNull(ConfigLoader.parse(yaml, NO_ENV).admin().token());
+    }
+
+    @Test
     void parse_unknownProviderInModel() {
         assertProblem(PROVIDERS + "model_config:\n  gpt-4o:\n    acme:\n",
                 "model_config.gpt-4o.acme: unknown provider (known: a, b)");

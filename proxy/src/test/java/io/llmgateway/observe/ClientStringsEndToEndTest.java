@@ -95,10 +95,25 @@ class ClientStringsEndToEndTest {
     }
 
     @Test
+    void longPathOfAnEndpointNoProviderTakes_isNotEchoedWhole() throws Exception {
+        try (TestGateway g = gateway(upstream.baseUrl().toString())) {
+            String path = "/v1/" + "q".repeat(3000) + "/jobs";
+            String response;
+            try (RawHttp raw = RawHttp.connect(g.port())) {
+                response = raw.send(RawHttp.post(path, chat("gpt-4o", ""))).readResponse();
+            }
+
+            assertTrue(response.startsWith("HTTP/1.1 404 "), response.substring(0, Math.min(300, response.length())));
+            assertTrue(response.length() < 2000, response.length() + " bytes");
+            assertTrue(upstream.requests().isEmpty());
+        }
+    }
+
+    @Test
     void longPathAndUserAndRequestId_areNotKeptWhole() throws Exception {
         upstream.setDefault(Behaviour.chatCompletion("hello"));
         try (TestGateway g = gateway(upstream.baseUrl().toString())) {
-            String path = "/v1/chat/" + "p".repeat(3000);
+            String path = "/v1/chat/completions/" + "p".repeat(3000);
             String id = "i".repeat(20_000);
             String user = "u".repeat(MIB);
             String response;
@@ -114,7 +129,7 @@ class ClientStringsEndToEndTest {
             Map<String, Object> line = parsed(logLines(1).get(0));
             assertEquals(echoedId, line.get("request_id"));
             String kept = (String) line.get("path");
-            assertTrue(kept.startsWith("/chat/ppp") && kept.endsWith("...") && kept.length() <= 259, kept);
+            assertTrue(kept.startsWith("/chat/completions/ppp") && kept.endsWith("...") && kept.length() <= 259, kept);
             assertTrue(logLines(1).get(0).length() < 2000, logLines(1).get(0).length() + " chars");
             assertSmall(g, "/api/requests", 1);
         }

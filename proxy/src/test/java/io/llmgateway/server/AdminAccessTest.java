@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.netty.handler.codec.http.DefaultHttpHeaders;
 import org.junit.jupiter.api.Test;
 
 class AdminAccessTest {
@@ -50,13 +51,11 @@ class AdminAccessTest {
     }
 
     @Test
-    void throttle_afterTenFailuresInAMinute_thenRecovers() {
-        AdminSessions sessions = new AdminSessions();
-        for (int i = 0; i < AdminSessions.MAX_FAILURES_PER_MINUTE; i++) {
-            assertFalse(sessions.throttled(i));
-            sessions.failed(i);
+    void proxied_anyForwardingHeader() {
+        for (String name : new String[] {"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto",
+                "X-Real-IP", "Via"}) {
+            assertTrue(AdminAccess.proxied(new DefaultHttpHeaders().add(name, "127.0.0.1")), name);
         }
-        assertTrue(sessions.throttled(100));
-        assertFalse(sessions.throttled(60_000 + AdminSessions.MAX_FAILURES_PER_MINUTE));
+        assertFalse(AdminAccess.proxied(new DefaultHttpHeaders().add("Host", "127.0.0.1:8100")));
     }
 }

@@ -42,7 +42,12 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public static TestGateway start(String yaml, Map<String, String> env) throws Exception {
-        return start(ConfigLoader.parse(yaml, env), null);
+        return start(ConfigLoader.parse(yaml, env), null, Clock.systemDefaultZone());
+    }
+
+    /** Starts a gateway from YAML text whose time is {@code clock} (e.g. a MutableClock). */
+    public static TestGateway start(String yaml, Clock clock) throws Exception {
+        return start(ConfigLoader.parse(yaml, Map.of()), null, clock);
     }
 
     /**
@@ -58,10 +63,10 @@ public final class TestGateway implements AutoCloseable {
 
     /** Starts from an existing config file (e.g. again after a restart). */
     public static TestGateway startFromFile(Path file) throws Exception {
-        return start(ConfigLoader.load(file, System.getenv()), file);
+        return start(ConfigLoader.load(file, System.getenv()), file, Clock.systemDefaultZone());
     }
 
-    private static TestGateway start(GatewayConfig config, Path configFile) throws Exception {
+    private static TestGateway start(GatewayConfig config, Path configFile, Clock clock) throws Exception {
         config = config.withServer(config.server().withHost("127.0.0.1").withPort(0));
         if (config.logging().directory().equals(LoggingSettings.DEFAULT.directory())) {
             // Keep the interaction logs of tests that do not look at them out of the source tree.
@@ -70,7 +75,7 @@ public final class TestGateway implements AutoCloseable {
         int threads = config.server().ioThreads();
         EventLoopGroup workers = Transport.newGroup(threads == 0 ? 2 : threads, config.server().transport());
         try {
-            return new TestGateway(workers, GatewayServer.start(config, workers, Clock.systemDefaultZone(),
+            return new TestGateway(workers, GatewayServer.start(config, workers, clock,
                     gateway -> Features.install(gateway, configFile)), configFile);
         } catch (Exception e) {
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);

@@ -19,6 +19,7 @@ public final class LogCapture implements AutoCloseable {
     private final String loggerName;
     private final LoggerContext context = (LoggerContext) LogManager.getContext(false);
     private final List<String> messages = new ArrayList<>();
+    private final List<String> lines = new ArrayList<>();
     private final AbstractAppender appender;
 
     private LogCapture(String loggerName) {
@@ -32,6 +33,7 @@ public final class LogCapture implements AutoCloseable {
                 }
                 synchronized (messages) {
                     messages.add(text);
+                    lines.add(event.getLevel() + " " + text);
                 }
             }
         };
@@ -49,10 +51,22 @@ public final class LogCapture implements AutoCloseable {
         return c;
     }
 
+    /** Starts collecting what {@code type} logs. */
+    public static LogCapture of(Class<?> type) {
+        return of(type.getName());
+    }
+
     /** Every message so far, oldest first. */
     public List<String> messages() {
         synchronized (messages) {
             return List.copyOf(messages);
+        }
+    }
+
+    /** Every message so far as {@code LEVEL message}, oldest first. */
+    public List<String> lines() {
+        synchronized (messages) {
+            return List.copyOf(lines);
         }
     }
 

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,16 @@ public final class RawHttp implements AutoCloseable {
 
     public static RawHttp connect(int port) throws IOException {
         Socket s = new Socket("127.0.0.1", port);
+        s.setSoTimeout(10_000);
+        return new RawHttp(s);
+    }
+
+    /**
+     * Connects to 127.0.0.1 from another local address, e.g. 127.0.0.2 (Linux routes all of 127/8 to the
+     * loopback interface), so the server sees a second client address.
+     */
+    public static RawHttp connectFrom(String localAddress, int port) throws IOException {
+        Socket s = new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(localAddress), 0);
         s.setSoTimeout(10_000);
         return new RawHttp(s);
     }
