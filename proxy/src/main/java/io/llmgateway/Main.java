@@ -147,7 +147,9 @@ public final class Main {
             if (demoToClose != null) {
                 demoToClose.close();
             }
-            workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            // A quiet period, not 0: io_uring completes a channel's close on its loop after the close future,
+            // and a loop that has already ended rejects that last step (Netty logs it with a stack trace).
+            workers.shutdownGracefully(100, 2000, TimeUnit.MILLISECONDS).syncUninterruptibly();
             log.info("stopped");
             LogManager.shutdown();
         };

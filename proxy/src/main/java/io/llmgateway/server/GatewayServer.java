@@ -116,7 +116,7 @@ public final class GatewayServer implements AutoCloseable {
         }
         listener.close().syncUninterruptibly();
         gateway.connections().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        boss.shutdownGracefully(100, 1000, TimeUnit.MILLISECONDS).syncUninterruptibly(); // see Main's stop
         gateway.close();
     }
 }
