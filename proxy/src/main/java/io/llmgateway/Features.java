@@ -19,8 +19,7 @@ public final class Features {
      */
     public static void install(Gateway gateway, Path configFile) {
         // Each feature registers its local endpoints and request observers here.
-        // Logs, metrics, usage: before any "/api/" prefix endpoint, so that its exact "/api/usage" is found first.
-        Observability.install(gateway);
-        AdminFeature.install(gateway, configFile);
+        Observability observability = Observability.install(gateway);
+        AdminFeature.install(gateway, configFile, observability);
     }
 }

@@ -28,7 +28,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.llmgateway.server.Transport;
+import io.llmgateway.transport.Transport;
 import java.util.concurrent.TimeUnit;
 
 /**

@@ -3,10 +3,10 @@ package io.llmgateway.admin;
 import static java.util.Objects.requireNonNull;
 
 import io.llmgateway.config.ConfigException;
-import io.llmgateway.json.JsonValues;
+import io.llmgateway.util.JsonValues;
 import io.llmgateway.observe.AttemptRecord;
 import io.llmgateway.observe.RequestRecord;
-import io.llmgateway.server.AdminAccess;
+import io.llmgateway.server.AccessVerdict;
 import io.llmgateway.server.Gateway;
 import io.llmgateway.server.LocalExchange;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -108,10 +108,10 @@ final class AdminApi implements AutoCloseable {
     private final Set<Pending> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    AdminApi(Gateway gateway, Executor adminThread, ConfigStore store, TrafficStats stats, RecordFeed feed,
-            HealthChecker health, SeqRing<AdminError> errors, LongSupplier clock) {
+    AdminApi(Gateway gateway, AdminAccess access, Executor adminThread, ConfigStore store, TrafficStats stats,
+            RecordFeed feed, HealthChecker health, SeqRing<AdminError> errors, LongSupplier clock) {
         this.gateway = requireNonNull(gateway, "gateway");
-        this.access = gateway.adminAccess();
+        this.access = requireNonNull(access, "access");
         this.adminThread = requireNonNull(adminThread, "adminThread");
         this.store = requireNonNull(store, "store");
         this.stats = requireNonNull(stats, "stats");
@@ -119,9 +119,9 @@ final class AdminApi implements AutoCloseable {
         this.health = requireNonNull(health, "health");
         this.errors = requireNonNull(errors, "errors");
         this.clock = requireNonNull(clock, "clock");
-        this.view = new StatusView(gateway, store, stats, health, feed);
+        this.view = new StatusView(gateway, access, store, stats, health, feed);
         routes.put("/api/status", new Route(HttpMethod.GET, c -> done(Reply.ok(view.status(clock.getAsLong())))));
-        // GET /api/usage (requests, tokens, errors per provider and model over time) is observe's UsageEndpoint.
+        // GET /api/usage (requests, tokens, errors per provider and model over time) is UsageEndpoint.
         routes.put("/api/config", new Route(HttpMethod.GET, this::config));
         routes.put("/api/config/edit", new Route(HttpMethod.POST, this::edit));
         routes.put("/api/config/reload", new Route(HttpMethod.POST, this::reload));
@@ -165,7 +165,7 @@ final class AdminApi implements AutoCloseable {
                 // below
             }
         }
-        AdminAccess.Verdict verdict = access.check(exchange);
+        AccessVerdict verdict = access.check(exchange);
         if (!verdict.allowed()) {
             respondNow(exchange, refusal(exchange, verdict, "admin_unauthorized"));
             return;
@@ -351,8 +351,8 @@ final class AdminApi implements AutoCloseable {
     // ---- public endpoints (event loop)
 
     private Reply session(LocalExchange exchange) {
-        AdminAccess.Verdict verdict = access.check(exchange);
-        if (verdict.outcome() == AdminAccess.Outcome.THROTTLED) {
+        AccessVerdict verdict = access.check(exchange);
+        if (verdict.outcome() == AccessVerdict.Outcome.THROTTLED) {
             return refusal(exchange, verdict, null);
         }
         boolean permitted = verdict.allowed();
@@ -389,8 +389,8 @@ final class AdminApi implements AutoCloseable {
      * 429 with Retry-After for a throttled address; else 401 with {@code code}, deleting a session cookie
      * that did not work, so that a browser stops presenting it (each try would count as a failure).
      */
-    private Reply refusal(LocalExchange exchange, AdminAccess.Verdict verdict, String code) {
-        if (verdict.outcome() == AdminAccess.Outcome.THROTTLED) {
+    private Reply refusal(LocalExchange exchange, AccessVerdict verdict, String code) {
+        if (verdict.outcome() == AccessVerdict.Outcome.THROTTLED) {
             return new Reply(429, AdminHttp.errorJson(429, "too_many_attempts", verdict.message(), null, null),
                     Map.of("retry-after", Long.toString(verdict.retryAfterSeconds())));
         }

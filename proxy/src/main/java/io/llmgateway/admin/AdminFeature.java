@@ -1,6 +1,7 @@
 package io.llmgateway.admin;
 
 import io.llmgateway.config.ConfigFileWriter;
+import io.llmgateway.observe.Observability;
 import io.llmgateway.server.Gateway;
 import io.llmgateway.server.LocalExchange;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -13,9 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * The admin page ({@code /admin}) and its JSON API ({@code /api/...}); {@code /} redirects to the page.
+ * The admin page ({@code /admin}) and its JSON API ({@code /api/...}); {@code /} redirects to the page;
+ * {@code /metrics} and {@code /api/usage} serve what {@link Observability} collects. It decides who may use
+ * them all ({@link AdminAccess}).
  *
- * <p>What it adds to a gateway: three local endpoints, one request observer (an O(1) queue offer), and
+ * <p>What it adds to a gateway: five local endpoints, one request observer (an O(1) queue offer), and
  * one daemon thread that does all of the admin's work: statistics, config edits and file writes, and
  * scheduling health checks (whose HTTP runs on the gateway's event loops). All of it stops when the
  * gateway closes.
@@ -26,12 +29,15 @@ public final class AdminFeature {
 
     /**
      * @param configFile the file the config came from, or null (demo mode): then edits apply in memory only
+     * @param observability the metrics and usage statistics to serve
      */
-    public static void install(Gateway gateway, Path configFile) {
-        install(gateway, configFile, System.getenv());
+    public static void install(Gateway gateway, Path configFile, Observability observability) {
+        install(gateway, configFile, observability, System.getenv());
     }
 
-    static void install(Gateway gateway, Path configFile, Map<String, String> env) {
+    static void install(Gateway gateway, Path configFile, Observability observability, Map<String, String> env) {
+        AdminAccess access = new AdminAccess(gateway);
+        gateway.setManagementAccess(access);
         ScheduledExecutorService adminThread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "llm-gateway-admin");
             t.setDaemon(true);
@@ -44,10 +50,13 @@ public final class AdminFeature {
         HealthChecker health = new HealthChecker(gateway, adminThread, errors, clock);
         ConfigStore store = new ConfigStore(gateway, configFile, env, new ConfigFileWriter(),
                 () -> health.schedule(gateway.config().admin().healthCheckInterval()));
-        StaticAssets assets = new StaticAssets(gateway.adminAccess());
-        AdminApi api = new AdminApi(gateway, adminThread, store, stats, feed, health, errors, clock);
+        StaticAssets assets = new StaticAssets(access);
+        AdminApi api = new AdminApi(gateway, access, adminThread, store, stats, feed, health, errors, clock);
 
         gateway.observers().add(feed);
+        // Before the "/api/" prefix endpoint, so that the exact "/api/usage" is found first.
+        gateway.endpoints().add("/metrics", new MetricsEndpoint(gateway, access, observability.metrics()));
+        gateway.endpoints().add("/api/usage", new UsageEndpoint(gateway, access, observability.usage()));
         gateway.endpoints().add("/", AdminFeature::redirectToAdmin);
         gateway.endpoints().add("/admin/", assets::serve);
         gateway.endpoints().add("/api/", api::handle);

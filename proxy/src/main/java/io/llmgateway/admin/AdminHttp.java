@@ -1,6 +1,6 @@
 package io.llmgateway.admin;
 
-import io.llmgateway.json.JsonValues;
+import io.llmgateway.util.JsonValues;
 import io.llmgateway.openai.OpenAiErrors;
 import io.llmgateway.server.LocalExchange;
 import io.netty.buffer.ByteBuf;

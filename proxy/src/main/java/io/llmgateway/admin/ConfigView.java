@@ -1,7 +1,7 @@
 package io.llmgateway.admin;
 
 import io.llmgateway.config.ConfigDocument;
-import io.llmgateway.json.JsonValues;
+import io.llmgateway.util.JsonValues;
 import java.io.IOException;
 import java.util.List;
 import java.util.regex.Matcher;

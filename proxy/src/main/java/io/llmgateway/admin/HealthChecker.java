@@ -6,7 +6,7 @@ import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.ModelConfig;
 import io.llmgateway.config.ModelRoute;
 import io.llmgateway.config.ProviderConfig;
-import io.llmgateway.json.JsonValues;
+import io.llmgateway.util.JsonValues;
 import io.llmgateway.route.Failure;
 import io.llmgateway.server.Gateway;
 import io.llmgateway.upstream.Origin;

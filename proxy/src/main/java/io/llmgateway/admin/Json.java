@@ -5,7 +5,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import io.llmgateway.json.JsonValues;
+import io.llmgateway.util.JsonValues;
 import java.io.IOException;
 import java.util.Map;
 

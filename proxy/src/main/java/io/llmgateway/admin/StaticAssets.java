@@ -1,6 +1,5 @@
 package io.llmgateway.admin;
 
-import io.llmgateway.server.AdminAccess;
 import io.llmgateway.server.LocalExchange;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;

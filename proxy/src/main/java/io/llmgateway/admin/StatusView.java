@@ -6,7 +6,7 @@ import io.llmgateway.config.Limits;
 import io.llmgateway.config.ModelConfig;
 import io.llmgateway.config.ModelRoute;
 import io.llmgateway.config.ProviderConfig;
-import io.llmgateway.json.JsonValues;
+import io.llmgateway.util.JsonValues;
 import io.llmgateway.route.ProviderSnapshot;
 import io.llmgateway.route.StoreStatus;
 import io.llmgateway.server.Gateway;
@@ -23,13 +23,16 @@ import java.util.Map;
  */
 final class StatusView {
     private final Gateway gateway;
+    private final AdminAccess access;
     private final ConfigStore store;
     private final TrafficStats stats;
     private final HealthChecker health;
     private final RecordFeed feed;
 
-    StatusView(Gateway gateway, ConfigStore store, TrafficStats stats, HealthChecker health, RecordFeed feed) {
+    StatusView(Gateway gateway, AdminAccess access, ConfigStore store, TrafficStats stats, HealthChecker health,
+            RecordFeed feed) {
         this.gateway = gateway;
+        this.access = access;
         this.store = store;
         this.stats = stats;
         this.health = health;
@@ -50,7 +53,7 @@ final class StatusView {
             Json.field(g, "not_persisted_reason", store.notPersistedReason());
             g.writeBooleanField("changed_on_disk", changedOnDisk);
             g.writeEndObject();
-            g.writeBooleanField("token_required", gateway.adminAccess().hasToken());
+            g.writeBooleanField("token_required", access.hasToken());
             StoreStatus counters = gateway.router().storeStatus();
             g.writeObjectFieldStart("counters");
             g.writeStringField("mode", counters.mode().label());

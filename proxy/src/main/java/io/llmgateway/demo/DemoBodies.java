@@ -1,6 +1,6 @@
 package io.llmgateway.demo;
 
-import static io.llmgateway.openai.JsonStrings.quote;
+import static io.llmgateway.util.JsonStrings.quote;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

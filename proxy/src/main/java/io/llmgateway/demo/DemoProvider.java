@@ -2,7 +2,7 @@ package io.llmgateway.demo;
 
 import static java.util.Objects.requireNonNull;
 
-import io.llmgateway.server.Transport;
+import io.llmgateway.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -7,7 +7,6 @@ import io.llmgateway.config.Limits;
 import io.llmgateway.route.CircuitState;
 import io.llmgateway.route.StoreStatus;
 import io.llmgateway.route.ProviderSnapshot;
-import io.llmgateway.server.Gateway;
 import io.prometheus.metrics.core.datapoints.CounterDataPoint;
 import io.prometheus.metrics.core.datapoints.DistributionDataPoint;
 import io.prometheus.metrics.core.metrics.Counter;
@@ -34,7 +33,7 @@ import java.util.Locale;
  *   scheduled a task on its own thread for an observation once its interval had passed, so at low traffic
  *   nearly every request woke that thread from the event loop before its answer went out.
  */
-/** The gateway's Prometheus metrics, served by {@link MetricsEndpoint}. */
+/** The gateway's Prometheus metrics, served at {@code /metrics}. */
 public final class GatewayMetrics implements RequestObserver {
     private static final double[] LATENCY_BUCKETS = {
         0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300};
@@ -49,7 +48,7 @@ public final class GatewayMetrics implements RequestObserver {
         }
     }
 
-    private final Gateway gateway;
+    private final ObservedGateway gateway;
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests;
     private final Counter errors;
@@ -70,7 +69,7 @@ public final class GatewayMetrics implements RequestObserver {
     /**
      * @param interactionLog the interaction log whose queue and drops are reported, or null when it is off
      */
-    public GatewayMetrics(Gateway gateway, InteractionLog interactionLog) {
+    public GatewayMetrics(ObservedGateway gateway, InteractionLog interactionLog) {
         this.gateway = requireNonNull(gateway, "gateway");
         requests = Counter.builder().name("llm_gateway_requests_total")
                 .help("Proxied requests by the model asked for, the provider that answered last, and the HTTP status "
@@ -110,7 +109,7 @@ public final class GatewayMetrics implements RequestObserver {
                 .callback(cb -> cb.call(gateway.inFlight())).register(registry);
         GaugeWithCallback.builder().name("llm_gateway_upstream_connections")
                 .help("Open connections to providers, pooled and in use")
-                .callback(cb -> cb.call(gateway.upstream().openConnections())).register(registry);
+                .callback(cb -> cb.call(gateway.openUpstreamConnections())).register(registry);
         GaugeWithCallback.builder().name("llm_gateway_provider_window_usage")
                 .help("Current usage of each provider's rate-limit windows (rpm, tpm: last 60 s; rpd: today)")
                 .labelNames("provider", "window")
@@ -220,7 +219,7 @@ public final class GatewayMetrics implements RequestObserver {
     }
 
     /** Everything now, for the exposition writer. */
-    MetricSnapshots scrape() {
+    public MetricSnapshots scrape() {
         return registry.scrape();
     }
 }

@@ -1,7 +1,7 @@
 package io.llmgateway.observe;
 
-import io.llmgateway.json.AsciiNumbers;
-import io.llmgateway.openai.JsonStrings;
+import io.llmgateway.util.AsciiNumbers;
+import io.llmgateway.util.JsonStrings;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,19 +1,24 @@
 package io.llmgateway.observe;
 
 import io.llmgateway.config.LoggingSettings;
-import io.llmgateway.server.Gateway;
 import java.nio.file.Path;
 import java.time.Clock;
 
 /**
- * Plugs logs, metrics and usage statistics into a starting gateway: the interaction log, {@code /metrics}
- * and {@code /api/usage}. The application log (app.log) is log4j2's, set up by {@link LogSetup}.
+ * Plugs logs, metrics and usage statistics into a starting gateway: the interaction log and the statistics
+ * that the admin feature serves at {@code /metrics} and {@code /api/usage}. The application log (app.log) is
+ * log4j2's, set up by {@link LogSetup}.
  */
 public final class Observability {
-    private Observability() {
+    private final GatewayMetrics metrics;
+    private final UsageStats usage;
+
+    private Observability(GatewayMetrics metrics, UsageStats usage) {
+        this.metrics = metrics;
+        this.usage = usage;
     }
 
-    public static void install(Gateway gateway) {
+    public static Observability install(ObservedGateway gateway) {
         LoggingSettings logging = gateway.config().logging();
         InteractionLog interactions = null;
         if (logging.interactions()) {
@@ -26,7 +31,16 @@ public final class Observability {
         gateway.observers().add(usage);
         GatewayMetrics metrics = new GatewayMetrics(gateway, interactions);
         gateway.observers().add(metrics);
-        gateway.endpoints().add("/metrics", new MetricsEndpoint(gateway, metrics));
-        gateway.endpoints().add("/api/usage", new UsageEndpoint(gateway, usage));
+        return new Observability(metrics, usage);
+    }
+
+    /** The Prometheus metrics, for {@code /metrics}. */
+    public GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    /** Requests, tokens and errors over time, for {@code /api/usage}. */
+    public UsageStats usage() {
+        return usage;
     }
 }

@@ -1,6 +1,6 @@
 package io.llmgateway.observe;
 
-import io.llmgateway.json.ShortText;
+import io.llmgateway.util.ShortText;
 import java.util.List;
 
 /**

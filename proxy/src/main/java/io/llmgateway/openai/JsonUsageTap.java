@@ -2,6 +2,7 @@ package io.llmgateway.openai;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
+import io.llmgateway.util.ThreadScratch;
 import io.netty.buffer.ByteBuf;
 
 /**

@@ -1,5 +1,6 @@
 package io.llmgateway.openai;
 
+import io.llmgateway.util.JsonStrings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;

@@ -1,12 +1,13 @@
 package io.llmgateway.openai;
 
+import io.llmgateway.tokens.TokenInputs;
 import java.util.List;
 
 /**
  * What the gateway needs from one request body, read once by {@link RequestScanner}. Offsets are
  * byte positions relative to the body's {@code readerIndex()} at scan time.
  */
-public final class RequestInfo {
+public final class RequestInfo implements TokenInputs {
     private final String model;
     private final int modelStart;
     private final int modelEnd;
@@ -72,31 +73,37 @@ public final class RequestInfo {
     }
 
     /** {@code max_tokens}, {@code max_completion_tokens} or {@code max_output_tokens} (largest), or -1. */
+    @Override
     public long maxTokens() {
         return maxTokens;
     }
 
     /** Every piece of prompt text to count (message contents, input, prompt, instructions, tool JSON). */
+    @Override
     public List<String> texts() {
         return texts;
     }
 
     /** Sum of the lengths of {@link #texts()}, in chars. */
+    @Override
     public long textChars() {
         return textChars;
     }
 
     /** Image content parts (image_url / input_image); their data is never counted as text. */
+    @Override
     public int imageParts() {
         return imageParts;
     }
 
     /** Messages plus Responses input items: each costs a few framing tokens. */
+    @Override
     public int messageCount() {
         return messageCount;
     }
 
     /** Tokens sent pre-tokenized (integer arrays in {@code prompt} or {@code input}). */
+    @Override
     public long extraTokens() {
         return extraTokens;
     }

@@ -6,7 +6,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
 /** Reading credentials from requests, shared by client keys and admin access. */
-final class Credentials {
+public final class Credentials {
     // MessageDigest.getInstance costs a provider lookup each time; client keys hash on every request.
     private static final FastThreadLocal<MessageDigest> SHA256 = new FastThreadLocal<>() {
         @Override
@@ -23,7 +23,7 @@ final class Credentials {
     }
 
     /** The token of an {@code Authorization: Bearer <token>} value, or null when it is not one. */
-    static String bearer(String authorization) {
+    public static String bearer(String authorization) {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return null;
         }
@@ -31,7 +31,7 @@ final class Credentials {
     }
 
     /** SHA-256 of the UTF-8 bytes of {@code text}. */
-    static byte[] sha256(String text) {
+    public static byte[] sha256(String text) {
         return SHA256.get().digest(text.getBytes(StandardCharsets.UTF_8));
     }
 }

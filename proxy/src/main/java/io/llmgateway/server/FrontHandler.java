@@ -2,7 +2,7 @@ package io.llmgateway.server;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.llmgateway.json.ShortText;
+import io.llmgateway.util.ShortText;
 import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.openai.OpenAiErrors;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -65,7 +65,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         if (msg instanceof FullHttpRequest) {
             FullHttpRequest request = (FullHttpRequest) msg;
             ClientKeys.Key key = guard.admittedKey();
-            AdminAccess.Verdict adminVerdict = guard.admittedAdminVerdict();
+            AccessVerdict adminVerdict = guard.admittedAdminVerdict();
             if (!busy && !paused) {
                 handle(request, key, adminVerdict);
                 return;
@@ -100,7 +100,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    private void handle(FullHttpRequest request, ClientKeys.Key key, AdminAccess.Verdict adminVerdict) {
+    private void handle(FullHttpRequest request, ClientKeys.Key key, AccessVerdict adminVerdict) {
         busy = true;
         charge = request.content().readableBytes();
         timer.requestReceived();
@@ -256,6 +256,6 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** A request waiting its turn, with the client key the guard found on its head. */
-    private record Pending(FullHttpRequest request, ClientKeys.Key key, AdminAccess.Verdict adminVerdict) {
+    private record Pending(FullHttpRequest request, ClientKeys.Key key, AccessVerdict adminVerdict) {
     }
 }

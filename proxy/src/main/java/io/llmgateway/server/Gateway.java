@@ -5,8 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.ModelConfig;
 import io.llmgateway.config.ProviderConfig;
+import io.llmgateway.observe.ObservedGateway;
 import io.llmgateway.observe.Observers;
-import io.llmgateway.openai.TokenEstimator;
+import io.llmgateway.tokens.TokenEstimator;
 import io.llmgateway.route.Router;
 import io.llmgateway.upstream.Origin;
 import io.llmgateway.upstream.UpstreamClient;
@@ -31,7 +32,7 @@ import org.apache.logging.log4j.Logger;
  * counters, the token estimator and the upstream connection pools. A reload swaps the config and tells
  * the router; requests already running keep the snapshot they started with.
  */
-public final class Gateway implements AutoCloseable {
+public final class Gateway implements AutoCloseable, ObservedGateway {
     private static final Logger LOG = LogManager.getLogger(Gateway.class);
 
     private final Router router;
@@ -42,7 +43,7 @@ public final class Gateway implements AutoCloseable {
     private final Clock clock;
     private final Observers observers = new Observers();
     private final LocalEndpoints endpoints = new LocalEndpoints();
-    private final AdminAccess adminAccess = new AdminAccess(this);
+    private volatile ManagementAccess managementAccess = ManagementAccess.NONE;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicInteger inFlight = new AtomicInteger();
     private final BodyBudget bodyBudget;
@@ -70,15 +71,18 @@ public final class Gateway implements AutoCloseable {
         snapshot = new Snapshot(config, clock, snapshot.clientKeys);
     }
 
+    @Override
     public GatewayConfig config() {
         return snapshot.config;
     }
 
+    @Override
     public Router router() {
         return router;
     }
 
     /** Where finished requests are reported (interaction log, metrics, admin tail). */
+    @Override
     public Observers observers() {
         return observers;
     }
@@ -89,12 +93,22 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Who may use the management paths. */
-    public AdminAccess adminAccess() {
-        return adminAccess;
+    public ManagementAccess managementAccess() {
+        return managementAccess;
+    }
+
+    /** Sets who may use the management paths: the admin feature does, before the gateway accepts connections. */
+    public void setManagementAccess(ManagementAccess access) {
+        managementAccess = requireNonNull(access, "access");
     }
 
     public UpstreamClient upstream() {
         return upstream;
+    }
+
+    @Override
+    public int openUpstreamConnections() {
+        return upstream.openConnections();
     }
 
     /** The event loops of the gateway's connections; calls of its own to providers run there too. */
@@ -122,6 +136,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Requests being proxied right now. */
+    @Override
     public int inFlight() {
         return inFlight.get();
     }
@@ -147,7 +162,7 @@ public final class Gateway implements AutoCloseable {
         return bodyBudget;
     }
 
-    Clock clock() {
+    public Clock clock() {
         return clock;
     }
 
@@ -160,6 +175,7 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** Closes {@code resource} (a feature's threads, files) when the gateway closes, the last added first. */
+    @Override
     public void closeOnShutdown(AutoCloseable resource) {
         closeables.add(requireNonNull(resource, "resource"));
     }

@@ -3,6 +3,7 @@ package io.llmgateway.server;
 import static java.util.Objects.requireNonNull;
 
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;

@@ -1,6 +1,6 @@
 package io.llmgateway.server;
 
-import io.llmgateway.json.AsciiNumbers;
+import io.llmgateway.util.AsciiNumbers;
 import io.llmgateway.observe.RateLimitHeaders;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;

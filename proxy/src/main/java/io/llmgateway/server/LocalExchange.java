@@ -30,7 +30,7 @@ public final class LocalExchange {
     private final boolean keepAlive;
     private final String requestId;
     private final Runnable onDone;
-    private final AdminAccess.Verdict headVerdict;
+    private final AccessVerdict headVerdict;
     private boolean done;
 
     /**
@@ -38,7 +38,7 @@ public final class LocalExchange {
      *                    (a body that may exceed the small cap), or null when they were not checked there
      */
     LocalExchange(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive,
-            AdminAccess.Verdict headVerdict, Runnable onDone) {
+            AccessVerdict headVerdict, Runnable onDone) {
         this.ctx = ctx;
         this.request = request;
         this.headVerdict = headVerdict;
@@ -86,7 +86,7 @@ public final class LocalExchange {
     }
 
     /** The admin verdict of the request's head, or null: each request's credentials count once. */
-    AdminAccess.Verdict headVerdict() {
+    public AccessVerdict headVerdict() {
         return headVerdict;
     }
 

@@ -1,7 +1,7 @@
 package io.llmgateway.server;
 
 import io.llmgateway.config.GatewayConfig;
-import io.llmgateway.openai.JsonStrings;
+import io.llmgateway.util.JsonStrings;
 
 /** {@code GET /v1/models} in OpenAI's list shape: every configured model plus {@code auto}. */
 final class ModelList {

@@ -2,6 +2,7 @@ package io.llmgateway.server;
 
 import io.llmgateway.config.ServerSettings;
 import io.llmgateway.openai.OpenAiErrors;
+import io.llmgateway.util.AsciiDigits;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -57,7 +58,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
     private String path;
     private long declaredLength;
     private ClientKeys.Key key;
-    private AdminAccess.Verdict adminVerdict;
+    private AccessVerdict adminVerdict;
     private long bodyLeft;
     private Cap cap;
     private boolean headRequest;
@@ -126,7 +127,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
      * The admin verdict of the request that was received last, or null when its head was not checked (no
      * body that may exceed the small cap): the endpoint then checks, so each request counts once.
      */
-    AdminAccess.Verdict admittedAdminVerdict() {
+    AccessVerdict admittedAdminVerdict() {
         return adminVerdict;
     }
 
@@ -169,8 +170,8 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
             // and the public paths (login) need no more. The verdict travels with the request, so that its
             // credentials count once (a wrong one is a failure of the client's address).
             if (declaredLength > SMALL_BODY_BYTES || declaredLength < 0) {
-                adminVerdict = gateway.adminAccess().check(head.headers(), peer(ctx), path);
-                if (adminVerdict.outcome() == AdminAccess.Outcome.THROTTLED) {
+                adminVerdict = gateway.managementAccess().check(head.headers(), peer(ctx), path);
+                if (adminVerdict.outcome() == AccessVerdict.Outcome.THROTTLED) {
                     return new HeadRefusal(429, adminVerdict.message(), "too_many_attempts",
                             RequestIds.of(head.headers()), headRequest, adminVerdict.retryAfterSeconds());
                 }

@@ -1,6 +1,6 @@
 package io.llmgateway.server;
 
-import io.llmgateway.json.AsciiNumbers;
+import io.llmgateway.util.AsciiNumbers;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import io.llmgateway.util.AsciiDigits;
 import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;

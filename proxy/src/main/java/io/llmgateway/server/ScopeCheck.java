@@ -1,6 +1,6 @@
 package io.llmgateway.server;
 
-import io.llmgateway.json.ShortText;
+import io.llmgateway.util.ShortText;
 import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.config.Endpoints;
 import io.llmgateway.config.GatewayConfig;

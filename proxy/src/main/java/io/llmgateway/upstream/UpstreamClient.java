@@ -4,7 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.llmgateway.config.IoTransport;
 import io.llmgateway.config.UpstreamSettings;
-import io.llmgateway.server.Transport;
+import io.llmgateway.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

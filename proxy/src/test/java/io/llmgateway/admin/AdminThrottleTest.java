@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.limit.MutableClock;
-import io.llmgateway.server.AdminAccess;
+import io.llmgateway.admin.AdminAccess;
 import io.llmgateway.server.TestGateway;
 import io.llmgateway.testing.LogCapture;
 import io.llmgateway.testing.RawHttp;

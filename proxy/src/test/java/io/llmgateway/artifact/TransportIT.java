@@ -3,7 +3,7 @@ package io.llmgateway.artifact;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.config.IoTransport;
-import io.llmgateway.server.Transport;
+import io.llmgateway.transport.Transport;
 import io.llmgateway.testing.MockUpstream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.config.IoTransport;
 import io.llmgateway.server.TestGateway;
-import io.llmgateway.server.Transport;
+import io.llmgateway.transport.Transport;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.LogCapture;
 import io.llmgateway.testing.MockUpstream;

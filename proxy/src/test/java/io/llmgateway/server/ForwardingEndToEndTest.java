@@ -15,6 +15,7 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.embeddings.CreateEmbeddingResponse;
 import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
+import io.llmgateway.admin.AdminAccess;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.RawHttp;
 import io.llmgateway.testing.MockUpstream;

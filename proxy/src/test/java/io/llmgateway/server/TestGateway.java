@@ -6,6 +6,7 @@ import io.llmgateway.Features;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.LoggingSettings;
+import io.llmgateway.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmgateway.config.IoTransport;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
+import io.llmgateway.transport.Transport;
 import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;

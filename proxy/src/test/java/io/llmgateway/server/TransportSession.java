@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import io.llmgateway.transport.Transport;
 import org.junit.platform.launcher.LauncherSession;
 import org.junit.platform.launcher.LauncherSessionListener;
 

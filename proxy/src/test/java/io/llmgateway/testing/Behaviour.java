@@ -1,6 +1,6 @@
 package io.llmgateway.testing;
 
-import static io.llmgateway.openai.JsonStrings.quote;
+import static io.llmgateway.util.JsonStrings.quote;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Duration;

@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
-import io.llmgateway.json.JsonValues;
+import io.llmgateway.util.JsonValues;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.List;

@@ -7,7 +7,7 @@ import io.llmgateway.bench.Payloads;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.server.GatewayServer;
-import io.llmgateway.server.Transport;
+import io.llmgateway.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.time.Clock;

@@ -2,7 +2,7 @@ package io.llmgateway.bench.jmh;
 
 import io.llmgateway.bench.Payloads;
 import io.llmgateway.openai.SseTap;
-import io.llmgateway.openai.TokenEstimator;
+import io.llmgateway.tokens.TokenEstimator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import io.llmgateway.bench.Payloads;
 import io.llmgateway.openai.BadRequestException;
 import io.llmgateway.openai.RequestInfo;
 import io.llmgateway.openai.RequestScanner;
-import io.llmgateway.openai.TokenEstimator;
+import io.llmgateway.tokens.TokenEstimator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.concurrent.TimeUnit;

@@ -2,7 +2,7 @@ package io.llmgateway.bench.load;
 
 import io.llmgateway.bench.Args;
 import io.llmgateway.bench.LoopbackServer;
-import io.llmgateway.server.Transport;
+import io.llmgateway.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;

@@ -1,0 +1,25 @@
+package io.llmgateway.observe;
+
+import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.route.Router;
+
+/** What logs and metrics need of the running gateway (the server's {@code Gateway} is one). */
+public interface ObservedGateway {
+    /** The current config. */
+    GatewayConfig config();
+
+    /** The router, whose snapshot the provider gauges read. */
+    Router router();
+
+    /** Where finished requests are reported. */
+    Observers observers();
+
+    /** Requests being proxied right now. */
+    int inFlight();
+
+    /** Open connections to providers, over all pools. */
+    int openUpstreamConnections();
+
+    /** Closes {@code resource} when the gateway closes. */
+    void closeOnShutdown(AutoCloseable resource);
+}
