@@ -33,6 +33,21 @@ import org.apache.logging.log4j.Logger;
  *   retried after a second, and the failure is reported in app.log at most once a minute.
  * - A graceful stop waits (close(), up to CLOSE_WAIT_MILLIS) until the queue is written; records still queued
  *   when the process is killed are lost.
+ * - Why not log4j2's appenders, as for app.log: the same file written by a dedicated log4j2 logger (an Async
+ *   appender with a bounded queue that drops when full, a RollingFile appender rolling daily and by size with
+ *   gzip and a Delete action for the retention, and a layout that writes this class's line into log4j2's
+ *   buffer: every line byte for byte the same; bench's Log4jInteractionLog) costs more CPU per request than the
+ *   1 us the project allows for the move. bench's InteractionLogCpu (two threads hand records over at a steady
+ *   rate; the process's CPU per record, writer threads included; 5 interleaved rounds on 2 shared, heavily
+ *   loaded cores) measured log4j2 at +2.75 us a record at 20,000 records/s (median; +0.3 to +4.6) and at
+ *   +23.5 us at 2,000/s (+19 to +52). Its queue wakes the writer thread for every record that finds it waiting
+ *   (a futex wake from the event loop) and its file appender flushes whenever the queue is empty, a write(2)
+ *   per record below saturation: the batches above exist to avoid both. At 20,000/s its 10,000-record queue
+ *   also overflowed in 4 runs of 5 (up to 5% of the records dropped), this writer's in none. bench/load.sh
+ *   could not settle it: with load averages of 20-29 from other work its gateway CPU per request varied from
+ *   80 to 310 us between runs of one build, two orders of magnitude above the difference. Besides, log4j2
+ *   keeps the file open (a file moved away by another tool is not recreated) and rolls by its own clock
+ *   rather than the injected one.
  */
 /** Writes {@code agent_interactions.log}: one JSON line per proxied request, off the event loops. */
 public final class InteractionLog implements RequestObserver, AutoCloseable {

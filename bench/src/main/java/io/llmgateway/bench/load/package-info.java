@@ -11,5 +11,9 @@
  *
  * <p>{@link io.llmgateway.bench.load.SharedAdmissionThroughput} runs alone: the cost of admission in memory and
  * with the shared Redis limits store (it starts its own redis-server).
+ *
+ * <p>{@link io.llmgateway.bench.load.InteractionLogCpu} runs alone too: the CPU per record of the interaction
+ * log's writer against the same log written through log4j2's appenders
+ * ({@link io.llmgateway.bench.load.Log4jInteractionLog}), writer threads included.
  */
 package io.llmgateway.bench.load;
