@@ -37,7 +37,7 @@ public final class AdminFeature {
             t.setDaemon(true);
             return t;
         });
-        LongSupplier clock = System::currentTimeMillis;
+        LongSupplier clock = gateway.clock()::millis;
         SeqRing<AdminError> errors = new SeqRing<>(200);
         TrafficStats stats = new TrafficStats(clock, errors);
         RecordFeed feed = new RecordFeed();

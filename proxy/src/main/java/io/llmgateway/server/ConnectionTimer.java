@@ -91,7 +91,7 @@ final class ConnectionTimer extends ChannelInboundHandlerAdapter {
      */
     private void enter(Phase next, long timeoutNanos) {
         phase = next;
-        deadlineNanos = System.nanoTime() + timeoutNanos;
+        deadlineNanos = ctx.executor().ticker().nanoTime() + timeoutNanos;
         if (timer == null) {
             arm(timeoutNanos);
         }
@@ -106,7 +106,7 @@ final class ConnectionTimer extends ChannelInboundHandlerAdapter {
         if (phase == Phase.BUSY || !ctx.channel().isActive()) {
             return; // the next phase arms a new timer
         }
-        long left = deadlineNanos - System.nanoTime();
+        long left = deadlineNanos - ctx.executor().ticker().nanoTime(); // the scheduler's own time
         if (left > 0) {
             arm(left);
             return;

@@ -17,6 +17,7 @@ import com.openai.models.responses.ResponseCreateParams;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,7 @@ class DemoProviderSdkTest {
     @BeforeAll
     static void start() {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        demo = DemoProvider.start(group);
+        demo = DemoProvider.start(group, Clock.systemUTC());
         sdk = OpenAIOkHttpClient.builder().baseUrl(demo.baseUrl().toString()).apiKey("any_key").maxRetries(0).build();
     }
 
