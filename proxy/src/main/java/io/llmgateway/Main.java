@@ -37,9 +37,9 @@ public final class Main {
         Clock clock = Clock.systemDefaultZone();
         Ticker ticker = Ticker.systemTicker();
         long startNanos = ticker.nanoTime();
-        // Netty's default leak detection records a stack trace for one buffer in 128: about 1.5% of the event
-        // loops' time here. The tests run with it at paranoid; -Dio.netty.leakDetection.level=simple turns it
-        // back on in production to diagnose.
+        // Netty's default leak detection records a stack trace for one buffer in 128, a measurable share of
+        // the event loops' time. The tests run with it at paranoid; -Dio.netty.leakDetection.level=simple
+        // turns it back on in production to diagnose.
         if (System.getProperty(LEAK_DETECTION) == null) {
             System.setProperty(LEAK_DETECTION, "disabled");
         }
@@ -84,8 +84,8 @@ public final class Main {
         long loggingStartNanos = ticker.nanoTime();
         LogSetup.apply(logging);
         Logger log = LogManager.getLogger(Main.class);
-        // log4j2 starts here (it used to start before main(), from a static logger): reported on its own, so
-        // that "ready in" keeps meaning the gateway's own start-up.
+        // log4j2 starts here, once the config has named the log directory: reported on its own, so that
+        // "ready in" means the gateway's own start-up.
         long loggingNanos = ticker.nanoTime() - loggingStartNanos;
         if (config != null) {
             log.info("configuration loaded from {}", cli.configPath().toAbsolutePath());

@@ -85,9 +85,9 @@ final class ConnectionTimer extends ChannelInboundHandlerAdapter {
 
     /*
      * A phase only moves the deadline; the timer is not rescheduled for every request (two schedules and two
-     * cancellations per request were measurable on the event loops). It is armed at most maxArmNanos ahead,
-     * so a deadline set later can never be earlier than the pending wake-up, and on waking it re-arms for what
-     * is left of the current deadline.
+     * cancellations per request cost event-loop time). It is armed at most maxArmNanos ahead, so a deadline
+     * set later can never be earlier than the pending wake-up, and on waking it re-arms for what is left of
+     * the current deadline.
      */
     private void enter(Phase next, long timeoutNanos) {
         phase = next;

@@ -60,7 +60,7 @@ class DemoProviderSdkTest {
     @Test
     void chatStream_everyChunkHasChoicesUnlessUsageAsked() {
         List<ChatCompletionChunk> plain = stream(chat().build());
-        // The seed's own client example reads choices[0] of every chunk.
+        // Clients commonly read choices[0] of every chunk.
         plain.forEach(chunk -> chunk.choices().get(0).delta());
         assertTrue(plain.stream().noneMatch(c -> c.usage().isPresent()));
 
