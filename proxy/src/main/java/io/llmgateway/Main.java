@@ -11,6 +11,7 @@ import io.llmgateway.tokens.Vocabularies;
 import io.llmgateway.server.GatewayServer;
 import io.llmgateway.transport.Transport;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.Ticker;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -32,10 +33,13 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        long startNanos = System.nanoTime();
-        // Netty's default leak detection records a stack trace for one buffer in 128: about 1.5% of the event
-        // loops' time here. The tests run with it at paranoid; -Dio.netty.leakDetection.level=simple turns it
-        // back on in production to diagnose.
+        // The only place that picks the system's time: everything else gets it from the gateway.
+        Clock clock = Clock.systemDefaultZone();
+        Ticker ticker = Ticker.systemTicker();
+        long startNanos = ticker.nanoTime();
+        // Netty's default leak detection records a stack trace for one buffer in 128, a measurable share of
+        // the event loops' time. The tests run with it at paranoid; -Dio.netty.leakDetection.level=simple
+        // turns it back on in production to diagnose.
         if (System.getProperty(LEAK_DETECTION) == null) {
             System.setProperty(LEAK_DETECTION, "disabled");
         }
@@ -77,12 +81,12 @@ public final class Main {
         }
 
         LoggingSettings logging = config == null ? LoggingSettings.DEFAULT : config.logging();
-        long loggingStartNanos = System.nanoTime();
+        long loggingStartNanos = ticker.nanoTime();
         LogSetup.apply(logging);
         Logger log = LogManager.getLogger(Main.class);
-        // log4j2 starts here (it used to start before main(), from a static logger): reported on its own, so
-        // that "ready in" keeps meaning the gateway's own start-up.
-        long loggingNanos = System.nanoTime() - loggingStartNanos;
+        // log4j2 starts here, once the config has named the log directory: reported on its own, so that
+        // "ready in" means the gateway's own start-up.
+        long loggingNanos = ticker.nanoTime() - loggingStartNanos;
         if (config != null) {
             log.info("configuration loaded from {}", cli.configPath().toAbsolutePath());
         }
@@ -100,7 +104,7 @@ public final class Main {
         }
         DemoProvider demoProvider = null;
         if (demo) {
-            demoProvider = DemoProvider.start(workers);
+            demoProvider = DemoProvider.start(workers, clock);
             config = ConfigLoader.demo(demoProvider.baseUrl());
             log.warn("DEMO MODE: no {} found, serving models {} from the built-in demo provider at {}. "
                     + "Copy config.yaml.example to config.yaml and add real providers.",
@@ -113,7 +117,7 @@ public final class Main {
         GatewayServer server;
         try {
             Path configFile = demo ? null : cli.configPath();
-            server = GatewayServer.start(config, workers, Clock.systemDefaultZone(),
+            server = GatewayServer.start(config, workers, clock, ticker,
                     gateway -> Features.install(gateway, configFile));
         } catch (Exception e) {
             log.error("cannot listen on {}:{}: {}", config.server().host(), config.server().port(), e.toString());
@@ -124,7 +128,7 @@ public final class Main {
                 + " - ready in {} ms (+{} ms starting the logs)", config.server().host(), server.port(),
                 config.providers().size(), config.models().size(), Transport.of(workers).configName(),
                 Runtime.getRuntime().maxMemory() >> 20,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos - loggingNanos),
+                TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - startNanos - loggingNanos),
                 TimeUnit.NANOSECONDS.toMillis(loggingNanos));
 
         if (config.access().apiKeys().isEmpty()) {

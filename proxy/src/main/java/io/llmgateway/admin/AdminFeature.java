@@ -43,7 +43,7 @@ public final class AdminFeature {
             t.setDaemon(true);
             return t;
         });
-        LongSupplier clock = System::currentTimeMillis;
+        LongSupplier clock = gateway.clock()::millis;
         SeqRing<AdminError> errors = new SeqRing<>(200);
         TrafficStats stats = new TrafficStats(clock, errors);
         RecordFeed feed = new RecordFeed();
@@ -60,8 +60,8 @@ public final class AdminFeature {
         gateway.endpoints().add("/", AdminFeature::redirectToAdmin);
         gateway.endpoints().add("/admin/", assets::serve);
         gateway.endpoints().add("/api/", api::handle);
-        // Every 100 ms, not every second: records waiting a second outlived young collections under load and
-        // were promoted, which kept G1 running a concurrent cycle about once a second.
+        // Every 100 ms, not every second: records that wait a second outlive young collections under load and
+        // get promoted, which keeps G1 running concurrent cycles.
         adminThread.scheduleWithFixedDelay(() -> feed.drainTo(stats::add), 100, 100, TimeUnit.MILLISECONDS);
         adminThread.execute(() -> health.schedule(gateway.config().admin().healthCheckInterval()));
 

@@ -195,7 +195,7 @@ final class HealthChecker implements AutoCloseable {
             }).getBytes(StandardCharsets.UTF_8);
             headers.put("content-type", "application/json");
         }
-        long start = System.nanoTime();
+        long start = gateway.ticker().nanoTime();
         CompletableFuture<UpstreamAnswer> answered;
         try {
             UpstreamCall call = new UpstreamCall(alias != null ? "POST" : "GET", path, headers, body, timeout, MAX_BODY);
@@ -204,7 +204,7 @@ final class HealthChecker implements AutoCloseable {
             answered = CompletableFuture.failedFuture(unsendable);
         }
         return answered.handleAsync((answer, error) -> {
-            long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            long millis = TimeUnit.NANOSECONDS.toMillis(gateway.ticker().nanoTime() - start);
             Result r = error == null ? fromResponse(p, model, alias, answer, millis)
                     : fromError(p, model, alias, error, millis);
             record(r, answer);

@@ -23,7 +23,8 @@ import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.schema.CoreSchema;
 
 /**
- * Reads {@code config.yaml} (the seed's format plus the gateway's own sections) into a validated
+ * Reads {@code config.yaml} (providers under {@code api_provider}, models under {@code model_config}, plus
+ * the gateway's own sections: server, upstream, routing, gateway, logging, admin, ...) into a validated
  * {@link GatewayConfig}.
  *
  * <p>Every problem in the file is reported at once, one line each, as {@code path: problem} with the
@@ -115,7 +116,7 @@ public final class ConfigLoader {
      */
     static Node compose(String yaml, boolean withComments) throws ConfigException {
         LoadSettings settings = LoadSettings.builder()
-                // Core schema: "~" is null and "True" a boolean, as in the YAML the seed's users wrote.
+                // Core schema: "~" is null and "True" a boolean, as in YAML 1.1 files written for PyYAML.
                 .setSchema(new CoreSchema())
                 .setAllowDuplicateKeys(false)
                 .setAllowRecursiveKeys(false)

@@ -37,7 +37,7 @@ final class ConfigNode {
     private static final Pattern DURATION = Pattern.compile("([0-9]+)\\s*(ms|s|m|h)?");
     private static final Pattern SIZE = Pattern.compile("([0-9]+)\\s*(B|KiB|MiB|GiB|[kKmMgG])?");
     private static final Map<String, Boolean> BOOLEANS = Map.of(
-            // yes/no/on/off: the seed read its file with PyYAML (YAML 1.1), where these are booleans.
+            // yes/no/on/off: YAML 1.1 (PyYAML, which reads many existing config files) makes these booleans.
             "true", true, "false", false, "yes", true, "no", false, "on", true, "off", false);
 
     private final String path;

@@ -71,11 +71,6 @@ public final class DemoProvider implements AutoCloseable {
         port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
     }
 
-    /** Starts the demo on {@code group} (the gateway's), using the system clock for {@code created}. */
-    public static DemoProvider start(EventLoopGroup group) {
-        return start(group, Clock.systemUTC());
-    }
-
     /** Starts the demo on {@code group}; {@code clock} supplies the {@code created} timestamps. */
     public static DemoProvider start(EventLoopGroup group, Clock clock) {
         return new DemoProvider(requireNonNull(group, "group"), requireNonNull(clock, "clock"));

@@ -21,8 +21,8 @@ import java.util.List;
  * "tokens_estimated":false,"error_type":null,"error_message":null}</pre>
  *
  * Written by hand as UTF-8 bytes into one reused buffer: at tens of thousands of requests a second this is
- * the log writer's main work (Jackson's generator, built per line, was two thirds of it; a StringBuilder and
- * a separate encoding pass took 0.6 us a line, bytes written directly take 0.32: InteractionLogBenchmark).
+ * the log writer's main work, and a Jackson generator built per line, or a StringBuilder with a separate
+ * encoding pass, costs a multiple of writing the bytes directly (InteractionLogBenchmark measures it).
  * Used by the single writer thread, which formats off the event loops; not thread-safe.
  */
 public final class InteractionJson {

@@ -2,7 +2,6 @@ package io.llmgateway.observe;
 
 import io.llmgateway.config.LoggingSettings;
 import java.nio.file.Path;
-import java.time.Clock;
 
 /**
  * Plugs logs, metrics and usage statistics into a starting gateway: the interaction log and the statistics
@@ -23,11 +22,11 @@ public final class Observability {
         InteractionLog interactions = null;
         if (logging.interactions()) {
             interactions = new InteractionLog(Path.of(logging.directory()), logging.queueSize(), logging.maxFileBytes(),
-                    logging.retentionDays(), Clock.systemDefaultZone());
+                    logging.retentionDays(), gateway.clock());
             gateway.observers().add(interactions);
             gateway.closeOnShutdown(interactions);
         }
-        UsageStats usage = new UsageStats(gateway::config, Clock.systemUTC());
+        UsageStats usage = new UsageStats(gateway::config, gateway.clock());
         gateway.observers().add(usage);
         GatewayMetrics metrics = new GatewayMetrics(gateway, interactions);
         gateway.observers().add(metrics);

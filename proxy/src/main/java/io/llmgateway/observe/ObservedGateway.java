@@ -1,5 +1,6 @@
 package io.llmgateway.observe;
 
+import java.time.Clock;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.route.Router;
 
@@ -7,6 +8,9 @@ import io.llmgateway.route.Router;
 public interface ObservedGateway {
     /** The current config. */
     GatewayConfig config();
+
+    /** Wall-clock time of records, windows and log file names. */
+    Clock clock();
 
     /** The router, whose snapshot the provider gauges read. */
     Router router();

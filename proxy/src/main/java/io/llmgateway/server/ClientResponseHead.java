@@ -12,7 +12,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * the status line, the provider's end-to-end headers (as {@link HeaderPolicy#relayed} allows), then the
  * gateway's own (its framing, the model's rate limits, the request id, the model that answered). The mirror
  * of {@link UpstreamRequestHead}: editing the provider's header map (a removal per hop-by-hop name, a
- * validated set per added header) and encoding it with Netty's response encoder cost more than copying the
+ * validated set per added header) and encoding it with Netty's response encoder costs more than copying the
  * headers that stay.
  *
  * <p>Values go out as Netty's encoder writes them: a character up to U+00FF as its byte (the decoder read the

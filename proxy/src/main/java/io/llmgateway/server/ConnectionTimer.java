@@ -85,13 +85,13 @@ final class ConnectionTimer extends ChannelInboundHandlerAdapter {
 
     /*
      * A phase only moves the deadline; the timer is not rescheduled for every request (two schedules and two
-     * cancellations per request were measurable on the event loops). It is armed at most maxArmNanos ahead,
-     * so a deadline set later can never be earlier than the pending wake-up, and on waking it re-arms for what
-     * is left of the current deadline.
+     * cancellations per request cost event-loop time). It is armed at most maxArmNanos ahead, so a deadline
+     * set later can never be earlier than the pending wake-up, and on waking it re-arms for what is left of
+     * the current deadline.
      */
     private void enter(Phase next, long timeoutNanos) {
         phase = next;
-        deadlineNanos = System.nanoTime() + timeoutNanos;
+        deadlineNanos = ctx.executor().ticker().nanoTime() + timeoutNanos;
         if (timer == null) {
             arm(timeoutNanos);
         }
@@ -106,7 +106,7 @@ final class ConnectionTimer extends ChannelInboundHandlerAdapter {
         if (phase == Phase.BUSY || !ctx.channel().isActive()) {
             return; // the next phase arms a new timer
         }
-        long left = deadlineNanos - System.nanoTime();
+        long left = deadlineNanos - ctx.executor().ticker().nanoTime(); // the scheduler's own time
         if (left > 0) {
             arm(left);
             return;

@@ -149,10 +149,10 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         }
         request.release();
         if (get && path.equals("/v1/models")) {
-            Responses.json(ctx, HttpResponseStatus.OK, ModelList.all(gateway.config()), keepAlive, requestId, head);
+            Responses.json(ctx, HttpResponseStatus.OK, ModelList.all(gateway.config(), gateway.startSeconds()), keepAlive, requestId, head);
         } else if (get && path.startsWith("/v1/models/")) {
             String id = QueryDecoding.decodePathSegment(path.substring("/v1/models/".length()));
-            String json = ModelList.one(gateway.config(), id);
+            String json = ModelList.one(gateway.config(), gateway.startSeconds(), id);
             if (json != null) {
                 Responses.json(ctx, HttpResponseStatus.OK, json, keepAlive, requestId, head);
             } else {

@@ -22,6 +22,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import org.apache.logging.log4j.LogManager;
@@ -41,6 +42,8 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
     private final UpstreamClient upstream;
     private final EventLoopGroup loops;
     private final Clock clock;
+    private final Ticker ticker;
+    private final long startSeconds;
     private final Observers observers = new Observers();
     private final LocalEndpoints endpoints = new LocalEndpoints();
     private volatile ManagementAccess managementAccess = ManagementAccess.NONE;
@@ -53,14 +56,25 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
 
     /** @param loops the event loops that serve the gateway's connections */
     public Gateway(GatewayConfig config, Clock clock, EventLoopGroup loops) {
+        this(config, clock, Ticker.systemTicker(), loops);
+    }
+
+    /**
+     * @param clock wall-clock time: windows, cooldowns, day resets, timestamps
+     * @param ticker monotonic time: durations and idle times
+     * @param loops the event loops that serve the gateway's connections
+     */
+    public Gateway(GatewayConfig config, Clock clock, Ticker ticker, EventLoopGroup loops) {
         this.clock = requireNonNull(clock, "clock");
+        this.ticker = requireNonNull(ticker, "ticker");
+        this.startSeconds = clock.instant().getEpochSecond();
         this.loops = requireNonNull(loops, "loops");
         this.router = new Router(config, clock);
         // Big prompts are counted off the event loops.
         this.estimatorPool = TokenEstimator.newExecutor(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
                 1024);
         this.estimator = new TokenEstimator(estimatorPool);
-        this.upstream = new UpstreamClient(config.upstream());
+        this.upstream = new UpstreamClient(config.upstream(), ticker);
         this.bodyBudget = new BodyBudget(config.server().maxBufferedBodyBytes());
         this.snapshot = new Snapshot(config, clock, ClientKeys.NONE);
     }
@@ -162,8 +176,19 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
         return bodyBudget;
     }
 
+    /** Wall-clock time of everything the gateway decides by the time of day or the date. */
     public Clock clock() {
         return clock;
+    }
+
+    /** Monotonic time of everything the gateway measures as a duration; moved by hand in tests. */
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    /** When the gateway started, in seconds since the epoch on its clock. */
+    long startSeconds() {
+        return startSeconds;
     }
 
     TokenEstimator estimator() {

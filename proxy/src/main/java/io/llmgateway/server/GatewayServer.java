@@ -9,6 +9,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.util.concurrent.Ticker;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
@@ -40,9 +41,15 @@ public final class GatewayServer implements AutoCloseable {
     /** Like {@link #start(GatewayConfig, EventLoopGroup, Clock)}, running {@code setup} before the port opens. */
     public static GatewayServer start(GatewayConfig config, EventLoopGroup workers, Clock clock,
             Consumer<Gateway> setup) throws InterruptedException {
+        return start(config, workers, clock, Ticker.systemTicker(), setup);
+    }
+
+    /** Like {@link #start(GatewayConfig, EventLoopGroup, Clock, Consumer)}, with {@code ticker} for durations. */
+    public static GatewayServer start(GatewayConfig config, EventLoopGroup workers, Clock clock, Ticker ticker,
+            Consumer<Gateway> setup) throws InterruptedException {
         requireNonNull(config, "config");
         EventLoopGroup boss = Transport.newGroup(1, Transport.of(workers));
-        Gateway gateway = new Gateway(config, clock, workers);
+        Gateway gateway = new Gateway(config, clock, ticker, workers);
         try {
             setup.accept(gateway);
             Channel ch = new ServerBootstrap()
@@ -91,10 +98,11 @@ public final class GatewayServer implements AutoCloseable {
     public int shutdownGracefully(Duration grace) {
         listener.close().syncUninterruptibly();
         gateway.startDraining();
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (gateway.inFlight() > 0 && System.nanoTime() < deadline) {
+        Ticker ticker = gateway.ticker();
+        long deadline = ticker.nanoTime() + grace.toNanos();
+        while (gateway.inFlight() > 0 && ticker.nanoTime() < deadline) {
             try {
-                Thread.sleep(20);
+                ticker.sleepMillis(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

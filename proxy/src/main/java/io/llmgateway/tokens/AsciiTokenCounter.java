@@ -2,8 +2,8 @@ package io.llmgateway.tokens;
 
 /**
  * Counts o200k_base tokens of pure-ASCII text, with exactly tiktoken's (and jtokkit's) result, faster than
- * the {@link BpeTokenizer} (40% on English) and several times faster than jtokkit, whose regex split made the
- * prompt estimate the largest single cost of a small request.
+ * the {@link BpeTokenizer} and several times faster than jtokkit, whose regex split would make the prompt
+ * estimate the largest single cost of a small request.
  *
  * <p>Design notes:
  * <ul>
@@ -14,8 +14,8 @@ package io.llmgateway.tokens;
  *     two such longs. Any other piece (a longer token, or several tokens) goes to the {@link BpeTokenizer}
  *     of o200k as bytes, for its table and tiktoken's merge. The second table spares the merge (which
  *     first tries every pair of the piece's bytes) the long words that are one token each (" assistant",
- *     " information"): TokenBenchmark's small chat request 0.19 -> 0.14 us; on long English prompts, whose
- *     long words are mostly several tokens, 0-10%.</li>
+ *     " information"), which short chat requests are full of; on long English prompts, whose long words
+ *     are mostly several tokens, it gains little (TokenBenchmark measures both).</li>
  * <li>{@code AsciiTokenCounterTest} compares it with jtokkit on realistic and on random text.</li>
  * </ul>
  * Immutable; safe for any number of threads.

@@ -16,9 +16,9 @@ import java.util.Base64;
  *
  * <p>Why not jtokkit's own encodings: they keep each vocabulary in maps of boxed values (o200k_base: ~1
  * million objects, ~25 MB; cl100k_base half that), which live as long as the gateway. With a small heap
- * ({@code -Xmx256m}) G1 then marks them over and over in concurrent cycles that never free anything
- * (measured: up to a cycle a second under load, several percent of the CPU). Here the same ranks take ~5 MB
- * (o200k) in five arrays, which the collector does not look into.
+ * ({@code -Xmx256m}) G1 then marks them over and over in concurrent cycles that never free anything, which
+ * under load costs several percent of the CPU. Here the same ranks take ~5 MB (o200k) in five arrays, which
+ * the collector does not look into.
  *
  * <p>Design notes:
  * <ul>

@@ -35,10 +35,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <li>Strings of {@value #MIN_CACHED_CHARS} chars or more (system prompts, and the conversation history
  *     that a chat client resends with every turn) are cached by content in a Caffeine cache bounded by
  *     total chars plus {@value #ENTRY_OVERHEAD_CHARS} per entry (so many short entries stay as bounded
- *     as a few long ones). {@link BpeTokenizer} counts ~6-12 ns per char (jtokkit's regex split: 30-90) against
- *     well under 1 ns per char to hash and look up, so even a 32-char message is cheaper to find than
- *     to count; ASCII text in o200k_base, which {@link AsciiTokenCounter} counts at 5-10 ns per char, is
- *     cached only from {@value #MIN_CACHED_ASCII_CHARS} chars. We read with getIfPresent and put after
+ *     as a few long ones). Hashing and looking a string up costs a small fraction of counting it with
+ *     {@link BpeTokenizer} (let alone jtokkit's regex split), so even a 32-char message is cheaper to find
+ *     than to count; ASCII text in o200k_base, which {@link AsciiTokenCounter} counts almost as fast as
+ *     a lookup, is cached only from {@value #MIN_CACHED_ASCII_CHARS} chars. We read with getIfPresent and put after
  *     computing, never
  *     {@code get(key, loader)}: a loader runs under a map lock, and an event loop must not wait for
  *     another thread's long count. A rare double count is harmless.</li>
@@ -56,8 +56,8 @@ public final class TokenEstimator {
     /** Shorter strings are not worth a cache entry. */
     static final int MIN_CACHED_CHARS = 32;
     /**
-     * Shorter ASCII text in o200k_base is not cached: {@link AsciiTokenCounter} counts it (5-10 ns per char)
-     * for less than a cache lookup and insert cost.
+     * Shorter ASCII text in o200k_base is not cached: {@link AsciiTokenCounter} counts it for less than a
+     * cache lookup and insert cost.
      */
     static final int MIN_CACHED_ASCII_CHARS = 256;
     /** A cache entry's own memory (node, key, boxed count, string header), weighed as chars. */

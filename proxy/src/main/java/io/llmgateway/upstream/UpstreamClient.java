@@ -53,12 +53,8 @@ public final class UpstreamClient implements AutoCloseable {
     private final Map<EventLoop, Map<String, UpstreamPool>> pools = new ConcurrentHashMap<>();
     private final AtomicInteger openTotal = new AtomicInteger();
 
-    public UpstreamClient(UpstreamSettings settings) {
-        this(settings, Ticker.systemTicker());
-    }
-
-    /** With {@code ticker} for the idle time of pooled connections. */
-    UpstreamClient(UpstreamSettings settings, Ticker ticker) {
+    /** @param ticker the time of pooled connections' idle periods (the gateway's) */
+    public UpstreamClient(UpstreamSettings settings, Ticker ticker) {
         this.settings = requireNonNull(settings, "settings");
         this.ticker = requireNonNull(ticker, "ticker");
         try {

@@ -5,7 +5,7 @@ import io.netty.util.concurrent.FastThreadLocal;
 
 /**
  * A byte array per thread to copy a buffer into for a read that ends before the caller returns (a parser
- * reads a heap array faster than a direct buffer, and a new array per request or chunk was garbage). Arrays
+ * reads a heap array faster than a direct buffer, and a new array per request or chunk would be garbage). Arrays
  * up to {@code maxKeptBytes} are kept for the next copy; a longer copy gets an array of its own. Each user
  * has its own instance, so that one copy never overwrites another's while it is being read.
  */

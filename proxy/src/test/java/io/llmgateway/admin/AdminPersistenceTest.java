@@ -9,12 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.server.TestGateway;
+import io.llmgateway.testing.Await;
 import io.llmgateway.testing.MockUpstream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -290,16 +290,17 @@ class AdminPersistenceTest {
     void periodicHealthChecks_runWithoutAClick() throws Exception {
         String withInterval = yaml().replace("routing:\n", "admin:\n  health_check_interval: 1s\nrouting:\n");
         try (TestGateway g = TestGateway.startFromFile(dir, withInterval)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (beta.requests().isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
-            assertFalse(beta.requests().isEmpty(), "beta was checked");
+            Await.until("beta was checked", () -> !beta.requests().isEmpty());
             assertTrue(beta.requests().get(0).body().contains("\"max_tokens\":1"));
             AdminClient c = new AdminClient(g);
-            while (c.provider("beta").get("health") == null && System.nanoTime() < deadline) {
-                Thread.sleep(100); // the answer reaches the admin thread just after the mock saw the request
-            }
+            // The answer reaches the admin thread just after the mock saw the request.
+            Await.until("beta's health is shown", () -> {
+                try {
+                    return c.provider("beta").get("health") != null;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
             assertEquals(true, ((Map<?, ?>) c.provider("beta").get("health")).get("ok"));
         }
     }

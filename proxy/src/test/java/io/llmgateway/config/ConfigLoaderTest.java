@@ -52,8 +52,8 @@ class ConfigLoaderTest {
     // ---- accepted input
 
     @Test
-    void parse_seedExampleUnchanged() throws Exception {
-        String seed = """
+    void parse_basicFormatExampleUnchanged() throws Exception {
+        String example = """
                 api_provider:
                   your_provider:
                     base_url: https://api.example.com/v1
@@ -69,7 +69,7 @@ class ConfigLoaderTest {
                       alias: gpt-4o      # optional: the model name this provider uses
                       enable: true       # whether this provider serves this model
                 """;
-        GatewayConfig config = ConfigLoader.parse(seed, NO_ENV);
+        GatewayConfig config = ConfigLoader.parse(example, NO_ENV);
 
         ProviderConfig provider = config.providers().get("your_provider");
         assertEquals(URI.create("https://api.example.com/v1"), provider.baseUrl());

@@ -17,6 +17,7 @@ import com.openai.models.responses.ResponseCreateParams;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +35,7 @@ class DemoProviderSdkTest {
     @BeforeAll
     static void start() {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        demo = DemoProvider.start(group);
+        demo = DemoProvider.start(group, Clock.systemUTC());
         sdk = OpenAIOkHttpClient.builder().baseUrl(demo.baseUrl().toString()).apiKey("any_key").maxRetries(0).build();
     }
 
@@ -59,7 +60,7 @@ class DemoProviderSdkTest {
     @Test
     void chatStream_everyChunkHasChoicesUnlessUsageAsked() {
         List<ChatCompletionChunk> plain = stream(chat().build());
-        // The seed's own client example reads choices[0] of every chunk.
+        // Clients commonly read choices[0] of every chunk.
         plain.forEach(chunk -> chunk.choices().get(0).delta());
         assertTrue(plain.stream().noneMatch(c -> c.usage().isPresent()));
 

@@ -278,7 +278,7 @@ class DemoProviderTest {
 
     @Test
     void close_stopsListeningAndClosesConnections() throws Exception {
-        DemoProvider own = DemoProvider.start(group);
+        DemoProvider own = DemoProvider.start(group, Clock.systemUTC());
         try (Socket socket = new Socket("127.0.0.1", own.port())) {
             socket.setSoTimeout(2000);
             byte[] body = CHAT.replace("{\"model\"", "{\"stream\":true,\"model\"").getBytes(StandardCharsets.UTF_8);
@@ -300,7 +300,8 @@ class DemoProviderTest {
     void start_rejectsGroupWithoutSocketTransport() {
         DefaultEventLoopGroup local = new DefaultEventLoopGroup(1);
         try {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> DemoProvider.start(local));
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> DemoProvider.start(local, Clock.systemUTC()));
             assertTrue(e.getMessage().startsWith("group: "), e.getMessage());
         } finally {
             local.shutdownGracefully(0, 1, TimeUnit.SECONDS);

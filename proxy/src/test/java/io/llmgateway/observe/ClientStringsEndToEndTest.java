@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.config.IoTransport;
 import io.llmgateway.server.TestGateway;
+import io.llmgateway.testing.Await;
 import io.llmgateway.transport.Transport;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.LogCapture;
 import io.llmgateway.testing.MockUpstream;
 import io.llmgateway.testing.RawHttp;
 import io.llmgateway.testing.TestJson;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -186,17 +188,21 @@ class ClientStringsEndToEndTest {
     /** Polls an admin list ({@code /api/requests} or {@code /api/errors}) until it has {@code count} entries. */
     private static String awaitEntries(TestGateway g, String path, int count) throws Exception {
         String key = path.substring(path.lastIndexOf('/') + 1);
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (true) {
-            HttpResponse<String> r = g.get(path);
-            assertEquals(200, r.statusCode(), r.body());
-            List<?> entries = (List<?>) TestJson.at(TestJson.parse(r.body()), key);
-            if (entries.size() >= count || System.nanoTime() > deadline) {
-                assertEquals(count, entries.size(), r.body());
-                return r.body();
+        String[] body = new String[1];
+        // The admin thread drains finished requests asynchronously.
+        Await.until(count + " entries in " + path, () -> {
+            HttpResponse<String> r;
+            try {
+                r = g.get(path);
+            } catch (IOException | InterruptedException e) {
+                throw new IllegalStateException(e);
             }
-            Thread.sleep(20); // the admin thread drains finished requests asynchronously
-        }
+            assertEquals(200, r.statusCode(), r.body());
+            body[0] = r.body();
+            return ((List<?>) TestJson.at(TestJson.parse(r.body()), key)).size() >= count;
+        });
+        assertEquals(count, ((List<?>) TestJson.at(TestJson.parse(body[0]), key)).size(), body[0]);
+        return body[0];
     }
 
     private List<String> logLines(int count) throws Exception {

@@ -1,7 +1,9 @@
 package io.llmgateway.observe;
 
+import io.llmgateway.testing.Await;
 import io.llmgateway.testing.TestJson;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -18,18 +20,16 @@ final class InteractionLines {
     /** Waits until the log in {@code directory} has at least {@code count} lines; returns each parsed. */
     static List<Map<String, Object>> await(Path directory, int count) throws IOException, InterruptedException {
         Path file = directory.resolve("agent_interactions.log");
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        List<String> lines = List.of();
-        while (System.nanoTime() < deadline) {
-            lines = read(file);
-            if (lines.size() >= count) {
-                break;
+        List<List<String>> last = new ArrayList<>(List.of(List.of()));
+        Await.until(count + " interaction lines", () -> {
+            try {
+                last.set(0, read(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            Thread.sleep(20);
-        }
-        if (lines.size() < count) {
-            throw new AssertionError("expected " + count + " interaction lines, found " + lines.size() + ": " + lines);
-        }
+            return last.get(0).size() >= count;
+        });
+        List<String> lines = last.get(0);
         List<Map<String, Object>> out = new ArrayList<>();
         for (String line : lines) {
             @SuppressWarnings("unchecked")

@@ -28,7 +28,7 @@ class InteractionLogTest {
             for (int i = 1; i <= 3; i++) {
                 log.onComplete(record("req_" + i));
                 assertEquals(i, InteractionLines.await(dir, i).size());
-                // Longer than a batch, after which the writer used to end its run and need a wake-up again.
+                // Longer than a batch: the writer keeps polling for a while instead of ending its run.
                 Thread.sleep(10 * InteractionLog.BATCH_MILLIS);
             }
             assertEquals(1, log.writerStarts(), "the event loops woke the writer for more than the first record");

@@ -2,10 +2,12 @@ package io.llmgateway.observe;
 
 import static io.llmgateway.testing.ChatBodies.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.Main;
+import io.llmgateway.testing.Await;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
 import java.io.ByteArrayOutputStream;
@@ -58,6 +60,7 @@ class SecretCanaryTest {
     private MockUpstream bad;
     private Process gateway;
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+    private Thread consolePump;
     private final List<String> responses = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private String base;
@@ -145,7 +148,8 @@ class SecretCanaryTest {
 
         gateway.destroy(); // SIGTERM: the shutdown hook flushes the asynchronous logs
         assertTrue(gateway.waitFor(20, TimeUnit.SECONDS), "gateway did not stop");
-        Thread.sleep(100);
+        consolePump.join(10_000); // the console's last lines
+        assertFalse(consolePump.isAlive(), "the console pump did not reach the end of the output");
 
         Map<String, String> places = new LinkedHashMap<>();
         places.put("console", console.toString(StandardCharsets.UTF_8));
@@ -213,7 +217,7 @@ class SecretCanaryTest {
         pb.environment().put("DEAD_KEY", deadKey);
         gateway = pb.start();
         InputStream out = gateway.getInputStream();
-        Thread pump = new Thread(() -> {
+        consolePump = new Thread(() -> {
             byte[] buf = new byte[8192];
             try {
                 for (int n; (n = out.read(buf)) > 0; ) {
@@ -225,10 +229,9 @@ class SecretCanaryTest {
                 // the process ended
             }
         }, "gateway-console");
-        pump.setDaemon(true);
-        pump.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (System.nanoTime() < deadline) {
+        consolePump.setDaemon(true);
+        consolePump.start();
+        Await.until("the gateway listens", () -> {
             String text;
             synchronized (console) {
                 text = console.toString(StandardCharsets.UTF_8);
@@ -236,11 +239,10 @@ class SecretCanaryTest {
             Matcher m = LISTENING.matcher(text);
             if (m.find()) {
                 base = "http://127.0.0.1:" + m.group(1);
-                return;
+                return true;
             }
             assertTrue(gateway.isAlive(), text);
-            Thread.sleep(50);
-        }
-        throw new AssertionError("gateway did not start: " + console);
+            return false;
+        }, Duration.ofSeconds(30));
     }
 }

@@ -11,6 +11,7 @@ import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.LimitsStoreSettings;
 import io.llmgateway.config.Strategy;
 import io.llmgateway.openai.Usage;
+import io.llmgateway.testing.Await;
 import io.llmgateway.testing.RedisServer;
 import java.net.URI;
 import java.time.Clock;
@@ -64,13 +65,7 @@ class SharedRouterTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(what, condition);
     }
 
     private static long sum(RedisServer server, String key) throws Exception {

@@ -10,6 +10,7 @@ import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.errors.UnauthorizedException;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import io.llmgateway.observe.RequestRecord;
+import io.llmgateway.testing.Await;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
 import io.llmgateway.testing.RawHttp;
@@ -130,7 +131,7 @@ class AccessAndLoadEndToEndTest {
             for (int i = 0; i < 2; i++) {
                 slow.add(CompletableFuture.supplyAsync(() -> post(g)));
             }
-            Thread.sleep(300);
+            Await.until("both slow requests in flight", () -> g.gateway().inFlight() == 2);
             long t0 = System.nanoTime();
             HttpResponse<String> shed = g.post("/v1/chat/completions", CHAT);
             long millis = (System.nanoTime() - t0) / 1_000_000;
@@ -163,7 +164,6 @@ class AccessAndLoadEndToEndTest {
             List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 all.add(CompletableFuture.supplyAsync(() -> post(g)));
-                Thread.sleep(50);
             }
             List<Integer> statuses = new ArrayList<>();
             for (CompletableFuture<HttpResponse<String>> f : all) {
@@ -208,8 +208,8 @@ class AccessAndLoadEndToEndTest {
                 }
             }
             assertTrue(shed >= 8, "only " + shed + " of 20 slow uploads were shed with a 1 MiB budget");
-            Thread.sleep(200);
-            assertEquals(0, g.gateway().bodyBudget().used(), "budget not given back after the clients left");
+            Await.until("the body budget given back after the clients left",
+                    () -> g.gateway().bodyBudget().used() == 0);
             assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
         }
     }
@@ -233,7 +233,7 @@ class AccessAndLoadEndToEndTest {
                     throw new RuntimeException(e);
                 }
             });
-            Thread.sleep(250);
+            Await.until("the stream is running", () -> g.gateway().inFlight() == 1);
 
             int left = g.server().shutdownGracefully(Duration.ofSeconds(5));
             HttpResponse<String> r = stream.get();

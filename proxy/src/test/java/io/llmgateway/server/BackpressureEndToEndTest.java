@@ -3,6 +3,7 @@ package io.llmgateway.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmgateway.testing.Await;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
 import io.llmgateway.testing.RawHttp;
@@ -13,6 +14,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -54,8 +56,10 @@ class BackpressureEndToEndTest {
                     RawHttp slow = RawHttp.connect(g.port())) {
                 slow.send(RawHttp.post("/v1/chat/completions",
                         "{\"model\":\"big\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[]}"));
-                Thread.sleep(1500); // the client reads nothing meanwhile
-                long stalledAt = written.get();
+                // The client reads nothing meanwhile: the provider's writes stop once the buffers are full.
+                Await.until("the provider writes", () -> written.get() > 0);
+                long stalledAt = Await.settled("the provider's writes", written::get, Duration.ofMillis(500),
+                        Duration.ofSeconds(20));
 
                 long t0 = System.nanoTime();
                 HttpResponse<String> fast = g.post("/v1/chat/completions", "{\"model\":\"small\",\"messages\":[]}");

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.route.StoreStatus;
+import io.llmgateway.testing.Await;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
 import io.llmgateway.testing.RedisServer;
@@ -109,13 +110,7 @@ class ClusterEndToEndTest {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting until " + what);
-            }
-            Thread.sleep(20);
-        }
+        Await.until(what, condition, Duration.ofSeconds(15));
     }
 
     private long sharedSum(String key) throws Exception {
@@ -231,7 +226,6 @@ class ClusterEndToEndTest {
         TestGateway a = gateway("{rpm: 100, tpm: 100000}", "limits_store_timeout: 100ms");
         assertEquals(200, a.post("/v1/chat/completions", CHAT).statusCode());
         redis.stall(1500);
-        Thread.sleep(100); // the server is asleep now
         long start = System.nanoTime();
         assertEquals(200, a.post("/v1/chat/completions", CHAT).statusCode());
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -250,7 +244,6 @@ class ClusterEndToEndTest {
     void clientGoneWhileRedisDecides_reservationGivenBack_nothingSent() throws Exception {
         TestGateway a = gateway("{rpm: 100, tpm: 100000}", "limits_store_timeout: 3s");
         redis.stall(800);
-        Thread.sleep(100);
         byte[] body = CHAT.getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket("127.0.0.1", a.port())) {
             OutputStream out = socket.getOutputStream();
@@ -258,7 +251,7 @@ class ClusterEndToEndTest {
                     + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
-            Thread.sleep(200); // the gateway waits for Redis now
+            await("the gateway waits for Redis", () -> a.gateway().inFlight() == 1);
         }
         await("the reservation is given back", () -> {
             try {

@@ -60,7 +60,7 @@ class ConcurrentStreamsEndToEndTest {
                     if (now >= STREAMS * 9 / 10 && heapDuring == 0) {
                         heapDuring = settledHeap();
                     }
-                    Thread.sleep(10);
+                    Thread.sleep(10); // the sampling interval of the peak; the futures below wait for the end
                 }
                 AtomicInteger complete = new AtomicInteger();
                 for (CompletableFuture<HttpResponse<String>> f : all) {

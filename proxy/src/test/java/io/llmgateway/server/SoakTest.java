@@ -4,6 +4,7 @@ import static io.llmgateway.testing.ChatBodies.CHAT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmgateway.testing.Await;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
 import io.llmgateway.testing.RawHttp;
@@ -80,11 +81,8 @@ class SoakTest {
                 }
                 pool.shutdown();
 
-                long deadline = System.nanoTime() + 5_000_000_000L;
-                while (g.gateway().inFlight() > 0 && System.nanoTime() < deadline) {
-                    Thread.sleep(20);
-                }
-                assertEquals(0, g.gateway().inFlight(), "requests still in flight: " + outcomes);
+                Await.until("no request in flight: " + outcomes, () -> g.gateway().inFlight() == 0,
+                        Duration.ofSeconds(5));
                 long heapAfter = settledHeap();
                 int fdsAfter = openFds();
                 System.out.printf("soak %d s: %s; heap %d -> %d MiB; fds %d -> %d%n", seconds, outcomes,

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
 
 /** A raw-socket HTTP client for requests no well-behaved client library would send. */
 public final class RawHttp implements AutoCloseable {
@@ -59,6 +60,19 @@ public final class RawHttp implements AutoCloseable {
             all.write("\n<<timeout: connection still open>>".getBytes(StandardCharsets.ISO_8859_1));
         } catch (IOException reset) {
             all.write("\n<<reset>>".getBytes(StandardCharsets.ISO_8859_1));
+        }
+        return all.toString(StandardCharsets.UTF_8);
+    }
+
+    /** What the server sends until {@code done} holds for all of it; the connection stays open. */
+    public String readUntil(Predicate<String> done, int timeoutMillis) throws IOException {
+        socket.setSoTimeout(timeoutMillis);
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        InputStream in = socket.getInputStream();
+        byte[] buf = new byte[8192];
+        int n;
+        while (!done.test(all.toString(StandardCharsets.UTF_8)) && (n = in.read(buf)) != -1) {
+            all.write(buf, 0, n);
         }
         return all.toString(StandardCharsets.UTF_8);
     }

@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
@@ -75,14 +76,15 @@ public final class RedisServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!ping()) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                String log = Files.exists(dir.resolve("redis.log")) ? Files.readString(dir.resolve("redis.log")) : "";
-                process.destroyForcibly();
-                throw new IOException("redis-server did not start on port " + port + ":\n" + log);
-            }
-            Thread.sleep(20);
+        try {
+            Await.until("redis-server answers", () -> ping() || !process.isAlive(), Duration.ofSeconds(10));
+        } catch (AssertionError timedOut) {
+            // reported below with the server's log
+        }
+        if (!ping()) {
+            String log = Files.exists(dir.resolve("redis.log")) ? Files.readString(dir.resolve("redis.log")) : "";
+            process.destroyForcibly();
+            throw new IOException("redis-server did not start on port " + port + ":\n" + log);
         }
     }
 
@@ -94,8 +96,8 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** Makes the server unresponsive for {@code millis} (DEBUG SLEEP), in the background. */
-    public void stall(long millis) {
+    /** Makes the server unresponsive for {@code millis} (DEBUG SLEEP); returns once it has stopped answering. */
+    public void stall(long millis) throws InterruptedException {
         Thread t = new Thread(() -> {
             try {
                 command("DEBUG SLEEP " + millis / 1000.0);
@@ -105,6 +107,20 @@ public final class RedisServer implements AutoCloseable {
         }, "redis-stall");
         t.setDaemon(true);
         t.start();
+        Await.until("redis-server sleeps", () -> !answersWithin(50), Duration.ofMillis(Math.max(1000, millis / 2)));
+    }
+
+    /** Whether a PING is answered within {@code millis}. */
+    private boolean answersWithin(int millis) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+            s.setSoTimeout(millis);
+            s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            return s.getInputStream().read() != -1;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Sends one inline command and returns the first line of the reply (e.g. {@code +PONG}, {@code :3}). */
