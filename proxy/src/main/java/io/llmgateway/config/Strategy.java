@@ -2,7 +2,7 @@ package io.llmgateway.config;
 
 /** How the router chooses among the providers of a model that are available right now. */
 public enum Strategy {
-    /** The first available provider in config order (the seed's behaviour). */
+    /** The first available provider in config order. */
     PRIORITY,
     /** The available provider whose tightest limit has the largest remaining fraction. */
     HEADROOM,
