@@ -1,5 +1,6 @@
 package io.llmgateway.route;
 
+import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.Limits;
 import io.llmgateway.limit.ProviderLimiter;
 import io.llmgateway.limit.RateCounter;
@@ -20,14 +21,48 @@ final class Denials {
     private Denials() {
     }
 
-    static Denial of(RoutingTable.ModelPlan plan, long tokens, Set<String> tried, long now) {
-        return of(plan, tokens, tried, now, null);
+    /** The client asked for a model the config does not have. */
+    static Denial unknownModel(String model) {
+        return new Denial(404, "The model '" + model + "' does not exist", 0);
+    }
+
+    /** Admission failed unexpectedly; the request must still get an answer. */
+    static Denial undecided(String model) {
+        return new Denial(503, "The gateway could not decide on a provider for model '" + model + '\'', 0);
     }
 
     /**
+     * Why none of {@code plans} (the one plan of {@code model}, or those of {@code "auto"}) could take the
+     * request.
+     *
      * @param shared what the shared store's reservation said of each candidate, or null when the local
      *               counters decided
      */
+    static Denial of(String model, List<RoutingTable.ModelPlan> plans, long tokens, Set<String> tried, long now,
+            SharedVerdicts shared) {
+        if (!GatewayConfig.AUTO_MODEL.equals(model)) {
+            return of(plans.get(0), tokens, tried, now, shared);
+        }
+        if (plans.isEmpty()) {
+            return new Denial(503, "No model is configured for '" + GatewayConfig.AUTO_MODEL + '\'', 0);
+        }
+        int status = 400;
+        long retryAfter = Long.MAX_VALUE;
+        StringBuilder message = new StringBuilder("No model can serve '" + GatewayConfig.AUTO_MODEL + "' right now.");
+        for (RoutingTable.ModelPlan plan : plans) {
+            Denial d = of(plan, tokens, tried, now, shared);
+            if (d.status() == 429) {
+                status = 429;
+                retryAfter = Math.min(retryAfter, d.retryAfterSeconds());
+            } else if (d.status() == 503 && status != 429) {
+                status = 503;
+            }
+            message.append(' ').append(d.message()).append('.');
+        }
+        return new Denial(status, message.toString(), status == 429 ? retryAfter : 0);
+    }
+
+    /** Why no route of {@code plan} could take the request; {@code shared} as above. */
     static Denial of(RoutingTable.ModelPlan plan, long tokens, Set<String> tried, long now, SharedVerdicts shared) {
         List<String> reasons = new ArrayList<>();
         int enabled = 0;

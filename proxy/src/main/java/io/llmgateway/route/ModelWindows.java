@@ -29,7 +29,7 @@ public record ModelWindows(long requestLimit, long requestsRemaining, long reque
         private boolean any;
         private final long now;
 
-        /** @param now the counters' clock, read once for all of them (a read costs as much as the rest) */
+        /** @param now the counters' clock, read once so that every window is summed at the same instant */
         Sum(long now) {
             this.now = now;
         }

@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * An immutable view of one config for routing: per model, its routes with their provider states
@@ -53,9 +54,21 @@ final class RoutingTable {
                 states[i] = providers.get(routes[i].provider());
             }
             Strategy strategy = m.strategy() != null ? m.strategy() : config.routing().strategy();
-            models.put(m.name(), new ModelPlan(m.name(), strategy, routes, states));
+            models.put(m.name(), new ModelPlan(m.name(), Chooser.of(strategy), routes, states));
         }
         return new RoutingTable(config, Collections.unmodifiableMap(providers), Collections.unmodifiableMap(models));
+    }
+
+    /**
+     * The plans {@code model} (or {@code "auto"}) may choose from in {@code scope}, in order, or null for an
+     * unknown model.
+     */
+    List<ModelPlan> plans(String model, RouteScope scope) {
+        if (GatewayConfig.AUTO_MODEL.equals(model)) {
+            return autoPlans(scope);
+        }
+        ModelPlan plan = models.get(model);
+        return plan == null ? null : List.of(plan.within(scope));
     }
 
     /** The plans {@code "auto"} may choose from in {@code scope}, in order; a model with no route in it is left out. */
@@ -73,18 +86,82 @@ final class RoutingTable {
         return plans;
     }
 
+    /**
+     * The per-minute windows of {@code model} (or {@code "auto"}: every provider of its models) summed over
+     * its enabled providers, each provider once, or null for an unknown model.
+     */
+    ModelWindows windows(String model, long now) {
+        ModelWindows.Sum sum = new ModelWindows.Sum(now);
+        if (GatewayConfig.AUTO_MODEL.equals(model)) {
+            List<String> names = config.autoModels();
+            for (int m = 0; m < names.size(); m++) {
+                ModelPlan plan = models.get(names.get(m));
+                if (plan != null) {
+                    addEnabled(sum, plan, names, m);
+                }
+            }
+        } else {
+            ModelPlan plan = models.get(model);
+            if (plan == null) {
+                return null;
+            }
+            addEnabled(sum, plan, List.of(), 0);
+        }
+        return sum.result();
+    }
+
+    /** Adds the plan's enabled providers that no earlier plan (of {@code names} before index) added. */
+    private void addEnabled(ModelWindows.Sum sum, ModelPlan plan, List<String> names, int index) {
+        for (int i = 0; i < plan.routes.length; i++) {
+            if (plan.routes[i].enabled() && !enabledEarlier(plan.states[i], names, index)) {
+                sum.add(plan.states[i]);
+            }
+        }
+    }
+
+    private boolean enabledEarlier(ProviderState s, List<String> names, int index) {
+        for (int m = 0; m < index; m++) {
+            ModelPlan earlier = models.get(names.get(m));
+            if (earlier == null) {
+                continue;
+            }
+            for (int i = 0; i < earlier.routes.length; i++) {
+                if (earlier.states[i] == s && earlier.routes[i].enabled()) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     /** One model's routes in config order; {@code states[i]} serves {@code routes[i]}. */
     static final class ModelPlan {
         final String name;
-        final Strategy strategy;
+        final Chooser chooser;
         final ModelRoute[] routes;
         final ProviderState[] states;
 
-        ModelPlan(String name, Strategy strategy, ModelRoute[] routes, ProviderState[] states) {
+        ModelPlan(String name, Chooser chooser, ModelRoute[] routes, ProviderState[] states) {
             this.name = name;
-            this.strategy = strategy;
+            this.chooser = chooser;
             this.routes = routes;
             this.states = states;
+        }
+
+        /**
+         * The read-only checks of route {@code i}: enabled, not excluded, large enough, untried, circuit and
+         * learned limits. Its counters are consulted only by taking them.
+         */
+        boolean eligible(int i, long tokens, Set<String> tried, boolean[] excluded, long now) {
+            if (excluded != null && excluded[i]) {
+                return false;
+            }
+            ProviderState s = states[i];
+            return routes[i].enabled()
+                    && tokens <= s.maxTokensPerRequest()
+                    && !tried.contains(s.name)
+                    && s.breaker.isAvailable(now)
+                    && !s.learned.blocked(now);
         }
 
         /** The routes to providers in {@code scope}; this plan itself when every provider is in it. */
@@ -107,7 +184,7 @@ final class RoutingTable {
                     inStates[j++] = states[i];
                 }
             }
-            return new ModelPlan(name, strategy, inRoutes, inStates);
+            return new ModelPlan(name, chooser, inRoutes, inStates);
         }
     }
 }
