@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.knuddels.jtokkit.api.EncodingRegistry;
+import io.llmgateway.protocol.RequestFacts;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -129,7 +130,7 @@ public final class TokenEstimator {
      * @param encodingOrNull a configured encoding name (e.g. {@code o200k_base}), or null to pick by model
      * @param model the model name the provider will see, used when no encoding is configured
      */
-    public CompletionStage<Long> estimate(RequestInfo info, String encodingOrNull, String model) {
+    public CompletionStage<Long> estimate(RequestFacts info, String encodingOrNull, String model) {
         requireNonNull(info, "info");
         TokenCounter enc = resolve(encodingOrNull, model);
         long uncached = info.textChars();
@@ -192,7 +193,7 @@ public final class TokenEstimator {
         return name != null && REGISTRY.getEncoding(name).isPresent();
     }
 
-    private long count(RequestInfo info, TokenCounter enc) {
+    private long count(RequestFacts info, TokenCounter enc) {
         long n = messageOverhead(info);
         for (String s : info.texts()) {
             n += countCached(s, enc);
@@ -200,7 +201,7 @@ public final class TokenEstimator {
         return n;
     }
 
-    private static long messageOverhead(RequestInfo info) {
+    private static long messageOverhead(RequestFacts info) {
         long n = (long) TOKENS_PER_MESSAGE * info.messageCount()
                  + (long) TOKENS_PER_IMAGE * info.imageParts() + info.extraTokens();
         if (info.messageCount() > 0) {
@@ -212,7 +213,7 @@ public final class TokenEstimator {
         return n;
     }
 
-    private static long approximate(RequestInfo info) {
+    private static long approximate(RequestFacts info) {
         return messageOverhead(info) + (info.textChars() + 2) / 3;
     }
 

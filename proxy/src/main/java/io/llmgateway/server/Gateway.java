@@ -6,7 +6,11 @@ import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.ModelConfig;
 import io.llmgateway.config.ProviderConfig;
 import io.llmgateway.observe.Observers;
+import io.llmgateway.openai.OpenAiClientDialect;
+import io.llmgateway.openai.OpenAiProviderDialect;
 import io.llmgateway.openai.TokenEstimator;
+import io.llmgateway.protocol.ClientDialect;
+import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.route.Router;
 import io.llmgateway.upstream.Origin;
 import io.llmgateway.upstream.UpstreamClient;
@@ -23,6 +27,7 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -36,6 +41,7 @@ public final class Gateway implements AutoCloseable {
 
     private final Router router;
     private final TokenEstimator estimator;
+    private final ProviderDialect providerDialect;
     private final ExecutorService estimatorPool;
     private final UpstreamClient upstream;
     private final EventLoopGroup loops;
@@ -49,6 +55,7 @@ public final class Gateway implements AutoCloseable {
     private volatile boolean draining;
     private final CopyOnWriteArrayList<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     private volatile Snapshot snapshot;
+    private volatile LongSupplier ticker = System::nanoTime;
 
     /** @param loops the event loops that serve the gateway's connections */
     public Gateway(GatewayConfig config, Clock clock, EventLoopGroup loops) {
@@ -59,15 +66,16 @@ public final class Gateway implements AutoCloseable {
         this.estimatorPool = TokenEstimator.newExecutor(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
                 1024);
         this.estimator = new TokenEstimator(estimatorPool);
+        this.providerDialect = new OpenAiProviderDialect(estimator);
         this.upstream = new UpstreamClient(config.upstream());
         this.bodyBudget = new BodyBudget(config.server().maxBufferedBodyBytes());
-        this.snapshot = new Snapshot(config, clock, ClientKeys.NONE);
+        this.snapshot = new Snapshot(config, clock, ClientKeys.NONE, providerDialect);
     }
 
     /** Applies a new, already validated config; in-flight requests finish with the old one. */
     public void reconfigure(GatewayConfig config) {
         router.reconfigure(config);
-        snapshot = new Snapshot(config, clock, snapshot.clientKeys);
+        snapshot = new Snapshot(config, clock, snapshot.clientKeys, providerDialect);
     }
 
     public GatewayConfig config() {
@@ -151,6 +159,20 @@ public final class Gateway implements AutoCloseable {
         return clock;
     }
 
+    /** The source of elapsed time in nanoseconds (durations, not dates); tests may replace it. */
+    LongSupplier ticker() {
+        return ticker;
+    }
+
+    void ticker(LongSupplier ticker) {
+        this.ticker = requireNonNull(ticker, "ticker");
+    }
+
+    /** The wire format of the gateway's clients. */
+    ClientDialect clientDialect() {
+        return OpenAiClientDialect.INSTANCE;
+    }
+
     TokenEstimator estimator() {
         return estimator;
     }
@@ -185,13 +207,15 @@ public final class Gateway implements AutoCloseable {
         final ClientKeys clientKeys;
         private final Map<String, Origin> origins = new HashMap<>();
         private final Map<String, String> authorizations = new HashMap<>();
+        private final ProviderDialect dialect;
 
-        Snapshot(GatewayConfig config, Clock clock, ClientKeys previousKeys) {
+        Snapshot(GatewayConfig config, Clock clock, ClientKeys previousKeys, ProviderDialect dialect) {
+            this.dialect = dialect;
             this.config = config;
             this.clientKeys = ClientKeys.of(config.access(), clock, previousKeys);
             for (ProviderConfig p : config.providers().values()) {
                 origins.put(p.name(), Origin.of(p));
-                authorizations.put(p.name(), p.apiKey().isEmpty() ? null : "Bearer " + p.apiKey());
+                authorizations.put(p.name(), p.apiKey().isEmpty() ? null : dialect.keyValue(p.apiKey()));
             }
             for (ModelConfig m : config.models().values()) {
                 if (m.encoding() != null) {
@@ -204,7 +228,12 @@ public final class Gateway implements AutoCloseable {
             return origins.get(provider);
         }
 
-        /** The Authorization value for a provider, or null when it has no key. */
+        /** The wire format of a provider. */
+        ProviderDialect dialect(String provider) {
+            return dialect;
+        }
+
+        /** The value of a provider's key header ({@link ProviderDialect#keyHeader}), or null when it has no key. */
         String authorization(String provider) {
             return authorizations.get(provider);
         }

@@ -4,15 +4,13 @@ import io.llmgateway.config.Endpoints;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.UpstreamSettings;
 import io.llmgateway.json.ShortText;
-import io.llmgateway.openai.BadRequestException;
-import io.llmgateway.openai.BodyRewriter;
-import io.llmgateway.openai.JsonUsageTap;
-import io.llmgateway.openai.OpenAiErrors;
-import io.llmgateway.openai.RequestInfo;
-import io.llmgateway.openai.RequestScanner;
-import io.llmgateway.openai.SseTap;
 import io.llmgateway.openai.TokenEstimator;
-import io.llmgateway.openai.Usage;
+import io.llmgateway.protocol.AnswerTap;
+import io.llmgateway.protocol.BadRequestException;
+import io.llmgateway.protocol.ClientDialect;
+import io.llmgateway.protocol.ProviderDialect;
+import io.llmgateway.protocol.RequestFacts;
+import io.llmgateway.protocol.Usage;
 import io.llmgateway.observe.AttemptRecord;
 import io.llmgateway.observe.BodyCapture;
 import io.llmgateway.observe.RateLimitHeaders;
@@ -42,7 +40,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -96,7 +93,9 @@ final class ProxyExchange implements UpstreamListener {
     private StringBuilder failures; // only when an attempt fails
 
     private State state = State.ESTIMATING;
-    private RequestInfo info;
+    private final ClientDialect client;
+    private ProviderDialect dialect; // the current attempt's provider's
+    private RequestFacts info;
     private long estimate;
     private int attempts;
     private Attempt attempt;
@@ -112,8 +111,8 @@ final class ProxyExchange implements UpstreamListener {
     private boolean flushPending;
     private boolean upstreamKeepAlive;
     private boolean closeAfterResponse;
-    private SseTap sseTap;
-    private JsonUsageTap jsonTap;
+    private AnswerTap tap;
+    private boolean streaming; // the answer is a stream of events
     private ByteBuf errorBody;
     private HttpResponse errorHeaders;
     private LastError lastError;
@@ -152,6 +151,7 @@ final class ProxyExchange implements UpstreamListener {
         this.keepAlive = keepAlive;
         this.quota = quota;
         this.startEpochMillis = gateway.clock().millis();
+        this.client = gateway.clientDialect();
         this.bodyCap = snapshot.config.logging().logBodies() ? snapshot.config.logging().maxBodyBytes() : 0;
     }
 
@@ -166,7 +166,7 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         try {
-            info = RequestScanner.scan(request.content());
+            info = client.read(request.content());
         } catch (BadRequestException e) {
             respondError(400, e.getMessage(), e.param(), e.code());
             return;
@@ -285,6 +285,7 @@ final class ProxyExchange implements UpstreamListener {
         attempts++;
         tried = withProvider(tried, attempt.provider());
         origin = originOf(attempt);
+        dialect = snapshot.dialect(attempt.provider());
         state = State.CONNECTING;
         retriedOnNewConnection = false;
         UpstreamSettings settings = config.upstream();
@@ -317,12 +318,12 @@ final class ProxyExchange implements UpstreamListener {
         }
         upstream = ch;
         state = State.AWAITING_HEADERS;
-        boolean injectUsage = info.stream() && !info.clientIncludeUsage();
-        ByteBuf body = BodyRewriter.rewrite(ch.alloc(), request.content(), info, attempt.alias(), injectUsage);
+        ByteBuf body = dialect.body(ch.alloc(), request.content(), info, attempt.alias());
         ByteBuf head;
         try {
-            head = UpstreamRequestHead.encode(ch.alloc(), origin.basePath() + upstreamPathSuffix, request.headers(),
-                    origin.authority(), body.readableBytes(), requestId, snapshot.authorization(attempt.provider()));
+            head = UpstreamRequestHead.encode(ch.alloc(), dialect.target(origin.basePath(), upstreamPathSuffix),
+                    request.headers(), origin.authority(), body.readableBytes(), requestId, dialect.keyHeader(),
+                    snapshot.authorization(attempt.provider()));
         } catch (IllegalArgumentException e) { // a target that would split the request line: never sent
             body.release();
             LOG.warn("[{}] {}", requestId, ShortText.cap(e.getMessage(), 512));
@@ -384,21 +385,20 @@ final class ProxyExchange implements UpstreamListener {
         heldStatus = status;
         heldHeaders = response;
         HttpHeaders h = response.headers();
-        boolean sse = isEventStream(h);
-        boolean dropUsageChunk = false;
-        if (sse) {
-            dropUsageChunk = info.stream() && !info.clientIncludeUsage();
-            String encoding = TokenEstimator.encodingFor(snapshot.configuredEncoding(attempt.model()), attempt.model());
-            sseTap = new SseTap(dropUsageChunk, gateway.estimator(), encoding);
+        streaming = dialect.streams(h);
+        boolean dropUsageChunk = streaming && dialect.resizesStream(info);
+        String encoding = streaming
+                ? TokenEstimator.encodingFor(snapshot.configuredEncoding(attempt.model()), attempt.model()) : null;
+        tap = dialect.tap(streaming, info, encoding);
+        if (streaming) {
             if (bodyCap > 0) {
-                sseTap.captureText(bodyCap);
+                tap.captureText(bodyCap);
             }
             UpstreamSettings settings = snapshot.config.upstream();
             idleTimeoutNanos = settings.streamIdleTimeout().toNanos();
             lastActivityNanos = System.nanoTime();
             startTimer(idleTimeoutNanos);
         } else {
-            jsonTap = new JsonUsageTap();
             responseCapture = bodyCap > 0 ? new BodyCapture(bodyCap) : null;
         }
         if (request.protocolVersion() == HttpVersion.HTTP_1_1) {
@@ -448,24 +448,16 @@ final class ProxyExchange implements UpstreamListener {
         }
         lastActivityNanos = System.nanoTime();
         ByteBuf data = content.content();
-        ByteBuf out;
-        if (sseTap != null) {
-            out = sseTap.onChunk(data);
-        } else {
-            jsonTap.onChunk(data);
-            if (responseCapture != null) {
-                responseCapture.add(data);
-            }
-            out = data;
+        if (responseCapture != null) {
+            responseCapture.add(data);
         }
+        ByteBuf out = tap.onChunk(data);
         if (!committed && (out.isReadable() || last)) {
             commit();
         }
         writeToClient(out);
         if (last) {
-            if (sseTap != null) {
-                writeToClient(sseTap.onEnd());
-            }
+            writeToClient(tap.onEnd());
             endBody();
             // Settle, publish the record and leave the in-flight count before the client can see the end,
             // so that anything it does next (a metrics scrape, a shutdown drain) sees this request finished.
@@ -524,7 +516,7 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void completeSuccessfully() {
-        Usage usage = sseTap != null ? sseTap.usage() : jsonTap.usage();
+        Usage usage = tap.usage();
         if (usage == null) {
             usage = estimatedUsage();
         }
@@ -537,7 +529,7 @@ final class ProxyExchange implements UpstreamListener {
 
     private Usage estimatedUsage() {
         long prompt = promptEstimate();
-        long completion = sseTap != null ? sseTap.completionTokensEstimate() : 0;
+        long completion = tap.completionTokensEstimate();
         return new Usage(prompt, completion, prompt + completion, true);
     }
 
@@ -645,7 +637,7 @@ final class ProxyExchange implements UpstreamListener {
         if (state == State.DONE) {
             return;
         }
-        if (state == State.RELAYING && sseTap != null) {
+        if (state == State.RELAYING && streaming) {
             long idle = System.nanoTime() - lastActivityNanos;
             if (idle < idleTimeoutNanos) {
                 // Activity since the timer was set: re-arm for the rest instead of rescheduling per chunk.
@@ -698,12 +690,10 @@ final class ProxyExchange implements UpstreamListener {
         discardUpstream();
         attempt.failed(kind, 0);
         endAttempt(kind, heldStatus);
-        errorType = OpenAiErrors.UPSTREAM;
+        errorType = client.errorType(502);
         errorMessage = message;
-        if (sseTap != null && !lengthAnnounced) {
-            String event = "data: " + OpenAiErrors.json(OpenAiErrors.UPSTREAM, message, null, "upstream_stream_error")
-                    + "\n\n";
-            writeToClient(ctx.alloc().buffer().writeBytes(event.getBytes(StandardCharsets.UTF_8)));
+        if (streaming && !lengthAnnounced) {
+            writeToClient(client.errorEvent(ctx.alloc(), message, "upstream_stream_error"));
             endBody();
             ctx.flush();
             finish(false);
@@ -754,8 +744,8 @@ final class ProxyExchange implements UpstreamListener {
         cancelTimer();
         ChannelHandlerContext c = ctx;
         state = State.DONE;
-        noteResponse(denial.status(), OpenAiErrors.typeFor(denial.status()), denial.message());
-        FullHttpResponse response = OpenAiErrors.response(c.alloc(), HttpResponseStatus.valueOf(denial.status()), OpenAiErrors.typeFor(denial.status()), denial.message(), null,
+        noteResponse(denial.status(), client.errorType(denial.status()), denial.message());
+        FullHttpResponse response = client.error(c.alloc(), denial.status(), denial.message(), null,
                 denial.status() == 429 ? "rate_limit_exceeded" : null);
         if (denial.retryAfterSeconds() > 0) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, denial.retryAfterSeconds());
@@ -771,8 +761,7 @@ final class ProxyExchange implements UpstreamListener {
         if (bodyCap > 0) {
             responseText = BodyCapture.text(body, bodyCap);
         }
-        String contentType = headers.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
-        if (!contentType.contains("json") || !looksLikeJsonObject(body)) {
+        if (!client.isError(headers.headers().get(HttpHeaderNames.CONTENT_TYPE), body)) {
             String text = body.toString(StandardCharsets.UTF_8).strip();
             body.release();
             if (text.length() > 500) {
@@ -794,23 +783,12 @@ final class ProxyExchange implements UpstreamListener {
         sendAndEnd(ctx, response);
     }
 
-    private static boolean looksLikeJsonObject(ByteBuf body) {
-        for (int i = body.readerIndex(); i < body.writerIndex(); i++) {
-            byte b = body.getByte(i);
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                return b == '{';
-            }
-        }
-        return false;
-    }
-
     /** Our own connection pools are full: shed the request at once instead of queueing it. */
     private void respondOverloaded() {
         String message = "The gateway has too many requests waiting for provider connections; retry shortly.";
-        noteResponse(503, OpenAiErrors.UPSTREAM, message);
+        noteResponse(503, client.errorType(503), message);
         state = State.DONE;
-        FullHttpResponse response = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
-                OpenAiErrors.UPSTREAM, message, null, "gateway_overloaded");
+        FullHttpResponse response = client.error(ctx.alloc(), 503, message, null, "gateway_overloaded");
         response.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
         sendAndEnd(ctx, response);
     }
@@ -818,9 +796,8 @@ final class ProxyExchange implements UpstreamListener {
     private void respondError(int status, String message, String param, String code) {
         cancelTimer();
         state = State.DONE;
-        noteResponse(status, OpenAiErrors.typeFor(status), message);
-        FullHttpResponse response = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.valueOf(status),
-                OpenAiErrors.typeFor(status), message, param, code);
+        noteResponse(status, client.errorType(status), message);
+        FullHttpResponse response = client.error(ctx.alloc(), status, message, param, code);
         if (status == 429 && info != null) {
             RateLimitHeaders.apply(response.headers(), gateway.router().windows(info.model()));
         }
@@ -838,7 +815,7 @@ final class ProxyExchange implements UpstreamListener {
         cancelTimer();
         discardUpstream();
         if (attempt != null && state != State.ESTIMATING && state != State.ADMITTING) {
-            long completion = sseTap != null ? sseTap.completionTokensEstimate() : 0;
+            long completion = tap != null ? tap.completionTokensEstimate() : 0;
             attempt.cancelled(promptEstimate() + completion);
             settledUsage = new Usage(promptEstimate(), completion, promptEstimate() + completion, true);
             endAttempt("cancelled", heldStatus);
@@ -895,18 +872,19 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void releaseAttemptBuffers() {
-        if (sseTap != null) {
-            if (bodyCap > 0) {
-                responseText = sseTap.capturedText();
+        if (tap != null) {
+            String text = tap.capturedText();
+            if (text != null) {
+                responseText = text;
             }
-            sseTap.release();
-            sseTap = null;
+            tap.release();
+            tap = null;
         }
+        streaming = false;
         if (responseCapture != null) {
             responseText = responseCapture.text();
             responseCapture = null;
         }
-        jsonTap = null;
         heldHeaders = null;
         answer = null;
         if (errorBody != null) {
@@ -937,11 +915,6 @@ final class ProxyExchange implements UpstreamListener {
             quota.settle(settledUsage == null ? 0 : settledUsage.totalTokens());
         }
         onDone.run();
-    }
-
-    private static boolean isEventStream(HttpHeaders headers) {
-        String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
-        return type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
     }
 
     /**

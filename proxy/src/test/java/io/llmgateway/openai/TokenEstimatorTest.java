@@ -14,6 +14,7 @@ import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.protocol.BadRequestException;
 import io.llmgateway.server.Gateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.LimitsStoreSettings;
 import io.llmgateway.config.Strategy;
-import io.llmgateway.openai.Usage;
+import io.llmgateway.protocol.Usage;
 import io.llmgateway.testing.RedisServer;
 import java.net.URI;
 import java.time.Clock;
