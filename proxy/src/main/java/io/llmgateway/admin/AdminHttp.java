@@ -56,12 +56,8 @@ final class AdminHttp {
     static String errorJson(int status, String code, String message, List<String> problems, Map<String, Long> extra) {
         return JsonValues.write(g -> {
             g.writeStartObject();
-            g.writeObjectFieldStart("error");
-            g.writeStringField("message", message);
-            g.writeStringField("type", OpenAiErrors.typeFor(status));
-            g.writeNullField("param");
-            Json.field(g, "code", code);
-            g.writeEndObject();
+            g.writeFieldName("error");
+            g.writeRawValue(OpenAiErrors.errorObject(OpenAiErrors.typeFor(status), message, null, code));
             if (problems != null) {
                 g.writeArrayFieldStart("problems");
                 for (String p : problems) {

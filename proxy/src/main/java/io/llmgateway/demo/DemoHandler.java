@@ -2,7 +2,7 @@ package io.llmgateway.demo;
 
 import io.llmgateway.demo.DemoRequest.EmbeddingInput;
 import io.llmgateway.demo.DemoRequest.Message;
-import io.llmgateway.openai.BadRequestException;
+import io.llmgateway.protocol.BadRequestException;
 import io.llmgateway.util.JsonStrings;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFutureListener;

@@ -3,7 +3,7 @@ package io.llmgateway.demo;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import io.llmgateway.openai.BadRequestException;
+import io.llmgateway.protocol.BadRequestException;
 import io.llmgateway.util.JsonValues;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufInputStream;

@@ -3,7 +3,10 @@ package io.llmgateway.openai;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 import io.llmgateway.util.ThreadScratch;
+import io.llmgateway.protocol.AnswerTap;
+import io.llmgateway.protocol.Usage;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 
 /**
  * Finds the top-level {@code usage} object of a non-streaming response while the body passes through,
@@ -17,7 +20,7 @@ import io.netty.buffer.ByteBuf;
  * counter that is not a non-negative integer of at most 18 digits is ignored. Scanning stops at the end
  * of {@code usage} or of the root object. One instance per response, used from one thread.
  */
-public final class JsonUsageTap {
+public final class JsonUsageTap implements AnswerTap {
     private static final byte[] USAGE = {'u', 's', 'a', 'g', 'e'};
     /** The counters {@link UsageBuilder} knows; a key of {@code usage} is compared with these. */
     private static final String[] COUNTERS = {
@@ -57,10 +60,11 @@ public final class JsonUsageTap {
     private final UsageBuilder builder = new UsageBuilder();
     private Usage usage;
 
-    /** Reads {@code chunk}'s readable bytes; neither consumes nor releases it. Never throws. */
-    public void onChunk(ByteBuf chunk) {
+    /** Reads {@code chunk}'s readable bytes and returns it as it is; neither consumes nor releases it. Never throws. */
+    @Override
+    public ByteBuf onChunk(ByteBuf chunk) {
         if (done || chunk == null || !chunk.isReadable()) {
-            return;
+            return chunk;
         }
         int len = chunk.readableBytes();
         try {
@@ -68,9 +72,37 @@ public final class JsonUsageTap {
         } catch (RuntimeException e) {
             done = true; // a bug here must not break the response it only watches
         }
+        return chunk;
+    }
+
+    /** Nothing is held back. */
+    @Override
+    public ByteBuf onEnd() {
+        return Unpooled.EMPTY_BUFFER;
+    }
+
+    /** No count of its own: an answer without usage is charged its prompt only. */
+    @Override
+    public long completionTokensEstimate() {
+        return 0;
+    }
+
+    /** The body passes unchanged: the caller keeps its raw bytes instead. */
+    @Override
+    public void captureText(int maxChars) {
+    }
+
+    @Override
+    public String capturedText() {
+        return null;
+    }
+
+    @Override
+    public void release() {
     }
 
     /** The response's usage, or {@code null} if none was found (yet). */
+    @Override
     public Usage usage() {
         return usage;
     }

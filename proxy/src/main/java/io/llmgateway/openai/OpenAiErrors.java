@@ -29,8 +29,21 @@ public final class OpenAiErrors {
 
     /** The JSON text of an error; {@code param} and {@code code} may be null. */
     public static String json(String type, String message, String param, String code) {
-        StringBuilder sb = new StringBuilder(96 + message.length());
-        sb.append("{\"error\":{\"message\":");
+        StringBuilder sb = new StringBuilder(96 + message.length()).append("{\"error\":");
+        return appendError(sb, type, message, param, code).append('}').toString();
+    }
+
+    /**
+     * The error object alone, {@code {"message","type","param","code"}}, for a document that carries more
+     * top-level fields beside it (the admin API's problems).
+     */
+    public static String errorObject(String type, String message, String param, String code) {
+        return appendError(new StringBuilder(88 + message.length()), type, message, param, code).toString();
+    }
+
+    private static StringBuilder appendError(StringBuilder sb, String type, String message, String param,
+            String code) {
+        sb.append("{\"message\":");
         JsonStrings.appendQuoted(sb, message);
         sb.append(",\"type\":");
         JsonStrings.appendQuoted(sb, type);
@@ -38,7 +51,7 @@ public final class OpenAiErrors {
         JsonStrings.appendQuotedOrNull(sb, param);
         sb.append(",\"code\":");
         JsonStrings.appendQuotedOrNull(sb, code);
-        return sb.append("}}").toString();
+        return sb.append('}');
     }
 
     /** A complete JSON error response; the caller sets keep-alive and extra headers. */

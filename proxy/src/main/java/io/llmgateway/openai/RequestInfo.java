@@ -1,13 +1,13 @@
 package io.llmgateway.openai;
 
-import io.llmgateway.tokens.TokenInputs;
+import io.llmgateway.protocol.RequestFacts;
 import java.util.List;
 
 /**
  * What the gateway needs from one request body, read once by {@link RequestScanner}. Offsets are
  * byte positions relative to the body's {@code readerIndex()} at scan time.
  */
-public final class RequestInfo implements TokenInputs {
+public final class RequestInfo implements RequestFacts {
     private final String model;
     private final int modelStart;
     private final int modelEnd;

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.llmgateway.util.ThreadScratch;
 import io.llmgateway.util.Utf8;
+import io.llmgateway.protocol.BadRequestException;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.llmgateway.tokens.TokenEstimator;
+import io.llmgateway.protocol.AnswerTap;
+import io.llmgateway.protocol.Usage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
@@ -47,7 +49,7 @@ import java.util.List;
  * </ul>
  * One instance per stream, used from one thread (the event loop).
  */
-public final class SseTap {
+public final class SseTap implements AnswerTap {
     static final int DEFAULT_MAX_EVENT_BYTES = 1024 * 1024;
     private static final int MAX_EVENT_NAME = 128;
     /** Delta events kept for counting later; past this they are counted at once. */

@@ -1,5 +1,7 @@
 package io.llmgateway.openai;
 
+import io.llmgateway.protocol.Usage;
+
 /**
  * Collects the numeric fields of one {@code usage} object. Chat/completions/embeddings use
  * {@code prompt_tokens}/{@code completion_tokens}, the Responses API {@code input_tokens}/

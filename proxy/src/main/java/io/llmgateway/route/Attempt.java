@@ -3,7 +3,7 @@ package io.llmgateway.route;
 import static java.util.Objects.requireNonNull;
 
 import io.llmgateway.config.ProviderConfig;
-import io.llmgateway.openai.Usage;
+import io.llmgateway.protocol.Usage;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Function;

@@ -8,6 +8,10 @@ import io.llmgateway.config.ProviderConfig;
 import io.llmgateway.observe.ObservedGateway;
 import io.llmgateway.observe.Observers;
 import io.llmgateway.tokens.TokenEstimator;
+import io.llmgateway.openai.OpenAiClientDialect;
+import io.llmgateway.openai.OpenAiProviderDialect;
+import io.llmgateway.protocol.ClientDialect;
+import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.route.Router;
 import io.llmgateway.upstream.Origin;
 import io.llmgateway.upstream.UpstreamClient;
@@ -25,6 +29,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.function.LongSupplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -38,6 +43,7 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
 
     private final Router router;
     private final TokenEstimator estimator;
+    private final ProviderDialect providerDialect;
     private final ExecutorService estimatorPool;
     private final UpstreamClient upstream;
     private final EventLoopGroup loops;
@@ -74,15 +80,16 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
         this.estimatorPool = TokenEstimator.newExecutor(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
                 1024);
         this.estimator = new TokenEstimator(estimatorPool);
+        this.providerDialect = new OpenAiProviderDialect(estimator);
         this.upstream = new UpstreamClient(config.upstream(), ticker);
         this.bodyBudget = new BodyBudget(config.server().maxBufferedBodyBytes());
-        this.snapshot = new Snapshot(config, clock, ClientKeys.NONE);
+        this.snapshot = new Snapshot(config, clock, ClientKeys.NONE, providerDialect);
     }
 
     /** Applies a new, already validated config; in-flight requests finish with the old one. */
     public void reconfigure(GatewayConfig config) {
         router.reconfigure(config);
-        snapshot = new Snapshot(config, clock, snapshot.clientKeys);
+        snapshot = new Snapshot(config, clock, snapshot.clientKeys, providerDialect);
     }
 
     @Override
@@ -191,6 +198,11 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
         return startSeconds;
     }
 
+    /** The wire format of the gateway's clients. */
+    ClientDialect clientDialect() {
+        return OpenAiClientDialect.INSTANCE;
+    }
+
     TokenEstimator estimator() {
         return estimator;
     }
@@ -226,13 +238,15 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
         final ClientKeys clientKeys;
         private final Map<String, Origin> origins = new HashMap<>();
         private final Map<String, String> authorizations = new HashMap<>();
+        private final ProviderDialect dialect;
 
-        Snapshot(GatewayConfig config, Clock clock, ClientKeys previousKeys) {
+        Snapshot(GatewayConfig config, Clock clock, ClientKeys previousKeys, ProviderDialect dialect) {
+            this.dialect = dialect;
             this.config = config;
             this.clientKeys = ClientKeys.of(config.access(), clock, previousKeys);
             for (ProviderConfig p : config.providers().values()) {
                 origins.put(p.name(), Origin.of(p));
-                authorizations.put(p.name(), p.apiKey().isEmpty() ? null : "Bearer " + p.apiKey());
+                authorizations.put(p.name(), p.apiKey().isEmpty() ? null : dialect.keyValue(p.apiKey()));
             }
             for (ModelConfig m : config.models().values()) {
                 if (m.encoding() != null) {
@@ -245,7 +259,12 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
             return origins.get(provider);
         }
 
-        /** The Authorization value for a provider, or null when it has no key. */
+        /** The wire format of a provider. */
+        ProviderDialect dialect(String provider) {
+            return dialect;
+        }
+
+        /** The value of a provider's key header ({@link ProviderDialect#keyHeader}), or null when it has no key. */
         String authorization(String provider) {
             return authorizations.get(provider);
         }

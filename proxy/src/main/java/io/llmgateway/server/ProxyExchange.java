@@ -1,10 +1,8 @@
 package io.llmgateway.server;
 
 import io.llmgateway.config.Endpoints;
-import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.UpstreamSettings;
 import io.llmgateway.util.ShortText;
-import io.llmgateway.openai.BadRequestException;
 import io.llmgateway.openai.BodyRewriter;
 import io.llmgateway.openai.JsonUsageTap;
 import io.llmgateway.openai.OpenAiErrors;
@@ -12,11 +10,16 @@ import io.llmgateway.openai.RequestInfo;
 import io.llmgateway.openai.RequestScanner;
 import io.llmgateway.openai.SseTap;
 import io.llmgateway.tokens.TokenEstimator;
-import io.llmgateway.openai.Usage;
 import io.llmgateway.observe.AttemptRecord;
 import io.llmgateway.observe.BodyCapture;
 import io.llmgateway.observe.RateLimitHeaders;
 import io.llmgateway.observe.RequestRecord;
+import io.llmgateway.protocol.AnswerTap;
+import io.llmgateway.protocol.BadRequestException;
+import io.llmgateway.protocol.ClientDialect;
+import io.llmgateway.protocol.ProviderDialect;
+import io.llmgateway.protocol.RequestFacts;
+import io.llmgateway.protocol.Usage;
 import io.llmgateway.route.Admission;
 import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Denial;
@@ -28,33 +31,19 @@ import io.llmgateway.upstream.PoolExhaustedException;
 import io.llmgateway.upstream.UpstreamClient;
 import io.llmgateway.upstream.UpstreamListener;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
@@ -64,12 +53,15 @@ import org.apache.logging.log4j.Logger;
  * Design notes
  * - One instance per proxied request, confined to the client channel's event loop; the upstream channel
  *   is leased from a pool of that same loop, so no state here is ever touched by two threads.
+ * - This class is the state machine and the failover; the answer goes out through AnswerRelay, the record
+ *   is kept by ExchangeRecord, what failed attempts leave by Failover, error answers are built by
+ *   ErrorReplies, and everything that depends on the wire format is asked of the dialects (protocol).
  * - Failover is possible until the first response byte is written to the client. The upstream's 2xx
  *   headers are held back until its first body bytes arrive, so a provider that accepts a request and
  *   dies before producing anything is still failed over.
  * - Non-2xx answers are read whole (they are small, and capped) before deciding: a retryable status moves
  *   on to the next provider, anything else is the client's own error and goes back as it is.
- * - Every path ends in finish(), sendAndEnd() or clientClosed(): each publishes the request's record once
+ * - Every path ends in finish(), reply() or clientClosed(): each publishes the request's record once
  *   (before the answer's last flush, so whatever the client does next sees it), then releases each buffer
  *   this exchange owns exactly once.
  * - With a shared limits store (Redis) the router decides off this thread: the exchange waits in ADMITTING
@@ -86,59 +78,32 @@ final class ProxyExchange implements UpstreamListener {
     private final FullHttpRequest request;
     private final Gateway gateway;
     private final Gateway.Snapshot snapshot;
+    private final ClientDialect client;
     private final Runnable onDone;
     private final String requestId;
     private final String upstreamPathSuffix;
-    private final boolean keepAlive;
     private final ClientQuota quota; // null when client keys are not configured
+    private final boolean keepAlive;
+    private final AnswerRelay relay;
+    private final ExchangeRecord record;
+    private final Failover failover = new Failover();
+    private final ExchangeTimer timer;
     private RouteScope scope = RouteScope.ANY;
-    private Set<String> tried = Set.of(); // copied as it grows: nearly every request tries one provider
-    private StringBuilder failures; // only when an attempt fails
 
     private State state = State.ESTIMATING;
-    private RequestInfo info;
+    private RequestFacts info;
     private long estimate;
-    private int attempts;
     private Attempt attempt;
+    private ProviderDialect dialect; // the current attempt's provider's
     private Origin origin;
     private Channel upstream;
-    private HttpResponse heldHeaders;
-    /** Writes the answer past Netty's encoder (the usual case); null when the encoder writes it. */
-    private AnswerWriter answer;
-    /** The client was told the body's length: nothing may follow it, not even an error event. */
-    private boolean lengthAnnounced;
     private int heldStatus;
-    private boolean committed;
-    private boolean flushPending;
     private boolean upstreamKeepAlive;
-    private boolean closeAfterResponse;
-    private SseTap sseTap;
-    private JsonUsageTap jsonTap;
+    private AnswerTap tap;
+    private boolean streaming; // the answer is a stream of events
     private ByteBuf errorBody;
     private HttpResponse errorHeaders;
-    private LastError lastError;
-    private ScheduledFuture<?> timer;
-    private long idleTimeoutNanos;
-    private long lastActivityNanos;
-    private boolean timedOut;
-    private boolean onlyOverloaded = true; // every failed attempt so far was our own pool being full
     private boolean retriedOnNewConnection; // in this attempt, see retryOnNewConnection()
-
-    // What the request record reports when the exchange ends.
-    private final long startEpochMillis;
-    private final long startNanos = System.nanoTime();
-    private final List<AttemptRecord> attemptRecords = new ArrayList<>(2);
-    private long attemptStartNanos;
-    private long firstByteNanos;
-    private int sentStatus;
-    private Usage settledUsage;
-    private String errorType;
-    private String errorMessage;
-    // Only with logging.log_bodies: the default path allocates none of these.
-    private final int bodyCap;
-    private String requestText;
-    private BodyCapture responseCapture;
-    private String responseText;
 
     ProxyExchange(ChannelHandlerContext ctx, FullHttpRequest request, Gateway gateway, String upstreamPathSuffix,
             String requestId, boolean keepAlive, ClientQuota quota, Runnable onDone) {
@@ -146,38 +111,40 @@ final class ProxyExchange implements UpstreamListener {
         this.request = request;
         this.gateway = gateway;
         this.snapshot = gateway.snapshot();
+        this.client = gateway.clientDialect();
         this.onDone = onDone;
         this.upstreamPathSuffix = upstreamPathSuffix;
         this.requestId = requestId;
         this.keepAlive = keepAlive;
         this.quota = quota;
-        this.startEpochMillis = gateway.clock().millis();
-        this.bodyCap = snapshot.config.logging().logBodies() ? snapshot.config.logging().maxBodyBytes() : 0;
+        this.relay = new AnswerRelay(ctx, gateway.router(), request.protocolVersion(), keepAlive, requestId);
+        this.record = new ExchangeRecord(gateway.ticker(), gateway.clock().millis(), requestId,
+                quota == null ? null : quota.keyName(), upstreamPathSuffix,
+                snapshot.config.logging().logBodies() ? snapshot.config.logging().maxBodyBytes() : 0);
+        this.timer = new ExchangeTimer(ctx.executor(), ctx.executor().ticker(), this::onTimer);
     }
 
-    // ---- start: parse, check the model, estimate tokens -------------------------------------------------
+    // ---- start: read the request, check the model, estimate tokens ------------------------------------------
 
     void start() {
-        if (bodyCap > 0) {
-            requestText = BodyCapture.text(request.content(), bodyCap);
-        }
+        record.request(request.content());
         scope = RouteScope.of(quota == null ? null : quota.modelFilter(), Endpoints.extraFamily(upstreamPathSuffix));
         if (refused(ScopeCheck.path(snapshot.config, scope, upstreamPathSuffix))) {
             return;
         }
         try {
-            info = RequestScanner.scan(request.content());
+            info = client.read(request.content());
         } catch (BadRequestException e) {
-            respondError(400, e.getMessage(), e.param(), e.code());
+            replyError(400, e.getMessage(), e.param(), e.code());
             return;
         }
         if (quota != null && !quota.mayUse(info.model())) {
-            respondError(403, "Client key '" + quota.keyName() + "' may not use model '" + info.model() + "'.",
+            replyError(403, "Client key '" + quota.keyName() + "' may not use model '" + info.model() + "'.",
                     "model", "model_not_allowed");
             return;
         }
         if (!gateway.router().servesModel(info.model())) {
-            respondError(404, "The model '" + info.model() + "' does not exist or is not served by this gateway. "
+            replyError(404, "The model '" + info.model() + "' does not exist or is not served by this gateway. "
                     + "GET /v1/models lists the models it serves.", "model", "model_not_found");
             return;
         }
@@ -193,7 +160,7 @@ final class ProxyExchange implements UpstreamListener {
         if (refusal == null) {
             return false;
         }
-        respondError(refusal.status(), refusal.message(), refusal.param(), refusal.code());
+        replyError(refusal.status(), refusal.message(), refusal.param(), refusal.code());
         return true;
     }
 
@@ -224,7 +191,8 @@ final class ProxyExchange implements UpstreamListener {
         if (quota != null) {
             String refusal = quota.tryReserve(estimate);
             if (refusal != null) {
-                respondDenial(new Denial(429, refusal, quota.retryAfterSeconds(estimate)));
+                reply(ErrorReplies.denial(client, ctx.alloc(), gateway.router(), info.model(),
+                        new Denial(429, refusal, quota.retryAfterSeconds(estimate))), 429, refusal);
                 return;
             }
         }
@@ -234,12 +202,11 @@ final class ProxyExchange implements UpstreamListener {
     // ---- attempts -----------------------------------------------------------------------------------------
 
     private void nextAttempt() {
-        GatewayConfig config = snapshot.config;
-        if (attempts >= config.routing().maxAttempts()) {
+        if (failover.attempts() >= snapshot.config.routing().maxAttempts()) {
             finishWithLastError();
             return;
         }
-        Admission admission = gateway.router().admit(info.model(), estimate, tried, scope);
+        Admission admission = gateway.router().admit(info.model(), estimate, failover.tried(), scope);
         if (admission instanceof PendingAdmission) {
             state = State.ADMITTING;
             ((PendingAdmission) admission).result().whenComplete((decided, error) -> onLoop(
@@ -263,39 +230,40 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         if (decided == null) { // the router always decides; guard against a bug rather than hang
-            respondError(503, "The gateway could not decide on a provider", null, null);
+            replyError(503, "The gateway could not decide on a provider", null, null);
             return;
         }
         onAdmission(decided);
     }
 
     private void onAdmission(Admission admission) {
-        GatewayConfig config = snapshot.config;
         if (admission instanceof Denial) {
             Denial denial = (Denial) admission;
-            if (attempts > 0) {
+            if (failover.attempts() > 0) {
                 finishWithLastError();
             } else {
-                respondDenial(denial);
+                reply(ErrorReplies.denial(client, ctx.alloc(), gateway.router(), info.model(), denial),
+                        denial.status(), denial.message());
             }
             return;
         }
         attempt = (Attempt) admission;
-        attemptStartNanos = System.nanoTime();
-        attempts++;
-        tried = withProvider(tried, attempt.provider());
+        record.attemptStarted();
+        failover.started(attempt.provider());
         origin = originOf(attempt);
+        dialect = snapshot.dialect(attempt.provider());
         state = State.CONNECTING;
         retriedOnNewConnection = false;
-        UpstreamSettings settings = config.upstream();
-        startTimer(info.stream() ? settings.streamFirstByteTimeout().toNanos() : settings.responseTimeout().toNanos());
+        UpstreamSettings settings = snapshot.config.upstream();
+        timer.deadline(info.stream() ? settings.streamFirstByteTimeout().toNanos()
+                : settings.responseTimeout().toNanos());
         lease(false);
     }
 
     private void lease(boolean fresh) {
-        UpstreamClient client = gateway.upstream();
-        Future<Channel> leased = fresh ? client.acquireFresh(ctx.channel().eventLoop(), origin, this)
-                : client.acquire(ctx.channel().eventLoop(), origin, this);
+        UpstreamClient pools = gateway.upstream();
+        Future<Channel> leased = fresh ? pools.acquireFresh(ctx.channel().eventLoop(), origin, this)
+                : pools.acquire(ctx.channel().eventLoop(), origin, this);
         Attempt leasedFor = attempt;
         leased.addListener(f -> {
             if (f.isSuccess()) {
@@ -317,12 +285,12 @@ final class ProxyExchange implements UpstreamListener {
         }
         upstream = ch;
         state = State.AWAITING_HEADERS;
-        boolean injectUsage = info.stream() && !info.clientIncludeUsage();
-        ByteBuf body = BodyRewriter.rewrite(ch.alloc(), request.content(), info, attempt.alias(), injectUsage);
+        ByteBuf body = dialect.body(ch.alloc(), request.content(), info, attempt.alias());
         ByteBuf head;
         try {
-            head = UpstreamRequestHead.encode(ch.alloc(), origin.basePath() + upstreamPathSuffix, request.headers(),
-                    origin.authority(), body.readableBytes(), requestId, snapshot.authorization(attempt.provider()));
+            head = UpstreamRequestHead.encode(ch.alloc(), dialect.target(origin.basePath(), upstreamPathSuffix),
+                    request.headers(), origin.authority(), body.readableBytes(), requestId, dialect.keyHeader(),
+                    snapshot.authorization(attempt.provider()));
         } catch (IllegalArgumentException e) { // a target that would split the request line: never sent
             body.release();
             LOG.warn("[{}] {}", requestId, ShortText.cap(e.getMessage(), 512));
@@ -382,52 +350,18 @@ final class ProxyExchange implements UpstreamListener {
         }
         state = State.RELAYING;
         heldStatus = status;
-        heldHeaders = response;
-        HttpHeaders h = response.headers();
-        boolean sse = isEventStream(h);
-        boolean dropUsageChunk = false;
-        if (sse) {
-            dropUsageChunk = info.stream() && !info.clientIncludeUsage();
-            String encoding = TokenEstimator.encodingFor(snapshot.configuredEncoding(attempt.model()), attempt.model());
-            sseTap = new SseTap(dropUsageChunk, gateway.estimator(), encoding);
-            if (bodyCap > 0) {
-                sseTap.captureText(bodyCap);
+        streaming = dialect.streams(response.headers());
+        tap = dialect.tap(streaming, info, streaming
+                ? TokenEstimator.encodingFor(snapshot.configuredEncoding(attempt.model()), attempt.model()) : null);
+        if (streaming) {
+            if (record.bodyCap() > 0) {
+                tap.captureText(record.bodyCap());
             }
-            UpstreamSettings settings = snapshot.config.upstream();
-            idleTimeoutNanos = settings.streamIdleTimeout().toNanos();
-            lastActivityNanos = System.nanoTime();
-            startTimer(idleTimeoutNanos);
+            timer.idle(snapshot.config.upstream().streamIdleTimeout().toNanos());
         } else {
-            jsonTap = new JsonUsageTap();
-            responseCapture = bodyCap > 0 ? new BodyCapture(bodyCap) : null;
+            record.keepAnswerBytes();
         }
-        if (request.protocolVersion() == HttpVersion.HTTP_1_1) {
-            // The usual way; the head is written at commit().
-            answer = AnswerWriter.forAnswer(ctx, response, dropUsageChunk);
-            if (answer != null) {
-                lengthAnnounced = !answer.chunked();
-                return;
-            }
-        }
-        HeaderPolicy.stripResponseHeaders(h);
-        if (dropUsageChunk) {
-            // Dropping an event changes the length: fall back to chunked framing.
-            h.remove(HttpHeaderNames.CONTENT_LENGTH);
-            HttpUtil.setTransferEncodingChunked(response, true);
-        }
-        if (request.protocolVersion() == HttpVersion.HTTP_1_0) {
-            // An HTTP/1.0 client cannot read chunked framing: send the body raw and end it by closing.
-            response.setProtocolVersion(HttpVersion.HTTP_1_0);
-            if (HttpUtil.isTransferEncodingChunked(response)) {
-                HttpUtil.setTransferEncodingChunked(response, false);
-                closeAfterResponse = true;
-            }
-        }
-        RateLimitHeaders.apply(h, gateway.router().windows(info.model()));
-        Responses.prepare(response, keepAlive && !closeAfterResponse, requestId);
-        // Tells the client which model answered: with "auto" it is the gateway's choice.
-        h.set(MODEL_HEADER, attempt.model());
-        lengthAnnounced = h.contains(HttpHeaderNames.CONTENT_LENGTH);
+        relay.open(response, streaming && dialect.resizesStream(info), info.model(), attempt.model());
     }
 
     private void onResponseContent(HttpContent content) {
@@ -446,36 +380,27 @@ final class ProxyExchange implements UpstreamListener {
             content.release();
             return;
         }
-        lastActivityNanos = System.nanoTime();
+        timer.activity();
         ByteBuf data = content.content();
-        ByteBuf out;
-        if (sseTap != null) {
-            out = sseTap.onChunk(data);
-        } else {
-            jsonTap.onChunk(data);
-            if (responseCapture != null) {
-                responseCapture.add(data);
-            }
-            out = data;
+        record.answerBytes(data);
+        ByteBuf out = tap.onChunk(data);
+        if (!relay.committed() && (out.isReadable() || last)) {
+            record.answered(heldStatus);
+            relay.commit();
         }
-        if (!committed && (out.isReadable() || last)) {
-            commit();
-        }
-        writeToClient(out);
+        relay.content(out);
         if (last) {
-            if (sseTap != null) {
-                writeToClient(sseTap.onEnd());
-            }
-            endBody();
+            relay.content(tap.onEnd());
+            relay.end();
             // Settle, publish the record and leave the in-flight count before the client can see the end,
             // so that anything it does next (a metrics scrape, a shutdown drain) sees this request finished.
             completeSuccessfully();
-            ctx.flush();
+            relay.flush();
         } else {
             // Flushed once per upstream read batch (onUpstreamReadComplete), not per chunk: a burst of
             // small chunks read in one go leaves in one write to the client.
-            flushPending = true;
-            if (!ctx.channel().isWritable()) {
+            relay.flushLater();
+            if (!relay.clientWritable()) {
                 // Backpressure: stop reading the provider until the client drains (see clientWritable()).
                 upstream.config().setAutoRead(false);
             }
@@ -484,61 +409,21 @@ final class ProxyExchange implements UpstreamListener {
 
     @Override
     public void onUpstreamReadComplete() {
-        if (flushPending) {
-            flushPending = false;
-            ctx.flush();
-        }
-    }
-
-    private void writeToClient(ByteBuf buf) {
-        if (!buf.isReadable()) {
-            buf.release();
-        } else if (answer != null) {
-            answer.content(buf);
-        } else {
-            ctx.write(new DefaultHttpContent(buf));
-        }
-    }
-
-    private void endBody() {
-        if (answer != null) {
-            answer.end();
-        } else {
-            ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
-        }
-    }
-
-    private void commit() {
-        committed = true;
-        firstByteNanos = System.nanoTime();
-        sentStatus = heldStatus;
-        if (answer != null) {
-            // The rate limits as they stand when the answer starts, like the map path's at its headers.
-            answer.head(ClientResponseHead.encode(ctx.alloc(), heldHeaders.status(), heldHeaders.headers(),
-                    answer.contentLength(), gateway.router().windows(info.model()), keepAlive, requestId,
-                    attempt.model()));
-        } else {
-            ctx.write(heldHeaders);
-        }
-        heldHeaders = null;
+        relay.flushIfPending();
     }
 
     private void completeSuccessfully() {
-        Usage usage = sseTap != null ? sseTap.usage() : jsonTap.usage();
+        Usage usage = tap.usage();
         if (usage == null) {
-            usage = estimatedUsage();
+            long prompt = promptEstimate();
+            long completion = tap.completionTokensEstimate();
+            usage = new Usage(prompt, completion, prompt + completion, true);
         }
         attempt.succeeded(usage);
-        settledUsage = usage;
-        endAttempt("ok", heldStatus);
+        record.settled(usage);
+        record.attemptEnded(attempt, "ok", heldStatus);
         returnUpstream(upstreamKeepAlive);
-        finish(closeAfterResponse);
-    }
-
-    private Usage estimatedUsage() {
-        long prompt = promptEstimate();
-        long completion = sseTap != null ? sseTap.completionTokensEstimate() : 0;
-        return new Usage(prompt, completion, prompt + completion, true);
+        finish(relay.closesAfter());
     }
 
     private long promptEstimate() {
@@ -553,20 +438,16 @@ final class ProxyExchange implements UpstreamListener {
         returnUpstream(upstreamKeepAlive);
         ByteBuf body = errorBody;
         errorBody = null;
+        HttpResponse head = errorHeaders;
+        errorHeaders = null;
+        attempt.failed(kind, kind == Failure.CLIENT_ERROR ? 0 : retryAfterMillis);
+        record.attemptEnded(attempt, kind, status);
         if (kind == Failure.CLIENT_ERROR) {
-            attempt.failed(Failure.CLIENT_ERROR, 0);
-            endAttempt(Failure.CLIENT_ERROR, status);
-            respondUpstreamError(status, errorHeaders, body);
+            replyProviderError(head, body);
             return;
         }
-        attempt.failed(kind, retryAfterMillis);
-        endAttempt(kind, status);
-        noteFailure(attempt.provider() + ": HTTP " + status);
-        if (lastError != null) {
-            lastError.body.release();
-        }
-        lastError = new LastError(status, errorHeaders, body);
-        errorHeaders = null;
+        LOG.info("[{}] attempt {} failed: {}: HTTP {}", requestId, failover.attempts(), attempt.provider(), status);
+        failover.providerError(attempt.provider() + ": HTTP " + status, status, head, body);
         nextAttempt();
     }
 
@@ -601,7 +482,7 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         discardUpstream();
-        if (committed) {
+        if (relay.committed()) {
             abortCommitted(Failure.SERVER_ERROR, "The provider's response broke off: " + why);
         } else if (state == State.AWAITING_HEADERS || state == State.READING_ERROR || state == State.RELAYING) {
             attemptFailed(Failure.CONNECT, 0, why);
@@ -626,46 +507,23 @@ final class ProxyExchange implements UpstreamListener {
         return true;
     }
 
-    // ---- timers ------------------------------------------------------------------------------------------
-
-    private void startTimer(long nanos) {
-        cancelTimer();
-        timer = ctx.executor().schedule(this::onTimer, nanos, TimeUnit.NANOSECONDS);
-    }
-
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-    }
-
+    /** The attempt's deadline passed, or its stream was idle too long. */
     private void onTimer() {
-        timer = null;
         if (state == State.DONE) {
             return;
         }
-        if (state == State.RELAYING && sseTap != null) {
-            long idle = System.nanoTime() - lastActivityNanos;
-            if (idle < idleTimeoutNanos) {
-                // Activity since the timer was set: re-arm for the rest instead of rescheduling per chunk.
-                startTimer(idleTimeoutNanos - idle);
-                return;
-            }
-            String why = "no data from the provider for " + TimeUnit.NANOSECONDS.toMillis(idleTimeoutNanos) + " ms";
-            if (committed) {
-                abortCommitted(Failure.TIMEOUT, "The provider's stream stalled: " + why);
-            } else {
-                attemptFailed(Failure.TIMEOUT, 0, why);
-            }
-            return;
+        String why;
+        if (state == State.RELAYING && streaming) {
+            why = "no data from the provider for " + TimeUnit.NANOSECONDS.toMillis(timer.idleNanos()) + " ms";
+        } else {
+            UpstreamSettings s = snapshot.config.upstream();
+            why = info.stream()
+                    ? "no response within stream_first_byte_timeout (" + s.streamFirstByteTimeout().toSeconds() + " s)"
+                    : "no complete response within response_timeout (" + s.responseTimeout().toSeconds() + " s)";
         }
-        UpstreamSettings s = snapshot.config.upstream();
-        String why = info.stream()
-                ? "no response within stream_first_byte_timeout (" + s.streamFirstByteTimeout().toSeconds() + " s)"
-                : "no complete response within response_timeout (" + s.responseTimeout().toSeconds() + " s)";
-        if (committed) {
-            abortCommitted(Failure.TIMEOUT, "The provider timed out: " + why);
+        if (relay.committed()) {
+            abortCommitted(Failure.TIMEOUT, (streaming && state == State.RELAYING
+                    ? "The provider's stream stalled: " : "The provider timed out: ") + why);
         } else {
             attemptFailed(Failure.TIMEOUT, 0, why);
         }
@@ -675,16 +533,13 @@ final class ProxyExchange implements UpstreamListener {
 
     /** The current attempt failed before anything reached the client: try the next provider. */
     private void attemptFailed(Failure kind, long retryAfterMillis, String why) {
-        cancelTimer();
+        timer.cancel();
         discardUpstream();
         releaseAttemptBuffers();
         attempt.failed(kind, retryAfterMillis);
-        endAttempt(kind, 0);
-        noteFailure(attempt.provider() + ": " + why);
-        if (kind == Failure.TIMEOUT && lastError == null) {
-            timedOut = true;
-        }
-        onlyOverloaded &= kind == Failure.LOCAL_OVERLOAD;
+        record.attemptEnded(attempt, kind, 0);
+        LOG.info("[{}] attempt {} failed: {}: {}", requestId, failover.attempts(), attempt.provider(), why);
+        failover.failed(kind, attempt.provider() + ": " + why);
         nextAttempt();
     }
 
@@ -694,18 +549,13 @@ final class ProxyExchange implements UpstreamListener {
      */
     private void abortCommitted(Failure kind, String message) {
         LOG.warn("[{}] {} (provider {})", requestId, message, attempt.provider());
-        cancelTimer();
+        timer.cancel();
         discardUpstream();
         attempt.failed(kind, 0);
-        endAttempt(kind, heldStatus);
-        errorType = OpenAiErrors.UPSTREAM;
-        errorMessage = message;
-        if (sseTap != null && !lengthAnnounced) {
-            String event = "data: " + OpenAiErrors.json(OpenAiErrors.UPSTREAM, message, null, "upstream_stream_error")
-                    + "\n\n";
-            writeToClient(ctx.alloc().buffer().writeBytes(event.getBytes(StandardCharsets.UTF_8)));
-            endBody();
-            ctx.flush();
+        record.attemptEnded(attempt, kind, heldStatus);
+        record.failed(client.errorType(502), message);
+        if (streaming && !relay.lengthAnnounced()) {
+            relay.endWith(client.errorEvent(ctx.alloc(), message, "upstream_stream_error"));
             finish(false);
         } else {
             finish(true);
@@ -714,117 +564,49 @@ final class ProxyExchange implements UpstreamListener {
 
     /** Every attempt failed or no provider is left: answer with the most telling error. */
     private void finishWithLastError() {
-        cancelTimer();
-        if (lastError != null) {
-            LastError e = lastError;
-            lastError = null;
-            respondUpstreamError(e.status, e.headers, e.body);
+        timer.cancel();
+        if (failover.hasProviderError()) {
+            replyProviderError(failover.errorHead(), failover.takeErrorBody());
             return;
         }
-        if (onlyOverloaded) {
-            respondOverloaded();
+        if (failover.onlyOverloaded()) {
+            String message = "The gateway has too many requests waiting for provider connections; retry shortly.";
+            reply(ErrorReplies.overloaded(client, ctx.alloc(), message), 503, message);
             return;
         }
-        int status = timedOut ? 504 : 502;
-        String message = "The request for model '" + info.model() + "' failed on every provider tried ("
-                + attempts + (attempts == 1 ? " attempt" : " attempts") + "): " + (failures == null ? "" : failures);
-        respondError(status, message, null, timedOut ? "upstream_timeout" : "upstream_unavailable");
+        boolean timedOut = failover.timedOut();
+        int n = failover.attempts();
+        replyError(timedOut ? 504 : 502, "The request for model '" + info.model() + "' failed on every provider "
+                + "tried (" + n + (n == 1 ? " attempt" : " attempts") + "): " + failover.failures(), null,
+                timedOut ? "upstream_timeout" : "upstream_unavailable");
     }
 
-    private void noteFailure(String what) {
-        if (failures == null) {
-            failures = new StringBuilder();
-        } else {
-            failures.append("; ");
-        }
-        failures.append(what);
-        LOG.info("[{}] attempt {} failed: {}", requestId, attempts, what);
-    }
-
-    private static Set<String> withProvider(Set<String> tried, String provider) {
-        if (tried.isEmpty()) {
-            return Set.of(provider);
-        }
-        Set<String> more = new HashSet<>(tried);
-        more.add(provider);
-        return more;
-    }
-
-    private void respondDenial(Denial denial) {
-        cancelTimer();
-        ChannelHandlerContext c = ctx;
-        state = State.DONE;
-        noteResponse(denial.status(), OpenAiErrors.typeFor(denial.status()), denial.message());
-        FullHttpResponse response = OpenAiErrors.response(c.alloc(), HttpResponseStatus.valueOf(denial.status()), OpenAiErrors.typeFor(denial.status()), denial.message(), null,
-                denial.status() == 429 ? "rate_limit_exceeded" : null);
-        if (denial.retryAfterSeconds() > 0) {
-            response.headers().set(HttpHeaderNames.RETRY_AFTER, denial.retryAfterSeconds());
-        }
-        if (denial.status() == 429) {
-            RateLimitHeaders.apply(response.headers(), gateway.router().windows(info.model()));
-        }
-        sendAndEnd(c, response);
-    }
-
-    /** Sends a provider's error answer; a body that is not OpenAI's JSON error is wrapped into one. */
-    private void respondUpstreamError(int status, HttpResponse headers, ByteBuf body) {
-        if (bodyCap > 0) {
-            responseText = BodyCapture.text(body, bodyCap);
-        }
-        String contentType = headers.headers().get(HttpHeaderNames.CONTENT_TYPE, "");
-        if (!contentType.contains("json") || !looksLikeJsonObject(body)) {
-            String text = body.toString(StandardCharsets.UTF_8).strip();
+    /** Sends a provider's error answer; a body not in the client's shape is wrapped into it. */
+    private void replyProviderError(HttpResponse head, ByteBuf body) {
+        int status = head.status().code();
+        record.errorAnswer(body);
+        if (!client.isError(head.headers().get(HttpHeaderNames.CONTENT_TYPE), body)) {
+            String message = ErrorReplies.wrapped(status, body);
             body.release();
-            if (text.length() > 500) {
-                text = text.substring(0, 500) + "...";
-            }
-            respondError(status, "The provider answered HTTP " + status + (text.isEmpty() ? "" : ": " + text), null,
-                    "upstream_error");
+            replyError(status, message, null, "upstream_error");
             return;
         }
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, headers.status(), body);
-        HttpHeaders h = response.headers();
-        h.set(headers.headers());
-        HeaderPolicy.stripResponseHeaders(h);
-        RateLimitHeaders.apply(h, status == 429 ? gateway.router().windows(info.model()) : null);
-        h.remove(HttpHeaderNames.TRANSFER_ENCODING);
-        h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
         state = State.DONE;
-        noteResponse(status, "upstream_" + status, "the provider answered HTTP " + status);
-        sendAndEnd(ctx, response);
+        record.replied(status, "upstream_" + status, "the provider answered HTTP " + status);
+        sendAndEnd(ErrorReplies.relayed(head, body, gateway.router(), info.model()));
     }
 
-    private static boolean looksLikeJsonObject(ByteBuf body) {
-        for (int i = body.readerIndex(); i < body.writerIndex(); i++) {
-            byte b = body.getByte(i);
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                return b == '{';
-            }
-        }
-        return false;
+    private void replyError(int status, String message, String param, String code) {
+        reply(ErrorReplies.gateway(client, ctx.alloc(), gateway.router(), info == null ? null : info.model(),
+                status, message, param, code), status, message);
     }
 
-    /** Our own connection pools are full: shed the request at once instead of queueing it. */
-    private void respondOverloaded() {
-        String message = "The gateway has too many requests waiting for provider connections; retry shortly.";
-        noteResponse(503, OpenAiErrors.UPSTREAM, message);
+    /** Ends the exchange with an error answer of the gateway's own. */
+    private void reply(FullHttpResponse response, int status, String message) {
+        timer.cancel();
         state = State.DONE;
-        FullHttpResponse response = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
-                OpenAiErrors.UPSTREAM, message, null, "gateway_overloaded");
-        response.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
-        sendAndEnd(ctx, response);
-    }
-
-    private void respondError(int status, String message, String param, String code) {
-        cancelTimer();
-        state = State.DONE;
-        noteResponse(status, OpenAiErrors.typeFor(status), message);
-        FullHttpResponse response = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.valueOf(status),
-                OpenAiErrors.typeFor(status), message, param, code);
-        if (status == 429 && info != null) {
-            RateLimitHeaders.apply(response.headers(), gateway.router().windows(info.model()));
-        }
-        sendAndEnd(ctx, response);
+        record.replied(status, client.errorType(status), message);
+        sendAndEnd(response);
     }
 
     // ---- client events -------------------------------------------------------------------------------------
@@ -835,18 +617,15 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         LOG.debug("[{}] client went away", requestId);
-        cancelTimer();
+        timer.cancel();
         discardUpstream();
         if (attempt != null && state != State.ESTIMATING && state != State.ADMITTING) {
-            long completion = sseTap != null ? sseTap.completionTokensEstimate() : 0;
+            long completion = tap != null ? tap.completionTokensEstimate() : 0;
             attempt.cancelled(promptEstimate() + completion);
-            settledUsage = new Usage(promptEstimate(), completion, promptEstimate() + completion, true);
-            endAttempt("cancelled", heldStatus);
+            record.settled(new Usage(promptEstimate(), completion, promptEstimate() + completion, true));
+            record.attemptEnded(attempt, "cancelled", heldStatus);
         }
-        if (errorType == null) {
-            errorType = "client_closed";
-            errorMessage = "the client closed the connection before the response ended";
-        }
+        record.failedUnlessNoted("client_closed", "the client closed the connection before the response ended");
         state = State.DONE;
         publishRecord();
         cleanup();
@@ -854,7 +633,7 @@ final class ProxyExchange implements UpstreamListener {
 
     /** The client drained its buffer: resume reading the provider. */
     void clientWritable() {
-        if (upstream != null && ctx.channel().isWritable()) {
+        if (upstream != null && relay.clientWritable()) {
             upstream.config().setAutoRead(true);
         }
     }
@@ -863,17 +642,17 @@ final class ProxyExchange implements UpstreamListener {
 
     /** Ends a relayed response; {@code closeClient} cuts the connection when the body cannot be completed. */
     private void finish(boolean closeClient) {
-        cancelTimer();
+        timer.cancel();
         state = State.DONE;
         publishRecord();
         if (closeClient || !keepAlive) {
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+            relay.close();
         }
         cleanup();
     }
 
     private void returnUpstream(boolean reusable) {
-        cancelTimer();
+        timer.cancel();
         Channel ch = upstream;
         upstream = null;
         if (ch == null) {
@@ -895,20 +674,15 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void releaseAttemptBuffers() {
-        if (sseTap != null) {
-            if (bodyCap > 0) {
-                responseText = sseTap.capturedText();
-            }
-            sseTap.release();
-            sseTap = null;
+        String tapText = null;
+        if (tap != null) {
+            tapText = tap.capturedText();
+            tap.release();
+            tap = null;
         }
-        if (responseCapture != null) {
-            responseText = responseCapture.text();
-            responseCapture = null;
-        }
-        jsonTap = null;
-        heldHeaders = null;
-        answer = null;
+        record.answerEnded(tapText);
+        streaming = false;
+        relay.reset();
         if (errorBody != null) {
             errorBody.release();
             errorBody = null;
@@ -917,31 +691,24 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     /** Sends a whole answer of the gateway's own (or a provider's error) and ends the exchange. */
-    private void sendAndEnd(ChannelHandlerContext c, FullHttpResponse response) {
+    private void sendAndEnd(FullHttpResponse response) {
         publishRecord();
-        Responses.send(c, response, keepAlive, requestId);
+        relay.send(response);
         cleanup();
     }
 
     /** Releases what the exchange still holds, once its record is published. */
     private void cleanup() {
         state = State.DONE;
-        if (lastError != null) {
-            lastError.body.release();
-            lastError = null;
-        }
+        failover.release();
         if (request.refCnt() > 0) {
             request.release();
         }
         if (quota != null) {
-            quota.settle(settledUsage == null ? 0 : settledUsage.totalTokens());
+            Usage u = record.usage();
+            quota.settle(u == null ? 0 : u.totalTokens());
         }
         onDone.run();
-    }
-
-    private static boolean isEventStream(HttpHeaders headers) {
-        String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
-        return type != null && type.regionMatches(true, 0, "text/event-stream", 0, 17);
     }
 
     /**
@@ -954,57 +721,13 @@ final class ProxyExchange implements UpstreamListener {
         return FailureText.kind(cause);
     }
 
-    private void endAttempt(Failure kind, int status) {
-        endAttempt(kind.name().toLowerCase(Locale.ROOT), status);
-    }
-
-    private void endAttempt(String outcome, int status) {
-        attemptRecords.add(new AttemptRecord(attempt.provider(), attempt.model(), outcome, status,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - attemptStartNanos)));
-    }
-
-    /** A complete response of the gateway's own (or a provider's error) is being sent. */
-    private void noteResponse(int status, String type, String message) {
-        sentStatus = status;
-        firstByteNanos = System.nanoTime();
-        if (status >= 400) {
-            errorType = type;
-            errorMessage = message;
-        }
-    }
-
     /**
      * Releases the attempt's buffers (a captured response text goes into the record, with logging.log_bodies)
      * and publishes the request's record; once per exchange, on its way to {@link #cleanup}.
      */
     private void publishRecord() {
         releaseAttemptBuffers();
-        long now = System.nanoTime();
-        Usage u = settledUsage;
-        String provider = attemptRecords.isEmpty() ? null : attemptRecords.get(attemptRecords.size() - 1).provider();
-        String modelUsed = settledUsage != null && attempt != null ? attempt.model() : null;
-        int q = upstreamPathSuffix.indexOf('?');
-        String path = q < 0 ? upstreamPathSuffix : upstreamPathSuffix.substring(0, q);
-        gateway.observers().onComplete(new RequestRecord(startEpochMillis, requestId,
-                quota == null ? null : quota.keyName(), path,
-                info == null ? null : info.model(), modelUsed, provider, attemptRecords, sentStatus,
-                info != null && info.stream(),
-                firstByteNanos == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(firstByteNanos - startNanos),
-                TimeUnit.NANOSECONDS.toMillis(now - startNanos),
-                u == null ? 0 : u.promptTokens(), u == null ? 0 : u.completionTokens(),
-                u == null ? 0 : u.totalTokens(), u != null && u.estimated(), errorType, errorMessage, requestText,
-                responseText));
-    }
-
-    private static final class LastError {
-        final int status;
-        final HttpResponse headers;
-        final ByteBuf body;
-
-        LastError(int status, HttpResponse headers, ByteBuf body) {
-            this.status = status;
-            this.headers = headers;
-            this.body = body;
-        }
+        gateway.observers().onComplete(record.toRecord(info == null ? null : info.model(),
+                info != null && info.stream(), attempt == null ? null : attempt.model()));
     }
 }

@@ -35,6 +35,16 @@ final class UpstreamRequestHead {
      */
     static ByteBuf encode(ByteBufAllocator alloc, String path, HttpHeaders client, String authority,
             int contentLength, String requestId, String authorization) {
+        return encode(alloc, path, client, authority, contentLength, requestId, "authorization", authorization);
+    }
+
+    /**
+     * @param keyHeader the lower-case name of the header that carries the provider's key
+     * @param key that header's value, or null to send none
+     * @see #encode(ByteBufAllocator, String, HttpHeaders, String, int, String, String)
+     */
+    static ByteBuf encode(ByteBufAllocator alloc, String path, HttpHeaders client, String authority,
+            int contentLength, String requestId, String keyHeader, String key) {
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
             if (c == ' ' || c == '\r' || c == '\n') {
@@ -48,8 +58,8 @@ final class UpstreamRequestHead {
         h.bytes(CONTENT_LENGTH).number(contentLength).crlf();
         h.bytes(ACCEPT_IDENTITY);
         h.header(RequestIds.HEADER, requestId);
-        if (authorization != null) {
-            h.header("authorization", authorization);
+        if (key != null) {
+            h.header(keyHeader, key);
         }
         return h.crlf().toBuffer(alloc);
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.llmgateway.config.Limits;
 import io.llmgateway.limit.MutableClock;
+import io.llmgateway.protocol.Usage;
 import java.time.Duration;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -94,7 +95,7 @@ class ModelWindowsTest {
     void windows_remainingNeverNegative_whenRealUsageOvershotTheLimit() {
         Router r = router(new TestConfigs().provider("a", 10, 100, U, U).model("m", route("a")));
         Attempt a = (Attempt) r.admit("m", 90, Set.of());
-        a.succeeded(new io.llmgateway.openai.Usage(100, 100, 200, false));
+        a.succeeded(new Usage(100, 100, 200, false));
 
         assertEquals(0, r.windows("m").tokensRemaining());
     }

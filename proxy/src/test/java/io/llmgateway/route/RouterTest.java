@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.Strategy;
 import io.llmgateway.limit.MutableClock;
-import io.llmgateway.openai.Usage;
+import io.llmgateway.protocol.Usage;
 import io.llmgateway.testing.Race;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;

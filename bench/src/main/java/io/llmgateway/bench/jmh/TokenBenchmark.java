@@ -1,10 +1,10 @@
 package io.llmgateway.bench.jmh;
 
 import io.llmgateway.bench.Payloads;
-import io.llmgateway.openai.BadRequestException;
 import io.llmgateway.openai.RequestInfo;
 import io.llmgateway.openai.RequestScanner;
 import io.llmgateway.tokens.TokenEstimator;
+import io.llmgateway.protocol.BadRequestException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.concurrent.TimeUnit;

@@ -3,7 +3,7 @@ package io.llmgateway.bench.load;
 import io.llmgateway.bench.Args;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
-import io.llmgateway.openai.Usage;
+import io.llmgateway.protocol.Usage;
 import io.llmgateway.route.Admission;
 import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Router;

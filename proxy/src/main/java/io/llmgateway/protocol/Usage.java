@@ -1,4 +1,4 @@
-package io.llmgateway.openai;
+package io.llmgateway.protocol;
 
 /**
  * Token usage of one exchange, as reported by the provider ({@code usage}) or estimated by the gateway.

@@ -1,9 +1,9 @@
-package io.llmgateway.openai;
+package io.llmgateway.protocol;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * A client error found in a request body, answered as an OpenAI {@code 400 invalid_request_error}.
+ * A client error found in a request body, answered as a 400 in the client's error shape.
  * Thrown on the event loop for every malformed request, so it carries no stack trace.
  */
 public final class BadRequestException extends Exception {

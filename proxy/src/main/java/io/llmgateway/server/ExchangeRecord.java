@@ -1,0 +1,167 @@
+package io.llmgateway.server;
+
+import io.llmgateway.observe.AttemptRecord;
+import io.llmgateway.observe.BodyCapture;
+import io.llmgateway.observe.RequestRecord;
+import io.llmgateway.protocol.Usage;
+import io.llmgateway.route.Attempt;
+import io.llmgateway.route.Failure;
+import io.netty.buffer.ByteBuf;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import io.netty.util.concurrent.Ticker;
+
+/**
+ * What one proxied exchange reports when it ends ({@link RequestRecord}): its attempts, its timings, the status
+ * and usage it ended with, its error, and, with {@code logging.log_bodies}, the texts of request and answer.
+ * Confined to the exchange's event loop.
+ */
+final class ExchangeRecord {
+    private final Ticker ticker;
+    private final long startEpochMillis;
+    private final long startNanos;
+    private final String requestId;
+    private final String keyName;
+    private final String path;
+    private final List<AttemptRecord> attempts = new ArrayList<>(2);
+    private long attemptStartNanos;
+    private long firstByteNanos;
+    private int sentStatus;
+    private Usage usage;
+    private String errorType;
+    private String errorMessage;
+    // Only with logging.log_bodies: the default path allocates none of these.
+    private final int bodyCap;
+    private String requestText;
+    private BodyCapture answerCapture;
+    private String answerText;
+
+    /**
+     * @param ticker elapsed nanoseconds, for the durations
+     * @param keyName the client key's name, or null
+     * @param pathSuffix the client's path after {@code /v1}, with its query (which the record leaves out)
+     * @param bodyCap the most bytes of each body the record keeps, 0 for none
+     */
+    ExchangeRecord(Ticker ticker, long startEpochMillis, String requestId, String keyName, String pathSuffix,
+            int bodyCap) {
+        this.ticker = ticker;
+        this.startNanos = ticker.nanoTime();
+        this.startEpochMillis = startEpochMillis;
+        this.requestId = requestId;
+        this.keyName = keyName;
+        int q = pathSuffix.indexOf('?');
+        this.path = q < 0 ? pathSuffix : pathSuffix.substring(0, q);
+        this.bodyCap = bodyCap;
+    }
+
+    /** Keeps the request's text, with {@code logging.log_bodies}. */
+    void request(ByteBuf body) {
+        if (bodyCap > 0) {
+            requestText = BodyCapture.text(body, bodyCap);
+        }
+    }
+
+    /** The most chars of an answer's text to keep, 0 for none. */
+    int bodyCap() {
+        return bodyCap;
+    }
+
+    /** An answer starts whose raw bytes are kept (an unchanged body), with {@code logging.log_bodies}. */
+    void keepAnswerBytes() {
+        answerCapture = bodyCap > 0 ? new BodyCapture(bodyCap) : null;
+    }
+
+    /** A chunk of the answer, owned by the caller. */
+    void answerBytes(ByteBuf chunk) {
+        if (answerCapture != null) {
+            answerCapture.add(chunk);
+        }
+    }
+
+    /** The answer's text as its tap kept it, or null; ends the keeping of raw bytes. */
+    void answerEnded(String tapText) {
+        if (tapText != null) {
+            answerText = tapText;
+        }
+        if (answerCapture != null) {
+            answerText = answerCapture.text();
+            answerCapture = null;
+        }
+    }
+
+    /** The text of a provider's whole error answer (owned by the caller), with {@code logging.log_bodies}. */
+    void errorAnswer(ByteBuf body) {
+        if (bodyCap > 0) {
+            answerText = BodyCapture.text(body, bodyCap);
+        }
+    }
+
+    void attemptStarted() {
+        attemptStartNanos = ticker.nanoTime();
+    }
+
+    void attemptEnded(Attempt attempt, Failure kind, int status) {
+        attemptEnded(attempt, kind.name().toLowerCase(Locale.ROOT), status);
+    }
+
+    /** @param status the provider's status, 0 when none came */
+    void attemptEnded(Attempt attempt, String outcome, int status) {
+        attempts.add(new AttemptRecord(attempt.provider(), attempt.model(), outcome, status,
+                TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - attemptStartNanos)));
+    }
+
+    /** The first byte of the answer goes to the client now. */
+    void answered(int status) {
+        sentStatus = status;
+        firstByteNanos = ticker.nanoTime();
+    }
+
+    /** A complete answer of the gateway's own (or a provider's error) is being sent. */
+    void replied(int status, String type, String message) {
+        answered(status);
+        if (status >= 400) {
+            failed(type, message);
+        }
+    }
+
+    void failed(String type, String message) {
+        errorType = type;
+        errorMessage = message;
+    }
+
+    /** An error, unless one was noted already. */
+    void failedUnlessNoted(String type, String message) {
+        if (errorType == null) {
+            failed(type, message);
+        }
+    }
+
+    void settled(Usage usage) {
+        this.usage = usage;
+    }
+
+    /** The usage the exchange was settled with, or null. */
+    Usage usage() {
+        return usage;
+    }
+
+    /**
+     * @param model the model the client asked for, or null when its request was not read
+     * @param answerModel the model of the last attempt, or null
+     */
+    RequestRecord toRecord(String model, boolean stream, String answerModel) {
+        long now = ticker.nanoTime();
+        Usage u = usage;
+        String provider = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).provider();
+        String modelUsed = u != null ? answerModel : null;
+        return new RequestRecord(startEpochMillis, requestId, keyName, path, model, modelUsed, provider, attempts,
+                sentStatus, stream,
+                firstByteNanos == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(firstByteNanos - startNanos),
+                TimeUnit.NANOSECONDS.toMillis(now - startNanos),
+                u == null ? 0 : u.promptTokens(), u == null ? 0 : u.completionTokens(),
+                u == null ? 0 : u.totalTokens(), u != null && u.estimated(), errorType, errorMessage, requestText,
+                answerText);
+    }
+}

@@ -1,0 +1,115 @@
+package io.llmgateway.server;
+
+import io.llmgateway.route.Failure;
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpResponse;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * What the failed attempts of one exchange leave behind for the next attempt and for the final answer when
+ * none is left: the providers tried, a text of what went wrong, the most telling provider error. Confined to
+ * the exchange's event loop; {@link #release} frees the kept error body.
+ */
+final class Failover {
+    private Set<String> tried = Set.of(); // copied as it grows: nearly every request tries one provider
+    private int attempts;
+    private StringBuilder failures; // only when an attempt fails
+    private boolean onlyOverloaded = true; // every failed attempt so far was our own pool being full
+    private boolean timedOut;
+    private int errorStatus;
+    private HttpResponse errorHead;
+    private ByteBuf errorBody;
+
+    /** An attempt on {@code provider} starts. */
+    void started(String provider) {
+        attempts++;
+        if (tried.isEmpty()) {
+            tried = Set.of(provider);
+        } else {
+            Set<String> more = new HashSet<>(tried);
+            more.add(provider);
+            tried = more;
+        }
+    }
+
+    int attempts() {
+        return attempts;
+    }
+
+    /** The providers tried so far, for the router to skip. */
+    Set<String> tried() {
+        return tried;
+    }
+
+    /** An attempt failed before any answer: {@code what} names the provider and the cause. */
+    void failed(Failure kind, String what) {
+        noteFailure(what);
+        if (kind == Failure.TIMEOUT && errorBody == null) {
+            timedOut = true;
+        }
+        onlyOverloaded &= kind == Failure.LOCAL_OVERLOAD;
+    }
+
+    /** A provider answered a retryable error: the latest one is the final answer if no attempt succeeds. */
+    void providerError(String what, int status, HttpResponse head, ByteBuf body) {
+        noteFailure(what);
+        if (errorBody != null) {
+            errorBody.release();
+        }
+        errorStatus = status;
+        errorHead = head;
+        errorBody = body;
+    }
+
+    private void noteFailure(String what) {
+        if (failures == null) {
+            failures = new StringBuilder();
+        } else {
+            failures.append("; ");
+        }
+        failures.append(what);
+    }
+
+    /** Whether a provider's error answer is kept ({@link #errorStatus}, {@link #errorHead}, {@link #takeErrorBody}). */
+    boolean hasProviderError() {
+        return errorBody != null;
+    }
+
+    int errorStatus() {
+        return errorStatus;
+    }
+
+    HttpResponse errorHead() {
+        return errorHead;
+    }
+
+    /** The kept error body, now owned by the caller. */
+    ByteBuf takeErrorBody() {
+        ByteBuf b = errorBody;
+        errorBody = null;
+        return b;
+    }
+
+    /** Whether every failed attempt found the gateway's own connection pool full. */
+    boolean onlyOverloaded() {
+        return onlyOverloaded;
+    }
+
+    /** Whether an attempt timed out before any provider answered an error. */
+    boolean timedOut() {
+        return timedOut;
+    }
+
+    /** What went wrong, attempt by attempt. */
+    String failures() {
+        return failures == null ? "" : failures.toString();
+    }
+
+    void release() {
+        if (errorBody != null) {
+            errorBody.release();
+            errorBody = null;
+        }
+    }
+}
