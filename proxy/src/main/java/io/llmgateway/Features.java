@@ -1,6 +1,7 @@
 package io.llmgateway;
 
 import io.llmgateway.observe.Observability;
+import io.llmgateway.observe.RequestStats;
 import io.llmgateway.admin.AdminFeature;
 import io.llmgateway.server.Gateway;
 import java.nio.file.Path;
@@ -20,7 +21,7 @@ public final class Features {
     public static void install(Gateway gateway, Path configFile) {
         // Each feature registers its local endpoints and request observers here.
         // Logs, metrics, usage: before any "/api/" prefix endpoint, so that its exact "/api/usage" is found first.
-        Observability.install(gateway);
-        AdminFeature.install(gateway, configFile);
+        RequestStats stats = Observability.install(gateway);
+        AdminFeature.install(gateway, configFile, stats);
     }
 }

@@ -1,6 +1,7 @@
 package io.llmgateway.admin;
 
 import io.llmgateway.config.ConfigFileWriter;
+import io.llmgateway.observe.RequestStats;
 import io.llmgateway.server.Gateway;
 import io.llmgateway.server.LocalExchange;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -26,12 +27,13 @@ public final class AdminFeature {
 
     /**
      * @param configFile the file the config came from, or null (demo mode): then edits apply in memory only
+     * @param requests the counts of finished requests that the page shows
      */
-    public static void install(Gateway gateway, Path configFile) {
-        install(gateway, configFile, System.getenv());
+    public static void install(Gateway gateway, Path configFile, RequestStats requests) {
+        install(gateway, configFile, requests, System.getenv());
     }
 
-    static void install(Gateway gateway, Path configFile, Map<String, String> env) {
+    static void install(Gateway gateway, Path configFile, RequestStats requests, Map<String, String> env) {
         ScheduledExecutorService adminThread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "llm-gateway-admin");
             t.setDaemon(true);
@@ -39,7 +41,7 @@ public final class AdminFeature {
         });
         LongSupplier clock = System::currentTimeMillis;
         SeqRing<AdminError> errors = new SeqRing<>(200);
-        TrafficStats stats = new TrafficStats(clock, errors);
+        TrafficStats stats = new TrafficStats(requests, clock, errors);
         RecordFeed feed = new RecordFeed();
         HealthChecker health = new HealthChecker(gateway, adminThread, errors, clock);
         ConfigStore store = new ConfigStore(gateway, configFile, env, new ConfigFileWriter(),
@@ -51,8 +53,8 @@ public final class AdminFeature {
         gateway.endpoints().add("/", AdminFeature::redirectToAdmin);
         gateway.endpoints().add("/admin/", assets::serve);
         gateway.endpoints().add("/api/", api::handle);
-        // Every 100 ms, not every second: records waiting a second outlived young collections under load and
-        // were promoted, which kept G1 running a concurrent cycle about once a second.
+        // Often: a record that waits in the queue for long outlives young collections under load and gets
+        // promoted, which keeps the collector running concurrent cycles.
         adminThread.scheduleWithFixedDelay(() -> feed.drainTo(stats::add), 100, 100, TimeUnit.MILLISECONDS);
         adminThread.execute(() -> health.schedule(gateway.config().admin().healthCheckInterval()));
 

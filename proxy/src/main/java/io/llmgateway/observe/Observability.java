@@ -13,7 +13,8 @@ public final class Observability {
     private Observability() {
     }
 
-    public static void install(Gateway gateway) {
+    /** @return the counts of finished requests, for the admin page */
+    public static RequestStats install(Gateway gateway) {
         LoggingSettings logging = gateway.config().logging();
         InteractionLog interactions = null;
         if (logging.interactions()) {
@@ -22,11 +23,10 @@ public final class Observability {
             gateway.observers().add(interactions);
             gateway.closeOnShutdown(interactions);
         }
-        UsageStats usage = new UsageStats(gateway::config, Clock.systemUTC());
-        gateway.observers().add(usage);
-        GatewayMetrics metrics = new GatewayMetrics(gateway, interactions);
-        gateway.observers().add(metrics);
-        gateway.endpoints().add("/metrics", new MetricsEndpoint(gateway, metrics));
-        gateway.endpoints().add("/api/usage", new UsageEndpoint(gateway, usage));
+        RequestStats stats = new RequestStats(gateway::config, Clock.systemUTC());
+        gateway.observers().add(stats);
+        gateway.endpoints().add("/metrics", new MetricsEndpoint(gateway, new GatewayMetrics(gateway, stats, interactions)));
+        gateway.endpoints().add("/api/usage", new UsageEndpoint(gateway, new UsageStats(stats)));
+        return stats;
     }
 }
