@@ -21,7 +21,7 @@ import java.util.function.Function;
  * Design notes
  * - Request metrics are views over RequestStats, which counts each record once: the counters are
  *   callback metrics that add its tallies up at scrape time, the two histograms a collector that builds
- *   their snapshots from the tallies' buckets. Nothing here runs on the request path.
+ *   their snapshots from its latency rows. Nothing here runs on the request path.
  * - Everything that is state rather than events (provider windows and limits, circuits, pool
  *   connections, in-flight requests, the interaction log's queue) is read when Prometheus scrapes, from
  *   the router's snapshot and the other owners, so nothing is kept twice and nothing can drift.
