@@ -16,6 +16,7 @@ WORKDIR /build
 # Every module listed in pom.xml <modules> needs its pom here, or Maven refuses to read the reactor.
 COPY pom.xml ./
 COPY admin-static/pom.xml admin-static/
+COPY testkit/pom.xml testkit/
 COPY proxy/pom.xml proxy/
 COPY bench/pom.xml bench/
 # Later modules go here, both lines each (pom now, sources below):
@@ -23,6 +24,7 @@ COPY bench/pom.xml bench/
 RUN mvn -q -B dependency:go-offline -DexcludeGroupIds=io.llmgateway
 
 COPY admin-static/src admin-static/src
+COPY testkit/src testkit/src
 COPY proxy/src proxy/src
 COPY bench/src bench/src
 RUN mvn -q -B -DskipTests package

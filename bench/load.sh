@@ -6,9 +6,9 @@
 #
 # Its output starts with the git revision (with -dirty when the work tree has changes) and the sha256 of both
 # jars, which the results file records too: a figure is only comparable with another from the same build. The
-# jars are rebuilt when one is missing or a source file (proxy/src/main, admin-static, bench/src, a pom.xml) is
+# jars are rebuilt when one is missing or a source file (proxy/src/main, admin-static, bench/src, testkit/src, a pom.xml) is
 # newer than it, or always with REBUILD=1. The programs it starts are in bench/target/benchmarks.jar, package
-# io.llmgateway.bench.load (and the mock, io.llmgateway.bench.MockServer).
+# io.llmgateway.bench.load (and the paced mock, io.llmgateway.bench.CannedMock).
 #
 # Targets, all on loopback and on the same cores:
 #   direct   wrk -> mock                       (nginx serving canned OpenAI JSON / chunked SSE from memory)
@@ -90,7 +90,7 @@ stale_reason() {
   for jar in "$GATEWAY_JAR" "$BENCH_JAR"; do
     [ -f "$jar" ] || { echo "${jar#"$ROOT"/} is missing"; return; }
     sources=$GATEWAY_SOURCES
-    [ "$jar" = "$BENCH_JAR" ] && sources="$sources bench/src bench/pom.xml"
+    [ "$jar" = "$BENCH_JAR" ] && sources="$sources bench/src bench/pom.xml testkit/src testkit/pom.xml"
     # shellcheck disable=SC2086
     newer=$(find $sources -type f -newer "$jar" -print -quit 2>/dev/null || true)
     [ -n "$newer" ] && { echo "$newer is newer than ${jar#"$ROOT"/}"; return; }
@@ -154,7 +154,7 @@ fill bench/load/nginx-proxy.conf.in "$WORK/proxy.conf" "$NGINX_PORT"
 
 # ---- the paced mock, the netty reference and the gateway -------------------------------------------------
 if [ "$PACED" = 1 ]; then
-  java -Xmx128m -cp "$BENCH_JAR" io.llmgateway.bench.MockServer --port "$PACED_PORT" \
+  java -Xmx128m -cp "$BENCH_JAR" io.llmgateway.bench.CannedMock --port "$PACED_PORT" \
       --interval-ms "$PACED_INTERVAL_MS" --chunks "$PACED_CHUNKS" > "$WORK/paced-mock.log" 2>&1 &
   PIDS+=($!)
 fi

@@ -1,6 +1,7 @@
 package io.llmgateway;
 
 import io.llmgateway.observe.Observability;
+import io.llmgateway.observe.RequestStats;
 import io.llmgateway.admin.AdminFeature;
 import io.llmgateway.server.Gateway;
 import java.nio.file.Path;

@@ -29,7 +29,7 @@ public final class AdminFeature {
 
     /**
      * @param configFile the file the config came from, or null (demo mode): then edits apply in memory only
-     * @param observability the metrics and usage statistics to serve
+     * @param observability the metrics, usage statistics and request counts to serve
      */
     public static void install(Gateway gateway, Path configFile, Observability observability) {
         install(gateway, configFile, observability, System.getenv());
@@ -45,7 +45,7 @@ public final class AdminFeature {
         });
         LongSupplier clock = gateway.clock()::millis;
         SeqRing<AdminError> errors = new SeqRing<>(200);
-        TrafficStats stats = new TrafficStats(clock, errors);
+        TrafficStats stats = new TrafficStats(observability.requests(), clock, errors);
         RecordFeed feed = new RecordFeed();
         HealthChecker health = new HealthChecker(gateway, adminThread, errors, clock);
         ConfigStore store = new ConfigStore(gateway, configFile, env, new ConfigFileWriter(),
@@ -60,8 +60,8 @@ public final class AdminFeature {
         gateway.endpoints().add("/", AdminFeature::redirectToAdmin);
         gateway.endpoints().add("/admin/", assets::serve);
         gateway.endpoints().add("/api/", api::handle);
-        // Every 100 ms, not every second: records that wait a second outlive young collections under load and
-        // get promoted, which keeps G1 running concurrent cycles.
+        // Often: a record that waits in the queue for long outlives young collections under load and gets
+        // promoted, which keeps the collector running concurrent cycles.
         adminThread.scheduleWithFixedDelay(() -> feed.drainTo(stats::add), 100, 100, TimeUnit.MILLISECONDS);
         adminThread.execute(() -> health.schedule(gateway.config().admin().healthCheckInterval()));
 

@@ -7,6 +7,7 @@ import io.llmgateway.config.ModelConfig;
 import io.llmgateway.config.ModelRoute;
 import io.llmgateway.config.ProviderConfig;
 import io.llmgateway.util.JsonValues;
+import io.llmgateway.observe.TrafficSummary;
 import io.llmgateway.route.ProviderSnapshot;
 import io.llmgateway.route.StoreStatus;
 import io.llmgateway.server.Gateway;
@@ -86,10 +87,10 @@ final class StatusView {
     }
 
     private void writeTraffic(JsonGenerator g, long nowMillis) throws IOException {
-        RollingWindow.Summary all = stats.overall();
+        TrafficSummary all = stats.overall();
         int[][] series = stats.perSecond();
         g.writeObjectFieldStart("traffic");
-        g.writeNumberField("window_seconds", RollingWindow.WINDOW_MILLIS / 1000);
+        g.writeNumberField("window_seconds", TrafficStats.WINDOW_MILLIS / 1000);
         writeSummaryFields(g, all);
         g.writeNumberField("total_requests", stats.totalRequests());
         g.writeNumberField("total_errors", stats.totalErrors());
@@ -177,13 +178,13 @@ final class StatusView {
         }
     }
 
-    private static void writeSummary(JsonGenerator g, RollingWindow.Summary s) throws IOException {
+    private static void writeSummary(JsonGenerator g, TrafficSummary s) throws IOException {
         g.writeStartObject();
         writeSummaryFields(g, s);
         g.writeEndObject();
     }
 
-    private static void writeSummaryFields(JsonGenerator g, RollingWindow.Summary s) throws IOException {
+    private static void writeSummaryFields(JsonGenerator g, TrafficSummary s) throws IOException {
         g.writeNumberField("requests", s.requests());
         g.writeNumberField("errors", s.errors());
         g.writeNumberField("error_rate", Math.round(s.errorRate() * 10000) / 10000.0);

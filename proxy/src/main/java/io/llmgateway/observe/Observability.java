@@ -11,12 +11,15 @@ import java.nio.file.Path;
 public final class Observability {
     private final GatewayMetrics metrics;
     private final UsageStats usage;
+    private final RequestStats requests;
 
-    private Observability(GatewayMetrics metrics, UsageStats usage) {
+    private Observability(GatewayMetrics metrics, UsageStats usage, RequestStats requests) {
         this.metrics = metrics;
         this.usage = usage;
+        this.requests = requests;
     }
 
+    /** Starts the interaction log and the request statistics, and reports finished requests to them. */
     public static Observability install(ObservedGateway gateway) {
         LoggingSettings logging = gateway.config().logging();
         InteractionLog interactions = null;
@@ -26,11 +29,9 @@ public final class Observability {
             gateway.observers().add(interactions);
             gateway.closeOnShutdown(interactions);
         }
-        UsageStats usage = new UsageStats(gateway::config, gateway.clock());
-        gateway.observers().add(usage);
-        GatewayMetrics metrics = new GatewayMetrics(gateway, interactions);
-        gateway.observers().add(metrics);
-        return new Observability(metrics, usage);
+        RequestStats stats = new RequestStats(gateway::config, gateway.clock());
+        gateway.observers().add(stats);
+        return new Observability(new GatewayMetrics(gateway, stats, interactions), new UsageStats(stats), stats);
     }
 
     /** The Prometheus metrics, for {@code /metrics}. */
@@ -41,5 +42,10 @@ public final class Observability {
     /** Requests, tokens and errors over time, for {@code /api/usage}. */
     public UsageStats usage() {
         return usage;
+    }
+
+    /** The counts of finished requests, for the admin page. */
+    public RequestStats requests() {
+        return requests;
     }
 }

@@ -4,16 +4,41 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmgateway.config.ConfigException;
+import io.llmgateway.config.ConfigLoader;
+import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.limit.MutableClock;
 import io.llmgateway.observe.AttemptRecord;
 import io.llmgateway.observe.RequestRecord;
+import io.llmgateway.observe.RequestStats;
+import io.llmgateway.observe.TrafficSummary;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class TrafficStatsTest {
     private final AtomicLong now = new AtomicLong(1_700_000_000_000L);
     private final SeqRing<AdminError> errors = new SeqRing<>(10);
-    private final TrafficStats stats = new TrafficStats(now::get, errors);
+    private final MutableClock clock = new MutableClock(Instant.ofEpochMilli(now.get()));
+    private final RequestStats requests = new RequestStats(TrafficStatsTest::config, clock);
+    private final TrafficStats stats = new TrafficStats(requests, now::get, errors);
+
+    private static GatewayConfig config() {
+        try {
+            return ConfigLoader.parse("api_provider: {acme: {base_url: \"http://127.0.0.1:1/v1\"}}\n"
+                    + "model_config: {m: {acme: {}}}\n", Map.of());
+        } catch (ConfigException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** What the gateway does with a finished request: counted on its event loop, drained to the admin thread. */
+    private void add(RequestRecord r) {
+        requests.onComplete(r);
+        stats.add(r);
+    }
 
     private RequestRecord ok(String model, String provider, long millis) {
         return new RequestRecord(now.get() - millis, "req-" + millis, null, "/chat/completions", model, model, provider,
@@ -24,12 +49,12 @@ class TrafficStatsTest {
     @Test
     void latencyAndErrorRate_perProviderAndRoute() {
         for (int i = 1; i <= 100; i++) {
-            stats.add(ok("gpt-4o", "acme", i));
+            add(ok("gpt-4o", "acme", i));
         }
-        stats.add(new RequestRecord(now.get() - 30, "r-fail", null, "/chat/completions", "gpt-4o", null, "acme",
+        add(new RequestRecord(now.get() - 30, "r-fail", null, "/chat/completions", "gpt-4o", null, "acme",
                 List.of(new AttemptRecord("acme", "gpt-4o", "server_error", 500, 30)), 502, false, 30, 30, 0, 0, 0,
                 false, "upstream_error", "acme answered 500"));
-        RollingWindow.Summary acme = stats.provider("acme");
+        TrafficSummary acme = stats.provider("acme");
         assertEquals(101, acme.requests());
         assertEquals(1, acme.errors());
         assertTrue(acme.p50Millis() >= 50 && acme.p50Millis() <= 56, "p50 " + acme.p50Millis());
@@ -47,7 +72,7 @@ class TrafficStatsTest {
 
     @Test
     void failover_countsTheFailedAttemptAgainstItsProvider_andLogsIt() {
-        stats.add(new RequestRecord(now.get() - 100, "r1", null, "/chat/completions", "gpt-4o", "gpt-4o", "beta",
+        add(new RequestRecord(now.get() - 100, "r1", null, "/chat/completions", "gpt-4o", "gpt-4o", "beta",
                 List.of(new AttemptRecord("acme", "gpt-4o", "timeout", 0, 60),
                         new AttemptRecord("beta", "gpt-4o", "ok", 200, 40)),
                 200, false, 100, 100, 1, 1, 2, false, null, null));
@@ -61,7 +86,7 @@ class TrafficStatsTest {
 
     @Test
     void cancelledAttempts_countNeither() {
-        stats.add(new RequestRecord(now.get() - 10, "r1", null, "/chat/completions", "m", null, "acme",
+        add(new RequestRecord(now.get() - 10, "r1", null, "/chat/completions", "m", null, "acme",
                 List.of(new AttemptRecord("acme", "m", "cancelled", 0, 10)), 0, true, -1, 10, 0, 0, 0, false, null,
                 null));
         assertEquals(0, stats.provider("acme").requests());
@@ -70,19 +95,19 @@ class TrafficStatsTest {
 
     @Test
     void window_forgetsWhatIsOlderThanFiveMinutes() {
-        stats.add(ok("m", "acme", 10));
-        now.addAndGet(RollingWindow.WINDOW_MILLIS + RollingWindow.BUCKET_MILLIS);
+        add(ok("m", "acme", 10));
+        now.addAndGet(RequestStats.RECENT_WINDOW_MILLIS + RequestStats.RECENT_BUCKET_MILLIS);
         assertEquals(0, stats.provider("acme").requests());
-        stats.add(ok("m", "acme", 10));
+        add(ok("m", "acme", 10));
         assertEquals(1, stats.provider("acme").requests());
     }
 
     @Test
     void perSecond_countsByEndSecond_lastSlotIsNow() {
-        stats.add(ok("m", "acme", 10));
-        stats.add(ok("m", "acme", 20));
+        add(ok("m", "acme", 10));
+        add(ok("m", "acme", 20));
         now.addAndGet(1000);
-        stats.add(ok("m", "acme", 30));
+        add(ok("m", "acme", 30));
         int[][] s = stats.perSecond();
         assertEquals(TrafficStats.SERIES_SECONDS, s[0].length);
         assertEquals(1, s[0][TrafficStats.SERIES_SECONDS - 1]);
@@ -95,7 +120,7 @@ class TrafficStatsTest {
     @Test
     void recent_newestFirst_since() {
         for (int i = 1; i <= 5; i++) {
-            stats.add(ok("m", "acme", i));
+            add(ok("m", "acme", i));
         }
         List<SeqRing.Entry<RequestRecord>> all = stats.recent(0, 3);
         assertEquals(List.of(5L, 4L, 3L), all.stream().map(SeqRing.Entry::seq).toList());

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 class UsageStatsTest {
     private final MutableClock clock = MutableClock.at("2025-01-01T00:00:00Z");
     private final GatewayConfig config = config();
-    private final UsageStats usage = new UsageStats(() -> config, clock);
+    private final RequestStats stats = new RequestStats(() -> config, clock);
+    private final UsageStats usage = new UsageStats(stats);
 
     private static GatewayConfig config() {
         try {
@@ -44,9 +45,9 @@ class UsageStatsTest {
 
     @Test
     void onComplete_countsModelsAndProviders_perWindowAndTotal() {
-        usage.onComplete(record("m", "m", 15, null, attempt("a", "ok")));
-        usage.onComplete(record("m", "m", 20, null, attempt("a", "server_error"), attempt("b", "ok")));
-        usage.onComplete(record("m", null, 0, "rate_limit_error"));
+        stats.onComplete(record("m", "m", 15, null, attempt("a", "ok")));
+        stats.onComplete(record("m", "m", 20, null, attempt("a", "server_error"), attempt("b", "ok")));
+        stats.onComplete(record("m", null, 0, "rate_limit_error"));
 
         assertEquals(new Counts(3, 35, 1), usage.model("m", Window.LAST_MINUTE));
         assertEquals(new Counts(2, 15, 1), usage.provider("a", Window.LAST_MINUTE), "the failed attempt is a's error");
@@ -60,7 +61,7 @@ class UsageStatsTest {
         for (int t = 0; t < threads.length; t++) {
             threads[t] = new Thread(() -> {
                 for (int i = 0; i < 1000; i++) {
-                    usage.onComplete(record("m", "m", 3, null, attempt("a", "ok")));
+                    stats.onComplete(record("m", "m", 3, null, attempt("a", "ok")));
                 }
             });
             threads[t].start();
@@ -68,7 +69,7 @@ class UsageStatsTest {
         for (Thread t : threads) {
             t.join();
         }
-        usage.onComplete(record("m", "m", 1, null, attempt("b", "ok")));
+        stats.onComplete(record("m", "m", 1, null, attempt("b", "ok")));
 
         assertEquals(new Counts(4001, 12_001, 0), usage.model("m", Window.LAST_MINUTE));
         assertEquals(new Counts(4000, 12_000, 0), usage.providerTotal("a"));
@@ -78,9 +79,9 @@ class UsageStatsTest {
 
     @Test
     void windows_forgetOldTraffic_totalsDoNot() {
-        usage.onComplete(record("m", "m", 10, null, attempt("a", "ok")));
+        stats.onComplete(record("m", "m", 10, null, attempt("a", "ok")));
         clock.advance(Duration.ofSeconds(61));
-        usage.onComplete(record("m", "m", 5, null, attempt("a", "ok")));
+        stats.onComplete(record("m", "m", 5, null, attempt("a", "ok")));
 
         assertEquals(new Counts(1, 5, 0), usage.model("m", Window.LAST_MINUTE));
         assertEquals(new Counts(2, 15, 0), usage.model("m", Window.LAST_HOUR));
@@ -94,8 +95,8 @@ class UsageStatsTest {
 
     @Test
     void unknownModelNames_areCountedAsOther() {
-        usage.onComplete(record("nope-1", null, 0, "not_found_error"));
-        usage.onComplete(record("nope-2", null, 0, "not_found_error"));
+        stats.onComplete(record("nope-1", null, 0, "not_found_error"));
+        stats.onComplete(record("nope-2", null, 0, "not_found_error"));
 
         assertEquals(Set.of("other"), usage.modelNames());
         assertEquals(new Counts(2, 0, 2), usage.modelTotal("other"));
@@ -103,7 +104,7 @@ class UsageStatsTest {
 
     @Test
     void auto_isCountedUnderTheModelThatAnswered() {
-        usage.onComplete(record("auto", "m", 7, null, attempt("a", "ok")));
+        stats.onComplete(record("auto", "m", 7, null, attempt("a", "ok")));
 
         assertEquals(new Counts(1, 7, 0), usage.modelTotal("m"));
         assertEquals(Counts.ZERO, usage.modelTotal("auto"));

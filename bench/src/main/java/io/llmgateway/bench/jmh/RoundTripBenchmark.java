@@ -2,7 +2,8 @@ package io.llmgateway.bench.jmh;
 
 import io.llmgateway.Features;
 import io.llmgateway.bench.BlockingHttpClient;
-import io.llmgateway.bench.MockServer;
+import io.llmgateway.bench.CannedMock;
+import io.llmgateway.testing.MockProvider;
 import io.llmgateway.bench.Payloads;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
@@ -43,13 +44,13 @@ public class RoundTripBenchmark {
 
     @State(Scope.Benchmark)
     public static class Servers {
-        MockServer mock;
+        MockProvider mock;
         EventLoopGroup workers;
         GatewayServer gateway;
 
         @Setup(Level.Trial)
         public void start() throws Exception {
-            mock = MockServer.start(0, 1, 0, 0);
+            mock = CannedMock.start(0, 1, 0, 0);
             String yaml = "server: {host: 127.0.0.1, port: 0}\n"
                     + "api_provider:\n  mock:\n    base_url: http://127.0.0.1:" + mock.port() + "/v1\n"
                     + "    api_key: sk-upstream\n"

@@ -2,7 +2,7 @@ package io.llmgateway.bench.load;
 
 import io.llmgateway.bench.Args;
 import io.llmgateway.bench.BlockingHttpClient;
-import io.llmgateway.bench.MockServer;
+import io.llmgateway.bench.CannedMock;
 import io.llmgateway.bench.Payloads;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The paced-SSE case of bench/load.sh: streams from a {@link MockServer} that sends one event every
+ * The paced-SSE case of bench/load.sh: streams from a {@link CannedMock} that sends one event every
  * {@code --interval-ms}, read directly and through the gateway, in alternating rounds. For each target it
  * prints the time to first token (request sent to first event received) and the gaps between consecutive
  * content events; the gateway's added values are the differences. One line per target:

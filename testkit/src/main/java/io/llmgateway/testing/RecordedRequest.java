@@ -5,7 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.Map;
 
 /**
- * One request as {@link MockUpstream} received it.
+ * One request as {@link MockProvider} received it.
  *
  * @param method the HTTP method, e.g. {@code POST}
  * @param uri the request target as sent, e.g. {@code /v1/chat/completions}

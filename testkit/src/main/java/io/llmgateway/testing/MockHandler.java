@@ -12,10 +12,10 @@ import java.util.TreeMap;
 /** Records each request of one connection and hands it to a {@link MockExchange}. */
 final class MockHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
-    private final MockUpstream upstream;
+    private final MockProvider upstream;
     private final int connectionId;
 
-    MockHandler(MockUpstream upstream, int connectionId) {
+    MockHandler(MockProvider upstream, int connectionId) {
         this.upstream = upstream;
         this.connectionId = connectionId;
     }
@@ -27,10 +27,12 @@ final class MockHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         String body = request.content().toString(StandardCharsets.UTF_8);
-        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        request.headers().forEach(h -> headers.merge(h.getKey(), h.getValue(), (a, b) -> a + ", " + b));
-        upstream.record(new RecordedRequest(request.method().name(), request.uri(),
-                                            Collections.unmodifiableMap(headers), body, connectionId));
+        if (upstream.recording()) {
+            Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            request.headers().forEach(h -> headers.merge(h.getKey(), h.getValue(), (a, b) -> a + ", " + b));
+            upstream.record(new RecordedRequest(request.method().name(), request.uri(),
+                                                Collections.unmodifiableMap(headers), body, connectionId));
+        }
         RequestFacts facts = RequestFacts.parse(body);
         Behaviour behaviour = upstream.nextBehaviour().resolve(facts);
         new MockExchange(ctx, behaviour, facts, HttpUtil.isKeepAlive(request), upstream.nextAnswerId()).start();

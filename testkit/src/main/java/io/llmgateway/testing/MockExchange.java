@@ -90,19 +90,19 @@ final class MockExchange {
     }
 
     private void respondJson() {
-        byte[] body = behaviour.body(facts, answerId).getBytes(StandardCharsets.UTF_8);
+        byte[] body = behaviour.bodyBytes(facts, answerId);
         HttpResponseStatus status = HttpResponseStatus.valueOf(behaviour.status());
         if (behaviour.dripBytes() == 0) {
             HttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                                                                 Unpooled.wrappedBuffer(body));
-            prepare(response, "application/json");
+            prepare(response, behaviour.contentType());
             HttpUtil.setContentLength(response, body.length);
             lastWrite = ctx.writeAndFlush(response);
             finishConnection();
             return;
         }
         HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
-        prepare(response, "application/json");
+        prepare(response, behaviour.contentType());
         HttpUtil.setContentLength(response, body.length);
         List<byte[]> pieces = new ArrayList<>();
         for (int i = 0; i < body.length; i += behaviour.dripBytes()) {

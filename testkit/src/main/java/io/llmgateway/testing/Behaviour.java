@@ -1,14 +1,15 @@
 package io.llmgateway.testing;
 
-import static io.llmgateway.util.JsonStrings.quote;
+import static io.llmgateway.testing.MockJson.quote;
 import static java.util.Objects.requireNonNull;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What {@link MockUpstream} does with one request. Immutable: every {@code withX}/option method returns
+ * What {@link MockProvider} does with one request. Immutable: every {@code withX}/option method returns
  * a copy, so a behaviour can be kept in a constant and refined per test.
  *
  * <p>Design notes: bodies are rendered per request because several answers echo the request's
@@ -35,9 +36,18 @@ public final class Behaviour {
 
     /** Answers {@code status} with {@code body} as {@code application/json} (Content-Length framing). */
     public static Behaviour json(int status, String body) {
+        return canned(status, "application/json", body);
+    }
+
+    /**
+     * Answers {@code status} with {@code body} as {@code contentType} (Content-Length framing), the same
+     * bytes every time: encoded once, nothing rendered per request.
+     */
+    public static Behaviour canned(int status, String contentType, String body) {
         Spec s = new Spec(Kind.JSON);
         s.status = checkStatus(status);
-        s.body = requireNonNull(body, "body");
+        s.contentType = requireNonNull(contentType, "contentType");
+        s.bytes = requireNonNull(body, "body").getBytes(StandardCharsets.UTF_8);
         return new Behaviour(s);
     }
 
@@ -96,6 +106,18 @@ public final class Behaviour {
         s.deltas = List.copyOf(contentDeltas);
         s.promptTokens = DEFAULT_PROMPT_TOKENS;
         s.completionTokens = DEFAULT_COMPLETION_TOKENS;
+        return new Behaviour(s);
+    }
+
+    /**
+     * A {@code text/event-stream} answer (chunked framing) made of exactly {@code events}, each a complete
+     * event with its blank line: no role, finish or usage chunk is added and the request does not change it.
+     * The SSE options apply ({@link #paced}: one event per pause).
+     */
+    public static Behaviour sseEvents(List<String> events) {
+        requireNonNull(events, "events");
+        Spec s = new Spec(Kind.SSE);
+        s.rawEvents = List.copyOf(events);
         return new Behaviour(s);
     }
 
@@ -191,21 +213,21 @@ public final class Behaviour {
 
     /** SSE: ends lines with CRLF instead of LF (both are legal in {@code text/event-stream}). */
     public Behaviour crlf(boolean crlf) {
-        Spec s = sseCopy("crlf");
+        Spec s = renderedSseCopy("crlf");
         s.crlf = crlf;
         return new Behaviour(s);
     }
 
     /** SSE: never sends the usage chunk, even when asked (as some providers do). */
     public Behaviour withoutUsage() {
-        Spec s = sseCopy("withoutUsage");
+        Spec s = renderedSseCopy("withoutUsage");
         s.usageSuppressed = true;
         return new Behaviour(s);
     }
 
     /** SSE: the usage reported in the usage chunk. */
     public Behaviour withUsage(long promptTokens, long completionTokens) {
-        Spec s = sseCopy("withUsage");
+        Spec s = renderedSseCopy("withUsage");
         s.promptTokens = checkTokens("promptTokens", promptTokens);
         s.completionTokens = checkTokens("completionTokens", completionTokens);
         return new Behaviour(s);
@@ -272,10 +294,18 @@ public final class Behaviour {
         return spec.stallAfter;
     }
 
-    /** The body of a JSON-kind answer. */
-    String body(RequestFacts facts, long id) {
+    /** The content type of a JSON-kind answer. */
+    String contentType() {
+        return spec.kind == Kind.JSON ? spec.contentType : "application/json";
+    }
+
+    /** The body of a JSON-kind answer; callers only read it. */
+    byte[] bodyBytes(RequestFacts facts, long id) {
+        return spec.kind == Kind.JSON ? spec.bytes : body(facts, id).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private String body(RequestFacts facts, long id) {
         return switch (spec.kind) {
-            case JSON -> spec.body;
             case CHAT -> "{\"id\":\"chatcmpl-mock-" + id + "\",\"object\":\"chat.completion\",\"created\":" + CREATED
                     + ",\"model\":" + quote(facts.model())
                     + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
@@ -289,6 +319,9 @@ public final class Behaviour {
 
     /** The complete SSE events (with their terminating blank line) of an SSE answer. */
     List<String> events(RequestFacts facts, long id) {
+        if (spec.rawEvents != null) {
+            return spec.rawEvents;
+        }
         String eol = spec.crlf ? "\r\n" : "\n";
         boolean usage = facts.includeUsage() && !spec.usageSuppressed;
         // OpenAI adds "usage":null to every chunk when the client asked for usage.
@@ -368,6 +401,13 @@ public final class Behaviour {
         return spec.copy();
     }
 
+    private Spec renderedSseCopy(String option) {
+        if (spec.rawEvents != null) {
+            throw new IllegalStateException(option + "() applies to sse() only, not to sseEvents()");
+        }
+        return sseCopy(option);
+    }
+
     private static int checkStatus(int status) {
         if (status < 100 || status > 599) {
             throw new IllegalArgumentException("status: " + status + " (expected: 100-599)");
@@ -405,7 +445,9 @@ public final class Behaviour {
         Duration delay = Duration.ZERO;
         Duration pace = Duration.ZERO;
         int dripBytes;
-        String body;
+        String contentType;
+        byte[] bytes;
+        List<String> rawEvents;
         String content;
         List<String> deltas = List.of();
         long promptTokens;

@@ -1,4 +1,4 @@
-package io.llmgateway.admin;
+package io.llmgateway.observe;
 
 import java.util.Arrays;
 
