@@ -15,6 +15,8 @@ WORKDIR /build
 # Poms first: the dependency layer below is rebuilt only when a pom changes, not on every source edit.
 # Every module listed in pom.xml <modules> needs its pom here, or Maven refuses to read the reactor.
 COPY pom.xml ./
+# The compiler's JVM options (Error Prone needs jdk.compiler's internals exported).
+COPY .mvn .mvn
 COPY admin-static/pom.xml admin-static/
 COPY testkit/pom.xml testkit/
 COPY proxy/pom.xml proxy/

@@ -28,6 +28,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one connection of this process to the Redis that holds the counters and health shared by several
@@ -57,7 +58,7 @@ public final class RedisConnection implements AutoCloseable {
     private final ClientResources resources;
     private final RedisClient client;
     private volatile long timeoutNanos;
-    private volatile StatefulRedisConnection<String, String> connection;
+    private volatile @Nullable StatefulRedisConnection<String, String> connection;
     private volatile boolean closed;
 
     /**

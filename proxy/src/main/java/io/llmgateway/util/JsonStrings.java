@@ -1,5 +1,7 @@
 package io.llmgateway.util;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * JSON string escaping for the documents the gateway writes by hand (errors, model lists, the demo
  * provider's answers, the mock's bodies in tests). Stricter than JSON requires, on purpose: see below.
@@ -88,7 +90,7 @@ public final class JsonStrings {
     }
 
     /** The escape of the character at {@code i}, or null when it is written as it is. */
-    private static String escapeAt(String value, int i) {
+    private static @Nullable String escapeAt(String value, int i) {
         char c = value.charAt(i);
         String named = switch (c) {
             case '"' -> "\\\"";

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Small JSON documents as plain values, on jackson-core only (the project has no databind): admin
@@ -52,7 +53,7 @@ public final class JsonValues {
      * Reads the whole input of {@code p} as exactly one JSON value; throws {@link IOException} when it is
      * empty, malformed or followed by more content.
      */
-    public static Object readDocument(JsonParser p) throws IOException {
+    public static @Nullable Object readDocument(JsonParser p) throws IOException {
         JsonToken first = p.nextToken();
         if (first == null) {
             throw new IOException("empty document (expected a JSON value)");
@@ -65,7 +66,7 @@ public final class JsonValues {
     }
 
     /** Reads the value that starts at {@code t}, the token {@code p} is on. */
-    public static Object readValue(JsonParser p, JsonToken t) throws IOException {
+    public static @Nullable Object readValue(JsonParser p, JsonToken t) throws IOException {
         requireNonNull(t, "t");
         switch (t) {
             case START_OBJECT: {
