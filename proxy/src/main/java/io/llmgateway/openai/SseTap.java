@@ -28,7 +28,7 @@ import java.util.Arrays;
  *     (the deltas) are not parsed when they arrive: their tokens are only needed when the stream ends
  *     without usage (or breaks off), so their data is kept (up to {@value DeferredEvents#MAX_BYTES} bytes
  *     per stream, then counted and dropped) and counted on demand by {@link #completionTokensEstimate()}.
- *     Parsing and tokenizing every delta costs more than everything else the gateway does per event.</li>
+ *     Parsing and tokenizing every delta would cost more than everything else the gateway does per event.</li>
  * </ul>
  * One instance per stream, used from one thread (the event loop).
  */

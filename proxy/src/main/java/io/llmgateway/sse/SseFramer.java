@@ -35,7 +35,7 @@ public final class SseFramer {
     private static final PerThreadPool<Buffers> POOL = new PerThreadPool<>(256, Buffers::new);
 
     private final int maxEventBytes;
-    private Buffers arrays;
+    private Buffers buffers;
     private byte[] chunk;
     private byte[] line;
     private byte[] data;
@@ -60,11 +60,11 @@ public final class SseFramer {
             throw new IllegalArgumentException("maxEventBytes: " + maxEventBytes + " (expected: >= 16)");
         }
         this.maxEventBytes = maxEventBytes;
-        arrays = POOL.take();
-        chunk = arrays.chunk;
-        line = arrays.line;
-        data = arrays.data;
-        eventName = arrays.eventName;
+        buffers = POOL.take();
+        chunk = buffers.chunk;
+        line = buffers.line;
+        data = buffers.data;
+        eventName = buffers.eventName;
     }
 
     /**
@@ -73,6 +73,9 @@ public final class SseFramer {
      */
     public void begin(ByteBuf in) {
         requireNonNull(in, "in");
+        if (buffers == null) {
+            throw new IllegalStateException("begin after release"); // its arrays may be another stream's now
+        }
         base = in.readerIndex();
         len = in.readableBytes();
         if (chunk.length < len) {
@@ -164,10 +167,10 @@ public final class SseFramer {
 
     /** Returns the arrays to the thread's pool; the framer is not used after this. */
     public void release() {
-        if (arrays != null) {
-            arrays.keep(chunk, line, data);
-            POOL.give(arrays);
-            arrays = null;
+        if (buffers != null) {
+            buffers.keep(chunk, line, data);
+            POOL.give(buffers);
+            buffers = null;
         }
     }
 

@@ -162,6 +162,9 @@ class SseFramerTest {
             frame(previous, (STREAM + big + "data: partial").getBytes(UTF_8), 5);
             previous.release();
             previous.release();
+            ByteBuf late = Unpooled.copiedBuffer("data: x\n\n", UTF_8);
+            assertThrows(IllegalStateException.class, () -> previous.begin(late));
+            late.release();
             assertEquals(fresh, frame(STREAM));
         }
     }
