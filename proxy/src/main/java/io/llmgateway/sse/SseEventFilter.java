@@ -25,7 +25,7 @@ import java.util.List;
  */
 public final class SseEventFilter {
     private final int maxHeldBytes;
-    private final List<ByteBuf> pieces = new ArrayList<>(4);
+    private List<ByteBuf> pieces;    // what goes out of this chunk when it is not the chunk itself; made when first needed
     private ByteBuf held;            // bytes of the incomplete event from earlier chunks
     private boolean passthrough;     // the incomplete event grew too big: its bytes flow out as they come
     private boolean endedAtCR;       // an event ended with the CR that ended the last chunk
@@ -44,7 +44,9 @@ public final class SseEventFilter {
 
     /** Starts on the next chunk; {@code in}'s indices stay as they are until {@link #endChunk}. */
     public void begin(ByteBuf in) {
-        pieces.clear();
+        if (pieces != null) {
+            pieces.clear();
+        }
         chunkStart = in.readerIndex();
         chunkEnd = in.writerIndex();
         emitFrom = chunkStart;
@@ -70,7 +72,7 @@ public final class SseEventFilter {
         endedAtCR = end == chunkEnd && in.getByte(end - 1) == '\r';
         if (drop && !passthrough) {
             if (evStart > emitFrom) {
-                pieces.add(in.retainedSlice(emitFrom, evStart - emitFrom));
+                piece(in.retainedSlice(emitFrom, evStart - emitFrom));
             }
             if (held != null) {
                 held.release();
@@ -79,7 +81,7 @@ public final class SseEventFilter {
             emitFrom = end;
             droppedAtCR = endedAtCR;
         } else if (held != null) {
-            pieces.add(held); // precedes every byte of this chunk
+            piece(held); // precedes every byte of this chunk
             held = null;
         }
         evStart = end;
@@ -107,7 +109,7 @@ public final class SseEventFilter {
                 if (heldSize > maxHeldBytes) {
                     passthrough = true;
                     if (held != null) {
-                        pieces.add(held);
+                        piece(held);
                         held = null;
                     }
                     emitEnd = w;
@@ -115,11 +117,11 @@ public final class SseEventFilter {
                     emitEnd = evStart;
                 }
             }
-            if (emitEnd == w && emitFrom == chunkStart && pieces.isEmpty() && held == null) {
+            if (emitEnd == w && emitFrom == chunkStart && noPieces() && held == null) {
                 return in.retain();
             }
             if (emitEnd > emitFrom) {
-                pieces.add(in.retainedSlice(emitFrom, emitEnd - emitFrom));
+                piece(in.retainedSlice(emitFrom, emitEnd - emitFrom));
             }
             if (emitEnd < w) {
                 ByteBuf tail = in.retainedSlice(emitEnd, w - emitEnd);
@@ -131,7 +133,7 @@ public final class SseEventFilter {
                     held = c.addComponent(true, tail);
                 }
             }
-            if (pieces.isEmpty()) {
+            if (noPieces()) {
                 return Unpooled.EMPTY_BUFFER;
             }
             if (pieces.size() == 1) {
@@ -139,7 +141,9 @@ public final class SseEventFilter {
             }
             return in.alloc().compositeBuffer(pieces.size()).addComponents(true, pieces);
         } finally {
-            pieces.clear();
+            if (pieces != null) {
+                pieces.clear();
+            }
         }
     }
 
@@ -158,6 +162,17 @@ public final class SseEventFilter {
             return Unpooled.EMPTY_BUFFER;
         }
         return h;
+    }
+
+    private void piece(ByteBuf b) {
+        if (pieces == null) {
+            pieces = new ArrayList<>(4);
+        }
+        pieces.add(b);
+    }
+
+    private boolean noPieces() {
+        return pieces == null || pieces.isEmpty();
     }
 
     /** Frees anything held back; for an aborted stream. */
