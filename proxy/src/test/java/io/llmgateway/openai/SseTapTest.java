@@ -109,7 +109,7 @@ class SseTapTest {
         StringBuilder stream = new StringBuilder();
         Random random = new Random(3);
         int bytes = 0;
-        for (int i = 0; bytes < 3 * SseTap.MAX_DEFERRED_BYTES; i++) {
+        for (int i = 0; bytes < 3 * DeferredEvents.MAX_BYTES; i++) {
             String d = i % 7 == 0 ? " caf\u00e9 " + i : " word" + random.nextInt(1000) + " and more text " + i;
             deltas.add(d);
             String event = chunk(d);
@@ -120,58 +120,6 @@ class SseTapTest {
         Result r = run(false, stream.toString(), 4096, 70_000, 300_000, 600_000);
         assertNull(r.usage);
         assertEquals(deltaTokens(deltas), r.estimate);
-    }
-
-    @Test
-    void mayHoldUsage_onlyWhenAUsageKeyHasAValueOtherThanNull() {
-        for (String yes : List.of("{\"usage\":{\"total_tokens\":1}}", "{\"usage\" : {}}",
-                "{\"usage\":null,\"x_groq\":{\"usage\":{\"total_tokens\":1}}}", "{\"usage\":nul",
-                "{\"usage\"", "[\"usage\"]")) {
-            byte[] b = yes.getBytes(UTF_8);
-            assertTrue(SseTap.mayHoldUsage(b, b.length), yes);
-        }
-        for (String no : List.of("{\"choices\":[],\"usage\":null}", "{\"usage\" :\r\n null}", "{}",
-                "{\"content\":\"the \\\"usage\\\" of it\"}")) {
-            byte[] b = no.getBytes(UTF_8);
-            assertFalse(SseTap.mayHoldUsage(b, b.length), no);
-        }
-    }
-
-    @Test
-    void endsWithNullUsage_onlyTheTopLevelObjectsLastKey() {
-        for (String yes : List.of("{\"usage\":null}", "{\"choices\":[],\"usage\":null}",
-                "{\"x_groq\":{\"usage\":{\"total_tokens\":1}},\"usage\":null}")) {
-            byte[] b = yes.getBytes(UTF_8);
-            assertTrue(SseTap.endsWithNullUsage(b, b.length), yes);
-            assertFalse(SseTap.mayHoldUsage(b, b.length), yes);
-        }
-        for (String no : List.of("{\"x\":{\"usage\":null}}", "{\"usage\":null }", "\"usage\":null",
-                "usage\":null}", "")) {
-            byte[] b = no.getBytes(UTF_8);
-            assertFalse(SseTap.endsWithNullUsage(b, b.length), no);
-        }
-        byte[] padded = "{\"usage\":null}   ".getBytes(UTF_8);
-        assertTrue(SseTap.endsWithNullUsage(padded, padded.length - 3), "only the first len bytes count");
-    }
-
-    /** The eight-bytes-at-a-time search against a plain one, at every offset and length, with lookalikes. */
-    @Test
-    void indexOfUsageKey_agreesWithAPlainSearch() {
-        Random random = new Random(7);
-        String[] pieces = {"\"usage\"", "usage", "\"usag", "sage\"", "g", "gg", "\"", "x", "\"usagee\"", "\"Usage\""};
-        for (int n = 0; n < 2000; n++) {
-            StringBuilder sb = new StringBuilder();
-            for (int k = random.nextInt(12); k > 0; k--) {
-                sb.append(pieces[random.nextInt(pieces.length)]);
-            }
-            byte[] b = sb.toString().getBytes(UTF_8);
-            for (int from = 0; from <= b.length; from++) {
-                for (int len = from; len <= b.length; len++) {
-                    int expected = sb.substring(0, len).indexOf("\"usage\"", from);
-                    assertEquals(expected, SseTap.indexOfUsageKey(b, from, len), sb + " from " + from + " len " + len);
-                }
-            }
-        }
     }
 
     /** Released taps hand their arrays to the next stream on the thread: nothing of the last stream shows. */
