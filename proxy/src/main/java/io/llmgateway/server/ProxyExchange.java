@@ -34,9 +34,13 @@ import org.apache.logging.log4j.Logger;
  * Design notes
  * - One instance per proxied request, confined to the client channel's event loop; the upstream channel
  *   is leased from a pool of that same loop, so no state here is ever touched by two threads.
- * - This class is the state machine and the failover; the answer goes out through AnswerRelay, the record
- *   is kept by ExchangeRecord, what failed attempts leave by Failover, error answers are built by
- *   ErrorReplies, and everything that depends on the wire format is asked of the dialects (protocol).
+ * - This class is the state machine and the failover. StartChecks refuses what may not be routed; each
+ *   attempt's connection (lease, send, one resend on a new connection, return or discard) is UpstreamLeg's,
+ *   which reports back through UpstreamLeg.Owner; AnswerReader reads the answer and writes a 2xx one through
+ *   AnswerRelay; the record is kept by ExchangeRecord, what failed attempts leave by Failover, the one timer
+ *   is ExchangeTimer, error answers are built by ErrorReplies, and everything that depends on the wire
+ *   format is asked of the dialects (protocol). The pieces are made once per exchange and reused by each
+ *   attempt, and the exchange's state decides which of their reports still count.
  * - Failover is possible until the first response byte is written to the client. The upstream's 2xx
  *   headers are held back until its first body bytes arrive, so a provider that accepts a request and
  *   dies before producing anything is still failed over.

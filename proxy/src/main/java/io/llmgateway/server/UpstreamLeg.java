@@ -22,7 +22,8 @@ import org.apache.logging.log4j.Logger;
  * by each attempt; confined to the exchange's event loop.
  */
 final class UpstreamLeg {
-    private static final Logger LOG = LogManager.getLogger(UpstreamLeg.class);
+    // The exchange's logger: what happens to a request's connection is logged under the exchange's name.
+    private static final Logger LOG = LogManager.getLogger(ProxyExchange.class);
 
     /** The exchange the leg serves; it also receives the channel's events. */
     interface Owner extends UpstreamListener {
