@@ -3,18 +3,6 @@ package io.llmgateway.server;
 import io.llmgateway.config.Endpoints;
 import io.llmgateway.config.UpstreamSettings;
 import io.llmgateway.util.ShortText;
-import io.llmgateway.openai.BodyRewriter;
-import io.llmgateway.openai.JsonUsageTap;
-import io.llmgateway.openai.OpenAiErrors;
-import io.llmgateway.openai.RequestInfo;
-import io.llmgateway.openai.RequestScanner;
-import io.llmgateway.openai.SseTap;
-import io.llmgateway.tokens.TokenEstimator;
-import io.llmgateway.observe.AttemptRecord;
-import io.llmgateway.observe.BodyCapture;
-import io.llmgateway.observe.RateLimitHeaders;
-import io.llmgateway.observe.RequestRecord;
-import io.llmgateway.protocol.AnswerTap;
 import io.llmgateway.protocol.BadRequestException;
 import io.llmgateway.protocol.ClientDialect;
 import io.llmgateway.protocol.ProviderDialect;
@@ -27,23 +15,16 @@ import io.llmgateway.route.Failure;
 import io.llmgateway.route.PendingAdmission;
 import io.llmgateway.route.RouteScope;
 import io.llmgateway.upstream.Origin;
-import io.llmgateway.upstream.PoolExhaustedException;
-import io.llmgateway.upstream.UpstreamClient;
-import io.llmgateway.upstream.UpstreamListener;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
@@ -53,9 +34,13 @@ import org.apache.logging.log4j.Logger;
  * Design notes
  * - One instance per proxied request, confined to the client channel's event loop; the upstream channel
  *   is leased from a pool of that same loop, so no state here is ever touched by two threads.
- * - This class is the state machine and the failover; the answer goes out through AnswerRelay, the record
- *   is kept by ExchangeRecord, what failed attempts leave by Failover, error answers are built by
- *   ErrorReplies, and everything that depends on the wire format is asked of the dialects (protocol).
+ * - This class is the state machine and the failover. StartChecks refuses what may not be routed; each
+ *   attempt's connection (lease, send, one resend on a new connection, return or discard) is UpstreamLeg's,
+ *   which reports back through UpstreamLeg.Owner; AnswerReader reads the answer and writes a 2xx one through
+ *   AnswerRelay; the record is kept by ExchangeRecord, what failed attempts leave by Failover, the one timer
+ *   is ExchangeTimer, error answers are built by ErrorReplies, and everything that depends on the wire
+ *   format is asked of the dialects (protocol). The pieces are made once per exchange and reused by each
+ *   attempt, and the exchange's state decides which of their reports still count.
  * - Failover is possible until the first response byte is written to the client. The upstream's 2xx
  *   headers are held back until its first body bytes arrive, so a provider that accepts a request and
  *   dies before producing anything is still failed over.
@@ -67,9 +52,8 @@ import org.apache.logging.log4j.Logger;
  * - With a shared limits store (Redis) the router decides off this thread: the exchange waits in ADMITTING
  *   (bounded by the store's timeout) and continues on its own event loop when the decision arrives.
  */
-final class ProxyExchange implements UpstreamListener {
+final class ProxyExchange implements UpstreamLeg.Owner {
     private static final Logger LOG = LogManager.getLogger(ProxyExchange.class);
-    private static final int MAX_ERROR_BODY = 256 * 1024;
     static final String MODEL_HEADER = "x-gateway-model";
 
     private enum State { ESTIMATING, ADMITTING, CONNECTING, AWAITING_HEADERS, READING_ERROR, RELAYING, DONE }
@@ -88,6 +72,8 @@ final class ProxyExchange implements UpstreamListener {
     private final ExchangeRecord record;
     private final Failover failover = new Failover();
     private final ExchangeTimer timer;
+    private final UpstreamLeg leg;
+    private final AnswerReader reader;
     private RouteScope scope = RouteScope.ANY;
 
     private State state = State.ESTIMATING;
@@ -96,14 +82,6 @@ final class ProxyExchange implements UpstreamListener {
     private Attempt attempt;
     private ProviderDialect dialect; // the current attempt's provider's
     private Origin origin;
-    private Channel upstream;
-    private int heldStatus;
-    private boolean upstreamKeepAlive;
-    private AnswerTap tap;
-    private boolean streaming; // the answer is a stream of events
-    private ByteBuf errorBody;
-    private HttpResponse errorHeaders;
-    private boolean retriedOnNewConnection; // in this attempt, see retryOnNewConnection()
 
     ProxyExchange(ChannelHandlerContext ctx, FullHttpRequest request, Gateway gateway, String upstreamPathSuffix,
             String requestId, boolean keepAlive, ClientQuota quota, Runnable onDone) {
@@ -122,6 +100,8 @@ final class ProxyExchange implements UpstreamListener {
                 quota == null ? null : quota.keyName(), upstreamPathSuffix,
                 snapshot.config.logging().logBodies() ? snapshot.config.logging().maxBodyBytes() : 0);
         this.timer = new ExchangeTimer(ctx.executor(), ctx.executor().ticker(), this::onTimer);
+        this.leg = new UpstreamLeg(ctx.channel().eventLoop(), gateway.upstream(), this, requestId);
+        this.reader = new AnswerReader(ctx.alloc(), snapshot, relay, record, timer, leg);
     }
 
     // ---- start: read the request, check the model, estimate tokens ------------------------------------------
@@ -138,17 +118,8 @@ final class ProxyExchange implements UpstreamListener {
             replyError(400, e.getMessage(), e.param(), e.code());
             return;
         }
-        if (quota != null && !quota.mayUse(info.model())) {
-            replyError(403, "Client key '" + quota.keyName() + "' may not use model '" + info.model() + "'.",
-                    "model", "model_not_allowed");
-            return;
-        }
-        if (!gateway.router().servesModel(info.model())) {
-            replyError(404, "The model '" + info.model() + "' does not exist or is not served by this gateway. "
-                    + "GET /v1/models lists the models it serves.", "model", "model_not_found");
-            return;
-        }
-        if (refused(ScopeCheck.model(snapshot.config, scope, info.model(), quota, upstreamPathSuffix))) {
+        if (refused(StartChecks.model(snapshot.config, gateway.router(), scope, info.model(), quota,
+                upstreamPathSuffix))) {
             return;
         }
         gateway.estimator().estimate(info, snapshot.configuredEncoding(info.model()), info.model())
@@ -252,38 +223,23 @@ final class ProxyExchange implements UpstreamListener {
         failover.started(attempt.provider());
         origin = originOf(attempt);
         dialect = snapshot.dialect(attempt.provider());
+        reader.begin(info, attempt, dialect);
         state = State.CONNECTING;
-        retriedOnNewConnection = false;
         UpstreamSettings settings = snapshot.config.upstream();
         timer.deadline(info.stream() ? settings.streamFirstByteTimeout().toNanos()
                 : settings.responseTimeout().toNanos());
-        lease(false);
+        leg.open(attempt.provider(), origin);
     }
 
-    private void lease(boolean fresh) {
-        UpstreamClient pools = gateway.upstream();
-        Future<Channel> leased = fresh ? pools.acquireFresh(ctx.channel().eventLoop(), origin, this)
-                : pools.acquire(ctx.channel().eventLoop(), origin, this);
-        Attempt leasedFor = attempt;
-        leased.addListener(f -> {
-            if (f.isSuccess()) {
-                onLeased((Channel) f.getNow(), leasedFor);
-            } else if (attempt == leasedFor && state == State.CONNECTING) {
-                Throwable cause = f.cause();
-                Failure kind = cause instanceof PoolExhaustedException ? Failure.LOCAL_OVERLOAD
-                        : cause instanceof ConnectTimeoutException ? Failure.TIMEOUT : Failure.CONNECT;
-                attemptFailed(kind, 0, describe(cause));
-            }
-        });
-    }
-
-    private void onLeased(Channel ch, Attempt leasedFor) {
-        if (attempt != leasedFor || state != State.CONNECTING) {
-            // This attempt already ended (timeout, client gone): the fresh channel is still good for others.
-            gateway.upstream().release(ctx.channel().eventLoop(), originOf(leasedFor), ch);
-            return;
+    @Override
+    public void leaseFailed(Failure kind, String why) {
+        if (state == State.CONNECTING) {
+            attemptFailed(kind, 0, why);
         }
-        upstream = ch;
+    }
+
+    @Override
+    public void leased(Channel ch) {
         state = State.AWAITING_HEADERS;
         ByteBuf body = dialect.body(ch.alloc(), request.content(), info, attempt.alias());
         ByteBuf head;
@@ -297,13 +253,14 @@ final class ProxyExchange implements UpstreamListener {
             attemptFailed(Failure.CONNECT, 0, "could not send the request: its target is not valid");
             return;
         }
-        // Bytes, not an HttpRequest: the upstream pipeline has only a response decoder (UpstreamClient).
-        ch.write(head);
-        ch.writeAndFlush(body).addListener(w -> {
-            if (!w.isSuccess() && upstream == ch && state == State.AWAITING_HEADERS && !retryOnNewConnection()) {
-                attemptFailed(Failure.CONNECT, 0, "could not send the request: " + describe(w.cause()));
-            }
-        });
+        leg.send(head, body);
+    }
+
+    @Override
+    public void sendFailed(Throwable cause) {
+        if (state == State.AWAITING_HEADERS && !retryOnNewConnection()) {
+            attemptFailed(Failure.CONNECT, 0, "could not send the request: " + leg.describe(cause));
+        }
     }
 
     /** Where an attempt goes: from the config snapshot, or computed for a provider added since it was taken. */
@@ -322,88 +279,31 @@ final class ProxyExchange implements UpstreamListener {
         }
         if (msg.decoderResult().isFailure()) {
             // Not HTTP (garbage, truncated or oversized headers): this connection is unusable.
-            String why = "invalid HTTP from the provider: " + describe(msg.decoderResult().cause());
+            String why = "invalid HTTP from the provider: " + leg.describe(msg.decoderResult().cause());
             ReferenceCountUtil.release(msg);
             upstreamBroke(why);
             return;
         }
-        if (msg instanceof HttpResponse) {
-            onResponseHeaders((HttpResponse) msg);
+        if (msg instanceof HttpResponse && reader.head((HttpResponse) msg)) {
+            state = reader.isError() ? State.READING_ERROR : State.RELAYING;
         }
         if (msg instanceof HttpContent) {
             onResponseContent((HttpContent) msg);
         }
     }
 
-    private void onResponseHeaders(HttpResponse response) {
-        int status = response.status().code();
-        if (status < 200 && status != 101) {
-            return; // 1xx interim response: the real one follows
-        }
-        attempt.observeHeaders(response.headers());
-        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-        if (status < 200 || status >= 300) {
-            state = State.READING_ERROR;
-            errorHeaders = response;
-            errorBody = ctx.alloc().buffer(256);
-            return;
-        }
-        state = State.RELAYING;
-        heldStatus = status;
-        streaming = dialect.streams(response.headers());
-        tap = dialect.tap(streaming, info, streaming
-                ? TokenEstimator.encodingFor(snapshot.configuredEncoding(attempt.model()), attempt.model()) : null);
-        if (streaming) {
-            if (record.bodyCap() > 0) {
-                tap.captureText(record.bodyCap());
-            }
-            timer.idle(snapshot.config.upstream().streamIdleTimeout().toNanos());
-        } else {
-            record.keepAnswerBytes();
-        }
-        relay.open(response, streaming && dialect.resizesStream(info), info.model(), attempt.model());
-    }
-
     private void onResponseContent(HttpContent content) {
-        boolean last = content instanceof LastHttpContent;
         if (state == State.READING_ERROR) {
-            ByteBuf chunk = content.content();
-            int room = MAX_ERROR_BODY - errorBody.readableBytes();
-            errorBody.writeBytes(chunk, chunk.readerIndex(), Math.min(room, chunk.readableBytes()));
-            content.release();
-            if (last) {
+            if (reader.errorContent(content)) {
                 onErrorResponseComplete();
             }
-            return;
-        }
-        if (state != State.RELAYING) {
+        } else if (state != State.RELAYING) {
             content.release();
-            return;
-        }
-        timer.activity();
-        ByteBuf data = content.content();
-        record.answerBytes(data);
-        ByteBuf out = tap.onChunk(data);
-        if (!relay.committed() && (out.isReadable() || last)) {
-            record.answered(heldStatus);
-            relay.commit();
-        }
-        relay.content(out);
-        if (last) {
-            relay.content(tap.onEnd());
-            relay.end();
+        } else if (reader.content(content)) {
             // Settle, publish the record and leave the in-flight count before the client can see the end,
             // so that anything it does next (a metrics scrape, a shutdown drain) sees this request finished.
             completeSuccessfully();
             relay.flush();
-        } else {
-            // Flushed once per upstream read batch (onUpstreamReadComplete), not per chunk: a burst of
-            // small chunks read in one go leaves in one write to the client.
-            relay.flushLater();
-            if (!relay.clientWritable()) {
-                // Backpressure: stop reading the provider until the client drains (see clientWritable()).
-                upstream.config().setAutoRead(false);
-            }
         }
     }
 
@@ -413,16 +313,11 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void completeSuccessfully() {
-        Usage usage = tap.usage();
-        if (usage == null) {
-            long prompt = promptEstimate();
-            long completion = tap.completionTokensEstimate();
-            usage = new Usage(prompt, completion, prompt + completion, true);
-        }
+        Usage usage = reader.usage(promptEstimate());
         attempt.succeeded(usage);
         record.settled(usage);
-        record.attemptEnded(attempt, "ok", heldStatus);
-        returnUpstream(upstreamKeepAlive);
+        record.attemptEnded(attempt, "ok", reader.status());
+        returnUpstream(reader.keepAlive());
         finish(relay.closesAfter());
     }
 
@@ -432,14 +327,12 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     private void onErrorResponseComplete() {
-        int status = errorHeaders.status().code();
+        HttpResponse head = reader.takeErrorHead();
+        int status = head.status().code();
         Failure kind = classify(status);
-        long retryAfterMillis = RetryAfter.millis(errorHeaders.headers(), gateway.clock());
-        returnUpstream(upstreamKeepAlive);
-        ByteBuf body = errorBody;
-        errorBody = null;
-        HttpResponse head = errorHeaders;
-        errorHeaders = null;
+        long retryAfterMillis = RetryAfter.millis(head.headers(), gateway.clock());
+        returnUpstream(reader.keepAlive());
+        ByteBuf body = reader.takeErrorBody();
         attempt.failed(kind, kind == Failure.CLIENT_ERROR ? 0 : retryAfterMillis);
         record.attemptEnded(attempt, kind, status);
         if (kind == Failure.CLIENT_ERROR) {
@@ -469,7 +362,7 @@ final class ProxyExchange implements UpstreamListener {
 
     @Override
     public void onUpstreamError(Throwable cause) {
-        upstreamBroke(describe(cause));
+        upstreamBroke(leg.describe(cause));
     }
 
     @Override
@@ -495,15 +388,11 @@ final class ProxyExchange implements UpstreamListener {
      * inside the same attempt (its timer, its reservation; no failure counted).
      */
     private boolean retryOnNewConnection() {
-        if (retriedOnNewConnection || !UpstreamClient.reusedAndUnanswered(upstream)) {
+        if (!leg.mayRetry()) {
             return false;
         }
-        retriedOnNewConnection = true;
-        LOG.debug("[{}] a reused connection to {} closed before answering: sending again on a new one", requestId,
-                attempt.provider());
-        discardUpstream();
         state = State.CONNECTING;
-        lease(true);
+        leg.retryOnNewConnection();
         return true;
     }
 
@@ -513,7 +402,7 @@ final class ProxyExchange implements UpstreamListener {
             return;
         }
         String why;
-        if (state == State.RELAYING && streaming) {
+        if (state == State.RELAYING && reader.streaming()) {
             why = "no data from the provider for " + TimeUnit.NANOSECONDS.toMillis(timer.idleNanos()) + " ms";
         } else {
             UpstreamSettings s = snapshot.config.upstream();
@@ -522,7 +411,7 @@ final class ProxyExchange implements UpstreamListener {
                     : "no complete response within response_timeout (" + s.responseTimeout().toSeconds() + " s)";
         }
         if (relay.committed()) {
-            abortCommitted(Failure.TIMEOUT, (streaming && state == State.RELAYING
+            abortCommitted(Failure.TIMEOUT, (reader.streaming() && state == State.RELAYING
                     ? "The provider's stream stalled: " : "The provider timed out: ") + why);
         } else {
             attemptFailed(Failure.TIMEOUT, 0, why);
@@ -535,7 +424,7 @@ final class ProxyExchange implements UpstreamListener {
     private void attemptFailed(Failure kind, long retryAfterMillis, String why) {
         timer.cancel();
         discardUpstream();
-        releaseAttemptBuffers();
+        reader.reset();
         attempt.failed(kind, retryAfterMillis);
         record.attemptEnded(attempt, kind, 0);
         LOG.info("[{}] attempt {} failed: {}: {}", requestId, failover.attempts(), attempt.provider(), why);
@@ -552,9 +441,9 @@ final class ProxyExchange implements UpstreamListener {
         timer.cancel();
         discardUpstream();
         attempt.failed(kind, 0);
-        record.attemptEnded(attempt, kind, heldStatus);
+        record.attemptEnded(attempt, kind, reader.status());
         record.failed(client.errorType(502), message);
-        if (streaming && !relay.lengthAnnounced()) {
+        if (reader.streaming() && !relay.lengthAnnounced()) {
             relay.endWith(client.errorEvent(ctx.alloc(), message, "upstream_stream_error"));
             finish(false);
         } else {
@@ -620,10 +509,10 @@ final class ProxyExchange implements UpstreamListener {
         timer.cancel();
         discardUpstream();
         if (attempt != null && state != State.ESTIMATING && state != State.ADMITTING) {
-            long completion = tap != null ? tap.completionTokensEstimate() : 0;
+            long completion = reader.completionEstimate();
             attempt.cancelled(promptEstimate() + completion);
             record.settled(new Usage(promptEstimate(), completion, promptEstimate() + completion, true));
-            record.attemptEnded(attempt, "cancelled", heldStatus);
+            record.attemptEnded(attempt, "cancelled", reader.status());
         }
         record.failedUnlessNoted("client_closed", "the client closed the connection before the response ended");
         state = State.DONE;
@@ -633,8 +522,8 @@ final class ProxyExchange implements UpstreamListener {
 
     /** The client drained its buffer: resume reading the provider. */
     void clientWritable() {
-        if (upstream != null && relay.clientWritable()) {
-            upstream.config().setAutoRead(true);
+        if (leg.connected() && relay.clientWritable()) {
+            leg.reading(true);
         }
     }
 
@@ -653,41 +542,11 @@ final class ProxyExchange implements UpstreamListener {
 
     private void returnUpstream(boolean reusable) {
         timer.cancel();
-        Channel ch = upstream;
-        upstream = null;
-        if (ch == null) {
-            return;
-        }
-        if (reusable) {
-            gateway.upstream().release(ctx.channel().eventLoop(), origin, ch);
-        } else {
-            UpstreamClient.discard(ch);
-        }
+        leg.finish(reusable);
     }
 
     private void discardUpstream() {
-        Channel ch = upstream;
-        upstream = null;
-        if (ch != null) {
-            UpstreamClient.discard(ch);
-        }
-    }
-
-    private void releaseAttemptBuffers() {
-        String tapText = null;
-        if (tap != null) {
-            tapText = tap.capturedText();
-            tap.release();
-            tap = null;
-        }
-        record.answerEnded(tapText);
-        streaming = false;
-        relay.reset();
-        if (errorBody != null) {
-            errorBody.release();
-            errorBody = null;
-        }
-        errorHeaders = null;
+        leg.discard();
     }
 
     /** Sends a whole answer of the gateway's own (or a provider's error) and ends the exchange. */
@@ -712,21 +571,11 @@ final class ProxyExchange implements UpstreamListener {
     }
 
     /**
-     * The kind of failure, for the client and the record; the cause itself, whose message may name hosts and
-     * addresses, goes to app.log only.
-     */
-    private String describe(Throwable cause) {
-        LOG.info("[{}] provider {} at {}: {}", requestId, attempt == null ? null : attempt.provider(), origin,
-                cause.toString());
-        return FailureText.kind(cause);
-    }
-
-    /**
      * Releases the attempt's buffers (a captured response text goes into the record, with logging.log_bodies)
      * and publishes the request's record; once per exchange, on its way to {@link #cleanup}.
      */
     private void publishRecord() {
-        releaseAttemptBuffers();
+        reader.reset();
         gateway.observers().onComplete(record.toRecord(info == null ? null : info.model(),
                 info != null && info.stream(), attempt == null ? null : attempt.model()));
     }
