@@ -18,23 +18,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * so the admission path does no time-zone arithmetic and allocates nothing. The start of a day is
  * {@link LocalDate#atStartOfDay(ZoneId)}, which handles zones where midnight falls in a DST gap.
  */
-public final class DailyCounter implements RateCounter {
+public final class DailyCounter extends ClockedCounter implements RateCounter {
 
     private static final int COUNT_BITS = 40;
     private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
     /** The most a day can count. */
     public static final long MAX_AMOUNT = COUNT_MASK;
 
-    private final Clock clock;
     private final ZoneId zone;
     private final AtomicLong state = new AtomicLong();
     private volatile Day day;
-    private volatile long limit;
 
     public DailyCounter(long limit, ZoneId zone, Clock clock) {
+        super(limit, clock);
         this.zone = requireNonNull(zone, "zone");
-        this.clock = requireNonNull(clock, "clock");
-        this.limit = RateCounter.requireLimit(limit);
         this.day = Day.of(clock.millis(), zone);
     }
 
@@ -102,16 +99,6 @@ public final class DailyCounter implements RateCounter {
     }
 
     @Override
-    public long limit() {
-        return limit;
-    }
-
-    @Override
-    public void limit(long newLimit) {
-        limit = RateCounter.requireLimit(newLimit);
-    }
-
-    @Override
     public long millisUntilAvailable(long amount, long now) {
         long lim = limit;
         if (amount > lim) {
@@ -124,11 +111,6 @@ public final class DailyCounter implements RateCounter {
             return 0;
         }
         return Math.max(1, day.end - now);
-    }
-
-    @Override
-    public long clockMillis() {
-        return clock.millis();
     }
 
     @Override

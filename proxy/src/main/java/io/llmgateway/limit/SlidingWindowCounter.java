@@ -28,21 +28,19 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * so 32 bits last 136 years at one-second buckets. A bucket holds at most 2^32-1; anything above that
  * is dropped (no limit in this domain gets near it).
  */
-public final class SlidingWindowCounter implements RateCounter {
+public final class SlidingWindowCounter extends ClockedCounter implements RateCounter {
 
     private static final int COUNT_BITS = 32;
     private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
     /** The most a single bucket (and so a single acquire) can hold. */
     public static final long MAX_AMOUNT = COUNT_MASK;
 
-    private final Clock clock;
     private final long origin;
     private final long bucketMillis;
     private final int buckets;
     private final AtomicLongArray slots;
     private final AtomicLong used = new AtomicLong();
     private final AtomicLong sweptEpoch = new AtomicLong();
-    private volatile long limit;
 
     /**
      * @param window the window length; must be a whole multiple of {@code buckets} milliseconds
@@ -50,8 +48,8 @@ public final class SlidingWindowCounter implements RateCounter {
      * @param limit the most the window admits ({@code Long.MAX_VALUE}: unlimited, still counted)
      */
     public SlidingWindowCounter(Duration window, int buckets, long limit, Clock clock) {
+        super(limit, clock);
         requireNonNull(window, "window");
-        this.clock = requireNonNull(clock, "clock");
         if (buckets < 1) {
             throw new IllegalArgumentException("buckets: " + buckets + " (expected: >= 1)");
         }
@@ -60,7 +58,6 @@ public final class SlidingWindowCounter implements RateCounter {
             throw new IllegalArgumentException(
                     "window: " + window + " (expected: a positive multiple of " + buckets + " ms)");
         }
-        this.limit = RateCounter.requireLimit(limit);
         this.buckets = buckets;
         this.bucketMillis = windowMillis / buckets;
         this.slots = new AtomicLongArray(buckets);
@@ -187,16 +184,6 @@ public final class SlidingWindowCounter implements RateCounter {
     }
 
     @Override
-    public long limit() {
-        return limit;
-    }
-
-    @Override
-    public void limit(long newLimit) {
-        limit = RateCounter.requireLimit(newLimit);
-    }
-
-    @Override
     public long millisUntilAvailable(long amount, long now) {
         long lim = limit;
         if (amount > lim) {
@@ -235,11 +222,6 @@ public final class SlidingWindowCounter implements RateCounter {
             return Math.max(1, expiry(epoch) - now);
         }
         return RateCounter.super.millisUntilEmpty(now);
-    }
-
-    @Override
-    public long clockMillis() {
-        return clock.millis();
     }
 
     @Override
