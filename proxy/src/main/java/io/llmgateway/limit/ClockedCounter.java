@@ -13,6 +13,21 @@ abstract class ClockedCounter {
     final Clock clock;
     volatile long limit;
 
+    /** {@code high} above {@code count}, which takes the low {@code countBits} bits: one value for one CAS. */
+    static long pack(long high, long count, int countBits) {
+        return (high << countBits) | count;
+    }
+
+    /** The {@code high} of {@link #pack}. */
+    static long highOf(long packed, int countBits) {
+        return packed >>> countBits;
+    }
+
+    /** The {@code count} of {@link #pack}. */
+    static long countOf(long packed, int countBits) {
+        return packed & ((1L << countBits) - 1);
+    }
+
     ClockedCounter(long limit, Clock clock) {
         this.clock = requireNonNull(clock, "clock");
         this.limit = RateCounter.requireLimit(limit);

@@ -47,14 +47,14 @@ public final class DailyCounter extends ClockedCounter implements RateCounter {
         long lim = limit;
         for (;;) {
             long v = state.get();
-            long d = dayOf(v);
+            long d = highOf(v, COUNT_BITS);
             // A later day in the state means the clock stepped back: keep counting into it.
-            long c = d >= today ? countOf(v) : 0;
+            long c = d >= today ? countOf(v, COUNT_BITS) : 0;
             if (amount > lim - c) {
                 return REJECTED;
             }
             long keep = Math.max(d, today);
-            if (state.compareAndSet(v, pack(keep, c + amount))) {
+            if (state.compareAndSet(v, pack(keep, c + amount, COUNT_BITS))) {
                 return keep;
             }
         }
@@ -66,10 +66,10 @@ public final class DailyCounter extends ClockedCounter implements RateCounter {
         long today = today(clock.millis());
         for (;;) {
             long v = state.get();
-            long d = dayOf(v);
-            long c = d >= today ? countOf(v) : 0;
+            long d = highOf(v, COUNT_BITS);
+            long c = d >= today ? countOf(v, COUNT_BITS) : 0;
             long keep = Math.max(d, today);
-            if (state.compareAndSet(v, pack(keep, Math.min(MAX_AMOUNT, c + amount)))) {
+            if (state.compareAndSet(v, pack(keep, Math.min(MAX_AMOUNT, c + amount), COUNT_BITS))) {
                 return keep;
             }
         }
@@ -82,11 +82,11 @@ public final class DailyCounter extends ClockedCounter implements RateCounter {
         }
         for (;;) {
             long v = state.get();
-            if (dayOf(v) != ticket) {
+            if (highOf(v, COUNT_BITS) != ticket) {
                 return;
             }
-            long c = Math.max(0, Math.min(MAX_AMOUNT, countOf(v) + delta));
-            if (state.compareAndSet(v, pack(ticket, c))) {
+            long c = Math.max(0, Math.min(MAX_AMOUNT, countOf(v, COUNT_BITS) + delta));
+            if (state.compareAndSet(v, pack(ticket, c, COUNT_BITS))) {
                 return;
             }
         }
@@ -95,7 +95,7 @@ public final class DailyCounter extends ClockedCounter implements RateCounter {
     @Override
     public long current(long nowMillis) {
         long v = state.get();
-        return dayOf(v) >= today(nowMillis) ? countOf(v) : 0;
+        return highOf(v, COUNT_BITS) >= today(nowMillis) ? countOf(v, COUNT_BITS) : 0;
     }
 
     @Override
@@ -106,7 +106,7 @@ public final class DailyCounter extends ClockedCounter implements RateCounter {
         }
         long today = today(now);
         long v = state.get();
-        long c = dayOf(v) >= today ? countOf(v) : 0;
+        long c = highOf(v, COUNT_BITS) >= today ? countOf(v, COUNT_BITS) : 0;
         if (c + amount <= lim) {
             return 0;
         }
@@ -118,7 +118,7 @@ public final class DailyCounter extends ClockedCounter implements RateCounter {
         long today = today(clock.millis());
         for (;;) {
             long v = state.get();
-            if (state.compareAndSet(v, pack(Math.max(dayOf(v), today), 0))) {
+            if (state.compareAndSet(v, pack(Math.max(highOf(v, COUNT_BITS), today), 0, COUNT_BITS))) {
                 return;
             }
         }
@@ -132,18 +132,6 @@ public final class DailyCounter extends ClockedCounter implements RateCounter {
         d = Day.of(now, zone);
         day = d;
         return d.number;
-    }
-
-    private static long pack(long day, long count) {
-        return (day << COUNT_BITS) | count;
-    }
-
-    private static long dayOf(long v) {
-        return v >>> COUNT_BITS;
-    }
-
-    private static long countOf(long v) {
-        return v & COUNT_MASK;
     }
 
     @Override
