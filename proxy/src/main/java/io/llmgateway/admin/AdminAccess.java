@@ -123,6 +123,15 @@ public final class AdminAccess implements ManagementAccess {
         return check(exchange.request().headers(), exchange.remoteAddress(), exchange.path());
     }
 
+    /** Whether the exchange's credentials let it in; answers a refused or throttled one (see refuse). */
+    public boolean admit(LocalExchange exchange) {
+        AccessVerdict verdict = check(exchange);
+        if (!verdict.allowed()) {
+            refuse(exchange, verdict);
+        }
+        return verdict.allowed();
+    }
+
     /** Whether the exchange's credentials let it in (a refused or throttled one is not); counts like check. */
     public boolean permits(LocalExchange exchange) {
         return check(exchange).allowed();

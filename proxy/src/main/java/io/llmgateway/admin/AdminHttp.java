@@ -26,6 +26,18 @@ final class AdminHttp {
     private AdminHttp() {
     }
 
+    /**
+     * Whether the exchange only reads (GET, or HEAD, which is sent no body); answers any other method with
+     * 405 and returns false.
+     */
+    static boolean readOnly(LocalExchange exchange) {
+        if (exchange.method() == HttpMethod.GET || exchange.method() == HttpMethod.HEAD) {
+            return true;
+        }
+        exchange.respondError(405, "Use GET " + exchange.path() + '.', null, "method_not_allowed");
+        return false;
+    }
+
     /** A response with the admin security headers; {@code body} may be empty. */
     static FullHttpResponse response(LocalExchange exchange, int status, String contentType, byte[] body, String csp) {
         byte[] content = exchange.method() == HttpMethod.HEAD ? new byte[0] : body;

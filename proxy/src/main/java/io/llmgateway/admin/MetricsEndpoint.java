@@ -4,11 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import io.llmgateway.config.MetricsSettings;
 import io.llmgateway.observe.GatewayMetrics;
-import io.llmgateway.server.AccessVerdict;
 import io.llmgateway.server.Gateway;
 import io.llmgateway.server.LocalEndpoint;
 import io.llmgateway.server.LocalExchange;
-import io.netty.handler.codec.http.HttpMethod;
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,15 +40,7 @@ final class MetricsEndpoint implements LocalEndpoint {
                     + ". Please check the URL.", null, "unknown_url");
             return;
         }
-        if (settings.requireAdmin()) {
-            AccessVerdict verdict = access.check(exchange);
-            if (!verdict.allowed()) {
-                access.refuse(exchange, verdict);
-                return;
-            }
-        }
-        if (exchange.method() != HttpMethod.GET && exchange.method() != HttpMethod.HEAD) { // HEAD: no body is sent
-            exchange.respondError(405, "Use GET /metrics.", null, "method_not_allowed");
+        if ((settings.requireAdmin() && !access.admit(exchange)) || !AdminHttp.readOnly(exchange)) {
             return;
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(16 * 1024);

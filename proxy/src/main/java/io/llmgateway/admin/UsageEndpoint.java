@@ -5,12 +5,10 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.observe.UsageStats;
-import io.llmgateway.server.AccessVerdict;
 import io.llmgateway.util.JsonValues;
 import io.llmgateway.server.Gateway;
 import io.llmgateway.server.LocalEndpoint;
 import io.llmgateway.server.LocalExchange;
-import io.netty.handler.codec.http.HttpMethod;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -47,13 +45,7 @@ final class UsageEndpoint implements LocalEndpoint {
 
     @Override
     public void handle(LocalExchange exchange) {
-        AccessVerdict verdict = access.check(exchange);
-        if (!verdict.allowed()) {
-            access.refuse(exchange, verdict);
-            return;
-        }
-        if (exchange.method() != HttpMethod.GET && exchange.method() != HttpMethod.HEAD) { // HEAD: no body is sent
-            exchange.respondError(405, "Use GET " + exchange.path() + '.', null, "method_not_allowed");
+        if (!access.admit(exchange) || !AdminHttp.readOnly(exchange)) {
             return;
         }
         String json;

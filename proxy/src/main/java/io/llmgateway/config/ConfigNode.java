@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
@@ -220,22 +221,19 @@ final class ConfigNode {
     }
 
     private long asLong(long min, long max, String what, long defaultValue) {
-        String value = scalarOrReport(what);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (INTEGER.matcher(value).matches()) {
-            try {
-                long parsed = Long.parseLong(value);
-                if (parsed >= min && parsed <= max) {
-                    return parsed;
+        return parsed(what, defaultValue, value -> {
+            if (INTEGER.matcher(value).matches()) {
+                try {
+                    long parsed = Long.parseLong(value);
+                    if (parsed >= min && parsed <= max) {
+                        return parsed;
+                    }
+                } catch (NumberFormatException tooLarge) {
+                    // reported by parsed
                 }
-            } catch (NumberFormatException tooLarge) {
-                // reported below
             }
-        }
-        expected(what);
-        return defaultValue;
+            return null;
+        });
     }
 
     boolean asBoolean(boolean defaultValue) {
@@ -244,28 +242,8 @@ final class ConfigNode {
 
     /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, or a bare integer meaning seconds; must be > 0. */
     Duration asDuration(Duration defaultValue) {
-        String what = "a duration like 500ms, 30s, 5m";
-        String value = scalarOrReport(what);
-        if (value == null) {
-            return defaultValue;
-        }
-        Matcher m = DURATION.matcher(value);
-        if (!m.matches()) {
-            expected(what);
-            return defaultValue;
-        }
-        Duration parsed;
-        try {
-            long amount = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "s" : m.group(2);
-            parsed = switch (unit) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            };
-        } catch (ArithmeticException | NumberFormatException tooLarge) {
-            expected(what);
+        Duration parsed = parsed("a duration like 500ms, 30s, 5m", null, ConfigNode::duration);
+        if (parsed == null) {
             return defaultValue;
         }
         if (parsed.isZero()) {
@@ -275,17 +253,44 @@ final class ConfigNode {
         return parsed;
     }
 
+    /** The duration {@code value} spells, null when it spells none. */
+    private static Duration duration(String value) {
+        Matcher m = DURATION.matcher(value);
+        if (!m.matches()) {
+            return null;
+        }
+        try {
+            long amount = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
+        } catch (ArithmeticException | NumberFormatException tooLarge) {
+            return null;
+        }
+    }
+
     /** Bytes: an integer, or a number with B, KiB, MiB, GiB (k, m, g: the same binary units); 1 .. 2^31-1. */
     int asSize(int defaultValue) {
-        String what = "a size like 32MiB, 512KiB or 1048576 (bytes)";
-        String value = scalarOrReport(what);
-        if (value == null) {
+        Long bytes = parsed("a size like 32MiB, 512KiB or 1048576 (bytes)", null, ConfigNode::bytes);
+        if (bytes == null) {
             return defaultValue;
         }
+        if (bytes < 1 || bytes > Integer.MAX_VALUE) {
+            expected("a size from 1 byte to 2047MiB");
+            return defaultValue;
+        }
+        return bytes.intValue();
+    }
+
+    /** The bytes {@code value} spells ({@code Long.MAX_VALUE} when too many), null when it spells no size. */
+    private static Long bytes(String value) {
         Matcher m = SIZE.matcher(value);
         if (!m.matches()) {
-            expected(what);
-            return defaultValue;
+            return null;
         }
         String unit = m.group(2) == null ? "B" : m.group(2);
         int shift = switch (unit) {
@@ -294,17 +299,11 @@ final class ConfigNode {
             case "GiB", "g", "G" -> 30;
             default -> 0;
         };
-        long bytes;
         try {
-            bytes = Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
+            return Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
         } catch (ArithmeticException | NumberFormatException tooLarge) {
-            bytes = Long.MAX_VALUE;
+            return Long.MAX_VALUE;
         }
-        if (bytes < 1 || bytes > Integer.MAX_VALUE) {
-            expected("a size from 1 byte to 2047MiB");
-            return defaultValue;
-        }
-        return (int) bytes;
     }
 
     /** One of {@code choices}' keys (their config spellings, matched ignoring case). */
@@ -314,33 +313,37 @@ final class ConfigNode {
 
     /** The value of the scalar's lower-case spelling in {@code values}; {@code what} names them in a problem. */
     private <T> T lookUp(Map<String, T> values, String what, T defaultValue) {
+        return parsed(what, defaultValue, value -> values.get(value.toLowerCase(Locale.ROOT)));
+    }
+
+    ZoneId asZone(ZoneId defaultValue) {
+        return parsed("a time zone like Europe/Berlin or UTC", defaultValue, value -> {
+            try {
+                return ZoneId.of(value);
+            } catch (DateTimeException e) {
+                return null;
+            }
+        });
+    }
+
+    // ---- helpers
+
+    /**
+     * The scalar as {@code parse} reads it; {@code defaultValue} when absent, or when {@code parse} answers
+     * null (reported as not {@code what}) or the scalar is not one (reported).
+     */
+    private <T> T parsed(String what, T defaultValue, Function<String, T> parse) {
         String value = scalarOrReport(what);
         if (value == null) {
             return defaultValue;
         }
-        T parsed = values.get(value.toLowerCase(Locale.ROOT));
+        T parsed = parse.apply(value);
         if (parsed == null) {
             expected(what);
             return defaultValue;
         }
         return parsed;
     }
-
-    ZoneId asZone(ZoneId defaultValue) {
-        String what = "a time zone like Europe/Berlin or UTC";
-        String value = scalarOrReport(what);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            return ZoneId.of(value);
-        } catch (DateTimeException e) {
-            expected(what);
-            return defaultValue;
-        }
-    }
-
-    // ---- helpers
 
     /** The scalar's expanded text; null when absent, not a scalar (reported), or expansion failed (reported). */
     private String scalarOrReport(String what) {

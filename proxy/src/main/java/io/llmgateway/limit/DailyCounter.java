@@ -18,23 +18,20 @@ import java.util.concurrent.atomic.AtomicLong;
  * so the admission path does no time-zone arithmetic and allocates nothing. The start of a day is
  * {@link LocalDate#atStartOfDay(ZoneId)}, which handles zones where midnight falls in a DST gap.
  */
-public final class DailyCounter implements RateCounter {
+public final class DailyCounter extends ClockedCounter implements RateCounter {
 
     private static final int COUNT_BITS = 40;
     private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
     /** The most a day can count. */
     public static final long MAX_AMOUNT = COUNT_MASK;
 
-    private final Clock clock;
     private final ZoneId zone;
     private final AtomicLong state = new AtomicLong();
     private volatile Day day;
-    private volatile long limit;
 
     public DailyCounter(long limit, ZoneId zone, Clock clock) {
+        super(limit, clock);
         this.zone = requireNonNull(zone, "zone");
-        this.clock = requireNonNull(clock, "clock");
-        this.limit = RateCounter.requireLimit(limit);
         this.day = Day.of(clock.millis(), zone);
     }
 
@@ -50,14 +47,14 @@ public final class DailyCounter implements RateCounter {
         long lim = limit;
         for (;;) {
             long v = state.get();
-            long d = dayOf(v);
+            long d = highOf(v, COUNT_BITS);
             // A later day in the state means the clock stepped back: keep counting into it.
-            long c = d >= today ? countOf(v) : 0;
+            long c = d >= today ? countOf(v, COUNT_BITS) : 0;
             if (amount > lim - c) {
                 return REJECTED;
             }
             long keep = Math.max(d, today);
-            if (state.compareAndSet(v, pack(keep, c + amount))) {
+            if (state.compareAndSet(v, pack(keep, c + amount, COUNT_BITS))) {
                 return keep;
             }
         }
@@ -69,10 +66,10 @@ public final class DailyCounter implements RateCounter {
         long today = today(clock.millis());
         for (;;) {
             long v = state.get();
-            long d = dayOf(v);
-            long c = d >= today ? countOf(v) : 0;
+            long d = highOf(v, COUNT_BITS);
+            long c = d >= today ? countOf(v, COUNT_BITS) : 0;
             long keep = Math.max(d, today);
-            if (state.compareAndSet(v, pack(keep, Math.min(MAX_AMOUNT, c + amount)))) {
+            if (state.compareAndSet(v, pack(keep, Math.min(MAX_AMOUNT, c + amount), COUNT_BITS))) {
                 return keep;
             }
         }
@@ -85,11 +82,11 @@ public final class DailyCounter implements RateCounter {
         }
         for (;;) {
             long v = state.get();
-            if (dayOf(v) != ticket) {
+            if (highOf(v, COUNT_BITS) != ticket) {
                 return;
             }
-            long c = Math.max(0, Math.min(MAX_AMOUNT, countOf(v) + delta));
-            if (state.compareAndSet(v, pack(ticket, c))) {
+            long c = Math.max(0, Math.min(MAX_AMOUNT, countOf(v, COUNT_BITS) + delta));
+            if (state.compareAndSet(v, pack(ticket, c, COUNT_BITS))) {
                 return;
             }
         }
@@ -98,17 +95,7 @@ public final class DailyCounter implements RateCounter {
     @Override
     public long current(long nowMillis) {
         long v = state.get();
-        return dayOf(v) >= today(nowMillis) ? countOf(v) : 0;
-    }
-
-    @Override
-    public long limit() {
-        return limit;
-    }
-
-    @Override
-    public void limit(long newLimit) {
-        limit = RateCounter.requireLimit(newLimit);
+        return highOf(v, COUNT_BITS) >= today(nowMillis) ? countOf(v, COUNT_BITS) : 0;
     }
 
     @Override
@@ -119,7 +106,7 @@ public final class DailyCounter implements RateCounter {
         }
         long today = today(now);
         long v = state.get();
-        long c = dayOf(v) >= today ? countOf(v) : 0;
+        long c = highOf(v, COUNT_BITS) >= today ? countOf(v, COUNT_BITS) : 0;
         if (c + amount <= lim) {
             return 0;
         }
@@ -127,16 +114,11 @@ public final class DailyCounter implements RateCounter {
     }
 
     @Override
-    public long clockMillis() {
-        return clock.millis();
-    }
-
-    @Override
     public void reset() {
         long today = today(clock.millis());
         for (;;) {
             long v = state.get();
-            if (state.compareAndSet(v, pack(Math.max(dayOf(v), today), 0))) {
+            if (state.compareAndSet(v, pack(Math.max(highOf(v, COUNT_BITS), today), 0, COUNT_BITS))) {
                 return;
             }
         }
@@ -150,18 +132,6 @@ public final class DailyCounter implements RateCounter {
         d = Day.of(now, zone);
         day = d;
         return d.number;
-    }
-
-    private static long pack(long day, long count) {
-        return (day << COUNT_BITS) | count;
-    }
-
-    private static long dayOf(long v) {
-        return v >>> COUNT_BITS;
-    }
-
-    private static long countOf(long v) {
-        return v & COUNT_MASK;
     }
 
     @Override

@@ -28,21 +28,19 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * so 32 bits last 136 years at one-second buckets. A bucket holds at most 2^32-1; anything above that
  * is dropped (no limit in this domain gets near it).
  */
-public final class SlidingWindowCounter implements RateCounter {
+public final class SlidingWindowCounter extends ClockedCounter implements RateCounter {
 
     private static final int COUNT_BITS = 32;
     private static final long COUNT_MASK = (1L << COUNT_BITS) - 1;
     /** The most a single bucket (and so a single acquire) can hold. */
     public static final long MAX_AMOUNT = COUNT_MASK;
 
-    private final Clock clock;
     private final long origin;
     private final long bucketMillis;
     private final int buckets;
     private final AtomicLongArray slots;
     private final AtomicLong used = new AtomicLong();
     private final AtomicLong sweptEpoch = new AtomicLong();
-    private volatile long limit;
 
     /**
      * @param window the window length; must be a whole multiple of {@code buckets} milliseconds
@@ -50,8 +48,8 @@ public final class SlidingWindowCounter implements RateCounter {
      * @param limit the most the window admits ({@code Long.MAX_VALUE}: unlimited, still counted)
      */
     public SlidingWindowCounter(Duration window, int buckets, long limit, Clock clock) {
+        super(limit, clock);
         requireNonNull(window, "window");
-        this.clock = requireNonNull(clock, "clock");
         if (buckets < 1) {
             throw new IllegalArgumentException("buckets: " + buckets + " (expected: >= 1)");
         }
@@ -60,7 +58,6 @@ public final class SlidingWindowCounter implements RateCounter {
             throw new IllegalArgumentException(
                     "window: " + window + " (expected: a positive multiple of " + buckets + " ms)");
         }
-        this.limit = RateCounter.requireLimit(limit);
         this.buckets = buckets;
         this.bucketMillis = windowMillis / buckets;
         this.slots = new AtomicLongArray(buckets);
@@ -116,21 +113,21 @@ public final class SlidingWindowCounter implements RateCounter {
         int i = index(epoch);
         for (;;) {
             long v = slots.get(i);
-            long slotEpoch = epochOf(v);
+            long slotEpoch = highOf(v, COUNT_BITS);
             if (slotEpoch >= epoch) {
                 // Same bucket; or a newer one when this thread was descheduled past the window or the
                 // clock stepped back: counting it in the newer bucket only errs on the safe side.
-                long c = countOf(v);
+                long c = countOf(v, COUNT_BITS);
                 long add = Math.min(amount, MAX_AMOUNT - c);
-                if (slots.compareAndSet(i, v, pack(slotEpoch, c + add))) {
+                if (slots.compareAndSet(i, v, pack(slotEpoch, c + add, COUNT_BITS))) {
                     if (add < amount) {
                         used.addAndGet(add - amount);
                     }
                     return slotEpoch;
                 }
-            } else if (slots.compareAndSet(i, v, pack(epoch, amount))) {
+            } else if (slots.compareAndSet(i, v, pack(epoch, amount, COUNT_BITS))) {
                 // The slot held an expired bucket: taking it over makes us the one who un-counts it.
-                long old = countOf(v);
+                long old = countOf(v, COUNT_BITS);
                 if (old != 0) {
                     used.addAndGet(-old);
                 }
@@ -149,13 +146,13 @@ public final class SlidingWindowCounter implements RateCounter {
             used.addAndGet(delta); // before the bucket, so used never under-counts
             for (;;) {
                 long v = slots.get(i);
-                if (epochOf(v) != ticket) {
+                if (highOf(v, COUNT_BITS) != ticket) {
                     used.addAndGet(-delta); // the reservation's bucket is gone: nothing to correct
                     return;
                 }
-                long c = countOf(v);
+                long c = countOf(v, COUNT_BITS);
                 long add = Math.min(delta, MAX_AMOUNT - c);
-                if (slots.compareAndSet(i, v, pack(ticket, c + add))) {
+                if (slots.compareAndSet(i, v, pack(ticket, c + add, COUNT_BITS))) {
                     if (add < delta) {
                         used.addAndGet(add - delta);
                     }
@@ -165,15 +162,15 @@ public final class SlidingWindowCounter implements RateCounter {
         }
         for (;;) {
             long v = slots.get(i);
-            if (epochOf(v) != ticket) {
+            if (highOf(v, COUNT_BITS) != ticket) {
                 return;
             }
-            long c = countOf(v);
+            long c = countOf(v, COUNT_BITS);
             long sub = Math.min(-delta, c);
             if (sub == 0) {
                 return;
             }
-            if (slots.compareAndSet(i, v, pack(ticket, c - sub))) {
+            if (slots.compareAndSet(i, v, pack(ticket, c - sub, COUNT_BITS))) {
                 used.addAndGet(-sub); // after the bucket, so used never under-counts
                 return;
             }
@@ -184,16 +181,6 @@ public final class SlidingWindowCounter implements RateCounter {
     public long current(long nowMillis) {
         sweep(epoch(nowMillis));
         return Math.max(0, used.get());
-    }
-
-    @Override
-    public long limit() {
-        return limit;
-    }
-
-    @Override
-    public void limit(long newLimit) {
-        limit = RateCounter.requireLimit(newLimit);
     }
 
     @Override
@@ -210,8 +197,8 @@ public final class SlidingWindowCounter implements RateCounter {
         }
         for (long e = Math.max(1, epoch - buckets + 1); e <= epoch; e++) {
             long v = slots.get(index(e));
-            if (epochOf(v) == e) {
-                excess -= countOf(v);
+            if (highOf(v, COUNT_BITS) == e) {
+                excess -= countOf(v, COUNT_BITS);
                 if (excess <= 0) {
                     return Math.max(1, expiry(e) - now);
                 }
@@ -231,15 +218,10 @@ public final class SlidingWindowCounter implements RateCounter {
     public long millisUntilEmpty(long now) {
         long epoch = epoch(now);
         long v = slots.get(index(epoch));
-        if (epochOf(v) == epoch && countOf(v) > 0) {
+        if (highOf(v, COUNT_BITS) == epoch && countOf(v, COUNT_BITS) > 0) {
             return Math.max(1, expiry(epoch) - now);
         }
         return RateCounter.super.millisUntilEmpty(now);
-    }
-
-    @Override
-    public long clockMillis() {
-        return clock.millis();
     }
 
     @Override
@@ -247,7 +229,7 @@ public final class SlidingWindowCounter implements RateCounter {
         for (int i = 0; i < buckets; i++) {
             long v = slots.get(i);
             if (v != 0 && slots.compareAndSet(i, v, 0L)) {
-                used.addAndGet(-countOf(v));
+                used.addAndGet(-countOf(v, COUNT_BITS));
             }
         }
     }
@@ -264,8 +246,8 @@ public final class SlidingWindowCounter implements RateCounter {
             // leave an old epoch anywhere, and 60 reads once a second are cheap.
             for (int i = 0; i < buckets; i++) {
                 long v = slots.get(i);
-                if (v != 0 && epochOf(v) <= expiredUpTo && slots.compareAndSet(i, v, 0L)) {
-                    used.addAndGet(-countOf(v));
+                if (v != 0 && highOf(v, COUNT_BITS) <= expiredUpTo && slots.compareAndSet(i, v, 0L)) {
+                    used.addAndGet(-countOf(v, COUNT_BITS));
                 }
             }
         }
@@ -286,18 +268,6 @@ public final class SlidingWindowCounter implements RateCounter {
 
     private int index(long epoch) {
         return (int) (epoch % buckets);
-    }
-
-    private static long pack(long epoch, long count) {
-        return (epoch << COUNT_BITS) | count;
-    }
-
-    private static long epochOf(long slot) {
-        return slot >>> COUNT_BITS;
-    }
-
-    private static long countOf(long slot) {
-        return slot & COUNT_MASK;
     }
 
     @Override
