@@ -45,7 +45,6 @@ final class AdminApi implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(AdminApi.class);
     static final int MAX_BODY_BYTES = 256 * 1024;
 
-
     @FunctionalInterface
     private interface Handler {
         CompletionStage<AdminReply> handle(AdminCall call) throws Exception;
@@ -118,15 +117,18 @@ final class AdminApi implements AutoCloseable {
         String path = exchange.path();
         switch (path) {
             case "/api/session" -> {
-                respondNow(exchange, method == HttpMethod.GET ? session.session(exchange) : notAllowed(HttpMethod.GET));
+                respondNow(exchange,
+                        method == HttpMethod.GET ? session.session(exchange) : notAllowed(HttpMethod.GET));
                 return;
             }
             case "/api/login" -> {
-                respondNow(exchange, method == HttpMethod.POST ? session.login(exchange) : notAllowed(HttpMethod.POST));
+                respondNow(exchange,
+                        method == HttpMethod.POST ? session.login(exchange) : notAllowed(HttpMethod.POST));
                 return;
             }
             case "/api/logout" -> {
-                respondNow(exchange, method == HttpMethod.POST ? session.logout(exchange) : notAllowed(HttpMethod.POST));
+                respondNow(exchange,
+                        method == HttpMethod.POST ? session.logout(exchange) : notAllowed(HttpMethod.POST));
                 return;
             }
             default -> {

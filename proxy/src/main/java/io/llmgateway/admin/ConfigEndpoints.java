@@ -14,7 +14,7 @@ import org.apache.logging.log4j.Logger;
 
 /** The config endpoints of the admin API: read, edit and reload, with the version as an ETag. */
 final class ConfigEndpoints {
-    private static final Logger LOG = LogManager.getLogger(AdminApi.class);
+    private static final Logger LOG = LogManager.getLogger(AdminApi.class); // one log category for the API
 
     private final ConfigStore store;
     private final SeqRing<AdminError> errors;

@@ -63,7 +63,8 @@ final class SessionEndpoints {
             return new AdminReply(429, AdminHttp.errorJson(429, "too_many_attempts", verdict.message(), null, null),
                     Map.of("retry-after", Long.toString(verdict.retryAfterSeconds())));
         }
-        return new AdminReply(401, AdminHttp.errorJson(401, code, verdict.message(), null, null), staleCookie(exchange));
+        return new AdminReply(401, AdminHttp.errorJson(401, code, verdict.message(), null, null),
+                staleCookie(exchange));
     }
 
     private Map<String, String> staleCookie(LocalExchange exchange) {

@@ -158,7 +158,6 @@ public final class SharedWindows {
         return limit == Limits.UNLIMITED ? "-1" : Long.toString(limit);
     }
 
-
     /**
      * One provider's limits and keys, as a reservation needs them. Immutable; built again when the
      * provider's config changes.

@@ -16,7 +16,7 @@ import java.io.IOException;
  * reports its usage. Mutable state of one scan; never shared.
  */
 final class RootScan extends ContentWalker {
-    /** The most bytes a model within {@link RequestScanner#MAX_MODEL_BYTES} takes as sent: six per byte, all escaped. */
+    /** The most bytes a model within {@code MAX_MODEL_BYTES} takes as sent: six per byte, all escaped. */
     private static final int MAX_MODEL_RAW_BYTES = 6 * MAX_MODEL_BYTES;
     private static final String MODEL_TOO_LONG = "Invalid 'model': string too long. Expected a string with"
             + " maximum length " + MAX_MODEL_BYTES + " bytes.";
