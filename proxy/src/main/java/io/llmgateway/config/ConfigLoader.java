@@ -95,7 +95,7 @@ public final class ConfigLoader {
     public static GatewayConfig demo(URI demoBaseUrl) {
         requireNonNull(demoBaseUrl, "demoBaseUrl");
         ProviderConfig provider =
-                new ProviderConfig("demo", ConfigReader.withoutTrailingSlash(demoBaseUrl), "demo-key", Limits.NONE);
+                new ProviderConfig("demo", ProviderReader.withoutTrailingSlash(demoBaseUrl), "demo-key", Limits.NONE);
         Map<String, ModelConfig> models = new LinkedHashMap<>();
         for (String model : List.of("gpt-4o-mini", "demo-model")) {
             models.put(model, new ModelConfig(model, List.of(new ModelRoute("demo", model, true, 1)), null, null));

@@ -4,8 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.llmgateway.config.Limits;
 import io.lettuce.core.ScriptOutputType;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -43,124 +41,8 @@ public final class SharedWindows {
     /** {@link Reservation#code}: admitted, or not evaluated because an earlier candidate was admitted. */
     public static final int OK = 0;
 
-    private static final long MINUTE_TTL_MILLIS = 61_000;
-    private static final long ROLLING_DAY_TTL_MILLIS = 86_400_000L + 60_000;
-
-    private static final String LIVE = ""
-            + "local function live(key, cur, span)\n"
-            + "  local kv = redis.call('HGETALL', key)\n"
-            + "  local total, dead, buckets = 0, {}, {}\n"
-            + "  for i = 1, #kv, 2 do\n"
-            + "    local b = tonumber(kv[i])\n"
-            + "    if b <= cur - span then\n"
-            + "      dead[#dead + 1] = kv[i]\n"
-            + "    else\n"
-            + "      local n = tonumber(kv[i + 1])\n"
-            + "      total = total + n\n"
-            + "      buckets[#buckets + 1] = b\n"
-            + "      buckets[#buckets + 1] = n\n"
-            + "    end\n"
-            + "  end\n"
-            + "  if #dead > 0 then redis.call('HDEL', key, unpack(dead)) end\n"
-            + "  return total, buckets\n"
-            + "end\n";
-
-    /*
-     * KEYS: per candidate, its rpm, tpm and rpd hashes. ARGV[1] tokens, ARGV[2] current second, then per
-     * candidate: rpm limit, tpm limit, rpd limit (-1 = unlimited, still counted), rpd bucket, rpd span,
-     * rpd ttl. Returns {admitted candidate (1-based, 0 none), tpm ticket, then per candidate evaluated:
-     * code, rpm, tpm, rpd (counts after the script), bucket whose expiry frees room (-1 unknown)}.
-     */
-    static final LuaScript RESERVE = LuaScript.of("reserve", LIVE
-            + "local function frees(buckets, total, amount, limit)\n"
-            + "  local excess = total + amount - limit\n"
-            + "  local order = {}\n"
-            + "  for i = 1, #buckets, 2 do order[#order + 1] = i end\n"
-            + "  table.sort(order, function(x, y) return buckets[x] < buckets[y] end)\n"
-            + "  for _, i in ipairs(order) do\n"
-            + "    excess = excess - buckets[i + 1]\n"
-            + "    if excess <= 0 then return buckets[i] end\n"
-            + "  end\n"
-            + "  return -1\n"
-            + "end\n"
-            + "local tokens, sec = ARGV[1], ARGV[2]\n"
-            + "local ntokens, nsec = tonumber(tokens), tonumber(sec)\n"
-            + "local out = {0, 0}\n"
-            + "for c = 1, #KEYS / 3 do\n"
-            + "  local o = 2 + (c - 1) * 6\n"
-            + "  local rpmLimit, tpmLimit, rpdLimit = tonumber(ARGV[o + 1]), tonumber(ARGV[o + 2]), tonumber(ARGV[o + 3])\n"
-            + "  local day, daySpan, dayTtl = ARGV[o + 4], tonumber(ARGV[o + 5]), ARGV[o + 6]\n"
-            + "  local rk, tk, dk = KEYS[3 * c - 2], KEYS[3 * c - 1], KEYS[3 * c]\n"
-            + "  local r, rb = live(rk, nsec, 60)\n"
-            + "  local t, tb = live(tk, nsec, 60)\n"
-            + "  local d, db = live(dk, tonumber(day), daySpan)\n"
-            + "  local code, wait = 0, 0\n"
-            + "  if rpmLimit >= 0 and r + 1 > rpmLimit then\n"
-            + "    code, wait = 2, frees(rb, r, 1, rpmLimit)\n"
-            + "  elseif rpdLimit >= 0 and d + 1 > rpdLimit then\n"
-            + "    code, wait = 3, frees(db, d, 1, rpdLimit)\n"
-            + "  elseif tpmLimit >= 0 and t + ntokens > tpmLimit then\n"
-            + "    code, wait = 4, frees(tb, t, ntokens, tpmLimit)\n"
-            + "  end\n"
-            + "  if code == 0 then\n"
-            + "    redis.call('HINCRBY', rk, sec, 1)\n"
-            + "    redis.call('PEXPIRE', rk, " + MINUTE_TTL_MILLIS + ")\n"
-            + "    redis.call('HINCRBY', tk, sec, tokens)\n"
-            + "    redis.call('PEXPIRE', tk, " + MINUTE_TTL_MILLIS + ")\n"
-            + "    redis.call('HINCRBY', dk, day, 1)\n"
-            + "    redis.call('PEXPIRE', dk, dayTtl)\n"
-            + "    r, t, d = r + 1, t + ntokens, d + 1\n"
-            + "    out[1], out[2] = c, nsec\n"
-            + "  end\n"
-            + "  out[#out + 1] = code\n"
-            + "  out[#out + 1] = r\n"
-            + "  out[#out + 1] = t\n"
-            + "  out[#out + 1] = d\n"
-            + "  out[#out + 1] = wait\n"
-            + "  if code == 0 then break end\n"
-            + "end\n"
-            + "return out\n");
-
-    /* KEYS[1] a tpm hash. ARGV: ticket bucket, delta, current second. Returns the bucket's count, -1 if gone. */
-    static final LuaScript ADJUST = LuaScript.of("adjust", ""
-            + "if tonumber(ARGV[1]) <= tonumber(ARGV[3]) - 60 then return -1 end\n"
-            + "if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return -1 end\n"
-            + "local v = redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])\n"
-            + "if v < 0 then\n"
-            + "  redis.call('HSET', KEYS[1], ARGV[1], 0)\n"
-            + "  v = 0\n"
-            + "end\n"
-            + "return v\n");
-
-    /* KEYS: rpm, tpm, rpd. ARGV: current second, requests (rpm), tokens (tpm), requests (rpd), rpd bucket, rpd ttl. */
-    static final LuaScript RECORD = LuaScript.of("record", ""
-            + "if tonumber(ARGV[2]) > 0 then\n"
-            + "  redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])\n"
-            + "  redis.call('PEXPIRE', KEYS[1], " + MINUTE_TTL_MILLIS + ")\n"
-            + "end\n"
-            + "if tonumber(ARGV[3]) > 0 then\n"
-            + "  redis.call('HINCRBY', KEYS[2], ARGV[1], ARGV[3])\n"
-            + "  redis.call('PEXPIRE', KEYS[2], " + MINUTE_TTL_MILLIS + ")\n"
-            + "end\n"
-            + "if tonumber(ARGV[4]) > 0 then\n"
-            + "  redis.call('HINCRBY', KEYS[3], ARGV[5], ARGV[4])\n"
-            + "  redis.call('PEXPIRE', KEYS[3], ARGV[6])\n"
-            + "end\n"
-            + "return 1\n");
-
-    /* KEYS: per provider rpm, tpm, rpd. ARGV[1] current second, then per provider: rpd bucket, rpd span. */
-    static final LuaScript CURRENT = LuaScript.of("current", LIVE
-            + "local nsec = tonumber(ARGV[1])\n"
-            + "local out = {}\n"
-            + "for c = 1, #KEYS / 3 do\n"
-            + "  out[#out + 1] = live(KEYS[3 * c - 2], nsec, 60)\n"
-            + "  out[#out + 1] = live(KEYS[3 * c - 1], nsec, 60)\n"
-            + "  out[#out + 1] = live(KEYS[3 * c], tonumber(ARGV[2 * c]), tonumber(ARGV[2 * c + 1]))\n"
-            + "end\n"
-            + "return out\n");
-
     private final RedisConnection redis;
-    private volatile Day day = new Day(ZoneId.of("UTC"), 0, 0, 0);
+    private final RpdBuckets rpdBuckets = new RpdBuckets();
 
     public SharedWindows(RedisConnection redis) {
         this.redis = requireNonNull(redis, "redis");
@@ -186,22 +68,22 @@ public final class SharedWindows {
         long second = Math.floorDiv(nowMillis, 1000);
         args[0] = Long.toString(tokens);
         args[1] = Long.toString(second);
-        RpdBucket[] rpd = new RpdBucket[count];
+        RpdBuckets.Bucket[] rpd = new RpdBuckets.Bucket[count];
         for (int c = 0; c < count; c++) {
             Spec s = candidates[c];
             keys[3 * c] = s.rpmKey;
             keys[3 * c + 1] = s.tpmKey;
             keys[3 * c + 2] = s.rpdKey;
-            rpd[c] = rpdBucket(s, nowMillis);
+            rpd[c] = rpdBuckets.of(s, nowMillis);
             int o = 2 + c * 6;
             args[o] = limitArg(s.rpm);
             args[o + 1] = limitArg(s.tpm);
             args[o + 2] = limitArg(s.rpd);
-            args[o + 3] = Long.toString(rpd[c].bucket);
-            args[o + 4] = Long.toString(rpd[c].span);
-            args[o + 5] = Long.toString(rpd[c].ttlMillis);
+            args[o + 3] = Long.toString(rpd[c].bucket());
+            args[o + 4] = Long.toString(rpd[c].span());
+            args[o + 5] = Long.toString(rpd[c].ttlMillis());
         }
-        return redis.<List<Object>>eval(RESERVE, ScriptOutputType.MULTI, keys, args)
+        return redis.<List<Object>>eval(WindowScripts.RESERVE, ScriptOutputType.MULTI, keys, args)
                 .thenApply(reply -> Reservation.parse(reply, count, second, nowMillis, rpd));
     }
 
@@ -210,7 +92,7 @@ public final class SharedWindows {
      * still counts. Completes with the bucket's new count, or -1 when it has left the window.
      */
     public CompletableFuture<Long> adjust(Spec spec, long ticket, long delta, long nowMillis) {
-        return redis.eval(ADJUST, ScriptOutputType.INTEGER, new String[] {spec.tpmKey},
+        return redis.eval(WindowScripts.ADJUST, ScriptOutputType.INTEGER, new String[] {spec.tpmKey},
                 Long.toString(ticket), Long.toString(delta), Long.toString(Math.floorDiv(nowMillis, 1000)));
     }
 
@@ -219,11 +101,11 @@ public final class SharedWindows {
      * lost) in the current buckets: later than it happened, so it counts a little longer (the safe side).
      */
     public CompletableFuture<Long> record(Spec spec, long rpm, long tpm, long rpd, long nowMillis) {
-        RpdBucket day = rpdBucket(spec, nowMillis);
-        return redis.eval(RECORD, ScriptOutputType.INTEGER, new String[] {spec.rpmKey, spec.tpmKey, spec.rpdKey},
+        RpdBuckets.Bucket day = rpdBuckets.of(spec, nowMillis);
+        return redis.eval(WindowScripts.RECORD, ScriptOutputType.INTEGER, new String[] {spec.rpmKey, spec.tpmKey, spec.rpdKey},
                 Long.toString(Math.floorDiv(nowMillis, 1000)), Long.toString(Math.max(0, rpm)),
-                Long.toString(Math.max(0, tpm)), Long.toString(Math.max(0, rpd)), Long.toString(day.bucket),
-                Long.toString(day.ttlMillis));
+                Long.toString(Math.max(0, tpm)), Long.toString(Math.max(0, rpd)), Long.toString(day.bucket()),
+                Long.toString(day.ttlMillis()));
     }
 
     /** The counts now: {@code rpm, tpm, rpd} of each spec in turn. */
@@ -239,11 +121,11 @@ public final class SharedWindows {
             keys[3 * c] = s.rpmKey;
             keys[3 * c + 1] = s.tpmKey;
             keys[3 * c + 2] = s.rpdKey;
-            RpdBucket b = rpdBucket(s, nowMillis);
-            args[1 + 2 * c] = Long.toString(b.bucket);
-            args[2 + 2 * c] = Long.toString(b.span);
+            RpdBuckets.Bucket b = rpdBuckets.of(s, nowMillis);
+            args[1 + 2 * c] = Long.toString(b.bucket());
+            args[2 + 2 * c] = Long.toString(b.span());
         }
-        return redis.<List<Object>>eval(CURRENT, ScriptOutputType.MULTI, keys, args).thenApply(reply -> {
+        return redis.<List<Object>>eval(WindowScripts.CURRENT, ScriptOutputType.MULTI, keys, args).thenApply(reply -> {
             long[] out = new long[reply.size()];
             for (int i = 0; i < out.length; i++) {
                 out[i] = ((Number) reply.get(i)).longValue();
@@ -274,32 +156,6 @@ public final class SharedWindows {
 
     private static String limitArg(long limit) {
         return limit == Limits.UNLIMITED ? "-1" : Long.toString(limit);
-    }
-
-    private RpdBucket rpdBucket(Spec s, long nowMillis) {
-        if (s.rpdRolling) {
-            long minute = Math.floorDiv(nowMillis, 60_000);
-            return new RpdBucket(minute, 1440, ROLLING_DAY_TTL_MILLIS, -1);
-        }
-        Day d = day;
-        if (!d.zone.equals(s.zone) || nowMillis < d.start || nowMillis >= d.end) {
-            d = Day.of(nowMillis, s.zone);
-            day = d;
-        }
-        // A calendar day's bucket lives until its end; an hour more covers clocks that lag.
-        return new RpdBucket(d.number, 1, d.end - nowMillis + 3_600_000, d.end);
-    }
-
-    /** The rpd bucket of a moment; {@code dayEnd} is -1 for the rolling window. */
-    private record RpdBucket(long bucket, long span, long ttlMillis, long dayEnd) {
-    }
-
-    private record Day(ZoneId zone, long number, long start, long end) {
-        static Day of(long now, ZoneId zone) {
-            LocalDate date = Instant.ofEpochMilli(now).atZone(zone).toLocalDate();
-            return new Day(zone, date.toEpochDay(), date.atStartOfDay(zone).toInstant().toEpochMilli(),
-                    date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli());
-        }
     }
 
     /**
@@ -364,7 +220,7 @@ public final class SharedWindows {
             this.waits = waits;
         }
 
-        static Reservation parse(List<Object> reply, int count, long second, long nowMillis, RpdBucket[] rpd) {
+        static Reservation parse(List<Object> reply, int count, long second, long nowMillis, RpdBuckets.Bucket[] rpd) {
             int admitted = (int) number(reply, 0) - 1;
             long ticket = number(reply, 1);
             int evaluated = (reply.size() - 2) / 5;
@@ -386,9 +242,9 @@ public final class SharedWindows {
                     long bucket = frees < 0 ? second : frees;
                     waits[c] = Math.max(1, (bucket + 60) * 1000 - nowMillis);
                 } else if (code == ProviderLimiterCodes.RPD) {
-                    RpdBucket b = rpd[c];
-                    waits[c] = b.dayEnd >= 0 ? Math.max(1, b.dayEnd - nowMillis)
-                            : Math.max(1, ((frees < 0 ? b.bucket : frees) + 1440) * 60_000 - nowMillis);
+                    RpdBuckets.Bucket b = rpd[c];
+                    waits[c] = b.dayEnd() >= 0 ? Math.max(1, b.dayEnd() - nowMillis)
+                            : Math.max(1, ((frees < 0 ? b.bucket() : frees) + 1440) * 60_000 - nowMillis);
                 }
             }
             return new Reservation(admitted, ticket, evaluated, codes, counts, waits);
