@@ -35,8 +35,6 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  */
 final class ConfigNode {
     private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
-    private static final Pattern DURATION = Pattern.compile("([0-9]+)\\s*(ms|s|m|h)?");
-    private static final Pattern SIZE = Pattern.compile("([0-9]+)\\s*(B|KiB|MiB|GiB|[kKmMgG])?");
     private static final Map<String, Boolean> BOOLEANS = Map.of(
             // yes/no/on/off: YAML 1.1 (PyYAML, which reads many existing config files) makes these booleans.
             "true", true, "false", false, "yes", true, "no", false, "on", true, "off", false);
@@ -242,7 +240,7 @@ final class ConfigNode {
 
     /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, or a bare integer meaning seconds; must be > 0. */
     Duration asDuration(Duration defaultValue) {
-        Duration parsed = parsed("a duration like 500ms, 30s, 5m", null, ConfigNode::duration);
+        Duration parsed = parsed("a duration like 500ms, 30s, 5m", null, ConfigValues::duration);
         if (parsed == null) {
             return defaultValue;
         }
@@ -253,29 +251,9 @@ final class ConfigNode {
         return parsed;
     }
 
-    /** The duration {@code value} spells, null when it spells none. */
-    private static Duration duration(String value) {
-        Matcher m = DURATION.matcher(value);
-        if (!m.matches()) {
-            return null;
-        }
-        try {
-            long amount = Long.parseLong(m.group(1));
-            String unit = m.group(2) == null ? "s" : m.group(2);
-            return switch (unit) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                default -> Duration.ofHours(amount);
-            };
-        } catch (ArithmeticException | NumberFormatException tooLarge) {
-            return null;
-        }
-    }
-
     /** Bytes: an integer, or a number with B, KiB, MiB, GiB (k, m, g: the same binary units); 1 .. 2^31-1. */
     int asSize(int defaultValue) {
-        Long bytes = parsed("a size like 32MiB, 512KiB or 1048576 (bytes)", null, ConfigNode::bytes);
+        Long bytes = parsed("a size like 32MiB, 512KiB or 1048576 (bytes)", null, ConfigValues::bytes);
         if (bytes == null) {
             return defaultValue;
         }
@@ -284,26 +262,6 @@ final class ConfigNode {
             return defaultValue;
         }
         return bytes.intValue();
-    }
-
-    /** The bytes {@code value} spells ({@code Long.MAX_VALUE} when too many), null when it spells no size. */
-    private static Long bytes(String value) {
-        Matcher m = SIZE.matcher(value);
-        if (!m.matches()) {
-            return null;
-        }
-        String unit = m.group(2) == null ? "B" : m.group(2);
-        int shift = switch (unit) {
-            case "KiB", "k", "K" -> 10;
-            case "MiB", "m", "M" -> 20;
-            case "GiB", "g", "G" -> 30;
-            default -> 0;
-        };
-        try {
-            return Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
-        } catch (ArithmeticException | NumberFormatException tooLarge) {
-            return Long.MAX_VALUE;
-        }
     }
 
     /** One of {@code choices}' keys (their config spellings, matched ignoring case). */
