@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import io.llmgateway.config.UpstreamSettings;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +31,11 @@ final class ExchangeTimer {
         schedule(nanos);
     }
 
+    /** The deadline of an attempt from {@code settings}: for its first byte when it {@code stream}s. */
+    void attemptDeadline(boolean stream, UpstreamSettings settings) {
+        deadline(stream ? settings.streamFirstByteTimeout().toNanos() : settings.responseTimeout().toNanos());
+    }
+
     /** Expires once nothing happened ({@link #activity}) for {@code nanos}, replacing what was set. */
     void idle(long nanos) {
         idleNanos = nanos;
@@ -44,6 +50,19 @@ final class ExchangeTimer {
 
     long idleNanos() {
         return idleNanos;
+    }
+
+    /**
+     * Why the timer expired, for the failure text: a relayed stream ({@code stalled}) was idle too long, or
+     * the attempt's deadline from {@code settings} passed.
+     */
+    String why(boolean stalled, boolean stream, UpstreamSettings settings) {
+        if (stalled) {
+            return "no data from the provider for " + TimeUnit.NANOSECONDS.toMillis(idleNanos) + " ms";
+        }
+        return stream
+                ? "no response within stream_first_byte_timeout (" + settings.streamFirstByteTimeout().toSeconds() + " s)"
+                : "no complete response within response_timeout (" + settings.responseTimeout().toSeconds() + " s)";
     }
 
     void cancel() {

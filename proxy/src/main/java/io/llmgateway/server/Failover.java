@@ -21,6 +21,23 @@ final class Failover {
     private HttpResponse errorHead;
     private ByteBuf errorBody;
 
+    /** What a provider's non-2xx answer counts as: all but the client's own errors move on to the next. */
+    static Failure classify(int status) {
+        if (status == 429) {
+            return Failure.RATE_LIMITED;
+        }
+        if (status == 401 || status == 403) {
+            return Failure.AUTH;
+        }
+        if (status == 408) {
+            return Failure.TIMEOUT;
+        }
+        if (status >= 500 && status != 501) {
+            return Failure.SERVER_ERROR;
+        }
+        return Failure.CLIENT_ERROR;
+    }
+
     /** An attempt on {@code provider} starts. */
     void started(String provider) {
         attempts++;

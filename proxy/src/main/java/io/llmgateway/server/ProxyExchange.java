@@ -1,13 +1,11 @@
 package io.llmgateway.server;
 
 import io.llmgateway.config.Endpoints;
-import io.llmgateway.config.UpstreamSettings;
 import io.llmgateway.util.ShortText;
 import io.llmgateway.protocol.BadRequestException;
 import io.llmgateway.protocol.ClientDialect;
 import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.protocol.RequestFacts;
-import io.llmgateway.protocol.Usage;
 import io.llmgateway.route.Admission;
 import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Denial;
@@ -19,14 +17,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -38,17 +33,17 @@ import org.apache.logging.log4j.Logger;
  *   attempt's connection (lease, send, one resend on a new connection, return or discard) is UpstreamLeg's,
  *   which reports back through UpstreamLeg.Owner; AnswerReader reads the answer and writes a 2xx one through
  *   AnswerRelay; the record is kept by ExchangeRecord, what failed attempts leave by Failover, the one timer
- *   is ExchangeTimer, error answers are built by ErrorReplies, and everything that depends on the wire
- *   format is asked of the dialects (protocol). The pieces are made once per exchange and reused by each
+ *   is ExchangeTimer, the endings are ExchangeEnding's, error answers are built by ErrorReplies, and
+ *   everything that depends on the wire format is asked of the dialects (protocol). The pieces are made once per exchange and reused by each
  *   attempt, and the exchange's state decides which of their reports still count.
  * - Failover is possible until the first response byte is written to the client. The upstream's 2xx
  *   headers are held back until its first body bytes arrive, so a provider that accepts a request and
  *   dies before producing anything is still failed over.
  * - Non-2xx answers are read whole (they are small, and capped) before deciding: a retryable status moves
  *   on to the next provider, anything else is the client's own error and goes back as it is.
- * - Every path ends in finish(), reply() or clientClosed(): each publishes the request's record once
- *   (before the answer's last flush, so whatever the client does next sees it), then releases each buffer
- *   this exchange owns exactly once.
+ * - Every path ends in one call on ended() (ExchangeEnding): it publishes the request's record once (before
+ *   the answer's last flush, so whatever the client does next sees it), then releases each buffer this
+ *   exchange owns exactly once.
  * - With a shared limits store (Redis) the router decides off this thread: the exchange waits in ADMITTING
  *   (bounded by the store's timeout) and continues on its own event loop when the decision arrives.
  */
@@ -63,17 +58,16 @@ final class ProxyExchange implements UpstreamLeg.Owner {
     private final Gateway gateway;
     private final Gateway.Snapshot snapshot;
     private final ClientDialect client;
-    private final Runnable onDone;
     private final String requestId;
     private final String upstreamPathSuffix;
     private final ClientQuota quota; // null when client keys are not configured
-    private final boolean keepAlive;
     private final AnswerRelay relay;
     private final ExchangeRecord record;
     private final Failover failover = new Failover();
     private final ExchangeTimer timer;
     private final UpstreamLeg leg;
     private final AnswerReader reader;
+    private final ExchangeEnding ending;
     private RouteScope scope = RouteScope.ANY;
 
     private State state = State.ESTIMATING;
@@ -90,10 +84,8 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         this.gateway = gateway;
         this.snapshot = gateway.snapshot();
         this.client = gateway.clientDialect();
-        this.onDone = onDone;
         this.upstreamPathSuffix = upstreamPathSuffix;
         this.requestId = requestId;
-        this.keepAlive = keepAlive;
         this.quota = quota;
         this.relay = new AnswerRelay(ctx, gateway.router(), request.protocolVersion(), keepAlive, requestId);
         this.record = new ExchangeRecord(gateway.ticker(), gateway.clock().millis(), requestId,
@@ -102,6 +94,8 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         this.timer = new ExchangeTimer(ctx.executor(), ctx.executor().ticker(), this::onTimer);
         this.leg = new UpstreamLeg(ctx.channel().eventLoop(), gateway.upstream(), this, requestId);
         this.reader = new AnswerReader(ctx.alloc(), snapshot, relay, record, timer, leg);
+        this.ending = new ExchangeEnding(ctx.alloc(), gateway.router(), gateway.observers(), client, request, quota,
+                keepAlive, requestId, relay, record, failover, timer, reader, leg, onDone);
     }
 
     // ---- start: read the request, check the model, estimate tokens ------------------------------------------
@@ -115,9 +109,10 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         try {
             info = client.read(request.content());
         } catch (BadRequestException e) {
-            replyError(400, e.getMessage(), e.param(), e.code());
+            ended().error(400, e.getMessage(), e.param(), e.code());
             return;
         }
+        ending.facts(info);
         if (refused(StartChecks.model(snapshot.config, gateway.router(), scope, info.model(), quota,
                 upstreamPathSuffix))) {
             return;
@@ -131,8 +126,14 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         if (refusal == null) {
             return false;
         }
-        replyError(refusal.status(), refusal.message(), refusal.param(), refusal.code());
+        ended().error(refusal.status(), refusal.message(), refusal.param(), refusal.code());
         return true;
+    }
+
+    /** The ending: every call on it ends this exchange, so no later report counts. */
+    private ExchangeEnding ended() {
+        state = State.DONE;
+        return ending;
     }
 
     /**
@@ -162,8 +163,7 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         if (quota != null) {
             String refusal = quota.tryReserve(estimate);
             if (refusal != null) {
-                reply(ErrorReplies.denial(client, ctx.alloc(), gateway.router(), info.model(),
-                        new Denial(429, refusal, quota.retryAfterSeconds(estimate))), 429, refusal);
+                ended().deny(new Denial(429, refusal, quota.retryAfterSeconds(estimate)));
                 return;
             }
         }
@@ -174,7 +174,7 @@ final class ProxyExchange implements UpstreamLeg.Owner {
 
     private void nextAttempt() {
         if (failover.attempts() >= snapshot.config.routing().maxAttempts()) {
-            finishWithLastError();
+            ended().withLastError();
             return;
         }
         Admission admission = gateway.router().admit(info.model(), estimate, failover.tried(), scope);
@@ -201,7 +201,7 @@ final class ProxyExchange implements UpstreamLeg.Owner {
             return;
         }
         if (decided == null) { // the router always decides; guard against a bug rather than hang
-            replyError(503, "The gateway could not decide on a provider", null, null);
+            ended().error(503, "The gateway could not decide on a provider", null, null);
             return;
         }
         onAdmission(decided);
@@ -211,23 +211,21 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         if (admission instanceof Denial) {
             Denial denial = (Denial) admission;
             if (failover.attempts() > 0) {
-                finishWithLastError();
+                ended().withLastError();
             } else {
-                reply(ErrorReplies.denial(client, ctx.alloc(), gateway.router(), info.model(), denial),
-                        denial.status(), denial.message());
+                ended().deny(denial);
             }
             return;
         }
         attempt = (Attempt) admission;
+        ending.attempt(attempt);
         record.attemptStarted();
         failover.started(attempt.provider());
         origin = originOf(attempt);
         dialect = snapshot.dialect(attempt.provider());
         reader.begin(info, attempt, dialect);
         state = State.CONNECTING;
-        UpstreamSettings settings = snapshot.config.upstream();
-        timer.deadline(info.stream() ? settings.streamFirstByteTimeout().toNanos()
-                : settings.responseTimeout().toNanos());
+        timer.attemptDeadline(info.stream(), snapshot.config.upstream());
         leg.open(attempt.provider(), origin);
     }
 
@@ -302,7 +300,7 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         } else if (reader.content(content)) {
             // Settle, publish the record and leave the in-flight count before the client can see the end,
             // so that anything it does next (a metrics scrape, a shutdown drain) sees this request finished.
-            completeSuccessfully();
+            ended().succeeded(reader.usage(promptEstimate()), relay.closesAfter());
             relay.flush();
         }
     }
@@ -310,15 +308,6 @@ final class ProxyExchange implements UpstreamLeg.Owner {
     @Override
     public void onUpstreamReadComplete() {
         relay.flushIfPending();
-    }
-
-    private void completeSuccessfully() {
-        Usage usage = reader.usage(promptEstimate());
-        attempt.succeeded(usage);
-        record.settled(usage);
-        record.attemptEnded(attempt, "ok", reader.status());
-        returnUpstream(reader.keepAlive());
-        finish(relay.closesAfter());
     }
 
     private long promptEstimate() {
@@ -329,35 +318,20 @@ final class ProxyExchange implements UpstreamLeg.Owner {
     private void onErrorResponseComplete() {
         HttpResponse head = reader.takeErrorHead();
         int status = head.status().code();
-        Failure kind = classify(status);
+        Failure kind = Failover.classify(status);
         long retryAfterMillis = RetryAfter.millis(head.headers(), gateway.clock());
-        returnUpstream(reader.keepAlive());
+        timer.cancel();
+        leg.finish(reader.keepAlive());
         ByteBuf body = reader.takeErrorBody();
         attempt.failed(kind, kind == Failure.CLIENT_ERROR ? 0 : retryAfterMillis);
         record.attemptEnded(attempt, kind, status);
         if (kind == Failure.CLIENT_ERROR) {
-            replyProviderError(head, body);
+            ended().providerError(head, body);
             return;
         }
         LOG.info("[{}] attempt {} failed: {}: HTTP {}", requestId, failover.attempts(), attempt.provider(), status);
         failover.providerError(attempt.provider() + ": HTTP " + status, status, head, body);
         nextAttempt();
-    }
-
-    static Failure classify(int status) {
-        if (status == 429) {
-            return Failure.RATE_LIMITED;
-        }
-        if (status == 401 || status == 403) {
-            return Failure.AUTH;
-        }
-        if (status == 408) {
-            return Failure.TIMEOUT;
-        }
-        if (status >= 500 && status != 501) {
-            return Failure.SERVER_ERROR;
-        }
-        return Failure.CLIENT_ERROR;
     }
 
     @Override
@@ -374,9 +348,9 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         if (state == State.DONE || state == State.AWAITING_HEADERS && retryOnNewConnection()) {
             return;
         }
-        discardUpstream();
+        leg.discard();
         if (relay.committed()) {
-            abortCommitted(Failure.SERVER_ERROR, "The provider's response broke off: " + why);
+            ended().abort(Failure.SERVER_ERROR, "The provider's response broke off: " + why);
         } else if (state == State.AWAITING_HEADERS || state == State.READING_ERROR || state == State.RELAYING) {
             attemptFailed(Failure.CONNECT, 0, why);
         }
@@ -401,18 +375,11 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         if (state == State.DONE) {
             return;
         }
-        String why;
-        if (state == State.RELAYING && reader.streaming()) {
-            why = "no data from the provider for " + TimeUnit.NANOSECONDS.toMillis(timer.idleNanos()) + " ms";
-        } else {
-            UpstreamSettings s = snapshot.config.upstream();
-            why = info.stream()
-                    ? "no response within stream_first_byte_timeout (" + s.streamFirstByteTimeout().toSeconds() + " s)"
-                    : "no complete response within response_timeout (" + s.responseTimeout().toSeconds() + " s)";
-        }
+        boolean stalled = state == State.RELAYING && reader.streaming();
+        String why = timer.why(stalled, info.stream(), snapshot.config.upstream());
         if (relay.committed()) {
-            abortCommitted(Failure.TIMEOUT, (reader.streaming() && state == State.RELAYING
-                    ? "The provider's stream stalled: " : "The provider timed out: ") + why);
+            ended().abort(Failure.TIMEOUT, (stalled ? "The provider's stream stalled: " : "The provider timed out: ")
+                    + why);
         } else {
             attemptFailed(Failure.TIMEOUT, 0, why);
         }
@@ -423,79 +390,13 @@ final class ProxyExchange implements UpstreamLeg.Owner {
     /** The current attempt failed before anything reached the client: try the next provider. */
     private void attemptFailed(Failure kind, long retryAfterMillis, String why) {
         timer.cancel();
-        discardUpstream();
+        leg.discard();
         reader.reset();
         attempt.failed(kind, retryAfterMillis);
         record.attemptEnded(attempt, kind, 0);
         LOG.info("[{}] attempt {} failed: {}: {}", requestId, failover.attempts(), attempt.provider(), why);
         failover.failed(kind, attempt.provider() + ": " + why);
         nextAttempt();
-    }
-
-    /**
-     * The response is partly sent: tell the client in-band when it is a stream, else cut the connection. A
-     * stream of announced length is cut too: an event past that length would be read as the next answer.
-     */
-    private void abortCommitted(Failure kind, String message) {
-        LOG.warn("[{}] {} (provider {})", requestId, message, attempt.provider());
-        timer.cancel();
-        discardUpstream();
-        attempt.failed(kind, 0);
-        record.attemptEnded(attempt, kind, reader.status());
-        record.failed(client.errorType(502), message);
-        if (reader.streaming() && !relay.lengthAnnounced()) {
-            relay.endWith(client.errorEvent(ctx.alloc(), message, "upstream_stream_error"));
-            finish(false);
-        } else {
-            finish(true);
-        }
-    }
-
-    /** Every attempt failed or no provider is left: answer with the most telling error. */
-    private void finishWithLastError() {
-        timer.cancel();
-        if (failover.hasProviderError()) {
-            replyProviderError(failover.errorHead(), failover.takeErrorBody());
-            return;
-        }
-        if (failover.onlyOverloaded()) {
-            String message = "The gateway has too many requests waiting for provider connections; retry shortly.";
-            reply(ErrorReplies.overloaded(client, ctx.alloc(), message), 503, message);
-            return;
-        }
-        boolean timedOut = failover.timedOut();
-        int n = failover.attempts();
-        replyError(timedOut ? 504 : 502, "The request for model '" + info.model() + "' failed on every provider "
-                + "tried (" + n + (n == 1 ? " attempt" : " attempts") + "): " + failover.failures(), null,
-                timedOut ? "upstream_timeout" : "upstream_unavailable");
-    }
-
-    /** Sends a provider's error answer; a body not in the client's shape is wrapped into it. */
-    private void replyProviderError(HttpResponse head, ByteBuf body) {
-        int status = head.status().code();
-        record.errorAnswer(body);
-        if (!client.isError(head.headers().get(HttpHeaderNames.CONTENT_TYPE), body)) {
-            String message = ErrorReplies.wrapped(status, body);
-            body.release();
-            replyError(status, message, null, "upstream_error");
-            return;
-        }
-        state = State.DONE;
-        record.replied(status, "upstream_" + status, "the provider answered HTTP " + status);
-        sendAndEnd(ErrorReplies.relayed(head, body, gateway.router(), info.model()));
-    }
-
-    private void replyError(int status, String message, String param, String code) {
-        reply(ErrorReplies.gateway(client, ctx.alloc(), gateway.router(), info == null ? null : info.model(),
-                status, message, param, code), status, message);
-    }
-
-    /** Ends the exchange with an error answer of the gateway's own. */
-    private void reply(FullHttpResponse response, int status, String message) {
-        timer.cancel();
-        state = State.DONE;
-        record.replied(status, client.errorType(status), message);
-        sendAndEnd(response);
     }
 
     // ---- client events -------------------------------------------------------------------------------------
@@ -505,19 +406,8 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         if (state == State.DONE) {
             return;
         }
-        LOG.debug("[{}] client went away", requestId);
-        timer.cancel();
-        discardUpstream();
-        if (attempt != null && state != State.ESTIMATING && state != State.ADMITTING) {
-            long completion = reader.completionEstimate();
-            attempt.cancelled(promptEstimate() + completion);
-            record.settled(new Usage(promptEstimate(), completion, promptEstimate() + completion, true));
-            record.attemptEnded(attempt, "cancelled", reader.status());
-        }
-        record.failedUnlessNoted("client_closed", "the client closed the connection before the response ended");
-        state = State.DONE;
-        publishRecord();
-        cleanup();
+        boolean underWay = attempt != null && state != State.ESTIMATING && state != State.ADMITTING;
+        ended().clientClosed(underWay, underWay ? promptEstimate() : 0);
     }
 
     /** The client drained its buffer: resume reading the provider. */
@@ -525,58 +415,5 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         if (leg.connected() && relay.clientWritable()) {
             leg.reading(true);
         }
-    }
-
-    // ---- endings -------------------------------------------------------------------------------------------
-
-    /** Ends a relayed response; {@code closeClient} cuts the connection when the body cannot be completed. */
-    private void finish(boolean closeClient) {
-        timer.cancel();
-        state = State.DONE;
-        publishRecord();
-        if (closeClient || !keepAlive) {
-            relay.close();
-        }
-        cleanup();
-    }
-
-    private void returnUpstream(boolean reusable) {
-        timer.cancel();
-        leg.finish(reusable);
-    }
-
-    private void discardUpstream() {
-        leg.discard();
-    }
-
-    /** Sends a whole answer of the gateway's own (or a provider's error) and ends the exchange. */
-    private void sendAndEnd(FullHttpResponse response) {
-        publishRecord();
-        relay.send(response);
-        cleanup();
-    }
-
-    /** Releases what the exchange still holds, once its record is published. */
-    private void cleanup() {
-        state = State.DONE;
-        failover.release();
-        if (request.refCnt() > 0) {
-            request.release();
-        }
-        if (quota != null) {
-            Usage u = record.usage();
-            quota.settle(u == null ? 0 : u.totalTokens());
-        }
-        onDone.run();
-    }
-
-    /**
-     * Releases the attempt's buffers (a captured response text goes into the record, with logging.log_bodies)
-     * and publishes the request's record; once per exchange, on its way to {@link #cleanup}.
-     */
-    private void publishRecord() {
-        reader.reset();
-        gateway.observers().onComplete(record.toRecord(info == null ? null : info.model(),
-                info != null && info.stream(), attempt == null ? null : attempt.model()));
     }
 }

@@ -1,0 +1,223 @@
+package io.llmgateway.server;
+
+import io.llmgateway.observe.RequestObserver;
+import io.llmgateway.protocol.ClientDialect;
+import io.llmgateway.protocol.RequestFacts;
+import io.llmgateway.protocol.Usage;
+import io.llmgateway.route.Attempt;
+import io.llmgateway.route.Denial;
+import io.llmgateway.route.Failure;
+import io.llmgateway.route.Router;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpResponse;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
+
+/**
+ * The ways a proxied exchange ends: an error answer of the gateway's own or a provider's, the most telling
+ * error once every attempt failed, a relayed answer completed or cut off, the client gone. Each publishes the
+ * request's record once (before the answer's last flush, so whatever the client does next sees it), then
+ * releases what the exchange holds and reports it done. Every method here ends the exchange; the exchange
+ * calls at most one of them. Confined to the exchange's event loop.
+ */
+final class ExchangeEnding {
+    // The exchange's logger: operators (and tests) watch one name for a request's story.
+    private static final Logger LOG = LogManager.getLogger(ProxyExchange.class);
+
+    private final ByteBufAllocator alloc;
+    private final Router router;
+    private final RequestObserver observers;
+    private final ClientDialect client;
+    private final FullHttpRequest request;
+    private final ClientQuota quota; // null when client keys are not configured
+    private final boolean keepAlive;
+    private final String requestId;
+    private final AnswerRelay relay;
+    private final ExchangeRecord record;
+    private final Failover failover;
+    private final ExchangeTimer timer;
+    private final AnswerReader reader;
+    private final UpstreamLeg leg;
+    private final Runnable onDone;
+    private RequestFacts info; // null until the request was read
+    private Attempt attempt; // the current attempt's; null before the first
+
+    // The exchange's own parts, handed over once per exchange.
+    ExchangeEnding(ByteBufAllocator alloc, Router router, RequestObserver observers, ClientDialect client,
+            FullHttpRequest request, ClientQuota quota, boolean keepAlive, String requestId, AnswerRelay relay,
+            ExchangeRecord record, Failover failover, ExchangeTimer timer, AnswerReader reader, UpstreamLeg leg,
+            Runnable onDone) {
+        this.alloc = alloc;
+        this.router = router;
+        this.observers = observers;
+        this.client = client;
+        this.request = request;
+        this.quota = quota;
+        this.keepAlive = keepAlive;
+        this.requestId = requestId;
+        this.relay = relay;
+        this.record = record;
+        this.failover = failover;
+        this.timer = timer;
+        this.reader = reader;
+        this.leg = leg;
+        this.onDone = onDone;
+    }
+
+    /** The request as read: its model names the answers. */
+    void facts(RequestFacts info) {
+        this.info = info;
+    }
+
+    /** The attempt now under way. */
+    void attempt(Attempt attempt) {
+        this.attempt = attempt;
+    }
+
+    /** The router (or the client's quota) refused the request. */
+    void deny(Denial denial) {
+        reply(ErrorReplies.denial(client, alloc, router, info.model(), denial),
+                denial.status(), denial.message());
+    }
+
+    /** Every attempt failed or no provider is left: answers with the most telling error. */
+    void withLastError() {
+        timer.cancel();
+        if (failover.hasProviderError()) {
+            providerError(failover.errorHead(), failover.takeErrorBody());
+            return;
+        }
+        if (failover.onlyOverloaded()) {
+            String message = "The gateway has too many requests waiting for provider connections; retry shortly.";
+            reply(ErrorReplies.overloaded(client, alloc, message), 503, message);
+            return;
+        }
+        boolean timedOut = failover.timedOut();
+        int n = failover.attempts();
+        error(timedOut ? 504 : 502, "The request for model '" + info.model() + "' failed on every provider "
+                + "tried (" + n + (n == 1 ? " attempt" : " attempts") + "): " + failover.failures(), null,
+                timedOut ? "upstream_timeout" : "upstream_unavailable");
+    }
+
+    /** Sends a provider's error answer; a body not in the client's shape is wrapped into it. */
+    void providerError(HttpResponse head, ByteBuf body) {
+        int status = head.status().code();
+        record.errorAnswer(body);
+        if (!client.isError(head.headers().get(HttpHeaderNames.CONTENT_TYPE), body)) {
+            String message = ErrorReplies.wrapped(status, body);
+            body.release();
+            error(status, message, null, "upstream_error");
+            return;
+        }
+        record.replied(status, "upstream_" + status, "the provider answered HTTP " + status);
+        sendAndEnd(ErrorReplies.relayed(head, body, router, info.model()));
+    }
+
+    /** Answers with an error of the gateway's own. */
+    void error(int status, String message, String param, String code) {
+        reply(ErrorReplies.gateway(client, alloc, router, info == null ? null : info.model(),
+                status, message, param, code), status, message);
+    }
+
+    /** Ends the exchange with an error answer of the gateway's own. */
+    void reply(FullHttpResponse response, int status, String message) {
+        timer.cancel();
+        record.replied(status, client.errorType(status), message);
+        sendAndEnd(response);
+    }
+
+    /**
+     * The response is partly sent: tells the client in-band when it is a stream, else cuts the connection. A
+     * stream of announced length is cut too: an event past that length would be read as the next answer.
+     */
+    void abort(Failure kind, String message) {
+        LOG.warn("[{}] {} (provider {})", requestId, message, attempt.provider());
+        timer.cancel();
+        leg.discard();
+        attempt.failed(kind, 0);
+        record.attemptEnded(attempt, kind, reader.status());
+        record.failed(client.errorType(502), message);
+        if (reader.streaming() && !relay.lengthAnnounced()) {
+            relay.endWith(client.errorEvent(alloc, message, "upstream_stream_error"));
+            finish(false);
+        } else {
+            finish(true);
+        }
+    }
+
+    /**
+     * The answer was relayed whole: settles {@code usage}, gives the connection back (for reuse when the
+     * provider keeps it open) and ends; {@code closeClient} when the client connection may not be reused.
+     */
+    void succeeded(Usage usage, boolean closeClient) {
+        attempt.succeeded(usage);
+        record.settled(usage);
+        record.attemptEnded(attempt, "ok", reader.status());
+        timer.cancel();
+        leg.finish(reader.keepAlive());
+        finish(closeClient);
+    }
+
+    /** Ends a relayed response; {@code closeClient} cuts the connection when the body cannot be completed. */
+    private void finish(boolean closeClient) {
+        timer.cancel();
+        publishRecord();
+        if (closeClient || !keepAlive) {
+            relay.close();
+        }
+        cleanup();
+    }
+
+    /**
+     * The client connection closed first: stops the provider's work and, when an attempt is {@code underWay},
+     * settles what it used ({@code prompt} tokens and the completion estimated so far) as cancelled.
+     */
+    void clientClosed(boolean underWay, long prompt) {
+        LOG.debug("[{}] client went away", requestId);
+        timer.cancel();
+        leg.discard();
+        if (underWay) {
+            long completion = reader.completionEstimate();
+            attempt.cancelled(prompt + completion);
+            record.settled(new Usage(prompt, completion, prompt + completion, true));
+            record.attemptEnded(attempt, "cancelled", reader.status());
+        }
+        record.failedUnlessNoted("client_closed", "the client closed the connection before the response ended");
+        publishRecord();
+        cleanup();
+    }
+
+    /** Sends a whole answer of the gateway's own (or a provider's error) and ends the exchange. */
+    private void sendAndEnd(FullHttpResponse response) {
+        publishRecord();
+        relay.send(response);
+        cleanup();
+    }
+
+    /** Releases what the exchange still holds, once its record is published. */
+    private void cleanup() {
+        failover.release();
+        if (request.refCnt() > 0) {
+            request.release();
+        }
+        if (quota != null) {
+            Usage u = record.usage();
+            quota.settle(u == null ? 0 : u.totalTokens());
+        }
+        onDone.run();
+    }
+
+    /**
+     * Releases the attempt's buffers (a captured response text goes into the record, with logging.log_bodies)
+     * and publishes the request's record; once per exchange, on its way to {@link #cleanup}.
+     */
+    private void publishRecord() {
+        reader.reset();
+        observers.onComplete(record.toRecord(info == null ? null : info.model(),
+                info != null && info.stream(), attempt == null ? null : attempt.model()));
+    }
+}
