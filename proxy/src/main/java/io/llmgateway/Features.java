@@ -1,8 +1,7 @@
 package io.llmgateway;
 
-import io.llmgateway.observe.Observability;
-import io.llmgateway.observe.RequestStats;
 import io.llmgateway.admin.AdminFeature;
+import io.llmgateway.observe.Observability;
 import io.llmgateway.server.Gateway;
 import java.nio.file.Path;
 
@@ -11,8 +10,7 @@ import java.nio.file.Path;
  * Main and the end-to-end tests both call this, so tests run the gateway as users do.
  */
 public final class Features {
-    private Features() {
-    }
+    private Features() {}
 
     /**
      * @param gateway the gateway being started

@@ -7,8 +7,8 @@ import io.llmgateway.config.LoggingSettings;
 import io.llmgateway.config.ServerSettings;
 import io.llmgateway.demo.DemoProvider;
 import io.llmgateway.observe.LogSetup;
-import io.llmgateway.tokens.Vocabularies;
 import io.llmgateway.server.GatewayServer;
+import io.llmgateway.tokens.Vocabularies;
 import io.llmgateway.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.Ticker;
@@ -29,8 +29,7 @@ public final class Main {
     static final String DEFAULT_CONFIG = "config.yaml";
     private static final String LEAK_DETECTION = "io.netty.leakDetection.level";
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) throws Exception {
         // The only place that picks the system's time: everything else gets it from the gateway.
@@ -65,7 +64,8 @@ public final class Main {
             config = ConfigLoader.load(cli.configPath(), System.getenv());
         } catch (NoSuchFileException e) {
             if (cli.configGiven()) {
-                System.err.println("llm-gateway: config file not found: " + cli.configPath().toAbsolutePath());
+                System.err.println("llm-gateway: config file not found: "
+                        + cli.configPath().toAbsolutePath());
                 System.exit(2);
                 return;
             }
@@ -90,7 +90,9 @@ public final class Main {
         if (config != null) {
             log.info("configuration loaded from {}", cli.configPath().toAbsolutePath());
         }
-        log.info("logs in {} (app.log{})", Path.of(logging.directory()).toAbsolutePath(),
+        log.info(
+                "logs in {} (app.log{})",
+                Path.of(logging.directory()).toAbsolutePath(),
                 logging.interactions() ? ", agent_interactions.log" : "");
 
         ServerSettings serverSettings = config == null ? ServerSettings.DEFAULT : config.server();
@@ -106,9 +108,12 @@ public final class Main {
         if (demo) {
             demoProvider = DemoProvider.start(workers, clock);
             config = ConfigLoader.demo(demoProvider.baseUrl());
-            log.warn("DEMO MODE: no {} found, serving models {} from the built-in demo provider at {}. "
-                    + "Copy config.yaml.example to config.yaml and add real providers.",
-                    cli.configPath(), config.models().keySet(), demoProvider.baseUrl());
+            log.warn(
+                    "DEMO MODE: no {} found, serving models {} from the built-in demo provider at {}. "
+                            + "Copy config.yaml.example to config.yaml and add real providers.",
+                    cli.configPath(),
+                    config.models().keySet(),
+                    demoProvider.baseUrl());
         }
         if (cli.port() != null) {
             config = config.withServer(config.server().withPort(cli.port()));
@@ -117,16 +122,25 @@ public final class Main {
         GatewayServer server;
         try {
             Path configFile = demo ? null : cli.configPath();
-            server = GatewayServer.start(config, workers, clock, ticker,
-                    gateway -> Features.install(gateway, configFile));
+            server = GatewayServer.start(
+                    config, workers, clock, ticker, gateway -> Features.install(gateway, configFile));
         } catch (Exception e) {
-            log.error("cannot listen on {}:{}: {}", config.server().host(), config.server().port(), e.toString());
+            log.error(
+                    "cannot listen on {}:{}: {}",
+                    config.server().host(),
+                    config.server().port(),
+                    e.toString());
             System.exit(1);
             return;
         }
-        log.info("LLM Gateway listening on http://{}:{} ({} providers, {} models, {} transport, max heap {} MiB)"
-                + " - ready in {} ms (+{} ms starting the logs)", config.server().host(), server.port(),
-                config.providers().size(), config.models().size(), Transport.of(workers).configName(),
+        log.info(
+                "LLM Gateway listening on http://{}:{} ({} providers, {} models, {} transport, max heap {} MiB)"
+                        + " - ready in {} ms (+{} ms starting the logs)",
+                config.server().host(),
+                server.port(),
+                config.providers().size(),
+                config.models().size(),
+                Transport.of(workers).configName(),
                 Runtime.getRuntime().maxMemory() >> 20,
                 TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - startNanos - loggingNanos),
                 TimeUnit.NANOSECONDS.toMillis(loggingNanos));
@@ -142,8 +156,10 @@ public final class Main {
             if (!stopping.compareAndSet(false, true)) {
                 return;
             }
-            log.info("shutting down: no new connections, waiting up to {} s for {} running request(s)",
-                    grace.toSeconds(), server.gateway().inFlight());
+            log.info(
+                    "shutting down: no new connections, waiting up to {} s for {} running request(s)",
+                    grace.toSeconds(),
+                    server.gateway().inFlight());
             int left = server.shutdownGracefully(grace);
             if (left > 0) {
                 log.warn("grace period over: {} request(s) were cut off", left);
@@ -159,19 +175,26 @@ public final class Main {
         };
         // SIGTERM (docker stop, systemd) and Ctrl-C drain gracefully and exit 0; other exits still drain.
         for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), signal -> new Thread(() -> {
-                int status = 0;
-                try {
-                    shutdown.run();
-                } catch (Throwable t) {
-                    // Without this the thread would die and the event loops keep the process alive for good.
-                    status = 1;
-                    System.err.println("llm-gateway: the graceful stop failed; exiting anyway: " + t);
-                    t.printStackTrace();
-                } finally {
-                    System.exit(status);
-                }
-            }, "shutdown-" + name).start());
+            Signal.handle(
+                    new Signal(name),
+                    signal -> new Thread(
+                                    () -> {
+                                        int status = 0;
+                                        try {
+                                            shutdown.run();
+                                        } catch (Throwable t) {
+                                            // Without this the thread would die and the event loops keep the process
+                                            // alive for good.
+                                            status = 1;
+                                            System.err.println(
+                                                    "llm-gateway: the graceful stop failed; exiting anyway: " + t);
+                                            t.printStackTrace();
+                                        } finally {
+                                            System.exit(status);
+                                        }
+                                    },
+                                    "shutdown-" + name)
+                            .start());
         }
         Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "shutdown"));
     }
@@ -203,7 +226,8 @@ public final class Main {
                             port = -1;
                         }
                         if (port < 0 || port > 65535) {
-                            throw new IllegalArgumentException("--port: expected a port number 0-65535, got \"" + v + '"');
+                            throw new IllegalArgumentException(
+                                    "--port: expected a port number 0-65535, got \"" + v + '"');
                         }
                         break;
                     case "--help":

@@ -49,7 +49,8 @@ class MainProcessTest {
         Result r = run(dir, "--config", config.toString());
 
         assertEquals(2, r.exitCode, r.output);
-        assertTrue(r.output.contains("api_provider.acme.limits.rpm: expected a positive integer, got \"ten\""), r.output);
+        assertTrue(
+                r.output.contains("api_provider.acme.limits.rpm: expected a positive integer, got \"ten\""), r.output);
         assertFalse(r.output.contains("\tat "), r.output);
         assertFalse(r.output.contains("sk-should-never-be-printed"), r.output);
     }
@@ -122,13 +123,16 @@ class MainProcessTest {
             // lookup, a hang) fails, since CI machines are shared and timings in tests are noise.
             assertTrue(readyMillis < 10_000, "ready in " + readyMillis + " ms");
 
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
-                    .timeout(Duration.ofSeconds(10))
-                    .header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(
-                            "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}"))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .header("content-type", "application/json")
+                                    .POST(
+                                            HttpRequest.BodyPublishers.ofString(
+                                                    "{\"model\":\"gpt-4o-mini\",\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, r.statusCode(), r.body());
             assertTrue(r.body().contains("\"chat.completion\""), r.body());
             assertTrue(r.body().contains("ping"), r.body());
@@ -147,7 +151,10 @@ class MainProcessTest {
         cmd.add("-Dlog4j2.configurationFile=log4j2.xml");
         cmd.add(Main.class.getName());
         cmd.addAll(List.of(args));
-        return new ProcessBuilder(cmd).directory(workDir.toFile()).redirectErrorStream(true).start();
+        return new ProcessBuilder(cmd)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .start();
     }
 
     private static Result run(Path workDir, String... args) throws Exception {
@@ -157,6 +164,5 @@ class MainProcessTest {
         return new Result(p.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 
-    private record Result(int exitCode, String output) {
-    }
+    private record Result(int exitCode, String output) {}
 }

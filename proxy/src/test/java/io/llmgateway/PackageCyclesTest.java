@@ -106,8 +106,8 @@ class PackageCyclesTest {
         return List.of();
     }
 
-    private static List<String> visit(String pkg, Map<String, Set<String>> graph, Deque<String> path,
-            Set<String> done) {
+    private static List<String> visit(
+            String pkg, Map<String, Set<String>> graph, Deque<String> path, Set<String> done) {
         if (path.contains(pkg)) {
             List<String> cycle = new ArrayList<>();
             boolean in = false;

@@ -77,10 +77,11 @@ public final class BlockingHttpClient implements AutoCloseable {
         }
         int total = 0;
         if (chunked) {
-            for (;;) {
+            for (; ; ) {
                 String size = readLine();
                 int semi = size.indexOf(';');
-                int n = Integer.parseInt(semi < 0 ? size.trim() : size.substring(0, semi).trim(), 16);
+                int n = Integer.parseInt(
+                        semi < 0 ? size.trim() : size.substring(0, semi).trim(), 16);
                 if (n == 0) {
                     while (!readLine().isEmpty()) {
                         // trailers
@@ -106,7 +107,7 @@ public final class BlockingHttpClient implements AutoCloseable {
 
     private String readLine() throws IOException {
         StringBuilder sb = new StringBuilder(64);
-        for (;;) {
+        for (; ; ) {
             if (pos == lim) {
                 fill();
             }

@@ -1,8 +1,8 @@
 package io.llmgateway.bench;
 
-import io.llmgateway.transport.Transport;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockProvider;
+import io.llmgateway.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,8 +19,7 @@ import java.util.List;
  * --port 18081 --interval-ms 20 --chunks 20}.
  */
 public final class CannedMock {
-    private CannedMock() {
-    }
+    private CannedMock() {}
 
     /**
      * @param port 0 for any free port
@@ -52,8 +51,11 @@ public final class CannedMock {
     /** {@code --port N --threads N --interval-ms N --chunks N}; runs until killed. */
     public static void main(String[] args) throws Exception {
         Args a = new Args(args);
-        MockProvider mock = start(a.intValue("--port", 18081), a.intValue("--threads", 1),
-                a.intValue("--interval-ms", 0), a.intValue("--chunks", 20));
+        MockProvider mock = start(
+                a.intValue("--port", 18081),
+                a.intValue("--threads", 1),
+                a.intValue("--interval-ms", 0),
+                a.intValue("--chunks", 20));
         System.out.println("mock listening on 127.0.0.1:" + mock.port());
         Runtime.getRuntime().addShutdownHook(new Thread(mock::close));
         Thread.currentThread().join();

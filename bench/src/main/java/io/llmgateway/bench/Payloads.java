@@ -10,8 +10,8 @@ public final class Payloads {
             + "{\"role\":\"user\",\"content\":\"What is the capital of France? Answer in one word.\"}],"
             + "\"temperature\":0.2,\"max_tokens\":64}";
 
-    public static final String SMALL_STREAM_REQUEST = SMALL_REQUEST.substring(0, SMALL_REQUEST.length() - 1)
-            + ",\"stream\":true}";
+    public static final String SMALL_STREAM_REQUEST =
+            SMALL_REQUEST.substring(0, SMALL_REQUEST.length() - 1) + ",\"stream\":true}";
 
     /** The one-token answer a chat completion gives (about 400 bytes, usage included). */
     public static final String CHAT_COMPLETION = "{\"id\":\"chatcmpl-bench0001\",\"object\":\"chat.completion\","
@@ -31,14 +31,16 @@ public final class Payloads {
                 + "\"usage\":null}\n\n";
     }
 
-    public static final String USAGE_CHUNK = "data: {\"id\":\"chatcmpl-bench0001\",\"object\":\"chat.completion.chunk\","
-            + "\"created\":1735689600,\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":\"fp_bench\","
-            + "\"choices\":[],\"usage\":{\"prompt_tokens\":31,\"completion_tokens\":10,\"total_tokens\":41}}\n\n";
+    public static final String USAGE_CHUNK =
+            "data: {\"id\":\"chatcmpl-bench0001\",\"object\":\"chat.completion.chunk\","
+                    + "\"created\":1735689600,\"model\":\"gpt-4o-mini-2024-07-18\",\"system_fingerprint\":\"fp_bench\","
+                    + "\"choices\":[],\"usage\":{\"prompt_tokens\":31,\"completion_tokens\":10,\"total_tokens\":41}}\n\n";
 
     static final String DONE = "data: [DONE]\n\n";
 
-    static final String[] WORDS = {"The", " capital", " of", " France", " is", " Paris", ",", " a", " city",
-        " of", " light", "."};
+    static final String[] WORDS = {
+        "The", " capital", " of", " France", " is", " Paris", ",", " a", " city", " of", " light", "."
+    };
 
     /** A whole streamed answer: a role chunk, 12 content deltas, the finish chunk, usage, [DONE] (~4 KB). */
     public static final String SSE_STREAM = sseStream();
@@ -79,6 +81,5 @@ public final class Payloads {
         return s.getBytes(UTF_8);
     }
 
-    private Payloads() {
-    }
+    private Payloads() {}
 }

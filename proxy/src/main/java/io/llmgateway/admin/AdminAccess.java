@@ -40,13 +40,13 @@ public final class AdminAccess implements ManagementAccess {
     /** The session cookie's name; its value is a random session id, never the token. */
     public static final String SESSION_COOKIE = "llmgw_admin";
     /** Headers a reverse proxy adds: to the gateway, a proxied visitor looks like a local client. */
-    private static final List<String> PROXY_HEADERS = List.of("forwarded", "x-forwarded-for", "x-forwarded-host",
-            "x-forwarded-proto", "x-real-ip", "via");
+    private static final List<String> PROXY_HEADERS =
+            List.of("forwarded", "x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-real-ip", "via");
 
-    private static final AccessVerdict NEEDS_TOKEN = refused(
-            "Admin access requires the admin token (Authorization: Bearer <admin.token>) or a login.");
-    private static final AccessVerdict LOCAL_ONLY = refused(
-            "Admin access is only allowed from this machine until admin.token is set in the config.");
+    private static final AccessVerdict NEEDS_TOKEN =
+            refused("Admin access requires the admin token (Authorization: Bearer <admin.token>) or a login.");
+    private static final AccessVerdict LOCAL_ONLY =
+            refused("Admin access is only allowed from this machine until admin.token is set in the config.");
     private static final AccessVerdict PROXIED = refused("Admin access through a proxy requires admin.token to be set"
             + " in the config; without it, only direct clients on this machine are let in.");
 
@@ -56,13 +56,14 @@ public final class AdminAccess implements ManagementAccess {
 
     static AccessVerdict throttled(long waitMillis) {
         long seconds = Math.max(1, (waitMillis + 999) / 1000);
-        return new AccessVerdict(AccessVerdict.Outcome.THROTTLED, "Too many failed admin authentications from this"
-                + " address; retry in " + seconds + " s.", seconds);
+        return new AccessVerdict(
+                AccessVerdict.Outcome.THROTTLED,
+                "Too many failed admin authentications from this" + " address; retry in " + seconds + " s.",
+                seconds);
     }
 
     /** The outcome of a login: the verdict, and the new session's id when it is ALLOWED. */
-    public record Login(AccessVerdict verdict, String sessionId) {
-    }
+    public record Login(AccessVerdict verdict, String sessionId) {}
 
     private final Gateway gateway;
     private final AdminSessions sessions = new AdminSessions();
@@ -94,7 +95,8 @@ public final class AdminAccess implements ManagementAccess {
                 return PROXIED;
             }
             return peer != null && peer.isLoopbackAddress() && localHost(headers.get(HttpHeaderNames.HOST))
-                    ? AccessVerdict.ALLOWED : LOCAL_ONLY;
+                    ? AccessVerdict.ALLOWED
+                    : LOCAL_ONLY;
         }
         String sid = sessionId(headers);
         // A live session passes even while its address waits: its id is 256 random bits, nothing a guess
@@ -152,11 +154,13 @@ public final class AdminAccess implements ManagementAccess {
         InetAddress peer = exchange.remoteAddress();
         AuthFailures.Attempt attempt = failures.attempt(peer, () -> matches(token, presentedToken));
         AccessVerdict verdict = verdict(attempt, peer, exchange.path(), "login", NEEDS_TOKEN);
-        return new Login(verdict, verdict.allowed() ? sessions.open(token, gateway.clock().millis()) : null);
+        return new Login(
+                verdict,
+                verdict.allowed() ? sessions.open(token, gateway.clock().millis()) : null);
     }
 
-    private AccessVerdict verdict(AuthFailures.Attempt attempt, InetAddress peer, String path, String presented,
-            AccessVerdict refusal) {
+    private AccessVerdict verdict(
+            AuthFailures.Attempt attempt, InetAddress peer, String path, String presented, AccessVerdict refusal) {
         switch (attempt.result()) {
             case PASSED:
                 return AccessVerdict.ALLOWED;
@@ -164,11 +168,18 @@ public final class AdminAccess implements ManagementAccess {
                 return throttled(attempt.waitMillis());
             default:
                 // Says which kind of credential failed, never its value.
-                LOG.warn("admin: failed authentication from {} on {} ({}); {} failure(s) from this address in the"
-                        + " last {} min{}", peer == null ? "an unknown address" : peer.getHostAddress(),
-                        printable(path), presented, attempt.failures(), AuthFailures.WINDOW_MILLIS / 60_000,
-                        attempt.waitMillis() > 0 ? "; its next attempt is refused for "
-                                + throttled(attempt.waitMillis()).retryAfterSeconds() + " s" : "");
+                LOG.warn(
+                        "admin: failed authentication from {} on {} ({}); {} failure(s) from this address in the"
+                                + " last {} min{}",
+                        peer == null ? "an unknown address" : peer.getHostAddress(),
+                        printable(path),
+                        presented,
+                        attempt.failures(),
+                        AuthFailures.WINDOW_MILLIS / 60_000,
+                        attempt.waitMillis() > 0
+                                ? "; its next attempt is refused for "
+                                        + throttled(attempt.waitMillis()).retryAfterSeconds() + " s"
+                                : "");
                 return refusal;
         }
     }
@@ -206,8 +217,8 @@ public final class AdminAccess implements ManagementAccess {
         if (presented == null) {
             return false;
         }
-        return MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
-                presented.getBytes(StandardCharsets.UTF_8));
+        return MessageDigest.isEqual(
+                expected.getBytes(StandardCharsets.UTF_8), presented.getBytes(StandardCharsets.UTF_8));
     }
 
     private static String sessionId(HttpHeaders headers) {
@@ -292,8 +303,13 @@ public final class AdminAccess implements ManagementAccess {
     /** The answer to a refused request: 401, or 429 with Retry-After, in OpenAI's shape. */
     public void refuse(LocalExchange exchange, AccessVerdict verdict) {
         if (verdict.outcome() == AccessVerdict.Outcome.THROTTLED) {
-            FullHttpResponse r = OpenAiErrors.response(exchange.ctx().alloc(), HttpResponseStatus.TOO_MANY_REQUESTS,
-                    OpenAiErrors.typeFor(429), verdict.message(), null, "too_many_attempts");
+            FullHttpResponse r = OpenAiErrors.response(
+                    exchange.ctx().alloc(),
+                    HttpResponseStatus.TOO_MANY_REQUESTS,
+                    OpenAiErrors.typeFor(429),
+                    verdict.message(),
+                    null,
+                    "too_many_attempts");
             r.headers().set(HttpHeaderNames.RETRY_AFTER, verdict.retryAfterSeconds());
             exchange.respond(r);
         } else {

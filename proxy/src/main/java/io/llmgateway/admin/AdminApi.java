@@ -4,10 +4,10 @@ import static io.llmgateway.admin.AdminReply.done;
 import static io.llmgateway.admin.AdminReply.notAllowed;
 import static java.util.Objects.requireNonNull;
 
-import io.llmgateway.util.JsonValues;
 import io.llmgateway.server.AccessVerdict;
 import io.llmgateway.server.Gateway;
 import io.llmgateway.server.LocalExchange;
+import io.llmgateway.util.JsonValues;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -50,8 +50,7 @@ final class AdminApi implements AutoCloseable {
         CompletionStage<AdminReply> handle(AdminCall call) throws Exception;
     }
 
-    private record Route(HttpMethod method, Handler handler) {
-    }
+    private record Route(HttpMethod method, Handler handler) {}
 
     /** One dispatched exchange, answered exactly once. */
     private static final class Pending {
@@ -74,8 +73,16 @@ final class AdminApi implements AutoCloseable {
     private final Set<Pending> pending = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    AdminApi(Gateway gateway, AdminAccess access, Executor adminThread, ConfigStore store, TrafficStats stats,
-            RecordFeed feed, HealthChecker health, SeqRing<AdminError> errors, LongSupplier clock) {
+    AdminApi(
+            Gateway gateway,
+            AdminAccess access,
+            Executor adminThread,
+            ConfigStore store,
+            TrafficStats stats,
+            RecordFeed feed,
+            HealthChecker health,
+            SeqRing<AdminError> errors,
+            LongSupplier clock) {
         this.gateway = requireNonNull(gateway, "gateway");
         this.access = requireNonNull(access, "access");
         this.adminThread = requireNonNull(adminThread, "adminThread");
@@ -110,25 +117,25 @@ final class AdminApi implements AutoCloseable {
             }
         }
         if (exchange.request().content().readableBytes() > MAX_BODY_BYTES) {
-            respondNow(exchange, AdminReply.error(413, "body_too_large",
-                    "Admin requests are limited to " + MAX_BODY_BYTES / 1024 + " KiB."));
+            respondNow(
+                    exchange,
+                    AdminReply.error(
+                            413, "body_too_large", "Admin requests are limited to " + MAX_BODY_BYTES / 1024 + " KiB."));
             return;
         }
         String path = exchange.path();
         switch (path) {
             case "/api/session" -> {
-                respondNow(exchange,
-                        method == HttpMethod.GET ? session.session(exchange) : notAllowed(HttpMethod.GET));
+                respondNow(exchange, method == HttpMethod.GET ? session.session(exchange) : notAllowed(HttpMethod.GET));
                 return;
             }
             case "/api/login" -> {
-                respondNow(exchange,
-                        method == HttpMethod.POST ? session.login(exchange) : notAllowed(HttpMethod.POST));
+                respondNow(exchange, method == HttpMethod.POST ? session.login(exchange) : notAllowed(HttpMethod.POST));
                 return;
             }
             case "/api/logout" -> {
-                respondNow(exchange,
-                        method == HttpMethod.POST ? session.logout(exchange) : notAllowed(HttpMethod.POST));
+                respondNow(
+                        exchange, method == HttpMethod.POST ? session.logout(exchange) : notAllowed(HttpMethod.POST));
                 return;
             }
             default -> {
@@ -156,8 +163,11 @@ final class AdminApi implements AutoCloseable {
                 query.put(name, v);
             }
         }
-        dispatch(exchange, route.handler, new AdminCall(exchange.body(), query,
-                exchange.request().headers().get(HttpHeaderNames.IF_MATCH)));
+        dispatch(
+                exchange,
+                route.handler,
+                new AdminCall(
+                        exchange.body(), query, exchange.request().headers().get(HttpHeaderNames.IF_MATCH)));
     }
 
     // ---- handlers (admin thread)
@@ -209,7 +219,9 @@ final class AdminApi implements AutoCloseable {
         }
         String type = headers.get(HttpHeaderNames.CONTENT_TYPE);
         if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            return AdminReply.error(415, "json_required",
+            return AdminReply.error(
+                    415,
+                    "json_required",
                     "State-changing admin requests must be sent with Content-Type: application/json.");
         }
         String site = headers.get("sec-fetch-site");

@@ -12,6 +12,12 @@ package io.llmgateway.admin;
  * @param message one line, never a secret
  * @param requestId the request's x-request-id, or null
  */
-record AdminError(long atMillis, String source, String model, String provider, int status, String type,
-        String message, String requestId) {
-}
+record AdminError(
+        long atMillis,
+        String source,
+        String model,
+        String provider,
+        int status,
+        String type,
+        String message,
+        String requestId) {}

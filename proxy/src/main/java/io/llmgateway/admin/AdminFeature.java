@@ -24,8 +24,7 @@ import java.util.function.LongSupplier;
  * gateway closes.
  */
 public final class AdminFeature {
-    private AdminFeature() {
-    }
+    private AdminFeature() {}
 
     /**
      * @param configFile the file the config came from, or null (demo mode): then edits apply in memory only
@@ -48,7 +47,11 @@ public final class AdminFeature {
         TrafficStats stats = new TrafficStats(observability.requests(), clock, errors);
         RecordFeed feed = new RecordFeed();
         HealthChecker health = new HealthChecker(gateway, adminThread, errors, clock);
-        ConfigStore store = new ConfigStore(gateway, configFile, env, new ConfigFileWriter(),
+        ConfigStore store = new ConfigStore(
+                gateway,
+                configFile,
+                env,
+                new ConfigFileWriter(),
                 () -> health.schedule(gateway.config().admin().healthCheckInterval()));
         StaticAssets assets = new StaticAssets(access);
         AdminApi api = new AdminApi(gateway, access, adminThread, store, stats, feed, health, errors, clock);

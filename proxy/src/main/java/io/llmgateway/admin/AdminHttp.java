@@ -1,8 +1,8 @@
 package io.llmgateway.admin;
 
-import io.llmgateway.util.JsonValues;
 import io.llmgateway.openai.OpenAiErrors;
 import io.llmgateway.server.LocalExchange;
+import io.llmgateway.util.JsonValues;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -23,8 +23,7 @@ final class AdminHttp {
     /** API answers are data, never rendered. */
     static final String API_CSP = "default-src 'none'; frame-ancestors 'none'";
 
-    private AdminHttp() {
-    }
+    private AdminHttp() {}
 
     /**
      * Whether the exchange only reads (GET, or HEAD, which is sent no body); answers any other method with
@@ -58,8 +57,8 @@ final class AdminHttp {
     }
 
     static FullHttpResponse json(LocalExchange exchange, int status, String json) {
-        FullHttpResponse r = response(exchange, status, "application/json; charset=utf-8",
-                json.getBytes(StandardCharsets.UTF_8), API_CSP);
+        FullHttpResponse r = response(
+                exchange, status, "application/json; charset=utf-8", json.getBytes(StandardCharsets.UTF_8), API_CSP);
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-store");
         return r;
     }

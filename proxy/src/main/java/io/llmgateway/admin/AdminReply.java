@@ -16,8 +16,10 @@ record AdminReply(int status, String json, Map<String, String> headers) {
     }
 
     static AdminReply notAllowed(HttpMethod allowed) {
-        return new AdminReply(405, AdminHttp.errorJson(405, "method_not_allowed", "Use " + allowed
-                + " for this path.", null, null), Map.of("allow", allowed.name()));
+        return new AdminReply(
+                405,
+                AdminHttp.errorJson(405, "method_not_allowed", "Use " + allowed + " for this path.", null, null),
+                Map.of("allow", allowed.name()));
     }
 
     static CompletionStage<AdminReply> done(AdminReply reply) {

@@ -25,8 +25,7 @@ final class AdminSessions {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Session> sessions = new LinkedHashMap<>();
 
-    private record Session(byte[] tokenFingerprint, long expiresAt) {
-    }
+    private record Session(byte[] tokenFingerprint, long expiresAt) {}
 
     /** A new session for {@code token}; the returned id goes into the cookie. */
     synchronized String open(String token, long now) {

@@ -36,7 +36,11 @@ final class AuthFailures {
     /** The key of a request without an IP address (tests over an embedded channel, a Unix socket). */
     private static final Object NO_ADDRESS = new Object();
 
-    enum Result { PASSED, FAILED, WAIT }
+    enum Result {
+        PASSED,
+        FAILED,
+        WAIT
+    }
 
     /**
      * One attempt's outcome.

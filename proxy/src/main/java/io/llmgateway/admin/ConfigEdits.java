@@ -54,8 +54,7 @@ final class ConfigEdits {
         }
     }
 
-    private ConfigEdits() {
-    }
+    private ConfigEdits() {}
 
     /**
      * Applies every change in order; on an exception the document is half-edited and must be dropped.
@@ -143,9 +142,10 @@ final class ConfigEdits {
                     providerOptions(doc, provider);
                 }
                 case "remove_provider" -> doc.remove(API_PROVIDER, existingProvider(doc));
-                default -> throw bad("unknown op " + quote(op) + " (expected one of: set_route, order_routes,"
-                        + " add_route, remove_route, add_model, remove_model, set_provider, add_provider,"
-                        + " remove_provider)");
+                default ->
+                    throw bad("unknown op " + quote(op) + " (expected one of: set_route, order_routes,"
+                            + " add_route, remove_route, add_model, remove_model, set_provider, add_provider,"
+                            + " remove_provider)");
             }
         }
 
@@ -154,8 +154,8 @@ final class ConfigEdits {
             List<String> order = names("providers");
             List<String> current = providersOf(doc, model);
             if (order.size() != current.size() || !new HashSet<>(order).equals(new HashSet<>(current))) {
-                throw bad("providers: expected each of the model's providers once (" + String.join(", ", current)
-                        + ")");
+                throw bad(
+                        "providers: expected each of the model's providers once (" + String.join(", ", current) + ")");
             }
             doc.reorder(order, MODEL_CONFIG, model);
         }
@@ -271,12 +271,12 @@ final class ConfigEdits {
                 }
                 for (String limit : LIMITS) {
                     if (limits.containsKey(limit)) {
-                        putNumberOrRaw(doc, "limits." + limit, limits.get(limit),
-                                API_PROVIDER, provider, "limits", limit);
+                        putNumberOrRaw(
+                                doc, "limits." + limit, limits.get(limit), API_PROVIDER, provider, "limits", limit);
                     }
                 }
-                if (doc.isMapping(API_PROVIDER, provider, "limits") && doc.keys(API_PROVIDER, provider, "limits")
-                        .isEmpty()) {
+                if (doc.isMapping(API_PROVIDER, provider, "limits")
+                        && doc.keys(API_PROVIDER, provider, "limits").isEmpty()) {
                     doc.remove(API_PROVIDER, provider, "limits");
                 }
             }

@@ -34,26 +34,40 @@ final class ConfigEndpoints {
         Map<String, Object> body = Json.parseObject(call.body());
         Long expected = expectedVersion(call.ifMatch(), body.get("version"));
         if (expected == null) {
-            return done(AdminReply.error(428, "version_required", "Name the config version this change was made on:"
-                    + " If-Match: \"v<version>\" or \"version\" in the body (GET /api/config returns it)."));
+            return done(AdminReply.error(
+                    428,
+                    "version_required",
+                    "Name the config version this change was made on:"
+                            + " If-Match: \"v<version>\" or \"version\" in the body (GET /api/config returns it)."));
         }
         try {
             ConfigStore.Outcome outcome = store.edit(expected, body.get("changes"));
             LOG.info("admin: configuration changed from the admin page (version {})", outcome.version());
             return done(new AdminReply(200, outcomeJson(outcome), Map.of("etag", etag(outcome.version()))));
         } catch (ConfigStore.Conflict e) {
-            return done(new AdminReply(409, AdminHttp.errorJson(409, e.code(), e.getMessage(), null,
-                    Map.of("version", store.version())), Map.of()));
+            return done(new AdminReply(
+                    409,
+                    AdminHttp.errorJson(409, e.code(), e.getMessage(), null, Map.of("version", store.version())),
+                    Map.of()));
         } catch (ConfigEdits.BadEdit e) {
             return done(AdminReply.error(400, "invalid_change", e.getMessage()));
         } catch (ConfigException e) {
-            return done(new AdminReply(422, AdminHttp.errorJson(422, "invalid_config",
-                    "The change was rejected: the configuration would not be valid. Nothing was changed.",
-                    e.problems(), Map.of("version", store.version())), Map.of()));
+            return done(new AdminReply(
+                    422,
+                    AdminHttp.errorJson(
+                            422,
+                            "invalid_config",
+                            "The change was rejected: the configuration would not be valid. Nothing was changed.",
+                            e.problems(),
+                            Map.of("version", store.version())),
+                    Map.of()));
         } catch (IOException e) {
             LOG.error("admin: cannot write {}: {}", store.fileName(), e.toString());
-            return done(AdminReply.error(500, "write_failed", "Cannot write " + store.fileName() + " ("
-                    + e.getClass().getSimpleName() + "). Nothing was changed."));
+            return done(AdminReply.error(
+                    500,
+                    "write_failed",
+                    "Cannot write " + store.fileName() + " (" + e.getClass().getSimpleName()
+                            + "). Nothing was changed."));
         }
     }
 
@@ -65,16 +79,33 @@ final class ConfigEndpoints {
         } catch (IllegalStateException e) {
             return done(AdminReply.error(409, "not_persisted", e.getMessage()));
         } catch (ConfigException e) {
-            errors.add(new AdminError(clock.getAsLong(), "config", null, null, 0, "invalid_config",
-                    "reload of " + store.fileName() + " rejected: " + e.problems().get(0)
-                            + (e.problems().size() > 1 ? " (and " + (e.problems().size() - 1) + " more)" : ""),
+            errors.add(new AdminError(
+                    clock.getAsLong(),
+                    "config",
+                    null,
+                    null,
+                    0,
+                    "invalid_config",
+                    "reload of " + store.fileName() + " rejected: "
+                            + e.problems().get(0)
+                            + (e.problems().size() > 1
+                                    ? " (and " + (e.problems().size() - 1) + " more)"
+                                    : ""),
                     null));
-            return done(new AdminReply(422, AdminHttp.errorJson(422, "invalid_config", store.fileName()
-                    + " is not valid; the running configuration is unchanged.", e.problems(),
-                    Map.of("version", store.version())), Map.of()));
+            return done(new AdminReply(
+                    422,
+                    AdminHttp.errorJson(
+                            422,
+                            "invalid_config",
+                            store.fileName() + " is not valid; the running configuration is unchanged.",
+                            e.problems(),
+                            Map.of("version", store.version())),
+                    Map.of()));
         } catch (IOException e) {
-            return done(AdminReply.error(500, "read_failed", "Cannot read " + store.fileName() + " ("
-                    + e.getClass().getSimpleName() + ")."));
+            return done(AdminReply.error(
+                    500,
+                    "read_failed",
+                    "Cannot read " + store.fileName() + " (" + e.getClass().getSimpleName() + ")."));
         }
     }
 

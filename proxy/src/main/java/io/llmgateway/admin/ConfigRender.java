@@ -13,8 +13,7 @@ import java.util.List;
  * config file (demo mode, tests): the page edits it like a file, and edits stay in memory.
  */
 final class ConfigRender {
-    private ConfigRender() {
-    }
+    private ConfigRender() {}
 
     static ConfigDocument of(GatewayConfig config) {
         ConfigDocument doc = ConfigDocument.empty();

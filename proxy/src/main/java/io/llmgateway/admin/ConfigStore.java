@@ -62,8 +62,7 @@ final class ConfigStore {
     }
 
     /** An accepted change: the new version and what the user should know (e.g. no backup written). */
-    record Outcome(long version, List<String> warnings) {
-    }
+    record Outcome(long version, List<String> warnings) {}
 
     private final Gateway gateway;
     private final Path file;
@@ -136,8 +135,10 @@ final class ConfigStore {
                     fileConfig = ConfigLoader.parse(startupText, env);
                 } catch (ConfigException e) {
                     // Main loaded this very text a moment before; only a changed environment gets here.
-                    throw new IllegalStateException("the config file read at start-up no longer loads: "
-                            + e.problems().get(0), e);
+                    throw new IllegalStateException(
+                            "the config file read at start-up no longer loads: "
+                                    + e.problems().get(0),
+                            e);
                 }
                 startupText = null;
             }
@@ -184,12 +185,16 @@ final class ConfigStore {
     Outcome edit(long expectedVersion, Object changes)
             throws Conflict, ConfigEdits.BadEdit, ConfigException, IOException {
         if (expectedVersion != version) {
-            throw new Conflict("stale_version", "The configuration changed since this page loaded it (version "
-                    + expectedVersion + ", now " + version + "). Reload and try again.");
+            throw new Conflict(
+                    "stale_version",
+                    "The configuration changed since this page loaded it (version " + expectedVersion + ", now "
+                            + version + "). Reload and try again.");
         }
         if (changedOnDisk(true)) {
-            throw new Conflict("changed_on_disk", fileName() + " was changed on disk since it was loaded."
-                    + " Reload it from the file first, so that those changes are not overwritten.");
+            throw new Conflict(
+                    "changed_on_disk",
+                    fileName() + " was changed on disk since it was loaded."
+                            + " Reload it from the file first, so that those changes are not overwritten.");
         }
         ConfigDocument edited = document().copy();
         Set<String> keysGiven = ConfigEdits.apply(edited, changes);
@@ -241,7 +246,9 @@ final class ConfigStore {
         List<String> problems = new ArrayList<>();
         for (ProviderConfig p : edited.providers().values()) {
             ProviderConfig before = running.providers().get(p.name());
-            if (before != null && !p.apiKey().isEmpty() && !keysGiven.contains(p.name())
+            if (before != null
+                    && !p.apiKey().isEmpty()
+                    && !keysGiven.contains(p.name())
                     && !sameHost(Origin.of(before.baseUrl()), Origin.of(p.baseUrl()))) {
                 problems.add("api_provider." + p.name() + ".api_key: required in the same change when base_url"
                         + " moves to another scheme, host or port (the key is never sent to a host it was not"
@@ -264,9 +271,18 @@ final class ConfigStore {
             next = parsed.withServer(running.server());
         } else {
             // Only providers, models and auto live in the in-memory document; the rest stays as started.
-            next = new GatewayConfig(running.server(), running.upstream(), running.routing(), parsed.providers(),
-                    parsed.models(), parsed.autoModels(), running.admin(), running.logging(), running.metrics(),
-                    running.access(), running.limitsStore());
+            next = new GatewayConfig(
+                    running.server(),
+                    running.upstream(),
+                    running.routing(),
+                    parsed.providers(),
+                    parsed.models(),
+                    parsed.autoModels(),
+                    running.admin(),
+                    running.logging(),
+                    running.metrics(),
+                    running.access(),
+                    running.limitsStore());
         }
         gateway.reconfigure(next);
         document = doc;

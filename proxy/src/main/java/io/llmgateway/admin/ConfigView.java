@@ -1,12 +1,12 @@
 package io.llmgateway.admin;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import io.llmgateway.config.ConfigDocument;
 import io.llmgateway.util.JsonValues;
 import java.io.IOException;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import com.fasterxml.jackson.core.JsonGenerator;
 
 /**
  * {@code GET /api/config}: the editable part of the document (providers, models, auto) with values as
@@ -18,8 +18,7 @@ final class ConfigView {
     private static final List<String> LIMITS = List.of("rpm", "tpm", "rpd", "tpr");
     private static final List<String> ROUTE_OPTIONS = List.of("alias", "enable", "weight");
 
-    private ConfigView() {
-    }
+    private ConfigView() {}
 
     static String json(ConfigStore store) {
         ConfigDocument doc = store.document();

@@ -6,13 +6,13 @@ import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.ModelConfig;
 import io.llmgateway.config.ModelRoute;
 import io.llmgateway.config.ProviderConfig;
-import io.llmgateway.util.JsonValues;
 import io.llmgateway.route.Failure;
 import io.llmgateway.server.Gateway;
 import io.llmgateway.upstream.Origin;
 import io.llmgateway.upstream.PoolExhaustedException;
 import io.llmgateway.upstream.UpstreamAnswer;
 import io.llmgateway.upstream.UpstreamCall;
+import io.llmgateway.util.JsonValues;
 import io.netty.channel.ConnectTimeoutException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -52,6 +52,7 @@ final class HealthChecker implements AutoCloseable {
     static final Duration MAX_TIMEOUT = Duration.ofSeconds(30);
     /** What is read of an answer's body: enough for any error message, little enough for a runaway body. */
     static final int MAX_BODY = 64 * 1024;
+
     private static final int MAX_MESSAGE = 300;
     private static final Pattern KEY_LIKE = Pattern.compile("\\b(sk|pk|gsk|xai|key)-[A-Za-z0-9_*\\-]{6,}");
 
@@ -65,9 +66,16 @@ final class HealthChecker implements AutoCloseable {
      * @param outcome {@code ok} or the failure kind in lower case ({@code connect}, {@code timeout}, ...)
      * @param message a short explanation when not ok (secrets removed), else null
      */
-    record Result(String provider, String model, String alias, boolean ok, int status, long latencyMillis,
-            String outcome, String message, long atMillis) {
-    }
+    record Result(
+            String provider,
+            String model,
+            String alias,
+            boolean ok,
+            int status,
+            long latencyMillis,
+            String outcome,
+            String message,
+            long atMillis) {}
 
     private final Gateway gateway;
     private final ScheduledExecutorService adminThread;
@@ -78,8 +86,8 @@ final class HealthChecker implements AutoCloseable {
     private ScheduledFuture<?> periodic;
     private Duration periodicInterval;
 
-    HealthChecker(Gateway gateway, ScheduledExecutorService adminThread, SeqRing<AdminError> errors,
-            LongSupplier clock) {
+    HealthChecker(
+            Gateway gateway, ScheduledExecutorService adminThread, SeqRing<AdminError> errors, LongSupplier clock) {
         this.gateway = requireNonNull(gateway, "gateway");
         this.adminThread = requireNonNull(adminThread, "adminThread");
         this.errors = requireNonNull(errors, "errors");
@@ -102,10 +110,15 @@ final class HealthChecker implements AutoCloseable {
         String checkedModel = model;
         if (model != null) {
             ModelConfig m = config.models().get(model);
-            ModelRoute r = m == null ? null
-                    : m.routes().stream().filter(x -> x.provider().equals(provider)).findFirst().orElse(null);
+            ModelRoute r = m == null
+                    ? null
+                    : m.routes().stream()
+                            .filter(x -> x.provider().equals(provider))
+                            .findFirst()
+                            .orElse(null);
             if (r == null) {
-                throw new IllegalArgumentException("model \"" + model + "\" does not list provider \"" + provider + '"');
+                throw new IllegalArgumentException(
+                        "model \"" + model + "\" does not list provider \"" + provider + '"');
             }
             alias = r.alias();
         } else {
@@ -181,39 +194,43 @@ final class HealthChecker implements AutoCloseable {
         byte[] body = new byte[0];
         if (alias != null) {
             body = JsonValues.write(g -> {
-                g.writeStartObject();
-                g.writeStringField("model", alias);
-                g.writeArrayFieldStart("messages");
-                g.writeStartObject();
-                g.writeStringField("role", "user");
-                g.writeStringField("content", "ping");
-                g.writeEndObject();
-                g.writeEndArray();
-                g.writeNumberField("max_tokens", 1);
-                g.writeBooleanField("stream", false);
-                g.writeEndObject();
-            }).getBytes(StandardCharsets.UTF_8);
+                        g.writeStartObject();
+                        g.writeStringField("model", alias);
+                        g.writeArrayFieldStart("messages");
+                        g.writeStartObject();
+                        g.writeStringField("role", "user");
+                        g.writeStringField("content", "ping");
+                        g.writeEndObject();
+                        g.writeEndArray();
+                        g.writeNumberField("max_tokens", 1);
+                        g.writeBooleanField("stream", false);
+                        g.writeEndObject();
+                    })
+                    .getBytes(StandardCharsets.UTF_8);
             headers.put("content-type", "application/json");
         }
         long start = gateway.ticker().nanoTime();
         CompletableFuture<UpstreamAnswer> answered;
         try {
-            UpstreamCall call = new UpstreamCall(alias != null ? "POST" : "GET", path, headers, body, timeout, MAX_BODY);
+            UpstreamCall call =
+                    new UpstreamCall(alias != null ? "POST" : "GET", path, headers, body, timeout, MAX_BODY);
             answered = gateway.upstream().call(gateway.loops().next(), origin, call);
         } catch (IllegalArgumentException unsendable) { // e.g. a base URL path that is not ASCII
             answered = CompletableFuture.failedFuture(unsendable);
         }
-        return answered.handleAsync((answer, error) -> {
-            long millis = TimeUnit.NANOSECONDS.toMillis(gateway.ticker().nanoTime() - start);
-            Result r = error == null ? fromResponse(p, model, alias, answer, millis)
-                    : fromError(p, model, alias, error, millis);
-            record(r, answer);
-            return r;
-        }, adminThread);
+        return answered.handleAsync(
+                (answer, error) -> {
+                    long millis = TimeUnit.NANOSECONDS.toMillis(gateway.ticker().nanoTime() - start);
+                    Result r = error == null
+                            ? fromResponse(p, model, alias, answer, millis)
+                            : fromError(p, model, alias, error, millis);
+                    record(r, answer);
+                    return r;
+                },
+                adminThread);
     }
 
-    private Result fromResponse(ProviderConfig p, String model, String alias, UpstreamAnswer response,
-            long millis) {
+    private Result fromResponse(ProviderConfig p, String model, String alias, UpstreamAnswer response, long millis) {
         int status = response.status();
         if (status >= 200 && status < 300) {
             return new Result(p.name(), model, alias, true, status, millis, "ok", null, clock.getAsLong());
@@ -254,8 +271,7 @@ final class HealthChecker implements AutoCloseable {
             f = Failure.PROTOCOL;
             message = cause.getClass().getSimpleName();
         }
-        return new Result(p.name(), model, alias, false, 0, millis, outcome(f), truncate(message),
-                clock.getAsLong());
+        return new Result(p.name(), model, alias, false, 0, millis, outcome(f), truncate(message), clock.getAsLong());
     }
 
     private void record(Result r, UpstreamAnswer response) {
@@ -267,8 +283,8 @@ final class HealthChecker implements AutoCloseable {
             byRoute.put(TrafficStats.routeKey(r.model(), r.provider()), r);
         }
         if (!r.ok()) {
-            errors.add(new AdminError(r.atMillis(), "health_check", r.model(), r.provider(), r.status(), r.outcome(),
-                    r.message(), null));
+            errors.add(new AdminError(
+                    r.atMillis(), "health_check", r.model(), r.provider(), r.status(), r.outcome(), r.message(), null));
         }
     }
 
@@ -319,7 +335,8 @@ final class HealthChecker implements AutoCloseable {
             return null;
         }
         try {
-            if (Json.parse(body) instanceof Map<?, ?> root && root.get("error") instanceof Map<?, ?> error
+            if (Json.parse(body) instanceof Map<?, ?> root
+                    && root.get("error") instanceof Map<?, ?> error
                     && error.get("message") instanceof String message) {
                 return truncate(message);
             }

@@ -16,7 +16,9 @@ import java.util.Map;
  */
 final class Json {
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).maxStringLength(64 * 1024)
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(32)
+                    .maxStringLength(64 * 1024)
                     .build())
             .build();
 
@@ -29,8 +31,7 @@ final class Json {
         }
     }
 
-    private Json() {
-    }
+    private Json() {}
 
     /** Parses a JSON object: maps keep key order, numbers are Long (BigInteger beyond) or Double. */
     static Map<String, Object> parseObject(String text) throws BadJson {

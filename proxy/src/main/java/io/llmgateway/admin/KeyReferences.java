@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
 final class KeyReferences {
     /** One whole reference, {@code ${NAME}} or {@code ${NAME:-default}} (a default without $ or }). */
     static final Pattern WHOLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-[^$}]*)?}");
+
     private static final Pattern ANY = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)");
 
     private final Set<String> reserved;

@@ -36,8 +36,11 @@ final class MetricsEndpoint implements LocalEndpoint {
     public void handle(LocalExchange exchange) {
         MetricsSettings settings = gateway.config().metrics();
         if (!settings.enabled()) {
-            exchange.respondError(404, "Unknown request URL: " + exchange.method() + ' ' + exchange.path()
-                    + ". Please check the URL.", null, "unknown_url");
+            exchange.respondError(
+                    404,
+                    "Unknown request URL: " + exchange.method() + ' ' + exchange.path() + ". Please check the URL.",
+                    null,
+                    "unknown_url");
             return;
         }
         if ((settings.requireAdmin() && !access.admit(exchange)) || !AdminHttp.readOnly(exchange)) {

@@ -75,8 +75,7 @@ final class RecentLists {
     }
 
     /** {@code {"last_seq":n,"<name>":[{"seq":s,...item},...]}}. */
-    private static <T> String seqList(String name, long lastSeq, List<SeqRing.Entry<T>> list,
-            ItemWriter<T> item) {
+    private static <T> String seqList(String name, long lastSeq, List<SeqRing.Entry<T>> list, ItemWriter<T> item) {
         return JsonValues.write(g -> {
             g.writeStartObject();
             g.writeNumberField("last_seq", lastSeq);

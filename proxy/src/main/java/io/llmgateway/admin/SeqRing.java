@@ -11,8 +11,7 @@ import java.util.List;
  */
 final class SeqRing<T> {
     /** An item and its number. */
-    record Entry<T>(long seq, T item) {
-    }
+    record Entry<T>(long seq, T item) {}
 
     private final int capacity;
     private final ArrayDeque<Entry<T>> items;

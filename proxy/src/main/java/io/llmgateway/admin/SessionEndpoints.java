@@ -26,18 +26,24 @@ final class SessionEndpoints {
         }
         boolean permitted = verdict.allowed();
         boolean tokenRequired = access.hasToken();
-        return new AdminReply(200, JsonValues.write(g -> {
-            g.writeStartObject();
-            g.writeBooleanField("authenticated", permitted);
-            g.writeBooleanField("token_required", tokenRequired);
-            g.writeEndObject();
-        }), permitted ? Map.of() : staleCookie(exchange));
+        return new AdminReply(
+                200,
+                JsonValues.write(g -> {
+                    g.writeStartObject();
+                    g.writeBooleanField("authenticated", permitted);
+                    g.writeBooleanField("token_required", tokenRequired);
+                    g.writeEndObject();
+                }),
+                permitted ? Map.of() : staleCookie(exchange));
     }
 
     AdminReply login(LocalExchange exchange) {
         if (!access.hasToken()) {
-            return AdminReply.error(400, "no_token_configured", "There is nothing to log in to: admin.token is not set,"
-                    + " so the admin page is open to this machine only.");
+            return AdminReply.error(
+                    400,
+                    "no_token_configured",
+                    "There is nothing to log in to: admin.token is not set,"
+                            + " so the admin page is open to this machine only.");
         }
         Object token;
         try {
@@ -60,16 +66,19 @@ final class SessionEndpoints {
      */
     AdminReply refusal(LocalExchange exchange, AccessVerdict verdict, String code) {
         if (verdict.outcome() == AccessVerdict.Outcome.THROTTLED) {
-            return new AdminReply(429, AdminHttp.errorJson(429, "too_many_attempts", verdict.message(), null, null),
+            return new AdminReply(
+                    429,
+                    AdminHttp.errorJson(429, "too_many_attempts", verdict.message(), null, null),
                     Map.of("retry-after", Long.toString(verdict.retryAfterSeconds())));
         }
-        return new AdminReply(401, AdminHttp.errorJson(401, code, verdict.message(), null, null),
-                staleCookie(exchange));
+        return new AdminReply(
+                401, AdminHttp.errorJson(401, code, verdict.message(), null, null), staleCookie(exchange));
     }
 
     private Map<String, String> staleCookie(LocalExchange exchange) {
         return exchange.request().headers().contains(HttpHeaderNames.COOKIE)
-                ? Map.of("set-cookie", access.expiredSessionCookie()) : Map.of();
+                ? Map.of("set-cookie", access.expiredSessionCookie())
+                : Map.of();
     }
 
     AdminReply logout(LocalExchange exchange) {

@@ -25,11 +25,10 @@ import java.util.Map;
  */
 final class StaticAssets {
     static final String ROOT = "admin-static/";
-    static final List<String> FILES = List.of("index.html", "login.html", "admin.css", "admin.js", "login.js",
-            "favicon.svg");
+    static final List<String> FILES =
+            List.of("index.html", "login.html", "admin.css", "admin.js", "login.js", "favicon.svg");
 
-    private record Asset(byte[] body, String contentType, String etag) {
-    }
+    private record Asset(byte[] body, String contentType, String etag) {}
 
     private final Map<String, Asset> assets = new HashMap<>();
     private final AdminAccess access;
@@ -44,7 +43,9 @@ final class StaticAssets {
     /** Serves {@code /admin}, {@code /admin/} and {@code /admin/NAME}; anything else under /admin/ is 404. */
     void serve(LocalExchange exchange) {
         if (exchange.method() != HttpMethod.GET && exchange.method() != HttpMethod.HEAD) {
-            FullHttpResponse r = AdminHttp.json(exchange, 405,
+            FullHttpResponse r = AdminHttp.json(
+                    exchange,
+                    405,
                     AdminHttp.errorJson(405, "method_not_allowed", "Use GET for the admin page.", null, null));
             r.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
             exchange.respond(r);
@@ -62,14 +63,18 @@ final class StaticAssets {
         }
         Asset asset = assets.get(name);
         if (asset == null) {
-            exchange.respond(AdminHttp.json(exchange, 404,
-                    AdminHttp.errorJson(404, "not_found", "No such admin file.", null, null)));
+            exchange.respond(AdminHttp.json(
+                    exchange, 404, AdminHttp.errorJson(404, "not_found", "No such admin file.", null, null)));
             return;
         }
         String inm = exchange.request().headers().get(HttpHeaderNames.IF_NONE_MATCH);
         boolean notModified = asset.etag.equals(inm);
-        FullHttpResponse r = AdminHttp.response(exchange, notModified ? 304 : 200, asset.contentType,
-                notModified ? new byte[0] : asset.body, AdminHttp.PAGE_CSP);
+        FullHttpResponse r = AdminHttp.response(
+                exchange,
+                notModified ? 304 : 200,
+                asset.contentType,
+                notModified ? new byte[0] : asset.body,
+                AdminHttp.PAGE_CSP);
         // Revalidate every time: the page and its script must change together after an upgrade.
         r.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         r.headers().set(HttpHeaderNames.ETAG, asset.etag);

@@ -6,11 +6,11 @@ import io.llmgateway.config.Limits;
 import io.llmgateway.config.ModelConfig;
 import io.llmgateway.config.ModelRoute;
 import io.llmgateway.config.ProviderConfig;
-import io.llmgateway.util.JsonValues;
 import io.llmgateway.observe.TrafficSummary;
 import io.llmgateway.route.ProviderSnapshot;
 import io.llmgateway.route.StoreStatus;
 import io.llmgateway.server.Gateway;
+import io.llmgateway.util.JsonValues;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
@@ -30,7 +30,12 @@ final class StatusView {
     private final HealthChecker health;
     private final RecordFeed feed;
 
-    StatusView(Gateway gateway, AdminAccess access, ConfigStore store, TrafficStats stats, HealthChecker health,
+    StatusView(
+            Gateway gateway,
+            AdminAccess access,
+            ConfigStore store,
+            TrafficStats stats,
+            HealthChecker health,
             RecordFeed feed) {
         this.gateway = gateway;
         this.access = access;
@@ -109,7 +114,9 @@ final class StatusView {
     private void writeModel(JsonGenerator g, GatewayConfig config, ModelConfig m) throws IOException {
         g.writeStartObject();
         g.writeStringField("name", m.name());
-        g.writeStringField("strategy", (m.strategy() != null ? m.strategy() : config.routing().strategy()).configName());
+        g.writeStringField(
+                "strategy",
+                (m.strategy() != null ? m.strategy() : config.routing().strategy()).configName());
         g.writeArrayFieldStart("routes");
         for (ModelRoute r : m.routes()) {
             g.writeStartObject();

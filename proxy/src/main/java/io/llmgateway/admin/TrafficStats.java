@@ -45,8 +45,14 @@ final class TrafficStats {
         }
         if (failed || attemptFailed) {
             long end = r.startEpochMillis() + Math.max(0, r.totalMillis());
-            errors.add(new AdminError(end, "request", r.modelAsked(), r.provider(), r.status(),
-                    failed ? r.errorType() : "failover", failed ? r.errorMessage() : attempts(r.attempts()),
+            errors.add(new AdminError(
+                    end,
+                    "request",
+                    r.modelAsked(),
+                    r.provider(),
+                    r.status(),
+                    failed ? r.errorType() : "failover",
+                    failed ? r.errorMessage() : attempts(r.attempts()),
                     r.requestId()));
         }
     }

@@ -5,10 +5,10 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.observe.UsageStats;
-import io.llmgateway.util.JsonValues;
 import io.llmgateway.server.Gateway;
 import io.llmgateway.server.LocalEndpoint;
 import io.llmgateway.server.LocalExchange;
+import io.llmgateway.util.JsonValues;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -61,9 +61,14 @@ final class UsageEndpoint implements LocalEndpoint {
     }
 
     /** One object per row: the configured names first, then any others that saw traffic. */
-    private static void writeRows(JsonGenerator g, String field, Set<String> configured, Set<String> seen,
+    private static void writeRows(
+            JsonGenerator g,
+            String field,
+            Set<String> configured,
+            Set<String> seen,
             BiFunction<String, UsageStats.Window, UsageStats.Counts> inWindow,
-            Function<String, UsageStats.Counts> total) throws IOException {
+            Function<String, UsageStats.Counts> total)
+            throws IOException {
         Set<String> names = new LinkedHashSet<>(configured);
         names.addAll(seen);
         g.writeObjectFieldStart(field);
@@ -81,9 +86,15 @@ final class UsageEndpoint implements LocalEndpoint {
     static String json(GatewayConfig config, UsageStats usage) {
         return JsonValues.write(g -> {
             g.writeStartObject();
-            g.writeStringField("since", Instant.ofEpochMilli(usage.startMillis()).toString());
+            g.writeStringField(
+                    "since", Instant.ofEpochMilli(usage.startMillis()).toString());
             g.writeNumberField("uptime_seconds", usage.uptimeMillis() / 1000);
-            writeRows(g, "providers", config.providers().keySet(), usage.providerNames(), usage::provider,
+            writeRows(
+                    g,
+                    "providers",
+                    config.providers().keySet(),
+                    usage.providerNames(),
+                    usage::provider,
                     usage::providerTotal);
             writeRows(g, "models", config.models().keySet(), usage.modelNames(), usage::model, usage::modelTotal);
             g.writeEndObject();

@@ -10,19 +10,18 @@ import java.util.Set;
 
 /** Reads the client keys under {@code gateway} (names, secrets, limits and the models each may use). */
 final class AccessReader {
-    private AccessReader() {
-    }
+    private AccessReader() {}
 
-    static AccessSettings readAccess(ConfigNode section, Map<String, ModelConfig> models,
-            List<String> autoModels) {
+    static AccessSettings readAccess(ConfigNode section, Map<String, ModelConfig> models, List<String> autoModels) {
         section.rejectUnknownKeys(ConfigKeys.GATEWAY_OPTIONS, OPTION);
         List<AccessSettings.ClientKey> keys = new ArrayList<>();
         Set<String> names = new HashSet<>();
         Set<String> secrets = new HashSet<>();
         for (ConfigNode entry : section.get("api_keys").elements()) {
-            AccessSettings.ClientKey key = entry.isMapping() ? readClientKey(entry, models, autoModels)
-                    : new AccessSettings.ClientKey("key" + (keys.size() + 1), entry.asSecret(), Limits.UNLIMITED,
-                            Limits.UNLIMITED, List.of());
+            AccessSettings.ClientKey key = entry.isMapping()
+                    ? readClientKey(entry, models, autoModels)
+                    : new AccessSettings.ClientKey(
+                            "key" + (keys.size() + 1), entry.asSecret(), Limits.UNLIMITED, Limits.UNLIMITED, List.of());
             if (key.key().isEmpty()) {
                 continue; // "${KEY:-}" with KEY unset: that entry is switched off
             } else if (!names.add(key.name())) {
@@ -37,8 +36,8 @@ final class AccessReader {
         return new AccessSettings(keys);
     }
 
-    private static AccessSettings.ClientKey readClientKey(ConfigNode entry, Map<String, ModelConfig> models,
-            List<String> autoModels) {
+    private static AccessSettings.ClientKey readClientKey(
+            ConfigNode entry, Map<String, ModelConfig> models, List<String> autoModels) {
         entry.rejectUnknownKeys(ConfigKeys.CLIENT_KEY_OPTIONS, OPTION);
         String name = entry.get("name").asNonEmptyString("a non-empty name", "");
         if (name.isEmpty()) {
@@ -59,10 +58,15 @@ final class AccessReader {
         }
         if (allowed.contains(GatewayConfig.AUTO_MODEL) && autoModels.stream().noneMatch(allowed::contains)) {
             // "auto" only ever chooses among the models the key may use: with none of them, it could serve nothing.
-            entry.get("models").problem("lists auto but none of the models auto chooses from ("
-                    + String.join(", ", autoModels) + "); auto only chooses among the models this key may use");
+            entry.get("models")
+                    .problem("lists auto but none of the models auto chooses from (" + String.join(", ", autoModels)
+                            + "); auto only chooses among the models this key may use");
         }
-        return new AccessSettings.ClientKey(name, secret, limits.get("rpm").asPositiveLong(Limits.UNLIMITED),
-                limits.get("tpm").asPositiveLong(Limits.UNLIMITED), allowed);
+        return new AccessSettings.ClientKey(
+                name,
+                secret,
+                limits.get("rpm").asPositiveLong(Limits.UNLIMITED),
+                limits.get("tpm").asPositiveLong(Limits.UNLIMITED),
+                allowed);
     }
 }

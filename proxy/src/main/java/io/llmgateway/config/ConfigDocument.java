@@ -73,8 +73,8 @@ public final class ConfigDocument {
             return empty();
         }
         if (!(node instanceof MappingNode mapping)) {
-            throw new ConfigException("the configuration must be a mapping of sections ("
-                    + String.join(", ", ConfigKeys.SECTIONS) + ")");
+            throw new ConfigException(
+                    "the configuration must be a mapping of sections (" + String.join(", ", ConfigKeys.SECTIONS) + ")");
         }
         return new ConfigDocument(mapping, comments);
     }
@@ -114,7 +114,8 @@ public final class ConfigDocument {
         if (root.getValue().isEmpty()) {
             return "{}\n";
         }
-        return new Present(settings).emitToString(new Serialize(settings).serializeOne(root).iterator());
+        return new Present(settings)
+                .emitToString(new Serialize(settings).serializeOne(root).iterator());
     }
 
     // ---- reading
@@ -167,8 +168,10 @@ public final class ConfigDocument {
         requireNonNull(value, "value");
         // A plain ${VAR} resolves to the ENV tag (the loader reads it as a string); giving it that tag lets
         // the emitter write it unquoted, as users write references.
-        Tag tag = REFERENCE.matcher(value).matches() && Tag.ENV_TAG.equals(SCHEMA.getScalarResolver().resolve(value, true))
-                ? Tag.ENV_TAG : Tag.STR;
+        Tag tag = REFERENCE.matcher(value).matches()
+                        && Tag.ENV_TAG.equals(SCHEMA.getScalarResolver().resolve(value, true))
+                ? Tag.ENV_TAG
+                : Tag.STR;
         put(new ScalarNode(tag, value, ScalarStyle.PLAIN), path);
     }
 
@@ -230,7 +233,9 @@ public final class ConfigDocument {
         List<NodeTuple> tuples = new ArrayList<>(m.getValue());
         List<NodeTuple> moved = new ArrayList<>();
         for (String key : order) {
-            NodeTuple t = tuples.stream().filter(x -> keyOf(x).equals(key)).findFirst()
+            NodeTuple t = tuples.stream()
+                    .filter(x -> keyOf(x).equals(key))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalArgumentException("order: no key " + key));
             moved.add(t);
         }

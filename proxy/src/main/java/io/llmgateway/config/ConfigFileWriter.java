@@ -106,8 +106,8 @@ public final class ConfigFileWriter {
                 }
             }
         }
-        writeAndForce(file, bytes, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        writeAndForce(
+                file, bytes, StandardOpenOption.WRITE, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING);
         return new Result(Mode.IN_PLACE, warnings);
     }
 

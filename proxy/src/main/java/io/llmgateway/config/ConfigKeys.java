@@ -23,13 +23,31 @@ final class ConfigKeys {
     static final String LIMITS_STORE_FALLBACK_SHARE = "limits_store_fallback_share";
 
     /** Sections users may write. A section's reader and record may exist before it is listed here. */
-    static final List<String> SECTIONS = List.of(SERVER, UPSTREAM, ROUTING, API_PROVIDER, MODEL_CONFIG, AUTO, ADMIN,
-            GATEWAY, LOGGING, METRICS, LIMITS_STORE, LIMITS_STORE_TIMEOUT, LIMITS_STORE_FALLBACK_SHARE);
+    static final List<String> SECTIONS = List.of(
+            SERVER,
+            UPSTREAM,
+            ROUTING,
+            API_PROVIDER,
+            MODEL_CONFIG,
+            AUTO,
+            ADMIN,
+            GATEWAY,
+            LOGGING,
+            METRICS,
+            LIMITS_STORE,
+            LIMITS_STORE_TIMEOUT,
+            LIMITS_STORE_FALLBACK_SHARE);
 
     static final List<String> ADMIN_OPTIONS = List.of("token", "health_check_interval");
 
     static final List<String> LOGGING_OPTIONS = List.of(
-            "directory", "level", "max_file_size", "retention_days", "interactions", "queue_size", "log_bodies",
+            "directory",
+            "level",
+            "max_file_size",
+            "retention_days",
+            "interactions",
+            "queue_size",
+            "log_bodies",
             "max_body_bytes");
 
     static final List<String> METRICS_OPTIONS = List.of("enabled", "require_admin");
@@ -38,17 +56,40 @@ final class ConfigKeys {
 
     static final List<String> CLIENT_KEY_OPTIONS = List.of("name", "key", "limits", "models");
 
-    static final List<String> SERVER_OPTIONS = List.of("host", "port", "max_body_size", "io_threads",
-            "max_request_line", "max_header_size", "max_headers", "request_timeout", "idle_timeout", "max_in_flight",
-            "max_buffered_body_size", "shutdown_grace_period", "transport");
+    static final List<String> SERVER_OPTIONS = List.of(
+            "host",
+            "port",
+            "max_body_size",
+            "io_threads",
+            "max_request_line",
+            "max_header_size",
+            "max_headers",
+            "request_timeout",
+            "idle_timeout",
+            "max_in_flight",
+            "max_buffered_body_size",
+            "shutdown_grace_period",
+            "transport");
 
     static final List<String> UPSTREAM_OPTIONS = List.of(
-            "connect_timeout", "response_timeout", "stream_first_byte_timeout", "stream_idle_timeout",
-            "max_connections_per_loop", "acquire_timeout", "idle_connection_timeout", "max_pending_acquires");
+            "connect_timeout",
+            "response_timeout",
+            "stream_first_byte_timeout",
+            "stream_idle_timeout",
+            "max_connections_per_loop",
+            "acquire_timeout",
+            "idle_connection_timeout",
+            "max_pending_acquires");
 
     static final List<String> ROUTING_OPTIONS = List.of(
-            "strategy", "max_attempts", "failure_threshold", "base_cooldown", "max_cooldown",
-            "bad_key_cooldown", "rpd_window", "time_zone");
+            "strategy",
+            "max_attempts",
+            "failure_threshold",
+            "base_cooldown",
+            "max_cooldown",
+            "bad_key_cooldown",
+            "rpd_window",
+            "time_zone");
 
     static final List<String> PROVIDER_OPTIONS = List.of("base_url", "api_key", "limits", "ca_file", "extra_endpoints");
 
@@ -62,6 +103,5 @@ final class ConfigKeys {
 
     static final List<String> ROUTE_OPTIONS = List.of("alias", "enable", "weight");
 
-    private ConfigKeys() {
-    }
+    private ConfigKeys() {}
 }

@@ -34,8 +34,7 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  */
 public final class ConfigLoader {
 
-    private ConfigLoader() {
-    }
+    private ConfigLoader() {}
 
     /**
      * Reads and validates a config file.
@@ -74,12 +73,12 @@ public final class ConfigLoader {
         requireNonNull(env, "env");
         Node root = compose(yaml);
         if (root == null) {
-            throw new ConfigException("the configuration is empty (expected at least the "
-                    + ConfigKeys.API_PROVIDER + " and " + ConfigKeys.MODEL_CONFIG + " sections)");
+            throw new ConfigException("the configuration is empty (expected at least the " + ConfigKeys.API_PROVIDER
+                    + " and " + ConfigKeys.MODEL_CONFIG + " sections)");
         }
         if (!(root instanceof MappingNode)) {
-            throw new ConfigException("the configuration must be a mapping of sections ("
-                    + String.join(", ", ConfigKeys.SECTIONS) + ")");
+            throw new ConfigException(
+                    "the configuration must be a mapping of sections (" + String.join(", ", ConfigKeys.SECTIONS) + ")");
         }
         Problems problems = new Problems();
         GatewayConfig config = ConfigReader.read(ConfigNode.root(root, problems, Map.copyOf(env)));
@@ -100,8 +99,13 @@ public final class ConfigLoader {
         for (String model : List.of("gpt-4o-mini", "demo-model")) {
             models.put(model, new ModelConfig(model, List.of(new ModelRoute("demo", model, true, 1)), null, null));
         }
-        return new GatewayConfig(ServerSettings.DEFAULT, UpstreamSettings.DEFAULT, RoutingSettings.defaults(),
-                Map.of(provider.name(), provider), models, List.of());
+        return new GatewayConfig(
+                ServerSettings.DEFAULT,
+                UpstreamSettings.DEFAULT,
+                RoutingSettings.defaults(),
+                Map.of(provider.name(), provider),
+                models,
+                List.of());
     }
 
     /** The single document's node tree, or null when the text holds no document. */
@@ -157,7 +161,9 @@ public final class ConfigLoader {
         int line = 1;
         int column = 1;
         int codePoints = 0;
-        for (int i = 0; i < text.length() && codePoints < e.getPosition(); i += Character.charCount(text.codePointAt(i))) {
+        for (int i = 0;
+                i < text.length() && codePoints < e.getPosition();
+                i += Character.charCount(text.codePointAt(i))) {
             if (text.charAt(i) == '\n') {
                 line++;
                 column = 1;
@@ -166,7 +172,8 @@ public final class ConfigLoader {
             }
             codePoints++;
         }
-        return String.format("YAML syntax error at line %d, column %d: character U+%04X is not allowed",
+        return String.format(
+                "YAML syntax error at line %d, column %d: character U+%04X is not allowed",
                 line, column, e.getCodePoint());
     }
 }

@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
@@ -75,7 +74,8 @@ final class ConfigNode {
 
     /** Whether the value is (or contains) a {@code ${VAR}} reference that reads the environment. */
     boolean fromEnvironment() {
-        return node instanceof ScalarNode scalar && isString(scalar)
+        return node instanceof ScalarNode scalar
+                && isString(scalar)
                 && EnvSubstitution.readsEnvironment(scalar.getValue());
     }
 
@@ -146,8 +146,7 @@ final class ConfigNode {
     void rejectUnknownKeys(List<String> known, String kind) {
         for (Map.Entry<String, ConfigNode> entry : entries().entrySet()) {
             if (!known.contains(entry.getKey())) {
-                entry.getValue().problem(
-                        "unknown " + kind + " (expected one of: " + String.join(", ", known) + ")");
+                entry.getValue().problem("unknown " + kind + " (expected one of: " + String.join(", ", known) + ")");
             }
         }
     }
@@ -365,7 +364,9 @@ final class ConfigNode {
     }
 
     private static String lineOf(Node n) {
-        return n.getStartMark().map(mark -> " (line " + (mark.getLine() + 1) + ")").orElse("");
+        return n.getStartMark()
+                .map(mark -> " (line " + (mark.getLine() + 1) + ")")
+                .orElse("");
     }
 
     static String quote(String s) {

@@ -23,8 +23,7 @@ final class ConfigReader {
             byConfigName(IoTransport.values(), IoTransport::configName);
     private static final Map<String, Boolean> RPD_WINDOWS = rpdWindows();
 
-    private ConfigReader() {
-    }
+    private ConfigReader() {}
 
     /** Reads every section; the result is meaningful (and non-null) only if no problem was recorded. */
     static GatewayConfig read(ConfigNode root) {
@@ -34,18 +33,30 @@ final class ConfigReader {
         RoutingSettings routing = readRouting(root.get(ROUTING));
         ConfigNode providerSection = root.get(API_PROVIDER);
         Map<String, ProviderConfig> providers = ProviderReader.readProviders(providerSection);
-        Map<String, ModelConfig> models = ModelReader.readModels(root.get(MODEL_CONFIG),
-                ProviderReader.providerNames(providerSection));
+        Map<String, ModelConfig> models =
+                ModelReader.readModels(root.get(MODEL_CONFIG), ProviderReader.providerNames(providerSection));
         List<String> auto = ModelReader.readAuto(root.get(AUTO), models);
         GatewayConfig core = assemble(server, upstream, routing, providers, models, auto);
         AdminSettings admin = readAdmin(root.get(ConfigKeys.ADMIN));
         LoggingSettings logging = readLogging(root.get(ConfigKeys.LOGGING));
         MetricsSettings metrics = readMetrics(root.get(ConfigKeys.METRICS));
-        AccessSettings access = AccessReader.readAccess(root.get(ConfigKeys.GATEWAY), models,
-                auto.isEmpty() ? List.copyOf(models.keySet()) : auto);
+        AccessSettings access = AccessReader.readAccess(
+                root.get(ConfigKeys.GATEWAY), models, auto.isEmpty() ? List.copyOf(models.keySet()) : auto);
         LimitsStoreSettings limitsStore = LimitsStoreReader.readLimitsStore(root);
-        return core == null ? null : new GatewayConfig(server, upstream, routing, core.providers(), core.models(),
-                core.autoModels(), admin, logging, metrics, access, limitsStore);
+        return core == null
+                ? null
+                : new GatewayConfig(
+                        server,
+                        upstream,
+                        routing,
+                        core.providers(),
+                        core.models(),
+                        core.autoModels(),
+                        admin,
+                        logging,
+                        metrics,
+                        access,
+                        limitsStore);
     }
 
     private static AdminSettings readAdmin(ConfigNode section) {
@@ -56,7 +67,8 @@ final class ConfigReader {
             tokenNode.problem("too short (expected: at least " + AdminSettings.MIN_TOKEN_LENGTH
                     + " characters, e.g. from openssl rand -hex 24; value not shown)");
         }
-        return new AdminSettings(token.isEmpty() ? null : token,
+        return new AdminSettings(
+                token.isEmpty() ? null : token,
                 section.get("health_check_interval").asDuration(AdminSettings.DEFAULT.healthCheckInterval()));
     }
 
@@ -81,7 +93,8 @@ final class ConfigReader {
     private static MetricsSettings readMetrics(ConfigNode section) {
         section.rejectUnknownKeys(ConfigKeys.METRICS_OPTIONS, OPTION);
         MetricsSettings d = MetricsSettings.DEFAULT;
-        return new MetricsSettings(section.get("enabled").asBoolean(d.enabled()),
+        return new MetricsSettings(
+                section.get("enabled").asBoolean(d.enabled()),
                 section.get("require_admin").asBoolean(d.requireAdmin()));
     }
 
@@ -92,8 +105,8 @@ final class ConfigReader {
                 section.get("host").asNonEmptyString("a host name or address", d.host()),
                 section.get("port").asInt(0, 65535, "a port number from 0 to 65535", d.port()),
                 section.get("max_body_size").asSize(d.maxBodyBytes()),
-                section.get("io_threads").asInt(0, 1024, "0 (= number of cores) or a positive integer up to 1024",
-                        d.ioThreads()),
+                section.get("io_threads")
+                        .asInt(0, 1024, "0 (= number of cores) or a positive integer up to 1024", d.ioThreads()),
                 section.get("max_request_line").asSize(d.maxRequestLineBytes()),
                 section.get("max_header_size").asSize(d.maxHeaderBytes()),
                 section.get("max_headers").asInt(1, 10_000, "an integer from 1 to 10000", d.maxHeaders()),
@@ -113,12 +126,12 @@ final class ConfigReader {
                 section.get("response_timeout").asDuration(d.responseTimeout()),
                 section.get("stream_first_byte_timeout").asDuration(d.streamFirstByteTimeout()),
                 section.get("stream_idle_timeout").asDuration(d.streamIdleTimeout()),
-                section.get("max_connections_per_loop").asInt(1, Integer.MAX_VALUE, "a positive integer",
-                        d.maxConnectionsPerLoop()),
+                section.get("max_connections_per_loop")
+                        .asInt(1, Integer.MAX_VALUE, "a positive integer", d.maxConnectionsPerLoop()),
                 section.get("acquire_timeout").asDuration(d.acquireTimeout()),
                 section.get("idle_connection_timeout").asDuration(d.idleConnectionTimeout()),
-                section.get("max_pending_acquires").asInt(0, Integer.MAX_VALUE, "0 or a positive integer",
-                        d.maxPendingAcquires()));
+                section.get("max_pending_acquires")
+                        .asInt(0, Integer.MAX_VALUE, "0 or a positive integer", d.maxPendingAcquires()));
     }
 
     private static RoutingSettings readRouting(ConfigNode section) {
@@ -134,8 +147,8 @@ final class ConfigReader {
         return new RoutingSettings(
                 section.get("strategy").asChoice(ModelReader.STRATEGIES, d.strategy()),
                 section.get("max_attempts").asInt(1, Integer.MAX_VALUE, "a positive integer", d.maxAttempts()),
-                section.get("failure_threshold").asInt(1, Integer.MAX_VALUE, "a positive integer",
-                        d.failureThreshold()),
+                section.get("failure_threshold")
+                        .asInt(1, Integer.MAX_VALUE, "a positive integer", d.failureThreshold()),
                 baseCooldown,
                 maxCooldown,
                 section.get("bad_key_cooldown").asDuration(d.badKeyCooldown()),
@@ -198,8 +211,13 @@ final class ConfigReader {
      * The record, or null when the parts do not fit together (a model naming a provider that failed
      * validation); that only happens with problems recorded, and then the caller throws anyway.
      */
-    private static GatewayConfig assemble(ServerSettings server, UpstreamSettings upstream, RoutingSettings routing,
-            Map<String, ProviderConfig> providers, Map<String, ModelConfig> models, List<String> auto) {
+    private static GatewayConfig assemble(
+            ServerSettings server,
+            UpstreamSettings upstream,
+            RoutingSettings routing,
+            Map<String, ProviderConfig> providers,
+            Map<String, ModelConfig> models,
+            List<String> auto) {
         for (ModelConfig model : models.values()) {
             for (ModelRoute route : model.routes()) {
                 if (!providers.containsKey(route.provider())) {

@@ -9,8 +9,7 @@ final class ConfigValues {
     private static final Pattern DURATION = Pattern.compile("([0-9]+)\\s*(ms|s|m|h)?");
     private static final Pattern SIZE = Pattern.compile("([0-9]+)\\s*(B|KiB|MiB|GiB|[kKmMgG])?");
 
-    private ConfigValues() {
-    }
+    private ConfigValues() {}
 
     /** The duration {@code value} spells, null when it spells none. */
     static Duration duration(String value) {

@@ -18,8 +18,7 @@ public final class Endpoints {
     /** What {@link #extraFamily} returns for a path that no provider is sent, whatever its options. */
     public static final String NONE = "";
 
-    private Endpoints() {
-    }
+    private Endpoints() {}
 
     /**
      * The family of {@code pathAfterV1} ({@code "/chat/completions"}, {@code "/batches/b1/cancel?x=1"}):

@@ -21,8 +21,7 @@ final class EnvSubstitution {
         }
     }
 
-    private EnvSubstitution() {
-    }
+    private EnvSubstitution() {}
 
     /** True when {@code text} contains something {@link #expand} would replace. */
     static boolean hasReference(String text) {
@@ -61,8 +60,8 @@ final class EnvSubstitution {
         int separator = reference.indexOf(":-");
         String name = separator < 0 ? reference : reference.substring(0, separator);
         if (!NAME.matcher(name).matches()) {
-            throw new Failure("invalid ${...} reference (expected ${NAME} or ${NAME:-default};"
-                    + " write $${ for a literal ${)");
+            throw new Failure(
+                    "invalid ${...} reference (expected ${NAME} or ${NAME:-default};" + " write $${ for a literal ${)");
         }
         String value = env.get(name);
         if (separator >= 0 && (value == null || value.isEmpty())) {

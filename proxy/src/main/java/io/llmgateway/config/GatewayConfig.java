@@ -50,36 +50,82 @@ public record GatewayConfig(
         limitsStore = limitsStore == null ? LimitsStoreSettings.MEMORY : limitsStore;
         providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
         models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
-        autoModels = autoModels == null || autoModels.isEmpty() ? List.copyOf(models.keySet()) : List.copyOf(autoModels);
+        autoModels =
+                autoModels == null || autoModels.isEmpty() ? List.copyOf(models.keySet()) : List.copyOf(autoModels);
         for (ModelConfig model : models.values()) {
             for (ModelRoute route : model.routes()) {
                 if (!providers.containsKey(route.provider())) {
-                    throw new IllegalArgumentException("model_config." + model.name() + ": unknown provider "
-                            + route.provider());
+                    throw new IllegalArgumentException(
+                            "model_config." + model.name() + ": unknown provider " + route.provider());
                 }
             }
         }
     }
 
     /** The core sections only; every other section takes its defaults. */
-    public GatewayConfig(ServerSettings server, UpstreamSettings upstream, RoutingSettings routing,
-            Map<String, ProviderConfig> providers, Map<String, ModelConfig> models, List<String> autoModels) {
-        this(server, upstream, routing, providers, models, autoModels, AdminSettings.DEFAULT, LoggingSettings.DEFAULT,
-                MetricsSettings.DEFAULT, AccessSettings.DEFAULT, LimitsStoreSettings.MEMORY);
+    public GatewayConfig(
+            ServerSettings server,
+            UpstreamSettings upstream,
+            RoutingSettings routing,
+            Map<String, ProviderConfig> providers,
+            Map<String, ModelConfig> models,
+            List<String> autoModels) {
+        this(
+                server,
+                upstream,
+                routing,
+                providers,
+                models,
+                autoModels,
+                AdminSettings.DEFAULT,
+                LoggingSettings.DEFAULT,
+                MetricsSettings.DEFAULT,
+                AccessSettings.DEFAULT,
+                LimitsStoreSettings.MEMORY);
     }
 
     public GatewayConfig withLimitsStore(LimitsStoreSettings newLimitsStore) {
-        return new GatewayConfig(server, upstream, routing, providers, models, autoModels, admin, logging, metrics,
-                access, newLimitsStore);
+        return new GatewayConfig(
+                server,
+                upstream,
+                routing,
+                providers,
+                models,
+                autoModels,
+                admin,
+                logging,
+                metrics,
+                access,
+                newLimitsStore);
     }
 
     public GatewayConfig withServer(ServerSettings newServer) {
-        return new GatewayConfig(newServer, upstream, routing, providers, models, autoModels, admin, logging, metrics,
-                access, limitsStore);
+        return new GatewayConfig(
+                newServer,
+                upstream,
+                routing,
+                providers,
+                models,
+                autoModels,
+                admin,
+                logging,
+                metrics,
+                access,
+                limitsStore);
     }
 
     public GatewayConfig withLogging(LoggingSettings newLogging) {
-        return new GatewayConfig(server, upstream, routing, providers, models, autoModels, admin, newLogging, metrics,
-                access, limitsStore);
+        return new GatewayConfig(
+                server,
+                upstream,
+                routing,
+                providers,
+                models,
+                autoModels,
+                admin,
+                newLogging,
+                metrics,
+                access,
+                limitsStore);
     }
 }

@@ -7,8 +7,7 @@ import java.util.Locale;
 
 /** Reads {@code limits_store} (a Redis URI), {@code limits_store_timeout} and {@code limits_store_fallback_share}. */
 final class LimitsStoreReader {
-    private LimitsStoreReader() {
-    }
+    private LimitsStoreReader() {}
 
     /** {@code limits_store} (a Redis URI; absent or empty = memory) and its two top-level options. */
     static LimitsStoreSettings readLimitsStore(ConfigNode root) {
@@ -71,7 +70,8 @@ final class LimitsStoreReader {
             if (t.endsWith("%")) {
                 share = Double.parseDouble(t.substring(0, t.length() - 1).strip()) / 100;
             } else if (slash > 0) {
-                share = Double.parseDouble(t.substring(0, slash).strip()) / Double.parseDouble(t.substring(slash + 1).strip());
+                share = Double.parseDouble(t.substring(0, slash).strip())
+                        / Double.parseDouble(t.substring(slash + 1).strip());
             } else {
                 share = Double.parseDouble(t);
             }

@@ -18,13 +18,20 @@ import java.util.List;
  * @param logBodies whether request and response bodies are written to the interaction log (default false)
  * @param maxBodyBytes cap of a logged body (default 16 KiB)
  */
-public record LoggingSettings(String directory, String level, int maxFileBytes, int retentionDays,
-        boolean interactions, int queueSize, boolean logBodies, int maxBodyBytes) {
+public record LoggingSettings(
+        String directory,
+        String level,
+        int maxFileBytes,
+        int retentionDays,
+        boolean interactions,
+        int queueSize,
+        boolean logBodies,
+        int maxBodyBytes) {
     /** The levels {@code logging.level} accepts, least severe first. */
     public static final List<String> LEVELS = List.of("trace", "debug", "info", "warn", "error");
 
-    public static final LoggingSettings DEFAULT = new LoggingSettings("log", "info", 100 * 1024 * 1024, 14, true,
-            10_000, false, 16 * 1024);
+    public static final LoggingSettings DEFAULT =
+            new LoggingSettings("log", "info", 100 * 1024 * 1024, 14, true, 10_000, false, 16 * 1024);
 
     public LoggingSettings {
         requireNonNull(directory, "directory");
@@ -47,7 +54,7 @@ public record LoggingSettings(String directory, String level, int maxFileBytes, 
     }
 
     public LoggingSettings withDirectory(String newDirectory) {
-        return new LoggingSettings(newDirectory, level, maxFileBytes, retentionDays, interactions, queueSize,
-                logBodies, maxBodyBytes);
+        return new LoggingSettings(
+                newDirectory, level, maxFileBytes, retentionDays, interactions, queueSize, logBodies, maxBodyBytes);
     }
 }

@@ -12,12 +12,10 @@ import java.util.Set;
 
 /** Reads {@code model_config} (each model's routes, strategy and encoding) and the {@code auto} list. */
 final class ModelReader {
-    static final Map<String, Strategy> STRATEGIES =
-            ConfigReader.byConfigName(Strategy.values(), Strategy::configName);
+    static final Map<String, Strategy> STRATEGIES = ConfigReader.byConfigName(Strategy.values(), Strategy::configName);
     private static final Map<String, String> ENCODINGS = encodings();
 
-    private ModelReader() {
-    }
+    private ModelReader() {}
 
     static Map<String, ModelConfig> readModels(ConfigNode section, List<String> providerNames) {
         Map<String, ModelConfig> models = new LinkedHashMap<>();
@@ -72,8 +70,8 @@ final class ModelReader {
                 continue; // reported
             }
             if (!models.containsKey(model)) {
-                item.problem("unknown model " + item.written() + " (known: " + String.join(", ", models.keySet())
-                        + ")");
+                item.problem(
+                        "unknown model " + item.written() + " (known: " + String.join(", ", models.keySet()) + ")");
             } else if (!auto.add(model)) {
                 item.problem("duplicate model " + item.written());
             }

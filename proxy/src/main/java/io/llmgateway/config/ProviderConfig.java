@@ -19,16 +19,16 @@ import java.util.Set;
  * @param extraEndpoints endpoint families beyond {@link Endpoints#FORWARDED} this provider is sent
  *                       ({@code batches}, {@code fine_tuning}, ...); empty by default
  */
-public record ProviderConfig(String name, URI baseUrl, String apiKey, Limits limits, String caFile,
-        Set<String> extraEndpoints) {
+public record ProviderConfig(
+        String name, URI baseUrl, String apiKey, Limits limits, String caFile, Set<String> extraEndpoints) {
     public ProviderConfig {
         requireNonNull(name, "name");
         requireNonNull(baseUrl, "baseUrl");
         requireNonNull(apiKey, "apiKey");
         requireNonNull(limits, "limits");
         // In the order written: the admin page's rendering of a config lists them as the file did.
-        extraEndpoints = Collections.unmodifiableSet(
-                new LinkedHashSet<>(requireNonNull(extraEndpoints, "extraEndpoints")));
+        extraEndpoints =
+                Collections.unmodifiableSet(new LinkedHashSet<>(requireNonNull(extraEndpoints, "extraEndpoints")));
     }
 
     public ProviderConfig(String name, URI baseUrl, String apiKey, Limits limits, String caFile) {

@@ -24,8 +24,7 @@ import java.util.regex.Pattern;
 final class ProviderReader {
     private static final Pattern ENDPOINT_NAME = Pattern.compile("[a-z][a-z0-9_]*");
 
-    private ProviderReader() {
-    }
+    private ProviderReader() {}
 
     static Map<String, ProviderConfig> readProviders(ConfigNode section) {
         Map<String, ProviderConfig> providers = new LinkedHashMap<>();
@@ -134,8 +133,10 @@ final class ProviderReader {
         }
         if (uri.getHost() == null) {
             String authority = uri.getRawAuthority();
-            node.expected(what + (authority != null && authority.contains("_")
-                    ? " (with a valid host name: '_' is not allowed in host names)" : " (with a valid host name)"));
+            node.expected(what
+                    + (authority != null && authority.contains("_")
+                            ? " (with a valid host name: '_' is not allowed in host names)"
+                            : " (with a valid host name)"));
             return null;
         }
         if (uri.getRawQuery() != null || uri.getRawFragment() != null) {

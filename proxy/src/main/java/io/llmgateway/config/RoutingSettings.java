@@ -28,8 +28,15 @@ public record RoutingSettings(
         ZoneId timeZone) {
 
     public static RoutingSettings defaults() {
-        return new RoutingSettings(Strategy.PRIORITY, 3, 3, Duration.ofSeconds(5), Duration.ofMinutes(5),
-                Duration.ofMinutes(30), false, ZoneId.systemDefault());
+        return new RoutingSettings(
+                Strategy.PRIORITY,
+                3,
+                3,
+                Duration.ofSeconds(5),
+                Duration.ofMinutes(5),
+                Duration.ofMinutes(30),
+                false,
+                ZoneId.systemDefault());
     }
 
     public RoutingSettings {

@@ -38,9 +38,20 @@ public record ServerSettings(
         Duration shutdownGracePeriod,
         IoTransport transport) {
 
-    public static final ServerSettings DEFAULT = new ServerSettings("0.0.0.0", 8100, 32 * 1024 * 1024, 0,
-            8 * 1024, 32 * 1024, 100, Duration.ofSeconds(60), Duration.ofSeconds(75), 10_000,
-            256L * 1024 * 1024, Duration.ofSeconds(30), IoTransport.AUTO);
+    public static final ServerSettings DEFAULT = new ServerSettings(
+            "0.0.0.0",
+            8100,
+            32 * 1024 * 1024,
+            0,
+            8 * 1024,
+            32 * 1024,
+            100,
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(75),
+            10_000,
+            256L * 1024 * 1024,
+            Duration.ofSeconds(30),
+            IoTransport.AUTO);
 
     public ServerSettings {
         requireNonNull(host, "host");
@@ -57,14 +68,36 @@ public record ServerSettings(
     }
 
     public ServerSettings withHost(String newHost) {
-        return new ServerSettings(newHost, port, maxBodyBytes, ioThreads, maxRequestLineBytes, maxHeaderBytes,
-                maxHeaders, requestTimeout, idleTimeout, maxInFlight, maxBufferedBodyBytes, shutdownGracePeriod,
+        return new ServerSettings(
+                newHost,
+                port,
+                maxBodyBytes,
+                ioThreads,
+                maxRequestLineBytes,
+                maxHeaderBytes,
+                maxHeaders,
+                requestTimeout,
+                idleTimeout,
+                maxInFlight,
+                maxBufferedBodyBytes,
+                shutdownGracePeriod,
                 transport);
     }
 
     public ServerSettings withPort(int newPort) {
-        return new ServerSettings(host, newPort, maxBodyBytes, ioThreads, maxRequestLineBytes, maxHeaderBytes,
-                maxHeaders, requestTimeout, idleTimeout, maxInFlight, maxBufferedBodyBytes, shutdownGracePeriod,
+        return new ServerSettings(
+                host,
+                newPort,
+                maxBodyBytes,
+                ioThreads,
+                maxRequestLineBytes,
+                maxHeaderBytes,
+                maxHeaders,
+                requestTimeout,
+                idleTimeout,
+                maxInFlight,
+                maxBufferedBodyBytes,
+                shutdownGracePeriod,
                 transport);
     }
 }

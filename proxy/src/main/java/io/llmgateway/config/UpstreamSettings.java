@@ -30,8 +30,14 @@ public record UpstreamSettings(
         int maxPendingAcquires) {
 
     public static final UpstreamSettings DEFAULT = new UpstreamSettings(
-            Duration.ofSeconds(5), Duration.ofSeconds(300), Duration.ofSeconds(60), Duration.ofSeconds(60),
-            256, Duration.ofSeconds(5), Duration.ofSeconds(30), 1024);
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(300),
+            Duration.ofSeconds(60),
+            Duration.ofSeconds(60),
+            256,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(30),
+            1024);
 
     public UpstreamSettings {
         requireNonNull(connectTimeout, "connectTimeout");
@@ -41,8 +47,7 @@ public record UpstreamSettings(
         requireNonNull(acquireTimeout, "acquireTimeout");
         requireNonNull(idleConnectionTimeout, "idleConnectionTimeout");
         if (maxConnectionsPerLoop < 1) {
-            throw new IllegalArgumentException(
-                    "maxConnectionsPerLoop: " + maxConnectionsPerLoop + " (expected: >= 1)");
+            throw new IllegalArgumentException("maxConnectionsPerLoop: " + maxConnectionsPerLoop + " (expected: >= 1)");
         }
     }
 }

@@ -44,8 +44,11 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
         if (request.decoderResult().isFailure()) {
-            send(ctx, HttpResponseStatus.BAD_REQUEST, DemoBodies.error("Malformed HTTP request.",
-                                                                       "invalid_request_error", null, null), false);
+            send(
+                    ctx,
+                    HttpResponseStatus.BAD_REQUEST,
+                    DemoBodies.error("Malformed HTTP request.", "invalid_request_error", null, null),
+                    false);
             return;
         }
         String uri = request.uri();
@@ -64,13 +67,19 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             } else if (HttpMethod.POST.equals(method) && "/v1/responses".equals(path)) {
                 responses(ctx, DemoRequest.parse(request.content()), keepAlive);
             } else {
-                send(ctx, HttpResponseStatus.NOT_FOUND,
-                     DemoBodies.error("Invalid URL (" + method + ' ' + path + ')', "invalid_request_error", null,
-                                      null), keepAlive);
+                send(
+                        ctx,
+                        HttpResponseStatus.NOT_FOUND,
+                        DemoBodies.error(
+                                "Invalid URL (" + method + ' ' + path + ')', "invalid_request_error", null, null),
+                        keepAlive);
             }
         } catch (BadRequestException e) {
-            send(ctx, HttpResponseStatus.BAD_REQUEST,
-                 DemoBodies.error(e.getMessage(), "invalid_request_error", e.param(), null), keepAlive);
+            send(
+                    ctx,
+                    HttpResponseStatus.BAD_REQUEST,
+                    DemoBodies.error(e.getMessage(), "invalid_request_error", e.param(), null),
+                    keepAlive);
         }
     }
 
@@ -80,8 +89,7 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.close();
     }
 
-    private void chat(ChannelHandlerContext ctx, DemoRequest request, boolean keepAlive)
-            throws BadRequestException {
+    private void chat(ChannelHandlerContext ctx, DemoRequest request, boolean keepAlive) throws BadRequestException {
         String model = request.model();
         boolean stream = request.stream();
         boolean includeUsage = stream && request.includeUsage();
@@ -93,16 +101,19 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         String id = "chatcmpl-demo-" + ids.incrementAndGet();
         long created = now();
         if (!stream) {
-            send(ctx, HttpResponseStatus.OK,
-                 DemoBodies.chatCompletion(id, created, model, reply, prompt, completion), keepAlive);
+            send(
+                    ctx,
+                    HttpResponseStatus.OK,
+                    DemoBodies.chatCompletion(id, created, model, reply, prompt, completion),
+                    keepAlive);
             return;
         }
         List<String> events = new ArrayList<>(tokens.size() + 3);
-        events.add(DemoBodies.chatChunk(id, created, model, "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}",
-                                        null, includeUsage));
+        events.add(DemoBodies.chatChunk(
+                id, created, model, "{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", null, includeUsage));
         for (String token : tokens) {
-            events.add(DemoBodies.chatChunk(id, created, model, "{\"content\":" + JsonStrings.quote(token) + '}',
-                                            null, includeUsage));
+            events.add(DemoBodies.chatChunk(
+                    id, created, model, "{\"content\":" + JsonStrings.quote(token) + '}', null, includeUsage));
         }
         events.add(DemoBodies.chatChunk(id, created, model, "{}", "stop", includeUsage));
         if (includeUsage) {
@@ -123,8 +134,11 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         String id = "cmpl-demo-" + ids.incrementAndGet();
         long created = now();
         if (!stream) {
-            send(ctx, HttpResponseStatus.OK,
-                 DemoBodies.completion(id, created, model, reply, prompt, tokens.size()), keepAlive);
+            send(
+                    ctx,
+                    HttpResponseStatus.OK,
+                    DemoBodies.completion(id, created, model, reply, prompt, tokens.size()),
+                    keepAlive);
             return;
         }
         List<String> events = new ArrayList<>(tokens.size() + 2);
@@ -150,23 +164,32 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             vectors.add(DemoBodies.vector(input.text(), dimensions));
             tokens += input.tokens();
         }
-        send(ctx, HttpResponseStatus.OK, DemoBodies.embeddings(model, vectors, base64, Math.max(1, tokens)),
-             keepAlive);
+        send(ctx, HttpResponseStatus.OK, DemoBodies.embeddings(model, vectors, base64, Math.max(1, tokens)), keepAlive);
     }
 
     private void responses(ChannelHandlerContext ctx, DemoRequest request, boolean keepAlive)
             throws BadRequestException {
         String model = request.model();
         if (request.stream()) {
-            throw new BadRequestException("The demo provider does not stream /v1/responses; send \"stream\": false "
-                                          + "or configure a real provider in config.yaml.", "stream");
+            throw new BadRequestException(
+                    "The demo provider does not stream /v1/responses; send \"stream\": false "
+                            + "or configure a real provider in config.yaml.",
+                    "stream");
         }
         List<Message> input = request.responsesInput();
         String reply = DemoText.reply(lastUserText(input));
         long prompt = DemoText.promptTokens(input.stream().map(Message::text).toList());
-        send(ctx, HttpResponseStatus.OK,
-             DemoBodies.response("resp_demo" + ids.incrementAndGet(), now(), model, reply, prompt,
-                                 DemoText.tokens(reply).size()), keepAlive);
+        send(
+                ctx,
+                HttpResponseStatus.OK,
+                DemoBodies.response(
+                        "resp_demo" + ids.incrementAndGet(),
+                        now(),
+                        model,
+                        reply,
+                        prompt,
+                        DemoText.tokens(reply).size()),
+                keepAlive);
     }
 
     private static String lastUserText(List<Message> messages) {
@@ -183,12 +206,12 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private static void send(ChannelHandlerContext ctx, HttpResponseStatus status, String json, boolean keepAlive) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                                                                ByteBufUtil.writeUtf8(ctx.alloc(), json));
+        FullHttpResponse response =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, ByteBufUtil.writeUtf8(ctx.alloc(), json));
         response.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
         HttpUtil.setContentLength(response, response.content().readableBytes());
         HttpUtil.setKeepAlive(response, keepAlive);
         ctx.writeAndFlush(response)
-           .addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+                .addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
     }
 }

@@ -60,9 +60,11 @@ public final class DemoProvider implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
-                        ch.pipeline().addLast(new HttpServerCodec(),
-                                              new HttpObjectAggregator(MAX_BODY_BYTES),
-                                              new DemoHandler(clock, ids));
+                        ch.pipeline()
+                                .addLast(
+                                        new HttpServerCodec(),
+                                        new HttpObjectAggregator(MAX_BODY_BYTES),
+                                        new DemoHandler(clock, ids));
                     }
                 })
                 .bind(new InetSocketAddress("127.0.0.1", 0))

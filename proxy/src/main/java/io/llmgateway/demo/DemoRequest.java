@@ -22,7 +22,8 @@ final class DemoRequest {
 
     // A tree is fine here: the demo is not the hot path, and it keeps the request checks readable.
     private static final JsonFactory JSON = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build())
+            .streamReadConstraints(
+                    StreamReadConstraints.builder().maxNestingDepth(64).build())
             .build();
 
     private final Map<?, ?> root;
@@ -34,11 +35,13 @@ final class DemoRequest {
     static DemoRequest parse(ByteBuf body) throws BadRequestException {
         Object value;
         try (InputStream in = new ByteBufInputStream(body.duplicate());
-             JsonParser p = JSON.createParser(in)) {
+                JsonParser p = JSON.createParser(in)) {
             value = JsonValues.readDocument(p);
         } catch (IOException e) {
-            throw new BadRequestException("We could not parse the JSON body of your request. The OpenAI API "
-                                          + "expects a JSON payload, but what was sent was not valid JSON.", null);
+            throw new BadRequestException(
+                    "We could not parse the JSON body of your request. The OpenAI API "
+                            + "expects a JSON payload, but what was sent was not valid JSON.",
+                    null);
         }
         if (!(value instanceof Map<?, ?> map)) {
             throw new BadRequestException("The request body must be a JSON object.", null);
@@ -111,8 +114,9 @@ final class DemoRequest {
             for (Object item : list) {
                 if (item instanceof String s) {
                     inputs.add(new EmbeddingInput(s, DemoText.words(s)));
-                } else if (item instanceof List<?> tokens && !tokens.isEmpty()
-                           && tokens.stream().allMatch(Number.class::isInstance)) {
+                } else if (item instanceof List<?> tokens
+                        && !tokens.isEmpty()
+                        && tokens.stream().allMatch(Number.class::isInstance)) {
                     inputs.add(new EmbeddingInput(tokens.toString(), tokens.size()));
                 } else {
                     throw invalidInput();
@@ -188,13 +192,11 @@ final class DemoRequest {
     }
 
     private static BadRequestException invalidInput() {
-        return new BadRequestException("'input' must be a string, an array of strings, or an array of token "
-                                       + "arrays.", "input");
+        return new BadRequestException(
+                "'input' must be a string, an array of strings, or an array of token " + "arrays.", "input");
     }
 
-    record Message(String role, String text) {
-    }
+    record Message(String role, String text) {}
 
-    record EmbeddingInput(String text, long tokens) {
-    }
+    record EmbeddingInput(String text, long tokens) {}
 }

@@ -38,8 +38,9 @@ final class DemoStream {
     /** Sends the response head now and the first event right after it. */
     static void start(ChannelHandlerContext ctx, List<String> events, Duration pace, boolean keepAlive) {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
-                      .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+        head.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8")
+                .set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         HttpUtil.setTransferEncodingChunked(head, true);
         HttpUtil.setKeepAlive(head, keepAlive);
         ctx.write(head);
@@ -53,7 +54,7 @@ final class DemoStream {
         if (next == events.size()) {
             ctx.write(event("[DONE]"));
             ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
-               .addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
+                    .addListener(keepAlive ? ChannelFutureListener.CLOSE_ON_FAILURE : ChannelFutureListener.CLOSE);
             return;
         }
         ctx.writeAndFlush(event(events.get(next++))).addListener(ChannelFutureListener.CLOSE_ON_FAILURE);

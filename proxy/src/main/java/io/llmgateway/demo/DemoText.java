@@ -8,13 +8,12 @@ final class DemoText {
 
     static final int QUOTE_LIMIT = 80;
 
-    private DemoText() {
-    }
+    private DemoText() {}
 
     /** The deterministic reply to {@code said} (whitespace collapsed, cut at 80 characters). */
     static String reply(String said) {
         return "Hello from the LLM Gateway demo provider! You said: \"" + truncate(said)
-               + "\". Configure real providers in config.yaml to get real answers.";
+                + "\". Configure real providers in config.yaml to get real answers.";
     }
 
     /** Splits {@code text} into stream tokens that concatenate back to it: "Hello", " from", ... */

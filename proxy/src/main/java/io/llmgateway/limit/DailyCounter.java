@@ -45,7 +45,7 @@ public final class DailyCounter extends ClockedCounter implements RateCounter {
         RateCounter.requireAmount(amount, MAX_AMOUNT);
         long today = today(nowMillis);
         long lim = limit;
-        for (;;) {
+        for (; ; ) {
             long v = state.get();
             long d = highOf(v, COUNT_BITS);
             // A later day in the state means the clock stepped back: keep counting into it.
@@ -64,7 +64,7 @@ public final class DailyCounter extends ClockedCounter implements RateCounter {
     public long record(long amount) {
         RateCounter.requireAmount(amount, MAX_AMOUNT);
         long today = today(clock.millis());
-        for (;;) {
+        for (; ; ) {
             long v = state.get();
             long d = highOf(v, COUNT_BITS);
             long c = d >= today ? countOf(v, COUNT_BITS) : 0;
@@ -80,7 +80,7 @@ public final class DailyCounter extends ClockedCounter implements RateCounter {
         if (delta == 0) {
             return;
         }
-        for (;;) {
+        for (; ; ) {
             long v = state.get();
             if (highOf(v, COUNT_BITS) != ticket) {
                 return;
@@ -116,7 +116,7 @@ public final class DailyCounter extends ClockedCounter implements RateCounter {
     @Override
     public void reset() {
         long today = today(clock.millis());
-        for (;;) {
+        for (; ; ) {
             long v = state.get();
             if (state.compareAndSet(v, pack(Math.max(highOf(v, COUNT_BITS), today), 0, COUNT_BITS))) {
                 return;

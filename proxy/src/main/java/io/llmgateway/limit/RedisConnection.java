@@ -76,24 +76,30 @@ public final class RedisConnection implements AutoCloseable {
         this.resources = DefaultClientResources.builder()
                 .ioThreadPoolSize(1) // one connection uses one I/O thread
                 .computationThreadPoolSize(1)
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
+                .reconnectDelay(
+                        Delay.exponential(Duration.ofMillis(50), Duration.ofSeconds(1), 2, TimeUnit.MILLISECONDS))
                 .build();
         this.client = RedisClient.create(resources, this.uri);
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .socketOptions(SocketOptions.builder().connectTimeout(CONNECT_TIMEOUT).keepAlive(true).build())
-                .timeoutOptions(TimeoutOptions.builder().timeoutSource(new TimeoutOptions.TimeoutSource() {
-                    @Override
-                    public long getTimeout(RedisCommand<?, ?, ?> command) {
-                        return timeoutNanos;
-                    }
+                .socketOptions(SocketOptions.builder()
+                        .connectTimeout(CONNECT_TIMEOUT)
+                        .keepAlive(true)
+                        .build())
+                .timeoutOptions(TimeoutOptions.builder()
+                        .timeoutSource(new TimeoutOptions.TimeoutSource() {
+                            @Override
+                            public long getTimeout(RedisCommand<?, ?, ?> command) {
+                                return timeoutNanos;
+                            }
 
-                    @Override
-                    public TimeUnit getTimeUnit() {
-                        return TimeUnit.NANOSECONDS;
-                    }
-                }).build())
+                            @Override
+                            public TimeUnit getTimeUnit() {
+                                return TimeUnit.NANOSECONDS;
+                            }
+                        })
+                        .build())
                 .build());
     }
 
@@ -200,7 +206,8 @@ public final class RedisConnection implements AutoCloseable {
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1); // an IPv6 literal
         }
-        RedisURI.Builder b = RedisURI.Builder.redis(host, uri.getPort() < 0 ? RedisURI.DEFAULT_REDIS_PORT : uri.getPort())
+        RedisURI.Builder b = RedisURI.Builder.redis(
+                        host, uri.getPort() < 0 ? RedisURI.DEFAULT_REDIS_PORT : uri.getPort())
                 .withSsl(scheme.equals("rediss"))
                 .withTimeout(CONNECT_TIMEOUT)
                 .withClientName("llm-gateway");

@@ -28,13 +28,15 @@ final class RpdBuckets {
     }
 
     /** The rpd bucket of a moment; {@code dayEnd} is -1 for the rolling window. */
-    record Bucket(long bucket, long span, long ttlMillis, long dayEnd) {
-    }
+    record Bucket(long bucket, long span, long ttlMillis, long dayEnd) {}
 
     private record Day(ZoneId zone, long number, long start, long end) {
         static Day of(long now, ZoneId zone) {
             LocalDate date = Instant.ofEpochMilli(now).atZone(zone).toLocalDate();
-            return new Day(zone, date.toEpochDay(), date.atStartOfDay(zone).toInstant().toEpochMilli(),
+            return new Day(
+                    zone,
+                    date.toEpochDay(),
+                    date.atStartOfDay(zone).toInstant().toEpochMilli(),
                     date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli());
         }
     }

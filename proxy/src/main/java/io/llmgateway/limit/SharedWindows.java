@@ -2,8 +2,8 @@ package io.llmgateway.limit;
 
 import static java.util.Objects.requireNonNull;
 
-import io.llmgateway.config.Limits;
 import io.lettuce.core.ScriptOutputType;
+import io.llmgateway.config.Limits;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -92,8 +92,13 @@ public final class SharedWindows {
      * still counts. Completes with the bucket's new count, or -1 when it has left the window.
      */
     public CompletableFuture<Long> adjust(Spec spec, long ticket, long delta, long nowMillis) {
-        return redis.eval(WindowScripts.ADJUST, ScriptOutputType.INTEGER, new String[] {spec.tpmKey},
-                Long.toString(ticket), Long.toString(delta), Long.toString(Math.floorDiv(nowMillis, 1000)));
+        return redis.eval(
+                WindowScripts.ADJUST,
+                ScriptOutputType.INTEGER,
+                new String[] {spec.tpmKey},
+                Long.toString(ticket),
+                Long.toString(delta),
+                Long.toString(Math.floorDiv(nowMillis, 1000)));
     }
 
     /**
@@ -102,9 +107,15 @@ public final class SharedWindows {
      */
     public CompletableFuture<Long> record(Spec spec, long rpm, long tpm, long rpd, long nowMillis) {
         RpdBuckets.Bucket day = rpdBuckets.of(spec, nowMillis);
-        return redis.eval(WindowScripts.RECORD, ScriptOutputType.INTEGER, new String[] {spec.rpmKey, spec.tpmKey, spec.rpdKey},
-                Long.toString(Math.floorDiv(nowMillis, 1000)), Long.toString(Math.max(0, rpm)),
-                Long.toString(Math.max(0, tpm)), Long.toString(Math.max(0, rpd)), Long.toString(day.bucket()),
+        return redis.eval(
+                WindowScripts.RECORD,
+                ScriptOutputType.INTEGER,
+                new String[] {spec.rpmKey, spec.tpmKey, spec.rpdKey},
+                Long.toString(Math.floorDiv(nowMillis, 1000)),
+                Long.toString(Math.max(0, rpm)),
+                Long.toString(Math.max(0, tpm)),
+                Long.toString(Math.max(0, rpd)),
+                Long.toString(day.bucket()),
                 Long.toString(day.ttlMillis()));
     }
 
@@ -125,13 +136,14 @@ public final class SharedWindows {
             args[1 + 2 * c] = Long.toString(b.bucket());
             args[2 + 2 * c] = Long.toString(b.span());
         }
-        return redis.<List<Object>>eval(WindowScripts.CURRENT, ScriptOutputType.MULTI, keys, args).thenApply(reply -> {
-            long[] out = new long[reply.size()];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = ((Number) reply.get(i)).longValue();
-            }
-            return out;
-        });
+        return redis.<List<Object>>eval(WindowScripts.CURRENT, ScriptOutputType.MULTI, keys, args)
+                .thenApply(reply -> {
+                    long[] out = new long[reply.size()];
+                    for (int i = 0; i < out.length; i++) {
+                        out[i] = ((Number) reply.get(i)).longValue();
+                    }
+                    return out;
+                });
     }
 
     /** Deletes the windows of these providers (every count starts from zero, on every instance). */
@@ -243,7 +255,8 @@ public final class SharedWindows {
                     waits[c] = Math.max(1, (bucket + 60) * 1000 - nowMillis);
                 } else if (code == ProviderLimiterCodes.RPD) {
                     RpdBuckets.Bucket b = rpd[c];
-                    waits[c] = b.dayEnd() >= 0 ? Math.max(1, b.dayEnd() - nowMillis)
+                    waits[c] = b.dayEnd() >= 0
+                            ? Math.max(1, b.dayEnd() - nowMillis)
                             : Math.max(1, ((frees < 0 ? b.bucket() : frees) + 1440) * 60_000 - nowMillis);
                 }
             }
@@ -303,8 +316,16 @@ public final class SharedWindows {
         public String toString() {
             StringBuilder b = new StringBuilder("Reservation[admitted=").append(admitted);
             for (int c = 0; c < evaluated; c++) {
-                b.append(", #").append(c).append(" code=").append(code(c)).append(" rpm=").append(rpm(c))
-                        .append(" tpm=").append(tpm(c)).append(" rpd=").append(rpd(c));
+                b.append(", #")
+                        .append(c)
+                        .append(" code=")
+                        .append(code(c))
+                        .append(" rpm=")
+                        .append(rpm(c))
+                        .append(" tpm=")
+                        .append(tpm(c))
+                        .append(" rpd=")
+                        .append(rpd(c));
             }
             return b.append(']').toString();
         }

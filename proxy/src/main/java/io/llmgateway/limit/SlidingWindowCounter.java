@@ -80,7 +80,7 @@ public final class SlidingWindowCounter extends ClockedCounter implements RateCo
         long epoch = epoch(nowMillis);
         sweep(epoch);
         long lim = limit;
-        for (;;) {
+        for (; ; ) {
             long u = used.get();
             if (amount > lim - u) {
                 return REJECTED;
@@ -111,7 +111,7 @@ public final class SlidingWindowCounter extends ClockedCounter implements RateCo
     /** Puts an amount already added to {@code used} into the bucket of {@code epoch}; returns its ticket. */
     private long place(long epoch, long amount) {
         int i = index(epoch);
-        for (;;) {
+        for (; ; ) {
             long v = slots.get(i);
             long slotEpoch = highOf(v, COUNT_BITS);
             if (slotEpoch >= epoch) {
@@ -144,7 +144,7 @@ public final class SlidingWindowCounter extends ClockedCounter implements RateCo
         int i = index(ticket);
         if (delta > 0) {
             used.addAndGet(delta); // before the bucket, so used never under-counts
-            for (;;) {
+            for (; ; ) {
                 long v = slots.get(i);
                 if (highOf(v, COUNT_BITS) != ticket) {
                     used.addAndGet(-delta); // the reservation's bucket is gone: nothing to correct
@@ -160,7 +160,7 @@ public final class SlidingWindowCounter extends ClockedCounter implements RateCo
                 }
             }
         }
-        for (;;) {
+        for (; ; ) {
             long v = slots.get(i);
             if (highOf(v, COUNT_BITS) != ticket) {
                 return;

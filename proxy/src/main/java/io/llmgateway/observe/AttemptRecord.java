@@ -11,5 +11,4 @@ package io.llmgateway.observe;
  * @param status the provider's HTTP status, or 0 when it sent none
  * @param millis from the attempt's start to its end
  */
-public record AttemptRecord(String provider, String model, String outcome, int status, long millis) {
-}
+public record AttemptRecord(String provider, String model, String outcome, int status, long millis) {}

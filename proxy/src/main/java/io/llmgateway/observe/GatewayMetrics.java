@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 
 import io.llmgateway.config.Limits;
 import io.llmgateway.route.CircuitState;
-import io.llmgateway.route.StoreStatus;
 import io.llmgateway.route.ProviderSnapshot;
+import io.llmgateway.route.StoreStatus;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -40,32 +40,41 @@ public final class GatewayMetrics {
     public GatewayMetrics(ObservedGateway gateway, RequestStats stats, InteractionLog interactionLog) {
         requireNonNull(gateway, "gateway");
         requireNonNull(stats, "stats");
-        CounterWithCallback.builder().name("llm_gateway_requests_total")
+        CounterWithCallback.builder()
+                .name("llm_gateway_requests_total")
                 .help("Proxied requests by the model asked for, the provider that answered last, and the HTTP status "
                         + "sent (0: the client left first)")
                 .labelNames("model", "provider", "status")
-                .callback(cb -> sum(stats, k -> List.of(k.modelAsked, k.provider, Integer.toString(k.status)),
-                        Tally.REQUESTS).forEach((labels, n) -> cb.call(n, labels.toArray(String[]::new))))
+                .callback(cb -> sum(
+                                stats,
+                                k -> List.of(k.modelAsked, k.provider, Integer.toString(k.status)),
+                                Tally.REQUESTS)
+                        .forEach((labels, n) -> cb.call(n, labels.toArray(String[]::new))))
                 .register(registry);
-        CounterWithCallback.builder().name("llm_gateway_request_errors_total")
+        CounterWithCallback.builder()
+                .name("llm_gateway_request_errors_total")
                 .help("Proxied requests that failed, by model asked for and error type")
                 .labelNames("model", "type")
-                .callback(cb -> sum(stats, k -> k.failed() ? List.of(k.modelAsked, k.errorType) : null,
-                        Tally.REQUESTS).forEach((labels, n) -> cb.call(n, labels.toArray(String[]::new))))
+                .callback(cb -> sum(stats, k -> k.failed() ? List.of(k.modelAsked, k.errorType) : null, Tally.REQUESTS)
+                        .forEach((labels, n) -> cb.call(n, labels.toArray(String[]::new))))
                 .register(registry);
-        CounterWithCallback.builder().name("llm_gateway_attempts_total")
+        CounterWithCallback.builder()
+                .name("llm_gateway_attempts_total")
                 .help("Requests sent to providers (a failover makes several per client request), by outcome")
                 .labelNames("provider", "outcome")
-                .callback(cb -> stats.attempts().forEach((provider, outcomes) -> outcomes.forEach(
-                        (outcome, n) -> cb.call(n[Tally.ATTEMPTS], provider, outcome))))
+                .callback(cb -> stats.attempts()
+                        .forEach((provider, outcomes) ->
+                                outcomes.forEach((outcome, n) -> cb.call(n[Tally.ATTEMPTS], provider, outcome))))
                 .register(registry);
-        CounterWithCallback.builder().name("llm_gateway_failovers_total")
+        CounterWithCallback.builder()
+                .name("llm_gateway_failovers_total")
                 .help("Times a request moved on to another provider after an attempt failed")
                 .labelNames("model")
                 .callback(cb -> sum(stats, k -> List.of(k.modelAsked), Tally.FAILOVERS)
                         .forEach((labels, n) -> cb.call(n, labels.toArray(String[]::new))))
                 .register(registry);
-        CounterWithCallback.builder().name("llm_gateway_tokens_total")
+        CounterWithCallback.builder()
+                .name("llm_gateway_tokens_total")
                 .help("Tokens by model asked for, provider, kind (prompt, completion) and source (reported by the "
                         + "provider, or estimated by the gateway)")
                 .labelNames("model", "provider", "kind", "source")
@@ -79,13 +88,18 @@ public final class GatewayMetrics {
                 .register(registry);
         registry.register(new LatencyHistograms(stats));
 
-        GaugeWithCallback.builder().name("llm_gateway_in_flight_requests")
+        GaugeWithCallback.builder()
+                .name("llm_gateway_in_flight_requests")
                 .help("Proxied requests started and not yet finished")
-                .callback(cb -> cb.call(gateway.inFlight())).register(registry);
-        GaugeWithCallback.builder().name("llm_gateway_upstream_connections")
+                .callback(cb -> cb.call(gateway.inFlight()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("llm_gateway_upstream_connections")
                 .help("Open connections to providers, pooled and in use")
-                .callback(cb -> cb.call(gateway.openUpstreamConnections())).register(registry);
-        GaugeWithCallback.builder().name("llm_gateway_provider_window_usage")
+                .callback(cb -> cb.call(gateway.openUpstreamConnections()))
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("llm_gateway_provider_window_usage")
                 .help("Current usage of each provider's rate-limit windows (rpm, tpm: last 60 s; rpd: today)")
                 .labelNames("provider", "window")
                 .callback(cb -> {
@@ -94,8 +108,10 @@ public final class GatewayMetrics {
                         cb.call(p.tpm(), p.name(), "tpm");
                         cb.call(p.rpd(), p.name(), "rpd");
                     }
-                }).register(registry);
-        GaugeWithCallback.builder().name("llm_gateway_provider_window_limit")
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("llm_gateway_provider_window_limit")
                 .help("Configured limit of each provider's rate-limit windows (absent: unlimited)")
                 .labelNames("provider", "window")
                 .callback(cb -> {
@@ -105,16 +121,20 @@ public final class GatewayMetrics {
                         limit(cb, p.rpdLimit(), p.name(), "rpd");
                         limit(cb, p.tpr(), p.name(), "tpr");
                     }
-                }).register(registry);
-        GaugeWithCallback.builder().name("llm_gateway_provider_headroom_ratio")
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("llm_gateway_provider_headroom_ratio")
                 .help("Remaining fraction of each provider's tightest limit, local or reported by the provider")
                 .labelNames("provider")
                 .callback(cb -> {
                     for (ProviderSnapshot p : gateway.router().snapshot()) {
                         cb.call(p.headroom(), p.name());
                     }
-                }).register(registry);
-        GaugeWithCallback.builder().name("llm_gateway_provider_circuit_state")
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("llm_gateway_provider_circuit_state")
                 .help("Circuit breaker state per provider: 1 for the current state, 0 for the others")
                 .labelNames("provider", "state")
                 .callback(cb -> {
@@ -123,8 +143,10 @@ public final class GatewayMetrics {
                             cb.call(p.circuit() == s ? 1 : 0, p.name(), s.name().toLowerCase(Locale.ROOT));
                         }
                     }
-                }).register(registry);
-        GaugeWithCallback.builder().name("llm_gateway_limits_store_mode")
+                })
+                .register(registry);
+        GaugeWithCallback.builder()
+                .name("llm_gateway_limits_store_mode")
                 .help("Where rate-limit counters live: 1 for the current mode (memory: this process alone; shared: "
                         + "Redis, exact across instances; fallback: Redis configured but not answering)")
                 .labelNames("mode")
@@ -133,22 +155,29 @@ public final class GatewayMetrics {
                     for (StoreStatus.Mode m : StoreStatus.Mode.values()) {
                         cb.call(m == now ? 1 : 0, m.label());
                     }
-                }).register(registry);
+                })
+                .register(registry);
         if (interactionLog != null) {
-            CounterWithCallback.builder().name("llm_gateway_interaction_log_dropped_total")
+            CounterWithCallback.builder()
+                    .name("llm_gateway_interaction_log_dropped_total")
                     .help("Interaction log records dropped: queue_full (the writer could not keep up) or "
                             + "write_failed (the file could not be written)")
                     .labelNames("reason")
                     .callback(cb -> {
                         cb.call(interactionLog.droppedQueueFull(), "queue_full");
                         cb.call(interactionLog.droppedWriteFailed(), "write_failed");
-                    }).register(registry);
-            CounterWithCallback.builder().name("llm_gateway_interaction_log_written_total")
+                    })
+                    .register(registry);
+            CounterWithCallback.builder()
+                    .name("llm_gateway_interaction_log_written_total")
                     .help("Interaction log records written")
-                    .callback(cb -> cb.call(interactionLog.written())).register(registry);
-            GaugeWithCallback.builder().name("llm_gateway_interaction_log_queue")
+                    .callback(cb -> cb.call(interactionLog.written()))
+                    .register(registry);
+            GaugeWithCallback.builder()
+                    .name("llm_gateway_interaction_log_queue")
                     .help("Interaction log records waiting for the writer")
-                    .callback(cb -> cb.call(interactionLog.queued())).register(registry);
+                    .callback(cb -> cb.call(interactionLog.queued()))
+                    .register(registry);
         }
     }
 
@@ -163,8 +192,8 @@ public final class GatewayMetrics {
         return sum(stats.tallies(), group, cell);
     }
 
-    private static Map<List<String>, Long> sum(Map<Tally.Key, long[]> tallies, Function<Tally.Key, List<String>> group,
-            int cell) {
+    private static Map<List<String>, Long> sum(
+            Map<Tally.Key, long[]> tallies, Function<Tally.Key, List<String>> group, int cell) {
         Map<List<String>, Long> sums = new HashMap<>();
         tallies.forEach((k, cells) -> {
             List<String> labels = group.apply(k);
@@ -176,7 +205,9 @@ public final class GatewayMetrics {
     }
 
     private static Map<List<String>, Long> tokens(Map<Tally.Key, long[]> tallies, String kind, int cell) {
-        return sum(tallies, k -> List.of(k.modelAsked, k.provider, kind, k.tokensEstimated ? "estimated" : "reported"),
+        return sum(
+                tallies,
+                k -> List.of(k.modelAsked, k.provider, kind, k.tokensEstimated ? "estimated" : "reported"),
                 cell);
     }
 

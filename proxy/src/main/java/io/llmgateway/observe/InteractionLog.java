@@ -59,6 +59,7 @@ public final class InteractionLog implements RequestObserver, AutoCloseable {
     static final long BATCH_MILLIS = 20;
     /** How long the writer keeps polling every BATCH_MILLIS after the last record before it ends its run. */
     private static final long KEEP_POLLING_NANOS = TimeUnit.SECONDS.toNanos(5);
+
     private static final long CLOSE_WAIT_MILLIS = 2000;
 
     private final RollingFile file;
@@ -74,7 +75,7 @@ public final class InteractionLog implements RequestObserver, AutoCloseable {
     private final AtomicLong lastQueueWarning = new AtomicLong(Long.MIN_VALUE / 2);
     private volatile boolean closing;
     private final AtomicInteger writerStarts = new AtomicInteger();
-    private long retryAt;           // writer thread only; 0 when writing is not held back
+    private long retryAt; // writer thread only; 0 when writing is not held back
     private long lastWriteWarning = Long.MIN_VALUE / 2; // writer thread only
 
     /**
@@ -89,8 +90,13 @@ public final class InteractionLog implements RequestObserver, AutoCloseable {
             throw new IllegalArgumentException("queueSize: " + queueSize + " (expected: >= 1)");
         }
         this.writer = onDemandThread("interaction-log");
-        this.file = new RollingFile(requireNonNull(directory, "directory"), FILE_NAME, maxFileBytes, retentionDays,
-                clock, onDemandThread("interaction-log-gzip"));
+        this.file = new RollingFile(
+                requireNonNull(directory, "directory"),
+                FILE_NAME,
+                maxFileBytes,
+                retentionDays,
+                clock,
+                onDemandThread("interaction-log-gzip"));
         this.capacity = queueSize;
     }
 
@@ -118,8 +124,11 @@ public final class InteractionLog implements RequestObserver, AutoCloseable {
             long now = System.currentTimeMillis();
             long last = lastQueueWarning.get();
             if (now - last >= WARN_EVERY_MILLIS && lastQueueWarning.compareAndSet(last, now)) {
-                LOG.warn("interaction log queue full ({} records): dropping records; is {} writable and fast "
-                        + "enough? ({} dropped so far)", capacity, file.path(),
+                LOG.warn(
+                        "interaction log queue full ({} records): dropping records; is {} writable and fast "
+                                + "enough? ({} dropped so far)",
+                        capacity,
+                        file.path(),
                         droppedQueueFull.sum());
             }
             return;
@@ -173,7 +182,7 @@ public final class InteractionLog implements RequestObserver, AutoCloseable {
 
     private void drain() {
         long lastRecordNanos = System.nanoTime();
-        for (;;) {
+        for (; ; ) {
             RequestRecord r;
             boolean took = false;
             while ((r = queue.poll()) != null) {
@@ -241,8 +250,12 @@ public final class InteractionLog implements RequestObserver, AutoCloseable {
         retryAt = now + RETRY_MILLIS;
         if (now - lastWriteWarning >= WARN_EVERY_MILLIS) {
             lastWriteWarning = now;
-            LOG.warn("cannot write the interaction log {}: {}; records are dropped until it works again "
-                    + "({} dropped so far)", file.path(), e.toString(), droppedWriteFailed.sum());
+            LOG.warn(
+                    "cannot write the interaction log {}: {}; records are dropped until it works again "
+                            + "({} dropped so far)",
+                    file.path(),
+                    e.toString(),
+                    droppedWriteFailed.sum());
         }
     }
 }

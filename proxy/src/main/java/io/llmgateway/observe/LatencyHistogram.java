@@ -11,8 +11,7 @@ final class LatencyHistogram {
     private static final long[] UPPER = bounds();
     static final int BINS = UPPER.length;
 
-    private LatencyHistogram() {
-    }
+    private LatencyHistogram() {}
 
     private static long[] bounds() {
         long[] b = new long[256];

@@ -27,9 +27,12 @@ final class LatencyHistograms implements MultiCollector {
     @Override
     public MetricSnapshots collect() {
         return new MetricSnapshots(
-                histogram("llm_gateway_request_duration_seconds",
-                        "Time from a request's arrival to the end of its response", Latency.DURATION),
-                histogram("llm_gateway_time_to_first_byte_seconds",
+                histogram(
+                        "llm_gateway_request_duration_seconds",
+                        "Time from a request's arrival to the end of its response",
+                        Latency.DURATION),
+                histogram(
+                        "llm_gateway_time_to_first_byte_seconds",
                         "Time from a request's arrival to the first response byte; for streams, the first token",
                         Latency.FIRST_BYTE));
     }
@@ -48,7 +51,8 @@ final class LatencyHistograms implements MultiCollector {
             latency.addCounts(cells, counts.computeIfAbsent(labels, k -> new long[bounds.length]));
             sums.merge(labels, latency.sum(cells), Double::sum);
         });
-        HistogramSnapshot.Builder snapshot = HistogramSnapshot.builder().name(name).help(help);
+        HistogramSnapshot.Builder snapshot =
+                HistogramSnapshot.builder().name(name).help(help);
         counts.forEach((labels, c) -> {
             if (Arrays.stream(c).sum() == 0) {
                 return; // never observed: no first byte in any of these requests

@@ -15,8 +15,7 @@ public final class LogSetup {
     static final String MAX_FILE_SIZE = "llmgateway.log.maxFileSize";
     static final String RETENTION = "llmgateway.log.retention";
 
-    private LogSetup() {
-    }
+    private LogSetup() {}
 
     /** Sets the properties from the config (the config file is the one place these are chosen). */
     public static void apply(LoggingSettings settings) {

@@ -11,8 +11,7 @@ final class ModelLabels {
     static final String OTHER = "other";
     static final String NONE = "none";
 
-    private ModelLabels() {
-    }
+    private ModelLabels() {}
 
     /** {@code name} when configured or {@code auto}; {@code none} when absent; else {@code other}. */
     static String model(GatewayConfig config, String name) {

@@ -24,8 +24,12 @@ public final class Observability {
         LoggingSettings logging = gateway.config().logging();
         InteractionLog interactions = null;
         if (logging.interactions()) {
-            interactions = new InteractionLog(Path.of(logging.directory()), logging.queueSize(), logging.maxFileBytes(),
-                    logging.retentionDays(), gateway.clock());
+            interactions = new InteractionLog(
+                    Path.of(logging.directory()),
+                    logging.queueSize(),
+                    logging.maxFileBytes(),
+                    logging.retentionDays(),
+                    gateway.clock());
             gateway.observers().add(interactions);
             gateway.closeOnShutdown(interactions);
         }

@@ -1,8 +1,8 @@
 package io.llmgateway.observe;
 
-import java.time.Clock;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.route.Router;
+import java.time.Clock;
 
 /** What logs and metrics need of the running gateway (the server's {@code Gateway} is one). */
 public interface ObservedGateway {

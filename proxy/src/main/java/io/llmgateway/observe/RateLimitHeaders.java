@@ -24,8 +24,8 @@ public final class RateLimitHeaders {
     static final AsciiString RESET_TOKENS = AsciiString.cached("x-ratelimit-reset-tokens");
 
     /** Every header name this class writes: a provider's own headers of these names never reach a client. */
-    public static final List<AsciiString> NAMES = List.of(LIMIT_REQUESTS, REMAINING_REQUESTS, RESET_REQUESTS,
-            LIMIT_TOKENS, REMAINING_TOKENS, RESET_TOKENS);
+    public static final List<AsciiString> NAMES =
+            List.of(LIMIT_REQUESTS, REMAINING_REQUESTS, RESET_REQUESTS, LIMIT_TOKENS, REMAINING_TOKENS, RESET_TOKENS);
 
     /**
      * Receives the headers one at a time, in the order OpenAI sends them. A sink that writes bytes can take the
@@ -46,8 +46,7 @@ public final class RateLimitHeaders {
         }
     }
 
-    private RateLimitHeaders() {
-    }
+    private RateLimitHeaders() {}
 
     /** Replaces any rate-limit headers in {@code headers} with the model's; {@code windows} may be null. */
     public static void apply(HttpHeaders headers, ModelWindows windows) {
@@ -75,7 +74,9 @@ public final class RateLimitHeaders {
 
     /** Milliseconds as a Go duration, the way OpenAI writes resets: 0s, 20ms, 1s, 1.5s, 6m0s, 1h2m3s. */
     public static String duration(long millis) {
-        return millis <= 0 ? "0s" : appendDuration(millis, new StringBuilder(12)).toString();
+        return millis <= 0
+                ? "0s"
+                : appendDuration(millis, new StringBuilder(12)).toString();
     }
 
     /** Appends {@link #duration}'s text to {@code b} and returns it. */

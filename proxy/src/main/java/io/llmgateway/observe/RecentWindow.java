@@ -21,6 +21,7 @@ final class RecentWindow {
 
     /** A bucket's cells: requests, errors, then the latency bins. */
     static final int REQUESTS = 0;
+
     static final int ERRORS = 1;
     static final int BINS = 2;
     static final int WIDTH = BINS + LatencyHistogram.BINS;
@@ -96,7 +97,10 @@ final class RecentWindow {
     /** The summary of cells added up by {@link #addTo}. */
     static TrafficSummary summary(int[] sum) {
         int[] hist = java.util.Arrays.copyOfRange(sum, BINS, WIDTH);
-        return new TrafficSummary(sum[REQUESTS], sum[ERRORS], LatencyHistogram.percentile(hist, 0.50),
+        return new TrafficSummary(
+                sum[REQUESTS],
+                sum[ERRORS],
+                LatencyHistogram.percentile(hist, 0.50),
                 LatencyHistogram.percentile(hist, 0.95));
     }
 }

@@ -75,13 +75,46 @@ public record RequestRecord(
     }
 
     /** A record without bodies (the default: {@code logging.log_bodies} off). */
-    public RequestRecord(long startEpochMillis, String requestId, String clientKeyId, String path, String modelAsked,
-            String modelUsed, String provider, List<AttemptRecord> attempts, int status, boolean stream,
-            long firstByteMillis, long totalMillis, long promptTokens, long completionTokens, long totalTokens,
-            boolean tokensEstimated, String errorType, String errorMessage) {
-        this(startEpochMillis, requestId, clientKeyId, path, modelAsked, modelUsed, provider, attempts, status, stream,
-                firstByteMillis, totalMillis, promptTokens, completionTokens, totalTokens, tokensEstimated, errorType,
-                errorMessage, null, null);
+    public RequestRecord(
+            long startEpochMillis,
+            String requestId,
+            String clientKeyId,
+            String path,
+            String modelAsked,
+            String modelUsed,
+            String provider,
+            List<AttemptRecord> attempts,
+            int status,
+            boolean stream,
+            long firstByteMillis,
+            long totalMillis,
+            long promptTokens,
+            long completionTokens,
+            long totalTokens,
+            boolean tokensEstimated,
+            String errorType,
+            String errorMessage) {
+        this(
+                startEpochMillis,
+                requestId,
+                clientKeyId,
+                path,
+                modelAsked,
+                modelUsed,
+                provider,
+                attempts,
+                status,
+                stream,
+                firstByteMillis,
+                totalMillis,
+                promptTokens,
+                completionTokens,
+                totalTokens,
+                tokensEstimated,
+                errorType,
+                errorMessage,
+                null,
+                null);
     }
 
     public boolean failed() {

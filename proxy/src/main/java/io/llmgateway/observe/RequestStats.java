@@ -86,8 +86,8 @@ public final class RequestStats implements RequestObserver {
         boolean failed = r.failed();
         List<AttemptRecord> attempts = r.attempts();
 
-        AtomicLongArray t = mine.tally(asked, counted, ModelLabels.provider(r.provider()), r.status(), r.errorType(),
-                r.tokensEstimated());
+        AtomicLongArray t = mine.tally(
+                asked, counted, ModelLabels.provider(r.provider()), r.status(), r.errorType(), r.tokensEstimated());
         Tally.add(t, Tally.REQUESTS, 1);
         if (r.promptTokens() > 0) {
             Tally.add(t, Tally.PROMPT_TOKENS, r.promptTokens());
@@ -273,6 +273,7 @@ public final class RequestStats implements RequestObserver {
         final Map<String, Map<String, AtomicLongArray>> attempts = new ConcurrentHashMap<>();
         /** Model asked for -> [not stream, stream] -> Latency cells. */
         final Map<String, AtomicReferenceArray<AtomicLongArray>> latency = new ConcurrentHashMap<>();
+
         final Map<String, UsageWindows> usageProviders = new ConcurrentHashMap<>();
         final Map<String, UsageWindows> usageModels = new ConcurrentHashMap<>();
         final RecentWindow overall = new RecentWindow();
@@ -283,7 +284,12 @@ public final class RequestStats implements RequestObserver {
 
         // Each look-up tries a plain get first, as computeIfAbsent's lambda (it captures) allocates.
 
-        AtomicLongArray tally(String modelAsked, String modelCounted, String provider, int status, String errorType,
+        AtomicLongArray tally(
+                String modelAsked,
+                String modelCounted,
+                String provider,
+                int status,
+                String errorType,
                 boolean tokensEstimated) {
             probe.set(modelAsked, modelCounted, provider, status, errorType, tokensEstimated);
             AtomicLongArray t = tallies.get(probe);

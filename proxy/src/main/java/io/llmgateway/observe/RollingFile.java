@@ -41,6 +41,7 @@ final class RollingFile {
     private static final Logger LOG = LogManager.getLogger(RollingFile.class);
     /** Bytes compressed between two yields of the core: ~0.1 ms of gzip at its fastest level. */
     private static final int COMPRESS_SLICE_BYTES = 32 * 1024;
+
     private final Path directory;
     private final String baseName;
     private final Path file;
@@ -143,7 +144,8 @@ final class RollingFile {
         if (!Files.isRegularFile(file)) {
             return;
         }
-        LocalDate fileDay = day != null ? day
+        LocalDate fileDay = day != null
+                ? day
                 : LocalDate.ofInstant(Files.getLastModifiedTime(file).toInstant(), clock.getZone());
         Path archive;
         Path compressed;

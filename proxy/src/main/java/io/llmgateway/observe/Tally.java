@@ -14,16 +14,17 @@ final class Tally {
     static final int COMPLETION_TOKENS = 2;
     /** Total tokens as /api/usage counts them: within [0, SlidingWindowCounter.MAX_AMOUNT]. */
     static final int USAGE_TOKENS = 3;
+
     static final int FAILOVERS = 4;
     static final int WIDTH = 5;
 
     /** The cells of a (provider, outcome) tally: attempts, and the tokens of the answers among them. */
     static final int ATTEMPTS = 0;
+
     static final int ANSWER_TOKENS = 1;
     static final int ATTEMPT_WIDTH = 2;
 
-    private Tally() {
-    }
+    private Tally() {}
 
     /** The labels of a tally. Fields are set only on a shard's probe; stored keys are copies. */
     static final class Key {
@@ -33,12 +34,19 @@ final class Tally {
         String modelCounted;
         /** The provider that answered last, as a label ({@link ModelLabels#provider}). */
         String provider;
+
         int status;
         /** Null on success. */
         String errorType;
+
         boolean tokensEstimated;
 
-        Key set(String modelAsked, String modelCounted, String provider, int status, String errorType,
+        Key set(
+                String modelAsked,
+                String modelCounted,
+                String provider,
+                int status,
+                String errorType,
                 boolean tokensEstimated) {
             this.modelAsked = modelAsked;
             this.modelCounted = modelCounted;
@@ -59,9 +67,13 @@ final class Tally {
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && status == k.status && tokensEstimated == k.tokensEstimated
-                    && modelAsked.equals(k.modelAsked) && modelCounted.equals(k.modelCounted)
-                    && provider.equals(k.provider) && Objects.equals(errorType, k.errorType);
+            return o instanceof Key k
+                    && status == k.status
+                    && tokensEstimated == k.tokensEstimated
+                    && modelAsked.equals(k.modelAsked)
+                    && modelCounted.equals(k.modelCounted)
+                    && provider.equals(k.provider)
+                    && Objects.equals(errorType, k.errorType);
         }
 
         @Override

@@ -11,7 +11,11 @@ import java.util.Set;
  */
 public final class UsageStats {
     /** The windows reported, in order. */
-    public enum Window { LAST_MINUTE, LAST_HOUR, LAST_DAY }
+    public enum Window {
+        LAST_MINUTE,
+        LAST_HOUR,
+        LAST_DAY
+    }
 
     private final RequestStats stats;
 

@@ -17,8 +17,7 @@ import io.netty.buffer.CompositeByteBuf;
 public final class BodyRewriter {
     static final int COPY_BELOW = 4096;
 
-    private BodyRewriter() {
-    }
+    private BodyRewriter() {}
 
     /**
      * Returns a new buffer owned by the caller. {@code body} is neither consumed nor released; the
@@ -28,8 +27,8 @@ public final class BodyRewriter {
      * @param alias the model name the provider uses
      * @param injectIncludeUsage make {@code stream_options.include_usage} true if the client did not
      */
-    public static ByteBuf rewrite(ByteBufAllocator alloc, ByteBuf body, RequestInfo info, String alias,
-                                  boolean injectIncludeUsage) {
+    public static ByteBuf rewrite(
+            ByteBufAllocator alloc, ByteBuf body, RequestInfo info, String alias, boolean injectIncludeUsage) {
         requireNonNull(alloc, "alloc");
         requireNonNull(body, "body");
         requireNonNull(info, "info");

@@ -78,7 +78,9 @@ final class DeferredEvents {
     }
 
     private int getInt(int at) {
-        return (records[at] & 0xff) << 24 | (records[at + 1] & 0xff) << 16 | (records[at + 2] & 0xff) << 8
-               | (records[at + 3] & 0xff);
+        return (records[at] & 0xff) << 24
+                | (records[at + 1] & 0xff) << 16
+                | (records[at + 2] & 0xff) << 8
+                | (records[at + 3] & 0xff);
     }
 }

@@ -2,9 +2,9 @@ package io.llmgateway.openai;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
-import io.llmgateway.util.ThreadScratch;
 import io.llmgateway.protocol.AnswerTap;
 import io.llmgateway.protocol.Usage;
+import io.llmgateway.util.ThreadScratch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
@@ -24,7 +24,9 @@ public final class JsonUsageTap implements AnswerTap {
     private static final byte[] USAGE = {'u', 's', 'a', 'g', 'e'};
     /** The counters {@link UsageBuilder} knows; a key of {@code usage} is compared with these. */
     private static final String[] COUNTERS = {
-            "prompt_tokens", "completion_tokens", "total_tokens", "input_tokens", "output_tokens"};
+        "prompt_tokens", "completion_tokens", "total_tokens", "input_tokens", "output_tokens"
+    };
+
     private static final byte[][] COUNTER_BYTES = new byte[COUNTERS.length][];
     private static final int MAX_KEY = 32;
     private static final int MAX_DIGITS = 18;
@@ -42,11 +44,13 @@ public final class JsonUsageTap implements AnswerTap {
     private boolean inUsage;
     /** Inside a string; {@link #escaped}: its previous byte was a backslash. */
     private boolean inString;
+
     private boolean escaped;
     /** The next string opens a key of the root object or of {@code usage} (after '{' or ','). */
     private boolean expectKey;
     /** The string being read is such a key, copied to {@link #key} (up to {@value #MAX_KEY} bytes). */
     private boolean readingKey;
+
     private final byte[] key = new byte[MAX_KEY];
     private int keyLength;
     /** The last key of the root object was {@code usage}: an object opened next is the one we want. */
@@ -55,6 +59,7 @@ public final class JsonUsageTap implements AnswerTap {
     private int counter = -1;
     /** 0: not in a counter's number; 1: reading its digits; 2: skipping a number that is not a counter. */
     private int numberState;
+
     private long number;
     private int digits;
     private final UsageBuilder builder = new UsageBuilder();
@@ -89,8 +94,7 @@ public final class JsonUsageTap implements AnswerTap {
 
     /** The body passes unchanged: the caller keeps its raw bytes instead. */
     @Override
-    public void captureText(int maxChars) {
-    }
+    public void captureText(int maxChars) {}
 
     @Override
     public String capturedText() {
@@ -98,8 +102,7 @@ public final class JsonUsageTap implements AnswerTap {
     }
 
     @Override
-    public void release() {
-    }
+    public void release() {}
 
     /** The response's usage, or {@code null} if none was found (yet). */
     @Override

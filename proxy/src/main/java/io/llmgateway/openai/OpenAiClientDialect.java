@@ -13,8 +13,7 @@ import java.nio.charset.StandardCharsets;
 public final class OpenAiClientDialect implements ClientDialect {
     public static final OpenAiClientDialect INSTANCE = new OpenAiClientDialect();
 
-    private OpenAiClientDialect() {
-    }
+    private OpenAiClientDialect() {}
 
     /** Returns a {@link RequestInfo}, which {@link OpenAiProviderDialect#body} splices. */
     @Override
@@ -29,8 +28,8 @@ public final class OpenAiClientDialect implements ClientDialect {
 
     @Override
     public FullHttpResponse error(ByteBufAllocator alloc, int status, String message, String param, String code) {
-        return OpenAiErrors.response(alloc, HttpResponseStatus.valueOf(status), OpenAiErrors.typeFor(status),
-                message, param, code);
+        return OpenAiErrors.response(
+                alloc, HttpResponseStatus.valueOf(status), OpenAiErrors.typeFor(status), message, param, code);
     }
 
     /** A {@code data:} event with the error object: the SDKs raise it as an API error. */

@@ -24,8 +24,7 @@ public final class OpenAiErrors {
     public static final String TIMEOUT = "timeout_error";
     public static final String SERVER = "server_error";
 
-    private OpenAiErrors() {
-    }
+    private OpenAiErrors() {}
 
     /** The JSON text of an error; {@code param} and {@code code} may be null. */
     public static String json(String type, String message, String param, String code) {
@@ -38,11 +37,11 @@ public final class OpenAiErrors {
      * top-level fields beside it (the admin API's problems).
      */
     public static String errorObject(String type, String message, String param, String code) {
-        return appendError(new StringBuilder(88 + message.length()), type, message, param, code).toString();
+        return appendError(new StringBuilder(88 + message.length()), type, message, param, code)
+                .toString();
     }
 
-    private static StringBuilder appendError(StringBuilder sb, String type, String message, String param,
-            String code) {
+    private static StringBuilder appendError(StringBuilder sb, String type, String message, String param, String code) {
         sb.append("{\"message\":");
         JsonStrings.appendQuoted(sb, message);
         sb.append(",\"type\":");
@@ -55,8 +54,8 @@ public final class OpenAiErrors {
     }
 
     /** A complete JSON error response; the caller sets keep-alive and extra headers. */
-    public static FullHttpResponse response(ByteBufAllocator alloc, HttpResponseStatus status, String type,
-            String message, String param, String code) {
+    public static FullHttpResponse response(
+            ByteBufAllocator alloc, HttpResponseStatus status, String type, String message, String param, String code) {
         byte[] bytes = json(type, message, param, code).getBytes(StandardCharsets.UTF_8);
         ByteBuf content = alloc.buffer(bytes.length).writeBytes(bytes);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
@@ -69,15 +68,24 @@ public final class OpenAiErrors {
     /** The error type OpenAI uses for a status, for errors the gateway itself produces. */
     public static String typeFor(int status) {
         switch (status) {
-            case 400: case 404: case 405: case 408: case 413: case 414: case 415: case 431:
+            case 400:
+            case 404:
+            case 405:
+            case 408:
+            case 413:
+            case 414:
+            case 415:
+            case 431:
                 return status == 404 ? NOT_FOUND : INVALID_REQUEST;
-            case 401: case 403:
+            case 401:
+            case 403:
                 return AUTHENTICATION;
             case 429:
                 return RATE_LIMIT;
             case 504:
                 return TIMEOUT;
-            case 502: case 503:
+            case 502:
+            case 503:
                 return UPSTREAM;
             default:
                 return SERVER;

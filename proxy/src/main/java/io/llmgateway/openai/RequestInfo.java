@@ -24,9 +24,20 @@ public final class RequestInfo implements RequestFacts {
     private final int usageEditEnd;
     private final byte[] usageEditBytes;
 
-    RequestInfo(String model, int modelStart, int modelEnd, boolean stream, boolean clientIncludeUsage,
-                long maxTokens, List<String> texts, int imageParts, int messageCount, long extraTokens,
-                int usageEditStart, int usageEditEnd, byte[] usageEditBytes) {
+    RequestInfo(
+            String model,
+            int modelStart,
+            int modelEnd,
+            boolean stream,
+            boolean clientIncludeUsage,
+            long maxTokens,
+            List<String> texts,
+            int imageParts,
+            int messageCount,
+            long extraTokens,
+            int usageEditStart,
+            int usageEditEnd,
+            byte[] usageEditBytes) {
         this.model = model;
         this.modelStart = modelStart;
         this.modelEnd = modelEnd;
@@ -124,7 +135,7 @@ public final class RequestInfo implements RequestFacts {
     public String toString() {
         // Prompt text stays out of logs.
         return "RequestInfo{model=" + model + ", stream=" + stream + ", clientIncludeUsage=" + clientIncludeUsage
-               + ", maxTokens=" + maxTokens + ", texts=" + texts.size() + ", textChars=" + textChars
-               + ", imageParts=" + imageParts + ", messages=" + messageCount + '}';
+                + ", maxTokens=" + maxTokens + ", texts=" + texts.size() + ", textChars=" + textChars
+                + ", imageParts=" + imageParts + ", messages=" + messageCount + '}';
     }
 }

@@ -4,13 +4,11 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import io.llmgateway.protocol.BadRequestException;
 import io.llmgateway.util.ThreadScratch;
 import io.llmgateway.util.Utf8;
-import io.llmgateway.protocol.BadRequestException;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
 
@@ -37,7 +35,9 @@ public final class RequestScanner {
             + " but what was sent was not valid JSON.)";
 
     private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
+            .streamReadConstraints(StreamReadConstraints.builder()
+                    .maxNestingDepth(MAX_NESTING_DEPTH)
+                    .build())
             // Field names are client-chosen: never String.intern() them.
             .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
             .build();
@@ -45,8 +45,7 @@ public final class RequestScanner {
     /** A direct body is copied here for the parser; nothing keeps the array once scan returns. */
     private static final ThreadScratch SCRATCH = new ThreadScratch(4096, 64 * 1024);
 
-    private RequestScanner() {
-    }
+    private RequestScanner() {}
 
     /**
      * Scans the readable bytes of {@code body} without consuming or releasing it.
@@ -71,8 +70,10 @@ public final class RequestScanner {
         try (JsonParser p = FACTORY.createParser(array, off, len)) {
             return new RootScan(p, array, off, off + len).run();
         } catch (StreamConstraintsException e) {
-            throw new BadRequestException("The JSON body of your request is nested too deeply or too large"
-                                          + " (max nesting depth " + MAX_NESTING_DEPTH + ").", null);
+            throw new BadRequestException(
+                    "The JSON body of your request is nested too deeply or too large" + " (max nesting depth "
+                            + MAX_NESTING_DEPTH + ").",
+                    null);
         } catch (IOException e) {
             throw new BadRequestException(PARSE_ERROR, null);
         }

@@ -18,6 +18,7 @@ import java.io.IOException;
 final class RootScan extends ContentWalker {
     /** The most bytes a model within {@code MAX_MODEL_BYTES} takes as sent: six per byte, all escaped. */
     private static final int MAX_MODEL_RAW_BYTES = 6 * MAX_MODEL_BYTES;
+
     private static final String MODEL_TOO_LONG = "Invalid 'model': string too long. Expected a string with"
             + " maximum length " + MAX_MODEL_BYTES + " bytes.";
 
@@ -70,8 +71,20 @@ final class RootScan extends ContentWalker {
         if (model == null || model.isEmpty()) {
             throw new BadRequestException("you must provide a model parameter", "model");
         }
-        return new RequestInfo(model, modelStart, modelEnd, stream, includeUsage, maxTokens, texts,
-                               images, messages, extraTokens, editStart(), editEnd(), editBytes());
+        return new RequestInfo(
+                model,
+                modelStart,
+                modelEnd,
+                stream,
+                includeUsage,
+                maxTokens,
+                texts,
+                images,
+                messages,
+                extraTokens,
+                editStart(),
+                editEnd(),
+                editBytes());
     }
 
     private void rootField(String name, JsonToken t) throws IOException, BadRequestException {
@@ -133,8 +146,7 @@ final class RootScan extends ContentWalker {
                 p.skipChildren();
                 continue;
             }
-            requireType(v.isBoolean() || v == JsonToken.VALUE_NULL, "stream_options.include_usage",
-                        "a boolean", v);
+            requireType(v.isBoolean() || v == JsonToken.VALUE_NULL, "stream_options.include_usage", "a boolean", v);
             includeUsage = v == JsonToken.VALUE_TRUE;
             includeUsageStart = tokenStart();
             includeUsageEnd = position();
@@ -153,8 +165,8 @@ final class RootScan extends ContentWalker {
             v = -1;
         }
         if (v < 0) {
-            throw new BadRequestException("Invalid '" + name + "': expected an integer between 0 and "
-                                          + Long.MAX_VALUE + '.', name);
+            throw new BadRequestException(
+                    "Invalid '" + name + "': expected an integer between 0 and " + Long.MAX_VALUE + '.', name);
         }
         maxTokens = Math.max(maxTokens, v);
     }
@@ -240,8 +252,10 @@ final class RootScan extends ContentWalker {
     private static void requireType(boolean ok, String param, String expected, JsonToken got)
             throws BadRequestException {
         if (!ok) {
-            throw new BadRequestException("Invalid type for '" + param + "': expected " + expected
-                                          + ", but got " + describe(got) + " instead.", param);
+            throw new BadRequestException(
+                    "Invalid type for '" + param + "': expected " + expected + ", but got " + describe(got)
+                            + " instead.",
+                    param);
         }
     }
 

@@ -133,8 +133,10 @@ final class StreamEventReader {
     }
 
     private static boolean isTextDelta(String type) {
-        return type != null && (type.endsWith("text.delta") || type.equals("response.refusal.delta")
-                                || type.equals("response.function_call_arguments.delta"));
+        return type != null
+                && (type.endsWith("text.delta")
+                        || type.equals("response.refusal.delta")
+                        || type.equals("response.function_call_arguments.delta"));
     }
 
     /** Reads a usage object at its START_OBJECT; returns true if it had counters. */

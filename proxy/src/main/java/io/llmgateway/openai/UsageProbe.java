@@ -14,10 +14,10 @@ final class UsageProbe {
     private static final byte[] USAGE = "\"usage\"".getBytes(UTF_8);
     /** Where the search anchors in {@link #USAGE}: its 'g', a rare letter in OpenAI's chunks ('"' is everywhere). */
     private static final int USAGE_ANCHOR = 4;
+
     private static final byte[] NULL_USAGE_END = "\"usage\":null}".getBytes(UTF_8);
 
-    private UsageProbe() {
-    }
+    private UsageProbe() {}
 
     /** Whether {@code a[0, len)} has a {@code "usage"} key whose value is not {@code null}. */
     static boolean mayHoldUsage(byte[] a, int len) {

@@ -8,5 +8,4 @@ package io.llmgateway.protocol;
  * @param totalTokens what the provider charges against its tokens-per-minute limit
  * @param estimated true when the gateway counted them itself because the provider reported none
  */
-public record Usage(long promptTokens, long completionTokens, long totalTokens, boolean estimated) {
-}
+public record Usage(long promptTokens, long completionTokens, long totalTokens, boolean estimated) {}

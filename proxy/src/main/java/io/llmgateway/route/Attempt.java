@@ -41,8 +41,14 @@ public final class Attempt implements Admission {
      * @param sharedTicket its ticket in the shared tpm window ({@code >= 0}), or {@link #LOCAL} or
      *                     {@link #FALLBACK}
      */
-    Attempt(String model, String alias, ProviderState provider, long tpmTicket, long sharedTicket,
-            long reservedTokens, boolean trial) {
+    Attempt(
+            String model,
+            String alias,
+            ProviderState provider,
+            long tpmTicket,
+            long sharedTicket,
+            long reservedTokens,
+            boolean trial) {
         this.model = requireNonNull(model, "model");
         this.alias = requireNonNull(alias, "alias");
         this.provider = requireNonNull(provider, "provider");
@@ -164,7 +170,7 @@ public final class Attempt implements Admission {
     }
 
     private boolean finish() {
-        for (;;) {
+        for (; ; ) {
             int f = flags;
             if ((f & DONE) != 0) {
                 return false;
@@ -177,7 +183,7 @@ public final class Attempt implements Admission {
 
     @Override
     public String toString() {
-        return "Attempt[model=" + model + ", provider=" + provider.name + ", alias=" + alias
-                + ", reservedTokens=" + reservedTokens + (isTrial() ? ", trial" : "") + ']';
+        return "Attempt[model=" + model + ", provider=" + provider.name + ", alias=" + alias + ", reservedTokens="
+                + reservedTokens + (isTrial() ? ", trial" : "") + ']';
     }
 }

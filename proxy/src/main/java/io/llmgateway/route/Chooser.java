@@ -16,7 +16,12 @@ enum Chooser {
     /** The first open route in config order. */
     PRIORITY {
         @Override
-        int pick(RoutingTable.ModelPlan plan, long tokens, Set<String> tried, boolean[] excluded, long now,
+        int pick(
+                RoutingTable.ModelPlan plan,
+                long tokens,
+                Set<String> tried,
+                boolean[] excluded,
+                long now,
                 RandomGenerator random) {
             for (int i = 0; i < plan.routes.length; i++) {
                 if (plan.eligible(i, tokens, tried, excluded, now)) {
@@ -30,7 +35,12 @@ enum Chooser {
     /** The open route whose tightest limit has the largest remaining fraction; ties go to config order. */
     HEADROOM {
         @Override
-        int pick(RoutingTable.ModelPlan plan, long tokens, Set<String> tried, boolean[] excluded, long now,
+        int pick(
+                RoutingTable.ModelPlan plan,
+                long tokens,
+                Set<String> tried,
+                boolean[] excluded,
+                long now,
                 RandomGenerator random) {
             int best = -1;
             double bestHeadroom = -1;
@@ -50,7 +60,12 @@ enum Chooser {
     /** A random open route, each in proportion to its weight. */
     WEIGHTED {
         @Override
-        int pick(RoutingTable.ModelPlan plan, long tokens, Set<String> tried, boolean[] excluded, long now,
+        int pick(
+                RoutingTable.ModelPlan plan,
+                long tokens,
+                Set<String> tried,
+                boolean[] excluded,
+                long now,
                 RandomGenerator random) {
             int n = plan.routes.length;
             long total = 0;
@@ -83,15 +98,19 @@ enum Chooser {
      * @param now the injected clock's time, for circuits, learned limits and headroom
      * @param random the source of the weighted draw
      */
-    abstract int pick(RoutingTable.ModelPlan plan, long tokens, Set<String> tried, boolean[] excluded, long now,
+    abstract int pick(
+            RoutingTable.ModelPlan plan,
+            long tokens,
+            Set<String> tried,
+            boolean[] excluded,
+            long now,
             RandomGenerator random);
 
     /**
      * Every open route in the order successive picks choose them: config order, decreasing headroom, or a
      * weighted draw without replacement.
      */
-    final int[] order(RoutingTable.ModelPlan plan, long tokens, Set<String> tried, long now,
-            RandomGenerator random) {
+    final int[] order(RoutingTable.ModelPlan plan, long tokens, Set<String> tried, long now, RandomGenerator random) {
         int n = plan.routes.length;
         boolean[] picked = new boolean[n];
         int[] out = new int[n];

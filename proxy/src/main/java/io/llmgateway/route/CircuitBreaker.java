@@ -44,6 +44,7 @@ final class CircuitBreaker {
     private volatile CircuitState state = CircuitState.CLOSED;
     /** OPEN: when a trial may start. HALF_OPEN: when the running trial's lease ends. */
     private volatile long openUntil;
+
     private volatile boolean keyRejected;
     private volatile int failures;
     /** The next open period; 0 means the base cooldown. Guarded by this. */

@@ -18,8 +18,7 @@ final class Denials {
     /** A half-open trial usually ends quickly; its lease is far longer, so do not make clients wait that. */
     private static final long TRIAL_RETRY_MILLIS = 1000;
 
-    private Denials() {
-    }
+    private Denials() {}
 
     /** The client asked for a model the config does not have. */
     static Denial unknownModel(String model) {
@@ -38,7 +37,12 @@ final class Denials {
      * @param shared what the shared store's reservation said of each candidate, or null when the local
      *               counters decided
      */
-    static Denial of(String model, List<RoutingTable.ModelPlan> plans, long tokens, Set<String> tried, long now,
+    static Denial of(
+            String model,
+            List<RoutingTable.ModelPlan> plans,
+            long tokens,
+            Set<String> tried,
+            long now,
             SharedVerdicts shared) {
         if (!GatewayConfig.AUTO_MODEL.equals(model)) {
             return of(plans.get(0), tokens, tried, now, shared);
@@ -98,7 +102,8 @@ final class Denials {
                     why = "circuit half-open, trial in progress";
                 } else {
                     wait = breaker.millisUntilRetry(now);
-                    why = (breaker.keyRejected() ? "key rejected" : "circuit open") + " (retry in " + format(wait) + ')';
+                    why = (breaker.keyRejected() ? "key rejected" : "circuit open") + " (retry in " + format(wait)
+                            + ')';
                 }
             } else if (s.learned.blocked(now)) {
                 wait = s.learned.millisUntilUnblocked(now);
@@ -108,7 +113,9 @@ final class Denials {
                 long code = j < 0 ? SharedWindows.OK : shared.reservation.code(j);
                 if (code != SharedWindows.OK) {
                     wait = shared.reservation.waitMillis(j);
-                    why = "rate limit reached (" + sharedCount(code, shared.reservation, j, s.config().limits())
+                    why = "rate limit reached ("
+                            + sharedCount(
+                                    code, shared.reservation, j, s.config().limits())
                             + " across all instances, frees in " + format(wait) + ')';
                 } else {
                     wait = TRIAL_RETRY_MILLIS;
@@ -137,15 +144,18 @@ final class Denials {
             return new Denial(503, "Model '" + model + "' has no enabled provider: " + list, 0);
         }
         if (tooLarge == enabled) {
-            return new Denial(400, "The request to model '" + model + "' needs an estimated " + tokens
-                    + " tokens, more than any of its providers accepts per request (largest tpr: "
-                    + largestPerRequest + ')', 0);
+            return new Denial(
+                    400,
+                    "The request to model '" + model + "' needs an estimated " + tokens
+                            + " tokens, more than any of its providers accepts per request (largest tpr: "
+                            + largestPerRequest + ')',
+                    0);
         }
         if (tooLarge + alreadyTried == enabled) {
             return new Denial(503, "No untried provider left for model '" + model + "': " + list, 0);
         }
-        return new Denial(429, "No provider can serve model '" + model + "' right now: " + list,
-                retryAfterSeconds(earliest));
+        return new Denial(
+                429, "No provider can serve model '" + model + "' right now: " + list, retryAfterSeconds(earliest));
     }
 
     /** Appends {@code "rpm 60/60"} when this counter cannot take {@code amount} now; returns the wait. */

@@ -120,8 +120,10 @@ final class LearnedLimits {
     /** The header names of one dimension, spelled out once rather than for every answer. */
     record HeaderNames(AsciiString remaining, AsciiString limit, AsciiString reset) {
         static HeaderNames of(String what) {
-            return new HeaderNames(AsciiString.cached("x-ratelimit-remaining-" + what),
-                    AsciiString.cached("x-ratelimit-limit-" + what), AsciiString.cached("x-ratelimit-reset-" + what));
+            return new HeaderNames(
+                    AsciiString.cached("x-ratelimit-remaining-" + what),
+                    AsciiString.cached("x-ratelimit-limit-" + what),
+                    AsciiString.cached("x-ratelimit-reset-" + what));
         }
     }
 

@@ -87,7 +87,7 @@ final class LocalAdmission {
             s.fallbackUsage.admitted(tokens);
             sharedTicket = Attempt.FALLBACK;
         }
-        return new Attempt(plan.name, plan.routes[i].alias(), s, ticket, sharedTicket, tokens,
-                permit == CircuitBreaker.TRIAL);
+        return new Attempt(
+                plan.name, plan.routes[i].alias(), s, ticket, sharedTicket, tokens, permit == CircuitBreaker.TRIAL);
     }
 }

@@ -15,8 +15,13 @@ import io.llmgateway.limit.RateCounter;
  * @param tokensRemaining tokens the providers can still take in their current windows
  * @param tokensResetMillis until every provider's token window is empty again
  */
-public record ModelWindows(long requestLimit, long requestsRemaining, long requestsResetMillis,
-        long tokenLimit, long tokensRemaining, long tokensResetMillis) {
+public record ModelWindows(
+        long requestLimit,
+        long requestsRemaining,
+        long requestsResetMillis,
+        long tokenLimit,
+        long tokensRemaining,
+        long tokensResetMillis) {
 
     /** Sums provider windows; each provider is added once even when several routes share it. */
     static final class Sum {
@@ -56,8 +61,8 @@ public record ModelWindows(long requestLimit, long requestsRemaining, long reque
             if (!any) {
                 return null;
             }
-            return new ModelWindows(requestLimit, requestsRemaining, requestsReset, tokenLimit, tokensRemaining,
-                    tokensReset);
+            return new ModelWindows(
+                    requestLimit, requestsRemaining, requestsReset, tokenLimit, tokensRemaining, tokensReset);
         }
 
         private static long addLimit(long sum, RateCounter counter) {

@@ -25,12 +25,19 @@ package io.llmgateway.route;
  */
 public record ProviderSnapshot(
         String name,
-        long rpm, long rpmLimit,
-        long tpm, long tpmLimit,
-        long rpd, long rpdLimit,
+        long rpm,
+        long rpmLimit,
+        long tpm,
+        long tpmLimit,
+        long rpd,
+        long rpdLimit,
         long tpr,
-        CircuitState circuit, boolean keyRejected, int consecutiveFailures, long retryInMillis,
-        long learnedRemainingRequests, long learnedLimitRequests,
-        long learnedRemainingTokens, long learnedLimitTokens,
-        double headroom) {
-}
+        CircuitState circuit,
+        boolean keyRejected,
+        int consecutiveFailures,
+        long retryInMillis,
+        long learnedRemainingRequests,
+        long learnedLimitRequests,
+        long learnedRemainingTokens,
+        long learnedLimitTokens,
+        double headroom) {}

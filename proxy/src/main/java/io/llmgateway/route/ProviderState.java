@@ -29,6 +29,7 @@ final class ProviderState {
     final SharedStore shared;
     /** Requests admitted alone while the shared store was unreachable; null without a shared store. */
     final FallbackUsage fallbackUsage;
+
     private volatile ProviderConfig config;
     private volatile long maxTokensPerRequest;
     private volatile SharedWindows.Spec spec;
@@ -39,8 +40,8 @@ final class ProviderState {
         this.name = config.name();
         this.clock = requireNonNull(clock, "clock");
         this.shared = shared;
-        this.limiter = new ProviderLimiter(localLimits(config.limits()), routing.rpdRolling(), routing.timeZone(),
-                clock);
+        this.limiter =
+                new ProviderLimiter(localLimits(config.limits()), routing.rpdRolling(), routing.timeZone(), clock);
         this.breaker = new CircuitBreaker(name, routing, clock);
         this.maxTokensPerRequest = perRequest(config.limits());
         if (shared != null) {
@@ -179,14 +180,23 @@ final class ProviderState {
             rpd = l.rpd().current();
             rpdLimit = l.rpd().limit();
         }
-        return new ProviderSnapshot(name,
-                rpm, rpmLimit,
-                tpm, tpmLimit,
-                rpd, rpdLimit,
+        return new ProviderSnapshot(
+                name,
+                rpm,
+                rpmLimit,
+                tpm,
+                tpmLimit,
+                rpd,
+                rpdLimit,
                 l.tpr(),
-                breaker.state(), breaker.keyRejected(), breaker.failures(), breaker.millisUntilRetry(now),
-                rValid ? r.remaining() : -1, rValid ? r.limit() : -1,
-                tValid ? t.remaining() : -1, tValid ? t.limit() : -1,
+                breaker.state(),
+                breaker.keyRejected(),
+                breaker.failures(),
+                breaker.millisUntilRetry(now),
+                rValid ? r.remaining() : -1,
+                rValid ? r.limit() : -1,
+                tValid ? t.remaining() : -1,
+                tValid ? t.limit() : -1,
                 headroom(now));
     }
 

@@ -32,9 +32,11 @@ public final class Router implements AutoCloseable {
     private final Clock clock;
     /** The shared limits store, or null when every count lives in this process (the default). */
     private final SharedStore shared;
+
     private final LocalAdmission local;
     /** Null without a shared store. */
     private final SharedAdmission sharedAdmission;
+
     private volatile RoutingTable table;
 
     /**
@@ -69,7 +71,8 @@ public final class Router implements AutoCloseable {
         if (shared != null) {
             shared.settings(config.limitsStore());
         } else if (config.limitsStore().shared()) {
-            LOG.warn("limits_store {} applies after a restart; counters stay in this process's memory until then",
+            LOG.warn(
+                    "limits_store {} applies after a restart; counters stay in this process's memory until then",
                     config.limitsStore().location());
         }
         table = RoutingTable.build(config, table.providers, clock, shared);
@@ -127,8 +130,8 @@ public final class Router implements AutoCloseable {
     }
 
     /** {@link #admit(String, long, Set, RouteScope)} as a stage, like {@link #admitAsync(String, long, Set)}. */
-    public CompletionStage<Admission> admitAsync(String model, long estimatedTokens, Set<String> tried,
-            RouteScope scope) {
+    public CompletionStage<Admission> admitAsync(
+            String model, long estimatedTokens, Set<String> tried, RouteScope scope) {
         Admission a = admit(model, estimatedTokens, tried, scope);
         return a instanceof PendingAdmission ? ((PendingAdmission) a).result() : CompletableFuture.completedFuture(a);
     }

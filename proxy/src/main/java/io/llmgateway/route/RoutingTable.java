@@ -34,8 +34,8 @@ final class RoutingTable {
      *
      * @param shared the shared limits store new providers use, or null for in-memory counters
      */
-    static RoutingTable build(GatewayConfig config, Map<String, ProviderState> previous, Clock clock,
-            SharedStore shared) {
+    static RoutingTable build(
+            GatewayConfig config, Map<String, ProviderState> previous, Clock clock, SharedStore shared) {
         Map<String, ProviderState> providers = new LinkedHashMap<>();
         for (ProviderConfig p : config.providers().values()) {
             ProviderState state = previous.get(p.name());
@@ -53,7 +53,8 @@ final class RoutingTable {
             for (int i = 0; i < routes.length; i++) {
                 states[i] = providers.get(routes[i].provider());
             }
-            Strategy strategy = m.strategy() != null ? m.strategy() : config.routing().strategy();
+            Strategy strategy =
+                    m.strategy() != null ? m.strategy() : config.routing().strategy();
             models.put(m.name(), new ModelPlan(m.name(), Chooser.of(strategy), routes, states));
         }
         return new RoutingTable(config, Collections.unmodifiableMap(providers), Collections.unmodifiableMap(models));

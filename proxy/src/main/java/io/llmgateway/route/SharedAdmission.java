@@ -60,14 +60,23 @@ final class SharedAdmission {
         }
         Set<String> triedNow = Set.copyOf(tried); // the caller may change its set before Redis answers
         CompletableFuture<Admission> result = new CompletableFuture<>();
-        store.reserve(c.specs, c.size, tokens, now).whenComplete((r, error) ->
-                result.complete(decide(model, scope, c, r, error, plans, tokens, triedNow, now)));
+        store.reserve(c.specs, c.size, tokens, now)
+                .whenComplete(
+                        (r, error) -> result.complete(decide(model, scope, c, r, error, plans, tokens, triedNow, now)));
         return new PendingAdmission(result);
     }
 
     /** Never throws: a pending admission must complete, or its request would wait forever. */
-    private Admission decide(String model, RouteScope scope, Candidates c, SharedWindows.Reservation r,
-            Throwable error, List<RoutingTable.ModelPlan> plans, long tokens, Set<String> tried, long now) {
+    private Admission decide(
+            String model,
+            RouteScope scope,
+            Candidates c,
+            SharedWindows.Reservation r,
+            Throwable error,
+            List<RoutingTable.ModelPlan> plans,
+            long tokens,
+            Set<String> tried,
+            long now) {
         try {
             if (error == null) {
                 return onReserved(model, c, r, plans, tokens, tried, now);
@@ -86,8 +95,14 @@ final class SharedAdmission {
         }
     }
 
-    private static Admission onReserved(String model, Candidates c, SharedWindows.Reservation r,
-            List<RoutingTable.ModelPlan> plans, long tokens, Set<String> tried, long now) {
+    private static Admission onReserved(
+            String model,
+            Candidates c,
+            SharedWindows.Reservation r,
+            List<RoutingTable.ModelPlan> plans,
+            long tokens,
+            Set<String> tried,
+            long now) {
         for (int j = 0; j < r.evaluated(); j++) {
             c.states[j].sharedCounts(r.rpm(j), r.tpm(j), r.rpd(j));
         }
@@ -99,8 +114,14 @@ final class SharedAdmission {
         ProviderState s = c.states[k];
         // This instance's own share of the traffic, so that a fallback starts from it (see SharedStore).
         long localTicket = s.limiter.record(tokens);
-        return new Attempt(c.plans[k].name, c.plans[k].routes[c.routes[k]].alias(), s, localTicket, r.ticket(),
-                tokens, c.permits[k] == CircuitBreaker.TRIAL);
+        return new Attempt(
+                c.plans[k].name,
+                c.plans[k].routes[c.routes[k]].alias(),
+                s,
+                localTicket,
+                r.ticket(),
+                tokens,
+                c.permits[k] == CircuitBreaker.TRIAL);
     }
 
     /** The routes one shared reservation tries, in order, with the circuit permits claimed for them. */

@@ -32,27 +32,31 @@ final class SharedHealth {
     static final String ALL = "*";
 
     /* KEYS[1] a health key. ARGV: until (epoch millis), keyRejected (0 or 1). */
-    static final LuaScript OPEN = LuaScript.of("open", ""
-            + "local untilS, rejected = ARGV[1], ARGV[2]\n"
-            + "local cur = redis.call('GET', KEYS[1])\n"
-            + "if cur then\n"
-            + "  local u, r = string.match(cur, '^(%d+) (%d)$')\n"
-            + "  if u and tonumber(u) >= tonumber(untilS) then\n"
-            + "    if r == '1' or rejected == '0' then return 0 end\n"
-            + "    untilS = u\n"
-            + "  end\n"
-            + "end\n"
-            + "redis.call('SET', KEYS[1], untilS .. ' ' .. rejected, 'PXAT', untilS)\n"
-            + "return 1\n");
+    static final LuaScript OPEN = LuaScript.of(
+            "open",
+            ""
+                    + "local untilS, rejected = ARGV[1], ARGV[2]\n"
+                    + "local cur = redis.call('GET', KEYS[1])\n"
+                    + "if cur then\n"
+                    + "  local u, r = string.match(cur, '^(%d+) (%d)$')\n"
+                    + "  if u and tonumber(u) >= tonumber(untilS) then\n"
+                    + "    if r == '1' or rejected == '0' then return 0 end\n"
+                    + "    untilS = u\n"
+                    + "  end\n"
+                    + "end\n"
+                    + "redis.call('SET', KEYS[1], untilS .. ' ' .. rejected, 'PXAT', untilS)\n"
+                    + "return 1\n");
 
     /* KEYS[1] the marker. ARGV[1] a new random value, set if there is none. Returns the marker. */
-    static final LuaScript MARKER = LuaScript.of("marker", ""
-            + "local v = redis.call('GET', KEYS[1])\n"
-            + "if not v then\n"
-            + "  redis.call('SET', KEYS[1], ARGV[1])\n"
-            + "  v = ARGV[1]\n"
-            + "end\n"
-            + "return v\n");
+    static final LuaScript MARKER = LuaScript.of(
+            "marker",
+            ""
+                    + "local v = redis.call('GET', KEYS[1])\n"
+                    + "if not v then\n"
+                    + "  redis.call('SET', KEYS[1], ARGV[1])\n"
+                    + "  v = ARGV[1]\n"
+                    + "end\n"
+                    + "return v\n");
 
     private final RedisConnection redis;
 
@@ -66,7 +70,11 @@ final class SharedHealth {
 
     /** Tells every instance that {@code provider} is out of rotation until {@code untilMillis}. */
     CompletableFuture<Long> publishOpen(String provider, long untilMillis, boolean keyRejected) {
-        return redis.eval(OPEN, ScriptOutputType.INTEGER, new String[] {key(provider)}, Long.toString(untilMillis),
+        return redis.eval(
+                OPEN,
+                ScriptOutputType.INTEGER,
+                new String[] {key(provider)},
+                Long.toString(untilMillis),
                 keyRejected ? "1" : "0");
     }
 
@@ -109,8 +117,8 @@ final class SharedHealth {
      */
     CompletableFuture<Long> reset(Collection<String> providers, boolean all, String field) {
         String[] keys = providers.stream().map(SharedHealth::key).toArray(String[]::new);
-        CompletableFuture<Long> deleted = keys.length == 0 ? CompletableFuture.completedFuture(0L)
-                : redis.run(c -> c.del(keys));
+        CompletableFuture<Long> deleted =
+                keys.length == 0 ? CompletableFuture.completedFuture(0L) : redis.run(c -> c.del(keys));
         return deleted.thenCompose(n -> redis.run(c -> c.hincrby(RESETS_KEY, all ? ALL : field, 1)));
     }
 
@@ -119,7 +127,8 @@ final class SharedHealth {
         static Opening parse(String value) {
             int space = value.indexOf(' ');
             try {
-                return new Opening(Long.parseLong(space < 0 ? value : value.substring(0, space)),
+                return new Opening(
+                        Long.parseLong(space < 0 ? value : value.substring(0, space)),
                         space > 0 && value.substring(space + 1).equals("1"));
             } catch (NumberFormatException e) {
                 return null; // not ours: ignore

@@ -62,6 +62,7 @@ final class SharedStore implements AutoCloseable {
     private volatile boolean resetsKnown;
     /** The data set marker last seen; poller thread only. */
     private String knownMarker;
+
     private volatile LimitsStoreSettings settings;
     private volatile StoreStatus status;
     private volatile boolean closed;
@@ -99,8 +100,10 @@ final class SharedStore implements AutoCloseable {
     void settings(LimitsStoreSettings newSettings) {
         requireNonNull(newSettings, "newSettings");
         if (!newSettings.shared() || !newSettings.uri().equals(settings.uri())) {
-            LOG.warn("limits_store changed to {}: still using {} until the gateway restarts",
-                    newSettings.location(), location);
+            LOG.warn(
+                    "limits_store changed to {}: still using {} until the gateway restarts",
+                    newSettings.location(),
+                    location);
             newSettings = new LimitsStoreSettings(settings.uri(), newSettings.timeout(), newSettings.fallbackShare());
         }
         settings = newSettings;
@@ -110,8 +113,8 @@ final class SharedStore implements AutoCloseable {
     /** The limits this instance enforces alone in FALLBACK: the configured share of each (at least 1). */
     Limits localLimits(Limits limits) {
         double share = settings.fallbackShare();
-        return new Limits(scale(limits.rpm(), share), scale(limits.tpm(), share), scale(limits.rpd(), share),
-                limits.tpr());
+        return new Limits(
+                scale(limits.rpm(), share), scale(limits.tpm(), share), scale(limits.rpd(), share), limits.tpr());
     }
 
     private static long scale(long limit, double share) {
@@ -121,8 +124,8 @@ final class SharedStore implements AutoCloseable {
         return Math.max(1, (long) Math.ceil(limit * share));
     }
 
-    CompletableFuture<SharedWindows.Reservation> reserve(SharedWindows.Spec[] candidates, int count, long tokens,
-            long now) {
+    CompletableFuture<SharedWindows.Reservation> reserve(
+            SharedWindows.Spec[] candidates, int count, long tokens, long now) {
         return windows.reserve(candidates, count, tokens, now);
     }
 
@@ -182,7 +185,8 @@ final class SharedStore implements AutoCloseable {
             return;
         }
         status = new StoreStatus(StoreStatus.Mode.FALLBACK, location, clock.millis(), why);
-        LOG.warn("limits_store {} unavailable ({}): counting locally with {}% of each limit until it is back",
+        LOG.warn(
+                "limits_store {} unavailable ({}): counting locally with {}% of each limit until it is back",
                 location, why, Math.round(settings.fallbackShare() * 1000) / 10.0);
     }
 
@@ -228,8 +232,10 @@ final class SharedStore implements AutoCloseable {
             applyOpenings(t, openings.join(), now);
             String m = marker.join();
             if (knownMarker != null && !knownMarker.equals(m)) {
-                LOG.warn("limits_store {} lost its data (restarted without persistence?): adding this instance's "
-                        + "counts of the current windows", location);
+                LOG.warn(
+                        "limits_store {} lost its data (restarted without persistence?): adding this instance's "
+                                + "counts of the current windows",
+                        location);
                 restoreLocalCounts(states, now, wait);
             } else if (recovering) {
                 flushFallbackUsage(states, now, wait);

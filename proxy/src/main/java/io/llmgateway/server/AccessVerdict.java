@@ -10,7 +10,11 @@ public record AccessVerdict(Outcome outcome, String message, long retryAfterSeco
     public static final AccessVerdict ALLOWED = new AccessVerdict(Outcome.ALLOWED, null, 0);
 
     /** What one request's credentials earn it. */
-    public enum Outcome { ALLOWED, REFUSED, THROTTLED }
+    public enum Outcome {
+        ALLOWED,
+        REFUSED,
+        THROTTLED
+    }
 
     public boolean allowed() {
         return outcome == Outcome.ALLOWED;

@@ -38,8 +38,13 @@ final class AnswerReader {
     private ByteBuf errorBody;
     private HttpResponse errorHead;
 
-    AnswerReader(ByteBufAllocator alloc, Gateway.Snapshot snapshot, AnswerRelay relay, ExchangeRecord record,
-            ExchangeTimer timer, UpstreamLeg leg) {
+    AnswerReader(
+            ByteBufAllocator alloc,
+            Gateway.Snapshot snapshot,
+            AnswerRelay relay,
+            ExchangeRecord record,
+            ExchangeTimer timer,
+            UpstreamLeg leg) {
         this.alloc = alloc;
         this.snapshot = snapshot;
         this.relay = relay;
@@ -73,8 +78,12 @@ final class AnswerReader {
         }
         status = code;
         streaming = dialect.streams(response.headers());
-        tap = dialect.tap(streaming, info, streaming
-                ? TokenEstimator.encodingFor(snapshot.configuredEncoding(attempt.model()), attempt.model()) : null);
+        tap = dialect.tap(
+                streaming,
+                info,
+                streaming
+                        ? TokenEstimator.encodingFor(snapshot.configuredEncoding(attempt.model()), attempt.model())
+                        : null);
         if (streaming) {
             if (record.bodyCap() > 0) {
                 tap.captureText(record.bodyCap());

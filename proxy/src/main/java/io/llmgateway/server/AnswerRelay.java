@@ -35,12 +35,14 @@ final class AnswerRelay {
 
     /** Writes the answer past Netty's encoder; null when the encoder writes it. */
     private AnswerWriter writer;
+
     private HttpResponse held;
     private String clientModel;
     private String answerModel;
     private boolean committed;
     /** The client was told the body's length: nothing may follow it, not even an error event. */
     private boolean lengthAnnounced;
+
     private boolean closeAfter;
     private boolean flushPending;
 
@@ -48,8 +50,8 @@ final class AnswerRelay {
      * @param router gives the rate-limit headers of the client's model as they stand when the head goes out
      * @param keepAlive whether the client's connection stays open after the answer
      */
-    AnswerRelay(ChannelHandlerContext ctx, Router router, HttpVersion clientVersion, boolean keepAlive,
-            String requestId) {
+    AnswerRelay(
+            ChannelHandlerContext ctx, Router router, HttpVersion clientVersion, boolean keepAlive, String requestId) {
         this.ctx = ctx;
         this.router = router;
         this.clientVersion = clientVersion;
@@ -116,8 +118,15 @@ final class AnswerRelay {
         committed = true;
         if (writer != null) {
             // The rate limits as they stand when the answer starts, like the encoder path's at open().
-            writer.head(ClientResponseHead.encode(ctx.alloc(), held.status(), held.headers(),
-                    writer.contentLength(), router.windows(clientModel), keepAlive, requestId, answerModel));
+            writer.head(ClientResponseHead.encode(
+                    ctx.alloc(),
+                    held.status(),
+                    held.headers(),
+                    writer.contentLength(),
+                    router.windows(clientModel),
+                    keepAlive,
+                    requestId,
+                    answerModel));
         } else {
             ctx.write(held);
         }

@@ -44,7 +44,8 @@ final class AnswerWriter {
     static AnswerWriter forAnswer(ChannelHandlerContext ctx, HttpResponse answer, boolean bodyChanges) {
         HttpHeaders h = answer.headers();
         List<String> codings = h.contains(HttpHeaderNames.TRANSFER_ENCODING)
-                ? h.getAll(HttpHeaderNames.TRANSFER_ENCODING) : List.of(); // most answers have none: no list
+                ? h.getAll(HttpHeaderNames.TRANSFER_ENCODING)
+                : List.of(); // most answers have none: no list
         long length;
         if (codings.isEmpty()) {
             length = bodyChanges ? -1 : HttpUtil.getContentLength(answer, -2L);
@@ -104,6 +105,7 @@ final class AnswerWriter {
     private static ByteBuf constant(String ascii) {
         byte[] bytes = HeadBytes.bytesOf(ascii);
         // Direct, as the native transports write it without a copy (Netty's encoder does the same).
-        return Unpooled.unreleasableBuffer(Unpooled.directBuffer(bytes.length).writeBytes(bytes).asReadOnly());
+        return Unpooled.unreleasableBuffer(
+                Unpooled.directBuffer(bytes.length).writeBytes(bytes).asReadOnly());
     }
 }

@@ -41,15 +41,16 @@ final class ClientQuota {
             return "This request needs an estimated " + estimatedTokens + " tokens, more than client key '" + key.name
                     + "' may use per minute (tpm " + key.limiter.tpm().limit() + ").";
         }
-        String which = t == ProviderLimiter.REJECTED_RPM ? "requests per minute (rpm " + key.limiter.rpm().limit()
+        String which = t == ProviderLimiter.REJECTED_RPM
+                ? "requests per minute (rpm " + key.limiter.rpm().limit()
                 : "tokens per minute (tpm " + key.limiter.tpm().limit();
         return "Rate limit of client key '" + key.name + "' reached: " + which + ").";
     }
 
     /** Seconds until the key's windows would admit this request, at least 1. */
     long retryAfterSeconds(long estimatedTokens) {
-        long millis = Math.max(key.limiter.rpm().millisUntilAvailable(1),
-                key.limiter.tpm().millisUntilAvailable(estimatedTokens));
+        long millis = Math.max(
+                key.limiter.rpm().millisUntilAvailable(1), key.limiter.tpm().millisUntilAvailable(estimatedTokens));
         return millis == Long.MAX_VALUE ? 60 : Math.max(1, (millis + 999) / 1000);
     }
 

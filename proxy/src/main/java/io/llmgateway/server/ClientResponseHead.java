@@ -25,8 +25,7 @@ final class ClientResponseHead {
     private static final byte[] CHUNKED = HeadBytes.bytesOf("transfer-encoding: chunked\r\n");
     private static final byte[] CONNECTION_CLOSE = HeadBytes.bytesOf("connection: close\r\n");
 
-    private ClientResponseHead() {
-    }
+    private ClientResponseHead() {}
 
     /**
      * @param status the provider's status
@@ -37,13 +36,24 @@ final class ClientResponseHead {
      * @param requestId the request's id, printable ASCII (see {@link RequestIds})
      * @param model the model that answered, for {@value ProxyExchange#MODEL_HEADER}
      */
-    static ByteBuf encode(ByteBufAllocator alloc, HttpResponseStatus status, HttpHeaders provider,
-            long contentLength, ModelWindows windows, boolean keepAlive, String requestId, String model) {
+    static ByteBuf encode(
+            ByteBufAllocator alloc,
+            HttpResponseStatus status,
+            HttpHeaders provider,
+            long contentLength,
+            ModelWindows windows,
+            boolean keepAlive,
+            String requestId,
+            String model) {
         HeadBytes h = HeadBytes.start();
         if (status.code() == 200) {
             h.bytes(OK);
         } else {
-            h.bytes(HTTP_1_1).ascii(status.codeAsText()).ascii(" ").ascii(status.reasonPhrase()).crlf();
+            h.bytes(HTTP_1_1)
+                    .ascii(status.codeAsText())
+                    .ascii(" ")
+                    .ascii(status.reasonPhrase())
+                    .crlf();
         }
         h.headers(provider, HeaderPolicy::relayed);
         if (contentLength < 0) {

@@ -21,12 +21,17 @@ import java.util.concurrent.TimeUnit;
  *   long healthy stream is never cut).
  */
 final class ConnectionTimer extends ChannelInboundHandlerAdapter {
-    private enum Phase { IDLE, RECEIVING, BUSY }
+    private enum Phase {
+        IDLE,
+        RECEIVING,
+        BUSY
+    }
 
     private final long requestTimeoutNanos;
     private final long idleTimeoutNanos;
     /** The longest a timer is set ahead: no later phase can then need an earlier wake-up. */
     private final long maxArmNanos;
+
     private final String requestTimeoutText;
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.IDLE;
@@ -112,9 +117,14 @@ final class ConnectionTimer extends ChannelInboundHandlerAdapter {
             return;
         }
         if (phase == Phase.RECEIVING) {
-            FullHttpResponse response = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.REQUEST_TIMEOUT,
-                    OpenAiErrors.INVALID_REQUEST, "The request was not received completely within "
-                            + requestTimeoutText + " (server.request_timeout).", null, "request_timeout");
+            FullHttpResponse response = OpenAiErrors.response(
+                    ctx.alloc(),
+                    HttpResponseStatus.REQUEST_TIMEOUT,
+                    OpenAiErrors.INVALID_REQUEST,
+                    "The request was not received completely within " + requestTimeoutText
+                            + " (server.request_timeout).",
+                    null,
+                    "request_timeout");
             HttpUtil.setKeepAlive(response, false);
             // Written from the tail so that it passes through the response encoder behind this handler.
             ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

@@ -19,8 +19,7 @@ public final class Credentials {
         }
     };
 
-    private Credentials() {
-    }
+    private Credentials() {}
 
     /** The token of an {@code Authorization: Bearer <token>} value, or null when it is not one. */
     public static String bearer(String authorization) {

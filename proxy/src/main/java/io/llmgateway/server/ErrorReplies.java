@@ -22,16 +22,22 @@ import java.nio.charset.StandardCharsets;
 final class ErrorReplies {
     private static final int MAX_PROVIDER_TEXT = 500;
 
-    private ErrorReplies() {
-    }
+    private ErrorReplies() {}
 
     /**
      * An error of the gateway's own; a 429 carries the model's rate limits.
      *
      * @param model the model the client asked for, or null when its request was not read
      */
-    static FullHttpResponse gateway(ClientDialect dialect, ByteBufAllocator alloc, Router router, String model,
-            int status, String message, String param, String code) {
+    static FullHttpResponse gateway(
+            ClientDialect dialect,
+            ByteBufAllocator alloc,
+            Router router,
+            String model,
+            int status,
+            String message,
+            String param,
+            String code) {
         FullHttpResponse response = dialect.error(alloc, status, message, param, code);
         if (status == 429 && model != null) {
             RateLimitHeaders.apply(response.headers(), router.windows(model));
@@ -40,11 +46,11 @@ final class ErrorReplies {
     }
 
     /** A request the limits or the router turned away. */
-    static FullHttpResponse denial(ClientDialect dialect, ByteBufAllocator alloc, Router router, String model,
-            Denial denial) {
+    static FullHttpResponse denial(
+            ClientDialect dialect, ByteBufAllocator alloc, Router router, String model, Denial denial) {
         int status = denial.status();
-        FullHttpResponse response = dialect.error(alloc, status, denial.message(), null,
-                status == 429 ? "rate_limit_exceeded" : null);
+        FullHttpResponse response =
+                dialect.error(alloc, status, denial.message(), null, status == 429 ? "rate_limit_exceeded" : null);
         if (denial.retryAfterSeconds() > 0) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, denial.retryAfterSeconds());
         }

@@ -47,9 +47,21 @@ final class ExchangeEnding {
     private Attempt attempt; // the current attempt's; null before the first
 
     // The exchange's own parts, handed over once per exchange.
-    ExchangeEnding(ByteBufAllocator alloc, Router router, RequestObserver observers, ClientDialect client,
-            FullHttpRequest request, ClientQuota quota, boolean keepAlive, String requestId, AnswerRelay relay,
-            ExchangeRecord record, Failover failover, ExchangeTimer timer, AnswerReader reader, UpstreamLeg leg,
+    ExchangeEnding(
+            ByteBufAllocator alloc,
+            Router router,
+            RequestObserver observers,
+            ClientDialect client,
+            FullHttpRequest request,
+            ClientQuota quota,
+            boolean keepAlive,
+            String requestId,
+            AnswerRelay relay,
+            ExchangeRecord record,
+            Failover failover,
+            ExchangeTimer timer,
+            AnswerReader reader,
+            UpstreamLeg leg,
             Runnable onDone) {
         this.alloc = alloc;
         this.router = router;
@@ -80,8 +92,7 @@ final class ExchangeEnding {
 
     /** The router (or the client's quota) refused the request. */
     void deny(Denial denial) {
-        reply(ErrorReplies.denial(client, alloc, router, info.model(), denial),
-                denial.status(), denial.message());
+        reply(ErrorReplies.denial(client, alloc, router, info.model(), denial), denial.status(), denial.message());
     }
 
     /** Every attempt failed or no provider is left: answers with the most telling error. */
@@ -98,8 +109,11 @@ final class ExchangeEnding {
         }
         boolean timedOut = failover.timedOut();
         int n = failover.attempts();
-        error(timedOut ? 504 : 502, "The request for model '" + info.model() + "' failed on every provider "
-                + "tried (" + n + (n == 1 ? " attempt" : " attempts") + "): " + failover.failures(), null,
+        error(
+                timedOut ? 504 : 502,
+                "The request for model '" + info.model() + "' failed on every provider " + "tried (" + n
+                        + (n == 1 ? " attempt" : " attempts") + "): " + failover.failures(),
+                null,
                 timedOut ? "upstream_timeout" : "upstream_unavailable");
     }
 
@@ -119,8 +133,11 @@ final class ExchangeEnding {
 
     /** Answers with an error of the gateway's own. */
     void error(int status, String message, String param, String code) {
-        reply(ErrorReplies.gateway(client, alloc, router, info == null ? null : info.model(),
-                status, message, param, code), status, message);
+        reply(
+                ErrorReplies.gateway(
+                        client, alloc, router, info == null ? null : info.model(), status, message, param, code),
+                status,
+                message);
     }
 
     /** Ends the exchange with an error answer of the gateway's own. */
@@ -217,7 +234,9 @@ final class ExchangeEnding {
      */
     private void publishRecord() {
         reader.reset();
-        observers.onComplete(record.toRecord(info == null ? null : info.model(),
-                info != null && info.stream(), attempt == null ? null : attempt.model()));
+        observers.onComplete(record.toRecord(
+                info == null ? null : info.model(),
+                info != null && info.stream(),
+                attempt == null ? null : attempt.model()));
     }
 }

@@ -7,11 +7,11 @@ import io.llmgateway.protocol.Usage;
 import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Failure;
 import io.netty.buffer.ByteBuf;
+import io.netty.util.concurrent.Ticker;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import io.netty.util.concurrent.Ticker;
 
 /**
  * What one proxied exchange reports when it ends ({@link RequestRecord}): its attempts, its timings, the status
@@ -44,8 +44,8 @@ final class ExchangeRecord {
      * @param pathSuffix the client's path after {@code /v1}, with its query (which the record leaves out)
      * @param bodyCap the most bytes of each body the record keeps, 0 for none
      */
-    ExchangeRecord(Ticker ticker, long startEpochMillis, String requestId, String keyName, String pathSuffix,
-            int bodyCap) {
+    ExchangeRecord(
+            Ticker ticker, long startEpochMillis, String requestId, String keyName, String pathSuffix, int bodyCap) {
         this.ticker = ticker;
         this.startNanos = ticker.nanoTime();
         this.startEpochMillis = startEpochMillis;
@@ -108,7 +108,11 @@ final class ExchangeRecord {
 
     /** @param status the provider's status, 0 when none came */
     void attemptEnded(Attempt attempt, String outcome, int status) {
-        attempts.add(new AttemptRecord(attempt.provider(), attempt.model(), outcome, status,
+        attempts.add(new AttemptRecord(
+                attempt.provider(),
+                attempt.model(),
+                outcome,
+                status,
                 TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - attemptStartNanos)));
     }
 
@@ -154,14 +158,29 @@ final class ExchangeRecord {
     RequestRecord toRecord(String model, boolean stream, String answerModel) {
         long now = ticker.nanoTime();
         Usage u = usage;
-        String provider = attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).provider();
+        String provider =
+                attempts.isEmpty() ? null : attempts.get(attempts.size() - 1).provider();
         String modelUsed = u != null ? answerModel : null;
-        return new RequestRecord(startEpochMillis, requestId, keyName, path, model, modelUsed, provider, attempts,
-                sentStatus, stream,
+        return new RequestRecord(
+                startEpochMillis,
+                requestId,
+                keyName,
+                path,
+                model,
+                modelUsed,
+                provider,
+                attempts,
+                sentStatus,
+                stream,
                 firstByteNanos == 0 ? -1 : TimeUnit.NANOSECONDS.toMillis(firstByteNanos - startNanos),
                 TimeUnit.NANOSECONDS.toMillis(now - startNanos),
-                u == null ? 0 : u.promptTokens(), u == null ? 0 : u.completionTokens(),
-                u == null ? 0 : u.totalTokens(), u != null && u.estimated(), errorType, errorMessage, requestText,
+                u == null ? 0 : u.promptTokens(),
+                u == null ? 0 : u.completionTokens(),
+                u == null ? 0 : u.totalTokens(),
+                u != null && u.estimated(),
+                errorType,
+                errorMessage,
+                requestText,
                 answerText);
     }
 }

@@ -3,8 +3,8 @@ package io.llmgateway.server;
 import io.llmgateway.config.UpstreamSettings;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import io.netty.util.concurrent.Ticker;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The one timer of an exchange: a deadline for the current attempt, or, while a stream is relayed, an idle
@@ -33,7 +33,10 @@ final class ExchangeTimer {
 
     /** The deadline of an attempt from {@code settings}: for its first byte when it {@code stream}s. */
     void attemptDeadline(boolean stream, UpstreamSettings settings) {
-        deadline(stream ? settings.streamFirstByteTimeout().toNanos() : settings.responseTimeout().toNanos());
+        deadline(
+                stream
+                        ? settings.streamFirstByteTimeout().toNanos()
+                        : settings.responseTimeout().toNanos());
     }
 
     /** Expires once nothing happened ({@link #activity}) for {@code nanos}, replacing what was set. */
@@ -61,8 +64,10 @@ final class ExchangeTimer {
             return "no data from the provider for " + TimeUnit.NANOSECONDS.toMillis(idleNanos) + " ms";
         }
         return stream
-                ? "no response within stream_first_byte_timeout (" + settings.streamFirstByteTimeout().toSeconds() + " s)"
-                : "no complete response within response_timeout (" + settings.responseTimeout().toSeconds() + " s)";
+                ? "no response within stream_first_byte_timeout ("
+                        + settings.streamFirstByteTimeout().toSeconds() + " s)"
+                : "no complete response within response_timeout ("
+                        + settings.responseTimeout().toSeconds() + " s)";
     }
 
     void cancel() {

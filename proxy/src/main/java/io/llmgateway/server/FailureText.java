@@ -18,8 +18,7 @@ import javax.net.ssl.SSLHandshakeException;
  * host/10.0.0.5:443}), which are the operator's business: they go to app.log only, never into this text.
  */
 final class FailureText {
-    private FailureText() {
-    }
+    private FailureText() {}
 
     static String kind(Throwable cause) {
         if (cause instanceof PoolExhaustedException) {
@@ -35,13 +34,15 @@ final class FailureText {
             return "host unreachable";
         }
         if (cause instanceof ConnectException) {
-            return contains(cause, "refused") ? "connection refused"
+            return contains(cause, "refused")
+                    ? "connection refused"
                     : contains(cause, "unreachable") ? "host unreachable" : "connection failed";
         }
         SSLException tls = tlsCause(cause);
         if (tls != null) {
             return tls instanceof SSLHandshakeException || tls instanceof NotSslRecordException
-                    ? "TLS handshake failed" : "TLS error";
+                    ? "TLS handshake failed"
+                    : "TLS error";
         }
         if (cause instanceof ClosedChannelException) {
             return "connection closed";

@@ -1,10 +1,10 @@
 package io.llmgateway.server;
 
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.llmgateway.util.ShortText;
 import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.openai.OpenAiErrors;
+import io.llmgateway.util.ShortText;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -30,6 +30,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LogManager.getLogger(FrontHandler.class);
     /** Requests waiting behind the one being answered. */
     private static final int MAX_PIPELINED = 16;
+
     static final String INVALID_KEY = "Incorrect API key provided. Send a key configured in gateway.api_keys as "
             + "'Authorization: Bearer <key>'.";
 
@@ -38,6 +39,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     private final RequestGuard guard;
     /** Each a {@link Pending} request or a {@link HeadRefusal}. */
     private final ArrayDeque<Object> queued = new ArrayDeque<>();
+
     private ChannelHandlerContext ctx;
     private ProxyExchange current;
     private boolean busy;
@@ -125,7 +127,9 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         // The guard looked the key up on the head; null here means none was valid, if one is needed now.
-        if (key == null && path.startsWith("/v1/") && gateway.snapshot().clientKeys.enabled()) {
+        if (key == null
+                && path.startsWith("/v1/")
+                && gateway.snapshot().clientKeys.enabled()) {
             request.release();
             Responses.error(ctx, 401, INVALID_KEY, null, "invalid_api_key", keepAlive, requestId, head);
             exchangeDone();
@@ -134,30 +138,55 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         if (method == HttpMethod.POST && path.startsWith("/v1/") && path.length() > 4) {
             if (!gateway.tryEnter()) {
                 request.release();
-                FullHttpResponse busy = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.SERVICE_UNAVAILABLE,
-                        OpenAiErrors.UPSTREAM, "The gateway is at its limit of concurrent requests "
-                                + "(server.max_in_flight); retry shortly.", null, "gateway_overloaded");
+                FullHttpResponse busy = OpenAiErrors.response(
+                        ctx.alloc(),
+                        HttpResponseStatus.SERVICE_UNAVAILABLE,
+                        OpenAiErrors.UPSTREAM,
+                        "The gateway is at its limit of concurrent requests "
+                                + "(server.max_in_flight); retry shortly.",
+                        null,
+                        "gateway_overloaded");
                 busy.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
                 Responses.send(ctx, busy, keepAlive, requestId);
                 exchangeDone();
                 return;
             }
-            current = new ProxyExchange(ctx, request, gateway, uri.substring(3), requestId, keepAlive,
-                    key == null ? null : new ClientQuota(key), this::proxyDone);
+            current = new ProxyExchange(
+                    ctx,
+                    request,
+                    gateway,
+                    uri.substring(3),
+                    requestId,
+                    keepAlive,
+                    key == null ? null : new ClientQuota(key),
+                    this::proxyDone);
             current.start();
             return;
         }
         request.release();
         if (get && path.equals("/v1/models")) {
-            Responses.json(ctx, HttpResponseStatus.OK, ModelList.all(gateway.config(), gateway.startSeconds()), keepAlive, requestId, head);
+            Responses.json(
+                    ctx,
+                    HttpResponseStatus.OK,
+                    ModelList.all(gateway.config(), gateway.startSeconds()),
+                    keepAlive,
+                    requestId,
+                    head);
         } else if (get && path.startsWith("/v1/models/")) {
             String id = QueryDecoding.decodePathSegment(path.substring("/v1/models/".length()));
             String json = ModelList.one(gateway.config(), gateway.startSeconds(), id);
             if (json != null) {
                 Responses.json(ctx, HttpResponseStatus.OK, json, keepAlive, requestId, head);
             } else {
-                Responses.error(ctx, 404, "The model '" + ShortText.cap(id, RequestRecord.MAX_MODEL_CHARS)
-                        + "' does not exist.", "model", "model_not_found", keepAlive, requestId, head);
+                Responses.error(
+                        ctx,
+                        404,
+                        "The model '" + ShortText.cap(id, RequestRecord.MAX_MODEL_CHARS) + "' does not exist.",
+                        "model",
+                        "model_not_found",
+                        keepAlive,
+                        requestId,
+                        head);
             }
         } else {
             Responses.error(ctx, 404, unknownUrl(method, path), null, "unknown_url", keepAlive, requestId, head);
@@ -174,8 +203,13 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     /** Answers a request refused on its head; the connection closes after it, so nothing follows. */
     private void refuse(HeadRefusal refusal) {
         busy = true;
-        FullHttpResponse response = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.valueOf(refusal.status()),
-                OpenAiErrors.typeFor(refusal.status()), refusal.message(), null, refusal.code());
+        FullHttpResponse response = OpenAiErrors.response(
+                ctx.alloc(),
+                HttpResponseStatus.valueOf(refusal.status()),
+                OpenAiErrors.typeFor(refusal.status()),
+                refusal.message(),
+                null,
+                refusal.code());
         if (refusal.retryAfterSeconds() > 0) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, refusal.retryAfterSeconds());
         }
@@ -256,6 +290,5 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** A request waiting its turn, with the client key the guard found on its head. */
-    private record Pending(FullHttpRequest request, ClientKeys.Key key, AccessVerdict adminVerdict) {
-    }
+    private record Pending(FullHttpRequest request, ClientKeys.Key key, AccessVerdict adminVerdict) {}
 }

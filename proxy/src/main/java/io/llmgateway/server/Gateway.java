@@ -7,29 +7,28 @@ import io.llmgateway.config.ModelConfig;
 import io.llmgateway.config.ProviderConfig;
 import io.llmgateway.observe.ObservedGateway;
 import io.llmgateway.observe.Observers;
-import io.llmgateway.tokens.TokenEstimator;
 import io.llmgateway.openai.OpenAiClientDialect;
 import io.llmgateway.openai.OpenAiProviderDialect;
 import io.llmgateway.protocol.ClientDialect;
 import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.route.Router;
+import io.llmgateway.tokens.TokenEstimator;
 import io.llmgateway.upstream.Origin;
 import io.llmgateway.upstream.UpstreamClient;
-import java.time.Clock;
-import java.util.HashMap;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Ticker;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
-import java.util.function.LongSupplier;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -77,8 +76,8 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
         this.loops = requireNonNull(loops, "loops");
         this.router = new Router(config, clock);
         // Big prompts are counted off the event loops.
-        this.estimatorPool = TokenEstimator.newExecutor(Math.max(1, Runtime.getRuntime().availableProcessors() / 2),
-                1024);
+        this.estimatorPool =
+                TokenEstimator.newExecutor(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1024);
         this.estimator = new TokenEstimator(estimatorPool);
         this.providerDialect = new OpenAiProviderDialect(estimator);
         this.upstream = new UpstreamClient(config.upstream(), ticker);

@@ -35,18 +35,20 @@ public final class GatewayServer implements AutoCloseable {
     /** Starts on {@code config.server()}; port 0 picks a free port (see {@link #port()}). */
     public static GatewayServer start(GatewayConfig config, EventLoopGroup workers, Clock clock)
             throws InterruptedException {
-        return start(config, workers, clock, g -> { });
+        return start(config, workers, clock, g -> {});
     }
 
     /** Like {@link #start(GatewayConfig, EventLoopGroup, Clock)}, running {@code setup} before the port opens. */
-    public static GatewayServer start(GatewayConfig config, EventLoopGroup workers, Clock clock,
-            Consumer<Gateway> setup) throws InterruptedException {
+    public static GatewayServer start(
+            GatewayConfig config, EventLoopGroup workers, Clock clock, Consumer<Gateway> setup)
+            throws InterruptedException {
         return start(config, workers, clock, Ticker.systemTicker(), setup);
     }
 
     /** Like {@link #start(GatewayConfig, EventLoopGroup, Clock, Consumer)}, with {@code ticker} for durations. */
-    public static GatewayServer start(GatewayConfig config, EventLoopGroup workers, Clock clock, Ticker ticker,
-            Consumer<Gateway> setup) throws InterruptedException {
+    public static GatewayServer start(
+            GatewayConfig config, EventLoopGroup workers, Clock clock, Ticker ticker, Consumer<Gateway> setup)
+            throws InterruptedException {
         requireNonNull(config, "config");
         EventLoopGroup boss = Transport.newGroup(1, Transport.of(workers));
         Gateway gateway = new Gateway(config, clock, ticker, workers);

@@ -1,7 +1,7 @@
 package io.llmgateway.server;
 
-import io.llmgateway.util.AsciiNumbers;
 import io.llmgateway.observe.RateLimitHeaders;
+import io.llmgateway.util.AsciiNumbers;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -37,8 +37,7 @@ final class HeadBytes implements RateLimitHeaders.Sink {
     private int len;
     private final StringBuilder scratch = new StringBuilder(16);
 
-    private HeadBytes() {
-    }
+    private HeadBytes() {}
 
     /** The calling thread's builder, empty. */
     static HeadBytes start() {

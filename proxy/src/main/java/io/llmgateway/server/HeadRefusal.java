@@ -8,8 +8,8 @@ package io.llmgateway.server;
  * @param headOnly          whether the refused request was a HEAD (its answer then carries no body)
  * @param retryAfterSeconds the Retry-After of a 429, else 0
  */
-record HeadRefusal(int status, String message, String code, String requestId, boolean headOnly,
-        long retryAfterSeconds) {
+record HeadRefusal(
+        int status, String message, String code, String requestId, boolean headOnly, long retryAfterSeconds) {
     HeadRefusal(int status, String message, String code, String requestId, boolean headOnly) {
         this(status, message, code, requestId, headOnly, 0);
     }

@@ -18,32 +18,47 @@ import java.util.Set;
  */
 final class HeaderPolicy {
     private static final Set<AsciiString> HOP_BY_HOP = Set.of(
-            HttpHeaderNames.CONNECTION, AsciiString.cached("keep-alive"), HttpHeaderNames.PROXY_AUTHENTICATE,
-            HttpHeaderNames.PROXY_AUTHORIZATION, HttpHeaderNames.TE, HttpHeaderNames.TRAILER,
-            HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE, AsciiString.cached("proxy-connection"));
+            HttpHeaderNames.CONNECTION,
+            AsciiString.cached("keep-alive"),
+            HttpHeaderNames.PROXY_AUTHENTICATE,
+            HttpHeaderNames.PROXY_AUTHORIZATION,
+            HttpHeaderNames.TE,
+            HttpHeaderNames.TRAILER,
+            HttpHeaderNames.TRANSFER_ENCODING,
+            HttpHeaderNames.UPGRADE,
+            AsciiString.cached("proxy-connection"));
 
     /**
      * Not forwarded upstream: replaced by the gateway, identifying the client to the wrong account, or the
      * gateway's own credentials (the admin token; the admin session travels in Cookie, never forwarded).
      */
     private static final Set<AsciiString> CLIENT_ONLY = Set.of(
-            HttpHeaderNames.HOST, HttpHeaderNames.AUTHORIZATION, HttpHeaderNames.CONTENT_LENGTH,
-            HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderNames.COOKIE, HttpHeaderNames.EXPECT,
-            AsciiString.cached("api-key"), AsciiString.cached("x-api-key"), AsciiString.cached("x-admin-token"),
-            AsciiString.cached("openai-organization"), AsciiString.cached("openai-project"),
+            HttpHeaderNames.HOST,
+            HttpHeaderNames.AUTHORIZATION,
+            HttpHeaderNames.CONTENT_LENGTH,
+            HttpHeaderNames.ACCEPT_ENCODING,
+            HttpHeaderNames.COOKIE,
+            HttpHeaderNames.EXPECT,
+            AsciiString.cached("api-key"),
+            AsciiString.cached("x-api-key"),
+            AsciiString.cached("x-admin-token"),
+            AsciiString.cached("openai-organization"),
+            AsciiString.cached("openai-project"),
             AsciiString.cached("x-request-id"));
 
     /**
      * Both sets as header names: a header map's lookup is case-insensitive and hashed, so the copy below asks
      * once per client header instead of copying everything and then removing twenty names. Never modified.
      */
-    private static final HttpHeaders NOT_FORWARDED = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+    private static final HttpHeaders NOT_FORWARDED =
+            DefaultHttpHeadersFactory.headersFactory().newHeaders();
 
     /**
      * Not relayed from a provider to the client, looked up the same way: hop-by-hop (framing included, the
      * gateway writes its own) and the headers the gateway replaces with its own values (ClientResponseHead).
      */
-    private static final HttpHeaders NOT_RELAYED = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+    private static final HttpHeaders NOT_RELAYED =
+            DefaultHttpHeadersFactory.headersFactory().newHeaders();
 
     static {
         for (AsciiString name : HOP_BY_HOP) {
@@ -61,8 +76,7 @@ final class HeaderPolicy {
         NOT_RELAYED.add(ProxyExchange.MODEL_HEADER, "");
     }
 
-    private HeaderPolicy() {
-    }
+    private HeaderPolicy() {}
 
     /**
      * Whether the client's header {@code name} may go to the provider: an end-to-end header the gateway does not
@@ -97,7 +111,8 @@ final class HeaderPolicy {
             return List.of(); // the common case for a request: nothing to allocate
         }
         if ((HttpHeaderValues.KEEP_ALIVE.contentEqualsIgnoreCase(first)
-                || HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(first)) && onlyOneConnection(headers)) {
+                        || HttpHeaderValues.CLOSE.contentEqualsIgnoreCase(first))
+                && onlyOneConnection(headers)) {
             return List.of(); // an answer's usual value; keep-alive is hop-by-hop anyway, close names no header
         }
         List<String> names = new ArrayList<>(2);

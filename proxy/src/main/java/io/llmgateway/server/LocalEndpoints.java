@@ -24,7 +24,8 @@ public final class LocalEndpoints {
     LocalEndpoint find(String path) {
         for (Map.Entry<String, LocalEndpoint> e : entries) {
             String p = e.getKey();
-            if (p.endsWith("/") && p.length() > 1 ? path.startsWith(p) || path.equals(p.substring(0, p.length() - 1))
+            if (p.endsWith("/") && p.length() > 1
+                    ? path.startsWith(p) || path.equals(p.substring(0, p.length() - 1))
                     : path.equals(p)) {
                 return e.getValue();
             }

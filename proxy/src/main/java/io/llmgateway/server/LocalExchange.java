@@ -2,7 +2,6 @@ package io.llmgateway.server;
 
 import io.llmgateway.openai.OpenAiErrors;
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -37,8 +36,12 @@ public final class LocalExchange {
      * @param headVerdict what the admin credentials earned when the request guard checked them on the head
      *                    (a body that may exceed the small cap), or null when they were not checked there
      */
-    LocalExchange(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive,
-            AccessVerdict headVerdict, Runnable onDone) {
+    LocalExchange(
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            boolean keepAlive,
+            AccessVerdict headVerdict,
+            Runnable onDone) {
         this.ctx = ctx;
         this.request = request;
         this.headVerdict = headVerdict;
@@ -117,10 +120,11 @@ public final class LocalExchange {
 
     public void respond(int status, String contentType, byte[] body) {
         ByteBuf content = ctx.alloc().buffer(body.length).writeBytes(body);
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                HttpResponseStatus.valueOf(status), content);
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType).setInt(HttpHeaderNames.CONTENT_LENGTH,
-                body.length);
+        FullHttpResponse response =
+                new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status), content);
+        response.headers()
+                .set(HttpHeaderNames.CONTENT_TYPE, contentType)
+                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         respond(response);
     }
 
@@ -130,7 +134,7 @@ public final class LocalExchange {
 
     /** An error in OpenAI's shape. */
     public void respondError(int status, String message, String param, String code) {
-        respond(OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.valueOf(status),
-                OpenAiErrors.typeFor(status), message, param, code));
+        respond(OpenAiErrors.response(
+                ctx.alloc(), HttpResponseStatus.valueOf(status), OpenAiErrors.typeFor(status), message, param, code));
     }
 }

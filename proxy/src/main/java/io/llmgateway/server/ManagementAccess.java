@@ -10,8 +10,8 @@ import java.net.InetAddress;
  */
 public interface ManagementAccess {
     /** Refuses everyone: the gateway's access until a feature sets its own. */
-    ManagementAccess NONE = (headers, peer, path) -> new AccessVerdict(AccessVerdict.Outcome.REFUSED,
-            "Admin access is not set up on this gateway.", 0);
+    ManagementAccess NONE = (headers, peer, path) ->
+            new AccessVerdict(AccessVerdict.Outcome.REFUSED, "Admin access is not set up on this gateway.", 0);
 
     /**
      * Checks a request's credentials. A wrong credential counts as a failure of {@code peer}: call this

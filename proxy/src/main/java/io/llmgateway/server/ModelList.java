@@ -10,8 +10,7 @@ import io.llmgateway.util.JsonStrings;
 final class ModelList {
     private static final String OWNER = "llm-gateway";
 
-    private ModelList() {
-    }
+    private ModelList() {}
 
     static String all(GatewayConfig config, long created) {
         StringBuilder sb = new StringBuilder(64 + 96 * config.models().size());
@@ -37,7 +36,10 @@ final class ModelList {
     private static void appendModel(StringBuilder sb, String id, long created) {
         sb.append("{\"id\":");
         JsonStrings.appendQuoted(sb, id);
-        sb.append(",\"object\":\"model\",\"created\":").append(created).append(",\"owned_by\":\"").append(OWNER)
+        sb.append(",\"object\":\"model\",\"created\":")
+                .append(created)
+                .append(",\"owned_by\":\"")
+                .append(OWNER)
                 .append("\"}");
     }
 }

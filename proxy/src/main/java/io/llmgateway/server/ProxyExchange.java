@@ -1,7 +1,6 @@
 package io.llmgateway.server;
 
 import io.llmgateway.config.Endpoints;
-import io.llmgateway.util.ShortText;
 import io.llmgateway.protocol.BadRequestException;
 import io.llmgateway.protocol.ClientDialect;
 import io.llmgateway.protocol.ProviderDialect;
@@ -13,6 +12,7 @@ import io.llmgateway.route.Failure;
 import io.llmgateway.route.PendingAdmission;
 import io.llmgateway.route.RouteScope;
 import io.llmgateway.upstream.Origin;
+import io.llmgateway.util.ShortText;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -51,7 +51,15 @@ final class ProxyExchange implements UpstreamLeg.Owner {
     private static final Logger LOG = LogManager.getLogger(ProxyExchange.class);
     static final String MODEL_HEADER = "x-gateway-model";
 
-    private enum State { ESTIMATING, ADMITTING, CONNECTING, AWAITING_HEADERS, READING_ERROR, RELAYING, DONE }
+    private enum State {
+        ESTIMATING,
+        ADMITTING,
+        CONNECTING,
+        AWAITING_HEADERS,
+        READING_ERROR,
+        RELAYING,
+        DONE
+    }
 
     private final ChannelHandlerContext ctx;
     private final FullHttpRequest request;
@@ -77,8 +85,15 @@ final class ProxyExchange implements UpstreamLeg.Owner {
     private ProviderDialect dialect; // the current attempt's provider's
     private Origin origin;
 
-    ProxyExchange(ChannelHandlerContext ctx, FullHttpRequest request, Gateway gateway, String upstreamPathSuffix,
-            String requestId, boolean keepAlive, ClientQuota quota, Runnable onDone) {
+    ProxyExchange(
+            ChannelHandlerContext ctx,
+            FullHttpRequest request,
+            Gateway gateway,
+            String upstreamPathSuffix,
+            String requestId,
+            boolean keepAlive,
+            ClientQuota quota,
+            Runnable onDone) {
         this.ctx = ctx;
         this.request = request;
         this.gateway = gateway;
@@ -88,14 +103,34 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         this.requestId = requestId;
         this.quota = quota;
         this.relay = new AnswerRelay(ctx, gateway.router(), request.protocolVersion(), keepAlive, requestId);
-        this.record = new ExchangeRecord(gateway.ticker(), gateway.clock().millis(), requestId,
-                quota == null ? null : quota.keyName(), upstreamPathSuffix,
-                snapshot.config.logging().logBodies() ? snapshot.config.logging().maxBodyBytes() : 0);
+        this.record = new ExchangeRecord(
+                gateway.ticker(),
+                gateway.clock().millis(),
+                requestId,
+                quota == null ? null : quota.keyName(),
+                upstreamPathSuffix,
+                snapshot.config.logging().logBodies()
+                        ? snapshot.config.logging().maxBodyBytes()
+                        : 0);
         this.timer = new ExchangeTimer(ctx.executor(), ctx.executor().ticker(), this::onTimer);
         this.leg = new UpstreamLeg(ctx.channel().eventLoop(), gateway.upstream(), this, requestId);
         this.reader = new AnswerReader(ctx.alloc(), snapshot, relay, record, timer, leg);
-        this.ending = new ExchangeEnding(ctx.alloc(), gateway.router(), gateway.observers(), client, request, quota,
-                keepAlive, requestId, relay, record, failover, timer, reader, leg, onDone);
+        this.ending = new ExchangeEnding(
+                ctx.alloc(),
+                gateway.router(),
+                gateway.observers(),
+                client,
+                request,
+                quota,
+                keepAlive,
+                requestId,
+                relay,
+                record,
+                failover,
+                timer,
+                reader,
+                leg,
+                onDone);
     }
 
     // ---- start: read the request, check the model, estimate tokens ------------------------------------------
@@ -113,12 +148,13 @@ final class ProxyExchange implements UpstreamLeg.Owner {
             return;
         }
         ending.facts(info);
-        if (refused(StartChecks.model(snapshot.config, gateway.router(), scope, info.model(), quota,
-                upstreamPathSuffix))) {
+        if (refused(
+                StartChecks.model(snapshot.config, gateway.router(), scope, info.model(), quota, upstreamPathSuffix))) {
             return;
         }
-        gateway.estimator().estimate(info, snapshot.configuredEncoding(info.model()), info.model())
-                .whenComplete((tokens, error) -> onLoop(() -> onEstimated(tokens, error), () -> { }));
+        gateway.estimator()
+                .estimate(info, snapshot.configuredEncoding(info.model()), info.model())
+                .whenComplete((tokens, error) -> onLoop(() -> onEstimated(tokens, error), () -> {}));
     }
 
     /** Answers {@code refusal}; false when there is none. */
@@ -180,8 +216,9 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         Admission admission = gateway.router().admit(info.model(), estimate, failover.tried(), scope);
         if (admission instanceof PendingAdmission) {
             state = State.ADMITTING;
-            ((PendingAdmission) admission).result().whenComplete((decided, error) -> onLoop(
-                    () -> onAdmitted(decided), () -> {
+            ((PendingAdmission) admission)
+                    .result()
+                    .whenComplete((decided, error) -> onLoop(() -> onAdmitted(decided), () -> {
                         if (decided instanceof Attempt) {
                             ((Attempt) decided).cancelled(0);
                         }
@@ -242,8 +279,14 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         ByteBuf body = dialect.body(ch.alloc(), request.content(), info, attempt.alias());
         ByteBuf head;
         try {
-            head = UpstreamRequestHead.encode(ch.alloc(), dialect.target(origin.basePath(), upstreamPathSuffix),
-                    request.headers(), origin.authority(), body.readableBytes(), requestId, dialect.keyHeader(),
+            head = UpstreamRequestHead.encode(
+                    ch.alloc(),
+                    dialect.target(origin.basePath(), upstreamPathSuffix),
+                    request.headers(),
+                    origin.authority(),
+                    body.readableBytes(),
+                    requestId,
+                    dialect.keyHeader(),
                     snapshot.authorization(attempt.provider()));
         } catch (IllegalArgumentException e) { // a target that would split the request line: never sent
             body.release();
@@ -277,7 +320,8 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         }
         if (msg.decoderResult().isFailure()) {
             // Not HTTP (garbage, truncated or oversized headers): this connection is unusable.
-            String why = "invalid HTTP from the provider: " + leg.describe(msg.decoderResult().cause());
+            String why = "invalid HTTP from the provider: "
+                    + leg.describe(msg.decoderResult().cause());
             ReferenceCountUtil.release(msg);
             upstreamBroke(why);
             return;
@@ -378,8 +422,9 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         boolean stalled = state == State.RELAYING && reader.streaming();
         String why = timer.why(stalled, info.stream(), snapshot.config.upstream());
         if (relay.committed()) {
-            ended().abort(Failure.TIMEOUT, (stalled ? "The provider's stream stalled: " : "The provider timed out: ")
-                    + why);
+            ended().abort(
+                            Failure.TIMEOUT,
+                            (stalled ? "The provider's stream stalled: " : "The provider timed out: ") + why);
         } else {
             attemptFailed(Failure.TIMEOUT, 0, why);
         }

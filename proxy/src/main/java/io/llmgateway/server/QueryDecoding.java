@@ -5,8 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 /** Percent-decoding of a path segment (model ids like {@code ft:gpt-4o:org%3Aname}). */
 final class QueryDecoding {
-    private QueryDecoding() {
-    }
+    private QueryDecoding() {}
 
     static String decodePathSegment(String segment) {
         try {

@@ -64,7 +64,11 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
     private boolean headRequest;
 
     /** What a body larger than it is allowed gets. */
-    private enum Cap { MAX_BODY, SMALL_BODY, ADMIN }
+    private enum Cap {
+        MAX_BODY,
+        SMALL_BODY,
+        ADMIN
+    }
 
     RequestGuard(ServerSettings settings, Gateway gateway, StrictRequestDecoder decoder) {
         this.settings = settings;
@@ -105,7 +109,9 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
                 }
                 if (!budget.tryCharge(n)) {
                     ReferenceCountUtil.release(msg);
-                    reject(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    reject(
+                            ctx,
+                            HttpResponseStatus.SERVICE_UNAVAILABLE,
                             "The gateway is buffering too many request bodies right now; retry shortly.");
                     return;
                 }
@@ -158,8 +164,12 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
             if (keys.enabled()) {
                 key = keys.authenticate(head.headers());
                 if (key == null && hasBody) {
-                    return new HeadRefusal(401, FrontHandler.INVALID_KEY, "invalid_api_key",
-                            RequestIds.of(head.headers()), headRequest);
+                    return new HeadRefusal(
+                            401,
+                            FrontHandler.INVALID_KEY,
+                            "invalid_api_key",
+                            RequestIds.of(head.headers()),
+                            headRequest);
                 } // without a body FrontHandler answers 401 and the connection stays usable
             }
             if (head.method() != HttpMethod.POST || path.length() == 4) {
@@ -172,8 +182,13 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
             if (declaredLength > SMALL_BODY_BYTES || declaredLength < 0) {
                 adminVerdict = gateway.managementAccess().check(head.headers(), peer(ctx), path);
                 if (adminVerdict.outcome() == AccessVerdict.Outcome.THROTTLED) {
-                    return new HeadRefusal(429, adminVerdict.message(), "too_many_attempts",
-                            RequestIds.of(head.headers()), headRequest, adminVerdict.retryAfterSeconds());
+                    return new HeadRefusal(
+                            429,
+                            adminVerdict.message(),
+                            "too_many_attempts",
+                            RequestIds.of(head.headers()),
+                            headRequest,
+                            adminVerdict.retryAfterSeconds());
                 }
                 if (!adminVerdict.allowed()) {
                     limitTo(Cap.ADMIN);
@@ -182,8 +197,12 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
         } else if (path.equals("/healthz")) {
             limitTo(Cap.SMALL_BODY);
         } else if (hasBody) {
-            return new HeadRefusal(404, FrontHandler.unknownUrl(head.method(), path), "unknown_url",
-                    RequestIds.of(head.headers()), headRequest);
+            return new HeadRefusal(
+                    404,
+                    FrontHandler.unknownUrl(head.method(), path),
+                    "unknown_url",
+                    RequestIds.of(head.headers()),
+                    headRequest);
         }
         return declaredLength > bodyLeft ? overCap(RequestIds.of(head.headers())) : null;
     }
@@ -195,13 +214,22 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
 
     private HeadRefusal overCap(String requestId) {
         return switch (cap) {
-            case MAX_BODY -> new HeadRefusal(413, "The request body exceeds the gateway's limit of "
-                    + settings.maxBodyBytes() + " bytes (server.max_body_size).", "request_too_large", requestId,
-                    headRequest);
-            case SMALL_BODY -> new HeadRefusal(413, "This endpoint reads no request body; at most "
-                    + SMALL_BODY_BYTES + " bytes are accepted.", "request_too_large", requestId, headRequest);
-            case ADMIN -> new HeadRefusal(401, adminVerdict.message(), "admin_unauthorized", requestId,
-                    headRequest);
+            case MAX_BODY ->
+                new HeadRefusal(
+                        413,
+                        "The request body exceeds the gateway's limit of " + settings.maxBodyBytes()
+                                + " bytes (server.max_body_size).",
+                        "request_too_large",
+                        requestId,
+                        headRequest);
+            case SMALL_BODY ->
+                new HeadRefusal(
+                        413,
+                        "This endpoint reads no request body; at most " + SMALL_BODY_BYTES + " bytes are accepted.",
+                        "request_too_large",
+                        requestId,
+                        headRequest);
+            case ADMIN -> new HeadRefusal(401, adminVerdict.message(), "admin_unauthorized", requestId, headRequest);
         };
     }
 
@@ -218,13 +246,17 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
         if (request.decoderResult().isFailure()) {
             Throwable cause = request.decoderResult().cause();
             if (cause instanceof TooLongHttpLineException) {
-                return new Rejection(HttpResponseStatus.REQUEST_URI_TOO_LONG, "The request line is longer than the "
-                        + "gateway's limit of " + settings.maxRequestLineBytes() + " bytes (server.max_request_line).");
+                return new Rejection(
+                        HttpResponseStatus.REQUEST_URI_TOO_LONG,
+                        "The request line is longer than the " + "gateway's limit of " + settings.maxRequestLineBytes()
+                                + " bytes (server.max_request_line).");
             }
             if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
-                return new Rejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "The request headers are "
-                        + "larger than the gateway's limit of " + settings.maxHeaderBytes()
-                        + " bytes (server.max_header_size).");
+                return new Rejection(
+                        HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                        "The request headers are "
+                                + "larger than the gateway's limit of " + settings.maxHeaderBytes()
+                                + " bytes (server.max_header_size).");
             }
             return badRequest("Malformed HTTP request: " + cause.getMessage());
         }
@@ -240,15 +272,17 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
             declaredLength = length.length() > 18 ? Long.MAX_VALUE : Long.parseLong(length);
         }
         List<String> te = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        if (!te.isEmpty() && (te.size() > 1 || !"chunked".equalsIgnoreCase(te.get(0).trim()))) {
+        if (!te.isEmpty()
+                && (te.size() > 1 || !"chunked".equalsIgnoreCase(te.get(0).trim()))) {
             return badRequest("Unsupported Transfer-Encoding: only a single \"chunked\" is accepted.");
         }
         if (!te.isEmpty()) {
             declaredLength = -1;
         }
         if (request.headers().size() > settings.maxHeaders()) {
-            return new Rejection(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "The request has more than "
-                    + settings.maxHeaders() + " header fields (server.max_headers).");
+            return new Rejection(
+                    HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE,
+                    "The request has more than " + settings.maxHeaders() + " header fields (server.max_headers).");
         }
         String uri = request.uri();
         if (!uri.startsWith("/")) {
@@ -263,8 +297,13 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
             return null; // the usual path: none of the checks below can match
         }
         String lower = path.toLowerCase(Locale.ROOT);
-        if (lower.contains("/../") || lower.endsWith("/..") || lower.contains("%2e") || lower.contains("%2f")
-                || lower.contains("\\") || lower.contains("%5c") || lower.contains("//")) {
+        if (lower.contains("/../")
+                || lower.endsWith("/..")
+                || lower.contains("%2e")
+                || lower.contains("%2f")
+                || lower.contains("\\")
+                || lower.contains("%5c")
+                || lower.contains("//")) {
             return badRequest("The request path must not contain dot segments, encoded slashes or empty segments.");
         }
         return null;
@@ -281,8 +320,8 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
 
     private void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
         rejecting = true;
-        FullHttpResponse response = OpenAiErrors.response(ctx.alloc(), status, OpenAiErrors.typeFor(status.code()),
-                message, null, null);
+        FullHttpResponse response =
+                OpenAiErrors.response(ctx.alloc(), status, OpenAiErrors.typeFor(status.code()), message, null, null);
         if (status.code() == 503) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
         }
@@ -300,6 +339,5 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
         return q < 0 ? uri : uri.substring(0, q);
     }
 
-    private record Rejection(HttpResponseStatus status, String message) {
-    }
+    private record Rejection(HttpResponseStatus status, String message) {}
 }

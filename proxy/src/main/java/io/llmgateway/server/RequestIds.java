@@ -11,11 +11,11 @@ import java.util.concurrent.ThreadLocalRandom;
 final class RequestIds {
     /** An AsciiString: Netty's header map takes its case-insensitive hash from a field instead of hashing it. */
     static final AsciiString HEADER = AsciiString.cached("x-request-id");
+
     private static final int MAX_LENGTH = 128;
     private static final byte[] PREFIX = {'r', 'e', 'q', '_'};
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     static String of(HttpHeaders headers) {
         String id = headers.get(HEADER);

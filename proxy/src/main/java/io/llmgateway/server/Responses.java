@@ -3,6 +3,7 @@ package io.llmgateway.server;
 import io.llmgateway.openai.OpenAiErrors;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -13,16 +14,19 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.channel.ChannelFuture;
 import java.nio.charset.StandardCharsets;
 
 /** Writes the gateway's own complete responses, with the request id and keep-alive handled. */
 final class Responses {
-    private Responses() {
-    }
+    private Responses() {}
 
-    static ChannelFuture json(ChannelHandlerContext ctx, HttpResponseStatus status, String json, boolean keepAlive,
-            String requestId, boolean headOnly) {
+    static ChannelFuture json(
+            ChannelHandlerContext ctx,
+            HttpResponseStatus status,
+            String json,
+            boolean keepAlive,
+            String requestId,
+            boolean headOnly) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         ByteBuf content = ctx.alloc().buffer(bytes.length).writeBytes(bytes);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
@@ -32,15 +36,22 @@ final class Responses {
         return send(ctx, response, keepAlive, requestId, headOnly);
     }
 
-    static ChannelFuture error(ChannelHandlerContext ctx, int status, String message, String param, String code,
-            boolean keepAlive, String requestId, boolean headOnly) {
-        FullHttpResponse response = OpenAiErrors.response(ctx.alloc(), HttpResponseStatus.valueOf(status),
-                OpenAiErrors.typeFor(status), message, param, code);
+    static ChannelFuture error(
+            ChannelHandlerContext ctx,
+            int status,
+            String message,
+            String param,
+            String code,
+            boolean keepAlive,
+            String requestId,
+            boolean headOnly) {
+        FullHttpResponse response = OpenAiErrors.response(
+                ctx.alloc(), HttpResponseStatus.valueOf(status), OpenAiErrors.typeFor(status), message, param, code);
         return send(ctx, response, keepAlive, requestId, headOnly);
     }
 
-    static ChannelFuture send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive,
-            String requestId) {
+    static ChannelFuture send(
+            ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive, String requestId) {
         return send(ctx, response, keepAlive, requestId, false);
     }
 
@@ -48,8 +59,12 @@ final class Responses {
      * @param headOnly whether this answers a HEAD request: the head goes out as it is (its Content-Length still
      *        tells the GET's), the body does not, as a client or pooling proxy reads none after a HEAD's head
      */
-    static ChannelFuture send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive,
-            String requestId, boolean headOnly) {
+    static ChannelFuture send(
+            ChannelHandlerContext ctx,
+            FullHttpResponse response,
+            boolean keepAlive,
+            String requestId,
+            boolean headOnly) {
         if (headOnly && response.content().isReadable()) {
             FullHttpResponse bodiless = response.replace(Unpooled.EMPTY_BUFFER);
             response.release();

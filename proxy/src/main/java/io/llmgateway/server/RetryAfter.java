@@ -9,8 +9,7 @@ import java.util.Date;
 
 /** Reads how long a provider asked us to wait: {@code retry-after-ms}, or {@code Retry-After} in seconds or as a date. */
 final class RetryAfter {
-    private RetryAfter() {
-    }
+    private RetryAfter() {}
 
     /** Milliseconds to wait, or 0 when the provider did not say (or said something unreadable). */
     static long millis(HttpHeaders headers, Clock clock) {

@@ -83,7 +83,8 @@ final class UpstreamLeg {
             } else if (current) {
                 leasing = false;
                 Throwable cause = f.cause();
-                Failure kind = cause instanceof PoolExhaustedException ? Failure.LOCAL_OVERLOAD
+                Failure kind = cause instanceof PoolExhaustedException
+                        ? Failure.LOCAL_OVERLOAD
                         : cause instanceof ConnectTimeoutException ? Failure.TIMEOUT : Failure.CONNECT;
                 owner.leaseFailed(kind, describe(cause));
             }
@@ -116,7 +117,9 @@ final class UpstreamLeg {
     /** Discards the failed channel and leases a new one, reported to {@link Owner#leased}. */
     void retryOnNewConnection() {
         retried = true;
-        LOG.debug("[{}] a reused connection to {} closed before answering: sending again on a new one", requestId,
+        LOG.debug(
+                "[{}] a reused connection to {} closed before answering: sending again on a new one",
+                requestId,
                 provider);
         discard();
         lease(true);

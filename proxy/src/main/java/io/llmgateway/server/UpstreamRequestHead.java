@@ -20,8 +20,7 @@ final class UpstreamRequestHead {
     private static final byte[] CONTENT_LENGTH = HeadBytes.bytesOf("content-length: ");
     private static final byte[] ACCEPT_IDENTITY = HeadBytes.bytesOf("accept-encoding: identity\r\n");
 
-    private UpstreamRequestHead() {
-    }
+    private UpstreamRequestHead() {}
 
     /**
      * @param path the request target (the provider's base path and the client's path after {@code /v1})
@@ -33,8 +32,14 @@ final class UpstreamRequestHead {
      * @throws IllegalArgumentException if {@code path} holds a space or a line break (it would split the
      *                                  request line)
      */
-    static ByteBuf encode(ByteBufAllocator alloc, String path, HttpHeaders client, String authority,
-            int contentLength, String requestId, String authorization) {
+    static ByteBuf encode(
+            ByteBufAllocator alloc,
+            String path,
+            HttpHeaders client,
+            String authority,
+            int contentLength,
+            String requestId,
+            String authorization) {
         return encode(alloc, path, client, authority, contentLength, requestId, "authorization", authorization);
     }
 
@@ -43,8 +48,15 @@ final class UpstreamRequestHead {
      * @param key that header's value, or null to send none
      * @see #encode(ByteBufAllocator, String, HttpHeaders, String, int, String, String)
      */
-    static ByteBuf encode(ByteBufAllocator alloc, String path, HttpHeaders client, String authority,
-            int contentLength, String requestId, String keyHeader, String key) {
+    static ByteBuf encode(
+            ByteBufAllocator alloc,
+            String path,
+            HttpHeaders client,
+            String authority,
+            int contentLength,
+            String requestId,
+            String keyHeader,
+            String key) {
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
             if (c == ' ' || c == '\r' || c == '\n') {

@@ -25,15 +25,15 @@ import java.util.List;
  */
 public final class SseEventFilter {
     private final int maxHeldBytes;
-    private List<ByteBuf> pieces;    // what goes out of this chunk when it is not the chunk itself; made when first needed
-    private ByteBuf held;            // bytes of the incomplete event from earlier chunks
-    private boolean passthrough;     // the incomplete event grew too big: its bytes flow out as they come
-    private boolean endedAtCR;       // an event ended with the CR that ended the last chunk
-    private boolean droppedAtCR;     // ... and it was removed: remove the LF completing that CRLF too
+    private List<ByteBuf> pieces; // what goes out of this chunk when it is not the chunk itself; made when first needed
+    private ByteBuf held; // bytes of the incomplete event from earlier chunks
+    private boolean passthrough; // the incomplete event grew too big: its bytes flow out as they come
+    private boolean endedAtCR; // an event ended with the CR that ended the last chunk
+    private boolean droppedAtCR; // ... and it was removed: remove the LF completing that CRLF too
     private int chunkStart;
     private int chunkEnd;
-    private int emitFrom;            // the first byte of the chunk not yet given out or removed
-    private int evStart;             // where the current event starts in the chunk
+    private int emitFrom; // the first byte of the chunk not yet given out or removed
+    private int evStart; // where the current event starts in the chunk
 
     public SseEventFilter(int maxHeldBytes) {
         if (maxHeldBytes < 1) {
@@ -129,7 +129,8 @@ public final class SseEventFilter {
                     held = tail;
                 } else {
                     CompositeByteBuf c = held instanceof CompositeByteBuf cb && cb.numComponents() < 1024
-                                         ? cb : in.alloc().compositeBuffer(1024).addComponent(true, held);
+                            ? cb
+                            : in.alloc().compositeBuffer(1024).addComponent(true, held);
                     held = c.addComponent(true, tail);
                 }
             }

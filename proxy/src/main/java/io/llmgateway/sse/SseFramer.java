@@ -32,6 +32,7 @@ public final class SseFramer {
     public static final int MAX_EVENT_NAME = 128;
     /** A line over the bound keeps this much of its start, enough for the field name. */
     private static final int KEPT_LINE_START = 16;
+
     private static final PerThreadPool<Buffers> POOL = new PerThreadPool<>(256, Buffers::new);
 
     private final int maxEventBytes;
@@ -41,7 +42,7 @@ public final class SseFramer {
     private byte[] data;
     private final byte[] eventName;
 
-    private int base;          // the chunk's reader index: positions in chunk[] are offsets from it
+    private int base; // the chunk's reader index: positions in chunk[] are offsets from it
     private int pos;
     private int len;
     private boolean lastWasCR;

@@ -30,6 +30,7 @@ final class AsciiTokenCounter {
     private final int mask;
     /** Tokens of 9 to 16 chars: slot i holds the packed first 8 chars at 2i and the packed rest at 2i + 1. */
     private final long[] longKeys;
+
     private final int longMask;
 
     private AsciiTokenCounter(BpeTokenizer vocabulary, long[] keys, long[] longKeys) {
@@ -95,8 +96,10 @@ final class AsciiTokenCounter {
         while (i < n) {
             int end = split.pieceEnd(text, i, n);
             int len = end - i;
-            if (len == 1 || (len <= MAX_PACKED ? isToken(text, i, end)
-                                               : len <= MAX_PACKED_TWICE && isLongToken(text, i, end))) {
+            if (len == 1
+                    || (len <= MAX_PACKED
+                            ? isToken(text, i, end)
+                            : len <= MAX_PACKED_TWICE && isLongToken(text, i, end))) {
                 tokens++;
             } else {
                 scratch = BpeTokenizer.scratch(scratch, len);

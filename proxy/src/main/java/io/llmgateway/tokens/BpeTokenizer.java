@@ -45,6 +45,7 @@ final class BpeTokenizer implements TokenCounter {
      * piece may count a token or two per slice more or less than tiktoken says.
      */
     static final int MAX_PIECE_CHARS = 16 * 1024;
+
     private static final int NONE = Integer.MAX_VALUE;
 
     private final String name;
@@ -119,8 +120,13 @@ final class BpeTokenizer implements TokenCounter {
             }
             table[i] = t + 1;
         }
-        return new BpeTokenizer(name, splitter, Arrays.copyOf(bytes, used), Arrays.copyOf(starts, n + 1),
-                Arrays.copyOf(ranks, n), table);
+        return new BpeTokenizer(
+                name,
+                splitter,
+                Arrays.copyOf(bytes, used),
+                Arrays.copyOf(starts, n + 1),
+                Arrays.copyOf(ranks, n),
+                table);
     }
 
     Splitter splitter() {
@@ -229,7 +235,7 @@ final class BpeTokenizer implements TokenCounter {
         }
         pairRanks[len - 1] = NONE;
         int parts = len;
-        for (;;) {
+        for (; ; ) {
             int min = NONE;
             int best = -1;
             for (int p = 0; p < parts - 1; p++) {
@@ -326,7 +332,7 @@ final class BpeTokenizer implements TokenCounter {
     private static int pop(long[] heap, int size) {
         long last = heap[--size];
         int i = 0;
-        for (;;) {
+        for (; ; ) {
             int child = 2 * i + 1;
             if (child >= size) {
                 break;

@@ -21,7 +21,8 @@ import static io.llmgateway.tokens.SplitRules.isOther;
  */
 final class O200kSplitter implements BpeTokenizer.Splitter {
     /** o200k_base's split pattern, alternative by alternative, as jtokkit and tiktoken have it. */
-    static final String PATTERN = String.join("|",
+    static final String PATTERN = String.join(
+            "|",
             "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]*[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]+"
                     + "(?i:'s|'t|'re|'ve|'m|'ll|'d)?",
             "[^\\r\\n\\p{L}\\p{N}]?[\\p{Lu}\\p{Lt}\\p{Lm}\\p{Lo}\\p{M}]+[\\p{Ll}\\p{Lm}\\p{Lo}\\p{M}]*"
@@ -108,8 +109,11 @@ final class O200kSplitter implements BpeTokenizer.Splitter {
             return cp >= 'A' && cp <= 'Z';
         }
         int t = Character.getType(cp);
-        return t == Character.UPPERCASE_LETTER || t == Character.TITLECASE_LETTER || t == Character.MODIFIER_LETTER
-               || t == Character.OTHER_LETTER || isMark(t);
+        return t == Character.UPPERCASE_LETTER
+                || t == Character.TITLECASE_LETTER
+                || t == Character.MODIFIER_LETTER
+                || t == Character.OTHER_LETTER
+                || isMark(t);
     }
 
     /** L: lower-case, modifier and other letters, and marks. */
@@ -118,12 +122,15 @@ final class O200kSplitter implements BpeTokenizer.Splitter {
             return cp >= 'a' && cp <= 'z';
         }
         int t = Character.getType(cp);
-        return t == Character.LOWERCASE_LETTER || t == Character.MODIFIER_LETTER || t == Character.OTHER_LETTER
-               || isMark(t);
+        return t == Character.LOWERCASE_LETTER
+                || t == Character.MODIFIER_LETTER
+                || t == Character.OTHER_LETTER
+                || isMark(t);
     }
 
     private static boolean isMark(int type) {
-        return type == Character.NON_SPACING_MARK || type == Character.ENCLOSING_MARK
-               || type == Character.COMBINING_SPACING_MARK;
+        return type == Character.NON_SPACING_MARK
+                || type == Character.ENCLOSING_MARK
+                || type == Character.COMBINING_SPACING_MARK;
     }
 }

@@ -7,8 +7,7 @@ package io.llmgateway.tokens;
  * {@link Cl100kSplitter}).
  */
 final class SplitRules {
-    private SplitRules() {
-    }
+    private SplitRules() {}
 
     /** {@code (?i:'s|'t|'re|'ve|'m|'ll|'d)} at {@code k}: where it ends, or {@code k} when there is none. */
     static int contractionEnd(String s, int k, int n) {
@@ -98,8 +97,9 @@ final class SplitRules {
             return false;
         }
         int type = Character.getType(cp);
-        return type == Character.SPACE_SEPARATOR || type == Character.LINE_SEPARATOR
-               || type == Character.PARAGRAPH_SEPARATOR;
+        return type == Character.SPACE_SEPARATOR
+                || type == Character.LINE_SEPARATOR
+                || type == Character.PARAGRAPH_SEPARATOR;
     }
 
     /** {@code \p{L}}. */
@@ -113,8 +113,9 @@ final class SplitRules {
             return cp >= '0' && cp <= '9';
         }
         int type = Character.getType(cp);
-        return type == Character.DECIMAL_DIGIT_NUMBER || type == Character.LETTER_NUMBER
-               || type == Character.OTHER_NUMBER;
+        return type == Character.DECIMAL_DIGIT_NUMBER
+                || type == Character.LETTER_NUMBER
+                || type == Character.OTHER_NUMBER;
     }
 
     /** {@code [^\s\p{L}\p{N}]}. */

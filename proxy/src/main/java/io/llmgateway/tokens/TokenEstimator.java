@@ -88,8 +88,7 @@ public final class TokenEstimator {
             throw new IllegalArgumentException("cacheMaxChars: " + cacheMaxChars + " (expected: >= 0)");
         }
         if (inlineThresholdChars < 0) {
-            throw new IllegalArgumentException(
-                    "inlineThresholdChars: " + inlineThresholdChars + " (expected: >= 0)");
+            throw new IllegalArgumentException("inlineThresholdChars: " + inlineThresholdChars + " (expected: >= 0)");
         }
         this.inlineThresholdChars = inlineThresholdChars;
         cache = Caffeine.newBuilder()
@@ -113,12 +112,12 @@ public final class TokenEstimator {
             throw new IllegalArgumentException("queueCapacity: " + queueCapacity + " (expected: >= 1)");
         }
         AtomicInteger n = new AtomicInteger();
-        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
-                                      new ArrayBlockingQueue<>(queueCapacity), r -> {
-            Thread t = new Thread(r, "token-estimator-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        return new ThreadPoolExecutor(
+                threads, threads, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(queueCapacity), r -> {
+                    Thread t = new Thread(r, "token-estimator-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /**
@@ -202,7 +201,8 @@ public final class TokenEstimator {
 
     private static long messageOverhead(TokenInputs info) {
         long n = (long) TOKENS_PER_MESSAGE * info.messageCount()
-                 + (long) TOKENS_PER_IMAGE * info.imageParts() + info.extraTokens();
+                + (long) TOKENS_PER_IMAGE * info.imageParts()
+                + info.extraTokens();
         if (info.messageCount() > 0) {
             n += REPLY_PRIMING_TOKENS;
         }
@@ -267,7 +267,8 @@ public final class TokenEstimator {
             case "cl100k_base":
                 return CL100K;
             default:
-                TokenCounter other = OTHERS.computeIfAbsent(name,
+                TokenCounter other = OTHERS.computeIfAbsent(
+                        name,
                         n -> REGISTRY.getEncoding(n).map(JtokkitCounter::new).orElse(null)); // null: not stored
                 return other != null ? other : fallback;
         }
@@ -282,11 +283,16 @@ public final class TokenEstimator {
         if (m.startsWith("ft:")) {
             m = m.substring(3);
         }
-        return m.startsWith("gpt-4o") || m.startsWith("chatgpt-4o") || m.startsWith("gpt-4.1")
-               || m.startsWith("gpt-4.5") || m.startsWith("gpt-5") || m.startsWith("gpt-oss")
-               || m.startsWith("o1") || m.startsWith("o3") || m.startsWith("o4");
+        return m.startsWith("gpt-4o")
+                || m.startsWith("chatgpt-4o")
+                || m.startsWith("gpt-4.1")
+                || m.startsWith("gpt-4.5")
+                || m.startsWith("gpt-5")
+                || m.startsWith("gpt-oss")
+                || m.startsWith("o1")
+                || m.startsWith("o3")
+                || m.startsWith("o4");
     }
 
-    private record Key(String encoding, String text) {
-    }
+    private record Key(String encoding, String text) {}
 }

@@ -20,17 +20,16 @@ import java.util.function.Supplier;
  */
 public final class Vocabularies {
     static final EncodingRegistry REGISTRY = Encodings.newLazyEncodingRegistry();
-    private static final CompletableFuture<BpeTokenizer> O200K = load("load-o200k_base",
-            () -> BpeTokenizer.load("o200k_base", new O200kSplitter(), rankFile("o200k_base")));
-    private static final CompletableFuture<BpeTokenizer> CL100K = load("load-cl100k_base",
-            () -> BpeTokenizer.load("cl100k_base", new Cl100kSplitter(), rankFile("cl100k_base")));
+    private static final CompletableFuture<BpeTokenizer> O200K =
+            load("load-o200k_base", () -> BpeTokenizer.load("o200k_base", new O200kSplitter(), rankFile("o200k_base")));
+    private static final CompletableFuture<BpeTokenizer> CL100K = load(
+            "load-cl100k_base", () -> BpeTokenizer.load("cl100k_base", new Cl100kSplitter(), rankFile("cl100k_base")));
     // Built from the o200k tables on the thread that loaded them (a few milliseconds; until it is there,
     // counts come from the BpeTokenizer, with the same results).
-    private static final CompletableFuture<AsciiTokenCounter> O200K_ASCII = O200K.thenApply(AsciiTokenCounter::of)
-            .exceptionally(e -> null); // the BpeTokenizer then counts everything
+    private static final CompletableFuture<AsciiTokenCounter> O200K_ASCII =
+            O200K.thenApply(AsciiTokenCounter::of).exceptionally(e -> null); // the BpeTokenizer then counts everything
 
-    private Vocabularies() {
-    }
+    private Vocabularies() {}
 
     /** Starts loading (once; later calls do nothing) and returns at once. */
     public static void startLoading() {

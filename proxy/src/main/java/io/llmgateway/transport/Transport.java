@@ -54,10 +54,10 @@ public final class Transport {
      * {@code -Dio.netty.allocator.type} still chooses, when given.
      */
     private static final ByteBufAllocator ALLOCATOR = System.getProperty("io.netty.allocator.type") == null
-            ? PooledByteBufAllocator.DEFAULT : ByteBufAllocator.DEFAULT;
+            ? PooledByteBufAllocator.DEFAULT
+            : ByteBufAllocator.DEFAULT;
 
-    private Transport() {
-    }
+    private Transport() {}
 
     /**
      * Sets Netty's io_uring options (this class's initialisation does it). Call it before anything else can
@@ -87,8 +87,8 @@ public final class Transport {
             case EPOLL -> EpollIoHandler.newFactory();
             default -> NioIoHandler.newFactory();
         };
-        return new MultiThreadIoEventLoopGroup(threads == 0 ? Runtime.getRuntime().availableProcessors() : threads,
-                factory);
+        return new MultiThreadIoEventLoopGroup(
+                threads == 0 ? Runtime.getRuntime().availableProcessors() : threads, factory);
     }
 
     /** Whether {@code transport} can run here ({@link IoTransport#AUTO} always can). */
@@ -103,8 +103,10 @@ public final class Transport {
     /** The transport {@code transport} stands for on this machine: never {@link IoTransport#AUTO}. */
     static IoTransport resolve(IoTransport transport) {
         return switch (transport) {
-            case AUTO -> isAvailable(IoTransport.IO_URING) ? IoTransport.IO_URING
-                    : isAvailable(IoTransport.EPOLL) ? IoTransport.EPOLL : IoTransport.NIO;
+            case AUTO ->
+                isAvailable(IoTransport.IO_URING)
+                        ? IoTransport.IO_URING
+                        : isAvailable(IoTransport.EPOLL) ? IoTransport.EPOLL : IoTransport.NIO;
             case IO_URING -> available(transport, IoUring.unavailabilityCause());
             case EPOLL -> available(transport, Epoll.unavailabilityCause());
             case NIO -> IoTransport.NIO;

@@ -53,8 +53,10 @@ final class CallExchange implements UpstreamListener {
     /** Call on {@code loop}. */
     void start() {
         long millis = call.deadline().toMillis();
-        deadline = loop.schedule(() -> fail(new TimeoutException("no complete answer within " + millis + " ms")),
-                call.deadline().toNanos(), TimeUnit.NANOSECONDS);
+        deadline = loop.schedule(
+                () -> fail(new TimeoutException("no complete answer within " + millis + " ms")),
+                call.deadline().toNanos(),
+                TimeUnit.NANOSECONDS);
         lease(false);
     }
 
@@ -150,8 +152,11 @@ final class CallExchange implements UpstreamListener {
         } else {
             UpstreamClient.discard(ch);
         }
-        result.complete(new UpstreamAnswer(head.status().code(), head.headers(),
-                new String(body.toByteArray(), StandardCharsets.UTF_8), truncated));
+        result.complete(new UpstreamAnswer(
+                head.status().code(),
+                head.headers(),
+                new String(body.toByteArray(), StandardCharsets.UTF_8),
+                truncated));
     }
 
     private void fail(Throwable cause) {

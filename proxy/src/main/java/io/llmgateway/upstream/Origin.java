@@ -83,8 +83,12 @@ public final class Origin {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Origin other && tls == other.tls && port == other.port && host.equals(other.host)
-                && basePath.equals(other.basePath) && Objects.equals(caFile, other.caFile);
+        return o instanceof Origin other
+                && tls == other.tls
+                && port == other.port
+                && host.equals(other.host)
+                && basePath.equals(other.basePath)
+                && Objects.equals(caFile, other.caFile);
     }
 
     @Override

@@ -10,5 +10,4 @@ import io.netty.handler.codec.http.HttpHeaders;
  * @param body the body (decoded as UTF-8), at most the call's {@code maxBodyBytes}
  * @param truncated the body was longer than that: the rest was not read
  */
-public record UpstreamAnswer(int status, HttpHeaders headers, String body, boolean truncated) {
-}
+public record UpstreamAnswer(int status, HttpHeaders headers, String body, boolean truncated) {}

@@ -21,8 +21,8 @@ import java.util.Map;
  * @param deadline the longest the whole call may take: from asking for a connection to the answer's last byte
  * @param maxBodyBytes the most of the answer's body kept; past it the connection is closed
  */
-public record UpstreamCall(String method, String path, Map<String, String> headers, byte[] body, Duration deadline,
-        int maxBodyBytes) {
+public record UpstreamCall(
+        String method, String path, Map<String, String> headers, byte[] body, Duration deadline, int maxBodyBytes) {
 
     public UpstreamCall {
         requireNonNull(method, "method");
@@ -37,13 +37,15 @@ public record UpstreamCall(String method, String path, Map<String, String> heade
             throw new IllegalArgumentException("path: " + path + " (expected: /, then printable ASCII)");
         }
         for (Map.Entry<String, String> h : headers.entrySet()) {
-            if (h.getKey().isEmpty() || !printable(h.getKey(), false) || h.getKey().indexOf(':') >= 0) {
+            if (h.getKey().isEmpty()
+                    || !printable(h.getKey(), false)
+                    || h.getKey().indexOf(':') >= 0) {
                 throw new IllegalArgumentException("header name: " + h.getKey() + " (expected: a token)");
             }
             // The value is not quoted: it may be a key.
             if (!printable(h.getValue(), true)) {
-                throw new IllegalArgumentException("header " + h.getKey()
-                        + ": a value with a line break or control character");
+                throw new IllegalArgumentException(
+                        "header " + h.getKey() + ": a value with a line break or control character");
             }
         }
         headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
@@ -57,9 +59,11 @@ public record UpstreamCall(String method, String path, Map<String, String> heade
 
     /** The request as bytes, ready to write. */
     ByteBuf encode(ByteBufAllocator alloc, String authority) {
-        StringBuilder b = new StringBuilder(256).append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
+        StringBuilder b =
+                new StringBuilder(256).append(method).append(' ').append(path).append(" HTTP/1.1\r\n");
         b.append("host: ").append(authority).append("\r\n");
-        headers.forEach((name, value) -> b.append(name).append(": ").append(value).append("\r\n"));
+        headers.forEach(
+                (name, value) -> b.append(name).append(": ").append(value).append("\r\n"));
         if (body.length > 0 || !method.equals("GET")) {
             b.append("content-length: ").append(body.length).append("\r\n");
         }

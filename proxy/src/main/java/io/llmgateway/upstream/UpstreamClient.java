@@ -50,6 +50,7 @@ public final class UpstreamClient implements AutoCloseable {
     private final Map<IoTransport, DnsAddressResolverGroup> resolvers = new ConcurrentHashMap<>();
     /** Every open provider connection, so that close() can end them while their loops still run. */
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+
     private final Map<EventLoop, Map<String, UpstreamPool>> pools = new ConcurrentHashMap<>();
     private final AtomicInteger openTotal = new AtomicInteger();
 
@@ -58,7 +59,9 @@ public final class UpstreamClient implements AutoCloseable {
         this.settings = requireNonNull(settings, "settings");
         this.ticker = requireNonNull(ticker, "ticker");
         try {
-            this.sslContext = SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
+            this.sslContext = SslContextBuilder.forClient()
+                    .endpointIdentificationAlgorithm("HTTPS")
+                    .build();
         } catch (SSLException e) {
             throw new IllegalStateException("cannot initialise TLS", e);
         }
@@ -147,9 +150,16 @@ public final class UpstreamClient implements AutoCloseable {
         // The inner map is only touched by `loop` itself, so it needs no synchronisation.
         UpstreamPool pool = byOrigin.get(origin.poolKey());
         if (pool == null) {
-            pool = new UpstreamPool(loop, origin, bootstrap(loop, origin), settings.maxConnectionsPerLoop(),
-                    settings.acquireTimeout().toMillis(), settings.maxPendingAcquires(),
-                    settings.idleConnectionTimeout().toNanos(), ticker, openTotal);
+            pool = new UpstreamPool(
+                    loop,
+                    origin,
+                    bootstrap(loop, origin),
+                    settings.maxConnectionsPerLoop(),
+                    settings.acquireTimeout().toMillis(),
+                    settings.maxPendingAcquires(),
+                    settings.idleConnectionTimeout().toNanos(),
+                    ticker,
+                    openTotal);
             byOrigin.put(origin.poolKey(), pool);
         }
         return pool;
@@ -163,7 +173,8 @@ public final class UpstreamClient implements AutoCloseable {
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.ALLOCATOR, Transport.allocator())
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.connectTimeout().toMillis())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
+                        settings.connectTimeout().toMillis())
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
@@ -186,8 +197,10 @@ public final class UpstreamClient implements AutoCloseable {
         }
         return privateCaContexts.computeIfAbsent(origin.caFile(), file -> {
             try {
-                return SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS")
-                        .trustManager(new File(file)).build();
+                return SslContextBuilder.forClient()
+                        .endpointIdentificationAlgorithm("HTTPS")
+                        .trustManager(new File(file))
+                        .build();
             } catch (SSLException e) {
                 throw new IllegalStateException("cannot use ca_file " + file + ": " + e.getMessage(), e);
             }
@@ -195,8 +208,10 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     private DnsAddressResolverGroup resolver(EventLoop loop) {
-        return resolvers.computeIfAbsent(Transport.of(loop), t -> new DnsAddressResolverGroup(
-                new DnsNameResolverBuilder().datagramChannelType(Transport.datagramChannel(loop))));
+        return resolvers.computeIfAbsent(
+                Transport.of(loop),
+                t -> new DnsAddressResolverGroup(
+                        new DnsNameResolverBuilder().datagramChannelType(Transport.datagramChannel(loop))));
     }
 
     /**

@@ -11,8 +11,7 @@ public interface UpstreamListener {
      * The current read from the connection is over (every message it decoded was delivered): the moment
      * to flush what those messages produced.
      */
-    default void onUpstreamReadComplete() {
-    }
+    default void onUpstreamReadComplete() {}
 
     /** The connection failed (reset, TLS or decoding error); the channel is being closed. */
     void onUpstreamError(Throwable cause);

@@ -45,8 +45,16 @@ final class UpstreamPool {
     private ScheduledFuture<?> sweep;
     private int open;
 
-    UpstreamPool(EventLoop loop, Origin origin, Bootstrap bootstrap, int maxConnections, long acquireTimeoutMillis,
-            int maxPending, long idleTimeoutNanos, Ticker ticker, AtomicInteger openTotal) {
+    UpstreamPool(
+            EventLoop loop,
+            Origin origin,
+            Bootstrap bootstrap,
+            int maxConnections,
+            long acquireTimeoutMillis,
+            int maxPending,
+            long idleTimeoutNanos,
+            Ticker ticker,
+            AtomicInteger openTotal) {
         this.maxPending = maxPending;
         this.openTotal = openTotal;
         this.loop = loop;
@@ -89,12 +97,15 @@ final class UpstreamPool {
                     + origin.poolKey() + " are busy and " + maxPending + " requests are already waiting"));
         } else {
             Waiter waiter = new Waiter(promise);
-            waiter.timeout = loop.schedule(() -> {
-                if (waiters.remove(waiter)) {
-                    promise.tryFailure(new PoolExhaustedException("all " + maxConnections + " connections to "
-                            + origin.poolKey() + " stayed busy for " + acquireTimeoutMillis + " ms"));
-                }
-            }, acquireTimeoutMillis, TimeUnit.MILLISECONDS);
+            waiter.timeout = loop.schedule(
+                    () -> {
+                        if (waiters.remove(waiter)) {
+                            promise.tryFailure(new PoolExhaustedException("all " + maxConnections + " connections to "
+                                    + origin.poolKey() + " stayed busy for " + acquireTimeoutMillis + " ms"));
+                        }
+                    },
+                    acquireTimeoutMillis,
+                    TimeUnit.MILLISECONDS);
             waiters.addLast(waiter);
         }
         return promise;

@@ -2,8 +2,7 @@ package io.llmgateway.util;
 
 /** For the HTTP and host fields that must be plain numbers: '0' to '9' only (not other scripts' digits). */
 public final class AsciiDigits {
-    private AsciiDigits() {
-    }
+    private AsciiDigits() {}
 
     /** Whether {@code s} is non-empty and has only ASCII digits. */
     public static boolean only(CharSequence s) {

@@ -7,10 +7,10 @@ package io.llmgateway.util;
 public final class AsciiNumbers {
     /** The most digits {@link #writeDecimal} writes (those of {@code Long.MAX_VALUE}). */
     public static final int MAX_DECIMAL_DIGITS = 19;
+
     private static final byte[] HEX = {'0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'a', 'b', 'c', 'd', 'e', 'f'};
 
-    private AsciiNumbers() {
-    }
+    private AsciiNumbers() {}
 
     /**
      * Writes {@code value} (not negative) in decimal at {@code at}; {@code dst} must have

@@ -17,8 +17,7 @@ public final class ByteSearch {
     private static final long LOW_BITS = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
 
-    private ByteSearch() {
-    }
+    private ByteSearch() {}
 
     /** The first {@code b} in {@code a[from, to)}, or -1. */
     public static int indexOf(byte[] a, int from, int to, byte b) {

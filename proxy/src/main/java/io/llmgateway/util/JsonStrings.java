@@ -9,8 +9,7 @@ import org.jspecify.annotations.Nullable;
 public final class JsonStrings {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private JsonStrings() {
-    }
+    private JsonStrings() {}
 
     public static void appendQuotedOrNull(StringBuilder sb, String value) {
         if (value == null) {
@@ -106,8 +105,9 @@ public final class JsonStrings {
         // '<', '>' and the JS line separators are escaped too, so a value stays inert if a page ever embeds
         // it raw; a lone surrogate would become '?' in UTF-8, its escape keeps the text faithful.
         if (c < 0x20 || c == '<' || c == '>' || c == '\u2028' || c == '\u2029' || isLoneSurrogate(value, i)) {
-            return new String(new char[] {'\\', 'u', HEX[(c >> 12) & 0xF], HEX[(c >> 8) & 0xF], HEX[(c >> 4) & 0xF],
-                    HEX[c & 0xF]});
+            return new String(
+                    new char[] {'\\', 'u', HEX[(c >> 12) & 0xF], HEX[(c >> 8) & 0xF], HEX[(c >> 4) & 0xF], HEX[c & 0xF]
+                    });
         }
         return null;
     }

@@ -34,8 +34,7 @@ public final class JsonValues {
 
     private static final JsonFactory WRITING = new JsonFactory();
 
-    private JsonValues() {
-    }
+    private JsonValues() {}
 
     /** Returns what {@code writer} writes, as a string. */
     public static String write(Writer writer) {
@@ -87,8 +86,9 @@ public final class JsonValues {
             case VALUE_STRING:
                 return p.getText();
             case VALUE_NUMBER_INT:
-                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue()
-                                                                               : (Object) p.getLongValue();
+                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        ? p.getBigIntegerValue()
+                        : (Object) p.getLongValue();
             case VALUE_NUMBER_FLOAT:
                 return p.getDoubleValue();
             case VALUE_TRUE:

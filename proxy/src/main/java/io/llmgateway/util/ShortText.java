@@ -8,8 +8,7 @@ public final class ShortText {
     /** Appended to text that was cut, so that a reader knows there was more. */
     public static final String CUT_MARK = "...";
 
-    private ShortText() {
-    }
+    private ShortText() {}
 
     /**
      * {@code text} itself when it has at most {@code maxChars} chars (no copy), else its first

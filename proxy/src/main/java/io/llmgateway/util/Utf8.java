@@ -5,8 +5,7 @@ package io.llmgateway.util;
  * skipped values (or overlong forms it tolerates) would otherwise be forwarded upstream.
  */
 public final class Utf8 {
-    private Utf8() {
-    }
+    private Utf8() {}
 
     public static boolean isValid(byte[] a, int off, int len) {
         int i = off;
@@ -35,8 +34,7 @@ public final class Utf8 {
                 if (i + 3 >= end || !cont(a[i + 1]) || !cont(a[i + 2]) || !cont(a[i + 3])) {
                     return false;
                 }
-                int cp = ((b & 0x07) << 18) | ((a[i + 1] & 0x3F) << 12) | ((a[i + 2] & 0x3F) << 6)
-                        | (a[i + 3] & 0x3F);
+                int cp = ((b & 0x07) << 18) | ((a[i + 1] & 0x3F) << 12) | ((a[i + 2] & 0x3F) << 6) | (a[i + 3] & 0x3F);
                 if (cp < 0x10000 || cp > 0x10FFFF) {
                     return false;
                 }

@@ -12,12 +12,29 @@ class AdminAccessTest {
 
     @Test
     void localHost_acceptsOnlyNamesOfThisMachine() {
-        for (String ok : new String[] {null, "localhost", "LOCALHOST:8100", "127.0.0.1", "127.0.0.1:8100", "127.1.2.3",
-                "[::1]", "[::1]:8100", "admin.localhost:8100"}) {
+        for (String ok : new String[] {
+            null,
+            "localhost",
+            "LOCALHOST:8100",
+            "127.0.0.1",
+            "127.0.0.1:8100",
+            "127.1.2.3",
+            "[::1]",
+            "[::1]:8100",
+            "admin.localhost:8100"
+        }) {
             assertTrue(AdminAccess.localHost(ok), ok);
         }
-        for (String bad : new String[] {"evil.example", "127.0.0.1.evil.example", "localhost.evil.example",
-                "10.0.0.1:8100", "[::2]", "[::1", "0.0.0.0", "127.evil"}) {
+        for (String bad : new String[] {
+            "evil.example",
+            "127.0.0.1.evil.example",
+            "localhost.evil.example",
+            "10.0.0.1:8100",
+            "[::2]",
+            "[::1",
+            "0.0.0.0",
+            "127.evil"
+        }) {
             assertFalse(AdminAccess.localHost(bad), bad);
         }
     }
@@ -52,8 +69,9 @@ class AdminAccessTest {
 
     @Test
     void proxied_anyForwardingHeader() {
-        for (String name : new String[] {"Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto",
-                "X-Real-IP", "Via"}) {
+        for (String name : new String[] {
+            "Forwarded", "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Real-IP", "Via"
+        }) {
             assertTrue(AdminAccess.proxied(new DefaultHttpHeaders().add(name, "127.0.0.1")), name);
         }
         assertFalse(AdminAccess.proxied(new DefaultHttpHeaders().add("Host", "127.0.0.1:8100")));

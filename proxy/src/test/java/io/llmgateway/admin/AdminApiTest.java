@@ -119,7 +119,8 @@ class AdminApiTest {
     @Test
     void edit_disable_takesEffectForTheNextRequest() throws Exception {
         assertEquals("acme", chat());
-        HttpResponse<String> r = c.edit("[{\"op\":\"set_route\",\"model\":\"gpt-4o\",\"provider\":\"acme\",\"enable\":false}]");
+        HttpResponse<String> r =
+                c.edit("[{\"op\":\"set_route\",\"model\":\"gpt-4o\",\"provider\":\"acme\",\"enable\":false}]");
         assertEquals(200, r.statusCode(), r.body());
         assertEquals(2L, at(r, "version"));
         assertEquals("\"v2\"", r.headers().firstValue("etag").orElseThrow());
@@ -132,8 +133,10 @@ class AdminApiTest {
     @Test
     void edit_reorder_changesPriority() throws Exception {
         assertEquals("acme", chat());
-        assertEquals(200, c.edit("[{\"op\":\"order_routes\",\"model\":\"gpt-4o\",\"providers\":[\"beta\",\"acme\"]}]")
-                .statusCode());
+        assertEquals(
+                200,
+                c.edit("[{\"op\":\"order_routes\",\"model\":\"gpt-4o\",\"providers\":[\"beta\",\"acme\"]}]")
+                        .statusCode());
         assertEquals("beta", chat());
         assertEquals("beta", at(c.get("/api/config"), "models", 0, "routes", 0, "provider"));
     }
@@ -147,12 +150,17 @@ class AdminApiTest {
 
     @Test
     void edit_addAndRemoveModel_showsInModelList() throws Exception {
-        HttpResponse<String> r = c.edit("[{\"op\":\"add_model\",\"model\":\"o3\",\"routes\":[{\"provider\":\"beta\"}]}]");
+        HttpResponse<String> r =
+                c.edit("[{\"op\":\"add_model\",\"model\":\"o3\",\"routes\":[{\"provider\":\"beta\"}]}]");
         assertEquals(200, r.statusCode(), r.body());
         assertTrue(g.get("/v1/models").body().contains("\"o3\""));
-        assertEquals(200, g.post("/v1/chat/completions", CHAT.replace("gpt-4o", "o3")).statusCode());
+        assertEquals(
+                200,
+                g.post("/v1/chat/completions", CHAT.replace("gpt-4o", "o3")).statusCode());
         c.edit("[{\"op\":\"remove_model\",\"model\":\"o3\"}]");
-        assertEquals(404, g.post("/v1/chat/completions", CHAT.replace("gpt-4o", "o3")).statusCode());
+        assertEquals(
+                404,
+                g.post("/v1/chat/completions", CHAT.replace("gpt-4o", "o3")).statusCode());
     }
 
     @Test
@@ -162,15 +170,16 @@ class AdminApiTest {
             HttpResponse<String> r = c.edit("""
                     [{"op":"add_provider","provider":"gamma","base_url":"%s","api_key":"sk-gamma","limits":{"rpm":1}},
                      {"op":"add_route","model":"gpt-4o","provider":"gamma"},
-                     {"op":"order_routes","model":"gpt-4o","providers":["gamma","acme","beta"]}]"""
-                    .formatted(gamma.baseUrl()));
+                     {"op":"order_routes","model":"gpt-4o","providers":["gamma","acme","beta"]}]""".formatted(gamma.baseUrl()));
             assertEquals(200, r.statusCode(), r.body());
             assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
             assertEquals(1, gamma.requests().size(), "gamma is first");
             assertEquals("Bearer sk-gamma", gamma.requests().get(0).header("authorization"));
             assertEquals("acme", chat(), "gamma's rpm of 1 is used up");
-            assertEquals(200, c.edit("[{\"op\":\"set_provider\",\"provider\":\"gamma\",\"limits\":{\"rpm\":null}}]")
-                    .statusCode());
+            assertEquals(
+                    200,
+                    c.edit("[{\"op\":\"set_provider\",\"provider\":\"gamma\",\"limits\":{\"rpm\":null}}]")
+                            .statusCode());
             assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
             assertEquals(2, gamma.requests().size(), "unlimited now");
             HttpResponse<String> config = c.get("/api/config");
@@ -188,8 +197,8 @@ class AdminApiTest {
                  {"op":"set_provider","provider":"acme","limits":{"rpm":"ten"}}]""");
         assertEquals(422, r.statusCode());
         assertEquals("invalid_config", at(r, "error", "code"));
-        assertEquals(List.of("api_provider.acme.limits.rpm: expected a positive integer, got \"ten\""),
-                at(r, "problems"));
+        assertEquals(
+                List.of("api_provider.acme.limits.rpm: expected a positive integer, got \"ten\""), at(r, "problems"));
         assertEquals(1L, at(r, "version"));
         assertEquals(1L, c.version());
         assertEquals("acme", chat(), "the first change of the rejected batch did not apply either");
@@ -218,16 +227,21 @@ class AdminApiTest {
     void edit_staleVersion_409_missingVersion_428() throws Exception {
         long v = c.version();
         String change = "[{\"op\":\"set_route\",\"model\":\"gpt-4o\",\"provider\":\"acme\",\"weight\":2}]";
-        assertEquals(200, c.post("/api/config/edit", "{\"version\":" + v + ",\"changes\":" + change + "}").statusCode());
+        assertEquals(
+                200,
+                c.post("/api/config/edit", "{\"version\":" + v + ",\"changes\":" + change + "}")
+                        .statusCode());
         HttpResponse<String> stale = c.post("/api/config/edit", "{\"version\":" + v + ",\"changes\":" + change + "}");
         assertEquals(409, stale.statusCode());
         assertEquals("stale_version", at(stale, "error", "code"));
         assertEquals(v + 1, at(stale, "version"));
-        HttpResponse<String> ifMatch = c.post("/api/config/edit", "{\"changes\":" + change + "}",
-                "if-match", "\"v" + (v + 1) + "\"");
+        HttpResponse<String> ifMatch =
+                c.post("/api/config/edit", "{\"changes\":" + change + "}", "if-match", "\"v" + (v + 1) + "\"");
         assertEquals(200, ifMatch.statusCode(), ifMatch.body());
-        assertEquals(409, c.post("/api/config/edit", "{\"changes\":" + change + "}", "if-match", "\"v1\"")
-                .statusCode());
+        assertEquals(
+                409,
+                c.post("/api/config/edit", "{\"changes\":" + change + "}", "if-match", "\"v1\"")
+                        .statusCode());
         HttpResponse<String> none = c.post("/api/config/edit", "{\"changes\":" + change + "}");
         assertEquals(428, none.statusCode());
         assertEquals("version_required", at(none, "error", "code"));
@@ -313,8 +327,12 @@ class AdminApiTest {
         HttpResponse<String> all = c.post("/api/health-check", "{}");
         assertEquals(200, all.statusCode());
         assertEquals(2, ((List<?>) at(all, "results")).size());
-        assertEquals(404, c.post("/api/health-check", "{\"provider\":\"ghost\"}").statusCode());
-        assertEquals(404, c.post("/api/health-check", "{\"provider\":\"acme\",\"model\":\"nope\"}").statusCode());
+        assertEquals(
+                404, c.post("/api/health-check", "{\"provider\":\"ghost\"}").statusCode());
+        assertEquals(
+                404,
+                c.post("/api/health-check", "{\"provider\":\"acme\",\"model\":\"nope\"}")
+                        .statusCode());
     }
 
     @Test
@@ -361,7 +379,10 @@ class AdminApiTest {
         // The client reads the request log right after each answer: the record must already be there (it is
         // published before the answer leaves, as for a proxied answer), every time.
         for (int i = 1; i <= 300; i++) {
-            assertEquals(404, g.post("/v1/chat/completions", CHAT.replace("gpt-4o", "missing")).statusCode());
+            assertEquals(
+                    404,
+                    g.post("/v1/chat/completions", CHAT.replace("gpt-4o", "missing"))
+                            .statusCode());
             assertEquals((long) i, at(c.get("/api/requests?limit=1"), "last_seq"), "after request " + i);
         }
     }

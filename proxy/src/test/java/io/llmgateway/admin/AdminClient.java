@@ -22,8 +22,10 @@ import java.util.Map;
  */
 final class AdminClient {
     private final TestGateway gateway;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final String[] auth;
     private final List<HttpResponse<String>> seen = new ArrayList<>();
 
@@ -49,7 +51,8 @@ final class AdminClient {
     }
 
     private HttpRequest.Builder base(String path, String... headers) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gateway.url(path))).timeout(Duration.ofSeconds(30));
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(gateway.url(path))).timeout(Duration.ofSeconds(30));
         for (int i = 0; i < auth.length; i += 2) {
             b.header(auth[i], auth[i + 1]);
         }

@@ -29,10 +29,12 @@ class AdminEnvValuesTest {
     private static final String VAR = "PATH";
     /** A variable the build sets for the tests, named like a provider key. */
     private static final String KEY_VAR = "LLMGW_TEST_API_KEY";
+
     private static final String LITERAL = "contains ${, which the admin API does not accept";
 
     @TempDir
     Path dir;
+
     private String secret;
     private MockUpstream acme;
     private MockUpstream beta;
@@ -89,8 +91,7 @@ class AdminEnvValuesTest {
         HttpResponse<String> alias = c.edit("""
                 [{"op":"set_route","model":"gpt-4o","provider":"beta","alias":"https://x/${%s}"}]""".formatted(VAR));
         HttpResponse<String> url = c.edit("""
-                [{"op":"set_provider","provider":"beta","base_url":"http://127.0.0.1:%d/${%s}"}]"""
-                .formatted(beta.baseUrl().getPort(), VAR));
+                [{"op":"set_provider","provider":"beta","base_url":"http://127.0.0.1:%d/${%s}"}]""".formatted(beta.baseUrl().getPort(), VAR));
 
         assertEquals(422, alias.statusCode(), alias.body());
         assertEquals(List.of("model_config.gpt-4o.beta.alias: " + LITERAL), firstWords(alias));
@@ -103,25 +104,28 @@ class AdminEnvValuesTest {
     @Test
     void limitWithAReference_422_problemNeverEchoesTheValue() throws Exception {
         HttpResponse<String> r = c.edit("""
-                [{"op":"set_provider","provider":"acme","limits":{"rpm":"${%s}","tpm":"${%s:-5}"}}]"""
-                .formatted(VAR, VAR));
+                [{"op":"set_provider","provider":"acme","limits":{"rpm":"${%s}","tpm":"${%s:-5}"}}]""".formatted(VAR, VAR));
 
         assertEquals(422, r.statusCode(), r.body());
-        assertEquals(List.of("api_provider.acme.limits.rpm: " + LITERAL, "api_provider.acme.limits.tpm: " + LITERAL),
+        assertEquals(
+                List.of("api_provider.acme.limits.rpm: " + LITERAL, "api_provider.acme.limits.tpm: " + LITERAL),
                 firstWords(r));
         assertSecretNowhere();
     }
 
     @Test
     void reloadOfAFileWithAReferenceInALimit_problemNamesTheVariable_errorsNeverShowItsValue() throws Exception {
-        Files.writeString(g.configFile(), yaml().replace("api_key: sk-acme-key",
-                "api_key: sk-acme-key\n    limits: {rpm: \"${" + VAR + "}\"}"));
+        Files.writeString(
+                g.configFile(),
+                yaml().replace("api_key: sk-acme-key", "api_key: sk-acme-key\n    limits: {rpm: \"${" + VAR + "}\"}"));
 
         HttpResponse<String> r = c.post("/api/config/reload", "{}");
 
         assertEquals(422, r.statusCode(), r.body());
-        assertEquals(List.of("api_provider.acme.limits.rpm: expected a positive integer, got \"${" + VAR + "}\""
-                + " (from the environment; its value is not shown)"), at(r, "problems"));
+        assertEquals(
+                List.of("api_provider.acme.limits.rpm: expected a positive integer, got \"${" + VAR + "}\""
+                        + " (from the environment; its value is not shown)"),
+                at(r, "problems"));
         assertEquals("config", at(c.get("/api/errors"), "errors", 0, "source"));
         for (String answer : c.transcript()) {
             assertFalse(answer.contains(secret), answer);
@@ -163,9 +167,11 @@ class AdminEnvValuesTest {
         HttpResponse<String> refused = c.edit(toBeta.formatted(beta.baseUrl(), ""));
 
         assertEquals(422, refused.statusCode(), refused.body());
-        assertEquals(List.of("api_provider.acme.api_key: required in the same change when base_url moves to another"
-                + " scheme, host or port (the key is never sent to a host it was not given for); enter the key"
-                + " again, or remove it"), at(refused, "problems"));
+        assertEquals(
+                List.of("api_provider.acme.api_key: required in the same change when base_url moves to another"
+                        + " scheme, host or port (the key is never sent to a host it was not given for); enter the key"
+                        + " again, or remove it"),
+                at(refused, "problems"));
         assertEquals(1L, c.version());
         assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
         assertEquals("Bearer sk-acme-key", acme.requests().get(0).header("authorization"), "acme is still used");
@@ -190,8 +196,9 @@ class AdminEnvValuesTest {
     /** The problems, each cut after the fixed start of the literal-value message. */
     @SuppressWarnings("unchecked")
     private static List<String> firstWords(HttpResponse<String> r) {
-        return ((List<String>) at(r, "problems")).stream()
-                .map(p -> p.contains(LITERAL) ? p.substring(0, p.indexOf(LITERAL) + LITERAL.length()) : p)
-                .toList();
+        return ((List<String>) at(r, "problems"))
+                .stream()
+                        .map(p -> p.contains(LITERAL) ? p.substring(0, p.indexOf(LITERAL) + LITERAL.length()) : p)
+                        .toList();
     }
 }

@@ -93,7 +93,8 @@ class AdminPageBrowserTest {
     }
 
     private WebElement row(String model, String provider) {
-        return browser.driver.findElement(By.cssSelector("[data-model='" + model + "'] tr[data-provider='" + provider + "']"));
+        return browser.driver.findElement(
+                By.cssSelector("[data-model='" + model + "'] tr[data-provider='" + provider + "']"));
     }
 
     private WebElement gpt4oRow(String provider) {
@@ -103,15 +104,30 @@ class AdminPageBrowserTest {
     @Test
     void page_showsEveryModelWithItsProvidersInPriorityOrder() throws Exception {
         open();
-        List<String> routes = browser.driver.findElements(By.cssSelector("[data-model='gpt-4o'] [data-role='route-name']"))
-                .stream().map(WebElement::getText).toList();
+        List<String> routes =
+                browser.driver.findElements(By.cssSelector("[data-model='gpt-4o'] [data-role='route-name']")).stream()
+                        .map(WebElement::getText)
+                        .toList();
         assertEquals(List.of("acme-4o@acme", "gpt-4o@beta"), routes);
-        assertEquals("closed", gpt4oRow("acme").findElement(By.cssSelector("[data-role='circuit']")).getText());
-        assertEquals(2, browser.driver.findElements(By.cssSelector("#providers tbody tr")).size());
-        assertEquals("•••• set", browser.driver.findElement(
-                By.cssSelector("#providers tr[data-provider='acme'] [data-role='key']")).getText());
+        assertEquals(
+                "closed",
+                gpt4oRow("acme")
+                        .findElement(By.cssSelector("[data-role='circuit']"))
+                        .getText());
+        assertEquals(
+                2,
+                browser.driver
+                        .findElements(By.cssSelector("#providers tbody tr"))
+                        .size());
+        assertEquals(
+                "•••• set",
+                browser.driver
+                        .findElement(By.cssSelector("#providers tr[data-provider='acme'] [data-role='key']"))
+                        .getText());
         assertFalse(browser.driver.getPageSource().contains("sk-browser-test-key"));
-        assertEquals("counters: this instance", browser.driver.findElement(By.id("counters-badge")).getText(),
+        assertEquals(
+                "counters: this instance",
+                browser.driver.findElement(By.id("counters-badge")).getText(),
                 "the page says whether rate-limit counters are shared");
     }
 
@@ -121,8 +137,11 @@ class AdminPageBrowserTest {
         browser.driver.executeScript("window.sameDocument = true;");
         g.post("/v1/chat/completions", CHAT);
         g.post("/v1/chat/completions", CHAT);
-        browser.await().until(d -> gpt4oRow("acme").findElement(By.cssSelector("[data-kind='rpm']")).getText()
-                .startsWith("2 / 60"));
+        browser.await()
+                .until(d -> gpt4oRow("acme")
+                        .findElement(By.cssSelector("[data-kind='rpm']"))
+                        .getText()
+                        .startsWith("2 / 60"));
         browser.await().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#requests tbody tr"), 2));
         assertEquals(true, browser.driver.executeScript("return window.sameDocument === true;"), "no page reload");
     }
@@ -136,7 +155,9 @@ class AdminPageBrowserTest {
         browser.await().until(d -> "false".equals(enableOf("gpt-4o", 0)));
         assertEquals(false, at(api.get("/api/status"), "models", 0, "routes", 0, "enabled"));
         browser.await().until(d -> gpt4oRow("acme").getAttribute("class").contains("disabled"));
-        assertFalse(gpt4oRow("acme").findElement(By.cssSelector("input[data-action='toggle']")).isSelected());
+        assertFalse(gpt4oRow("acme")
+                .findElement(By.cssSelector("input[data-action='toggle']"))
+                .isSelected());
     }
 
     private String enableOf(String model, int route) {
@@ -157,7 +178,9 @@ class AdminPageBrowserTest {
     @Test
     void reorder_moveDownButton_changesPriority() throws Exception {
         open();
-        gpt4oRow("acme").findElement(By.cssSelector("button[data-action='down']")).click();
+        gpt4oRow("acme")
+                .findElement(By.cssSelector("button[data-action='down']"))
+                .click();
         browser.await().until(d -> {
             try {
                 return "beta".equals(at(api.get("/api/config"), "models", 0, "routes", 0, "provider"));
@@ -165,8 +188,12 @@ class AdminPageBrowserTest {
                 throw new AssertionError(e);
             }
         });
-        browser.await().until(d -> browser.driver.findElements(By.cssSelector("[data-model='gpt-4o'] tbody tr"))
-                .get(0).getAttribute("data-provider").equals("beta"));
+        browser.await()
+                .until(d -> browser.driver
+                        .findElements(By.cssSelector("[data-model='gpt-4o'] tbody tr"))
+                        .get(0)
+                        .getAttribute("data-provider")
+                        .equals("beta"));
         assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
         assertEquals(1, beta.requests().size(), "the new first provider answers");
     }
@@ -174,7 +201,9 @@ class AdminPageBrowserTest {
     @Test
     void healthCheck_buttonShowsStatusAndLatency() throws Exception {
         open();
-        gpt4oRow("acme").findElement(By.cssSelector("button[data-action='check']")).click();
+        gpt4oRow("acme")
+                .findElement(By.cssSelector("button[data-action='check']"))
+                .click();
         WebElement result = gpt4oRow("acme").findElement(By.cssSelector("[data-role='health-result']"));
         browser.await().until(d -> result.getText().matches("✓ 200 · \\d+ ms"));
         assertEquals(true, at(api.get("/api/status"), "models", 0, "routes", 0, "health", "ok"));
@@ -195,24 +224,35 @@ class AdminPageBrowserTest {
         browser.waitVisible(By.id("confirm-ok")).click();
         browser.await().until(d -> {
             try {
-                return ((Map<?, ?>) api.provider("acme").get("usage")).get("rpm").equals(0L);
+                return ((Map<?, ?>) api.provider("acme").get("usage"))
+                        .get("rpm")
+                        .equals(0L);
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
         });
-        browser.await().until(d -> gpt4oRow("acme").findElement(By.cssSelector("[data-kind='rpm']")).getText()
-                .startsWith("0 / 60"));
+        browser.await()
+                .until(d -> gpt4oRow("acme")
+                        .findElement(By.cssSelector("[data-kind='rpm']"))
+                        .getText()
+                        .startsWith("0 / 60"));
     }
 
     @Test
     void scriptModelName_isRenderedAsText() throws Exception {
         open();
         WebElement model = browser.driver.findElements(By.cssSelector(".model")).stream()
-                .filter(m -> SCRIPT_MODEL.equals(m.getAttribute("data-model"))).findFirst().orElseThrow();
-        assertEquals(SCRIPT_MODEL, model.findElement(By.cssSelector("[data-role='model-name']")).getText());
-        assertEquals(IMG_ALIAS + "@beta", model.findElement(By.cssSelector("[data-role='route-name']"))
-                .getDomProperty("textContent"));
-        assertEquals(0L, browser.driver.executeScript("return document.querySelectorAll('main script, main img').length;"));
+                .filter(m -> SCRIPT_MODEL.equals(m.getAttribute("data-model")))
+                .findFirst()
+                .orElseThrow();
+        assertEquals(
+                SCRIPT_MODEL,
+                model.findElement(By.cssSelector("[data-role='model-name']")).getText());
+        assertEquals(
+                IMG_ALIAS + "@beta",
+                model.findElement(By.cssSelector("[data-role='route-name']")).getDomProperty("textContent"));
+        assertEquals(
+                0L, browser.driver.executeScript("return document.querySelectorAll('main script, main img').length;"));
         assertNull(browser.driver.executeScript("return window.pwned;"));
         try {
             browser.driver.switchTo().alert();
@@ -225,7 +265,8 @@ class AdminPageBrowserTest {
     @Test
     void editProvider_rejectedChangeShowsTheProblem_validOneIsSaved() throws Exception {
         open();
-        browser.driver.findElement(By.cssSelector("#providers tr[data-provider='acme'] button[data-action='edit-provider']"))
+        browser.driver
+                .findElement(By.cssSelector("#providers tr[data-provider='acme'] button[data-action='edit-provider']"))
                 .click();
         WebElement rpm = browser.waitVisible(By.id("f-rpm"));
         assertEquals("60", rpm.getAttribute("value"));
@@ -234,7 +275,8 @@ class AdminPageBrowserTest {
         rpm.sendKeys("ten");
         browser.driver.findElement(By.id("form-submit")).click();
         WebElement error = browser.waitVisible(By.id("form-error"));
-        assertTrue(error.getText().contains("api_provider.acme.limits.rpm: expected a positive integer, got \"ten\""),
+        assertTrue(
+                error.getText().contains("api_provider.acme.limits.rpm: expected a positive integer, got \"ten\""),
                 error.getText());
         assertEquals(60L, ((Map<?, ?>) api.provider("acme").get("limits")).get("rpm"), "nothing changed");
         rpm.clear();
@@ -264,7 +306,8 @@ class AdminPageBrowserTest {
         WebElement token = browser.waitVisible(By.id("token"));
         token.sendKeys("wrong");
         browser.driver.findElement(By.id("login-submit")).click();
-        assertEquals("Wrong admin token.", browser.waitVisible(By.id("login-error")).getText());
+        assertEquals(
+                "Wrong admin token.", browser.waitVisible(By.id("login-error")).getText());
         token.clear();
         token.sendKeys("browser-admin-token");
         browser.driver.findElement(By.id("login-submit")).click();

@@ -37,6 +37,7 @@ class AdminPersistenceTest {
 
     @RegisterExtension
     final MockUpstream acme = MockUpstream.start();
+
     @RegisterExtension
     final MockUpstream beta = MockUpstream.start();
 
@@ -110,15 +111,23 @@ class AdminPersistenceTest {
                     [{"op":"set_provider","provider":"acme","limits":{"tpm":60000}},
                      {"op":"set_route","model":"mini","provider":"beta","alias":"beta-mini"},
                      {"op":"add_route","model":"mini","provider":"acme"}]""").statusCode());
-            assertEquals(Map.of("set", true, "env", "ADMIN_PERSISTENCE_TEST_KEY"),
+            assertEquals(
+                    Map.of("set", true, "env", "ADMIN_PERSISTENCE_TEST_KEY"),
                     at(c.get("/api/config"), "providers", 0, "api_key"));
         }
         String text = Files.readString(file());
-        for (String kept : List.of("# Gateway config for the persistence test.", "# Keep this header.",
-                "max_body_size: 8MiB # not editable on the page", "max_attempts: 2 # also not editable",
-                "acme: # primary", "api_key: ${ADMIN_PERSISTENCE_TEST_KEY:-sk-from-default}",
-                "rpm: ${ADMIN_PERSISTENCE_TEST_RPM:-100} # from the environment", "encoding: o200k_base",
-                "weight: 3", "auto: [mini, gpt-4o] # order matters", "base_url: \"" + beta.baseUrl() + "\"")) {
+        for (String kept : List.of(
+                "# Gateway config for the persistence test.",
+                "# Keep this header.",
+                "max_body_size: 8MiB # not editable on the page",
+                "max_attempts: 2 # also not editable",
+                "acme: # primary",
+                "api_key: ${ADMIN_PERSISTENCE_TEST_KEY:-sk-from-default}",
+                "rpm: ${ADMIN_PERSISTENCE_TEST_RPM:-100} # from the environment",
+                "encoding: o200k_base",
+                "weight: 3",
+                "auto: [mini, gpt-4o] # order matters",
+                "base_url: \"" + beta.baseUrl() + "\"")) {
             assertTrue(text.contains(kept), "lost: " + kept + "\n" + text);
         }
         assertTrue(text.contains("tpm: 60000"), text);
@@ -142,13 +151,17 @@ class AdminPersistenceTest {
                      {"op":"set_provider","provider":"beta","base_url":"ftp://nope"}]""");
             assertEquals(422, r.statusCode());
             assertTrue(r.body().contains("api_provider.beta.base_url"), r.body());
-            assertEquals(400, c.edit("[{\"op\":\"remove_model\",\"model\":\"ghost\"}]").statusCode());
+            assertEquals(
+                    400,
+                    c.edit("[{\"op\":\"remove_model\",\"model\":\"ghost\"}]").statusCode());
             assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(file())), "file untouched");
             assertFalse(Files.exists(dir.resolve("config.yaml.bak")), "not even a backup was needed");
             assertTrue(running == g.gateway().config(), "running config untouched");
             assertEquals(1L, c.version());
             try (var files = Files.list(dir)) {
-                assertEquals(List.of("config.yaml"), files.map(p -> p.getFileName().toString()).toList(),
+                assertEquals(
+                        List.of("config.yaml"),
+                        files.map(p -> p.getFileName().toString()).toList(),
                         "no temporary file left");
             }
         }
@@ -169,9 +182,11 @@ class AdminPersistenceTest {
                     go.await();
                     for (int attempt = 1; attempt <= 50; attempt++) {
                         long v = c.version();
-                        HttpResponse<String> r = c.post("/api/config/edit", "{\"version\":" + v + ",\"changes\":"
-                                + "[{\"op\":\"add_model\",\"model\":\"" + model
-                                + "\",\"routes\":[{\"provider\":\"beta\"}]}]}");
+                        HttpResponse<String> r = c.post(
+                                "/api/config/edit",
+                                "{\"version\":" + v + ",\"changes\":"
+                                        + "[{\"op\":\"add_model\",\"model\":\"" + model
+                                        + "\",\"routes\":[{\"provider\":\"beta\"}]}]}");
                         if (r.statusCode() == 200) {
                             return attempt;
                         }
@@ -201,8 +216,10 @@ class AdminPersistenceTest {
     void twoPagesWithTheSameVersion_secondGets409() throws Exception {
         try (TestGateway g = TestGateway.startFromFile(dir, yaml())) {
             AdminClient c = new AdminClient(g);
-            String one = "{\"version\":1,\"changes\":[{\"op\":\"set_route\",\"model\":\"mini\",\"provider\":\"beta\",\"enable\":false}]}";
-            String two = "{\"version\":1,\"changes\":[{\"op\":\"set_route\",\"model\":\"gpt-4o\",\"provider\":\"acme\",\"weight\":9}]}";
+            String one =
+                    "{\"version\":1,\"changes\":[{\"op\":\"set_route\",\"model\":\"mini\",\"provider\":\"beta\",\"enable\":false}]}";
+            String two =
+                    "{\"version\":1,\"changes\":[{\"op\":\"set_route\",\"model\":\"gpt-4o\",\"provider\":\"acme\",\"weight\":9}]}";
             assertEquals(200, c.post("/api/config/edit", one).statusCode());
             assertEquals(409, c.post("/api/config/edit", two).statusCode());
             assertTrue(Files.readString(file()).contains("enable: false"));
@@ -214,13 +231,15 @@ class AdminPersistenceTest {
     void handEditedFile_blocksPageEditsUntilReloaded_thenReloadApplies() throws Exception {
         try (TestGateway g = TestGateway.startFromFile(dir, yaml())) {
             AdminClient c = new AdminClient(g);
-            String edited = Files.readString(file()).replace("max_attempts: 2", "max_attempts: 3")
+            String edited = Files.readString(file())
+                    .replace("max_attempts: 2", "max_attempts: 3")
                     .replace("  mini:\n    beta: {}\n", "  mini:\n    beta: {}\n  hand-added:\n    acme: {}\n");
             Files.writeString(file(), edited);
             Files.setLastModifiedTime(file(), FileTime.fromMillis(System.currentTimeMillis() + 5000));
             assertEquals(true, at(c.get("/api/status"), "config", "changed_on_disk"));
 
-            HttpResponse<String> blocked = c.edit("[{\"op\":\"set_route\",\"model\":\"mini\",\"provider\":\"beta\",\"enable\":false}]");
+            HttpResponse<String> blocked =
+                    c.edit("[{\"op\":\"set_route\",\"model\":\"mini\",\"provider\":\"beta\",\"enable\":false}]");
             assertEquals(409, blocked.statusCode());
             assertEquals("changed_on_disk", at(blocked, "error", "code"));
             assertEquals(edited, Files.readString(file()), "the hand edit was not overwritten");
@@ -231,8 +250,10 @@ class AdminPersistenceTest {
             assertTrue(g.gateway().config().models().containsKey("hand-added"));
             assertEquals(3, g.gateway().config().routing().maxAttempts());
             assertEquals(false, at(c.get("/api/status"), "config", "changed_on_disk"));
-            assertEquals(200, c.edit("[{\"op\":\"set_route\",\"model\":\"mini\",\"provider\":\"beta\",\"enable\":false}]")
-                    .statusCode());
+            assertEquals(
+                    200,
+                    c.edit("[{\"op\":\"set_route\",\"model\":\"mini\",\"provider\":\"beta\",\"enable\":false}]")
+                            .statusCode());
             assertTrue(Files.readString(file()).contains("hand-added"), "the reloaded hand edit is kept");
         }
     }
@@ -245,8 +266,10 @@ class AdminPersistenceTest {
             Files.writeString(file(), "admin:\n  token: pw-15-chars-abc\n" + yaml());
             HttpResponse<String> r = c.post("/api/config/reload", "{}");
             assertEquals(422, r.statusCode(), r.body());
-            assertEquals(List.of("admin.token: too short (expected: at least 16 characters, e.g. from openssl rand"
-                    + " -hex 24; value not shown)"), at(r, "problems"));
+            assertEquals(
+                    List.of("admin.token: too short (expected: at least 16 characters, e.g. from openssl rand"
+                            + " -hex 24; value not shown)"),
+                    at(r, "problems"));
             assertFalse(r.body().contains("pw-15-chars-abc"), r.body());
             assertEquals(token, g.gateway().config().admin().token());
             assertEquals(200, c.get("/api/status").statusCode());
@@ -258,11 +281,15 @@ class AdminPersistenceTest {
         try (TestGateway g = TestGateway.startFromFile(dir, yaml())) {
             AdminClient c = new AdminClient(g);
             GatewayConfig running = g.gateway().config();
-            Files.writeString(file(), yaml().replace("tpm: 50000", "tpm: lots").replace("max_attempts: 2", "max_attempts: 0"));
+            Files.writeString(
+                    file(), yaml().replace("tpm: 50000", "tpm: lots").replace("max_attempts: 2", "max_attempts: 0"));
             HttpResponse<String> r = c.post("/api/config/reload", "{}");
             assertEquals(422, r.statusCode());
-            assertEquals(List.of("routing.max_attempts: expected a positive integer, got 0",
-                    "api_provider.acme.limits.tpm: expected a positive integer, got \"lots\""), at(r, "problems"));
+            assertEquals(
+                    List.of(
+                            "routing.max_attempts: expected a positive integer, got 0",
+                            "api_provider.acme.limits.tpm: expected a positive integer, got \"lots\""),
+                    at(r, "problems"));
             assertTrue(running == g.gateway().config());
             assertEquals(1L, c.version());
             assertEquals("config", at(c.get("/api/errors"), "errors", 0, "source"));

@@ -38,7 +38,8 @@ class AdminScreenshotTest {
     @Test
     void screenshot_realisticGateway() throws Exception {
         Browser.assumeInstalled();
-        try (MockUpstream openai = MockUpstream.start(); MockUpstream azure = MockUpstream.start();
+        try (MockUpstream openai = MockUpstream.start();
+                MockUpstream azure = MockUpstream.start();
                 MockUpstream groq = MockUpstream.start()) {
             openai.setDefault(Behaviour.chatCompletion("Sure, here it is.", 180, 120)
                     .withDelay(Duration.ofMillis(35))
@@ -83,7 +84,8 @@ class AdminScreenshotTest {
                           alias: Meta-Llama-3.3-70B-Instruct
                     """.formatted(openai.baseUrl(), azure.baseUrl(), groq.baseUrl());
             Path dir = Files.createTempDirectory("admin-screenshot-");
-            try (TestGateway g = TestGateway.startFromFile(dir, yaml); Browser browser = Browser.start(1440, 1760)) {
+            try (TestGateway g = TestGateway.startFromFile(dir, yaml);
+                    Browser browser = Browser.start(1440, 1760)) {
                 backfill(g);
                 traffic(g);
                 AdminClient api = new AdminClient(g);
@@ -94,7 +96,10 @@ class AdminScreenshotTest {
 
                 browser.driver.get(g.url("/admin"));
                 browser.waitFor(By.cssSelector("[data-model='llama-3.3-70b'] tr[data-provider='groq']"));
-                browser.await().until(d -> !browser.driver.findElements(By.cssSelector("#errors li")).isEmpty());
+                browser.await()
+                        .until(d -> !browser.driver
+                                .findElements(By.cssSelector("#errors li"))
+                                .isEmpty());
                 Thread.sleep(300); // let the chart settle at its final width
                 byte[] png = browser.driver.getScreenshotAs(OutputType.BYTES);
                 Path target = Path.of("target", "admin-screenshot.png");
@@ -122,11 +127,14 @@ class AdminScreenshotTest {
             for (int i = 0; i < 42; i++) {
                 String model = i % 3 == 0 ? "gpt-4o-mini" : "gpt-4o";
                 String prompt = PROMPTS[i % PROMPTS.length];
-                all.add(pool.submit(() -> g.post("/v1/chat/completions", "{\"model\":\"" + model
-                        + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt + "\"}]}")));
+                all.add(pool.submit(() -> g.post(
+                        "/v1/chat/completions",
+                        "{\"model\":\"" + model + "\",\"messages\":[{\"role\":\"user\",\"content\":\"" + prompt
+                                + "\"}]}")));
             }
             for (int i = 0; i < 5; i++) {
-                all.add(pool.submit(() -> g.post("/v1/chat/completions",
+                all.add(pool.submit(() -> g.post(
+                        "/v1/chat/completions",
                         "{\"model\":\"llama-3.3-70b\",\"messages\":[{\"role\":\"user\",\"content\":\"Hello\"}]}")));
             }
             for (Future<?> f : all) {
@@ -157,12 +165,30 @@ class AdminScreenshotTest {
                     viaAzure = true;
                 }
                 String provider = viaAzure ? "azure" : "openai";
-                attempts.add(new AttemptRecord(provider, model, failed ? "server_error" : "ok", failed ? 500 : 200, ms));
+                attempts.add(
+                        new AttemptRecord(provider, model, failed ? "server_error" : "ok", failed ? 500 : 200, ms));
                 long start = now - s * 1000L - random.nextInt(1000);
-                g.gateway().observers().onComplete(new RequestRecord(start, "req_backfill_" + s + "_" + i, null,
-                        "/chat/completions", model, model, provider, attempts, failed ? 502 : 200, random.nextBoolean(),
-                        ms / 3, ms, 180, 120, 300, false, failed ? "upstream_error" : null,
-                        failed ? provider + " answered 500" : null));
+                g.gateway()
+                        .observers()
+                        .onComplete(new RequestRecord(
+                                start,
+                                "req_backfill_" + s + "_" + i,
+                                null,
+                                "/chat/completions",
+                                model,
+                                model,
+                                provider,
+                                attempts,
+                                failed ? 502 : 200,
+                                random.nextBoolean(),
+                                ms / 3,
+                                ms,
+                                180,
+                                120,
+                                300,
+                                false,
+                                failed ? "upstream_error" : null,
+                                failed ? provider + " answered 500" : null));
             }
         }
     }

@@ -22,7 +22,8 @@ class AdminSecurityTest {
     final MockUpstream acme = MockUpstream.start();
 
     private TestGateway gateway(boolean withToken) throws Exception {
-        return TestGateway.start((withToken ? "admin:\n  token: " + TOKEN + "\n" : "") + """
+        return TestGateway.start(
+                (withToken ? "admin:\n  token: " + TOKEN + "\n" : "") + """
                 api_provider:
                   acme:
                     base_url: %s
@@ -76,10 +77,27 @@ class AdminSecurityTest {
             for (String path : List.of("/api/config/edit", "/api/config/reload", "/api/health-check", "/api/reset")) {
                 assertEquals(401, anonymous.post(path, "{}").statusCode(), path);
             }
-            assertEquals(401, anonymous.with("authorization", "Bearer wrong").get("/api/status").statusCode());
-            assertEquals(401, anonymous.with("x-admin-token", TOKEN + "x").get("/api/status").statusCode());
-            assertEquals(200, anonymous.with("authorization", "Bearer " + TOKEN).get("/api/status").statusCode());
-            assertEquals(200, anonymous.with("x-admin-token", TOKEN).get("/api/status").statusCode());
+            assertEquals(
+                    401,
+                    anonymous
+                            .with("authorization", "Bearer wrong")
+                            .get("/api/status")
+                            .statusCode());
+            assertEquals(
+                    401,
+                    anonymous
+                            .with("x-admin-token", TOKEN + "x")
+                            .get("/api/status")
+                            .statusCode());
+            assertEquals(
+                    200,
+                    anonymous
+                            .with("authorization", "Bearer " + TOKEN)
+                            .get("/api/status")
+                            .statusCode());
+            assertEquals(
+                    200,
+                    anonymous.with("x-admin-token", TOKEN).get("/api/status").statusCode());
         }
     }
 
@@ -91,7 +109,8 @@ class AdminSecurityTest {
             assertEquals(200, login.statusCode());
             assertTrue(login.body().contains("login.js"), "the sign-in page");
             assertFalse(login.body().contains("admin.js"));
-            HttpResponse<String> page = c.with("authorization", "Bearer " + TOKEN).get("/admin");
+            HttpResponse<String> page =
+                    c.with("authorization", "Bearer " + TOKEN).get("/admin");
             assertTrue(page.body().contains("/admin/admin.js"), "the admin page");
             assertEquals(200, c.get("/admin/admin.js").statusCode(), "scripts carry no data");
         }
@@ -122,7 +141,11 @@ class AdminSecurityTest {
             assertEquals(204, out.statusCode());
             assertTrue(out.headers().firstValue("set-cookie").orElseThrow().contains("Max-Age=0"));
             assertEquals(401, session.get("/api/status").statusCode(), "the session ended server-side");
-            assertEquals(401, c.with("cookie", "llmgw_admin=forged-value").get("/api/status").statusCode());
+            assertEquals(
+                    401,
+                    c.with("cookie", "llmgw_admin=forged-value")
+                            .get("/api/status")
+                            .statusCode());
         }
     }
 
@@ -133,10 +156,19 @@ class AdminSecurityTest {
             HttpResponse<String> r = c.post("/api/login", "{\"token\":\"" + TOKEN + "\"}");
             String cookie = r.headers().firstValue("set-cookie").orElseThrow().split(";")[0];
             var config = g.gateway().config();
-            g.gateway().reconfigure(new io.llmgateway.config.GatewayConfig(config.server(), config.upstream(),
-                    config.routing(), config.providers(), config.models(), config.autoModels(),
-                    new io.llmgateway.config.AdminSettings("another-admin-token", null), config.logging(), config.metrics(),
-                    config.access(), config.limitsStore()));
+            g.gateway()
+                    .reconfigure(new io.llmgateway.config.GatewayConfig(
+                            config.server(),
+                            config.upstream(),
+                            config.routing(),
+                            config.providers(),
+                            config.models(),
+                            config.autoModels(),
+                            new io.llmgateway.config.AdminSettings("another-admin-token", null),
+                            config.logging(),
+                            config.metrics(),
+                            config.access(),
+                            config.limitsStore()));
             assertEquals(401, c.with("cookie", cookie).get("/api/status").statusCode());
         }
     }
@@ -146,13 +178,19 @@ class AdminSecurityTest {
         try (TestGateway g = gateway(true)) {
             AdminClient c = new AdminClient(g);
             for (int i = 0; i < 5; i++) {
-                assertEquals(401, c.post("/api/login", "{\"token\":\"guess-" + i + "\"}").statusCode());
+                assertEquals(
+                        401,
+                        c.post("/api/login", "{\"token\":\"guess-" + i + "\"}").statusCode());
             }
             HttpResponse<String> r = c.post("/api/login", "{\"token\":\"" + TOKEN + "\"}");
             assertEquals(429, r.statusCode(), "even the right token waits: no oracle while throttled");
             assertEquals("too_many_attempts", at(r, "error", "code"));
             assertTrue(Long.parseLong(r.headers().firstValue("retry-after").orElseThrow()) >= 1);
-            assertEquals(429, c.with("authorization", "Bearer " + TOKEN).get("/api/status").statusCode(),
+            assertEquals(
+                    429,
+                    c.with("authorization", "Bearer " + TOKEN)
+                            .get("/api/status")
+                            .statusCode(),
                     "header access from the same address waits too");
         }
     }
@@ -161,8 +199,10 @@ class AdminSecurityTest {
     void noToken_proxiedRequest_refused_evenFromLoopbackWithALocalHost() throws Exception {
         try (TestGateway g = gateway(false)) {
             AdminClient c = new AdminClient(g);
-            for (String[] h : List.of(new String[] {"x-forwarded-for", "203.0.113.7"},
-                    new String[] {"forwarded", "for=203.0.113.7;proto=https"}, new String[] {"x-real-ip", "203.0.113.7"})) {
+            for (String[] h : List.of(
+                    new String[] {"x-forwarded-for", "203.0.113.7"},
+                    new String[] {"forwarded", "for=203.0.113.7;proto=https"},
+                    new String[] {"x-real-ip", "203.0.113.7"})) {
                 HttpResponse<String> r = c.get("/api/status", h);
                 assertEquals(401, r.statusCode(), h[0]);
                 assertTrue(r.body().contains("through a proxy requires admin.token"), r.body());
@@ -179,8 +219,13 @@ class AdminSecurityTest {
     void token_proxiedRequest_withTheToken_allowed() throws Exception {
         try (TestGateway g = gateway(true)) {
             AdminClient c = new AdminClient(g, "authorization", "Bearer " + TOKEN);
-            assertEquals(200, c.get("/api/status", "x-forwarded-for", "203.0.113.7").statusCode());
-            assertEquals(401, new AdminClient(g).get("/api/status", "x-forwarded-for", "203.0.113.7").statusCode());
+            assertEquals(
+                    200, c.get("/api/status", "x-forwarded-for", "203.0.113.7").statusCode());
+            assertEquals(
+                    401,
+                    new AdminClient(g)
+                            .get("/api/status", "x-forwarded-for", "203.0.113.7")
+                            .statusCode());
         }
     }
 
@@ -188,21 +233,38 @@ class AdminSecurityTest {
     void stateChanges_requireJsonAndSameOrigin() throws Exception {
         try (TestGateway g = gateway(true)) {
             AdminClient c = new AdminClient(g, "authorization", "Bearer " + TOKEN);
-            HttpResponse<String> form = c.post("/api/reset", "provider=acme",
-                    "content-type", "application/x-www-form-urlencoded");
+            HttpResponse<String> form =
+                    c.post("/api/reset", "provider=acme", "content-type", "application/x-www-form-urlencoded");
             assertEquals(415, form.statusCode());
             assertEquals("json_required", at(form, "error", "code"));
-            assertEquals(415, c.post("/api/reset", "{}", "content-type", "text/plain").statusCode());
+            assertEquals(
+                    415,
+                    c.post("/api/reset", "{}", "content-type", "text/plain").statusCode());
             HttpResponse<String> cross = c.post("/api/reset", "{}", "origin", "http://evil.example");
             assertEquals(403, cross.statusCode());
             assertEquals("cross_site", at(cross, "error", "code"));
             assertEquals(403, c.post("/api/reset", "{}", "origin", "null").statusCode());
-            assertEquals(403, c.post("/api/reset", "{}", "sec-fetch-site", "cross-site").statusCode());
-            assertEquals(403, c.post("/api/reset", "{}", "sec-fetch-site", "same-site").statusCode());
-            assertEquals(200, c.post("/api/reset", "{}", "origin", "http://127.0.0.1:" + g.port(),
-                    "sec-fetch-site", "same-origin").statusCode());
-            assertEquals(403, c.post("/api/login", "{\"token\":\"" + TOKEN + "\"}", "origin", "http://evil.example")
-                    .statusCode(), "no login CSRF either");
+            assertEquals(
+                    403,
+                    c.post("/api/reset", "{}", "sec-fetch-site", "cross-site").statusCode());
+            assertEquals(
+                    403,
+                    c.post("/api/reset", "{}", "sec-fetch-site", "same-site").statusCode());
+            assertEquals(
+                    200,
+                    c.post(
+                                    "/api/reset",
+                                    "{}",
+                                    "origin",
+                                    "http://127.0.0.1:" + g.port(),
+                                    "sec-fetch-site",
+                                    "same-origin")
+                            .statusCode());
+            assertEquals(
+                    403,
+                    c.post("/api/login", "{\"token\":\"" + TOKEN + "\"}", "origin", "http://evil.example")
+                            .statusCode(),
+                    "no login CSRF either");
         }
     }
 
@@ -226,23 +288,34 @@ class AdminSecurityTest {
         try (TestGateway g = gateway(false)) {
             AdminClient c = new AdminClient(g);
             HttpResponse<String> page = c.get("/admin", "origin", "http://evil.example");
-            assertEquals("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                    + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-                    + "frame-ancestors 'none'", page.headers().firstValue("content-security-policy").orElseThrow());
-            assertEquals("nosniff", page.headers().firstValue("x-content-type-options").orElseThrow());
+            assertEquals(
+                    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                            + "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+                            + "frame-ancestors 'none'",
+                    page.headers().firstValue("content-security-policy").orElseThrow());
+            assertEquals(
+                    "nosniff",
+                    page.headers().firstValue("x-content-type-options").orElseThrow());
             assertEquals("DENY", page.headers().firstValue("x-frame-options").orElseThrow());
-            assertEquals("text/html; charset=utf-8", page.headers().firstValue("content-type").orElseThrow());
+            assertEquals(
+                    "text/html; charset=utf-8",
+                    page.headers().firstValue("content-type").orElseThrow());
             assertFalse(page.body().contains("<script>"), "no inline script");
             assertFalse(page.body().contains("style="), "no inline style");
             HttpResponse<String> api = c.get("/api/status", "origin", "http://evil.example");
-            assertEquals("nosniff", api.headers().firstValue("x-content-type-options").orElseThrow());
+            assertEquals(
+                    "nosniff",
+                    api.headers().firstValue("x-content-type-options").orElseThrow());
             assertEquals("no-store", api.headers().firstValue("cache-control").orElseThrow());
             for (HttpResponse<String> r : List.of(page, api)) {
-                assertTrue(r.headers().map().keySet().stream().noneMatch(h -> h.startsWith("access-control-")),
+                assertTrue(
+                        r.headers().map().keySet().stream().noneMatch(h -> h.startsWith("access-control-")),
                         "no CORS headers: " + r.headers().map().keySet());
             }
             HttpResponse<String> js = c.get("/admin/admin.js");
-            assertEquals("text/javascript; charset=utf-8", js.headers().firstValue("content-type").orElseThrow());
+            assertEquals(
+                    "text/javascript; charset=utf-8",
+                    js.headers().firstValue("content-type").orElseThrow());
             String etag = js.headers().firstValue("etag").orElseThrow();
             assertEquals(304, c.get("/admin/admin.js", "if-none-match", etag).statusCode());
         }
@@ -261,11 +334,20 @@ class AdminSecurityTest {
     void noResponse_containsTheProviderKeyOrTheAdminToken() throws Exception {
         try (TestGateway g = gateway(true)) {
             AdminClient c = new AdminClient(g, "authorization", "Bearer " + TOKEN);
-            g.post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+            g.post(
+                    "/v1/chat/completions",
+                    "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
             c.post("/api/health-check", "{}");
             c.post("/api/health-check", "{\"provider\":\"acme\",\"model\":\"gpt-4o\"}");
-            for (String path : List.of("/api/status", "/api/usage", "/api/config", "/api/errors", "/api/requests",
-                    "/api/session", "/admin", "/admin/admin.js")) {
+            for (String path : List.of(
+                    "/api/status",
+                    "/api/usage",
+                    "/api/config",
+                    "/api/errors",
+                    "/api/requests",
+                    "/api/session",
+                    "/admin",
+                    "/admin/admin.js")) {
                 c.get(path);
             }
             c.edit("[{\"op\":\"set_provider\",\"provider\":\"acme\",\"limits\":{\"rpm\":\"not a number\"}}]");
@@ -280,7 +362,9 @@ class AdminSecurityTest {
                 assertFalse(response.contains(TOKEN), response);
             }
             assertNotEquals(0, acme.requests().size());
-            assertEquals("Bearer " + KEY, acme.requests().get(acme.requests().size() - 1).header("authorization"),
+            assertEquals(
+                    "Bearer " + KEY,
+                    acme.requests().get(acme.requests().size() - 1).header("authorization"),
                     "the key is used, only never shown");
         }
     }

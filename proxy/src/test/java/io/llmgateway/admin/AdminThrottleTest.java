@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.limit.MutableClock;
-import io.llmgateway.admin.AdminAccess;
 import io.llmgateway.server.TestGateway;
 import io.llmgateway.testing.LogCapture;
 import io.llmgateway.testing.RawHttp;
@@ -79,7 +78,8 @@ class AdminThrottleTest {
     private void fail(int times, Call call, String what) throws Exception {
         for (int i = 0; i < times; i++) {
             HttpResponse<String> r = call.send();
-            assertTrue(r.statusCode() == 401 || r.statusCode() == 200 && !r.body().contains("\"authenticated\":true"),
+            assertTrue(
+                    r.statusCode() == 401 || r.statusCode() == 200 && !r.body().contains("\"authenticated\":true"),
                     what + ": " + r.statusCode() + " " + r.body());
         }
     }
@@ -104,8 +104,9 @@ class AdminThrottleTest {
         Call chunked = () -> {
             try (RawHttp raw = RawHttp.connect(g.port())) {
                 String answer = raw.send("POST /api/reset HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                        + "Content-Type: application/json\r\nx-admin-token: " + GUESS + "\r\n"
-                        + "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n").readResponse();
+                                + "Content-Type: application/json\r\nx-admin-token: " + GUESS + "\r\n"
+                                + "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n")
+                        .readResponse();
                 assertTrue(answer.startsWith("HTTP/1.1 401 "), answer);
                 return null;
             }
@@ -130,7 +131,10 @@ class AdminThrottleTest {
                 anonymous.get("/api/config", "x-admin-token", TOKEN));
         for (HttpResponse<String> r : answers) {
             assertEquals(429, r.statusCode(), r.uri().toString());
-            assertEquals("1", r.headers().firstValue("retry-after").orElseThrow(), r.uri().toString());
+            assertEquals(
+                    "1",
+                    r.headers().firstValue("retry-after").orElseThrow(),
+                    r.uri().toString());
             assertEquals("too_many_attempts", at(r, "error", "code"), r.uri().toString());
             assertFalse(r.body().contains(TOKEN));
         }
@@ -147,7 +151,8 @@ class AdminThrottleTest {
         while (failures < 20) {
             HttpResponse<String> r = anonymous.get("/api/status", "authorization", "Bearer " + GUESS);
             if (r.statusCode() == 429) {
-                clock.advance(Duration.ofSeconds(Long.parseLong(r.headers().firstValue("retry-after").orElseThrow())));
+                clock.advance(Duration.ofSeconds(
+                        Long.parseLong(r.headers().firstValue("retry-after").orElseThrow())));
             } else {
                 assertEquals(401, r.statusCode());
                 failures++;
@@ -169,10 +174,12 @@ class AdminThrottleTest {
         assertEquals(429, admin.get("/api/status").statusCode());
         try (RawHttp other = RawHttp.connectFrom("127.0.0.2", g.port())) {
             String ok = other.send("GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + TOKEN
-                    + "\r\n\r\n").readResponse();
+                            + "\r\n\r\n")
+                    .readResponse();
             assertTrue(ok.startsWith("HTTP/1.1 200"), ok);
             String wrong = other.send("GET /api/status HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + GUESS
-                    + "\r\n\r\n").readResponse();
+                            + "\r\n\r\n")
+                    .readResponse();
             assertTrue(wrong.startsWith("HTTP/1.1 401"), "its own first failure: " + wrong);
         }
         assertEquals(429, admin.get("/api/status").statusCode(), "and 127.0.0.2's success reset nothing here");
@@ -182,8 +189,8 @@ class AdminThrottleTest {
     void waiting_aSignedInSessionKeepsWorking() throws Exception {
         HttpResponse<String> login = anonymous.post("/api/login", "{\"token\":\"" + TOKEN + "\"}");
         assertEquals(204, login.statusCode());
-        AdminClient session = anonymous.with("cookie", login.headers().firstValue("set-cookie").orElseThrow()
-                .split(";")[0]);
+        AdminClient session = anonymous.with(
+                "cookie", login.headers().firstValue("set-cookie").orElseThrow().split(";")[0]);
         fail(FREE, () -> anonymous.get("/api/status", "x-admin-token", GUESS), "guess");
         assertEquals(429, admin.get("/api/status").statusCode());
         assertEquals(200, session.get("/api/status").statusCode(), "a session id is nothing to guess");

@@ -110,7 +110,8 @@ class AuthFailuresTest {
 
     @Test
     void key_ipv6CountsByItsSlash64_ipv4ByItself() {
-        assertEquals(AuthFailures.key(address("2001:db8:1:2:aaaa::1")), AuthFailures.key(address("2001:db8:1:2:bbbb::9")));
+        assertEquals(
+                AuthFailures.key(address("2001:db8:1:2:aaaa::1")), AuthFailures.key(address("2001:db8:1:2:bbbb::9")));
         assertNotEquals(AuthFailures.key(address("2001:db8:1:2::1")), AuthFailures.key(address("2001:db8:1:3::1")));
         assertNotEquals(AuthFailures.key(A), AuthFailures.key(B));
         for (int i = 0; i < FREE_FAILURES; i++) {

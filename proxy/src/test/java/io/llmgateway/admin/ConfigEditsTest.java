@@ -80,7 +80,8 @@ class ConfigEditsTest {
 
     @Test
     void orderRoutes_notAPermutation_refused() {
-        assertEquals("changes[0]: providers: expected each of the model's providers once (acme, beta)",
+        assertEquals(
+                "changes[0]: providers: expected each of the model's providers once (acme, beta)",
                 badEdit("[{\"op\":\"order_routes\",\"model\":\"gpt-4o\",\"providers\":[\"acme\"]}]"));
         badEdit("[{\"op\":\"order_routes\",\"model\":\"gpt-4o\",\"providers\":[\"acme\",\"acme\"]}]");
     }
@@ -91,14 +92,17 @@ class ConfigEditsTest {
                 [{"op":"add_route","model":"mini","provider":"acme","alias":"acme-mini"},
                  {"op":"remove_route","model":"gpt-4o","provider":"beta"}]""");
         GatewayConfig c = load(doc);
-        assertEquals(List.of("beta", "acme"), c.models().get("mini").routes().stream().map(r -> r.provider()).toList());
+        assertEquals(
+                List.of("beta", "acme"),
+                c.models().get("mini").routes().stream().map(r -> r.provider()).toList());
         assertEquals("acme-mini", c.models().get("mini").routes().get(1).alias());
         assertEquals(1, c.models().get("gpt-4o").routes().size());
     }
 
     @Test
     void addRoute_alreadyListed_refused() {
-        assertEquals("changes[0]: model \"gpt-4o\" already lists provider \"acme\"",
+        assertEquals(
+                "changes[0]: model \"gpt-4o\" already lists provider \"acme\"",
                 badEdit("[{\"op\":\"add_route\",\"model\":\"gpt-4o\",\"provider\":\"acme\"}]"));
     }
 
@@ -133,12 +137,15 @@ class ConfigEditsTest {
     void addModel_withoutProviders_isLeftToTheLoader() throws Exception {
         ConfigDocument doc = apply("[{\"op\":\"add_model\",\"model\":\"empty\"}]");
         ConfigException e = assertThrows(ConfigException.class, () -> load(doc));
-        assertTrue(e.problems().get(0).contains("model_config.empty: no providers"), e.problems().toString());
+        assertTrue(
+                e.problems().get(0).contains("model_config.empty: no providers"),
+                e.problems().toString());
     }
 
     @Test
     void addModel_existing_refused() {
-        assertEquals("changes[0]: model \"mini\" already exists", badEdit("[{\"op\":\"add_model\",\"model\":\"mini\"}]"));
+        assertEquals(
+                "changes[0]: model \"mini\" already exists", badEdit("[{\"op\":\"add_model\",\"model\":\"mini\"}]"));
     }
 
     @Test
@@ -197,12 +204,15 @@ class ConfigEditsTest {
     void removeProvider_stillUsed_isRefusedByTheLoader() throws Exception {
         ConfigDocument doc = apply("[{\"op\":\"remove_provider\",\"provider\":\"beta\"}]");
         ConfigException e = assertThrows(ConfigException.class, () -> load(doc));
-        assertTrue(e.problems().contains("model_config.gpt-4o.beta: unknown provider (known: acme)"), e.problems().toString());
+        assertTrue(
+                e.problems().contains("model_config.gpt-4o.beta: unknown provider (known: acme)"),
+                e.problems().toString());
     }
 
     @Test
     void addProvider_withoutBaseUrl_refused() {
-        assertEquals("changes[0]: base_url: required for a new provider",
+        assertEquals(
+                "changes[0]: base_url: required for a new provider",
                 badEdit("[{\"op\":\"add_provider\",\"provider\":\"x\"}]"));
     }
 
@@ -215,14 +225,19 @@ class ConfigEditsTest {
         assertEquals("changes[1]: no model \"nope\"", badEdit("""
                 [{"op":"set_route","model":"mini","provider":"beta","enable":true},
                  {"op":"set_route","model":"nope","provider":"beta"}]"""));
-        assertEquals("changes[0]: model \"mini\" does not list provider \"acme\"",
+        assertEquals(
+                "changes[0]: model \"mini\" does not list provider \"acme\"",
                 badEdit("[{\"op\":\"set_route\",\"model\":\"mini\",\"provider\":\"acme\"}]"));
-        assertEquals("changes[0]: enable: expected true, false or null",
+        assertEquals(
+                "changes[0]: enable: expected true, false or null",
                 badEdit("[{\"op\":\"set_route\",\"model\":\"mini\",\"provider\":\"beta\",\"enable\":\"yes\"}]"));
-        assertEquals("changes[0]: model: expected a non-empty name", badEdit("[{\"op\":\"remove_model\",\"model\":\"\"}]"));
-        assertEquals("changes[0]: limits.rpx: unknown limit (expected one of: rpm, tpm, rpd, tpr)",
+        assertEquals(
+                "changes[0]: model: expected a non-empty name", badEdit("[{\"op\":\"remove_model\",\"model\":\"\"}]"));
+        assertEquals(
+                "changes[0]: limits.rpx: unknown limit (expected one of: rpm, tpm, rpd, tpr)",
                 badEdit("[{\"op\":\"set_provider\",\"provider\":\"acme\",\"limits\":{\"rpx\":1}}]"));
-        assertEquals("changes[0]: no provider \"ghost\"", badEdit("[{\"op\":\"set_provider\",\"provider\":\"ghost\"}]"));
+        assertEquals(
+                "changes[0]: no provider \"ghost\"", badEdit("[{\"op\":\"set_provider\",\"provider\":\"ghost\"}]"));
     }
 
     @Test
@@ -234,15 +249,20 @@ class ConfigEditsTest {
                 model_config:
                   m: {acme: {}}
                 """);
-        ConfigEdits.BadEdit e = assertThrows(ConfigEdits.BadEdit.class, () -> ConfigEdits.apply(doc,
-                Json.parse("[{\"op\":\"set_provider\",\"provider\":\"acme\",\"limits\":{\"rpm\":9}}]")));
-        assertEquals("changes[0]: api_provider.acme.limits.rpm is shared through the YAML anchor &lim;"
-                + " edit it in the file", e.getMessage());
+        ConfigEdits.BadEdit e = assertThrows(
+                ConfigEdits.BadEdit.class,
+                () -> ConfigEdits.apply(
+                        doc, Json.parse("[{\"op\":\"set_provider\",\"provider\":\"acme\",\"limits\":{\"rpm\":9}}]")));
+        assertEquals(
+                "changes[0]: api_provider.acme.limits.rpm is shared through the YAML anchor &lim;"
+                        + " edit it in the file",
+                e.getMessage());
     }
 
     @Test
     void unknownOptions_survive() throws Exception {
-        ConfigDocument doc = apply("[{\"op\":\"set_route\",\"model\":\"mini\",\"provider\":\"beta\",\"enable\":false}]");
+        ConfigDocument doc =
+                apply("[{\"op\":\"set_route\",\"model\":\"mini\",\"provider\":\"beta\",\"enable\":false}]");
         assertEquals("2", doc.scalar("routing", "max_attempts"));
         assertEquals("priority", doc.scalar("model_config", "gpt-4o", "strategy"));
     }
@@ -255,19 +275,27 @@ class ConfigEditsTest {
                   "limits":{"rpm":"${ADMIN_TOKEN}","tpm":"$${ESCAPED}"}}]"""));
         String why = ": contains ${, which the admin API does not accept: values set there are literal and never read"
                 + " the environment (write ${VAR} references in the config file; only api_key may be one here)";
-        assertEquals(List.of("model_config.gpt-4o.acme.alias" + why, "model_config.gpt-4o.acme.weight" + why,
-                "api_provider.beta.base_url" + why, "api_provider.beta.limits.rpm" + why,
-                "api_provider.beta.limits.tpm" + why), e.problems());
+        assertEquals(
+                List.of(
+                        "model_config.gpt-4o.acme.alias" + why,
+                        "model_config.gpt-4o.acme.weight" + why,
+                        "api_provider.beta.base_url" + why,
+                        "api_provider.beta.limits.rpm" + why,
+                        "api_provider.beta.limits.tpm" + why),
+                e.problems());
     }
 
     @Test
     void apiKey_wholeReferenceAccepted_anyOtherReferenceRefused_valueNeverShown() throws Exception {
         ConfigDocument doc = apply("[{\"op\":\"set_provider\",\"provider\":\"beta\",\"api_key\":\"${BETA_KEY}\"}]");
         assertEquals("${BETA_KEY}", doc.scalar("api_provider", "beta", "api_key"));
-        ConfigException e = assertThrows(ConfigException.class, () ->
-                apply("[{\"op\":\"set_provider\",\"provider\":\"beta\",\"api_key\":\"sk-${ADMIN_TOKEN}\"}]"));
-        assertEquals(List.of("api_provider.beta.api_key: a ${VAR} reference must be the whole value, like"
-                + " ${OPENAI_API_KEY} or ${OPENAI_API_KEY:-} (value not shown)"), e.problems());
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> apply("[{\"op\":\"set_provider\",\"provider\":\"beta\",\"api_key\":\"sk-${ADMIN_TOKEN}\"}]"));
+        assertEquals(
+                List.of("api_provider.beta.api_key: a ${VAR} reference must be the whole value, like"
+                        + " ${OPENAI_API_KEY} or ${OPENAI_API_KEY:-} (value not shown)"),
+                e.problems());
     }
 
     @Test
@@ -276,12 +304,16 @@ class ConfigEditsTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigEdits.apply(doc, Json.parse("""
                 [{"op":"set_provider","provider":"acme","api_key":"${HOME}"},
                  {"op":"set_provider","provider":"beta","api_key":"${GATEWAY_ADMIN_KEY}"}]""")));
-        assertEquals(List.of("api_provider.acme.api_key: ${HOME} may not be set here: a key reference set through"
-                        + " the admin API must name a variable ending in _KEY (write other references in the config"
-                        + " file)",
-                "api_provider.beta.api_key: ${GATEWAY_ADMIN_KEY} is used elsewhere in the config (admin token,"
-                        + " client keys or limits store) and is never sent to a provider"), e.problems());
-        ConfigEdits.apply(doc, Json.parse("[{\"op\":\"set_provider\",\"provider\":\"beta\",\"api_key\":\"${BETA_KEY}\"}]"));
+        assertEquals(
+                List.of(
+                        "api_provider.acme.api_key: ${HOME} may not be set here: a key reference set through"
+                                + " the admin API must name a variable ending in _KEY (write other references in the config"
+                                + " file)",
+                        "api_provider.beta.api_key: ${GATEWAY_ADMIN_KEY} is used elsewhere in the config (admin token,"
+                                + " client keys or limits store) and is never sent to a provider"),
+                e.problems());
+        ConfigEdits.apply(
+                doc, Json.parse("[{\"op\":\"set_provider\",\"provider\":\"beta\",\"api_key\":\"${BETA_KEY}\"}]"));
         assertEquals("${BETA_KEY}", doc.scalar("api_provider", "beta", "api_key"));
     }
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HealthCheckTransportTest {
     @TempDir
     Path dir;
+
     private MockUpstream provider;
     private TestGateway gateway;
 

@@ -9,8 +9,11 @@ class HealthCheckerTest {
 
     @Test
     void scrub_removesTheKeyAndKeyShapedTokens() {
-        assertEquals("Incorrect API key provided: ***.", HealthChecker.scrub("Incorrect API key provided: sk-abc123xyz.", "sk-abc123xyz"));
-        assertEquals("Incorrect API key provided: sk-***.",
+        assertEquals(
+                "Incorrect API key provided: ***.",
+                HealthChecker.scrub("Incorrect API key provided: sk-abc123xyz.", "sk-abc123xyz"));
+        assertEquals(
+                "Incorrect API key provided: sk-***.",
                 HealthChecker.scrub("Incorrect API key provided: sk-proj-********************abcd.", "sk-other"));
         assertEquals("bad key gsk-*** here", HealthChecker.scrub("bad key gsk-abcdefghij here", ""));
         assertEquals("model not found", HealthChecker.scrub("model not found", "sk-abc123xyz"));

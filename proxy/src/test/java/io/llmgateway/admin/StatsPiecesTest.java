@@ -2,7 +2,6 @@ package io.llmgateway.admin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.observe.RequestRecord;
 import java.util.ArrayList;
@@ -22,14 +21,16 @@ class StatsPiecesTest {
         ring.add("a");
         ring.add("b");
         ring.add("c");
-        assertEquals(List.of("c", "b"), ring.newerThan(0, 10).stream().map(SeqRing.Entry::item).toList());
+        assertEquals(
+                List.of("c", "b"),
+                ring.newerThan(0, 10).stream().map(SeqRing.Entry::item).toList());
         assertEquals(3, ring.lastSeq());
         assertThrows(IllegalArgumentException.class, () -> new SeqRing<>(0));
     }
 
     private static RequestRecord record(int i) {
-        return new RequestRecord(i, "r" + i, null, "/x", "m", "m", "p", List.of(), 200, false, 1, 1, 0, 0, 0, false,
-                null, null);
+        return new RequestRecord(
+                i, "r" + i, null, "/x", "m", "m", "p", List.of(), 200, false, 1, 1, 0, 0, 0, false, null, null);
     }
 
     @Test
@@ -58,7 +59,12 @@ class StatsPiecesTest {
         }
         feed.drainTo(got::add);
         assertEquals(80_000, got.size());
-        assertEquals(80_000, got.stream().mapToLong(RequestRecord::startEpochMillis).distinct().count());
+        assertEquals(
+                80_000,
+                got.stream()
+                        .mapToLong(RequestRecord::startEpochMillis)
+                        .distinct()
+                        .count());
         assertEquals(0, feed.dropped());
     }
 

@@ -27,8 +27,9 @@ class TrafficStatsTest {
 
     private static GatewayConfig config() {
         try {
-            return ConfigLoader.parse("api_provider: {acme: {base_url: \"http://127.0.0.1:1/v1\"}}\n"
-                    + "model_config: {m: {acme: {}}}\n", Map.of());
+            return ConfigLoader.parse(
+                    "api_provider: {acme: {base_url: \"http://127.0.0.1:1/v1\"}}\n" + "model_config: {m: {acme: {}}}\n",
+                    Map.of());
         } catch (ConfigException e) {
             throw new AssertionError(e);
         }
@@ -41,9 +42,25 @@ class TrafficStatsTest {
     }
 
     private RequestRecord ok(String model, String provider, long millis) {
-        return new RequestRecord(now.get() - millis, "req-" + millis, null, "/chat/completions", model, model, provider,
-                List.of(new AttemptRecord(provider, model, "ok", 200, millis)), 200, false, 5, millis, 10, 5, 15, false,
-                null, null);
+        return new RequestRecord(
+                now.get() - millis,
+                "req-" + millis,
+                null,
+                "/chat/completions",
+                model,
+                model,
+                provider,
+                List.of(new AttemptRecord(provider, model, "ok", 200, millis)),
+                200,
+                false,
+                5,
+                millis,
+                10,
+                5,
+                15,
+                false,
+                null,
+                null);
     }
 
     @Test
@@ -51,9 +68,25 @@ class TrafficStatsTest {
         for (int i = 1; i <= 100; i++) {
             add(ok("gpt-4o", "acme", i));
         }
-        add(new RequestRecord(now.get() - 30, "r-fail", null, "/chat/completions", "gpt-4o", null, "acme",
-                List.of(new AttemptRecord("acme", "gpt-4o", "server_error", 500, 30)), 502, false, 30, 30, 0, 0, 0,
-                false, "upstream_error", "acme answered 500"));
+        add(new RequestRecord(
+                now.get() - 30,
+                "r-fail",
+                null,
+                "/chat/completions",
+                "gpt-4o",
+                null,
+                "acme",
+                List.of(new AttemptRecord("acme", "gpt-4o", "server_error", 500, 30)),
+                502,
+                false,
+                30,
+                30,
+                0,
+                0,
+                0,
+                false,
+                "upstream_error",
+                "acme answered 500"));
         TrafficSummary acme = stats.provider("acme");
         assertEquals(101, acme.requests());
         assertEquals(1, acme.errors());
@@ -72,10 +105,27 @@ class TrafficStatsTest {
 
     @Test
     void failover_countsTheFailedAttemptAgainstItsProvider_andLogsIt() {
-        add(new RequestRecord(now.get() - 100, "r1", null, "/chat/completions", "gpt-4o", "gpt-4o", "beta",
-                List.of(new AttemptRecord("acme", "gpt-4o", "timeout", 0, 60),
+        add(new RequestRecord(
+                now.get() - 100,
+                "r1",
+                null,
+                "/chat/completions",
+                "gpt-4o",
+                "gpt-4o",
+                "beta",
+                List.of(
+                        new AttemptRecord("acme", "gpt-4o", "timeout", 0, 60),
                         new AttemptRecord("beta", "gpt-4o", "ok", 200, 40)),
-                200, false, 100, 100, 1, 1, 2, false, null, null));
+                200,
+                false,
+                100,
+                100,
+                1,
+                1,
+                2,
+                false,
+                null,
+                null));
         assertEquals(1, stats.provider("acme").errors());
         assertEquals(0, stats.provider("beta").errors());
         assertEquals(0, stats.overall().errors(), "the client got its answer");
@@ -86,8 +136,24 @@ class TrafficStatsTest {
 
     @Test
     void cancelledAttempts_countNeither() {
-        add(new RequestRecord(now.get() - 10, "r1", null, "/chat/completions", "m", null, "acme",
-                List.of(new AttemptRecord("acme", "m", "cancelled", 0, 10)), 0, true, -1, 10, 0, 0, 0, false, null,
+        add(new RequestRecord(
+                now.get() - 10,
+                "r1",
+                null,
+                "/chat/completions",
+                "m",
+                null,
+                "acme",
+                List.of(new AttemptRecord("acme", "m", "cancelled", 0, 10)),
+                0,
+                true,
+                -1,
+                10,
+                0,
+                0,
+                0,
+                false,
+                null,
                 null));
         assertEquals(0, stats.provider("acme").requests());
         assertEquals(1, stats.overall().requests());
@@ -124,7 +190,9 @@ class TrafficStatsTest {
         }
         List<SeqRing.Entry<RequestRecord>> all = stats.recent(0, 3);
         assertEquals(List.of(5L, 4L, 3L), all.stream().map(SeqRing.Entry::seq).toList());
-        assertEquals(List.of(5L), stats.recent(4, 10).stream().map(SeqRing.Entry::seq).toList());
+        assertEquals(
+                List.of(5L),
+                stats.recent(4, 10).stream().map(SeqRing.Entry::seq).toList());
         assertEquals(List.of(), stats.recent(5, 10));
         assertNull(errors.newerThan(0, 1).stream().findFirst().orElse(null));
     }

@@ -31,7 +31,8 @@ class FullConfigIT {
     void clientKeysAdminMetricsAndInteractionLog_workFromTheJar() throws Exception {
         try (MockUpstream upstream = GatewayClient.provider()) {
             Path config = dir.resolve("config.yaml");
-            Files.writeString(config, """
+            Files.writeString(
+                    config, """
                     server:
                       host: 127.0.0.1
                     admin:
@@ -61,14 +62,17 @@ class FullConfigIT {
                 String[] key = {"authorization", "Bearer " + CLIENT_KEY};
                 String[] admin = {"authorization", "Bearer " + ADMIN_TOKEN};
 
-                HttpResponse<String> refused = client.post("/v1/chat/completions", GatewayClient.chatBody("gpt-4o", false));
+                HttpResponse<String> refused =
+                        client.post("/v1/chat/completions", GatewayClient.chatBody("gpt-4o", false));
                 assertEquals(401, refused.statusCode(), refused.body());
                 assertTrue(refused.body().contains("\"error\""), refused.body());
                 assertTrue(client.assertChat("gpt-4o", key).contains(GatewayClient.ANSWER));
                 client.assertStream("gpt-4o", key);
                 client.assertChat("gpt-4o", "x-api-key", TEAM_KEY);
-                assertEquals("Bearer " + PROVIDER_KEY,
-                        upstream.requests().get(0).header("authorization"), "the provider's key upstream");
+                assertEquals(
+                        "Bearer " + PROVIDER_KEY,
+                        upstream.requests().get(0).header("authorization"),
+                        "the provider's key upstream");
 
                 assertEquals(401, client.get("/api/status").statusCode());
                 HttpResponse<String> status = client.get("/api/status", admin);
@@ -76,7 +80,8 @@ class FullConfigIT {
                 assertTrue(status.body().startsWith("{"), status.body());
                 HttpResponse<String> page = client.get("/admin", admin);
                 assertEquals(200, page.statusCode(), page.body());
-                assertTrue(page.headers().firstValue("content-type").orElse("").startsWith("text/html"),
+                assertTrue(
+                        page.headers().firstValue("content-type").orElse("").startsWith("text/html"),
                         page.headers().toString());
 
                 assertEquals(401, client.get("/metrics").statusCode());

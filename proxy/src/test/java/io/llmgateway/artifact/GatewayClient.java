@@ -21,8 +21,10 @@ final class GatewayClient {
     static final String ANSWER = "Hello from the mock upstream!";
 
     private static final Duration TIMEOUT = Duration.ofSeconds(20);
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private final int port;
 
@@ -33,8 +35,8 @@ final class GatewayClient {
     /** A mock provider answering chat completions with {@link #ANSWER}, and streams with three deltas. */
     static MockUpstream provider() {
         MockUpstream upstream = MockUpstream.start();
-        upstream.setDefault(Behaviour.streamAware(Behaviour.chatCompletion(ANSWER),
-                Behaviour.sse("Hello", " from", " a stream")));
+        upstream.setDefault(
+                Behaviour.streamAware(Behaviour.chatCompletion(ANSWER), Behaviour.sse("Hello", " from", " a stream")));
         return upstream;
     }
 
@@ -52,7 +54,8 @@ final class GatewayClient {
     }
 
     HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(url(path)).timeout(TIMEOUT).GET();
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(url(path)).timeout(TIMEOUT).GET();
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
@@ -63,7 +66,8 @@ final class GatewayClient {
     String assertChat(String model, String... headers) throws IOException, InterruptedException {
         HttpResponse<String> r = post("/v1/chat/completions", chatBody(model, false), headers);
         assertEquals(200, r.statusCode(), r.body());
-        assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("application/json"),
+        assertTrue(
+                r.headers().firstValue("content-type").orElse("").startsWith("application/json"),
                 r.headers().toString());
         assertTrue(r.body().contains("\"chat.completion\""), r.body());
         return r.body();
@@ -73,7 +77,8 @@ final class GatewayClient {
     List<String> assertStream(String model, String... headers) throws IOException, InterruptedException {
         HttpResponse<String> r = post("/v1/chat/completions", chatBody(model, true), headers);
         assertEquals(200, r.statusCode(), r.body());
-        assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"),
+        assertTrue(
+                r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"),
                 r.headers().toString());
         List<String> events = TestSse.data(r.body());
         assertTrue(events.size() >= 2, r.body());

@@ -39,11 +39,13 @@ import java.util.stream.Collectors;
 final class GatewayProcess implements AutoCloseable {
     /** The system property naming the jar under test; failsafe sets it (proxy/pom.xml). */
     static final String JAR_PROPERTY = "llmgateway.jar";
+
     private static final String DEFAULT_JAR = "target/llm-gateway.jar";
     private static final Pattern LISTENING = Pattern.compile("listening on http://[^:\\s]+:(\\d+) ");
     private static final Pattern ERROR_LINE = Pattern.compile("^\\S+ ERROR ", Pattern.MULTILINE);
     /** A bound, not a wait: generous, for CI machines shared with other builds. */
     private static final long START_SECONDS = 60;
+
     private static final long STOP_SECONDS = 20;
 
     private final Process process;
@@ -121,7 +123,8 @@ final class GatewayProcess implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             // stdout may end a moment before the process has exited.
             boolean exited = e instanceof ExecutionException && process.waitFor(STOP_SECONDS, TimeUnit.SECONDS);
-            String what = exited ? "exited with code " + process.exitValue() + " before it was ready"
+            String what = exited
+                    ? "exited with code " + process.exitValue() + " before it was ready"
                     : "did not start within " + START_SECONDS + " s";
             process.destroyForcibly();
             process.waitFor(STOP_SECONDS, TimeUnit.SECONDS);

@@ -28,7 +28,8 @@ class SharedLimitsIT {
 
     @Test
     void twoJarsOnOneRedis_admitExactlyTheSharedRpm_ofFortyRacingRequests() throws Exception {
-        try (RedisServer redis = RedisServer.startOrSkip(); MockUpstream upstream = GatewayClient.provider()) {
+        try (RedisServer redis = RedisServer.startOrSkip();
+                MockUpstream upstream = GatewayClient.provider()) {
             // A generous store timeout: this case is about exactness, and a loaded machine must not fall back.
             // A fallback share of 1 would let each instance admit the whole rpm alone: 20, not 10.
             String yaml = """
@@ -49,7 +50,8 @@ class SharedLimitsIT {
                       gpt-4o-mini:
                         open: {}
                     """.formatted(redis.uri(), upstream.baseUrl(), RPM, upstream.baseUrl());
-            try (GatewayProcess a = launch(dir.resolve("a"), yaml); GatewayProcess b = launch(dir.resolve("b"), yaml)) {
+            try (GatewayProcess a = launch(dir.resolve("a"), yaml);
+                    GatewayProcess b = launch(dir.resolve("b"), yaml)) {
                 a.awaitReady();
                 b.awaitReady();
                 GatewayClient[] clients = {a.client(), b.client()};
@@ -66,7 +68,9 @@ class SharedLimitsIT {
                         admitted++;
                     } else {
                         assertEquals(429, r.statusCode(), r.body());
-                        assertTrue(r.headers().firstValue("retry-after").isPresent(), r.headers().toString());
+                        assertTrue(
+                                r.headers().firstValue("retry-after").isPresent(),
+                                r.headers().toString());
                         limited++;
                     }
                 }

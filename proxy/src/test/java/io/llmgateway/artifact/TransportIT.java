@@ -3,8 +3,8 @@ package io.llmgateway.artifact;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.config.IoTransport;
-import io.llmgateway.transport.Transport;
 import io.llmgateway.testing.MockUpstream;
+import io.llmgateway.transport.Transport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
@@ -21,9 +21,12 @@ class TransportIT {
     Path dir;
 
     @ParameterizedTest
-    @EnumSource(value = IoTransport.class, names = {"IO_URING", "EPOLL", "NIO"})
+    @EnumSource(
+            value = IoTransport.class,
+            names = {"IO_URING", "EPOLL", "NIO"})
     void eachTransport_answersAndStopsCleanly(IoTransport transport) throws Exception {
-        Assumptions.assumeTrue(Transport.isAvailable(transport),
+        Assumptions.assumeTrue(
+                Transport.isAvailable(transport),
                 transport.configName() + " is not available on this machine: skipping its artifact test");
         try (MockUpstream upstream = GatewayClient.provider()) {
             Path config = dir.resolve("config.yaml");

@@ -50,14 +50,18 @@ class ConfigDocumentTest {
         assertTrue(out.contains("base_url: 'https://beta.example/v1'"), out);
         assertTrue(out.contains("auto: [gpt-4o] # auto list"), out);
         assertTrue(out.contains("# trailing comment"), out);
-        assertEquals(ConfigLoader.parse(YAML, Map.of("ACME_KEY", "k")),
-                ConfigLoader.parse(out, Map.of("ACME_KEY", "k")), "same meaning");
+        assertEquals(
+                ConfigLoader.parse(YAML, Map.of("ACME_KEY", "k")),
+                ConfigLoader.parse(out, Map.of("ACME_KEY", "k")),
+                "same meaning");
     }
 
     @Test
     void toYaml_exampleFile_isTheSameConfigAndKeepsEveryComment() throws Exception {
         Path example = Stream.of(Path.of("..", "config.yaml.example"), Path.of("config.yaml.example"))
-                .filter(Files::isRegularFile).findFirst().orElseThrow();
+                .filter(Files::isRegularFile)
+                .findFirst()
+                .orElseThrow();
         String text = Files.readString(example);
         String out = ConfigDocument.parse(text).toYaml();
         Map<String, String> env = Map.of("OPENAI_API_KEY", "a", "BACKUP_API_KEY", "b", "ADMIN_TOKEN", "t".repeat(16));
@@ -138,7 +142,8 @@ class ConfigDocumentTest {
         ConfigDocument doc = ConfigDocument.parse(YAML);
         doc.reorder(List.of("beta", "acme"), "model_config", "gpt-4o");
         assertEquals(List.of("encoding", "beta", "acme"), doc.keys("model_config", "gpt-4o"));
-        assertThrows(IllegalArgumentException.class, () -> doc.reorder(List.of("acme", "acme"), "model_config", "gpt-4o"));
+        assertThrows(
+                IllegalArgumentException.class, () -> doc.reorder(List.of("acme", "acme"), "model_config", "gpt-4o"));
         assertThrows(IllegalArgumentException.class, () -> doc.reorder(List.of("zeta"), "model_config", "gpt-4o"));
     }
 
@@ -173,8 +178,8 @@ class ConfigDocumentTest {
     @Test
     void edit_throughAnAnchoredNode_refused_soItsAliasesDoNotChangeSilently() throws Exception {
         ConfigDocument doc = ConfigDocument.parse("a:\n  limits: &shared {rpm: 60}\nb:\n  limits: *shared\nc: 1\n");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> doc.putNumber(10, "a", "limits", "rpm"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> doc.putNumber(10, "a", "limits", "rpm"));
         assertEquals("a.limits.rpm is shared through the YAML anchor &shared; edit it in the file", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> doc.remove("b", "limits", "rpm"));
         doc.putNumber(2, "c");

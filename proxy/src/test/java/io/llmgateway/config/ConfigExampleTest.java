@@ -24,7 +24,8 @@ class ConfigExampleTest {
         return Stream.of(Path.of("..", "config.yaml.example"), Path.of("config.yaml.example"))
                 .filter(Files::isRegularFile)
                 .findFirst()
-                .orElseThrow(() -> new AssertionError("config.yaml.example not found from " + Path.of("").toAbsolutePath()));
+                .orElseThrow(() -> new AssertionError(
+                        "config.yaml.example not found from " + Path.of("").toAbsolutePath()));
     }
 
     @Test
@@ -43,21 +44,26 @@ class ConfigExampleTest {
         assertFalse(config.providers().isEmpty());
         assertFalse(config.models().isEmpty());
         for (ProviderConfig provider : config.providers().values()) {
-            assertTrue(provider.apiKey().startsWith("test-value-"), provider.name() + ": key is not a ${VAR} reference");
+            assertTrue(
+                    provider.apiKey().startsWith("test-value-"), provider.name() + ": key is not a ${VAR} reference");
         }
-        assertTrue(config.models().values().stream()
-                .flatMap(model -> model.routes().stream())
-                .anyMatch(route -> !route.enabled()), "the example shows enable: false");
+        assertTrue(
+                config.models().values().stream()
+                        .flatMap(model -> model.routes().stream())
+                        .anyMatch(route -> !route.enabled()),
+                "the example shows enable: false");
     }
 
     @Test
     void load_exampleWithoutVariablesNamesThem() throws Exception {
-        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
-                () -> ConfigLoader.load(exampleFile(), Map.of()));
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(
+                ConfigException.class, () -> ConfigLoader.load(exampleFile(), Map.of()));
 
-        assertEquals(List.of(
-                "api_provider.openai.api_key: environment variable OPENAI_API_KEY is not set",
-                "api_provider.backup.api_key: environment variable BACKUP_API_KEY is not set"), e.problems());
+        assertEquals(
+                List.of(
+                        "api_provider.openai.api_key: environment variable OPENAI_API_KEY is not set",
+                        "api_provider.backup.api_key: environment variable BACKUP_API_KEY is not set"),
+                e.problems());
     }
 
     @Test
@@ -79,7 +85,9 @@ class ConfigExampleTest {
         keys.addAll(ConfigKeys.METRICS_OPTIONS);
 
         List<String> missing = keys.stream()
-                .filter(key -> !Pattern.compile("(?m)^\\s*(- )?" + key + ":").matcher(text).find())
+                .filter(key -> !Pattern.compile("(?m)^\\s*(- )?" + key + ":")
+                        .matcher(text)
+                        .find())
                 .toList();
 
         assertEquals(List.of(), missing);

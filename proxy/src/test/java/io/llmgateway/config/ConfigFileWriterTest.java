@@ -65,8 +65,9 @@ class ConfigFileWriterTest {
         Path file = dir.resolve("config.yaml");
         Files.writeString(file, "a much longer old content: 1234567890\n");
         new ConfigFileWriter((from, to) -> {
-            throw new FileSystemException("busy");
-        }).write(file, "b: 1\n");
+                    throw new FileSystemException("busy");
+                })
+                .write(file, "b: 1\n");
         assertEquals("b: 1\n", Files.readString(file));
     }
 
@@ -79,7 +80,9 @@ class ConfigFileWriterTest {
         ConfigFileWriter.Result r = new ConfigFileWriter().write(file, "new: 2\n");
         assertEquals("new: 2\n", Files.readString(file));
         assertEquals(1, r.warnings().size());
-        assertTrue(r.warnings().get(0).startsWith("no backup written (config.yaml.bak"), r.warnings().get(0));
+        assertTrue(
+                r.warnings().get(0).startsWith("no backup written (config.yaml.bak"),
+                r.warnings().get(0));
     }
 
     @Test

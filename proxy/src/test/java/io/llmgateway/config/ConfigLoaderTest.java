@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -30,6 +29,7 @@ class ConfigLoaderTest {
               b:
                 base_url: http://b.example.com:8080
             """;
+
     private static final String MODELS = """
             model_config:
               m:
@@ -42,7 +42,8 @@ class ConfigLoaderTest {
     }
 
     private static List<String> problems(String yaml, Map<String, String> env) {
-        return assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, env)).problems();
+        return assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, env))
+                .problems();
     }
 
     private static void assertProblem(String yaml, String expectedLine) {
@@ -75,7 +76,8 @@ class ConfigLoaderTest {
         assertEquals(URI.create("https://api.example.com/v1"), provider.baseUrl());
         assertEquals("your_api_key_here", provider.apiKey());
         assertEquals(new Limits(60, 10000, 1000, 4000), provider.limits());
-        assertEquals(List.of(new ModelRoute("your_provider", "gpt-4o", true, 1)),
+        assertEquals(
+                List.of(new ModelRoute("your_provider", "gpt-4o", true, 1)),
                 config.models().get("gpt-4o").routes());
         assertEquals(List.of("gpt-4o"), config.autoModels());
     }
@@ -97,12 +99,16 @@ class ConfigLoaderTest {
 
     @Test
     void parse_emptySectionsAndOptionsKeepDefaults() throws Exception {
-        GatewayConfig config = ConfigLoader.parse("server:\nupstream: {}\nrouting: ~\n" + PROVIDERS
-                + "model_config:\n  m:\n    a: {alias: ~, weight: }\n", NO_ENV);
+        GatewayConfig config = ConfigLoader.parse(
+                "server:\nupstream: {}\nrouting: ~\n" + PROVIDERS
+                        + "model_config:\n  m:\n    a: {alias: ~, weight: }\n",
+                NO_ENV);
 
         assertEquals(ServerSettings.DEFAULT, config.server());
         assertEquals(UpstreamSettings.DEFAULT, config.upstream());
-        assertEquals(new ModelRoute("a", "m", true, 1), config.models().get("m").routes().get(0));
+        assertEquals(
+                new ModelRoute("a", "m", true, 1),
+                config.models().get("m").routes().get(0));
     }
 
     @Test
@@ -122,10 +128,14 @@ class ConfigLoaderTest {
                 """;
         GatewayConfig config = ConfigLoader.parse(yaml, NO_ENV);
 
-        assertEquals(List.of("zeta", "alpha", "mid"), List.copyOf(config.providers().keySet()));
+        assertEquals(
+                List.of("zeta", "alpha", "mid"), List.copyOf(config.providers().keySet()));
         assertEquals(List.of("second", "first"), List.copyOf(config.models().keySet()));
-        assertEquals(List.of("mid", "zeta", "alpha"),
-                config.models().get("second").routes().stream().map(ModelRoute::provider).toList());
+        assertEquals(
+                List.of("mid", "zeta", "alpha"),
+                config.models().get("second").routes().stream()
+                        .map(ModelRoute::provider)
+                        .toList());
         assertEquals(List.of("second", "first"), config.autoModels());
     }
 
@@ -166,13 +176,44 @@ class ConfigLoaderTest {
                 """;
         GatewayConfig config = ConfigLoader.parse(yaml, NO_ENV);
 
-        assertEquals(new ServerSettings("127.0.0.1", 9000, 512 * 1024, 2, 4096, 16 * 1024, 50,
-                Duration.ofSeconds(20), Duration.ofMinutes(2), 500, 64L * 1024 * 1024, Duration.ofSeconds(10),
-                IoTransport.EPOLL), config.server());
-        assertEquals(new UpstreamSettings(Duration.ofMillis(500), Duration.ofMinutes(2), Duration.ofHours(1),
-                Duration.ofSeconds(45), 8, Duration.ofSeconds(3), Duration.ofSeconds(90), 12), config.upstream());
-        assertEquals(new RoutingSettings(Strategy.WEIGHTED, 5, 2, Duration.ofSeconds(1), Duration.ofSeconds(1),
-                Duration.ofMinutes(10), true, ZoneId.of("Europe/Berlin")), config.routing());
+        assertEquals(
+                new ServerSettings(
+                        "127.0.0.1",
+                        9000,
+                        512 * 1024,
+                        2,
+                        4096,
+                        16 * 1024,
+                        50,
+                        Duration.ofSeconds(20),
+                        Duration.ofMinutes(2),
+                        500,
+                        64L * 1024 * 1024,
+                        Duration.ofSeconds(10),
+                        IoTransport.EPOLL),
+                config.server());
+        assertEquals(
+                new UpstreamSettings(
+                        Duration.ofMillis(500),
+                        Duration.ofMinutes(2),
+                        Duration.ofHours(1),
+                        Duration.ofSeconds(45),
+                        8,
+                        Duration.ofSeconds(3),
+                        Duration.ofSeconds(90),
+                        12),
+                config.upstream());
+        assertEquals(
+                new RoutingSettings(
+                        Strategy.WEIGHTED,
+                        5,
+                        2,
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(1),
+                        Duration.ofMinutes(10),
+                        true,
+                        ZoneId.of("Europe/Berlin")),
+                config.routing());
         ModelConfig m = config.models().get("m");
         assertEquals(Strategy.HEADROOM, m.strategy());
         assertEquals("cl100k_base", m.encoding());
@@ -182,69 +223,94 @@ class ConfigLoaderTest {
 
     @Test
     void parse_integersAsDigitStrings() throws Exception {
-        GatewayConfig config = ConfigLoader.parse(VALID.replace("api_key: key-a",
-                "limits: {rpm: '60', tpm: \"1000\"}"), NO_ENV);
+        GatewayConfig config =
+                ConfigLoader.parse(VALID.replace("api_key: key-a", "limits: {rpm: '60', tpm: \"1000\"}"), NO_ENV);
 
-        assertEquals(new Limits(60, 1000, Limits.UNLIMITED, Limits.UNLIMITED), config.providers().get("a").limits());
+        assertEquals(
+                new Limits(60, 1000, Limits.UNLIMITED, Limits.UNLIMITED),
+                config.providers().get("a").limits());
     }
 
     @Test
     void parse_yamlOneOneBooleans() throws Exception {
-        GatewayConfig config = ConfigLoader.parse(PROVIDERS
-                + "model_config:\n  m:\n    a: {enable: no}\n    b: {enable: On}\n", NO_ENV);
+        GatewayConfig config = ConfigLoader.parse(
+                PROVIDERS + "model_config:\n  m:\n    a: {enable: no}\n    b: {enable: On}\n", NO_ENV);
 
-        assertEquals(List.of(false, true),
-                config.models().get("m").routes().stream().map(ModelRoute::enabled).toList());
+        assertEquals(
+                List.of(false, true),
+                config.models().get("m").routes().stream()
+                        .map(ModelRoute::enabled)
+                        .toList());
     }
 
     @Test
     void parse_sizes() throws Exception {
-        assertEquals(32 * 1024 * 1024, ConfigLoader.parse("server: {max_body_size: 32MiB}\n" + VALID, NO_ENV)
-                .server().maxBodyBytes());
-        assertEquals(3 * 1024 * 1024, ConfigLoader.parse("server: {max_body_size: 3m}\n" + VALID, NO_ENV)
-                .server().maxBodyBytes());
-        assertEquals(1000, ConfigLoader.parse("server: {max_body_size: 1000}\n" + VALID, NO_ENV)
-                .server().maxBodyBytes());
+        assertEquals(
+                32 * 1024 * 1024,
+                ConfigLoader.parse("server: {max_body_size: 32MiB}\n" + VALID, NO_ENV)
+                        .server()
+                        .maxBodyBytes());
+        assertEquals(
+                3 * 1024 * 1024,
+                ConfigLoader.parse("server: {max_body_size: 3m}\n" + VALID, NO_ENV)
+                        .server()
+                        .maxBodyBytes());
+        assertEquals(
+                1000,
+                ConfigLoader.parse("server: {max_body_size: 1000}\n" + VALID, NO_ENV)
+                        .server()
+                        .maxBodyBytes());
     }
 
     @Test
     void parse_baseUrlTrailingSlashStripped() throws Exception {
-        GatewayConfig config = ConfigLoader.parse(VALID.replace("https://a.example.com/v1", "https://a.example.com/v1//")
-                .replace("http://b.example.com:8080", "http://b.example.com:8080/"), NO_ENV);
+        GatewayConfig config = ConfigLoader.parse(
+                VALID.replace("https://a.example.com/v1", "https://a.example.com/v1//")
+                        .replace("http://b.example.com:8080", "http://b.example.com:8080/"),
+                NO_ENV);
 
-        assertEquals(URI.create("https://a.example.com/v1"), config.providers().get("a").baseUrl());
-        assertEquals(URI.create("http://b.example.com:8080"), config.providers().get("b").baseUrl());
+        assertEquals(
+                URI.create("https://a.example.com/v1"),
+                config.providers().get("a").baseUrl());
+        assertEquals(
+                URI.create("http://b.example.com:8080"),
+                config.providers().get("b").baseUrl());
     }
 
     // ---- one test per kind of mistake
 
     @Test
     void parse_limitNotAnInteger() {
-        assertProblem(VALID.replace("api_key: key-a", "limits: {rpm: ten}"),
+        assertProblem(
+                VALID.replace("api_key: key-a", "limits: {rpm: ten}"),
                 "api_provider.a.limits.rpm: expected a positive integer, got \"ten\"");
     }
 
     @Test
     void parse_limitNotPositive() {
-        assertProblem(VALID.replace("api_key: key-a", "limits: {tpm: -3}"),
+        assertProblem(
+                VALID.replace("api_key: key-a", "limits: {tpm: -3}"),
                 "api_provider.a.limits.tpm: expected a positive integer, got -3");
     }
 
     @Test
     void parse_unknownOption() {
-        assertProblem(VALID.replace("api_key: key-a", "limits: {rmp: 5}"),
+        assertProblem(
+                VALID.replace("api_key: key-a", "limits: {rmp: 5}"),
                 "api_provider.a.limits.rmp: unknown option (expected one of: rpm, tpm, rpd, tpr)");
     }
 
     @Test
     void parse_unknownRouteOption() {
-        assertProblem(PROVIDERS + "model_config:\n  m:\n    a: {alais: x}\n",
+        assertProblem(
+                PROVIDERS + "model_config:\n  m:\n    a: {alais: x}\n",
                 "model_config.m.a.alais: unknown option (expected one of: alias, enable, weight)");
     }
 
     @Test
     void parse_unknownSection() {
-        assertProblem(VALID + "servr: {port: 1}\n",
+        assertProblem(
+                VALID + "servr: {port: 1}\n",
                 "servr: unknown section (expected one of: " + String.join(", ", ConfigKeys.SECTIONS) + ")");
     }
 
@@ -270,34 +336,39 @@ class ConfigLoaderTest {
 
     @Test
     void parse_baseUrlMissing() {
-        assertProblem(VALID.replace("    base_url: https://a.example.com/v1\n", ""),
+        assertProblem(
+                VALID.replace("    base_url: https://a.example.com/v1\n", ""),
                 "api_provider.a.base_url: missing (expected an absolute http or https URL like https://api.example.com/v1)");
     }
 
     @Test
     void parse_baseUrlNotAUrl() {
-        assertProblem(VALID.replace("https://a.example.com/v1", "\"not a url\""),
+        assertProblem(
+                VALID.replace("https://a.example.com/v1", "\"not a url\""),
                 "api_provider.a.base_url: expected an absolute http or https URL like https://api.example.com/v1,"
                         + " got \"not a url\"");
     }
 
     @Test
     void parse_baseUrlWrongScheme() {
-        assertProblem(VALID.replace("https://a.example.com/v1", "ftp://a.example.com/v1"),
+        assertProblem(
+                VALID.replace("https://a.example.com/v1", "ftp://a.example.com/v1"),
                 "api_provider.a.base_url: expected an absolute http or https URL like https://api.example.com/v1,"
                         + " got \"ftp://a.example.com/v1\"");
     }
 
     @Test
     void parse_baseUrlWithoutHost() {
-        assertProblem(VALID.replace("https://a.example.com/v1", "https:///v1"),
+        assertProblem(
+                VALID.replace("https://a.example.com/v1", "https:///v1"),
                 "api_provider.a.base_url: expected an absolute http or https URL like https://api.example.com/v1"
                         + " (with a valid host name), got \"https:///v1\"");
     }
 
     @Test
     void parse_baseUrlWithQuery() {
-        assertProblem(VALID.replace("https://a.example.com/v1", "https://a.example.com/v1?x=1"),
+        assertProblem(
+                VALID.replace("https://a.example.com/v1", "https://a.example.com/v1?x=1"),
                 "api_provider.a.base_url: expected an absolute http or https URL like https://api.example.com/v1"
                         + " (without ?query or #fragment), got \"https://a.example.com/v1?x=1\"");
     }
@@ -306,48 +377,57 @@ class ConfigLoaderTest {
     void parse_baseUrlWithUserInfoNotEchoed() {
         List<String> problems = problems(VALID.replace("https://a.example.com/v1", "https://u:hunter2@a.example.com"));
 
-        assertEquals(List.of("api_provider.a.base_url: must not contain user:password@ (put the key in api_key)"),
-                problems);
+        assertEquals(
+                List.of("api_provider.a.base_url: must not contain user:password@ (put the key in api_key)"), problems);
     }
 
     @Test
     void parse_adminTokenShorterThan16_refusedWithoutTheValue() {
-        List<String> problems = problems(VALID + "admin:\n  token: ${ADMIN_TOKEN}\n",
-                Map.of("ADMIN_TOKEN", "hunter2-hunter2"));
+        List<String> problems =
+                problems(VALID + "admin:\n  token: ${ADMIN_TOKEN}\n", Map.of("ADMIN_TOKEN", "hunter2-hunter2"));
 
-        assertEquals(List.of("admin.token: too short (expected: at least 16 characters, e.g. from openssl rand -hex"
-                + " 24; value not shown)"), problems);
+        assertEquals(
+                List.of("admin.token: too short (expected: at least 16 characters, e.g. from openssl rand -hex"
+                        + " 24; value not shown)"),
+                problems);
     }
 
     @Test
     void parse_adminToken16Characters_accepted_emptyMeansNone() throws Exception {
         String yaml = VALID + "admin:\n  token: ${ADMIN_TOKEN:-}\n";
-        assertEquals("0123456789abcdef",
-                ConfigLoader.parse(yaml, Map.of("ADMIN_TOKEN", "0123456789abcdef")).admin().token());
+        assertEquals(
+                "0123456789abcdef",
+                ConfigLoader.parse(yaml, Map.of("ADMIN_TOKEN", "0123456789abcdef"))
+                        .admin()
+                        .token());
         assertNull(ConfigLoader.parse(yaml, NO_ENV).admin().token());
     }
 
     @Test
     void parse_unknownProviderInModel() {
-        assertProblem(PROVIDERS + "model_config:\n  gpt-4o:\n    acme:\n",
+        assertProblem(
+                PROVIDERS + "model_config:\n  gpt-4o:\n    acme:\n",
                 "model_config.gpt-4o.acme: unknown provider (known: a, b)");
     }
 
     @Test
     void parse_modelWithoutProviders() {
-        assertProblem(PROVIDERS + "model_config:\n  m:\n    strategy: headroom\n",
+        assertProblem(
+                PROVIDERS + "model_config:\n  m:\n    strategy: headroom\n",
                 "model_config.m: no providers (list at least one api_provider name under the model)");
     }
 
     @Test
     void parse_modelNamedAuto() {
-        assertProblem(VALID + "  auto:\n    a:\n",
+        assertProblem(
+                VALID + "  auto:\n    a:\n",
                 "model_config.auto: reserved model name (\"auto\" lets the gateway choose; see the auto section)");
     }
 
     @Test
     void parse_providerNamedLikeModelOption() {
-        assertProblem(PROVIDERS + "  strategy:\n    base_url: https://s.example.com\n" + MODELS,
+        assertProblem(
+                PROVIDERS + "  strategy:\n    base_url: https://s.example.com\n" + MODELS,
                 "api_provider.strategy: reserved name (model_config uses strategy and encoding as model options);"
                         + " rename this provider");
     }
@@ -369,84 +449,98 @@ class ConfigLoaderTest {
 
     @Test
     void parse_badStrategy() {
-        assertProblem("routing: {strategy: fastest}\n" + VALID,
+        assertProblem(
+                "routing: {strategy: fastest}\n" + VALID,
                 "routing.strategy: expected one of priority, headroom, weighted, got \"fastest\"");
     }
 
     @Test
     void parse_badTransport() {
-        assertProblem("server: {transport: kqueue}\n" + VALID,
+        assertProblem(
+                "server: {transport: kqueue}\n" + VALID,
                 "server.transport: expected one of auto, io_uring, epoll, nio, got \"kqueue\"");
     }
 
     @Test
     void parse_badRpdWindow() {
-        assertProblem("routing: {rpd_window: weekly}\n" + VALID,
+        assertProblem(
+                "routing: {rpd_window: weekly}\n" + VALID,
                 "routing.rpd_window: expected one of calendar, rolling, got \"weekly\"");
     }
 
     @Test
     void parse_badEncoding() {
-        assertProblem(PROVIDERS + "model_config:\n  m:\n    encoding: gpt2\n    a:\n",
+        assertProblem(
+                PROVIDERS + "model_config:\n  m:\n    encoding: gpt2\n    a:\n",
                 "model_config.m.encoding: expected one of r50k_base, p50k_base, p50k_edit, cl100k_base, o200k_base,"
                         + " got \"gpt2\"");
     }
 
     @Test
     void parse_badDuration() {
-        assertProblem("upstream: {connect_timeout: soon}\n" + VALID,
+        assertProblem(
+                "upstream: {connect_timeout: soon}\n" + VALID,
                 "upstream.connect_timeout: expected a duration like 500ms, 30s, 5m, got \"soon\"");
     }
 
     @Test
     void parse_zeroDuration() {
-        assertProblem("upstream: {acquire_timeout: 0ms}\n" + VALID,
+        assertProblem(
+                "upstream: {acquire_timeout: 0ms}\n" + VALID,
                 "upstream.acquire_timeout: expected a positive duration, got \"0ms\"");
     }
 
     @Test
     void parse_maxCooldownBelowBase() {
-        assertProblem("routing: {base_cooldown: 10s, max_cooldown: 2s}\n" + VALID,
+        assertProblem(
+                "routing: {base_cooldown: 10s, max_cooldown: 2s}\n" + VALID,
                 "routing.max_cooldown: must not be shorter than base_cooldown (10s)");
     }
 
     @Test
     void parse_badTimeZone() {
-        assertProblem("routing: {time_zone: Mars/Olympus}\n" + VALID,
+        assertProblem(
+                "routing: {time_zone: Mars/Olympus}\n" + VALID,
                 "routing.time_zone: expected a time zone like Europe/Berlin or UTC, got \"Mars/Olympus\"");
     }
 
     @Test
     void parse_portOutOfRange() {
-        assertProblem("server: {port: 70000}\n" + VALID,
-                "server.port: expected a port number from 0 to 65535, got 70000");
+        assertProblem(
+                "server: {port: 70000}\n" + VALID, "server.port: expected a port number from 0 to 65535, got 70000");
     }
 
     @Test
     void parse_badSize() {
-        assertProblem("server: {max_body_size: 32MB}\n" + VALID,
+        assertProblem(
+                "server: {max_body_size: 32MB}\n" + VALID,
                 "server.max_body_size: expected a size like 32MiB, 512KiB or 1048576 (bytes), got \"32MB\"");
-        assertProblem("server: {max_body_size: 2GiB}\n" + VALID,
+        assertProblem(
+                "server: {max_body_size: 2GiB}\n" + VALID,
                 "server.max_body_size: expected a size from 1 byte to 2047MiB, got \"2GiB\"");
     }
 
     @Test
     void parse_booleanNotABoolean() {
-        assertProblem(PROVIDERS + "model_config:\n  m:\n    a: {enable: maybe}\n",
+        assertProblem(
+                PROVIDERS + "model_config:\n  m:\n    a: {enable: maybe}\n",
                 "model_config.m.a.enable: expected true or false, got \"maybe\"");
-        assertProblem(PROVIDERS + "model_config:\n  m:\n    a: {enable: 1}\n",
+        assertProblem(
+                PROVIDERS + "model_config:\n  m:\n    a: {enable: 1}\n",
                 "model_config.m.a.enable: expected true or false, got 1");
     }
 
     @Test
     void parse_emptyAlias() {
-        assertProblem(PROVIDERS + "model_config:\n  m:\n    a: {alias: ''}\n",
+        assertProblem(
+                PROVIDERS + "model_config:\n  m:\n    a: {alias: ''}\n",
                 "model_config.m.a.alias: expected a non-empty model name, got \"\"");
     }
 
     @Test
     void parse_badWeight() {
-        assertProblem(PROVIDERS + "model_config:\n  m:\n    a: {weight: 0.5}\n",
+        assertProblem(
+                PROVIDERS + "model_config:\n  m:\n    a: {weight: 0.5}\n",
                 "model_config.m.a.weight: expected a positive integer, got 0.5");
     }
 
@@ -459,7 +553,8 @@ class ConfigLoaderTest {
 
     @Test
     void parse_forbiddenCharacterHasLineAndColumnButNoText() {
-        assertProblem("api_provider:\n  a:\n    api_key: sk-\u0001secret\n",
+        assertProblem(
+                "api_provider:\n  a:\n    api_key: sk-\u0001secret\n",
                 "YAML syntax error at line 3, column 17: character U+0001 is not allowed");
     }
 
@@ -477,19 +572,23 @@ class ConfigLoaderTest {
 
     @Test
     void parse_topLevelNotAMapping() {
-        assertProblem("- api_provider\n- model_config\n", "the configuration must be a mapping of sections"
-                + " (" + String.join(", ", ConfigKeys.SECTIONS) + ")");
+        assertProblem(
+                "- api_provider\n- model_config\n",
+                "the configuration must be a mapping of sections" + " (" + String.join(", ", ConfigKeys.SECTIONS)
+                        + ")");
     }
 
     @Test
     void parse_reportsEveryProblemInFileOrder() {
-        List<String> problems = problems("server: {port: -1}\nrouting: {strategy: x}\n" + PROVIDERS
-                + "model_config:\n  m:\n    c:\n");
+        List<String> problems =
+                problems("server: {port: -1}\nrouting: {strategy: x}\n" + PROVIDERS + "model_config:\n  m:\n    c:\n");
 
-        assertEquals(List.of(
-                "server.port: expected a port number from 0 to 65535, got -1",
-                "routing.strategy: expected one of priority, headroom, weighted, got \"x\"",
-                "model_config.m.c: unknown provider (known: a, b)"), problems);
+        assertEquals(
+                List.of(
+                        "server.port: expected a port number from 0 to 65535, got -1",
+                        "routing.strategy: expected one of priority, headroom, weighted, got \"x\"",
+                        "model_config.m.c: unknown provider (known: a, b)"),
+                problems);
     }
 
     // ---- environment substitution
@@ -503,20 +602,24 @@ class ConfigLoaderTest {
 
     @Test
     void parse_envEmbeddedAndDefault() throws Exception {
-        GatewayConfig config = ConfigLoader.parse(VALID.replace("key-a", "Bearer-${X}-y")
+        GatewayConfig config = ConfigLoader.parse(
+                VALID.replace("key-a", "Bearer-${X}-y")
                         .replace("https://a.example.com/v1", "https://${HOST:-fallback.example.com}/v1"),
                 Map.of("X", "mid"));
 
         assertEquals("Bearer-mid-y", config.providers().get("a").apiKey());
-        assertEquals(URI.create("https://fallback.example.com/v1"), config.providers().get("a").baseUrl());
+        assertEquals(
+                URI.create("https://fallback.example.com/v1"),
+                config.providers().get("a").baseUrl());
     }
 
     @Test
     void parse_envIntoInteger() throws Exception {
-        GatewayConfig config = ConfigLoader.parse(VALID.replace("api_key: key-a", "limits: {rpm: '${RPM}', tpm: '${TPM:-}'}"),
-                Map.of("RPM", "42"));
+        GatewayConfig config = ConfigLoader.parse(
+                VALID.replace("api_key: key-a", "limits: {rpm: '${RPM}', tpm: '${TPM:-}'}"), Map.of("RPM", "42"));
 
-        assertEquals(new Limits(42, Limits.UNLIMITED, Limits.UNLIMITED, Limits.UNLIMITED),
+        assertEquals(
+                new Limits(42, Limits.UNLIMITED, Limits.UNLIMITED, Limits.UNLIMITED),
                 config.providers().get("a").limits());
     }
 
@@ -529,19 +632,21 @@ class ConfigLoaderTest {
 
     @Test
     void parse_envMissing() {
-        assertProblem(VALID.replace("key-a", "${OPENAI_KEY}"),
+        assertProblem(
+                VALID.replace("key-a", "${OPENAI_KEY}"),
                 "api_provider.a.api_key: environment variable OPENAI_KEY is not set");
     }
 
     @Test
     void parse_envUnterminated() {
-        assertProblem("server: {host: '${HOST'}\n" + VALID,
-                "server.host: unterminated ${ (write $${ for a literal ${)");
+        assertProblem(
+                "server: {host: '${HOST'}\n" + VALID, "server.host: unterminated ${ (write $${ for a literal ${)");
     }
 
     @Test
     void parse_envSubstitutedValueIsValidated_messageNamesTheReferenceNotItsValue() {
-        assertProblem(VALID.replace("api_key: key-a", "limits: {rpm: '${RPM}'}"),
+        assertProblem(
+                VALID.replace("api_key: key-a", "limits: {rpm: '${RPM}'}"),
                 "api_provider.a.limits.rpm: expected a positive integer, got \"${RPM}\" (from the environment;"
                         + " its value is not shown)",
                 Map.of("RPM", "lots"));
@@ -556,15 +661,16 @@ class ConfigLoaderTest {
         String key = "sk-live abc";
         List<String> problems = problems(VALID.replace("key-a", "${KEY_A}"), Map.of("KEY_A", key));
 
-        assertEquals(List.of("api_provider.a.api_key: must not contain spaces or control characters (value not shown)"),
+        assertEquals(
+                List.of("api_provider.a.api_key: must not contain spaces or control characters (value not shown)"),
                 problems);
     }
 
     @Test
     void parse_apiKeyNeverInAnyMessage() {
         String key = "sk-abcdefghijklmnop";
-        String yaml = "server: {port: x}\n" + PROVIDERS.replace("key-a", key)
-                + "    limits: {rpm: 0}\n" + "model_config:\n  m:\n    a: {weight: -1}\n";
+        String yaml = "server: {port: x}\n" + PROVIDERS.replace("key-a", key) + "    limits: {rpm: 0}\n"
+                + "model_config:\n  m:\n    a: {weight: -1}\n";
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, NO_ENV));
 
         assertEquals(3, e.problems().size());
@@ -578,7 +684,9 @@ class ConfigLoaderTest {
         Path file = dir.resolve("config.yaml");
         Files.writeString(file, "\uFEFF" + VALID);
 
-        assertEquals(List.of("a", "b"), List.copyOf(ConfigLoader.load(file, NO_ENV).providers().keySet()));
+        assertEquals(
+                List.of("a", "b"),
+                List.copyOf(ConfigLoader.load(file, NO_ENV).providers().keySet()));
     }
 
     @Test
@@ -602,8 +710,11 @@ class ConfigLoaderTest {
         assertEquals(URI.create("http://127.0.0.1:9999/v1"), demo.baseUrl());
         assertEquals("demo-key", demo.apiKey());
         assertEquals(Limits.NONE, demo.limits());
-        assertEquals(List.of("gpt-4o-mini", "demo-model"), List.copyOf(config.models().keySet()));
-        assertEquals(List.of(new ModelRoute("demo", "demo-model", true, 1)),
+        assertEquals(
+                List.of("gpt-4o-mini", "demo-model"),
+                List.copyOf(config.models().keySet()));
+        assertEquals(
+                List.of(new ModelRoute("demo", "demo-model", true, 1)),
                 config.models().get("demo-model").routes());
         assertEquals(ServerSettings.DEFAULT, config.server());
         assertEquals(RoutingSettings.defaults(), config.routing());

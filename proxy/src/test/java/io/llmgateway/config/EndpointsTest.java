@@ -14,9 +14,18 @@ class EndpointsTest {
 
     @Test
     void extraFamily_documentedFamiliesAreNull() {
-        for (String path : List.of("/chat/completions", "/chat/completions?x=1", "/completions", "/embeddings",
-                "/responses", "/responses/resp_1/cancel", "/moderations", "/audio/transcriptions", "/audio/speech",
-                "/images/generations", "/images/edits")) {
+        for (String path : List.of(
+                "/chat/completions",
+                "/chat/completions?x=1",
+                "/completions",
+                "/embeddings",
+                "/responses",
+                "/responses/resp_1/cancel",
+                "/moderations",
+                "/audio/transcriptions",
+                "/audio/speech",
+                "/images/generations",
+                "/images/edits")) {
             assertNull(Endpoints.extraFamily(path), path);
         }
     }
@@ -51,7 +60,9 @@ class EndpointsTest {
     void extraEndpoints_readInOrder_defaultEmpty() throws Exception {
         GatewayConfig c = ConfigLoader.parse(CONFIG.formatted("[fine_tuning, batches]"), Map.of());
 
-        assertEquals(List.of("fine_tuning", "batches"), List.copyOf(c.providers().get("a").extraEndpoints()));
+        assertEquals(
+                List.of("fine_tuning", "batches"),
+                List.copyOf(c.providers().get("a").extraEndpoints()));
         assertEquals(Set.of(), c.providers().get("b").extraEndpoints());
         assertEquals(true, c.providers().get("a").takes("batches"));
         assertEquals(false, c.providers().get("b").takes("batches"));
@@ -60,25 +71,29 @@ class EndpointsTest {
 
     @Test
     void extraEndpoints_badEntries_areProblems() {
-        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
-                CONFIG.formatted("[embeddings, \"chat/completions\", Batches, batches, batches, \"\"]"), Map.of()));
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> ConfigLoader.parse(
+                        CONFIG.formatted("[embeddings, \"chat/completions\", Batches, batches, batches, \"\"]"),
+                        Map.of()));
 
         String always = " is always forwarded (so are chat/completions, completions, embeddings, responses,"
                 + " moderations, audio, images); list only other endpoints, like batches or fine_tuning";
-        assertEquals(List.of(
-                "api_provider.a.extra_endpoints[0]: \"embeddings\"" + always,
-                "api_provider.a.extra_endpoints[1]: \"chat/completions\"" + always,
-                "api_provider.a.extra_endpoints[2]: expected an endpoint name like batches or fine_tuning (the path"
-                        + " segment after /v1/), got \"Batches\"",
-                "api_provider.a.extra_endpoints[4]: duplicate endpoint \"batches\"",
-                "api_provider.a.extra_endpoints[5]: expected an endpoint name like batches or fine_tuning, got \"\""),
+        assertEquals(
+                List.of(
+                        "api_provider.a.extra_endpoints[0]: \"embeddings\"" + always,
+                        "api_provider.a.extra_endpoints[1]: \"chat/completions\"" + always,
+                        "api_provider.a.extra_endpoints[2]: expected an endpoint name like batches or fine_tuning (the path"
+                                + " segment after /v1/), got \"Batches\"",
+                        "api_provider.a.extra_endpoints[4]: duplicate endpoint \"batches\"",
+                        "api_provider.a.extra_endpoints[5]: expected an endpoint name like batches or fine_tuning, got \"\""),
                 e.problems());
     }
 
     @Test
     void extraEndpoints_notAList_isAProblem() {
-        ConfigException e = assertThrows(ConfigException.class, () ->
-                ConfigLoader.parse(CONFIG.formatted("batches"), Map.of()));
+        ConfigException e =
+                assertThrows(ConfigException.class, () -> ConfigLoader.parse(CONFIG.formatted("batches"), Map.of()));
 
         assertEquals(List.of("api_provider.a.extra_endpoints: expected a list, got \"batches\""), e.problems());
     }
@@ -98,7 +113,9 @@ class EndpointsTest {
                     - {name: bad, key: k2, models: [small, auto]}
                 """, Map.of()));
 
-        assertEquals(List.of("gateway.api_keys[1].models: lists auto but none of the models auto chooses from (big);"
-                + " auto only chooses among the models this key may use"), e.problems());
+        assertEquals(
+                List.of("gateway.api_keys[1].models: lists auto but none of the models auto chooses from (big);"
+                        + " auto only chooses among the models this key may use"),
+                e.problems());
     }
 }

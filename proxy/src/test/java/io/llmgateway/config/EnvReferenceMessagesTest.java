@@ -15,7 +15,8 @@ class EnvReferenceMessagesTest {
     private static final String NOT_SHOWN = " (from the environment; its value is not shown)";
 
     private static List<String> problems(String yaml) {
-        List<String> problems = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, ENV)).problems();
+        List<String> problems = assertThrows(ConfigException.class, () -> ConfigLoader.parse(yaml, ENV))
+                .problems();
         for (String p : problems) {
             assertFalse(p.contains(TOKEN), p);
         }
@@ -24,8 +25,9 @@ class EnvReferenceMessagesTest {
 
     @Test
     void limit_fromAnotherVariable_namesTheReference() {
-        assertEquals(List.of("api_provider.p.limits.rpm: expected a positive integer, got \"${ADMIN_TOKEN}\""
-                + NOT_SHOWN), problems("""
+        assertEquals(
+                List.of("api_provider.p.limits.rpm: expected a positive integer, got \"${ADMIN_TOKEN}\"" + NOT_SHOWN),
+                problems("""
                 api_provider:
                   p: {base_url: "https://p.example/v1", limits: {rpm: "${ADMIN_TOKEN}"}}
                 model_config:
@@ -35,10 +37,13 @@ class EnvReferenceMessagesTest {
 
     @Test
     void embeddedReference_inUrlAndDuration_namesTheTextAsWritten() {
-        assertEquals(List.of(
-                "server.request_timeout: expected a duration like 500ms, 30s, 5m, got \"x${ADMIN_TOKEN}\"" + NOT_SHOWN,
-                "api_provider.p.base_url: expected an absolute http or https URL like https://api.example.com/v1, got"
-                        + " \"${ADMIN_TOKEN}\"" + NOT_SHOWN), problems("""
+        assertEquals(
+                List.of(
+                        "server.request_timeout: expected a duration like 500ms, 30s, 5m, got \"x${ADMIN_TOKEN}\""
+                                + NOT_SHOWN,
+                        "api_provider.p.base_url: expected an absolute http or https URL like https://api.example.com/v1, got"
+                                + " \"${ADMIN_TOKEN}\"" + NOT_SHOWN),
+                problems("""
                 server: {request_timeout: "x${ADMIN_TOKEN}"}
                 api_provider:
                   p: {base_url: "${ADMIN_TOKEN}"}
@@ -49,12 +54,15 @@ class EnvReferenceMessagesTest {
 
     @Test
     void caFile_autoModel_clientKeyModelAndName_fromTheEnvironment_areNotShown() {
-        assertEquals(List.of(
-                "api_provider.p.ca_file: cannot read certificates from \"${ADMIN_TOKEN}\"" + NOT_SHOWN
-                        + ": NoSuchFileException",
-                "auto[0]: unknown model \"${ADMIN_TOKEN}\"" + NOT_SHOWN + " (known: m)",
-                "gateway.api_keys[0].models[0]: unknown model \"${ADMIN_TOKEN}\"" + NOT_SHOWN + " (known: m, auto)",
-                "gateway.api_keys[2]: duplicate key name \"${ADMIN_TOKEN}\"" + NOT_SHOWN), problems("""
+        assertEquals(
+                List.of(
+                        "api_provider.p.ca_file: cannot read certificates from \"${ADMIN_TOKEN}\"" + NOT_SHOWN
+                                + ": NoSuchFileException",
+                        "auto[0]: unknown model \"${ADMIN_TOKEN}\"" + NOT_SHOWN + " (known: m)",
+                        "gateway.api_keys[0].models[0]: unknown model \"${ADMIN_TOKEN}\"" + NOT_SHOWN
+                                + " (known: m, auto)",
+                        "gateway.api_keys[2]: duplicate key name \"${ADMIN_TOKEN}\"" + NOT_SHOWN),
+                problems("""
                 api_provider:
                   p: {base_url: "https://p.example/v1", ca_file: "${ADMIN_TOKEN}"}
                 model_config:
@@ -70,7 +78,8 @@ class EnvReferenceMessagesTest {
 
     @Test
     void escapedDollar_isShownAsWritten_withoutTheEnvironmentNote() {
-        assertEquals(List.of("api_provider.p.limits.rpm: expected a positive integer, got \"$${ADMIN_TOKEN}\""),
+        assertEquals(
+                List.of("api_provider.p.limits.rpm: expected a positive integer, got \"$${ADMIN_TOKEN}\""),
                 problems("""
                         api_provider:
                           p: {base_url: "https://p.example/v1", limits: {rpm: "$${ADMIN_TOKEN}"}}

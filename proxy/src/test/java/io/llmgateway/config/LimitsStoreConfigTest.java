@@ -28,7 +28,8 @@ class LimitsStoreConfigTest {
     }
 
     private static List<String> problems(String extra) {
-        return assertThrows(ConfigException.class, () -> ConfigLoader.parse(VALID + extra, Map.of())).problems();
+        return assertThrows(ConfigException.class, () -> ConfigLoader.parse(VALID + extra, Map.of()))
+                .problems();
     }
 
     @Test
@@ -43,7 +44,8 @@ class LimitsStoreConfigTest {
 
     @Test
     void parse_emptyVariable_memory() throws Exception {
-        LimitsStoreSettings s = ConfigLoader.parse(VALID + "limits_store: ${LIMITS_STORE:-}\n", Map.of()).limitsStore();
+        LimitsStoreSettings s = ConfigLoader.parse(VALID + "limits_store: ${LIMITS_STORE:-}\n", Map.of())
+                .limitsStore();
         assertFalse(s.shared());
     }
 
@@ -72,7 +74,9 @@ class LimitsStoreConfigTest {
 
     @Test
     void parse_ipv6Host() throws Exception {
-        assertEquals("redis://[::1]:6379/0", parse("limits_store: redis://[::1]:6379\n").location());
+        assertEquals(
+                "redis://[::1]:6379/0",
+                parse("limits_store: redis://[::1]:6379\n").location());
     }
 
     @Test
@@ -83,16 +87,21 @@ class LimitsStoreConfigTest {
 
     @Test
     void parse_badShare_namesThePath() throws Exception {
-        assertEquals(List.of("limits_store_fallback_share: expected a share greater than 0 and at most 1, "
-                + "like 0.5, 50% or 1/3, got 1.5"), problems("limits_store_fallback_share: 1.5\n"));
-        assertEquals(List.of("limits_store_fallback_share: expected a share greater than 0 and at most 1, "
-                + "like 0.5, 50% or 1/3, got \"half\""), problems("limits_store_fallback_share: half\n"));
+        assertEquals(
+                List.of("limits_store_fallback_share: expected a share greater than 0 and at most 1, "
+                        + "like 0.5, 50% or 1/3, got 1.5"),
+                problems("limits_store_fallback_share: 1.5\n"));
+        assertEquals(
+                List.of("limits_store_fallback_share: expected a share greater than 0 and at most 1, "
+                        + "like 0.5, 50% or 1/3, got \"half\""),
+                problems("limits_store_fallback_share: half\n"));
         assertEquals(1, problems("limits_store_fallback_share: 0\n").size());
     }
 
     @Test
     void parse_badTimeout_namesThePath() throws Exception {
-        assertEquals(List.of("limits_store_timeout: expected a duration like 500ms, 30s, 5m, got \"fast\""),
+        assertEquals(
+                List.of("limits_store_timeout: expected a duration like 500ms, 30s, 5m, got \"fast\""),
                 problems("limits_store_timeout: fast\n"));
     }
 
@@ -108,7 +117,8 @@ class LimitsStoreConfigTest {
     @Test
     void parse_badDatabaseOrQuery_rejected() throws Exception {
         assertTrue(problems("limits_store: redis://redis:6379/cache\n").get(0).contains("database number"));
-        assertTrue(problems("limits_store: redis://redis:6379/0?timeout=1s\n").get(0)
+        assertTrue(problems("limits_store: redis://redis:6379/0?timeout=1s\n")
+                .get(0)
                 .contains("query options are not supported"));
     }
 

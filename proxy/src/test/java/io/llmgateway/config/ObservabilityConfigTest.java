@@ -23,8 +23,8 @@ class ObservabilityConfigTest {
         GatewayConfig c = ConfigLoader.parse(VALID, Map.of());
 
         assertEquals(LoggingSettings.DEFAULT, c.logging());
-        assertEquals(new LoggingSettings("log", "info", 100 * 1024 * 1024, 14, true, 10_000, false, 16 * 1024),
-                c.logging());
+        assertEquals(
+                new LoggingSettings("log", "info", 100 * 1024 * 1024, 14, true, 10_000, false, 16 * 1024), c.logging());
         assertEquals(new MetricsSettings(true, true), c.metrics());
     }
 
@@ -45,7 +45,8 @@ class ObservabilityConfigTest {
                   require_admin: false
                 """, Map.of());
 
-        assertEquals(new LoggingSettings("/var/log/gateway", "debug", 10 * 1024 * 1024, 3, false, 500, true, 1024),
+        assertEquals(
+                new LoggingSettings("/var/log/gateway", "debug", 10 * 1024 * 1024, 3, false, 500, true, 1024),
                 c.logging());
         assertEquals(new MetricsSettings(false, false), c.metrics());
     }
@@ -65,15 +66,17 @@ class ObservabilityConfigTest {
                   enabled: sometimes
                 """, Map.of()));
 
-        assertEquals(List.of(
-                "logging.colour: unknown option (expected one of: directory, level, max_file_size, retention_days, "
-                        + "interactions, queue_size, log_bodies, max_body_bytes)",
-                "logging.directory: expected a directory path, got \"\"",
-                "logging.level: expected one of trace, debug, info, warn, error, got \"loud\"",
-                "logging.max_file_size: expected a size like 32MiB, 512KiB or 1048576 (bytes), got \"huge\"",
-                "logging.retention_days: expected a number of days from 1 to 36500, got 0",
-                "logging.queue_size: expected a positive integer up to 10000000, got -1",
-                "logging.log_bodies: expected true or false, got \"maybe\"",
-                "metrics.enabled: expected true or false, got \"sometimes\""), e.problems());
+        assertEquals(
+                List.of(
+                        "logging.colour: unknown option (expected one of: directory, level, max_file_size, retention_days, "
+                                + "interactions, queue_size, log_bodies, max_body_bytes)",
+                        "logging.directory: expected a directory path, got \"\"",
+                        "logging.level: expected one of trace, debug, info, warn, error, got \"loud\"",
+                        "logging.max_file_size: expected a size like 32MiB, 512KiB or 1048576 (bytes), got \"huge\"",
+                        "logging.retention_days: expected a number of days from 1 to 36500, got 0",
+                        "logging.queue_size: expected a positive integer up to 10000000, got -1",
+                        "logging.log_bodies: expected true or false, got \"maybe\"",
+                        "metrics.enabled: expected true or false, got \"sometimes\""),
+                e.problems());
     }
 }

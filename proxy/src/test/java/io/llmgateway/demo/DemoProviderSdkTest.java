@@ -36,7 +36,11 @@ class DemoProviderSdkTest {
     static void start() {
         group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         demo = DemoProvider.start(group, Clock.systemUTC());
-        sdk = OpenAIOkHttpClient.builder().baseUrl(demo.baseUrl().toString()).apiKey("any_key").maxRetries(0).build();
+        sdk = OpenAIOkHttpClient.builder()
+                .baseUrl(demo.baseUrl().toString())
+                .apiKey("any_key")
+                .maxRetries(0)
+                .build();
     }
 
     @AfterAll
@@ -48,13 +52,16 @@ class DemoProviderSdkTest {
 
     @Test
     void chatCompletion_parsesWithTheSdk() {
-        ChatCompletion completion = sdk.chat().completions().create(chat().build()).validate();
+        ChatCompletion completion =
+                sdk.chat().completions().create(chat().build()).validate();
         String content = completion.choices().get(0).message().content().orElseThrow();
         assertTrue(content.contains("You said: \"Hi there\""), content);
         assertEquals("demo", completion.model());
         long total = completion.usage().orElseThrow().totalTokens();
-        assertEquals(completion.usage().orElseThrow().promptTokens()
-                     + completion.usage().orElseThrow().completionTokens(), total);
+        assertEquals(
+                completion.usage().orElseThrow().promptTokens()
+                        + completion.usage().orElseThrow().completionTokens(),
+                total);
     }
 
     @Test
@@ -65,36 +72,63 @@ class DemoProviderSdkTest {
         assertTrue(plain.stream().noneMatch(c -> c.usage().isPresent()));
 
         List<ChatCompletionChunk> withUsage = stream(chat().streamOptions(
-                ChatCompletionStreamOptions.builder().includeUsage(true).build()).build());
+                        ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                .build());
         ChatCompletionChunk last = withUsage.get(withUsage.size() - 1);
         assertTrue(last.choices().isEmpty());
         assertTrue(last.usage().orElseThrow().totalTokens() > 0);
         StringBuilder content = new StringBuilder();
-        withUsage.forEach(c -> c.choices().forEach(choice -> choice.delta().content().ifPresent(content::append)));
-        String nonStream = sdk.chat().completions().create(chat().build()).choices().get(0).message().content()
-                              .orElseThrow();
+        withUsage.forEach(
+                c -> c.choices().forEach(choice -> choice.delta().content().ifPresent(content::append)));
+        String nonStream = sdk.chat()
+                .completions()
+                .create(chat().build())
+                .choices()
+                .get(0)
+                .message()
+                .content()
+                .orElseThrow();
         assertEquals(nonStream, content.toString());
     }
 
     @Test
     void embeddings_parseWithTheSdk() {
-        CreateEmbeddingResponse response = sdk.embeddings().create(
-                EmbeddingCreateParams.builder().model("demo-embedding").input("hello").build()).validate();
-        assertEquals(DemoHandler.EMBEDDING_DIMENSIONS, response.data().get(0).embedding().size());
+        CreateEmbeddingResponse response = sdk.embeddings()
+                .create(EmbeddingCreateParams.builder()
+                        .model("demo-embedding")
+                        .input("hello")
+                        .build())
+                .validate();
+        assertEquals(
+                DemoHandler.EMBEDDING_DIMENSIONS,
+                response.data().get(0).embedding().size());
     }
 
     @Test
     void responses_parseWithTheSdk() {
-        Response response = sdk.responses().create(
-                ResponseCreateParams.builder().model("demo").input("Hi there").build()).validate();
-        String text = response.output().get(0).asMessage().content().get(0).asOutputText().text();
+        Response response = sdk.responses()
+                .create(ResponseCreateParams.builder()
+                        .model("demo")
+                        .input("Hi there")
+                        .build())
+                .validate();
+        String text = response.output()
+                .get(0)
+                .asMessage()
+                .content()
+                .get(0)
+                .asOutputText()
+                .text();
         assertTrue(text.contains("You said: \"Hi there\""), text);
     }
 
     @Test
     void models_listWithTheSdk() {
         List<String> ids = new ArrayList<>();
-        sdk.models().list().autoPager().forEach(model -> ids.add(model.validate().id()));
+        sdk.models()
+                .list()
+                .autoPager()
+                .forEach(model -> ids.add(model.validate().id()));
         assertEquals(DemoProvider.MODELS, ids);
     }
 
@@ -103,7 +137,8 @@ class DemoProviderSdkTest {
     }
 
     private static List<ChatCompletionChunk> stream(ChatCompletionCreateParams params) {
-        try (StreamResponse<ChatCompletionChunk> stream = sdk.chat().completions().createStreaming(params)) {
+        try (StreamResponse<ChatCompletionChunk> stream =
+                sdk.chat().completions().createStreaming(params)) {
             return stream.stream().map(ChatCompletionChunk::validate).toList();
         }
     }

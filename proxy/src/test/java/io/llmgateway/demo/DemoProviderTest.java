@@ -43,7 +43,7 @@ class DemoProviderTest {
     private static final Instant NOW = Instant.parse("2025-01-02T03:04:05Z");
     private static final String CHAT =
             "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"system\",\"content\":\"be nice\"},"
-            + "{\"role\":\"user\",\"content\":\"Say hello\"}]}";
+                    + "{\"role\":\"user\",\"content\":\"Say hello\"}]}";
 
     private static EventLoopGroup group;
     private static DemoProvider demo;
@@ -71,7 +71,9 @@ class DemoProviderTest {
     void chat_nonStream_hasOpenAiShape() throws Exception {
         HttpResponse<String> response = post("/chat/completions", CHAT);
         assertEquals(200, response.statusCode());
-        assertEquals("application/json", response.headers().firstValue("content-type").orElseThrow());
+        assertEquals(
+                "application/json",
+                response.headers().firstValue("content-type").orElseThrow());
         Object json = TestJson.parse(response.body());
         assertTrue(((String) at(json, "id")).startsWith("chatcmpl-"));
         assertEquals("chat.completion", at(json, "object"));
@@ -94,19 +96,20 @@ class DemoProviderTest {
     void chat_longMessageWithParts_isQuotedTruncated() throws Exception {
         String longText = "word ".repeat(40);
         String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":"
-                      + "\"" + longText + "\"}]},{\"role\":\"assistant\",\"content\":\"ignored\"}]}";
-        String content = (String) at(TestJson.parse(post("/chat/completions", body).body()),
-                                     "choices", 0, "message", "content");
+                + "\"" + longText + "\"}]},{\"role\":\"assistant\",\"content\":\"ignored\"}]}";
+        String content =
+                (String) at(TestJson.parse(post("/chat/completions", body).body()), "choices", 0, "message", "content");
         String quoted = content.substring(content.indexOf('"') + 1, content.lastIndexOf('"'));
         assertEquals(longText.strip().substring(0, 80) + "…", quoted);
     }
 
     @Test
     void chat_stream_sendsPacedChunksThenDone() throws Exception {
-        String expected = (String) at(TestJson.parse(post("/chat/completions", CHAT).body()),
-                                      "choices", 0, "message", "content");
+        String expected =
+                (String) at(TestJson.parse(post("/chat/completions", CHAT).body()), "choices", 0, "message", "content");
         long start = System.nanoTime();
-        HttpResponse<String> response = post("/chat/completions", CHAT.replace("{\"model\"", "{\"stream\":true,\"model\""));
+        HttpResponse<String> response =
+                post("/chat/completions", CHAT.replace("{\"model\"", "{\"stream\":true,\"model\""));
         long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         assertEquals(200, response.statusCode());
         assertTrue(response.headers().firstValue("content-type").orElseThrow().startsWith("text/event-stream"));
@@ -128,7 +131,8 @@ class DemoProviderTest {
 
     @Test
     void chat_streamWithIncludeUsage_endsWithUsageOnlyChunk() throws Exception {
-        String body = CHAT.replace("{\"model\"", "{\"stream\":true,\"stream_options\":{\"include_usage\":true},\"model\"");
+        String body =
+                CHAT.replace("{\"model\"", "{\"stream\":true,\"stream_options\":{\"include_usage\":true},\"model\"");
         List<String> data = TestSse.data(post("/chat/completions", body).body());
         assertEquals("[DONE]", data.get(data.size() - 1));
         List<Object> chunks = parse(data.subList(0, data.size() - 1));
@@ -153,7 +157,8 @@ class DemoProviderTest {
         String text = (String) at(json, "choices", 0, "text");
         assertTrue(text.contains("You said: \"Once upon a time\""), text);
         assertEquals(4L, at(json, "usage", "prompt_tokens"));
-        List<String> data = TestSse.data(post("/completions", body.replace("{", "{\"stream\":true,")).body());
+        List<String> data = TestSse.data(
+                post("/completions", body.replace("{", "{\"stream\":true,")).body());
         assertEquals("[DONE]", data.get(data.size() - 1));
         StringBuilder streamed = new StringBuilder();
         for (Object chunk : parse(data.subList(0, data.size() - 1))) {
@@ -165,9 +170,12 @@ class DemoProviderTest {
 
     @Test
     void embeddings_stringInput_deterministicUnitVector() throws Exception {
-        Object first = TestJson.parse(post("/embeddings", "{\"model\":\"e\",\"input\":\"hello world\"}").body());
-        Object again = TestJson.parse(post("/embeddings", "{\"model\":\"e\",\"input\":\"hello world\"}").body());
-        Object other = TestJson.parse(post("/embeddings", "{\"model\":\"e\",\"input\":\"goodbye\"}").body());
+        Object first = TestJson.parse(post("/embeddings", "{\"model\":\"e\",\"input\":\"hello world\"}")
+                .body());
+        Object again = TestJson.parse(post("/embeddings", "{\"model\":\"e\",\"input\":\"hello world\"}")
+                .body());
+        Object other = TestJson.parse(
+                post("/embeddings", "{\"model\":\"e\",\"input\":\"goodbye\"}").body());
         assertEquals("list", at(first, "object"));
         assertEquals("embedding", at(first, "data", 0, "object"));
         List<?> vector = (List<?>) at(first, "data", 0, "embedding");
@@ -185,17 +193,21 @@ class DemoProviderTest {
 
     @Test
     void embeddings_arrayInputWithBase64_oneVectorEachDecodable() throws Exception {
-        Object floats = TestJson.parse(post("/embeddings", "{\"model\":\"e\",\"input\":[\"a\",\"b c\",[1,2,3]],"
-                                                           + "\"dimensions\":4}").body());
-        Object base64 = TestJson.parse(post("/embeddings", "{\"model\":\"e\",\"input\":[\"a\",\"b c\",[1,2,3]],"
-                                                           + "\"dimensions\":4,\"encoding_format\":\"base64\"}").body());
+        Object floats = TestJson.parse(
+                post("/embeddings", "{\"model\":\"e\",\"input\":[\"a\",\"b c\",[1,2,3]]," + "\"dimensions\":4}")
+                        .body());
+        Object base64 = TestJson.parse(post(
+                        "/embeddings",
+                        "{\"model\":\"e\",\"input\":[\"a\",\"b c\",[1,2,3]],"
+                                + "\"dimensions\":4,\"encoding_format\":\"base64\"}")
+                .body());
         assertEquals(3, ((List<?>) at(floats, "data")).size());
         assertEquals(6L, at(floats, "usage", "prompt_tokens"));
         for (int i = 0; i < 3; i++) {
             assertEquals((long) i, at(floats, "data", i, "index"));
             List<?> vector = (List<?>) at(floats, "data", i, "embedding");
             ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode((String) at(base64, "data", i, "embedding")))
-                                         .order(ByteOrder.LITTLE_ENDIAN);
+                    .order(ByteOrder.LITTLE_ENDIAN);
             assertEquals(4 * Float.BYTES, bytes.remaining());
             for (Object v : vector) {
                 assertEquals(((Number) v).floatValue(), bytes.getFloat());
@@ -205,21 +217,26 @@ class DemoProviderTest {
 
     @Test
     void responses_nonStream_hasOutputText() throws Exception {
-        Object json = TestJson.parse(post("/responses", "{\"model\":\"m\",\"input\":\"Tell me a joke\"}").body());
+        Object json = TestJson.parse(post("/responses", "{\"model\":\"m\",\"input\":\"Tell me a joke\"}")
+                .body());
         assertEquals("response", at(json, "object"));
         assertEquals("completed", at(json, "status"));
         assertEquals(NOW.getEpochSecond(), at(json, "created_at"));
         assertEquals("output_text", at(json, "output", 0, "content", 0, "type"));
         assertTrue(((String) at(json, "output", 0, "content", 0, "text")).contains("Tell me a joke"));
         assertEquals(4L, at(json, "usage", "input_tokens"));
-        assertEquals((Long) at(json, "usage", "input_tokens") + (Long) at(json, "usage", "output_tokens"),
-                     at(json, "usage", "total_tokens"));
+        assertEquals(
+                (Long) at(json, "usage", "input_tokens") + (Long) at(json, "usage", "output_tokens"),
+                at(json, "usage", "total_tokens"));
     }
 
     @Test
     void models_listsDemoModels() throws Exception {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(demo.baseUrl() + "/models"))
-                                                               .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = client.send(
+                HttpRequest.newBuilder(URI.create(demo.baseUrl() + "/models"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
         Object json = TestJson.parse(response.body());
         assertEquals("list", at(json, "object"));
@@ -244,10 +261,16 @@ class DemoProviderTest {
     @Test
     void invalidFields_are400NamingTheField() throws Exception {
         assertEquals("messages", errorParam(post("/chat/completions", "{\"model\":\"m\",\"messages\":[]}")));
-        assertEquals("model", errorParam(post("/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")));
-        assertEquals("stream", errorParam(post("/chat/completions", CHAT.replace("{\"model\"", "{\"stream\":\"yes\",\"model\""))));
+        assertEquals(
+                "model",
+                errorParam(post("/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}")));
+        assertEquals(
+                "stream",
+                errorParam(post("/chat/completions", CHAT.replace("{\"model\"", "{\"stream\":\"yes\",\"model\""))));
         assertEquals("input", errorParam(post("/embeddings", "{\"model\":\"e\",\"input\":[{}]}")));
-        assertEquals("encoding_format", errorParam(post("/embeddings", "{\"model\":\"e\",\"input\":\"x\",\"encoding_format\":\"hex\"}")));
+        assertEquals(
+                "encoding_format",
+                errorParam(post("/embeddings", "{\"model\":\"e\",\"input\":\"x\",\"encoding_format\":\"hex\"}")));
         assertEquals("prompt", errorParam(post("/completions", "{\"model\":\"m\"}")));
         assertEquals(null, errorParam(post("/chat/completions", "[1,2]")));
     }
@@ -257,8 +280,11 @@ class DemoProviderTest {
         HttpResponse<String> response = post("/nope", "{}");
         assertEquals(404, response.statusCode());
         assertEquals("Invalid URL (POST /v1/nope)", at(TestJson.parse(response.body()), "error", "message"));
-        HttpResponse<String> get = client.send(HttpRequest.newBuilder(URI.create(demo.baseUrl() + "/chat/completions"))
-                                                          .GET().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> get = client.send(
+                HttpRequest.newBuilder(URI.create(demo.baseUrl() + "/chat/completions"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertEquals(404, get.statusCode());
     }
 
@@ -268,7 +294,7 @@ class DemoProviderTest {
             socket.setSoTimeout(2000);
             OutputStream out = socket.getOutputStream();
             out.write(("GET /v1/models HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
-                              .getBytes(StandardCharsets.US_ASCII));
+                    .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(answer.startsWith("HTTP/1.1 200 OK"), answer);
@@ -281,10 +307,11 @@ class DemoProviderTest {
         DemoProvider own = DemoProvider.start(group, Clock.systemUTC());
         try (Socket socket = new Socket("127.0.0.1", own.port())) {
             socket.setSoTimeout(2000);
-            byte[] body = CHAT.replace("{\"model\"", "{\"stream\":true,\"model\"").getBytes(StandardCharsets.UTF_8);
+            byte[] body =
+                    CHAT.replace("{\"model\"", "{\"stream\":true,\"model\"").getBytes(StandardCharsets.UTF_8);
             OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length
-                       + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
             InputStream in = socket.getInputStream();
@@ -300,8 +327,8 @@ class DemoProviderTest {
     void start_rejectsGroupWithoutSocketTransport() {
         DefaultEventLoopGroup local = new DefaultEventLoopGroup(1);
         try {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> DemoProvider.start(local, Clock.systemUTC()));
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> DemoProvider.start(local, Clock.systemUTC()));
             assertTrue(e.getMessage().startsWith("group: "), e.getMessage());
         } finally {
             local.shutdownGracefully(0, 1, TimeUnit.SECONDS);
@@ -310,9 +337,10 @@ class DemoProviderTest {
 
     private static HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(demo.baseUrl() + path))
-                                         .timeout(Duration.ofSeconds(5))
-                                         .header("Content-Type", "application/json")
-                                         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .timeout(Duration.ofSeconds(5))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 

@@ -14,8 +14,8 @@ public final class LeakRecorder extends ResourceLeakDetectorFactory {
 
     @Override
     @SuppressWarnings("deprecation")
-    public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval,
-            long maxActive) {
+    public <T> ResourceLeakDetector<T> newResourceLeakDetector(
+            Class<T> resource, int samplingInterval, long maxActive) {
         ResourceLeakDetector<T> detector = new ResourceLeakDetector<>(resource, samplingInterval, maxActive);
         detector.setLeakListener((type, records) -> record(type + " leaked:\n" + records));
         return detector;

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.testing.Race;
-
 import java.time.Duration;
 import java.time.ZoneId;
 import org.junit.jupiter.api.RepeatedTest;

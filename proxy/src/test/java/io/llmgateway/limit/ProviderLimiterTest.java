@@ -94,8 +94,8 @@ class ProviderLimiterTest {
 
     @Test
     void rpdRolling_expiresTwentyFourHoursLater() {
-        ProviderLimiter l = new ProviderLimiter(new Limits(UNLIMITED, UNLIMITED, 1, UNLIMITED), true,
-                ZoneOffset.UTC, clock);
+        ProviderLimiter l =
+                new ProviderLimiter(new Limits(UNLIMITED, UNLIMITED, 1, UNLIMITED), true, ZoneOffset.UTC, clock);
         l.tryAcquire(1);
         clock.advance(Duration.ofHours(14)); // crosses UTC midnight: a calendar counter would reset here
         assertEquals(ProviderLimiter.REJECTED_RPD, l.tryAcquire(1));

@@ -48,14 +48,18 @@ class RedisConnectionTest {
     void connect_wrongPassword_failsWithoutShowingIt() throws Exception {
         try (RedisServer server = RedisServer.startOrSkip()) {
             assertEquals("+OK", server.command("CONFIG SET requirepass right-one"));
-            try (RedisConnection c = new RedisConnection(URI.create("redis://:wrong-one@127.0.0.1:" + server.port()),
-                    "redis://127.0.0.1:" + server.port() + "/0", Duration.ofSeconds(1))) {
+            try (RedisConnection c = new RedisConnection(
+                    URI.create("redis://:wrong-one@127.0.0.1:" + server.port()),
+                    "redis://127.0.0.1:" + server.port() + "/0",
+                    Duration.ofSeconds(1))) {
                 RedisConnectionException e = assertThrows(RedisConnectionException.class, c::connect);
                 assertFalse(String.valueOf(e.getMessage()).contains("wrong-one"), e.getMessage());
                 assertFalse(c.hasConnected());
             }
-            try (RedisConnection c = new RedisConnection(URI.create("redis://:right-one@127.0.0.1:" + server.port()),
-                    "redis://127.0.0.1:" + server.port() + "/0", Duration.ofSeconds(1))) {
+            try (RedisConnection c = new RedisConnection(
+                    URI.create("redis://:right-one@127.0.0.1:" + server.port()),
+                    "redis://127.0.0.1:" + server.port() + "/0",
+                    Duration.ofSeconds(1))) {
                 c.connect();
                 assertEquals("PONG", c.run(cmd -> cmd.ping()).join());
             }
@@ -64,9 +68,10 @@ class RedisConnectionTest {
 
     @Test
     void run_beforeConnect_failsAtOnce() {
-        try (RedisConnection c = new RedisConnection(URI.create("redis://127.0.0.1:1"), "redis://127.0.0.1:1/0",
-                Duration.ofSeconds(1))) {
-            CompletionException e = assertThrows(CompletionException.class, () -> c.run(cmd -> cmd.ping()).join());
+        try (RedisConnection c = new RedisConnection(
+                URI.create("redis://127.0.0.1:1"), "redis://127.0.0.1:1/0", Duration.ofSeconds(1))) {
+            CompletionException e = assertThrows(
+                    CompletionException.class, () -> c.run(cmd -> cmd.ping()).join());
             assertTrue(e.getCause() instanceof RedisConnectionException, e.toString());
         }
     }

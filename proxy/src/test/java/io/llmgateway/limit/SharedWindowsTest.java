@@ -58,7 +58,9 @@ class SharedWindowsTest {
     }
 
     private static SharedWindows.Reservation reserve(long tokens, long now, SharedWindows.Spec... specs) {
-        return windows.reserve(specs, specs.length, tokens, now).orTimeout(5, TimeUnit.SECONDS).join();
+        return windows.reserve(specs, specs.length, tokens, now)
+                .orTimeout(5, TimeUnit.SECONDS)
+                .join();
     }
 
     @Test
@@ -68,7 +70,10 @@ class SharedWindowsTest {
         for (int i = 0; i < 100; i++) {
             calls.add(windows.reserve(new SharedWindows.Spec[] {a}, 1, 5, T0 + i));
         }
-        long admitted = calls.stream().map(CompletableFuture::join).filter(r -> r.admitted() == 0).count();
+        long admitted = calls.stream()
+                .map(CompletableFuture::join)
+                .filter(r -> r.admitted() == 0)
+                .count();
         assertEquals(10, admitted);
         SharedWindows.Reservation last = reserve(5, T0 + 200, a);
         assertEquals(-1, last.admitted());
@@ -117,7 +122,8 @@ class SharedWindowsTest {
         assertEquals(20L, windows.adjust(a, r.ticket(), -80, T0 + 20).join());
         assertEquals(0, reserve(100, T0 + 1000, a).admitted()); // the next second's bucket
         assertEquals(0L, windows.adjust(a, r.ticket(), -500, T0 + 1010).join()); // never below zero
-        assertArrayEquals(new long[] {2, 100, 2}, windows.current(List.of(a), T0 + 1020).join());
+        assertArrayEquals(
+                new long[] {2, 100, 2}, windows.current(List.of(a), T0 + 1020).join());
     }
 
     @Test
@@ -126,7 +132,8 @@ class SharedWindowsTest {
         SharedWindows.Reservation r = reserve(100, T0, a);
         reserve(7, T0 + 60_000, a);
         assertEquals(-1L, windows.adjust(a, r.ticket(), 50, T0 + 60_000).join());
-        assertArrayEquals(new long[] {1, 7, 2}, windows.current(List.of(a), T0 + 60_000).join());
+        assertArrayEquals(
+                new long[] {1, 7, 2}, windows.current(List.of(a), T0 + 60_000).join());
     }
 
     @Test
@@ -134,19 +141,32 @@ class SharedWindowsTest {
         ZoneId zone = ZoneId.of("Europe/Berlin");
         SharedWindows.Spec a = new SharedWindows.Spec("a", new Limits(UNLIMITED, UNLIMITED, 2, UNLIMITED), false, zone);
         long beforeMidnight = Instant.parse("2024-05-01T21:50:00Z").toEpochMilli(); // 23:50 in Berlin
-        assertEquals(0, windows.reserve(new SharedWindows.Spec[] {a}, 1, 1, beforeMidnight).join().admitted());
-        assertEquals(0, windows.reserve(new SharedWindows.Spec[] {a}, 1, 1, beforeMidnight + 1).join().admitted());
-        SharedWindows.Reservation full = windows.reserve(new SharedWindows.Spec[] {a}, 1, 1, beforeMidnight + 2).join();
+        assertEquals(
+                0,
+                windows.reserve(new SharedWindows.Spec[] {a}, 1, 1, beforeMidnight)
+                        .join()
+                        .admitted());
+        assertEquals(
+                0,
+                windows.reserve(new SharedWindows.Spec[] {a}, 1, 1, beforeMidnight + 1)
+                        .join()
+                        .admitted());
+        SharedWindows.Reservation full = windows.reserve(new SharedWindows.Spec[] {a}, 1, 1, beforeMidnight + 2)
+                .join();
         assertEquals(ProviderLimiter.REJECTED_RPD, full.code(0));
         assertEquals(10 * 60_000 - 2, full.waitMillis(0));
         long midnight = Instant.parse("2024-05-01T22:00:00Z").toEpochMilli();
-        assertEquals(0, windows.reserve(new SharedWindows.Spec[] {a}, 1, 1, midnight).join().admitted());
+        assertEquals(
+                0,
+                windows.reserve(new SharedWindows.Spec[] {a}, 1, 1, midnight)
+                        .join()
+                        .admitted());
     }
 
     @Test
     void reserve_rollingDay_usesItsOwnKeyAndSlides() {
-        SharedWindows.Spec a = new SharedWindows.Spec("a", new Limits(UNLIMITED, UNLIMITED, 1, UNLIMITED), true,
-                ZoneOffset.UTC);
+        SharedWindows.Spec a =
+                new SharedWindows.Spec("a", new Limits(UNLIMITED, UNLIMITED, 1, UNLIMITED), true, ZoneOffset.UTC);
         assertEquals(0, reserve(1, T0, a).admitted());
         SharedWindows.Reservation full = reserve(1, T0 + 3_600_000, a);
         assertEquals(ProviderLimiter.REJECTED_RPD, full.code(0));
@@ -169,11 +189,13 @@ class SharedWindowsTest {
     void recordAndReset_addUsageThatHappenedAndForgetIt() {
         SharedWindows.Spec a = spec("a", 10, UNLIMITED, UNLIMITED);
         windows.record(a, 9, 900, 9, T0).join();
-        assertArrayEquals(new long[] {9, 900, 9}, windows.current(List.of(a), T0 + 1).join());
+        assertArrayEquals(
+                new long[] {9, 900, 9}, windows.current(List.of(a), T0 + 1).join());
         assertEquals(0, reserve(1, T0 + 2, a).admitted());
         assertEquals(-1, reserve(1, T0 + 3, a).admitted());
         windows.reset(Set.of("a")).join();
-        assertArrayEquals(new long[] {0, 0, 0}, windows.current(List.of(a), T0 + 4).join());
+        assertArrayEquals(
+                new long[] {0, 0, 0}, windows.current(List.of(a), T0 + 4).join());
     }
 
     @Test

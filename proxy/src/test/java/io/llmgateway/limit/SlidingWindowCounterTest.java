@@ -31,17 +31,17 @@ class SlidingWindowCounterTest {
     @Test
     void tryAcquire_afterWindow_bucketsExpireOneByOne() {
         SlidingWindowCounter c = SlidingWindowCounter.perMinute(2, clock);
-        c.tryAcquire(1);                       // t = 0 s
+        c.tryAcquire(1); // t = 0 s
         clock.advance(Duration.ofSeconds(30));
-        c.tryAcquire(1);                       // t = 30 s
+        c.tryAcquire(1); // t = 30 s
         assertEquals(RateCounter.REJECTED, c.tryAcquire(1));
         clock.advance(Duration.ofMillis(29_999)); // t = 59.999 s: the first still counts
         assertEquals(RateCounter.REJECTED, c.tryAcquire(1));
-        clock.advance(Duration.ofMillis(1));      // t = 60 s: the first expired
+        clock.advance(Duration.ofMillis(1)); // t = 60 s: the first expired
         assertEquals(1, c.current());
         assertTrue(c.tryAcquire(1) >= 0);
         assertEquals(RateCounter.REJECTED, c.tryAcquire(1));
-        clock.advance(Duration.ofSeconds(30));    // t = 90 s: the second expired
+        clock.advance(Duration.ofSeconds(30)); // t = 90 s: the second expired
         assertEquals(1, c.current());
         clock.advance(Duration.ofMinutes(5));
         assertEquals(0, c.current());
@@ -157,8 +157,8 @@ class SlidingWindowCounterTest {
 
     @Test
     void constructor_windowNotMultipleOfBuckets_rejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new SlidingWindowCounter(Duration.ofMillis(1001), 10, 5, clock));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> new SlidingWindowCounter(Duration.ofMillis(1001), 10, 5, clock));
         assertTrue(e.getMessage().startsWith("window: "), e.getMessage());
     }
 

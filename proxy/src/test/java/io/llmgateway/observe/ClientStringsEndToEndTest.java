@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmgateway.config.IoTransport;
 import io.llmgateway.server.TestGateway;
 import io.llmgateway.testing.Await;
-import io.llmgateway.transport.Transport;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.LogCapture;
 import io.llmgateway.testing.MockUpstream;
 import io.llmgateway.testing.RawHttp;
 import io.llmgateway.testing.TestJson;
+import io.llmgateway.transport.Transport;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
@@ -21,10 +21,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Issue 24: whatever a client sends, what the gateway keeps about it (the request's record, its line in
@@ -92,7 +92,8 @@ class ClientStringsEndToEndTest {
 
             assertEquals(404, r.statusCode(), r.body());
             assertTrue(r.body().contains(name), r.body());
-            assertEquals(400, g.post("/v1/chat/completions", chat(name + "e", "")).statusCode());
+            assertEquals(
+                    400, g.post("/v1/chat/completions", chat(name + "e", "")).statusCode());
         }
     }
 
@@ -120,8 +121,9 @@ class ClientStringsEndToEndTest {
             String user = "u".repeat(MIB);
             String response;
             try (RawHttp raw = RawHttp.connect(g.port())) {
-                response = raw.send(RawHttp.post(path, chat("gpt-4o", "\"user\":\"" + user + "\","),
-                        "x-request-id: " + id)).readResponse();
+                response = raw.send(
+                                RawHttp.post(path, chat("gpt-4o", "\"user\":\"" + user + "\","), "x-request-id: " + id))
+                        .readResponse();
             }
 
             assertTrue(response.startsWith("HTTP/1.1 200 "), response.substring(0, Math.min(300, response.length())));
@@ -139,7 +141,8 @@ class ClientStringsEndToEndTest {
 
     /** Asked through Transport, which must initialise before Netty's IoUring class reads its settings. */
     static Stream<String> transports() {
-        return Stream.of(IoTransport.IO_URING, IoTransport.EPOLL, IoTransport.NIO).filter(Transport::isAvailable)
+        return Stream.of(IoTransport.IO_URING, IoTransport.EPOLL, IoTransport.NIO)
+                .filter(Transport::isAvailable)
                 .map(IoTransport::configName);
     }
 
@@ -162,7 +165,9 @@ class ClientStringsEndToEndTest {
             assertNoAddress(logLines(1).get(0), port);
             assertNoAddress(awaitEntries(g, "/api/errors", 1), port);
             assertNoAddress(awaitEntries(g, "/api/requests", 1), port);
-            assertTrue(appLog.messages().stream().anyMatch(m -> m.contains(":" + port)), appLog.messages().toString());
+            assertTrue(
+                    appLog.messages().stream().anyMatch(m -> m.contains(":" + port)),
+                    appLog.messages().toString());
         }
     }
 
@@ -171,7 +176,8 @@ class ClientStringsEndToEndTest {
     }
 
     private static String headerValue(String response, String name) {
-        for (String headerLine : response.substring(0, response.indexOf("\r\n\r\n")).split("\r\n")) {
+        for (String headerLine :
+                response.substring(0, response.indexOf("\r\n\r\n")).split("\r\n")) {
             if (headerLine.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
                 return headerLine.substring(name.length() + 1).trim();
             }

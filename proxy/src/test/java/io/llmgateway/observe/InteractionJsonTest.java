@@ -21,8 +21,25 @@ class InteractionJsonTest {
 
     @Test
     void format_clientGoneBeforeAnyByte_hasNullTimeToFirstByte() {
-        String line = format(new RequestRecord(0, "req_1", null, "/chat/completions", "gpt-4o", null, null, List.of(),
-                0, true, -1, 12, 0, 0, 0, true, "client_closed", "the client closed the connection"));
+        String line = format(new RequestRecord(
+                0,
+                "req_1",
+                null,
+                "/chat/completions",
+                "gpt-4o",
+                null,
+                null,
+                List.of(),
+                0,
+                true,
+                -1,
+                12,
+                0,
+                0,
+                0,
+                true,
+                "client_closed",
+                "the client closed the connection"));
 
         Map<?, ?> json = (Map<?, ?>) TestJson.parse(line);
         assertNull(json.get("ttfb_ms"));
@@ -34,9 +51,27 @@ class InteractionJsonTest {
     @Test
     void format_isExactlyOneLine_whateverTheTextsContain() {
         String body = "line one\nline two\r\n\u2028 \"quoted\" \u00e9\u4e2d \uD83D\uDE00";
-        String line = format(new RequestRecord(1_700_000_000_123L, "req_2", "team-a", "/chat/completions", "gpt-4o",
-                "gpt-4o", "main", List.of(new AttemptRecord("main", "gpt-4o", "ok", 200, 5)), 200, false, 3, 5, 1, 2,
-                3, false, null, null, body, body));
+        String line = format(new RequestRecord(
+                1_700_000_000_123L,
+                "req_2",
+                "team-a",
+                "/chat/completions",
+                "gpt-4o",
+                "gpt-4o",
+                "main",
+                List.of(new AttemptRecord("main", "gpt-4o", "ok", 200, 5)),
+                200,
+                false,
+                3,
+                5,
+                1,
+                2,
+                3,
+                false,
+                null,
+                null,
+                body,
+                body));
 
         assertTrue(line.endsWith("\n"));
         assertFalse(line.substring(0, line.length() - 1).contains("\n"), line);
@@ -50,28 +85,85 @@ class InteractionJsonTest {
 
     @Test
     void format_failover_exactLine() {
-        String line = format(new RequestRecord(1_738_324_800_123L, "req_3", null, "/chat/completions", "auto",
-                "gpt-4o", "backup", List.of(new AttemptRecord("main", "gpt-4o", "status_503", 503, 12),
-                        new AttemptRecord("backup", "gpt-4o", "ok", 200, 801)), 200, true, 240, 815, 12, 30, 42, false,
-                null, "a <b> \"c\""));
+        String line = format(new RequestRecord(
+                1_738_324_800_123L,
+                "req_3",
+                null,
+                "/chat/completions",
+                "auto",
+                "gpt-4o",
+                "backup",
+                List.of(
+                        new AttemptRecord("main", "gpt-4o", "status_503", 503, 12),
+                        new AttemptRecord("backup", "gpt-4o", "ok", 200, 801)),
+                200,
+                true,
+                240,
+                815,
+                12,
+                30,
+                42,
+                false,
+                null,
+                "a <b> \"c\""));
 
-        assertEquals("{\"time\":\"2025-01-31T12:00:00.123Z\",\"request_id\":\"req_3\",\"client_key_id\":null,"
-                + "\"path\":\"/chat/completions\",\"model\":\"auto\",\"model_used\":\"gpt-4o\",\"provider\":\"backup\","
-                + "\"stream\":true,\"status\":200,\"attempts\":[{\"provider\":\"main\",\"model\":\"gpt-4o\","
-                + "\"outcome\":\"status_503\",\"status\":503,\"ms\":12},{\"provider\":\"backup\",\"model\":\"gpt-4o\","
-                + "\"outcome\":\"ok\",\"status\":200,\"ms\":801}],\"failovers\":1,\"ttfb_ms\":240,\"latency_ms\":815,"
-                + "\"prompt_tokens\":12,\"completion_tokens\":30,\"total_tokens\":42,\"tokens_estimated\":false,"
-                + "\"error_type\":null,\"error_message\":\"a \\u003cb\\u003e \\\"c\\\"\"}\n", line);
+        assertEquals(
+                "{\"time\":\"2025-01-31T12:00:00.123Z\",\"request_id\":\"req_3\",\"client_key_id\":null,"
+                        + "\"path\":\"/chat/completions\",\"model\":\"auto\",\"model_used\":\"gpt-4o\",\"provider\":\"backup\","
+                        + "\"stream\":true,\"status\":200,\"attempts\":[{\"provider\":\"main\",\"model\":\"gpt-4o\","
+                        + "\"outcome\":\"status_503\",\"status\":503,\"ms\":12},{\"provider\":\"backup\",\"model\":\"gpt-4o\","
+                        + "\"outcome\":\"ok\",\"status\":200,\"ms\":801}],\"failovers\":1,\"ttfb_ms\":240,\"latency_ms\":815,"
+                        + "\"prompt_tokens\":12,\"completion_tokens\":30,\"total_tokens\":42,\"tokens_estimated\":false,"
+                        + "\"error_type\":null,\"error_message\":\"a \\u003cb\\u003e \\\"c\\\"\"}\n",
+                line);
     }
 
     @Test
     void format_time_isIsoInstant_acrossMillisecondsAndSeconds() {
         InteractionJson json = new InteractionJson(); // one formatter: it keeps the text of the last second
-        long[] times = {0, 5, 50, 500, 999, 1000, 1001, 59_999, 60_000, 1_738_324_799_999L, 1_738_324_800_000L,
-            1_738_324_800_010L, 1_738_324_800_000L, 1_738_324_799_001L, 253_402_300_799_999L, -1, -1000, -1001};
+        long[] times = {
+            0,
+            5,
+            50,
+            500,
+            999,
+            1000,
+            1001,
+            59_999,
+            60_000,
+            1_738_324_799_999L,
+            1_738_324_800_000L,
+            1_738_324_800_010L,
+            1_738_324_800_000L,
+            1_738_324_799_001L,
+            253_402_300_799_999L,
+            -1,
+            -1000,
+            -1001
+        };
         for (long t : times) {
-            String line = new String(json.format(new RequestRecord(t, "r", null, "/chat/completions", "m", null, null,
-                    List.of(), 200, false, -1, 1, 0, 0, 0, true, null, null)).toByteArray(), StandardCharsets.UTF_8);
+            String line = new String(
+                    json.format(new RequestRecord(
+                                    t,
+                                    "r",
+                                    null,
+                                    "/chat/completions",
+                                    "m",
+                                    null,
+                                    null,
+                                    List.of(),
+                                    200,
+                                    false,
+                                    -1,
+                                    1,
+                                    0,
+                                    0,
+                                    0,
+                                    true,
+                                    null,
+                                    null))
+                            .toByteArray(),
+                    StandardCharsets.UTF_8);
 
             Map<?, ?> parsed = (Map<?, ?>) TestJson.parse(line);
             assertEquals(DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(t)), parsed.get("time"), "at " + t);

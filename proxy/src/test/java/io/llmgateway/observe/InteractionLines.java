@@ -14,8 +14,7 @@ import java.util.Map;
 
 /** Reads {@code agent_interactions.log} in tests, waiting for the asynchronous writer. */
 final class InteractionLines {
-    private InteractionLines() {
-    }
+    private InteractionLines() {}
 
     /** Waits until the log in {@code directory} has at least {@code count} lines; returns each parsed. */
     static List<Map<String, Object>> await(Path directory, int count) throws IOException, InterruptedException {

@@ -26,15 +26,33 @@ class InteractionLogEndToEndTest {
     private static final String STREAM =
             "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     /** Every field of a line, in order; bodies come after them only when switched on. */
-    private static final List<String> FIELDS = List.of("time", "request_id", "client_key_id", "path", "model",
-            "model_used", "provider", "stream", "status", "attempts", "failovers", "ttfb_ms", "latency_ms",
-            "prompt_tokens", "completion_tokens", "total_tokens", "tokens_estimated", "error_type", "error_message");
+    private static final List<String> FIELDS = List.of(
+            "time",
+            "request_id",
+            "client_key_id",
+            "path",
+            "model",
+            "model_used",
+            "provider",
+            "stream",
+            "status",
+            "attempts",
+            "failovers",
+            "ttfb_ms",
+            "latency_ms",
+            "prompt_tokens",
+            "completion_tokens",
+            "total_tokens",
+            "tokens_estimated",
+            "error_type",
+            "error_message");
 
     @TempDir
     Path logs;
 
     @RegisterExtension
     final MockUpstream main = MockUpstream.start();
+
     @RegisterExtension
     final MockUpstream spare = MockUpstream.start();
 
@@ -78,8 +96,19 @@ class InteractionLogEndToEndTest {
             assertEquals("main", line.get("provider"));
             assertEquals(false, line.get("stream"));
             assertEquals(200L, line.get("status"));
-            assertEquals(List.of(Map.of("provider", "main", "model", "gpt-4o", "outcome", "ok", "status", 200L,
-                    "ms", attempt(line, 0).get("ms"))), line.get("attempts"));
+            assertEquals(
+                    List.of(Map.of(
+                            "provider",
+                            "main",
+                            "model",
+                            "gpt-4o",
+                            "outcome",
+                            "ok",
+                            "status",
+                            200L,
+                            "ms",
+                            attempt(line, 0).get("ms"))),
+                    line.get("attempts"));
             assertEquals(0L, line.get("failovers"));
             long ttfb = (Long) line.get("ttfb_ms");
             long latency = (Long) line.get("latency_ms");
@@ -99,7 +128,8 @@ class InteractionLogEndToEndTest {
         try (TestGateway g = gateway("", "{}")) {
             HttpResponse<String> r = g.post("/v1/chat/completions", STREAM);
             assertEquals(200, r.statusCode(), r.body());
-            assertEquals("[DONE]", TestSse.data(r.body()).get(TestSse.data(r.body()).size() - 1));
+            assertEquals(
+                    "[DONE]", TestSse.data(r.body()).get(TestSse.data(r.body()).size() - 1));
 
             Map<String, Object> line = InteractionLines.await(logs, 1).get(0);
 
@@ -108,7 +138,8 @@ class InteractionLogEndToEndTest {
             assertEquals("main", line.get("provider"));
             long ttfb = (Long) line.get("ttfb_ms");
             long latency = (Long) line.get("latency_ms");
-            assertTrue(ttfb >= 0 && ttfb < latency, "paced deltas arrive after the first byte: " + ttfb + " / " + latency);
+            assertTrue(
+                    ttfb >= 0 && ttfb < latency, "paced deltas arrive after the first byte: " + ttfb + " / " + latency);
             assertEquals(15L, line.get("total_tokens"));
             assertEquals(false, line.get("tokens_estimated"));
             assertFalse(line.containsKey("response_body"), "bodies are off by default");
@@ -170,8 +201,10 @@ class InteractionLogEndToEndTest {
     @Test
     void logBodies_keepsRequestAndResponse_cappedAtMaxBodyBytes() throws Exception {
         main.enqueue(Behaviour.chatCompletion("the answer"));
-        String small = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(500) + "\"}]}";
-        String big = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "y".repeat(3000) + "\"}]}";
+        String small =
+                "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(500) + "\"}]}";
+        String big =
+                "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "y".repeat(3000) + "\"}]}";
         try (TestGateway g = gateway("  log_bodies: true\n  max_body_bytes: 2KiB", "{}")) {
             assertEquals(200, g.post("/v1/chat/completions", small).statusCode());
             assertEquals(200, g.post("/v1/chat/completions", big).statusCode());
@@ -179,8 +212,8 @@ class InteractionLogEndToEndTest {
             List<Map<String, Object>> lines = InteractionLines.await(logs, 2);
 
             assertEquals(small, lines.get(0).get("request_body"));
-            assertTrue(((String) lines.get(0).get("response_body")).contains("\"content\":\"the answer\""),
-                    (String) lines.get(0).get("response_body"));
+            assertTrue(((String) lines.get(0).get("response_body")).contains("\"content\":\"the answer\""), (String)
+                    lines.get(0).get("response_body"));
             String marker = "...[truncated: " + big.length() + " bytes]";
             assertEquals(big.substring(0, 2048) + marker, lines.get(1).get("request_body"));
         }

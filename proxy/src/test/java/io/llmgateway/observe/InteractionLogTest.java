@@ -16,9 +16,25 @@ class InteractionLogTest {
     Path dir;
 
     private static RequestRecord record(String id) {
-        return new RequestRecord(System.currentTimeMillis(), id, null, "/chat/completions", "gpt-4o", "gpt-4o",
-                "main", List.of(new AttemptRecord("main", "gpt-4o", "ok", 200, 1)), 200, false, 1, 1, 1, 1, 2,
-                false, null, null);
+        return new RequestRecord(
+                System.currentTimeMillis(),
+                id,
+                null,
+                "/chat/completions",
+                "gpt-4o",
+                "gpt-4o",
+                "main",
+                List.of(new AttemptRecord("main", "gpt-4o", "ok", 200, 1)),
+                200,
+                false,
+                1,
+                1,
+                1,
+                1,
+                2,
+                false,
+                null,
+                null);
     }
 
     @Test

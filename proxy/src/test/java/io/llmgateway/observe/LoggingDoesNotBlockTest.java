@@ -59,7 +59,8 @@ class LoggingDoesNotBlockTest {
     @Test
     void blockedLogFile_requestsStayFast_andDropsAreCounted() throws Exception {
         Path fifo = dir.resolve("agent_interactions.log");
-        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+        Process mkfifo =
+                new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
         assertEquals(0, mkfifo.waitFor());
         try (TestGateway g = gateway(dir)) {
             long slowest = sendAll(g);

@@ -23,6 +23,7 @@ class MetricsEndToEndTest {
 
     @RegisterExtension
     final MockUpstream main = MockUpstream.start();
+
     @RegisterExtension
     final MockUpstream spare = MockUpstream.start();
 
@@ -54,14 +55,22 @@ class MetricsEndToEndTest {
             assertEquals(200, g.post("/v1/chat/completions", STREAM).statusCode());
             main.enqueue(Behaviour.error(500, "server_error", "boom"));
             assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
-            assertEquals(404, g.post("/v1/chat/completions", CHAT.replace("gpt-4o", "made-up-1")).statusCode());
-            assertEquals(404, g.post("/v1/chat/completions", CHAT.replace("gpt-4o", "made-up-2")).statusCode());
+            assertEquals(
+                    404,
+                    g.post("/v1/chat/completions", CHAT.replace("gpt-4o", "made-up-1"))
+                            .statusCode());
+            assertEquals(
+                    404,
+                    g.post("/v1/chat/completions", CHAT.replace("gpt-4o", "made-up-2"))
+                            .statusCode());
             assertEquals(400, g.post("/v1/chat/completions", "{not json").statusCode());
 
             HttpResponse<String> r = g.get("/metrics");
 
             assertEquals(200, r.statusCode(), r.body());
-            assertEquals("text/plain; version=0.0.4; charset=utf-8", r.headers().firstValue("content-type").orElse(""));
+            assertEquals(
+                    "text/plain; version=0.0.4; charset=utf-8",
+                    r.headers().firstValue("content-type").orElse(""));
             PrometheusText m = PrometheusText.parse(r.body());
 
             String requests = "llm_gateway_requests_total";
@@ -79,22 +88,37 @@ class MetricsEndToEndTest {
             assertEquals(1, m.value("llm_gateway_failovers_total", "model", "gpt-4o"));
 
             String tokens = "llm_gateway_tokens_total";
-            assertEquals(30, m.value(tokens, "model", "gpt-4o", "provider", "main", "kind", "prompt", "source", "reported"));
-            assertEquals(15, m.value(tokens, "model", "gpt-4o", "provider", "main", "kind", "completion",
-                    "source", "reported"));
-            assertEquals(10, m.value(tokens, "model", "gpt-4o", "provider", "spare", "kind", "prompt",
-                    "source", "reported"));
+            assertEquals(
+                    30, m.value(tokens, "model", "gpt-4o", "provider", "main", "kind", "prompt", "source", "reported"));
+            assertEquals(
+                    15,
+                    m.value(tokens, "model", "gpt-4o", "provider", "main", "kind", "completion", "source", "reported"));
+            assertEquals(
+                    10,
+                    m.value(tokens, "model", "gpt-4o", "provider", "spare", "kind", "prompt", "source", "reported"));
 
-            assertEquals(3, m.value("llm_gateway_request_duration_seconds_count", "model", "gpt-4o", "stream", "false"));
+            assertEquals(
+                    3, m.value("llm_gateway_request_duration_seconds_count", "model", "gpt-4o", "stream", "false"));
             assertEquals(1, m.value("llm_gateway_request_duration_seconds_count", "model", "gpt-4o", "stream", "true"));
-            assertEquals(1, m.value("llm_gateway_time_to_first_byte_seconds_count", "model", "gpt-4o", "stream", "true"));
-            assertTrue(m.value("llm_gateway_request_duration_seconds_sum", "model", "gpt-4o", "stream", "false") >= 0.02);
-            assertEquals(3, m.value("llm_gateway_request_duration_seconds_bucket", "model", "gpt-4o", "stream", "false",
-                    "le", "+Inf"));
+            assertEquals(
+                    1, m.value("llm_gateway_time_to_first_byte_seconds_count", "model", "gpt-4o", "stream", "true"));
+            assertTrue(
+                    m.value("llm_gateway_request_duration_seconds_sum", "model", "gpt-4o", "stream", "false") >= 0.02);
+            assertEquals(
+                    3,
+                    m.value(
+                            "llm_gateway_request_duration_seconds_bucket",
+                            "model",
+                            "gpt-4o",
+                            "stream",
+                            "false",
+                            "le",
+                            "+Inf"));
 
             String usage = "llm_gateway_provider_window_usage";
             assertEquals(4, m.value(usage, "provider", "main", "window", "rpm"), "the failed attempt counts too");
-            assertEquals(45, m.value(usage, "provider", "main", "window", "tpm"), "real usage; the failure gave its back");
+            assertEquals(
+                    45, m.value(usage, "provider", "main", "window", "tpm"), "real usage; the failure gave its back");
             assertEquals(4, m.value(usage, "provider", "main", "window", "rpd"));
             assertEquals(1, m.value(usage, "provider", "spare", "window", "rpm"));
             String limit = "llm_gateway_provider_window_limit";
@@ -117,9 +141,13 @@ class MetricsEndToEndTest {
     void metrics_inFlight_countsRequestsStillRunning() throws Exception {
         main.setDefault(Behaviour.chatCompletion("slow").withDelay(Duration.ofMillis(1500)));
         try (TestGateway g = gateway("")) {
-            var pending = g.http().sendAsync(HttpRequest.newBuilder(URI.create(g.url("/v1/chat/completions")))
-                    .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(CHAT))
-                    .build(), HttpResponse.BodyHandlers.ofString());
+            var pending = g.http()
+                    .sendAsync(
+                            HttpRequest.newBuilder(URI.create(g.url("/v1/chat/completions")))
+                                    .header("content-type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(CHAT))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertTrue(main.takeRequest(Duration.ofSeconds(5)) != null);
 
             PrometheusText during = PrometheusText.parse(g.get("/metrics").body());
@@ -135,9 +163,15 @@ class MetricsEndToEndTest {
     void metrics_withAdminToken_requireIt() throws Exception {
         try (TestGateway g = gateway("admin:\n  token: metrics-test-token\n")) {
             assertEquals(401, g.get("/metrics").statusCode());
-            assertEquals(401, get(g, "/metrics", "authorization", "Bearer wrong").statusCode());
-            assertEquals(200, get(g, "/metrics", "authorization", "Bearer metrics-test-token").statusCode());
-            assertEquals(200, get(g, "/metrics", "x-admin-token", "metrics-test-token").statusCode());
+            assertEquals(
+                    401, get(g, "/metrics", "authorization", "Bearer wrong").statusCode());
+            assertEquals(
+                    200,
+                    get(g, "/metrics", "authorization", "Bearer metrics-test-token")
+                            .statusCode());
+            assertEquals(
+                    200,
+                    get(g, "/metrics", "x-admin-token", "metrics-test-token").statusCode());
         }
     }
 
@@ -189,20 +223,29 @@ class MetricsEndToEndTest {
             assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
             main.enqueue(Behaviour.sse("a", "b"));
             assertEquals(200, g.post("/v1/chat/completions", STREAM).statusCode());
-            assertEquals(404, g.post("/v1/chat/completions", CHAT.replace("gpt-4o", "made-up")).statusCode());
+            assertEquals(
+                    404,
+                    g.post("/v1/chat/completions", CHAT.replace("gpt-4o", "made-up"))
+                            .statusCode());
             assertTrue(g.get("/metrics").body().contains("llm_gateway_failovers_total"));
 
             // With exemplars on, the client's sampler schedules a task on its own thread (started on first use)
             // for an observation after each sampling interval: at low traffic, from the event loop, per request.
-            assertFalse(Thread.getAllStackTraces().keySet().stream()
-                    .anyMatch(t -> t.getName().startsWith("prometheus-metrics")),
+            assertFalse(
+                    Thread.getAllStackTraces().keySet().stream()
+                            .anyMatch(t -> t.getName().startsWith("prometheus-metrics")),
                     "the metrics client's scheduler thread was started (by a gateway, or by a test that built a "
-                    + "metric with exemplars)");
+                            + "metric with exemplars)");
         }
     }
 
     private static HttpResponse<String> get(TestGateway g, String path, String header, String value) throws Exception {
-        return g.http().send(HttpRequest.newBuilder(URI.create(g.url(path))).header(header, value).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        return g.http()
+                .send(
+                        HttpRequest.newBuilder(URI.create(g.url(path)))
+                                .header(header, value)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

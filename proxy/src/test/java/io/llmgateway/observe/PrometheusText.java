@@ -21,14 +21,14 @@ final class PrometheusText {
     private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Pattern HELP = Pattern.compile("# HELP (" + NAME + ") (.*)");
-    private static final Pattern TYPE = Pattern.compile("# TYPE (" + NAME + ") (counter|gauge|histogram|summary|untyped)");
+    private static final Pattern TYPE =
+            Pattern.compile("# TYPE (" + NAME + ") (counter|gauge|histogram|summary|untyped)");
 
     final Map<String, Double> series = new TreeMap<>();
     final Map<String, String> types = new HashMap<>();
     final Map<String, String> help = new HashMap<>();
 
-    private PrometheusText() {
-    }
+    private PrometheusText() {}
 
     static PrometheusText parse(String text) {
         PrometheusText p = new PrometheusText();
@@ -231,8 +231,12 @@ final class PrometheusText {
                 if (!le.find()) {
                     throw new IllegalArgumentException("bucket without le: " + k);
                 }
-                String rest = k.replace("le=\"" + le.group(1) + "\"", "").replace("{,", "{").replace(",}", "}")
-                        .replace(",,", ",").replace("{}", "").replace(family + "_bucket", family + "_count");
+                String rest = k.replace("le=\"" + le.group(1) + "\"", "")
+                        .replace("{,", "{")
+                        .replace(",}", "}")
+                        .replace(",,", ",")
+                        .replace("{}", "")
+                        .replace(family + "_bucket", family + "_count");
                 bySeries.computeIfAbsent(rest, x -> new TreeMap<>()).put(number(le.group(1)), series.get(k));
             }
             for (Map.Entry<String, TreeMap<Double, Double>> s : bySeries.entrySet()) {
@@ -246,7 +250,8 @@ final class PrometheusText {
                 Double inf = s.getValue().get(Double.POSITIVE_INFINITY);
                 Double count = series.get(s.getKey());
                 if (inf == null || count == null || !inf.equals(count)) {
-                    throw new IllegalArgumentException("+Inf bucket " + inf + " differs from " + s.getKey() + " " + count);
+                    throw new IllegalArgumentException(
+                            "+Inf bucket " + inf + " differs from " + s.getKey() + " " + count);
                 }
             }
         }

@@ -32,13 +32,19 @@ class PrometheusTextTest {
         assertThrows(IllegalArgumentException.class, () -> PrometheusText.parse("b 1\n"), "undeclared");
         assertThrows(IllegalArgumentException.class, () -> PrometheusText.parse("# TYPE b gauge\nb{x=\"1} 1\n"));
         assertThrows(IllegalArgumentException.class, () -> PrometheusText.parse("# TYPE b gauge\nb one\n"));
-        assertThrows(IllegalArgumentException.class, () -> PrometheusText.parse("# TYPE b gauge\nb 1\nb 2\n"),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PrometheusText.parse("# TYPE b gauge\nb 1\nb 2\n"),
                 "duplicate series");
         assertThrows(IllegalArgumentException.class, () -> PrometheusText.parse("# TYPE b gauge\nb 1"), "no newline");
-        assertThrows(IllegalArgumentException.class, () -> PrometheusText.parse(GOOD.replace("h_count 2", "h_count 3")),
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PrometheusText.parse(GOOD.replace("h_count 2", "h_count 3")),
                 "+Inf differs from count");
-        assertThrows(IllegalArgumentException.class, () -> PrometheusText.parse(GOOD.replace("le=\"1.0\"} 1",
-                "le=\"1.0\"} 5")), "not cumulative");
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PrometheusText.parse(GOOD.replace("le=\"1.0\"} 1", "le=\"1.0\"} 5")),
+                "not cumulative");
         assertThrows(IllegalArgumentException.class, () -> PrometheusText.parse("# comment\n"));
     }
 }

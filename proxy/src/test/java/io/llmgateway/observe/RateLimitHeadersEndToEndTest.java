@@ -21,10 +21,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class RateLimitHeadersEndToEndTest {
     private static final String STREAM =
             "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
-    private static final Pattern GO_DURATION = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m(?!s))?(?:([\\d.]+)s)?(?:(\\d+)ms)?");
+    private static final Pattern GO_DURATION =
+            Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m(?!s))?(?:([\\d.]+)s)?(?:(\\d+)ms)?");
 
     @RegisterExtension
     final MockUpstream main = MockUpstream.start();
+
     @RegisterExtension
     final MockUpstream spare = MockUpstream.start();
 
@@ -124,13 +126,18 @@ class RateLimitHeadersEndToEndTest {
 
     @Test
     void everyProviderUnlimited_noHeaders_andTheProvidersOwnAreRemoved() throws Exception {
-        main.setDefault(Behaviour.chatCompletion("hi").withHeader("x-ratelimit-remaining-requests", "12345")
+        main.setDefault(Behaviour.chatCompletion("hi")
+                .withHeader("x-ratelimit-remaining-requests", "12345")
                 .withHeader("x-ratelimit-limit-tokens", "999"));
         try (TestGateway g = gateway("{}", "{}", "{}")) {
             HttpResponse<String> r = g.post("/v1/chat/completions", CHAT);
 
             assertEquals(200, r.statusCode());
-            assertEquals(List.of(), r.headers().map().keySet().stream().filter(k -> k.startsWith("x-ratelimit")).toList());
+            assertEquals(
+                    List.of(),
+                    r.headers().map().keySet().stream()
+                            .filter(k -> k.startsWith("x-ratelimit"))
+                            .toList());
         }
     }
 

@@ -49,8 +49,10 @@ class RateLimitHeadersTest {
     @Test
     void apply_leavesOutAnUnlimitedPair_andRemovesTheProvidersOwn() {
         HttpHeaders h = new DefaultHttpHeaders()
-                .set("x-ratelimit-limit-tokens", "123").set("x-ratelimit-remaining-tokens", "45")
-                .set("x-ratelimit-reset-tokens", "1s").set("x-ratelimit-limit-requests", "9");
+                .set("x-ratelimit-limit-tokens", "123")
+                .set("x-ratelimit-remaining-tokens", "45")
+                .set("x-ratelimit-reset-tokens", "1s")
+                .set("x-ratelimit-limit-requests", "9");
 
         RateLimitHeaders.apply(h, new ModelWindows(10, 7, 0, Limits.UNLIMITED, 0, 0));
 
@@ -62,7 +64,9 @@ class RateLimitHeadersTest {
 
     @Test
     void apply_withoutWindows_onlyRemoves() {
-        HttpHeaders h = new DefaultHttpHeaders().set("x-ratelimit-remaining-requests", "3").set("other", "kept");
+        HttpHeaders h = new DefaultHttpHeaders()
+                .set("x-ratelimit-remaining-requests", "3")
+                .set("other", "kept");
 
         RateLimitHeaders.apply(h, null);
 

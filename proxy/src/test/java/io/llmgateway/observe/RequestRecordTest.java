@@ -9,8 +9,25 @@ import org.junit.jupiter.api.Test;
 class RequestRecordTest {
 
     private static RequestRecord record(String requestId, String path, String model, String error) {
-        return new RequestRecord(0, requestId, null, path, model, null, null, List.of(), 400, false, -1, 1, 0, 0, 0,
-                false, error == null ? null : "invalid_request_error", error);
+        return new RequestRecord(
+                0,
+                requestId,
+                null,
+                path,
+                model,
+                null,
+                null,
+                List.of(),
+                400,
+                false,
+                -1,
+                1,
+                0,
+                0,
+                0,
+                false,
+                error == null ? null : "invalid_request_error",
+                error);
     }
 
     @Test

@@ -31,9 +31,25 @@ class RequestStatsTest {
     }
 
     private RequestRecord record(boolean failed) {
-        return new RequestRecord(clock.millis() - 5, "id", null, "/chat/completions", "m", "m", "a",
+        return new RequestRecord(
+                clock.millis() - 5,
+                "id",
+                null,
+                "/chat/completions",
+                "m",
+                "m",
+                "a",
                 List.of(new AttemptRecord("a", "m", failed ? "server_error" : "ok", failed ? 500 : 200, 5)),
-                failed ? 502 : 200, false, 1, 5, 2, 1, 3, false, failed ? "upstream_error" : null, null);
+                failed ? 502 : 200,
+                false,
+                1,
+                5,
+                2,
+                1,
+                3,
+                false,
+                failed ? "upstream_error" : null,
+                null);
     }
 
     @Test
@@ -81,6 +97,8 @@ class RequestStatsTest {
         assertEquals(new UsageStats.Counts(4000, 12_000, 400), usage.modelTotal("m"));
         assertEquals(new UsageStats.Counts(4000, 12_000, 400), usage.providerTotal("a"));
         assertEquals(new UsageStats.Counts(4000, 12_000, 400), usage.model("m", UsageStats.Window.LAST_MINUTE));
-        assertTrue(stats.tallies().size() == 2, "one tally per label set: " + stats.tallies().keySet().size());
+        assertTrue(
+                stats.tallies().size() == 2,
+                "one tally per label set: " + stats.tallies().keySet().size());
     }
 }

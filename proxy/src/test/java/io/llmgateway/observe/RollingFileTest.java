@@ -58,7 +58,6 @@ class RollingFileTest {
         assertEquals("one\ntwo\n", Files.readString(logs.resolve("x.log")));
     }
 
-
     @Test
     void write_keepsEveryByteOverManyBatches_withLinesLargerAndSmallerThanTheBuffer() throws IOException {
         RollingFile f = new RollingFile(dir, "x", 100L << 20, 7, clock, Runnable::run);
@@ -73,16 +72,17 @@ class RollingFileTest {
             assertEquals(expected.toString(), Files.readString(dir.resolve("x.log")), "after batch " + batch);
         }
     }
+
     @Test
     void write_rollsBeforeALineWouldPassTheSize() throws IOException {
         RollingFile f = new RollingFile(dir, "x", 10, 7, clock, Runnable::run);
 
         f.write(line("12345")); // 6 bytes
-        f.write(line("abc"));   // 10: still fits
-        f.write(line("next"));  // would be 15: rolls first
+        f.write(line("abc")); // 10: still fits
+        f.write(line("next")); // would be 15: rolls first
         f.close();
-        f.write(line("more"));  // 10 after reopening: fits
-        f.write(line("last"));  // rolls again
+        f.write(line("more")); // 10 after reopening: fits
+        f.write(line("last")); // rolls again
         f.close();
 
         assertEquals(List.of("x-2025-03-10-1.log.gz", "x-2025-03-10-2.log.gz", "x.log"), names());

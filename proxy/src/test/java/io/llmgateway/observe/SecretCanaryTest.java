@@ -62,7 +62,8 @@ class SecretCanaryTest {
     private final ByteArrayOutputStream console = new ByteArrayOutputStream();
     private Thread consolePump;
     private final List<String> responses = new ArrayList<>();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private String base;
 
     private static String canary(String what) {
@@ -197,8 +198,8 @@ class SecretCanaryTest {
     }
 
     private void send(HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(request.timeout(Duration.ofSeconds(20)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
         responses.add(r.statusCode() + " " + r.headers().map() + "\n" + r.body());
     }
 
@@ -217,32 +218,37 @@ class SecretCanaryTest {
         pb.environment().put("DEAD_KEY", deadKey);
         gateway = pb.start();
         InputStream out = gateway.getInputStream();
-        consolePump = new Thread(() -> {
-            byte[] buf = new byte[8192];
-            try {
-                for (int n; (n = out.read(buf)) > 0; ) {
-                    synchronized (console) {
-                        console.write(buf, 0, n);
+        consolePump = new Thread(
+                () -> {
+                    byte[] buf = new byte[8192];
+                    try {
+                        for (int n; (n = out.read(buf)) > 0; ) {
+                            synchronized (console) {
+                                console.write(buf, 0, n);
+                            }
+                        }
+                    } catch (IOException ignored) {
+                        // the process ended
                     }
-                }
-            } catch (IOException ignored) {
-                // the process ended
-            }
-        }, "gateway-console");
+                },
+                "gateway-console");
         consolePump.setDaemon(true);
         consolePump.start();
-        Await.until("the gateway listens", () -> {
-            String text;
-            synchronized (console) {
-                text = console.toString(StandardCharsets.UTF_8);
-            }
-            Matcher m = LISTENING.matcher(text);
-            if (m.find()) {
-                base = "http://127.0.0.1:" + m.group(1);
-                return true;
-            }
-            assertTrue(gateway.isAlive(), text);
-            return false;
-        }, Duration.ofSeconds(30));
+        Await.until(
+                "the gateway listens",
+                () -> {
+                    String text;
+                    synchronized (console) {
+                        text = console.toString(StandardCharsets.UTF_8);
+                    }
+                    Matcher m = LISTENING.matcher(text);
+                    if (m.find()) {
+                        base = "http://127.0.0.1:" + m.group(1);
+                        return true;
+                    }
+                    assertTrue(gateway.isAlive(), text);
+                    return false;
+                },
+                Duration.ofSeconds(30));
     }
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class UsageEndToEndTest {
     @RegisterExtension
     final MockUpstream main = MockUpstream.start();
+
     @RegisterExtension
     final MockUpstream spare = MockUpstream.start();
 
@@ -46,15 +47,23 @@ class UsageEndToEndTest {
             main.enqueue(Behaviour.error(503, "server_error", "down"));
             assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
             spare.enqueue(Behaviour.chatCompletion("x", 20, 2));
-            assertEquals(200, g.post("/v1/chat/completions", CHAT.replace("gpt-4o", "gpt-4o-mini")).statusCode());
-            assertEquals(404, g.post("/v1/chat/completions", CHAT.replace("gpt-4o", "made-up")).statusCode());
+            assertEquals(
+                    200,
+                    g.post("/v1/chat/completions", CHAT.replace("gpt-4o", "gpt-4o-mini"))
+                            .statusCode());
+            assertEquals(
+                    404,
+                    g.post("/v1/chat/completions", CHAT.replace("gpt-4o", "made-up"))
+                            .statusCode());
 
             HttpResponse<String> r = g.get("/api/usage");
 
             assertEquals(200, r.statusCode(), r.body());
-            assertEquals("application/json", r.headers().firstValue("content-type").orElse(""));
+            assertEquals(
+                    "application/json", r.headers().firstValue("content-type").orElse(""));
             Object json = TestJson.parse(r.body());
-            assertEquals(List.of("since", "uptime_seconds", "providers", "models"),
+            assertEquals(
+                    List.of("since", "uptime_seconds", "providers", "models"),
                     List.copyOf(((Map<?, ?>) json).keySet()));
             for (String window : List.of("last_minute", "last_hour", "last_day", "total")) {
                 assertEquals(counts(2, 15, 1), TestJson.at(json, "providers", "main", window), window);
@@ -74,8 +83,8 @@ class UsageEndToEndTest {
             Object json = TestJson.parse(g.get("/api/usage").body());
 
             assertEquals(counts(0, 0, 0), TestJson.at(json, "providers", "spare", "last_day"));
-            assertEquals(List.of("gpt-4o", "gpt-4o-mini"),
-                    List.copyOf(((Map<?, ?>) TestJson.at(json, "models")).keySet()));
+            assertEquals(
+                    List.of("gpt-4o", "gpt-4o-mini"), List.copyOf(((Map<?, ?>) TestJson.at(json, "models")).keySet()));
         }
     }
 
@@ -83,13 +92,24 @@ class UsageEndToEndTest {
     void usage_requiresAdminAccess() throws Exception {
         try (TestGateway g = gateway("admin:\n  token: usage-test-token\n")) {
             assertEquals(401, g.get("/api/usage").statusCode());
-            HttpResponse<String> ok = g.http().send(HttpRequest.newBuilder(URI.create(g.url("/api/usage")))
-                    .header("authorization", "Bearer usage-test-token").GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> ok = g.http()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(g.url("/api/usage")))
+                                    .header("authorization", "Bearer usage-test-token")
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertEquals(200, ok.statusCode());
-            assertEquals(405, g.http().send(HttpRequest.newBuilder(URI.create(g.url("/api/usage")))
-                    .header("authorization", "Bearer usage-test-token").DELETE().build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            assertEquals(
+                    405,
+                    g.http()
+                            .send(
+                                    HttpRequest.newBuilder(URI.create(g.url("/api/usage")))
+                                            .header("authorization", "Bearer usage-test-token")
+                                            .DELETE()
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode());
         }
     }
 

@@ -33,10 +33,27 @@ class UsageStatsTest {
         }
     }
 
-    private static RequestRecord record(String asked, String used, long tokens, String error, AttemptRecord... attempts) {
-        return new RequestRecord(0, "id", null, "/chat/completions", asked, used,
-                attempts.length == 0 ? null : attempts[attempts.length - 1].provider(), List.of(attempts),
-                error == null ? 200 : 500, false, 1, 2, tokens, 0, tokens, false, error, error);
+    private static RequestRecord record(
+            String asked, String used, long tokens, String error, AttemptRecord... attempts) {
+        return new RequestRecord(
+                0,
+                "id",
+                null,
+                "/chat/completions",
+                asked,
+                used,
+                attempts.length == 0 ? null : attempts[attempts.length - 1].provider(),
+                List.of(attempts),
+                error == null ? 200 : 500,
+                false,
+                1,
+                2,
+                tokens,
+                0,
+                tokens,
+                false,
+                error,
+                error);
     }
 
     private static AttemptRecord attempt(String provider, String outcome) {

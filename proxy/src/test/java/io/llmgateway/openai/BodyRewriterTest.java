@@ -50,7 +50,7 @@ class BodyRewriterTest {
     @Test
     void rewrite_aliasReplacesModelOnly() throws Exception {
         String json = "{\"messages\":[{\"role\":\"user\",\"content\":\"hi \\\"there\\\" \u00e9\"}],"
-                      + " \"model\" : \"gpt-4o\", \"stream\":false}";
+                + " \"model\" : \"gpt-4o\", \"stream\":false}";
         String out = rewrite(json, "azure-gpt-4o-2024", false);
         assertEquals(expected(json, Map.of("model", "azure-gpt-4o-2024")), TestJson.parseObject(out));
         assertEquals(json.replace("\"gpt-4o\"", "\"azure-gpt-4o-2024\""), out, "every other byte unchanged");
@@ -60,7 +60,8 @@ class BodyRewriterTest {
     void rewrite_aliasNeedingEscapes() throws Exception {
         String json = "{\"model\":\"m\",\"messages\":[]}";
         for (String alias : List.of("we\"ird\\name", "\u00e9\u4e2d\uD83D\uDE00", "tab\tnl\nctl\u0001", "/slash")) {
-            assertEquals(alias, TestJson.parseObject(rewrite(json, alias, false)).get("model"), alias);
+            assertEquals(
+                    alias, TestJson.parseObject(rewrite(json, alias, false)).get("model"), alias);
         }
     }
 
@@ -75,18 +76,20 @@ class BodyRewriterTest {
     void rewrite_injectWithoutStreamOptions() throws Exception {
         String json = "{\"model\":\"m\",\"stream\":true,\"messages\":[]}";
         String out = rewrite(json, "m", true);
-        assertEquals(expected(json, Map.of("stream_options", Map.of("include_usage", true))),
-                     TestJson.parseObject(out));
+        assertEquals(
+                expected(json, Map.of("stream_options", Map.of("include_usage", true))), TestJson.parseObject(out));
         out = rewrite(json, "alias", true);
-        assertEquals(expected(json, Map.of("model", "alias", "stream_options", Map.of("include_usage", true))),
-                     TestJson.parseObject(out));
+        assertEquals(
+                expected(json, Map.of("model", "alias", "stream_options", Map.of("include_usage", true))),
+                TestJson.parseObject(out));
     }
 
     @Test
     void rewrite_injectIntoEmptyStreamOptions() throws Exception {
         String json = "{\"stream_options\":{ },\"model\":\"m\",\"stream\":true}";
-        assertEquals(expected(json, Map.of("stream_options", Map.of("include_usage", true), "model", "a")),
-                     TestJson.parseObject(rewrite(json, "a", true)));
+        assertEquals(
+                expected(json, Map.of("stream_options", Map.of("include_usage", true), "model", "a")),
+                TestJson.parseObject(rewrite(json, "a", true)));
     }
 
     @Test
@@ -95,21 +98,26 @@ class BodyRewriterTest {
         Map<String, Object> options = new LinkedHashMap<>();
         options.put("include_usage", true);
         options.put("other", 1L);
-        assertEquals(expected(json, Map.of("stream_options", options, "model", "a")),
-                     TestJson.parseObject(rewrite(json, "a", true)));
+        assertEquals(
+                expected(json, Map.of("stream_options", options, "model", "a")),
+                TestJson.parseObject(rewrite(json, "a", true)));
     }
 
     @Test
     void rewrite_includeUsageFalseOrNullBecomesTrue() throws Exception {
         for (String v : List.of("false", "null")) {
-            String before = "{\"stream_options\":{\"x\":[1],\"include_usage\":" + v + "},\"stream\":true,\"model\":\"m\"}";
-            String after = "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":" + v + ",\"x\":[1]}}";
+            String before =
+                    "{\"stream_options\":{\"x\":[1],\"include_usage\":" + v + "},\"stream\":true,\"model\":\"m\"}";
+            String after =
+                    "{\"model\":\"m\",\"stream\":true,\"stream_options\":{\"include_usage\":" + v + ",\"x\":[1]}}";
             for (String json : List.of(before, after)) { // the model edit before and after the usage edit
                 Map<String, Object> options = new LinkedHashMap<>();
                 options.put("x", List.of(1L));
                 options.put("include_usage", true);
-                assertEquals(expected(json, Map.of("stream_options", options, "model", "alias")),
-                             TestJson.parseObject(rewrite(json, "alias", true)), json);
+                assertEquals(
+                        expected(json, Map.of("stream_options", options, "model", "alias")),
+                        TestJson.parseObject(rewrite(json, "alias", true)),
+                        json);
             }
         }
     }
@@ -117,8 +125,9 @@ class BodyRewriterTest {
     @Test
     void rewrite_streamOptionsNullBecomesObject() throws Exception {
         String json = "{\"model\":\"m\",\"stream_options\":null,\"stream\":true}";
-        assertEquals(expected(json, Map.of("stream_options", Map.of("include_usage", true))),
-                     TestJson.parseObject(rewrite(json, "m", true)));
+        assertEquals(
+                expected(json, Map.of("stream_options", Map.of("include_usage", true))),
+                TestJson.parseObject(rewrite(json, "m", true)));
     }
 
     @Test
@@ -136,7 +145,10 @@ class BodyRewriterTest {
             RequestInfo info = RequestScanner.scan(body);
             ByteBuf out = BodyRewriter.rewrite(ALLOC, body, info, "alias", true);
             try {
-                assertEquals(4, body.refCnt(), "three retained slices of the body ({ | inserted | ..model | alias | rest), no copy");
+                assertEquals(
+                        4,
+                        body.refCnt(),
+                        "three retained slices of the body ({ | inserted | ..model | alias | rest), no copy");
                 Map<String, Object> m = TestJson.parseObject(out.toString(UTF_8));
                 assertEquals("alias", m.get("model"));
             } finally {
@@ -152,7 +164,7 @@ class BodyRewriterTest {
     void rewrite_smallBody_copiedIntoOneBuffer_largeBodySpliced() throws Exception {
         for (int size : List.of(BodyRewriter.COPY_BELOW - 200, BodyRewriter.COPY_BELOW + 200)) {
             String json = "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\""
-                          + "y".repeat(size - 90) + "\"}]}";
+                    + "y".repeat(size - 90) + "\"}]}";
             ByteBuf body = ALLOC.directBuffer().writeBytes(json.getBytes(UTF_8));
             try {
                 RequestInfo info = RequestScanner.scan(body);
@@ -160,8 +172,9 @@ class BodyRewriterTest {
                 try {
                     boolean small = body.readableBytes() < BodyRewriter.COPY_BELOW;
                     assertEquals(small ? 1 : 4, body.refCnt(), "size " + body.readableBytes());
-                    assertEquals(expected(json, Map.of("model", "alias", "stream_options", Map.of("include_usage", true))),
-                                 TestJson.parseObject(out.toString(UTF_8)));
+                    assertEquals(
+                            expected(json, Map.of("model", "alias", "stream_options", Map.of("include_usage", true))),
+                            TestJson.parseObject(out.toString(UTF_8)));
                 } finally {
                     out.release();
                 }

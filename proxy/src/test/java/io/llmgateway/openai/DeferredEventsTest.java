@@ -1,12 +1,11 @@
 package io.llmgateway.openai;
 
-import io.llmgateway.protocol.Usage;
-import io.llmgateway.tokens.TokenEstimator;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmgateway.tokens.TokenEstimator;
 import java.util.concurrent.ExecutorService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;

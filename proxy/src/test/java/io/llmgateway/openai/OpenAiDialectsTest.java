@@ -64,13 +64,17 @@ class OpenAiDialectsTest {
         FullHttpResponse r = CLIENT.error(ALLOC, 404, "no \"such\" model", "model", "model_not_found");
         try {
             assertEquals(404, r.status().code());
-            assertEquals("{\"error\":{\"message\":\"no \\\"such\\\" model\",\"type\":\"not_found_error\","
-                    + "\"param\":\"model\",\"code\":\"model_not_found\"}}", r.content().toString(StandardCharsets.UTF_8));
+            assertEquals(
+                    "{\"error\":{\"message\":\"no \\\"such\\\" model\",\"type\":\"not_found_error\","
+                            + "\"param\":\"model\",\"code\":\"model_not_found\"}}",
+                    r.content().toString(StandardCharsets.UTF_8));
         } finally {
             r.release();
         }
-        assertEquals("data: {\"error\":{\"message\":\"broke\",\"type\":\"upstream_error\",\"param\":null,"
-                + "\"code\":\"c\"}}\n\n", text(CLIENT.errorEvent(ALLOC, "broke", "c")));
+        assertEquals(
+                "data: {\"error\":{\"message\":\"broke\",\"type\":\"upstream_error\",\"param\":null,"
+                        + "\"code\":\"c\"}}\n\n",
+                text(CLIENT.errorEvent(ALLOC, "broke", "c")));
         assertEquals(OpenAiErrors.UPSTREAM, CLIENT.errorType(502));
     }
 

@@ -52,8 +52,8 @@ class RequestScannerTest {
     @Test
     void scan_chatRequest() throws Exception {
         String json = "{\"model\":\"gpt-4o\",\"stream\":true,\"max_tokens\":100,\"messages\":["
-                      + "{\"role\":\"system\",\"content\":\"You are terse.\"},"
-                      + "{\"role\":\"user\",\"content\":\"Hello there\"}]}";
+                + "{\"role\":\"system\",\"content\":\"You are terse.\"},"
+                + "{\"role\":\"user\",\"content\":\"Hello there\"}]}";
         RequestInfo info = scan(json);
         assertEquals("gpt-4o", info.model());
         assertEquals("\"gpt-4o\"", modelToken(json, info));
@@ -69,7 +69,7 @@ class RequestScannerTest {
     @Test
     void scan_modelOffsetsAfterUnicodeAndEscapes() throws Exception {
         String json = "{\"note\":\"h\u00e9llo \\\"q\\\" \\u00e9 \uD83D\uDE00 \u4e2d\",\"messages\":[],"
-                      + "\"model\":\"gpt\\u002d4o-\u00e9\"}";
+                + "\"model\":\"gpt\\u002d4o-\u00e9\"}";
         RequestInfo info = scan(json);
         assertEquals("gpt-4o-\u00e9", info.model());
         assertEquals("\"gpt\\u002d4o-\u00e9\"", modelToken(json, info));
@@ -91,7 +91,8 @@ class RequestScannerTest {
         byte[] bytes = ("garbage" + json).getBytes(UTF_8);
         ByteBuf heap = Unpooled.wrappedBuffer(bytes).skipBytes("garbage".length());
         ByteBuf slice = Unpooled.wrappedBuffer(bytes).slice(3, bytes.length - 3).skipBytes("bage".length());
-        ByteBuf direct = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(bytes).skipBytes(7);
+        ByteBuf direct =
+                PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes(bytes).skipBytes(7);
         try {
             for (ByteBuf b : List.of(heap, slice, direct)) {
                 int reader = b.readerIndex();
@@ -112,7 +113,7 @@ class RequestScannerTest {
     @Test
     void scan_nestedModelKeyIsNotTheModel() throws Exception {
         String json = "{\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\",\"parameters\":"
-                      + "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\"}}}}}],\"model\":\"real\"}";
+                + "{\"type\":\"object\",\"properties\":{\"model\":{\"type\":\"string\"}}}}}],\"model\":\"real\"}";
         RequestInfo info = scan(json);
         assertEquals("real", info.model());
         String tools = json.substring(json.indexOf('['), json.indexOf(",\"model\":\"real\""));
@@ -127,7 +128,9 @@ class RequestScannerTest {
         RequestInfo tokens = scan("{\"model\":\"m\",\"prompt\":[[1,2,3],[4,5]]}");
         assertEquals(5, tokens.extraTokens());
         assertTrue(tokens.texts().isEmpty());
-        assertEquals(List.of("single"), scan("{\"model\":\"m\",\"prompt\":\"single\"}").texts());
+        assertEquals(
+                List.of("single"),
+                scan("{\"model\":\"m\",\"prompt\":\"single\"}").texts());
     }
 
     @Test
@@ -135,7 +138,9 @@ class RequestScannerTest {
         RequestInfo info = scan("{\"input\":[\"alpha\",\"beta\",\"gamma\"],\"model\":\"text-embedding-3-small\"}");
         assertEquals(List.of("alpha", "beta", "gamma"), info.texts());
         assertEquals(0, info.messageCount());
-        assertEquals(List.of("one string"), scan("{\"model\":\"e\",\"input\":\"one string\"}").texts());
+        assertEquals(
+                List.of("one string"),
+                scan("{\"model\":\"e\",\"input\":\"one string\"}").texts());
         assertEquals(3, scan("{\"model\":\"e\",\"input\":[10,11,12]}").extraTokens());
     }
 
@@ -143,9 +148,9 @@ class RequestScannerTest {
     void scan_responsesInputItemsWithImages() throws Exception {
         String b64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg";
         String json = "{\"model\":\"gpt-4.1\",\"instructions\":\"Be brief.\",\"max_output_tokens\":50,\"input\":["
-                      + "{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"What is this?\"},"
-                      + "{\"type\":\"input_image\",\"image_url\":\"data:image/png;base64," + b64 + "\"}]},"
-                      + "{\"type\":\"function_call_output\",\"call_id\":\"c1\",\"output\":\"42 degrees\"}]}";
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"What is this?\"},"
+                + "{\"type\":\"input_image\",\"image_url\":\"data:image/png;base64," + b64 + "\"}]},"
+                + "{\"type\":\"function_call_output\",\"call_id\":\"c1\",\"output\":\"42 degrees\"}]}";
         RequestInfo info = scan(json);
         assertEquals(List.of("Be brief.", "What is this?", "42 degrees"), info.texts());
         assertEquals(1, info.imageParts());
@@ -157,10 +162,10 @@ class RequestScannerTest {
     void scan_imagePartsAreCountedNotTheirData() throws Exception {
         String b64 = "A".repeat(5000);
         String json = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":["
-                      + "{\"image_url\":{\"url\":\"data:image/jpeg;base64," + b64 + "\",\"detail\":\"high\"},"
-                      + "\"type\":\"image_url\"},"
-                      + "{\"type\":\"text\",\"text\":\"describe\"},"
-                      + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.com/a.png\"}}]}]}";
+                + "{\"image_url\":{\"url\":\"data:image/jpeg;base64," + b64 + "\",\"detail\":\"high\"},"
+                + "\"type\":\"image_url\"},"
+                + "{\"type\":\"text\",\"text\":\"describe\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.com/a.png\"}}]}]}";
         RequestInfo info = scan(json);
         assertEquals(2, info.imageParts());
         assertEquals(List.of("describe"), info.texts());
@@ -170,17 +175,24 @@ class RequestScannerTest {
     @Test
     void scan_systemAndFunctionsAndToolCallsCounted() throws Exception {
         String json = "{\"model\":\"m\",\"system\":[{\"type\":\"text\",\"text\":\"sys\"}],"
-                      + "\"functions\":[{\"name\":\"f\"}],\"messages\":[{\"role\":\"assistant\",\"content\":null,"
-                      + "\"tool_calls\":[{\"id\":\"1\",\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}}]}]}";
+                + "\"functions\":[{\"name\":\"f\"}],\"messages\":[{\"role\":\"assistant\",\"content\":null,"
+                + "\"tool_calls\":[{\"id\":\"1\",\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}}]}]}";
         RequestInfo info = scan(json);
-        assertEquals(List.of("sys", "[{\"name\":\"f\"}]",
-                             "[{\"id\":\"1\",\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}}]"), info.texts());
+        assertEquals(
+                List.of(
+                        "sys",
+                        "[{\"name\":\"f\"}]",
+                        "[{\"id\":\"1\",\"function\":{\"name\":\"g\",\"arguments\":\"{}\"}}]"),
+                info.texts());
     }
 
     @Test
     void scan_maxTokensVariantsTakeTheLargest() throws Exception {
         assertEquals(9, scan("{\"model\":\"m\",\"max_completion_tokens\":9}").maxTokens());
-        assertEquals(30, scan("{\"model\":\"m\",\"max_tokens\":30,\"max_completion_tokens\":9}").maxTokens());
+        assertEquals(
+                30,
+                scan("{\"model\":\"m\",\"max_tokens\":30,\"max_completion_tokens\":9}")
+                        .maxTokens());
         assertEquals(-1, scan("{\"model\":\"m\",\"max_tokens\":null}").maxTokens());
     }
 
@@ -196,8 +208,15 @@ class RequestScannerTest {
 
     @Test
     void scan_bodyNotJson_parseError() {
-        for (String body : List.of("", "hello", "{\"model\":\"m\"", "[{\"model\":\"m\"}]", "\"m\"", "null",
-                                   "{\"model\":\"m\",}", "{'model':'m'}")) {
+        for (String body : List.of(
+                "",
+                "hello",
+                "{\"model\":\"m\"",
+                "[{\"model\":\"m\"}]",
+                "\"m\"",
+                "null",
+                "{\"model\":\"m\",}",
+                "{'model':'m'}")) {
             BadRequestException e = error(body);
             assertTrue(e.message().startsWith("We could not parse the JSON body"), body);
             assertNull(e.param(), body);
@@ -206,8 +225,8 @@ class RequestScannerTest {
 
     @Test
     void scan_trailingGarbage_parseError() {
-        for (String body : List.of("{\"model\":\"m\"} x", "{\"model\":\"m\"}{}", "{\"model\":\"m\"}}",
-                                   "{\"model\":\"m\"} 1")) {
+        for (String body :
+                List.of("{\"model\":\"m\"} x", "{\"model\":\"m\"}{}", "{\"model\":\"m\"}}", "{\"model\":\"m\"} 1")) {
             assertTrue(error(body).message().startsWith("We could not parse"), body);
         }
     }
@@ -215,8 +234,14 @@ class RequestScannerTest {
     @Test
     void scan_invalidUtf8_parseError() {
         byte[] prefix = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"".getBytes(UTF_8);
-        byte[][] bad = {{(byte) 0xC3}, {(byte) 0xFF}, {(byte) 0xC0, (byte) 0xAF}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
-                        {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, {(byte) 0x80}};
+        byte[][] bad = {
+            {(byte) 0xC3},
+            {(byte) 0xFF},
+            {(byte) 0xC0, (byte) 0xAF},
+            {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+            {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80},
+            {(byte) 0x80}
+        };
         for (byte[] b : bad) {
             byte[] suffix = "\"}]}".getBytes(UTF_8);
             byte[] body = new byte[prefix.length + b.length + suffix.length];
@@ -250,20 +275,33 @@ class RequestScannerTest {
         assertEquals("messages", error("{\"model\":\"m\",\"messages\":{}}").param());
         assertEquals("stream", error("{\"model\":\"m\",\"stream\":\"yes\"}").param());
         assertEquals("stream", error("{\"model\":\"m\",\"stream\":1}").param());
-        assertEquals("stream_options", error("{\"model\":\"m\",\"stream_options\":[]}").param());
-        assertEquals("stream_options.include_usage",
-                     error("{\"model\":\"m\",\"stream_options\":{\"include_usage\":\"y\"}}").param());
-        assertEquals("max_tokens", error("{\"model\":\"m\",\"max_tokens\":\"5\"}").param());
+        assertEquals(
+                "stream_options",
+                error("{\"model\":\"m\",\"stream_options\":[]}").param());
+        assertEquals(
+                "stream_options.include_usage",
+                error("{\"model\":\"m\",\"stream_options\":{\"include_usage\":\"y\"}}")
+                        .param());
+        assertEquals(
+                "max_tokens", error("{\"model\":\"m\",\"max_tokens\":\"5\"}").param());
         assertEquals("max_tokens", error("{\"model\":\"m\",\"max_tokens\":-1}").param());
-        assertEquals("max_completion_tokens",
-                     error("{\"model\":\"m\",\"max_completion_tokens\":99999999999999999999999}").param());
+        assertEquals(
+                "max_completion_tokens",
+                error("{\"model\":\"m\",\"max_completion_tokens\":99999999999999999999999}")
+                        .param());
     }
 
     @Test
     void scan_duplicateKeys_rejected() {
-        assertEquals("model", error("{\"model\":\"cheap\",\"model\":\"expensive\"}").param());
-        assertEquals("stream", error("{\"model\":\"m\",\"stream\":false,\"stream\":true}").param());
-        assertEquals("stream_options", error("{\"model\":\"m\",\"stream_options\":{},\"stream_options\":{}}").param());
+        assertEquals(
+                "model", error("{\"model\":\"cheap\",\"model\":\"expensive\"}").param());
+        assertEquals(
+                "stream",
+                error("{\"model\":\"m\",\"stream\":false,\"stream\":true}").param());
+        assertEquals(
+                "stream_options",
+                error("{\"model\":\"m\",\"stream_options\":{},\"stream_options\":{}}")
+                        .param());
     }
 
     @Test
@@ -292,11 +330,18 @@ class RequestScannerTest {
         String pairs = "\uD83D\uDE00".repeat(RequestScanner.MAX_MODEL_BYTES / 4); // four bytes each
         assertEquals(ascii, scan("{\"model\":\"" + ascii + "\"}").model());
         assertEquals(accented, scan("{\"model\":\"" + accented + "\"}").model());
-        assertEquals("A".repeat(RequestScanner.MAX_MODEL_BYTES), scan("{\"model\":\"" + escaped + "\"}").model());
+        assertEquals(
+                "A".repeat(RequestScanner.MAX_MODEL_BYTES),
+                scan("{\"model\":\"" + escaped + "\"}").model());
         assertEquals(pairs, scan("{\"model\":\"" + pairs + "\"}").model());
 
-        for (String tooLong : List.of(ascii + "m", accented + "e", escaped + "\\u0041", pairs + "x",
-                "\u00e9".repeat(RequestScanner.MAX_MODEL_BYTES), "m".repeat(20 * 1024 * 1024))) {
+        for (String tooLong : List.of(
+                ascii + "m",
+                accented + "e",
+                escaped + "\\u0041",
+                pairs + "x",
+                "\u00e9".repeat(RequestScanner.MAX_MODEL_BYTES),
+                "m".repeat(20 * 1024 * 1024))) {
             BadRequestException e = error("{\"model\":\"" + tooLong + "\",\"messages\":[]}");
             assertEquals("model", e.param());
             assertEquals("string_above_max_length", e.code());

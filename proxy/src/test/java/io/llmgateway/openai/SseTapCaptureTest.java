@@ -24,7 +24,9 @@ class SseTapCaptureTest {
     private static String stream(String... deltas) {
         StringBuilder b = new StringBuilder();
         for (String d : deltas) {
-            b.append("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"").append(d).append("\"}}]}\n\n");
+            b.append("data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"")
+                    .append(d)
+                    .append("\"}}]}\n\n");
         }
         return b.append("data: [DONE]\n\n").toString();
     }

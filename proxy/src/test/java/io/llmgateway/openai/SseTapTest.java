@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmgateway.tokens.TokenEstimator;
 import io.llmgateway.protocol.Usage;
+import io.llmgateway.tokens.TokenEstimator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -34,12 +34,13 @@ class SseTapTest {
 
     private static String chunk(String delta) {
         return "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[{\"index\":0,\"delta\":{\"content\":\""
-               + delta + "\"},\"finish_reason\":null}],\"usage\":null}\n\n";
+                + delta + "\"},\"finish_reason\":null}],\"usage\":null}\n\n";
     }
 
-    private static final String USAGE_EVENT = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[],"
-            + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12,"
-            + "\"completion_tokens_details\":{\"reasoning_tokens\":0}}}\n\n";
+    private static final String USAGE_EVENT =
+            "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"choices\":[],"
+                    + "\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12,"
+                    + "\"completion_tokens_details\":{\"reasoning_tokens\":0}}}\n\n";
     private static final String DONE = "data: [DONE]\n\n";
 
     private static String chatStream(boolean withUsage) {
@@ -53,8 +54,7 @@ class SseTapTest {
         return deltas.stream().mapToLong(d -> ESTIMATOR.countText(d, ENC)).sum();
     }
 
-    private record Result(String out, Usage usage, boolean done, long estimate, boolean sawEvent) {
-    }
+    private record Result(String out, Usage usage, boolean done, long estimate, boolean sawEvent) {}
 
     private static Result run(SseTap tap, boolean drop, byte[] stream, int[] cuts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -62,7 +62,9 @@ class SseTapTest {
         int from = 0;
         for (int i = 0; i <= cuts.length; i++) {
             int to = i < cuts.length ? cuts[i] : stream.length;
-            ByteBuf in = PooledByteBufAllocator.DEFAULT.directBuffer(Math.max(1, to - from)).writeBytes(stream, from, to - from);
+            ByteBuf in = PooledByteBufAllocator.DEFAULT
+                    .directBuffer(Math.max(1, to - from))
+                    .writeBytes(stream, from, to - from);
             inputs.add(in);
             ByteBuf o = tap.onChunk(in);
             if (!drop) {
@@ -75,8 +77,8 @@ class SseTapTest {
         for (ByteBuf in : inputs) {
             assertEquals(0, in.refCnt(), "every input is released once its bytes are out");
         }
-        return new Result(out.toString(UTF_8), tap.usage(), tap.sawDone(), tap.completionTokensEstimate(),
-                          tap.sawEvent());
+        return new Result(
+                out.toString(UTF_8), tap.usage(), tap.sawDone(), tap.completionTokensEstimate(), tap.sawEvent());
     }
 
     private static Result run(boolean drop, String stream, int... cuts) {
@@ -162,7 +164,8 @@ class SseTapTest {
     @Test
     void onChunk_dropMode_wholeEventsPerChunk_returnsTheInputItself() {
         SseTap tap = new SseTap(true, ESTIMATOR, ENC);
-        ByteBuf in = PooledByteBufAllocator.DEFAULT.buffer().writeBytes(chunk("hi").getBytes(UTF_8));
+        ByteBuf in =
+                PooledByteBufAllocator.DEFAULT.buffer().writeBytes(chunk("hi").getBytes(UTF_8));
         ByteBuf out = tap.onChunk(in);
         assertSame(in, out, "nothing dropped or held: no slice, no copy");
         out.release();
@@ -185,7 +188,8 @@ class SseTapTest {
                 assertEquals(expected, whole.out);
                 for (int cut = 0; cut <= bytes.length; cut++) {
                     Result r = run(drop, stream, cut);
-                    String where = "eol " + eol.replace("\r", "CR").replace("\n", "LF") + " drop " + drop + " cut " + cut;
+                    String where =
+                            "eol " + eol.replace("\r", "CR").replace("\n", "LF") + " drop " + drop + " cut " + cut;
                     assertEquals(expected, r.out, where);
                     assertEquals(whole.usage, r.usage, where);
                     assertEquals(whole.estimate, r.estimate, where);
@@ -205,7 +209,9 @@ class SseTapTest {
         byte[] bytes = stream.getBytes(UTF_8);
         Random random = new Random(42);
         for (int n = 0; n < 300; n++) {
-            int[] cuts = random.ints(1 + random.nextInt(12), 0, bytes.length + 1).sorted().toArray();
+            int[] cuts = random.ints(1 + random.nextInt(12), 0, bytes.length + 1)
+                    .sorted()
+                    .toArray();
             Result r = run(new SseTap(true, ESTIMATOR, ENC), true, bytes, cuts);
             assertEquals(chatStream(false).replace("\n", "\r\n"), r.out);
             assertEquals(new Usage(9, 3, 12, false), r.usage);
@@ -215,8 +221,9 @@ class SseTapTest {
     @Test
     void onChunk_commentsAndMultiLineData() {
         String usageEvent = ": a comment in the event\ndata: {\"choices\":[],\ndata: \"usage\":{\"prompt_tokens\":1,"
-                            + "\"completion_tokens\":2,\"total_tokens\":3}}\nid: 7\n\n";
-        String kept = ": keep-alive\n\n" + chunk("x") + "data: {\"choices\":[{\"delta\":\ndata: {\"content\":\"yz\"}}]}\n\n";
+                + "\"completion_tokens\":2,\"total_tokens\":3}}\nid: 7\n\n";
+        String kept =
+                ": keep-alive\n\n" + chunk("x") + "data: {\"choices\":[{\"delta\":\ndata: {\"content\":\"yz\"}}]}\n\n";
         String stream = kept + usageEvent + "data:[DONE]\n\n";
         Result r = run(true, stream);
         assertEquals(kept + "data:[DONE]\n\n", r.out);
@@ -231,7 +238,7 @@ class SseTapTest {
     @Test
     void onChunk_usageAlongsideChoices_isNotDropped() {
         String stream = chunk("a") + "data: {\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}],"
-                        + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6}}\n\n" + DONE;
+                + "\"usage\":{\"prompt_tokens\":5,\"completion_tokens\":1,\"total_tokens\":6}}\n\n" + DONE;
         Result r = run(true, stream);
         assertEquals(stream, r.out);
         assertEquals(new Usage(5, 1, 6, false), r.usage);
@@ -240,16 +247,21 @@ class SseTapTest {
     @Test
     void onChunk_responsesApiEvents() {
         List<String> deltas = List.of("The", " answer", " is 42.");
-        StringBuilder sb = new StringBuilder("event: response.created\ndata: {\"type\":\"response.created\",\"response\":"
-                                             + "{\"id\":\"resp_1\",\"status\":\"in_progress\",\"usage\":null}}\n\n");
+        StringBuilder sb =
+                new StringBuilder("event: response.created\ndata: {\"type\":\"response.created\",\"response\":"
+                        + "{\"id\":\"resp_1\",\"status\":\"in_progress\",\"usage\":null}}\n\n");
         for (String d : deltas) {
-            sb.append("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"item_id\":\"m1\","
-                      + "\"output_index\":0,\"content_index\":0,\"delta\":\"").append(d).append("\"}\n\n");
+            sb.append(
+                            "event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"item_id\":\"m1\","
+                                    + "\"output_index\":0,\"content_index\":0,\"delta\":\"")
+                    .append(d)
+                    .append("\"}\n\n");
         }
-        sb.append("event: response.audio.delta\ndata: {\"type\":\"response.audio.delta\",\"delta\":\"QUJDREVGR0g=\"}\n\n");
+        sb.append(
+                "event: response.audio.delta\ndata: {\"type\":\"response.audio.delta\",\"delta\":\"QUJDREVGR0g=\"}\n\n");
         sb.append("event: response.completed\ndata: {\"type\":\"response.completed\",\"response\":{\"id\":\"resp_1\","
-                  + "\"status\":\"completed\",\"output\":[],\"usage\":{\"input_tokens\":11,\"input_tokens_details\":"
-                  + "{\"cached_tokens\":0},\"output_tokens\":4,\"total_tokens\":15}}}\n\n");
+                + "\"status\":\"completed\",\"output\":[],\"usage\":{\"input_tokens\":11,\"input_tokens_details\":"
+                + "{\"cached_tokens\":0},\"output_tokens\":4,\"total_tokens\":15}}}\n\n");
         String stream = sb.toString();
         for (boolean drop : List.of(true, false)) {
             Result r = run(drop, stream, 77);
@@ -269,10 +281,10 @@ class SseTapTest {
         assertEquals(deltaTokens(DELTAS), r.estimate);
         List<String> parts = List.of("Hello ", "world");
         String completions = "data: {\"choices\":[{\"text\":\"Hello \",\"index\":0}]}\n\n"
-                             + "data: {\"choices\":[{\"text\":\"world\",\"index\":0}]}\n\n";
+                + "data: {\"choices\":[{\"text\":\"world\",\"index\":0}]}\n\n";
         assertEquals(deltaTokens(parts), run(false, completions).estimate, "legacy completions text");
         String tools = "data: {\"choices\":[{\"delta\":{\"tool_calls\":[{\"index\":0,\"function\":{\"arguments\":"
-                       + "\"{\\\"city\\\": \\\"Paris\\\"}\"}}]}}]}\n\n";
+                + "\"{\\\"city\\\": \\\"Paris\\\"}\"}}]}}]}\n\n";
         assertEquals(deltaTokens(List.of("{\"city\": \"Paris\"}")), run(false, tools).estimate, "tool call arguments");
     }
 
@@ -291,7 +303,7 @@ class SseTapTest {
     @Test
     void onChunk_eventLargerThanCap_passesThroughAndIsNotDropped() {
         String hugeUsage = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":1,\"completion_tokens\":1,"
-                           + "\"total_tokens\":2},\"pad\":\"" + "p".repeat(300) + "\"}\n\n";
+                + "\"total_tokens\":2},\"pad\":\"" + "p".repeat(300) + "\"}\n\n";
         String bigContent = chunk("c".repeat(400));
         String small = chunk("s");
         String stream = small + bigContent + hugeUsage + small + USAGE_EVENT + DONE;
@@ -323,7 +335,8 @@ class SseTapTest {
     @Test
     void release_freesHeldBytes() {
         SseTap tap = new SseTap(true, ESTIMATOR, ENC);
-        ByteBuf in = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes((chunk("a") + "data: {\"cho").getBytes(UTF_8));
+        ByteBuf in =
+                PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes((chunk("a") + "data: {\"cho").getBytes(UTF_8));
         ByteBuf out = tap.onChunk(in);
         assertEquals(chunk("a"), out.toString(UTF_8));
         out.release();

@@ -1,7 +1,5 @@
 package io.llmgateway.openai;
 
-import io.llmgateway.protocol.Usage;
-import io.llmgateway.tokens.TokenEstimator;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmgateway.protocol.Usage;
+import io.llmgateway.tokens.TokenEstimator;
 import java.util.concurrent.ExecutorService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -41,10 +41,12 @@ class StreamEventReaderTest {
     @Test
     void read_usageOnlyChunk_onlyWithEmptyChoicesAndCounters() {
         StreamEventReader r = new StreamEventReader(ESTIMATOR, ENC);
-        assertTrue(read(r, "{\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12}}"));
+        assertTrue(read(
+                r, "{\"choices\":[],\"usage\":{\"prompt_tokens\":9,\"completion_tokens\":3,\"total_tokens\":12}}"));
         assertEquals(new Usage(9, 3, 12, false), r.usage());
-        assertFalse(read(r, "{\"choices\":[{\"delta\":{}}],\"usage\":{\"prompt_tokens\":1,\"total_tokens\":2}}"),
-                    "usage alongside a choice");
+        assertFalse(
+                read(r, "{\"choices\":[{\"delta\":{}}],\"usage\":{\"prompt_tokens\":1,\"total_tokens\":2}}"),
+                "usage alongside a choice");
         assertEquals(new Usage(1, 0, 2, false), r.usage(), "the last usage seen");
         assertFalse(read(r, "{\"choices\":[],\"usage\":{}}"), "no counters");
         assertFalse(read(r, "{\"choices\":[],\"usage\":null}"));
@@ -55,17 +57,23 @@ class StreamEventReaderTest {
     @Test
     void read_responsesApiUsage() {
         StreamEventReader r = new StreamEventReader(ESTIMATOR, ENC);
-        assertFalse(read(r, "{\"type\":\"response.completed\",\"response\":{\"output\":[],\"usage\":{\"input_tokens\":11,"
-                            + "\"input_tokens_details\":{\"cached_tokens\":0},\"output_tokens\":4,\"total_tokens\":15}}}"));
+        assertFalse(read(
+                r,
+                "{\"type\":\"response.completed\",\"response\":{\"output\":[],\"usage\":{\"input_tokens\":11,"
+                        + "\"input_tokens_details\":{\"cached_tokens\":0},\"output_tokens\":4,\"total_tokens\":15}}}"));
         assertEquals(new Usage(11, 4, 15, false), r.usage());
     }
 
     @Test
     void read_countsTheDeltasOfEveryKind() {
         StreamEventReader r = new StreamEventReader(ESTIMATOR, ENC);
-        read(r, "{\"choices\":[{\"delta\":{\"content\":\"Hello\",\"reasoning_content\":\" think\",\"refusal\":\" no\"}}]}");
-        read(r, "{\"choices\":[{\"delta\":{\"reasoning\":\" why\",\"tool_calls\":[{\"function\":{\"name\":\"f\","
-                + "\"arguments\":\"{}\"}}]}}]}");
+        read(
+                r,
+                "{\"choices\":[{\"delta\":{\"content\":\"Hello\",\"reasoning_content\":\" think\",\"refusal\":\" no\"}}]}");
+        read(
+                r,
+                "{\"choices\":[{\"delta\":{\"reasoning\":\" why\",\"tool_calls\":[{\"function\":{\"name\":\"f\","
+                        + "\"arguments\":\"{}\"}}]}}]}");
         read(r, "{\"choices\":[{\"text\":\" legacy\"}]}");
         read(r, "{\"type\":\"response.output_text.delta\",\"delta\":\" typed\"}");
         read(r, "{\"delta\":\" named\"}", "response.refusal.delta");
@@ -102,7 +110,9 @@ class StreamEventReaderTest {
         assertEquals("Hello", r.capturedText());
         read(r, "{\"choices\":[{\"delta\":{\"content\":\" world\"}}]}");
         assertEquals("Hello wo...[truncated]", r.capturedText());
-        assertEquals("maxChars: 0 (expected: >= 1)",
-                     assertThrows(IllegalArgumentException.class, () -> r.captureText(0)).getMessage());
+        assertEquals(
+                "maxChars: 0 (expected: >= 1)",
+                assertThrows(IllegalArgumentException.class, () -> r.captureText(0))
+                        .getMessage());
     }
 }

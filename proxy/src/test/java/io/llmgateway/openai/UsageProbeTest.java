@@ -10,13 +10,20 @@ import org.junit.jupiter.api.Test;
 class UsageProbeTest {
     @Test
     void mayHoldUsage_onlyWhenAUsageKeyHasAValueOtherThanNull() {
-        for (String yes : List.of("{\"usage\":{\"total_tokens\":1}}", "{\"usage\" : {}}",
-                "{\"usage\":null,\"x_groq\":{\"usage\":{\"total_tokens\":1}}}", "{\"usage\":nul",
-                "{\"usage\"", "[\"usage\"]")) {
+        for (String yes : List.of(
+                "{\"usage\":{\"total_tokens\":1}}",
+                "{\"usage\" : {}}",
+                "{\"usage\":null,\"x_groq\":{\"usage\":{\"total_tokens\":1}}}",
+                "{\"usage\":nul",
+                "{\"usage\"",
+                "[\"usage\"]")) {
             byte[] b = yes.getBytes(UTF_8);
             assertTrue(UsageProbe.mayHoldUsage(b, b.length), yes);
         }
-        for (String no : List.of("{\"choices\":[],\"usage\":null}", "{\"usage\" :\r\n null}", "{}",
+        for (String no : List.of(
+                "{\"choices\":[],\"usage\":null}",
+                "{\"usage\" :\r\n null}",
+                "{}",
                 "{\"content\":\"the \\\"usage\\\" of it\"}")) {
             byte[] b = no.getBytes(UTF_8);
             assertFalse(UsageProbe.mayHoldUsage(b, b.length), no);
@@ -25,14 +32,16 @@ class UsageProbeTest {
 
     @Test
     void endsWithNullUsage_onlyTheTopLevelObjectsLastKey() {
-        for (String yes : List.of("{\"usage\":null}", "{\"choices\":[],\"usage\":null}",
+        for (String yes : List.of(
+                "{\"usage\":null}",
+                "{\"choices\":[],\"usage\":null}",
                 "{\"x_groq\":{\"usage\":{\"total_tokens\":1}},\"usage\":null}")) {
             byte[] b = yes.getBytes(UTF_8);
             assertTrue(UsageProbe.endsWithNullUsage(b, b.length), yes);
             assertFalse(UsageProbe.mayHoldUsage(b, b.length), yes);
         }
-        for (String no : List.of("{\"x\":{\"usage\":null}}", "{\"usage\":null }", "\"usage\":null",
-                "usage\":null}", "")) {
+        for (String no :
+                List.of("{\"x\":{\"usage\":null}}", "{\"usage\":null }", "\"usage\":null", "usage\":null}", "")) {
             byte[] b = no.getBytes(UTF_8);
             assertFalse(UsageProbe.endsWithNullUsage(b, b.length), no);
         }

@@ -31,7 +31,9 @@ class ChooserTest {
         for (String name : List.of("a", "b", "c")) {
             config.provider(name, 10, UNLIMITED, UNLIMITED, 1000);
         }
-        return RoutingTable.build(config.model("m", strategy, routes).build(), Map.of(), clock, null).models.get("m");
+        return RoutingTable.build(config.model("m", strategy, routes).build(), Map.of(), clock, null)
+                .models
+                .get("m");
     }
 
     private int pick(RoutingTable.ModelPlan plan, RandomGenerator random) {
@@ -76,8 +78,8 @@ class ChooserTest {
     @Test
     void pick_learnedLimitExhausted_skippedUntilItsResetOnTheClock() {
         RoutingTable.ModelPlan p = plan(Strategy.PRIORITY, route("a"), route("b"));
-        p.states[0].learned.observe(Map.of("x-ratelimit-remaining-requests", "0",
-                "x-ratelimit-reset-requests", "2s")::get, clock.millis());
+        p.states[0].learned.observe(
+                Map.of("x-ratelimit-remaining-requests", "0", "x-ratelimit-reset-requests", "2s")::get, clock.millis());
         assertEquals(1, pick(p, null));
         clock.advance(Duration.ofSeconds(2));
         assertEquals(0, pick(p, null));

@@ -19,13 +19,15 @@ class DenialsTest {
     }
 
     private Router twoModels() {
-        return new Router(new TestConfigs()
-                .provider("a", 1, UNLIMITED, UNLIMITED, 100)
-                .provider("b", 1, UNLIMITED, UNLIMITED, 1000)
-                .model("m1", route("a"))
-                .model("m2", route("b"))
-                .auto("m1", "m2")
-                .build(), clock);
+        return new Router(
+                new TestConfigs()
+                        .provider("a", 1, UNLIMITED, UNLIMITED, 100)
+                        .provider("b", 1, UNLIMITED, UNLIMITED, 1000)
+                        .model("m1", route("a"))
+                        .model("m2", route("b"))
+                        .auto("m1", "m2")
+                        .build(),
+                clock);
     }
 
     @Test
@@ -47,18 +49,28 @@ class DenialsTest {
         clock.advance(Duration.ofSeconds(20));
         assertInstanceOf(Attempt.class, r.admit("m1", 10, Set.of()));
         Denial d = denial(r.admit("auto", 10, Set.of()));
-        assertEquals(new Denial(429, "No model can serve 'auto' right now."
-                + " No provider can serve model 'm1' right now: a rate limit reached (rpm 1/1, frees in 1m)."
-                + " No provider can serve model 'm2' right now: b rate limit reached (rpm 1/1, frees in 40s).", 40), d);
+        assertEquals(
+                new Denial(
+                        429,
+                        "No model can serve 'auto' right now."
+                                + " No provider can serve model 'm1' right now: a rate limit reached (rpm 1/1, frees in 1m)."
+                                + " No provider can serve model 'm2' right now: b rate limit reached (rpm 1/1, frees in 40s).",
+                        40),
+                d);
     }
 
     @Test
     void admit_autoNoneUntriedOrLargeEnough_503() {
         Denial d = denial(twoModels().admit("auto", 500, Set.of("b")));
-        assertEquals(new Denial(503, "No model can serve 'auto' right now."
-                + " The request to model 'm1' needs an estimated 500 tokens, more than any of its providers accepts"
-                + " per request (largest tpr: 100)."
-                + " No untried provider left for model 'm2': b already tried.", 0), d);
+        assertEquals(
+                new Denial(
+                        503,
+                        "No model can serve 'auto' right now."
+                                + " The request to model 'm1' needs an estimated 500 tokens, more than any of its providers accepts"
+                                + " per request (largest tpr: 100)."
+                                + " No untried provider left for model 'm2': b already tried.",
+                        0),
+                d);
     }
 
     @Test

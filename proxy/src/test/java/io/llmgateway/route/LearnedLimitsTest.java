@@ -15,15 +15,15 @@ class LearnedLimitsTest {
 
     @ParameterizedTest
     @CsvSource({
-            "1s, 1000",
-            "6m0s, 360000",
-            "20ms, 20",
-            "1h2m3.5s, 3723500",
-            "0.5, 500",
-            "17, 17000",
-            "1.2345s, 1235",
-            "500us, 1",
-            "'  2s ', 2000",
+        "1s, 1000",
+        "6m0s, 360000",
+        "20ms, 20",
+        "1h2m3.5s, 3723500",
+        "0.5, 500",
+        "17, 17000",
+        "1.2345s, 1235",
+        "500us, 1",
+        "'  2s ', 2000",
     })
     void parseDurationMillis_providerFormats_parsed(String value, long expected) {
         assertEquals(expected, LearnedLimits.parseDurationMillis(value));
@@ -38,8 +38,15 @@ class LearnedLimitsTest {
     @Test
     void observe_remainingZero_blocksUntilReset() {
         LearnedLimits l = new LearnedLimits();
-        l.observe(Map.of("x-ratelimit-remaining-requests", "0", "x-ratelimit-limit-requests", "60",
-                "x-ratelimit-reset-requests", "1.5s")::get, 1_000);
+        l.observe(
+                Map.of(
+                        "x-ratelimit-remaining-requests",
+                        "0",
+                        "x-ratelimit-limit-requests",
+                        "60",
+                        "x-ratelimit-reset-requests",
+                        "1.5s")::get,
+                1_000);
         assertTrue(l.blocked(1_000));
         assertEquals(1_500, l.millisUntilUnblocked(1_000));
         assertTrue(l.blocked(2_499));
@@ -50,9 +57,19 @@ class LearnedLimitsTest {
     @Test
     void observe_tokens_fractionIsTightestDimension() {
         LearnedLimits l = new LearnedLimits();
-        l.observe(Map.of("x-ratelimit-remaining-requests", "50", "x-ratelimit-limit-requests", "100",
-                "x-ratelimit-remaining-tokens", "1000", "x-ratelimit-limit-tokens", "10000",
-                "x-ratelimit-reset-tokens", "6m0s")::get, 0);
+        l.observe(
+                Map.of(
+                        "x-ratelimit-remaining-requests",
+                        "50",
+                        "x-ratelimit-limit-requests",
+                        "100",
+                        "x-ratelimit-remaining-tokens",
+                        "1000",
+                        "x-ratelimit-limit-tokens",
+                        "10000",
+                        "x-ratelimit-reset-tokens",
+                        "6m0s")::get,
+                0);
         assertFalse(l.blocked(0));
         assertEquals(0.1, l.fraction(0), 1e-9);
         // requests had no reset header: trusted for the default validity only
@@ -75,9 +92,11 @@ class LearnedLimitsTest {
     void observe_nettyHeadersInAnyCase_readAsTheLowerCaseNames() {
         LearnedLimits l = new LearnedLimits();
         HttpHeaders h = new DefaultHttpHeaders()
-                .set("X-RateLimit-Remaining-Tokens", "250").set("X-RATELIMIT-LIMIT-TOKENS", "1000")
+                .set("X-RateLimit-Remaining-Tokens", "250")
+                .set("X-RATELIMIT-LIMIT-TOKENS", "1000")
                 .set("x-ratelimit-reset-tokens", "2s")
-                .set("x-ratelimit-remaining-requests", "0").set("X-Ratelimit-Reset-Requests", "500ms");
+                .set("x-ratelimit-remaining-requests", "0")
+                .set("X-Ratelimit-Reset-Requests", "500ms");
         l.observe(h, 10_000);
         assertEquals(250, l.tokens().remaining());
         assertEquals(1000, l.tokens().limit());

@@ -31,7 +31,9 @@ class ModelWindowsTest {
     @Test
     void windows_sumEnabledProviders_andSkipDisabledOnes() {
         Router r = router(new TestConfigs()
-                .provider("a", 10, 1000, U, U).provider("b", 20, 500, U, U).provider("c", 99, 99, U, U)
+                .provider("a", 10, 1000, U, U)
+                .provider("b", 20, 500, U, U)
+                .provider("c", 99, 99, U, U)
                 .model("m", route("a"), route("b"), disabled("c")));
 
         admit(r, "m", 100);
@@ -66,7 +68,9 @@ class ModelWindowsTest {
 
     @Test
     void windows_oneUnlimitedProviderMakesThatDimensionUnlimited() {
-        Router r = router(new TestConfigs().provider("a", 10, 1000, U, U).provider("b", 5, U, U, U)
+        Router r = router(new TestConfigs()
+                .provider("a", 10, 1000, U, U)
+                .provider("b", 5, U, U, U)
                 .model("m", route("a"), route("b")));
 
         ModelWindows w = r.windows("m");
@@ -77,8 +81,12 @@ class ModelWindowsTest {
 
     @Test
     void windows_autoCountsEachProviderOnce() {
-        Router r = router(new TestConfigs().provider("a", 10, U, U, U).provider("b", 20, U, U, U)
-                .model("m1", route("a")).model("m2", route("a"), route("b")).auto("m1", "m2"));
+        Router r = router(new TestConfigs()
+                .provider("a", 10, U, U, U)
+                .provider("b", 20, U, U, U)
+                .model("m1", route("a"))
+                .model("m2", route("a"), route("b"))
+                .auto("m1", "m2"));
 
         assertEquals(30, r.windows("auto").requestLimit());
     }

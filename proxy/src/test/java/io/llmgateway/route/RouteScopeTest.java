@@ -70,17 +70,24 @@ class RouteScopeTest {
     void sharedStore_appliesTheSameScope() throws Exception {
         try (RedisServer redis = RedisServer.startOrSkip()) {
             GatewayConfig shared = config().withLimitsStore(
-                    new LimitsStoreSettings(URI.create(redis.uri()), Duration.ofSeconds(2), 0.5));
+                            new LimitsStoreSettings(URI.create(redis.uri()), Duration.ofSeconds(2), 0.5));
             Router r = new Router(shared, Clock.systemUTC());
             try {
                 RouteScope onlyMini = RouteScope.of("mini"::equals, null);
-                assertEquals("small", assertInstanceOf(Attempt.class, decide(r, "auto", onlyMini)).provider());
+                assertEquals(
+                        "small",
+                        assertInstanceOf(Attempt.class, decide(r, "auto", onlyMini))
+                                .provider());
                 Denial limited = assertInstanceOf(Denial.class, decide(r, "auto", onlyMini));
                 assertEquals(429, limited.status(), limited.message());
-                assertEquals("batcher", assertInstanceOf(Attempt.class,
-                        decide(r, "gpt-4o", RouteScope.of(null, "batches"))).provider());
-                assertEquals("batcher", assertInstanceOf(Attempt.class,
-                        decide(r, "auto", RouteScope.of(null, "batches"))).provider(),
+                assertEquals(
+                        "batcher",
+                        assertInstanceOf(Attempt.class, decide(r, "gpt-4o", RouteScope.of(null, "batches")))
+                                .provider());
+                assertEquals(
+                        "batcher",
+                        assertInstanceOf(Attempt.class, decide(r, "auto", RouteScope.of(null, "batches")))
+                                .provider(),
                         "mini has no route that takes it");
             } finally {
                 r.close();
@@ -89,6 +96,9 @@ class RouteScopeTest {
     }
 
     private static Admission decide(Router r, String model, RouteScope scope) {
-        return r.admitAsync(model, 10, Set.of(), scope).toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
+        return r.admitAsync(model, 10, Set.of(), scope)
+                .toCompletableFuture()
+                .orTimeout(5, TimeUnit.SECONDS)
+                .join();
     }
 }

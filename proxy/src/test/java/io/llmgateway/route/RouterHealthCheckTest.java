@@ -15,14 +15,19 @@ import org.junit.jupiter.api.Test;
 class RouterHealthCheckTest {
 
     private final MutableClock clock = MutableClock.at("2024-05-01T10:00:00Z");
-    private final Router router = new Router(new TestConfigs()
-            .provider("acme")
-            .provider("beta")
-            .model("gpt-4o", route("acme"), route("beta"))
-            .build(), clock);
+    private final Router router = new Router(
+            new TestConfigs()
+                    .provider("acme")
+                    .provider("beta")
+                    .model("gpt-4o", route("acme"), route("beta"))
+                    .build(),
+            clock);
 
     private ProviderSnapshot acme() {
-        return router.snapshot().stream().filter(s -> s.name().equals("acme")).findFirst().orElseThrow();
+        return router.snapshot().stream()
+                .filter(s -> s.name().equals("acme"))
+                .findFirst()
+                .orElseThrow();
     }
 
     private void openAcme() {

@@ -40,15 +40,20 @@ class RouterTest {
     }
 
     private static ProviderSnapshot snap(Router r, String name) {
-        return r.snapshot().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+        return r.snapshot().stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     private Router twoProviders(long acmeRpm, Strategy strategy) {
-        return new Router(new TestConfigs()
-                .provider("acme", acmeRpm, UNLIMITED, UNLIMITED, UNLIMITED)
-                .provider("beta")
-                .model("gpt-4o", strategy, route("acme"), route("beta"))
-                .build(), clock);
+        return new Router(
+                new TestConfigs()
+                        .provider("acme", acmeRpm, UNLIMITED, UNLIMITED, UNLIMITED)
+                        .provider("beta")
+                        .model("gpt-4o", strategy, route("acme"), route("beta"))
+                        .build(),
+                clock);
     }
 
     @Test
@@ -71,33 +76,39 @@ class RouterTest {
         assertEquals("beta", attempt(r.admit("gpt-4o", 10, Set.of("acme"))).provider());
         Denial d = denial(r.admit("gpt-4o", 10, Set.of("acme", "beta")));
         assertEquals(503, d.status());
-        assertEquals("No untried provider left for model 'gpt-4o': acme already tried; beta already tried",
-                d.message());
+        assertEquals(
+                "No untried provider left for model 'gpt-4o': acme already tried; beta already tried", d.message());
     }
 
     @Test
     void admit_estimateAboveTpr_skipsThatProvider() {
-        Router r = new Router(new TestConfigs()
-                .provider("small", UNLIMITED, UNLIMITED, UNLIMITED, 1000)
-                .provider("big", UNLIMITED, UNLIMITED, UNLIMITED, 8000)
-                .model("m", route("small"), route("big"))
-                .build(), clock);
+        Router r = new Router(
+                new TestConfigs()
+                        .provider("small", UNLIMITED, UNLIMITED, UNLIMITED, 1000)
+                        .provider("big", UNLIMITED, UNLIMITED, UNLIMITED, 8000)
+                        .model("m", route("small"), route("big"))
+                        .build(),
+                clock);
         assertEquals("small", attempt(r.admit("m", 1000, Set.of())).provider());
         assertEquals("big", attempt(r.admit("m", 1001, Set.of())).provider());
         Denial d = denial(r.admit("m", 9000, Set.of()));
         assertEquals(400, d.status());
         assertEquals(0, d.retryAfterSeconds());
-        assertEquals("The request to model 'm' needs an estimated 9000 tokens, more than any of its providers"
-                + " accepts per request (largest tpr: 8000)", d.message());
+        assertEquals(
+                "The request to model 'm' needs an estimated 9000 tokens, more than any of its providers"
+                        + " accepts per request (largest tpr: 8000)",
+                d.message());
     }
 
     @Test
     void admit_headroom_picksTheEmptierProvider() {
-        Router r = new Router(new TestConfigs()
-                .provider("acme", 10, UNLIMITED, UNLIMITED, UNLIMITED)
-                .provider("beta", 100, UNLIMITED, UNLIMITED, UNLIMITED)
-                .model("m", Strategy.HEADROOM, route("acme"), route("beta"))
-                .build(), clock);
+        Router r = new Router(
+                new TestConfigs()
+                        .provider("acme", 10, UNLIMITED, UNLIMITED, UNLIMITED)
+                        .provider("beta", 100, UNLIMITED, UNLIMITED, UNLIMITED)
+                        .model("m", Strategy.HEADROOM, route("acme"), route("beta"))
+                        .build(),
+                clock);
         // Both empty: tie goes to config order.
         assertEquals("acme", attempt(r.admit("m", 1, Set.of())).provider());
         // acme is at 90 %, beta at 100 %.
@@ -116,14 +127,18 @@ class RouterTest {
 
     @Test
     void admit_headroom_learnedHeadersLowerAProvider() {
-        Router r = new Router(new TestConfigs()
-                .provider("acme").provider("beta")
-                .model("m", Strategy.HEADROOM, route("acme"), route("beta"))
-                .build(), clock);
+        Router r = new Router(
+                new TestConfigs()
+                        .provider("acme")
+                        .provider("beta")
+                        .model("m", Strategy.HEADROOM, route("acme"), route("beta"))
+                        .build(),
+                clock);
         Attempt a = attempt(r.admit("m", 1, Set.of()));
         assertEquals("acme", a.provider());
         HttpHeaders h = new DefaultHttpHeaders()
-                .set("x-ratelimit-remaining-requests", "10").set("x-ratelimit-limit-requests", "100")
+                .set("x-ratelimit-remaining-requests", "10")
+                .set("x-ratelimit-limit-requests", "100")
                 .set("x-ratelimit-reset-requests", "30s");
         a.observeHeaders(h);
         a.succeeded(null);
@@ -151,10 +166,14 @@ class RouterTest {
 
     @Test
     void admit_weighted_distributionFollowsWeights() {
-        Router r = new Router(new TestConfigs()
-                .provider("a").provider("b").provider("c")
-                .model("m", Strategy.WEIGHTED, weighted("a", 1), weighted("b", 3), weighted("c", 6))
-                .build(), clock);
+        Router r = new Router(
+                new TestConfigs()
+                        .provider("a")
+                        .provider("b")
+                        .provider("c")
+                        .model("m", Strategy.WEIGHTED, weighted("a", 1), weighted("b", 3), weighted("c", 6))
+                        .build(),
+                clock);
         Map<String, Integer> counts = new HashMap<>();
         int draws = 20_000;
         for (int i = 0; i < draws; i++) {
@@ -170,10 +189,13 @@ class RouterTest {
 
     @Test
     void admit_weighted_skipsUnavailableProviders() {
-        Router r = new Router(new TestConfigs()
-                .provider("a", 1, UNLIMITED, UNLIMITED, UNLIMITED).provider("b")
-                .model("m", Strategy.WEIGHTED, weighted("a", 1000), weighted("b", 1))
-                .build(), clock);
+        Router r = new Router(
+                new TestConfigs()
+                        .provider("a", 1, UNLIMITED, UNLIMITED, UNLIMITED)
+                        .provider("b")
+                        .model("m", Strategy.WEIGHTED, weighted("a", 1000), weighted("b", 1))
+                        .build(),
+                clock);
         r.admit("m", 0, Set.of("b")); // fills a
         for (int i = 0; i < 50; i++) {
             assertEquals("b", attempt(r.admit("m", 0, Set.of())).provider());
@@ -182,9 +204,12 @@ class RouterTest {
 
     @Test
     void succeeded_settlesReservationToRealUsage() {
-        Router r = new Router(new TestConfigs()
-                .provider("acme", UNLIMITED, 1000, UNLIMITED, UNLIMITED)
-                .model("m", route("acme")).build(), clock);
+        Router r = new Router(
+                new TestConfigs()
+                        .provider("acme", UNLIMITED, 1000, UNLIMITED, UNLIMITED)
+                        .model("m", route("acme"))
+                        .build(),
+                clock);
         Attempt a = attempt(r.admit("m", 400, Set.of()));
         assertEquals(400, snap(r, "acme").tpm());
         a.succeeded(new Usage(100, 50, 150, false));
@@ -193,16 +218,20 @@ class RouterTest {
         b.succeeded(new Usage(300, 500, 800, false));
         assertEquals(950, snap(r, "acme").tpm());
         Denial d = denial(r.admit("m", 100, Set.of()));
-        assertEquals("No provider can serve model 'm' right now: acme rate limit reached (tpm 950/1000, frees in 1m)",
+        assertEquals(
+                "No provider can serve model 'm' right now: acme rate limit reached (tpm 950/1000, frees in 1m)",
                 d.message());
         assertEquals(60, d.retryAfterSeconds());
     }
 
     @Test
     void failed_releasesTokensButCountsRequest() {
-        Router r = new Router(new TestConfigs()
-                .provider("acme", 10, 1000, 100, UNLIMITED)
-                .model("m", route("acme")).build(), clock);
+        Router r = new Router(
+                new TestConfigs()
+                        .provider("acme", 10, 1000, 100, UNLIMITED)
+                        .model("m", route("acme"))
+                        .build(),
+                clock);
         Attempt a = attempt(r.admit("m", 400, Set.of()));
         assertTrue(a.failed(Failure.SERVER_ERROR, 0));
         ProviderSnapshot s = snap(r, "acme");
@@ -213,9 +242,12 @@ class RouterTest {
 
     @Test
     void terminalCalls_secondOneIgnored() {
-        Router r = new Router(new TestConfigs()
-                .provider("acme", UNLIMITED, 1000, UNLIMITED, UNLIMITED)
-                .model("m", route("acme")).build(), clock);
+        Router r = new Router(
+                new TestConfigs()
+                        .provider("acme", UNLIMITED, 1000, UNLIMITED, UNLIMITED)
+                        .model("m", route("acme"))
+                        .build(),
+                clock);
         Attempt a = attempt(r.admit("m", 400, Set.of()));
         assertTrue(a.cancelled(30));
         assertFalse(a.failed(Failure.CONNECT, 0));
@@ -239,8 +271,10 @@ class RouterTest {
         Denial d = denial(r.admit("gpt-4o", 1, Set.of("beta")));
         assertEquals(429, d.status());
         assertEquals(4, d.retryAfterSeconds());
-        assertEquals("No provider can serve model 'gpt-4o' right now: acme circuit open (retry in 4s); "
-                + "beta already tried", d.message());
+        assertEquals(
+                "No provider can serve model 'gpt-4o' right now: acme circuit open (retry in 4s); "
+                        + "beta already tried",
+                d.message());
         clock.advance(Duration.ofSeconds(4));
         Attempt trial = attempt(r.admit("gpt-4o", 1, Set.of()));
         assertEquals("acme", trial.provider());
@@ -287,15 +321,19 @@ class RouterTest {
 
     @Test
     void admit_trialRefusedByCounters_givesTrialBack() {
-        Router r = new Router(new TestConfigs()
-                .provider("acme", 3, UNLIMITED, UNLIMITED, UNLIMITED)
-                .model("m", route("acme")).build(), clock);
+        Router r = new Router(
+                new TestConfigs()
+                        .provider("acme", 3, UNLIMITED, UNLIMITED, UNLIMITED)
+                        .model("m", route("acme"))
+                        .build(),
+                clock);
         for (int i = 0; i < 3; i++) {
             attempt(r.admit("m", 1, Set.of())).failed(Failure.CONNECT, 0);
         }
         clock.advance(Duration.ofSeconds(5)); // cooldown over but rpm still full
         Denial d = denial(r.admit("m", 1, Set.of()));
-        assertEquals("No provider can serve model 'm' right now: acme rate limit reached (rpm 3/3, frees in 55s)",
+        assertEquals(
+                "No provider can serve model 'm' right now: acme rate limit reached (rpm 3/3, frees in 55s)",
                 d.message());
         assertEquals(55, d.retryAfterSeconds());
         clock.advance(Duration.ofSeconds(55));
@@ -304,12 +342,14 @@ class RouterTest {
 
     @Test
     void admit_nothingAvailable_messageNamesEveryProviderAndEarliestRetry() {
-        Router r = new Router(new TestConfigs()
-                .provider("acme", 60, UNLIMITED, UNLIMITED, UNLIMITED)
-                .provider("beta")
-                .provider("gamma")
-                .model("gpt-4o", route("acme"), route("beta"), disabled("gamma"))
-                .build(), clock);
+        Router r = new Router(
+                new TestConfigs()
+                        .provider("acme", 60, UNLIMITED, UNLIMITED, UNLIMITED)
+                        .provider("beta")
+                        .provider("gamma")
+                        .model("gpt-4o", route("acme"), route("beta"), disabled("gamma"))
+                        .build(),
+                clock);
         for (int i = 0; i < 60; i++) {
             attempt(r.admit("gpt-4o", 1, Set.of("beta")));
         }
@@ -317,8 +357,10 @@ class RouterTest {
         attempt(r.admit("gpt-4o", 1, Set.of())).failed(Failure.RATE_LIMITED, 4_000);
         Denial d = denial(r.admit("gpt-4o", 1, Set.of()));
         assertEquals(429, d.status());
-        assertEquals("No provider can serve model 'gpt-4o' right now: acme rate limit reached (rpm 60/60, frees in 12s);"
-                + " beta circuit open (retry in 4s); gamma disabled", d.message());
+        assertEquals(
+                "No provider can serve model 'gpt-4o' right now: acme rate limit reached (rpm 60/60, frees in 12s);"
+                        + " beta circuit open (retry in 4s); gamma disabled",
+                d.message());
         assertEquals(4, d.retryAfterSeconds());
     }
 
@@ -333,8 +375,13 @@ class RouterTest {
 
     @Test
     void admit_allDisabled_503NamingThem() {
-        Router r = new Router(new TestConfigs().provider("acme").provider("beta")
-                .model("m", disabled("acme"), disabled("beta")).build(), clock);
+        Router r = new Router(
+                new TestConfigs()
+                        .provider("acme")
+                        .provider("beta")
+                        .model("m", disabled("acme"), disabled("beta"))
+                        .build(),
+                clock);
         Denial d = denial(r.admit("m", 1, Set.of()));
         assertEquals(503, d.status());
         assertEquals("Model 'm' has no enabled provider: acme disabled; beta disabled", d.message());
@@ -352,13 +399,15 @@ class RouterTest {
 
     @Test
     void admit_auto_fallsThroughToNextModel() {
-        Router r = new Router(new TestConfigs()
-                .provider("acme", 1, UNLIMITED, UNLIMITED, UNLIMITED)
-                .provider("beta", 1, UNLIMITED, UNLIMITED, UNLIMITED)
-                .model("first", route("acme"))
-                .model("second", route("beta"))
-                .auto("first", "second")
-                .build(), clock);
+        Router r = new Router(
+                new TestConfigs()
+                        .provider("acme", 1, UNLIMITED, UNLIMITED, UNLIMITED)
+                        .provider("beta", 1, UNLIMITED, UNLIMITED, UNLIMITED)
+                        .model("first", route("acme"))
+                        .model("second", route("beta"))
+                        .auto("first", "second")
+                        .build(),
+                clock);
         Attempt a = attempt(r.admit("auto", 1, Set.of()));
         assertEquals("first", a.model());
         Attempt b = attempt(r.admit("auto", 1, Set.of()));
@@ -398,7 +447,9 @@ class RouterTest {
                 .model("gpt-4o", route("acme"), route("delta"))
                 .build();
         r.reconfigure(next);
-        assertEquals(List.of("acme", "delta"), r.snapshot().stream().map(ProviderSnapshot::name).toList());
+        assertEquals(
+                List.of("acme", "delta"),
+                r.snapshot().stream().map(ProviderSnapshot::name).toList());
         ProviderSnapshot acme = snap(r, "acme");
         assertEquals(6, acme.rpm());
         assertEquals(6, acme.rpmLimit());
@@ -410,13 +461,34 @@ class RouterTest {
 
     @Test
     void snapshot_reportsCountsLimitsAndCircuit() {
-        Router r = new Router(new TestConfigs()
-                .provider("acme", 60, 10_000, 1_000, 4_000)
-                .model("m", route("acme")).build(), clock);
+        Router r = new Router(
+                new TestConfigs()
+                        .provider("acme", 60, 10_000, 1_000, 4_000)
+                        .model("m", route("acme"))
+                        .build(),
+                clock);
         attempt(r.admit("m", 3_000, Set.of()));
         ProviderSnapshot s = snap(r, "acme");
-        assertEquals(new ProviderSnapshot("acme", 1, 60, 3_000, 10_000, 1, 1_000, 4_000, CircuitState.CLOSED,
-                false, 0, 0, -1, -1, -1, -1, 0.7), s);
+        assertEquals(
+                new ProviderSnapshot(
+                        "acme",
+                        1,
+                        60,
+                        3_000,
+                        10_000,
+                        1,
+                        1_000,
+                        4_000,
+                        CircuitState.CLOSED,
+                        false,
+                        0,
+                        0,
+                        -1,
+                        -1,
+                        -1,
+                        -1,
+                        0.7),
+                s);
     }
 
     @Test
@@ -431,10 +503,13 @@ class RouterTest {
     /** 64 threads race through the router for two providers of rpm 100 each: exactly 200 admitted. */
     @RepeatedTest(20)
     void admit_64ThreadsRacing_admitsExactlyTheSumOfLimits() throws Exception {
-        Router r = new Router(new TestConfigs()
-                .provider("acme", 100, UNLIMITED, UNLIMITED, UNLIMITED)
-                .provider("beta", 100, UNLIMITED, UNLIMITED, UNLIMITED)
-                .model("m", route("acme"), route("beta")).build(), clock);
+        Router r = new Router(
+                new TestConfigs()
+                        .provider("acme", 100, UNLIMITED, UNLIMITED, UNLIMITED)
+                        .provider("beta", 100, UNLIMITED, UNLIMITED, UNLIMITED)
+                        .model("m", route("acme"), route("beta"))
+                        .build(),
+                clock);
         Map<String, AtomicInteger> admitted = new ConcurrentHashMap<>();
         Race.run(64, 10, () -> {
             if (r.admit("m", 5, Set.of()) instanceof Attempt a) {

@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.LimitsStoreSettings;
 import io.llmgateway.config.Strategy;
-import io.llmgateway.testing.Await;
 import io.llmgateway.protocol.Usage;
+import io.llmgateway.testing.Await;
 import io.llmgateway.testing.RedisServer;
 import java.net.URI;
 import java.time.Clock;
@@ -50,8 +50,12 @@ class SharedRouterTest {
     }
 
     private GatewayConfig rpm(long rpm) {
-        return config(new TestConfigs().provider("acme", rpm, UNLIMITED, UNLIMITED, UNLIMITED)
-                .model("gpt-4o", route("acme")), Duration.ofSeconds(2), 0.5);
+        return config(
+                new TestConfigs()
+                        .provider("acme", rpm, UNLIMITED, UNLIMITED, UNLIMITED)
+                        .model("gpt-4o", route("acme")),
+                Duration.ofSeconds(2),
+                0.5);
     }
 
     private Router router(GatewayConfig config) {
@@ -61,7 +65,10 @@ class SharedRouterTest {
     }
 
     private static Admission decide(Router r, String model, long tokens) {
-        return r.admitAsync(model, tokens, Set.of()).toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).join();
+        return r.admitAsync(model, tokens, Set.of())
+                .toCompletableFuture()
+                .orTimeout(5, TimeUnit.SECONDS)
+                .join();
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -79,9 +86,13 @@ class SharedRouterTest {
     void storeStatus_sharedOnceConnected_memoryWithout() {
         Router shared = router(rpm(10));
         assertEquals(StoreStatus.Mode.SHARED, shared.storeStatus().mode());
-        assertEquals("redis://127.0.0.1:" + redis.port() + "/0", shared.storeStatus().location());
+        assertEquals(
+                "redis://127.0.0.1:" + redis.port() + "/0", shared.storeStatus().location());
         assertEquals("shared", shared.storeStatus().mode().label());
-        Router memory = router(new TestConfigs().provider("acme").model("gpt-4o", route("acme")).build());
+        Router memory = router(new TestConfigs()
+                .provider("acme")
+                .model("gpt-4o", route("acme"))
+                .build());
         assertEquals(StoreStatus.Mode.MEMORY, memory.storeStatus().mode());
         assertInstanceOf(Attempt.class, memory.admit("gpt-4o", 1, Set.of()));
         assertInstanceOf(PendingAdmission.class, shared.admit("gpt-4o", 1, Set.of()));
@@ -96,12 +107,15 @@ class SharedRouterTest {
             Router r = i % 2 == 0 ? a : b;
             all.add(CompletableFuture.supplyAsync(() -> decide(r, "gpt-4o", 10)));
         }
-        long admitted = all.stream().map(CompletableFuture::join).filter(x -> x instanceof Attempt).count();
+        long admitted = all.stream()
+                .map(CompletableFuture::join)
+                .filter(x -> x instanceof Attempt)
+                .count();
         assertEquals(10, admitted);
         Denial d = assertInstanceOf(Denial.class, decide(b, "gpt-4o", 10));
         assertEquals(429, d.status());
-        assertTrue(d.message().contains("acme rate limit reached (rpm 10/10 across all instances, frees in"),
-                d.message());
+        assertTrue(
+                d.message().contains("acme rate limit reached (rpm 10/10 across all instances, frees in"), d.message());
         assertTrue(d.retryAfterSeconds() >= 1 && d.retryAfterSeconds() <= 60, d.toString());
     }
 
@@ -118,29 +132,40 @@ class SharedRouterTest {
 
     @Test
     void admit_firstProviderFullEverywhere_nextOneInTheSameRoundTrip() {
-        GatewayConfig config = config(new TestConfigs()
-                .provider("acme", 1, UNLIMITED, UNLIMITED, UNLIMITED)
-                .provider("beta")
-                .model("gpt-4o", Strategy.PRIORITY, route("acme"), route("beta")), Duration.ofSeconds(2), 0.5);
+        GatewayConfig config = config(
+                new TestConfigs()
+                        .provider("acme", 1, UNLIMITED, UNLIMITED, UNLIMITED)
+                        .provider("beta")
+                        .model("gpt-4o", Strategy.PRIORITY, route("acme"), route("beta")),
+                Duration.ofSeconds(2),
+                0.5);
         Router a = router(config);
         Router b = router(config);
-        assertEquals("acme", assertInstanceOf(Attempt.class, decide(a, "gpt-4o", 1)).provider());
-        assertEquals("beta", assertInstanceOf(Attempt.class, decide(b, "gpt-4o", 1)).provider());
-        assertEquals("beta", assertInstanceOf(Attempt.class, decide(a, "gpt-4o", 1)).provider());
+        assertEquals(
+                "acme", assertInstanceOf(Attempt.class, decide(a, "gpt-4o", 1)).provider());
+        assertEquals(
+                "beta", assertInstanceOf(Attempt.class, decide(b, "gpt-4o", 1)).provider());
+        assertEquals(
+                "beta", assertInstanceOf(Attempt.class, decide(a, "gpt-4o", 1)).provider());
     }
 
     @Test
     void admit_auto_triesEveryModelInOneReservation() {
-        GatewayConfig config = config(new TestConfigs()
-                .provider("acme", 1, UNLIMITED, UNLIMITED, UNLIMITED)
-                .provider("beta", 1, UNLIMITED, UNLIMITED, UNLIMITED)
-                .model("small", route("acme"))
-                .model("large", route("beta"))
-                .auto("small", "large"), Duration.ofSeconds(2), 0.5);
+        GatewayConfig config = config(
+                new TestConfigs()
+                        .provider("acme", 1, UNLIMITED, UNLIMITED, UNLIMITED)
+                        .provider("beta", 1, UNLIMITED, UNLIMITED, UNLIMITED)
+                        .model("small", route("acme"))
+                        .model("large", route("beta"))
+                        .auto("small", "large"),
+                Duration.ofSeconds(2),
+                0.5);
         Router a = router(config);
         Router b = router(config);
-        assertEquals("small", assertInstanceOf(Attempt.class, decide(a, "auto", 1)).model());
-        assertEquals("large", assertInstanceOf(Attempt.class, decide(b, "auto", 1)).model());
+        assertEquals(
+                "small", assertInstanceOf(Attempt.class, decide(a, "auto", 1)).model());
+        assertEquals(
+                "large", assertInstanceOf(Attempt.class, decide(b, "auto", 1)).model());
         Denial d = assertInstanceOf(Denial.class, decide(a, "auto", 1));
         assertEquals(429, d.status());
         assertTrue(d.message().startsWith("No model can serve 'auto' right now."), d.message());
@@ -148,8 +173,12 @@ class SharedRouterTest {
 
     @Test
     void settle_correctionsFromBothInstancesAddUpExactly() throws Exception {
-        GatewayConfig config = config(new TestConfigs().provider("acme", UNLIMITED, 100_000, UNLIMITED, UNLIMITED)
-                .model("gpt-4o", route("acme")), Duration.ofSeconds(2), 0.5);
+        GatewayConfig config = config(
+                new TestConfigs()
+                        .provider("acme", UNLIMITED, 100_000, UNLIMITED, UNLIMITED)
+                        .model("gpt-4o", route("acme")),
+                Duration.ofSeconds(2),
+                0.5);
         Router a = router(config);
         Router b = router(config);
         long expected = 0;
@@ -181,8 +210,10 @@ class SharedRouterTest {
 
     @Test
     void circuitOpening_seenByTheOtherInstanceWithinASecond() throws Exception {
-        GatewayConfig config = config(new TestConfigs().provider("acme").provider("beta")
-                .model("gpt-4o", route("acme"), route("beta")), Duration.ofSeconds(2), 0.5);
+        GatewayConfig config = config(
+                new TestConfigs().provider("acme").provider("beta").model("gpt-4o", route("acme"), route("beta")),
+                Duration.ofSeconds(2),
+                0.5);
         Router a = router(config);
         Router b = router(config);
         Attempt at = assertInstanceOf(Attempt.class, decide(a, "gpt-4o", 1));
@@ -194,7 +225,8 @@ class SharedRouterTest {
         assertTrue(millis < 1000, "took " + millis + " ms");
         ProviderSnapshot s = b.snapshot().get(0);
         assertTrue(s.retryInMillis() > 28_000 && s.retryInMillis() <= 30_000, s.toString());
-        assertEquals("beta", assertInstanceOf(Attempt.class, decide(b, "gpt-4o", 1)).provider());
+        assertEquals(
+                "beta", assertInstanceOf(Attempt.class, decide(b, "gpt-4o", 1)).provider());
 
         Attempt onBeta = assertInstanceOf(Attempt.class, decide(b, "gpt-4o", 1));
         onBeta.failed(Failure.AUTH, 0);
@@ -214,8 +246,10 @@ class SharedRouterTest {
         assertInstanceOf(Denial.class, decide(a, "gpt-4o", 1));
 
         b.reset();
-        await("both instances reset the circuit", () -> a.snapshot().get(0).circuit() == CircuitState.CLOSED
-                && b.snapshot().get(0).circuit() == CircuitState.CLOSED);
+        await(
+                "both instances reset the circuit",
+                () -> a.snapshot().get(0).circuit() == CircuitState.CLOSED
+                        && b.snapshot().get(0).circuit() == CircuitState.CLOSED);
         Thread.sleep(2 * SharedStore.POLL_MILLIS); // no poll brings the opening back
         assertInstanceOf(Attempt.class, decide(a, "gpt-4o", 1));
         assertInstanceOf(Attempt.class, decide(b, "gpt-4o", 1));
@@ -227,8 +261,12 @@ class SharedRouterTest {
 
     @Test
     void redisKilled_fallsBackToTheShare_thenSharesAgainWhenItReturns() throws Exception {
-        GatewayConfig config = config(new TestConfigs().provider("acme", 20, UNLIMITED, UNLIMITED, UNLIMITED)
-                .model("gpt-4o", route("acme")), Duration.ofMillis(200), 0.25);
+        GatewayConfig config = config(
+                new TestConfigs()
+                        .provider("acme", 20, UNLIMITED, UNLIMITED, UNLIMITED)
+                        .model("gpt-4o", route("acme")),
+                Duration.ofMillis(200),
+                0.25);
         Router a = router(config);
         Router b = router(config);
         assertInstanceOf(Attempt.class, decide(a, "gpt-4o", 1));
@@ -257,7 +295,9 @@ class SharedRouterTest {
         assertEquals(5, admittedByB);
 
         redis.start(); // empty: a real restart without persistence
-        await("both share again", () -> a.storeStatus().shared() && b.storeStatus().shared());
+        await(
+                "both share again",
+                () -> a.storeStatus().shared() && b.storeStatus().shared());
         // Redis lost everything; each instance put back what it counted in this window: 5 + 5 of 20.
         assertEquals(10, sum(redis, "llmgw:acme:rpm"));
         assertEquals(20, a.snapshot().get(0).rpmLimit());
@@ -319,8 +359,12 @@ class SharedRouterTest {
         Router a = router(rpm(1));
         assertInstanceOf(Attempt.class, decide(a, "gpt-4o", 1));
         assertInstanceOf(Denial.class, decide(a, "gpt-4o", 1));
-        a.reconfigure(config(new TestConfigs().provider("acme", 3, UNLIMITED, UNLIMITED, UNLIMITED)
-                .model("gpt-4o", route("acme")), Duration.ofSeconds(1), 1.0 / 3));
+        a.reconfigure(config(
+                new TestConfigs()
+                        .provider("acme", 3, UNLIMITED, UNLIMITED, UNLIMITED)
+                        .model("gpt-4o", route("acme")),
+                Duration.ofSeconds(1),
+                1.0 / 3));
         assertEquals(StoreStatus.Mode.SHARED, a.storeStatus().mode());
         assertInstanceOf(Attempt.class, decide(a, "gpt-4o", 1));
         assertInstanceOf(Attempt.class, decide(a, "gpt-4o", 1));

@@ -25,8 +25,15 @@ final class TestConfigs {
     private RoutingSettings routing = routing(Strategy.PRIORITY);
 
     static RoutingSettings routing(Strategy strategy) {
-        return new RoutingSettings(strategy, 3, 3, Duration.ofSeconds(5), Duration.ofSeconds(60),
-                Duration.ofMinutes(30), false, ZoneOffset.UTC);
+        return new RoutingSettings(
+                strategy,
+                3,
+                3,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(60),
+                Duration.ofMinutes(30),
+                false,
+                ZoneOffset.UTC);
     }
 
     TestConfigs routing(RoutingSettings settings) {
@@ -35,8 +42,13 @@ final class TestConfigs {
     }
 
     TestConfigs provider(String name, long rpm, long tpm, long rpd, long tpr) {
-        providers.put(name, new ProviderConfig(name, URI.create("https://" + name + ".example/v1"),
-                "sk-secret-" + name, new Limits(rpm, tpm, rpd, tpr)));
+        providers.put(
+                name,
+                new ProviderConfig(
+                        name,
+                        URI.create("https://" + name + ".example/v1"),
+                        "sk-secret-" + name,
+                        new Limits(rpm, tpm, rpd, tpr)));
         return this;
     }
 
@@ -47,8 +59,10 @@ final class TestConfigs {
     /** Lets a provider added before take these extra endpoint families ({@code batches}, ...). */
     TestConfigs extraEndpoints(String provider, String... families) {
         ProviderConfig p = providers.get(provider);
-        providers.put(provider, new ProviderConfig(p.name(), p.baseUrl(), p.apiKey(), p.limits(), p.caFile(),
-                java.util.Set.of(families)));
+        providers.put(
+                provider,
+                new ProviderConfig(
+                        p.name(), p.baseUrl(), p.apiKey(), p.limits(), p.caFile(), java.util.Set.of(families)));
         return this;
     }
 
@@ -79,7 +93,7 @@ final class TestConfigs {
     }
 
     GatewayConfig build() {
-        return new GatewayConfig(ServerSettings.DEFAULT, UpstreamSettings.DEFAULT, routing, providers, models,
-                autoModels);
+        return new GatewayConfig(
+                ServerSettings.DEFAULT, UpstreamSettings.DEFAULT, routing, providers, models, autoModels);
     }
 }

@@ -32,7 +32,8 @@ class AccessAndLoadEndToEndTest {
     final MockUpstream upstream = MockUpstream.start();
 
     private TestGateway withKeys() throws Exception {
-        return TestGateway.start("""
+        return TestGateway.start(
+                """
                 gateway:
                   api_keys:
                     - ${PLAIN_KEY}
@@ -50,8 +51,8 @@ class AccessAndLoadEndToEndTest {
                     p: {}
                   gpt-4o-mini:
                     p: {}
-                """.formatted(upstream.baseUrl()), Map.of("PLAIN_KEY", "sk-plain-0123456789",
-                "TEAM_A_KEY", "sk-team-a-0123456789"));
+                """.formatted(upstream.baseUrl()),
+                Map.of("PLAIN_KEY", "sk-plain-0123456789", "TEAM_A_KEY", "sk-team-a-0123456789"));
     }
 
     @Test
@@ -59,8 +60,8 @@ class AccessAndLoadEndToEndTest {
         try (TestGateway g = withKeys()) {
             HttpResponse<String> none = g.post("/v1/chat/completions", CHAT);
             HttpResponse<String> wrong = g.post("/v1/chat/completions", CHAT, "authorization", "Bearer sk-nope");
-            HttpResponse<String> right = g.post("/v1/chat/completions", CHAT, "authorization",
-                    "Bearer sk-plain-0123456789");
+            HttpResponse<String> right =
+                    g.post("/v1/chat/completions", CHAT, "authorization", "Bearer sk-plain-0123456789");
             HttpResponse<String> viaHeader = g.post("/v1/chat/completions", CHAT, "x-api-key", "sk-plain-0123456789");
             HttpResponse<String> models = g.get("/v1/models");
 
@@ -80,10 +81,20 @@ class AccessAndLoadEndToEndTest {
     @Test
     void clientKeys_sdkWithWrongKeyGetsUnauthorized() throws Exception {
         try (TestGateway g = withKeys()) {
-            var client = OpenAIOkHttpClient.builder().baseUrl(g.url("/v1")).apiKey("sk-wrong").maxRetries(0).build();
+            var client = OpenAIOkHttpClient.builder()
+                    .baseUrl(g.url("/v1"))
+                    .apiKey("sk-wrong")
+                    .maxRetries(0)
+                    .build();
 
-            assertThrows(UnauthorizedException.class, () -> client.chat().completions().create(
-                    ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("x").build()));
+            assertThrows(
+                    UnauthorizedException.class,
+                    () -> client.chat()
+                            .completions()
+                            .create(ChatCompletionCreateParams.builder()
+                                    .model("gpt-4o")
+                                    .addUserMessage("x")
+                                    .build()));
         }
     }
 
@@ -208,7 +219,8 @@ class AccessAndLoadEndToEndTest {
                 }
             }
             assertTrue(shed >= 8, "only " + shed + " of 20 slow uploads were shed with a 1 MiB budget");
-            Await.until("the body budget given back after the clients left",
+            Await.until(
+                    "the body budget given back after the clients left",
                     () -> g.gateway().bodyBudget().used() == 0);
             assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
         }
@@ -216,7 +228,8 @@ class AccessAndLoadEndToEndTest {
 
     @Test
     void gracefulShutdown_letsARunningStreamFinish_andRefusesNewConnections() throws Exception {
-        upstream.enqueue(Behaviour.sse(List.of("one ", "two ", "three ", "four ", "five")).paced(Duration.ofMillis(150)));
+        upstream.enqueue(Behaviour.sse(List.of("one ", "two ", "three ", "four ", "five"))
+                .paced(Duration.ofMillis(150)));
         TestGateway g = TestGateway.start("""
                 api_provider:
                   p:

@@ -68,7 +68,7 @@ class AnswerReaderTest {
         Gateway.Snapshot snapshot = new Gateway.Snapshot(config, Clock.systemUTC(), ClientKeys.NONE, dialect);
         relay = new AnswerRelay(ctx, router, HttpVersion.HTTP_1_1, true, "req-1");
         record = new ExchangeRecord(Ticker.systemTicker(), 0, "req-1", null, "/chat/completions", 0);
-        ExchangeTimer timer = new ExchangeTimer(channel.eventLoop(), Ticker.systemTicker(), () -> { });
+        ExchangeTimer timer = new ExchangeTimer(channel.eventLoop(), Ticker.systemTicker(), () -> {});
         UpstreamLeg leg = new UpstreamLeg(channel.eventLoop(), pools, new NoOwner(), "req-1");
         reader = new AnswerReader(ctx.alloc(), snapshot, relay, record, timer, leg);
         RequestFacts info = OpenAiClientDialect.INSTANCE.read(text("{\"model\":\"m\",\"messages\":[]}"));
@@ -108,7 +108,8 @@ class AnswerReaderTest {
         AnswerReader r = reader();
         assertTrue(r.head(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.TOO_MANY_REQUESTS)));
         assertTrue(r.isError());
-        assertFalse(r.errorContent(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[AnswerReader.MAX_ERROR_BODY]))));
+        assertFalse(
+                r.errorContent(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[AnswerReader.MAX_ERROR_BODY]))));
         assertTrue(r.errorContent(new DefaultLastHttpContent(text("more"))));
         assertEquals(429, r.takeErrorHead().status().code());
         ByteBuf body = r.takeErrorBody();

@@ -24,8 +24,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class AnswerRelayTest {
-    private static final Router ROUTER = router(
-            "api_provider:\n  p:\n    base_url: http://127.0.0.1:1/v1\n    limits: {rpm: 10}\n"
+    private static final Router ROUTER =
+            router("api_provider:\n  p:\n    base_url: http://127.0.0.1:1/v1\n    limits: {rpm: 10}\n"
                     + "model_config:\n  m:\n    p: {alias: m}\n");
 
     private static Router router(String yaml) {

@@ -71,8 +71,10 @@ class AnswerWriterTest {
     @Test
     void aChunkedBody_orOneTheGatewayChanges_goesInChunks() {
         ChannelHandlerContext ctx = clientPipeline();
-        assertTrue(AnswerWriter.forAnswer(ctx, answer("Transfer-Encoding", "Chunked"), false).chunked());
-        assertTrue(AnswerWriter.forAnswer(ctx, answer("Content-Length", "11"), true).chunked());
+        assertTrue(AnswerWriter.forAnswer(ctx, answer("Transfer-Encoding", "Chunked"), false)
+                .chunked());
+        assertTrue(AnswerWriter.forAnswer(ctx, answer("Content-Length", "11"), true)
+                .chunked());
         AnswerWriter w = AnswerWriter.forAnswer(ctx, answer(), true);
 
         w.content(text("data: a\n\n"));
@@ -86,8 +88,8 @@ class AnswerWriterTest {
     void otherFramings_andAPipelineWithoutTheEncoder_areLeftToNettysEncoder() {
         ChannelHandlerContext ctx = clientPipeline();
         assertNull(AnswerWriter.forAnswer(ctx, answer("Transfer-Encoding", "gzip, chunked"), false));
-        assertNull(AnswerWriter.forAnswer(ctx, answer("Transfer-Encoding", "gzip", "Transfer-Encoding", "chunked"),
-                false));
+        assertNull(AnswerWriter.forAnswer(
+                ctx, answer("Transfer-Encoding", "gzip", "Transfer-Encoding", "chunked"), false));
         assertNull(AnswerWriter.forAnswer(ctx, answer(), false)); // ends when the provider closes
 
         ctx.pipeline().remove(GatewayInitializer.ENCODER);

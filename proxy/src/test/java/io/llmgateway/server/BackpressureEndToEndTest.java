@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.testing.Await;
-import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
 import io.llmgateway.testing.RawHttp;
 import java.io.IOException;
@@ -33,7 +32,8 @@ class BackpressureEndToEndTest {
 
     @Test
     void slowClient_stopsUpstreamReads_fastClientIsNotSlowed() throws Exception {
-        try (ServerSocket provider = new ServerSocket(0); MockUpstream fastProvider = MockUpstream.start()) {
+        try (ServerSocket provider = new ServerSocket(0);
+                MockUpstream fastProvider = MockUpstream.start()) {
             AtomicLong written = new AtomicLong();
             CountDownLatch finished = new CountDownLatch(1);
             Thread writer = new Thread(() -> serveHugeStream(provider, written, finished), "huge-sse");
@@ -54,19 +54,22 @@ class BackpressureEndToEndTest {
                         quick: {}
                     """.formatted(provider.getLocalPort(), fastProvider.baseUrl()));
                     RawHttp slow = RawHttp.connect(g.port())) {
-                slow.send(RawHttp.post("/v1/chat/completions",
-                        "{\"model\":\"big\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[]}"));
+                slow.send(
+                        RawHttp.post(
+                                "/v1/chat/completions",
+                                "{\"model\":\"big\",\"stream\":true,\"stream_options\":{\"include_usage\":true},\"messages\":[]}"));
                 // The client reads nothing meanwhile: the provider's writes stop once the buffers are full.
                 Await.until("the provider writes", () -> written.get() > 0);
-                long stalledAt = Await.settled("the provider's writes", written::get, Duration.ofMillis(500),
-                        Duration.ofSeconds(20));
+                long stalledAt = Await.settled(
+                        "the provider's writes", written::get, Duration.ofMillis(500), Duration.ofSeconds(20));
 
                 long t0 = System.nanoTime();
                 HttpResponse<String> fast = g.post("/v1/chat/completions", "{\"model\":\"small\",\"messages\":[]}");
                 long fastMillis = (System.nanoTime() - t0) / 1_000_000;
 
-                assertTrue(stalledAt < 24L * 1024 * 1024, "the gateway kept reading for a client that does not: "
-                        + (stalledAt >> 20) + " MiB accepted");
+                assertTrue(
+                        stalledAt < 24L * 1024 * 1024,
+                        "the gateway kept reading for a client that does not: " + (stalledAt >> 20) + " MiB accepted");
                 assertEquals(200, fast.statusCode());
                 assertTrue(fastMillis < 1000, "a fast client waited " + fastMillis + " ms");
 

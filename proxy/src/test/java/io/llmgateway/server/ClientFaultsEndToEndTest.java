@@ -103,7 +103,8 @@ class ClientFaultsEndToEndTest {
         try (RawHttp c = RawHttp.connect(gateway.port())) {
             // Only the head: the verdict must come without waiting for 10 MB that never arrive.
             String r = c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: 10000000\r\n\r\n").readUntilClose(3000);
+                            + "Content-Length: 10000000\r\n\r\n")
+                    .readUntilClose(3000);
 
             assertTrue(r.startsWith("HTTP/1.1 413"), r);
             assertTrue(r.contains("\"code\":\"request_too_large\""), r);
@@ -127,8 +128,8 @@ class ClientFaultsEndToEndTest {
     void longStreamingResponse_isNotCutByTheRequestDeadline() throws Exception {
         upstream.enqueue(Behaviour.sse(List.of("a", "b", "c", "d", "e", "f")).paced(Duration.ofMillis(200)));
 
-        HttpResponse<String> r = gateway.post("/v1/chat/completions",
-                "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}");
+        HttpResponse<String> r =
+                gateway.post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}");
 
         assertEquals(200, r.statusCode());
         assertTrue(r.body().contains("[DONE]"), r.body());
@@ -145,15 +146,16 @@ class ClientFaultsEndToEndTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
-        "Content-Length: 5\r\nContent-Length: 6\r\n",
-        "Content-Length: 5, 5\r\n",
-        "Transfer-Encoding: xchunked\r\n",
-        "Transfer-Encoding: chunked, identity\r\n",
-        "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
-        "Content-Length: +5\r\n",
-    })
+    @ValueSource(
+            strings = {
+                "Content-Length: 5\r\nTransfer-Encoding: chunked\r\n",
+                "Content-Length: 5\r\nContent-Length: 6\r\n",
+                "Content-Length: 5, 5\r\n",
+                "Transfer-Encoding: xchunked\r\n",
+                "Transfer-Encoding: chunked, identity\r\n",
+                "Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n",
+                "Content-Length: +5\r\n",
+            })
     void ambiguousFraming_is400_andNothingIsForwarded(String framing) throws Exception {
         String r = exchange("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\n" + framing
                 + "\r\n0\r\n\r\nPOST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Length: "
@@ -161,7 +163,12 @@ class ClientFaultsEndToEndTest {
 
         assertTrue(r.startsWith("HTTP/1.1 400"), r);
         assertFalse(r.contains("<<timeout"), "connection must be closed: " + r);
-        assertEquals(1, Pattern.compile("(^|\r\n)HTTP/1\\.1 \\d{3} ").matcher(r).results().count(),
+        assertEquals(
+                1,
+                Pattern.compile("(^|\r\n)HTTP/1\\.1 \\d{3} ")
+                        .matcher(r)
+                        .results()
+                        .count(),
                 "exactly one response: " + r);
         assertEquals(0, forwarded(), "nothing ambiguous may be forwarded");
     }
@@ -190,8 +197,17 @@ class ClientFaultsEndToEndTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/v1/../admin", "/v1/%2e%2e/x", "/v1//chat/completions", "/v1/a%2fb", "/v1/%2E%2E/x",
-            "/v1/a%5Cb", "/v1/a\\b", "/v1/.."})
+    @ValueSource(
+            strings = {
+                "/v1/../admin",
+                "/v1/%2e%2e/x",
+                "/v1//chat/completions",
+                "/v1/a%2fb",
+                "/v1/%2E%2E/x",
+                "/v1/a%5Cb",
+                "/v1/a\\b",
+                "/v1/.."
+            })
     void dotSegmentsAndEncodedSlashes_areRefused(String path) throws Exception {
         String r = exchange(RawHttp.post(path, CHAT));
 
@@ -200,14 +216,15 @@ class ClientFaultsEndToEndTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"model\": 5, \"messages\": []}",
-        "{\"model\": \"gpt-4o\", \"messages\": \"x\"}",
-        "{\"model\": \"gpt-4o\", \"stream\": \"yes\"}",
-        "[1, 2, 3]",
-        "{\"model\": \"gpt-4o\"",
-        "",
-    })
+    @ValueSource(
+            strings = {
+                "{\"model\": 5, \"messages\": []}",
+                "{\"model\": \"gpt-4o\", \"messages\": \"x\"}",
+                "{\"model\": \"gpt-4o\", \"stream\": \"yes\"}",
+                "[1, 2, 3]",
+                "{\"model\": \"gpt-4o\"",
+                "",
+            })
     void malformedBodies_are400_andTheConnectionStaysUsable(String body) throws Exception {
         try (RawHttp c = RawHttp.connect(gateway.port())) {
             String first = c.send(RawHttp.post("/v1/chat/completions", body)).readResponse();
@@ -223,7 +240,8 @@ class ClientFaultsEndToEndTest {
     void invalidUtf8_is400() throws Exception {
         byte[] body = "{\"model\":\"gpt-4o\",\"messages\":[\"\u00ff\u00fe\"]}".getBytes(StandardCharsets.ISO_8859_1);
         byte[] head = ("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nContent-Type: application/json\r\n"
-                + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "Content-Length: " + body.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
         byte[] all = new byte[head.length + body.length];
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(body, 0, all, head.length, body.length);

@@ -19,6 +19,7 @@ class ClientKeyAutoEndToEndTest {
 
     @RegisterExtension
     final MockUpstream small = MockUpstream.start();
+
     @RegisterExtension
     final MockUpstream big = MockUpstream.start();
 
@@ -45,7 +46,8 @@ class ClientKeyAutoEndToEndTest {
             HttpResponse<String> second = g.post("/v1/chat/completions", AUTO, "authorization", TEAM);
 
             assertEquals(200, first.statusCode(), first.body());
-            assertEquals("gpt-4o-mini", first.headers().firstValue("x-gateway-model").orElseThrow());
+            assertEquals(
+                    "gpt-4o-mini", first.headers().firstValue("x-gateway-model").orElseThrow());
             assertEquals(429, second.statusCode(), second.body());
             String message = (String) TestJson.at(TestJson.parse(second.body()), "error", "message");
             assertTrue(message.contains("gpt-4o-mini") && message.contains("rpm 1/1"), message);
@@ -58,7 +60,9 @@ class ClientKeyAutoEndToEndTest {
     @Test
     void auto_forAKeyWithoutAModelList_stillFallsBackToTheNextModel() throws Exception {
         try (TestGateway g = start()) {
-            assertEquals(200, g.post("/v1/chat/completions", AUTO, "authorization", TEAM).statusCode());
+            assertEquals(
+                    200,
+                    g.post("/v1/chat/completions", AUTO, "authorization", TEAM).statusCode());
             HttpResponse<String> r = g.post("/v1/chat/completions", AUTO, "authorization", ADMIN);
 
             assertEquals(200, r.statusCode(), r.body());

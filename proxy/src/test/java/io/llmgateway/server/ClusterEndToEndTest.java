@@ -13,9 +13,9 @@ import io.llmgateway.testing.TestJson;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,10 +69,14 @@ class ClusterEndToEndTest {
     }
 
     private static CompletableFuture<HttpResponse<String>> post(TestGateway g) {
-        return g.http().sendAsync(HttpRequest.newBuilder(URI.create(g.url("/v1/chat/completions")))
-                .timeout(Duration.ofSeconds(20))
-                .header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build(), HttpResponse.BodyHandlers.ofString());
+        return g.http()
+                .sendAsync(
+                        HttpRequest.newBuilder(URI.create(g.url("/v1/chat/completions")))
+                                .timeout(Duration.ofSeconds(20))
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(CHAT))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     /** Sends {@code n} requests at once, alternating over the gateways; returns how many got 200. */
@@ -88,7 +92,9 @@ class ClusterEndToEndTest {
                 ok++;
             } else {
                 assertEquals(429, r.statusCode(), r.body());
-                assertTrue(r.headers().firstValue("retry-after").isPresent(), r.headers().toString());
+                assertTrue(
+                        r.headers().firstValue("retry-after").isPresent(),
+                        r.headers().toString());
                 assertTrue(r.body().contains("\"code\":\"rate_limit_exceeded\""), r.body());
             }
         }
@@ -187,7 +193,8 @@ class ClusterEndToEndTest {
             expected += 11 + i + 3 * i;
         }
         for (int i = 0; i < 8; i++) {
-            assertEquals(200, (i % 2 == 0 ? a : b).post("/v1/chat/completions", CHAT).statusCode());
+            assertEquals(
+                    200, (i % 2 == 0 ? a : b).post("/v1/chat/completions", CHAT).statusCode());
         }
         long want = expected;
         await("the shared tpm window holds the real usage " + want, () -> {
@@ -198,8 +205,10 @@ class ClusterEndToEndTest {
             }
         });
         assertEquals(8, sharedSum("llmgw:mock:rpm"));
-        await("each instance shows the shared counts", () ->
-                a.gateway().router().snapshot().get(0).tpm() == want && b.gateway().router().snapshot().get(0).rpm() == 8);
+        await(
+                "each instance shows the shared counts",
+                () -> a.gateway().router().snapshot().get(0).tpm() == want
+                        && b.gateway().router().snapshot().get(0).rpm() == 8);
     }
 
     @Test
@@ -209,7 +218,8 @@ class ClusterEndToEndTest {
         upstream.enqueue(Behaviour.rateLimited(30));
         HttpResponse<String> limited = a.post("/v1/chat/completions", CHAT);
         assertEquals(429, limited.statusCode());
-        await("b sees the provider cooling down",
+        await(
+                "b sees the provider cooling down",
                 () -> b.gateway().router().snapshot().get(0).retryInMillis() > 25_000);
         HttpResponse<String> r = b.post("/v1/chat/completions", CHAT);
         assertEquals(429, r.statusCode(), r.body());
@@ -217,7 +227,9 @@ class ClusterEndToEndTest {
         assertEquals(1, upstream.requests().size());
 
         b.gateway().router().reset(); // the admin's reset button, on any instance
-        await("a forgets the cooldown", () -> a.gateway().router().snapshot().get(0).retryInMillis() == 0);
+        await(
+                "a forgets the cooldown",
+                () -> a.gateway().router().snapshot().get(0).retryInMillis() == 0);
         assertEquals(200, a.post("/v1/chat/completions", CHAT).statusCode());
     }
 
@@ -248,7 +260,8 @@ class ClusterEndToEndTest {
         try (Socket socket = new Socket("127.0.0.1", a.port())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "Content-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
             await("the gateway waits for Redis", () -> a.gateway().inFlight() == 1);

@@ -25,7 +25,8 @@ class ConcurrentStreamsEndToEndTest {
 
     @Test
     void thousandConcurrentPacedStreams_allComplete_withFlatMemory() throws Exception {
-        List<String> deltas = IntStream.range(0, 20).mapToObj(i -> "tok" + i + " ").collect(Collectors.toList());
+        List<String> deltas =
+                IntStream.range(0, 20).mapToObj(i -> "tok" + i + " ").collect(Collectors.toList());
         try (MockUpstream upstream = MockUpstream.start()) {
             upstream.setDefault(Behaviour.sse(deltas).paced(Duration.ofMillis(100)));
             try (TestGateway g = TestGateway.start("""
@@ -38,11 +39,15 @@ class ConcurrentStreamsEndToEndTest {
                       gpt-4o:
                         p: {}
                     """.formatted(upstream.baseUrl()))) {
-                HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+                HttpClient client = HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build();
                 HttpRequest request = HttpRequest.newBuilder(URI.create(g.url("/v1/chat/completions")))
-                        .header("content-type", "application/json").timeout(Duration.ofSeconds(60))
+                        .header("content-type", "application/json")
+                        .timeout(Duration.ofSeconds(60))
                         .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}")).build();
+                                "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}"))
+                        .build();
                 long heapBefore = settledHeap();
 
                 List<CompletableFuture<HttpResponse<String>>> all = new ArrayList<>();
@@ -65,13 +70,17 @@ class ConcurrentStreamsEndToEndTest {
                 AtomicInteger complete = new AtomicInteger();
                 for (CompletableFuture<HttpResponse<String>> f : all) {
                     HttpResponse<String> r = f.get();
-                    if (r.statusCode() == 200 && r.body().contains("tok19") && r.body().contains("[DONE]")) {
+                    if (r.statusCode() == 200
+                            && r.body().contains("tok19")
+                            && r.body().contains("[DONE]")) {
                         complete.incrementAndGet();
                     }
                 }
                 long perStream = heapDuring == 0 ? -1 : (heapDuring - heapBefore) / STREAMS;
-                System.out.printf("%d streams: peak in flight %d, heap %d MiB -> %d MiB during (%d bytes/stream,"
-                        + " client and mock included)%n", STREAMS, peak, heapBefore >> 20, heapDuring >> 20, perStream);
+                System.out.printf(
+                        "%d streams: peak in flight %d, heap %d MiB -> %d MiB during (%d bytes/stream,"
+                                + " client and mock included)%n",
+                        STREAMS, peak, heapBefore >> 20, heapDuring >> 20, perStream);
 
                 assertEquals(STREAMS, complete.get());
                 assertTrue(peak >= STREAMS * 9 / 10, "streams did not overlap: peak " + peak);

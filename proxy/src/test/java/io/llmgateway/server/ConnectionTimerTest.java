@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class ConnectionTimerTest {
     private final MockTicker ticker = Ticker.newMockTicker();
     private final ConnectionTimer timer = new ConnectionTimer(settings());
-    private final EmbeddedChannel channel = EmbeddedChannel.builder().ticker(ticker).handlers(timer).build();
+    private final EmbeddedChannel channel =
+            EmbeddedChannel.builder().ticker(ticker).handlers(timer).build();
 
     private static ServerSettings settings() {
         try {

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class EndpointFamiliesEndToEndTest {
     @RegisterExtension
     final MockUpstream plain = MockUpstream.start();
+
     @RegisterExtension
     final MockUpstream batching = MockUpstream.start();
 
@@ -46,9 +47,14 @@ class EndpointFamiliesEndToEndTest {
         String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nm\r\n--" + boundary
                 + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.jsonl\"\r\n\r\n{}\r\n--" + boundary
                 + "--\r\n";
-        return g.http().send(HttpRequest.newBuilder(URI.create(g.url(path))).timeout(Duration.ofSeconds(20))
-                .header("content-type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return g.http()
+                .send(
+                        HttpRequest.newBuilder(URI.create(g.url(path)))
+                                .timeout(Duration.ofSeconds(20))
+                                .header("content-type", "multipart/form-data; boundary=" + boundary)
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -92,10 +98,17 @@ class EndpointFamiliesEndToEndTest {
     @Test
     void documentedFamilies_goToEveryProvider() throws Exception {
         try (TestGateway g = start()) {
-            assertEquals(200, g.post("/v1/embeddings", "{\"model\":\"only-plain\",\"input\":\"x\"}").statusCode());
-            assertEquals(200, g.post("/v1/moderations", "{\"model\":\"m\",\"input\":\"x\"}").statusCode());
+            assertEquals(
+                    200,
+                    g.post("/v1/embeddings", "{\"model\":\"only-plain\",\"input\":\"x\"}")
+                            .statusCode());
+            assertEquals(
+                    200,
+                    g.post("/v1/moderations", "{\"model\":\"m\",\"input\":\"x\"}")
+                            .statusCode());
 
-            assertEquals(List.of("/v1/embeddings", "/v1/moderations"),
+            assertEquals(
+                    List.of("/v1/embeddings", "/v1/moderations"),
                     plain.requests().stream().map(r -> r.uri()).toList());
         }
     }

@@ -26,8 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ErrorRepliesTest {
-    private static final Router ROUTER = router(
-            "api_provider:\n  p:\n    base_url: http://127.0.0.1:1/v1\n    limits: {rpm: 10}\n"
+    private static final Router ROUTER =
+            router("api_provider:\n  p:\n    base_url: http://127.0.0.1:1/v1\n    limits: {rpm: 10}\n"
                     + "model_config:\n  m:\n    p: {alias: m}\n");
 
     private static Router router(String yaml) {
@@ -56,19 +56,21 @@ class ErrorRepliesTest {
 
     @Test
     void gateway_isTheClientsErrorShape_andA429CarriesTheRateLimits() {
-        FullHttpResponse r = ErrorReplies.gateway(OpenAiClientDialect.INSTANCE, alloc, ROUTER, "m", 429, "slow down",
-                null, "x");
+        FullHttpResponse r =
+                ErrorReplies.gateway(OpenAiClientDialect.INSTANCE, alloc, ROUTER, "m", 429, "slow down", null, "x");
 
         assertEquals(429, r.status().code());
         assertEquals("10", r.headers().get("x-ratelimit-limit-requests"));
-        assertEquals("{\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit_error\",\"param\":null,"
-                + "\"code\":\"x\"}}", body(r));
+        assertEquals(
+                "{\"error\":{\"message\":\"slow down\",\"type\":\"rate_limit_error\",\"param\":null,"
+                        + "\"code\":\"x\"}}",
+                body(r));
     }
 
     @Test
     void gateway_withoutAModel_hasNoRateLimits() {
-        FullHttpResponse r = ErrorReplies.gateway(OpenAiClientDialect.INSTANCE, alloc, ROUTER, null, 400, "bad",
-                "model", null);
+        FullHttpResponse r =
+                ErrorReplies.gateway(OpenAiClientDialect.INSTANCE, alloc, ROUTER, null, 400, "bad", "model", null);
 
         assertNull(r.headers().get("x-ratelimit-limit-requests"));
         assertTrue(body(r).contains("\"type\":\"invalid_request_error\",\"param\":\"model\""));
@@ -76,8 +78,8 @@ class ErrorRepliesTest {
 
     @Test
     void denial_tellsWhenToRetry() {
-        FullHttpResponse r = ErrorReplies.denial(OpenAiClientDialect.INSTANCE, alloc, ROUTER, "m",
-                new Denial(429, "limit reached", 7));
+        FullHttpResponse r = ErrorReplies.denial(
+                OpenAiClientDialect.INSTANCE, alloc, ROUTER, "m", new Denial(429, "limit reached", 7));
 
         assertEquals("7", r.headers().get("retry-after"));
         assertTrue(body(r).contains("\"code\":\"rate_limit_exceeded\""));
@@ -95,7 +97,9 @@ class ErrorRepliesTest {
     @Test
     void relayed_keepsTheProvidersBody_withOurFraming() {
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_REQUEST);
-        head.headers().set("content-type", "application/json").set("transfer-encoding", "chunked")
+        head.headers()
+                .set("content-type", "application/json")
+                .set("transfer-encoding", "chunked")
                 .set("x-ratelimit-limit-requests", "999");
         ByteBuf body = Unpooled.copiedBuffer("{\"error\":{}}", StandardCharsets.UTF_8);
 

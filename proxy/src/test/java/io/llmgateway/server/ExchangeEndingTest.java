@@ -47,8 +47,8 @@ class ExchangeEndingTest {
     private final List<RequestRecord> published = new ArrayList<>();
     private final int[] done = {0};
     private final Failover failover = new Failover();
-    private final FullHttpRequest request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST,
-            "/v1/chat/completions", text("{\"model\":\"m\",\"messages\":[]}"));
+    private final FullHttpRequest request = new DefaultFullHttpRequest(
+            HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/chat/completions", text("{\"model\":\"m\",\"messages\":[]}"));
     private Router router;
     private Attempt attempt;
     private ExchangeEnding ending;
@@ -72,11 +72,25 @@ class ExchangeEndingTest {
         Gateway.Snapshot snapshot = new Gateway.Snapshot(config, Clock.systemUTC(), ClientKeys.NONE, dialect);
         AnswerRelay relay = new AnswerRelay(ctx, router, HttpVersion.HTTP_1_1, true, "req-1");
         ExchangeRecord record = new ExchangeRecord(Ticker.systemTicker(), 0, "req-1", null, "/chat/completions", 0);
-        ExchangeTimer timer = new ExchangeTimer(channel.eventLoop(), Ticker.systemTicker(), () -> { });
+        ExchangeTimer timer = new ExchangeTimer(channel.eventLoop(), Ticker.systemTicker(), () -> {});
         UpstreamLeg leg = new UpstreamLeg(channel.eventLoop(), pools, new NoOwner(), "req-1");
         AnswerReader reader = new AnswerReader(ctx.alloc(), snapshot, relay, record, timer, leg);
-        ending = new ExchangeEnding(ctx.alloc(), router, published::add, OpenAiClientDialect.INSTANCE, request, null,
-                true, "req-1", relay, record, failover, timer, reader, leg, () -> done[0]++);
+        ending = new ExchangeEnding(
+                ctx.alloc(),
+                router,
+                published::add,
+                OpenAiClientDialect.INSTANCE,
+                request,
+                null,
+                true,
+                "req-1",
+                relay,
+                record,
+                failover,
+                timer,
+                reader,
+                leg,
+                () -> done[0]++);
         RequestFacts info = OpenAiClientDialect.INSTANCE.read(request.content());
         ending.facts(info);
         attempt = (Attempt) router.admit("m", 10, Set.of());

@@ -19,11 +19,11 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.concurrent.Ticker;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
-import io.netty.util.concurrent.Ticker;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -49,6 +49,7 @@ class ExchangePiecesTest {
             throw new UnsupportedOperationException("no sleeping in these tests");
         }
     };
+
     private final EmbeddedChannel channel = new EmbeddedChannel();
 
     @AfterEach
@@ -57,9 +58,12 @@ class ExchangePiecesTest {
     }
 
     private static Attempt attempt() throws Exception {
-        Router router = new Router(ConfigLoader.parse(
-                "api_provider:\n  p:\n    base_url: http://127.0.0.1:1/v1\n"
-                        + "model_config:\n  m:\n    p: {alias: m-alias}\n", Map.of()), Clock.systemUTC());
+        Router router = new Router(
+                ConfigLoader.parse(
+                        "api_provider:\n  p:\n    base_url: http://127.0.0.1:1/v1\n"
+                                + "model_config:\n  m:\n    p: {alias: m-alias}\n",
+                        Map.of()),
+                Clock.systemUTC());
         return (Attempt) router.admit("m", 10, Set.of());
     }
 

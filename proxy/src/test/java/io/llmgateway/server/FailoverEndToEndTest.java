@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.llmgateway.testing.MockUpstream;
 import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.testing.Behaviour;
+import io.llmgateway.testing.MockUpstream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
@@ -23,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class FailoverEndToEndTest {
     @RegisterExtension
     final MockUpstream main = MockUpstream.start();
+
     @RegisterExtension
     final MockUpstream spare = MockUpstream.start();
 
@@ -53,8 +54,11 @@ class FailoverEndToEndTest {
             assertEquals(1, main.requests().size());
             assertEquals(1, spare.requests().size());
             RequestRecord record = records.poll(5, TimeUnit.SECONDS);
-            assertEquals(List.of("main:server_error:500", "spare:ok:200"), record.attempts().stream()
-                    .map(a -> a.provider() + ":" + a.outcome() + ":" + a.status()).collect(Collectors.toList()));
+            assertEquals(
+                    List.of("main:server_error:500", "spare:ok:200"),
+                    record.attempts().stream()
+                            .map(a -> a.provider() + ":" + a.outcome() + ":" + a.status())
+                            .collect(Collectors.toList()));
             assertEquals(200, record.status());
             assertEquals("spare", record.provider());
             assertEquals("gpt-4o", record.modelUsed());
@@ -175,7 +179,8 @@ class FailoverEndToEndTest {
             HttpResponse<String> r = g.post("/v1/chat/completions", CHAT);
 
             assertEquals(429, r.statusCode(), r.body());
-            long retryAfter = Long.parseLong(r.headers().firstValue("retry-after").orElseThrow());
+            long retryAfter =
+                    Long.parseLong(r.headers().firstValue("retry-after").orElseThrow());
             assertTrue(retryAfter >= 1 && retryAfter <= 60, "retry-after " + retryAfter);
             assertTrue(r.body().contains("gpt-4o"), r.body());
             assertTrue(r.body().contains("rate_limit"), r.body());
@@ -207,7 +212,9 @@ class FailoverEndToEndTest {
             assertEquals(200, second.statusCode(), second.body());
             assertTrue(main.takeRequest(Duration.ofSeconds(5)).body().contains("\"model\":\"first-choice\""));
             assertTrue(spare.takeRequest(Duration.ofSeconds(5)).body().contains("\"model\":\"other-model-v2\""));
-            assertEquals("second-choice", second.headers().firstValue("x-gateway-model").orElseThrow());
+            assertEquals(
+                    "second-choice",
+                    second.headers().firstValue("x-gateway-model").orElseThrow());
         }
     }
 }

@@ -17,8 +17,8 @@ import com.openai.models.embeddings.EmbeddingCreateParams;
 import com.openai.models.models.Model;
 import io.llmgateway.admin.AdminAccess;
 import io.llmgateway.testing.Behaviour;
-import io.llmgateway.testing.RawHttp;
 import io.llmgateway.testing.MockUpstream;
+import io.llmgateway.testing.RawHttp;
 import io.llmgateway.testing.RecordedRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -65,10 +65,15 @@ class ForwardingEndToEndTest {
         upstream.enqueue(Behaviour.chatCompletion("Hello there", 12, 3));
         OpenAIClient client = gateway.openai();
 
-        ChatCompletion completion = client.chat().completions().create(ChatCompletionCreateParams.builder()
-                .model("gpt-4o").addUserMessage("Say hello").build());
+        ChatCompletion completion = client.chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model("gpt-4o")
+                        .addUserMessage("Say hello")
+                        .build());
 
-        assertEquals("Hello there", completion.choices().get(0).message().content().orElseThrow());
+        assertEquals(
+                "Hello there", completion.choices().get(0).message().content().orElseThrow());
         assertEquals(15, completion.usage().orElseThrow().totalTokens());
         RecordedRequest seen = upstream.takeRequest(Duration.ofSeconds(5));
         assertEquals("/v1/chat/completions", seen.uri());
@@ -84,8 +89,12 @@ class ForwardingEndToEndTest {
                 {"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.25,-0.5,1.0]}],
                  "model":"text-embedding-3-small","usage":{"prompt_tokens":2,"total_tokens":2}}"""));
 
-        CreateEmbeddingResponse response = gateway.openai().embeddings().create(EmbeddingCreateParams.builder()
-                .model("text-embedding-3-small").input("hello world").build());
+        CreateEmbeddingResponse response = gateway.openai()
+                .embeddings()
+                .create(EmbeddingCreateParams.builder()
+                        .model("text-embedding-3-small")
+                        .input("hello world")
+                        .build());
 
         assertEquals(List.of(0.25f, -0.5f, 1.0f), response.data().get(0).embedding());
         RecordedRequest seen = upstream.takeRequest(Duration.ofSeconds(5));
@@ -94,8 +103,8 @@ class ForwardingEndToEndTest {
 
     @Test
     void modelsList_sdkSeesEveryModelPlusAuto() {
-        List<String> ids = gateway.openai().models().list().data().stream().map(Model::id)
-                .collect(Collectors.toList());
+        List<String> ids =
+                gateway.openai().models().list().data().stream().map(Model::id).collect(Collectors.toList());
 
         assertEquals(List.of("gpt-4o", "text-embedding-3-small", "auto"), ids);
         Model one = gateway.openai().models().retrieve("gpt-4o");
@@ -107,8 +116,14 @@ class ForwardingEndToEndTest {
     void unknownModel_sdkThrowsNotFound_andNothingIsForwarded() {
         OpenAIClient client = gateway.openai();
 
-        NotFoundException e = assertThrows(NotFoundException.class, () -> client.chat().completions().create(
-                ChatCompletionCreateParams.builder().model("no-such-model").addUserMessage("hi").build()));
+        NotFoundException e = assertThrows(
+                NotFoundException.class,
+                () -> client.chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model("no-such-model")
+                                .addUserMessage("hi")
+                                .build()));
 
         assertEquals("model_not_found", e.code().orElseThrow());
         assertEquals(0, upstream.requests().size());
@@ -144,10 +159,13 @@ class ForwardingEndToEndTest {
 
     @Test
     void requestId_isEchoedOrGenerated_andSentUpstream() throws Exception {
-        HttpResponse<String> withId = gateway.post("/v1/chat/completions",
-                "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "x-request-id", "abc-123");
-        HttpResponse<String> without = gateway.post("/v1/chat/completions",
-                "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        HttpResponse<String> withId = gateway.post(
+                "/v1/chat/completions",
+                "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}",
+                "x-request-id",
+                "abc-123");
+        HttpResponse<String> without = gateway.post(
+                "/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
 
         assertEquals(200, withId.statusCode());
         assertEquals("abc-123", withId.headers().firstValue("x-request-id").orElseThrow());
@@ -169,17 +187,22 @@ class ForwardingEndToEndTest {
                 .withHeader("x-gateway-model", "spoofed");
         // A relayed answer, the provider's error, a relayed answer, then a chunked stream: the heads written as
         // bytes and those written by Netty's encoder take turns on the same connection.
-        upstream.enqueue(answer, Behaviour.error(400, "invalid_request_error", "messages: too short"), answer,
+        upstream.enqueue(
+                answer,
+                Behaviour.error(400, "invalid_request_error", "messages: too short"),
+                answer,
                 Behaviour.sse("Hel", "lo"));
 
         try (RawHttp client = RawHttp.connect(gateway.port())) {
             String first = client.send(RawHttp.post("/v1/chat/completions", chat + "}", "x-request-id: r-1"))
                     .readResponse();
-            String error = client.send(RawHttp.post("/v1/chat/completions", chat + "}")).readResponse();
+            String error = client.send(RawHttp.post("/v1/chat/completions", chat + "}"))
+                    .readResponse();
             String second = client.send(RawHttp.post("/v1/chat/completions", chat + "}", "x-request-id: r-2"))
                     .readResponse();
-            String stream = client.send(RawHttp.post("/v1/chat/completions", chat + ",\"stream\":true}",
-                    "Connection: close")).readUntilClose(5_000);
+            String stream = client.send(
+                            RawHttp.post("/v1/chat/completions", chat + ",\"stream\":true}", "Connection: close"))
+                    .readUntilClose(5_000);
 
             for (String[] relayed : new String[][] {{first, "r-1"}, {second, "r-2"}}) {
                 String text = relayed[0];
@@ -191,8 +214,14 @@ class ForwardingEndToEndTest {
                 assertTrue(head.contains("\r\nx-gateway-model: gpt-4o\r\n"), head);
                 assertTrue(head.contains("\r\ncontent-length: " + body.getBytes(UTF_8).length + "\r\n"), head);
                 assertTrue(head.contains("\r\ncontent-type: application/json"), head);
-                for (String gone : List.of("keep-alive:", "proxy-authenticate:", "provider-own-id", "spoofed",
-                        "connection:", "transfer-encoding:", "x-ratelimit-remaining-requests: 1\r\n")) {
+                for (String gone : List.of(
+                        "keep-alive:",
+                        "proxy-authenticate:",
+                        "provider-own-id",
+                        "spoofed",
+                        "connection:",
+                        "transfer-encoding:",
+                        "x-ratelimit-remaining-requests: 1\r\n")) {
                     assertFalse(head.contains(gone), gone + " in " + head);
                 }
                 assertEquals(1, head.split("\r\ncontent-length:", -1).length - 1, head);
@@ -212,8 +241,15 @@ class ForwardingEndToEndTest {
 
     @Test
     void hopByHopAndClientCredentialHeaders_areNotForwarded_endToEndOnesAre() throws Exception {
-        gateway.post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}",
-                "x-custom-trace", "t1", "openai-organization", "org-client", "cookie", "session=1");
+        gateway.post(
+                "/v1/chat/completions",
+                "{\"model\":\"gpt-4o\",\"messages\":[]}",
+                "x-custom-trace",
+                "t1",
+                "openai-organization",
+                "org-client",
+                "cookie",
+                "session=1");
 
         RecordedRequest seen = upstream.takeRequest(Duration.ofSeconds(5));
         assertEquals("t1", seen.header("x-custom-trace"));
@@ -225,9 +261,15 @@ class ForwardingEndToEndTest {
 
     @Test
     void adminTokenAndAdminSession_doNotReachTheProvider() throws Exception {
-        gateway.post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[]}",
-                "x-admin-token", "admin-secret", "X-Admin-Token", "admin-secret-2",
-                "cookie", AdminAccess.SESSION_COOKIE + "=session-secret; theme=dark");
+        gateway.post(
+                "/v1/chat/completions",
+                "{\"model\":\"gpt-4o\",\"messages\":[]}",
+                "x-admin-token",
+                "admin-secret",
+                "X-Admin-Token",
+                "admin-secret-2",
+                "cookie",
+                AdminAccess.SESSION_COOKIE + "=session-secret; theme=dark");
 
         RecordedRequest seen = upstream.takeRequest(Duration.ofSeconds(5));
         assertNull(seen.header("x-admin-token"));
@@ -254,8 +296,10 @@ class ForwardingEndToEndTest {
         try {
             List<Future<Integer>> results = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
-                results.add(pool.submit(() -> gateway.post("/v1/chat/completions",
-                        "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").statusCode()));
+                results.add(pool.submit(() -> gateway.post(
+                                "/v1/chat/completions",
+                                "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                        .statusCode()));
             }
             for (Future<Integer> f : results) {
                 assertEquals(200, f.get());
@@ -282,7 +326,8 @@ class ForwardingEndToEndTest {
             prefixed.post("/v1/chat/completions?api-version=2024-06-01", "{\"model\":\"m\",\"messages\":[]}");
         }
 
-        assertEquals("/openai/deployments/x/chat/completions?api-version=2024-06-01",
+        assertEquals(
+                "/openai/deployments/x/chat/completions?api-version=2024-06-01",
                 upstream.takeRequest(Duration.ofSeconds(5)).uri());
     }
 

@@ -26,8 +26,8 @@ class GatewayClockEndToEndTest {
             HttpResponse<String> one = g.get("/v1/models/gpt-4o");
 
             assertEquals(200, all.statusCode(), all.body());
-            assertTrue(all.body().contains("\"id\":\"gpt-4o\",\"object\":\"model\",\"created\":1735787045,"),
-                    all.body());
+            assertTrue(
+                    all.body().contains("\"id\":\"gpt-4o\",\"object\":\"model\",\"created\":1735787045,"), all.body());
             assertTrue(one.body().contains("\"created\":1735787045,"), one.body());
         }
     }

@@ -62,8 +62,13 @@ class HeadAdmissionEndToEndTest {
     }
 
     private static String head(String method, String path, long contentLength, String... extraLines) {
-        StringBuilder sb = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\nHost: gw\r\n")
-                .append("Content-Type: application/json\r\nContent-Length: ").append(contentLength).append("\r\n");
+        StringBuilder sb = new StringBuilder(method)
+                .append(' ')
+                .append(path)
+                .append(" HTTP/1.1\r\nHost: gw\r\n")
+                .append("Content-Type: application/json\r\nContent-Length: ")
+                .append(contentLength)
+                .append("\r\n");
         for (String line : extraLines) {
             sb.append(line).append("\r\n");
         }
@@ -83,8 +88,7 @@ class HeadAdmissionEndToEndTest {
         List<RawHttp> attackers = new ArrayList<>();
         try {
             for (int i = 0; i < 8; i++) {
-                attackers.add(RawHttp.connect(gateway.port())
-                        .send(head("POST", "/v1/chat/completions", 30_000_000)));
+                attackers.add(RawHttp.connect(gateway.port()).send(head("POST", "/v1/chat/completions", 30_000_000)));
             }
             for (RawHttp a : attackers) {
                 String r = a.readUntilClose(5000);
@@ -99,7 +103,10 @@ class HeadAdmissionEndToEndTest {
                 a.close();
             }
         }
-        assertEquals(200, gateway.post("/v1/chat/completions", CHAT, "authorization", "Bearer " + KEY).statusCode());
+        assertEquals(
+                200,
+                gateway.post("/v1/chat/completions", CHAT, "authorization", "Bearer " + KEY)
+                        .statusCode());
     }
 
     @Test
@@ -114,8 +121,8 @@ class HeadAdmissionEndToEndTest {
     @Test
     void expect100Continue_withAKey_getsContinue_thenTheAnswer() throws Exception {
         try (RawHttp c = RawHttp.connect(gateway.port())) {
-            String cont = c.send(head("POST", "/v1/chat/completions", CHAT.length(), AUTH,
-                    "Expect: 100-continue")).readHead();
+            String cont = c.send(head("POST", "/v1/chat/completions", CHAT.length(), AUTH, "Expect: 100-continue"))
+                    .readHead();
             String answer = c.send(CHAT).readResponse();
 
             assertTrue(cont.startsWith("HTTP/1.1 100 Continue"), cont);
@@ -135,7 +142,8 @@ class HeadAdmissionEndToEndTest {
     @Test
     void unknownPath_withoutABody_is404_andTheConnectionStaysUsable() throws Exception {
         try (RawHttp c = RawHttp.connect(gateway.port())) {
-            String notFound = c.send("GET /v2/nothing HTTP/1.1\r\nHost: gw\r\n\r\n").readResponse();
+            String notFound =
+                    c.send("GET /v2/nothing HTTP/1.1\r\nHost: gw\r\n\r\n").readResponse();
             String health = c.send("GET /healthz HTTP/1.1\r\nHost: gw\r\n\r\n").readResponse();
 
             assertTrue(notFound.startsWith("HTTP/1.1 404"), notFound);
@@ -176,13 +184,17 @@ class HeadAdmissionEndToEndTest {
     void adminPaths_withAccess_orPublic_stillWork() throws Exception {
         String body = "{\"token\":\"" + ADMIN_TOKEN + "\"}";
         try (RawHttp c = RawHttp.connect(gateway.port())) {
-            String wrongLogin = c.send(RawHttp.post("/api/login", "{\"token\":\"wrong\"}")).readResponse();
+            String wrongLogin =
+                    c.send(RawHttp.post("/api/login", "{\"token\":\"wrong\"}")).readResponse();
             String login = c.send(RawHttp.post("/api/login", body)).readResponse();
             String withToken = c.send(RawHttp.post("/api/config/edit", "{}", "x-admin-token: " + ADMIN_TOKEN))
                     .readResponse();
             // Past the small cap, so admin access is checked on the head: the token lets it through.
-            String bigWithToken = c.send(RawHttp.post("/api/config/edit", "{\"pad\":\"" + "x".repeat(20_000)
-                    + "\"}", "x-admin-token: " + ADMIN_TOKEN)).readResponse();
+            String bigWithToken = c.send(RawHttp.post(
+                            "/api/config/edit",
+                            "{\"pad\":\"" + "x".repeat(20_000) + "\"}",
+                            "x-admin-token: " + ADMIN_TOKEN))
+                    .readResponse();
 
             assertTrue(wrongLogin.startsWith("HTTP/1.1 401"), wrongLogin);
             assertTrue(wrongLogin.contains("invalid_token"), "the login endpoint itself answered: " + wrongLogin);
@@ -210,10 +222,11 @@ class HeadAdmissionEndToEndTest {
 
     @Test
     void aFinishedRequest_refundsOnlyItsOwnBody_notThoseQueuedBehindIt() throws Exception {
-        try (MockUpstream up = MockUpstream.start(); TestGateway g = TestGateway.start(config(up))) {
+        try (MockUpstream up = MockUpstream.start();
+                TestGateway g = TestGateway.start(config(up))) {
             up.enqueue(Behaviour.chatCompletion("first"), Behaviour.stall());
-            String second = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\""
-                    + "x".repeat(50_000) + "\"}]}";
+            String second = "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "x".repeat(50_000)
+                    + "\"}]}";
             try (RawHttp c = RawHttp.connect(g.port())) {
                 // Both in one write: the second waits in the connection's queue while the first is answered.
                 c.send(RawHttp.post("/v1/chat/completions", CHAT, AUTH)
@@ -222,7 +235,9 @@ class HeadAdmissionEndToEndTest {
                 assertNotNull(up.takeRequest(Duration.ofSeconds(10)), "the second request reached the provider");
 
                 // The first is answered; the second, now at the provider, still holds its body in the budget.
-                assertEquals(second.getBytes(StandardCharsets.UTF_8).length, g.gateway().bodyBudget().used());
+                assertEquals(
+                        second.getBytes(StandardCharsets.UTF_8).length,
+                        g.gateway().bodyBudget().used());
             }
         }
     }

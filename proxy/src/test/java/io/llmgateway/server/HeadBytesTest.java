@@ -15,17 +15,30 @@ class HeadBytesTest {
 
     @Test
     void piecesOfEveryKind_inOrder() {
-        HeadBytes h = HeadBytes.start().bytes(HeadBytes.bytesOf("GET ")).ascii("/v1").crlf();
+        HeadBytes h =
+                HeadBytes.start().bytes(HeadBytes.bytesOf("GET ")).ascii("/v1").crlf();
         h.header(AsciiString.cached("content-length"), "42");
         h.header("x-note", "caf\u00e9 \u4e2d"); // up to U+00FF as its byte, as Netty's encoder writes it
-        h.number(0).ascii(" ").number(7).ascii(" ").number(1234567890123L).ascii(" ").number(Long.MAX_VALUE)
-                .ascii(" ").number(-42).ascii(" ").number(Long.MIN_VALUE).crlf();
+        h.number(0)
+                .ascii(" ")
+                .number(7)
+                .ascii(" ")
+                .number(1234567890123L)
+                .ascii(" ")
+                .number(Long.MAX_VALUE)
+                .ascii(" ")
+                .number(-42)
+                .ascii(" ")
+                .number(Long.MIN_VALUE)
+                .crlf();
         h.count(AsciiString.cached("x-count"), 60);
         h.duration(AsciiString.cached("x-reset"), 61_500);
         h.duration(AsciiString.cached("x-reset-2"), 20);
-        assertEquals("GET /v1\r\ncontent-length: 42\r\nx-note: caf\u00e9 ?\r\n0 7 1234567890123 "
-                + Long.MAX_VALUE + " -42 " + Long.MIN_VALUE + "\r\nx-count: 60\r\nx-reset: 1m1.5s\r\n"
-                + "x-reset-2: 20ms\r\n", text(h));
+        assertEquals(
+                "GET /v1\r\ncontent-length: 42\r\nx-note: caf\u00e9 ?\r\n0 7 1234567890123 "
+                        + Long.MAX_VALUE + " -42 " + Long.MIN_VALUE + "\r\nx-count: 60\r\nx-reset: 1m1.5s\r\n"
+                        + "x-reset-2: 20ms\r\n",
+                text(h));
     }
 
     @Test

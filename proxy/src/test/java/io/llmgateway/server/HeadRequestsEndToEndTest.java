@@ -77,7 +77,8 @@ class HeadRequestsEndToEndTest {
     void head_withAdminAccess_is200WithoutABody(String path) throws Exception {
         try (RawHttp c = RawHttp.connect(gateway.port())) {
             String head = c.send("HEAD " + path + " HTTP/1.1\r\nHost: gw\r\nx-admin-token: head-test-admin-token\r\n"
-                    + "\r\n").readHead();
+                            + "\r\n")
+                    .readHead();
             String next = c.send("GET /healthz HTTP/1.1\r\nHost: gw\r\n\r\n").readResponse();
 
             assertEquals(200, status(head), head);

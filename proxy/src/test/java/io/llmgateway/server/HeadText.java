@@ -5,8 +5,7 @@ import java.nio.charset.StandardCharsets;
 
 /** An encoded HTTP head as text (each byte one char, as on the wire), for assertions; the buffer is released. */
 final class HeadText {
-    private HeadText() {
-    }
+    private HeadText() {}
 
     static String of(ByteBuf head) {
         try {

@@ -37,7 +37,8 @@ class LocalAnswersBackpressureEndToEndTest {
                 model_config:
                   gpt-4o:
                     p: {}
-                """); Socket client = new Socket()) {
+                """);
+                Socket client = new Socket()) {
             client.setReceiveBufferSize(4096); // a client that never reads should not buy the gateway kernel room
             client.connect(new InetSocketAddress("127.0.0.1", g.port()));
             Probe probe = new Probe();
@@ -50,10 +51,14 @@ class LocalAnswersBackpressureEndToEndTest {
 
             // Settles when the gateway stops reading (or closes), or, without backpressure, has answered all.
             assertTrue(probe.settled.await(60, TimeUnit.SECONDS), "the gateway neither stopped nor finished");
-            long[] seen = server.eventLoop().submit(() -> new long[] {probe.answers, probe.mostHeld}).get();
+            long[] seen = server.eventLoop()
+                    .submit(() -> new long[] {probe.answers, probe.mostHeld})
+                    .get();
 
-            assertTrue(seen[1] <= HIGH_WATER_MARK + 1024, "the gateway held " + seen[1] + " bytes of answers for "
-                    + "a client that reads nothing (" + seen[0] + " answers)");
+            assertTrue(
+                    seen[1] <= HIGH_WATER_MARK + 1024,
+                    "the gateway held " + seen[1] + " bytes of answers for " + "a client that reads nothing (" + seen[0]
+                            + " answers)");
             assertTrue(seen[0] < REQUESTS, "every request was read and answered");
         }
     }

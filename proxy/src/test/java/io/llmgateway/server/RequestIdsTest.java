@@ -23,7 +23,8 @@ class RequestIdsTest {
     @Test
     void of_takesASaneClientId_inAnyCaseOfTheName_elseGenerates() {
         assertEquals("abc-123", RequestIds.of(new DefaultHttpHeaders().set("X-Request-ID", "abc-123")));
-        assertTrue(RequestIds.of(new DefaultHttpHeaders().set("x-request-id", "has space")).startsWith("req_"));
+        assertTrue(RequestIds.of(new DefaultHttpHeaders().set("x-request-id", "has space"))
+                .startsWith("req_"));
         assertTrue(RequestIds.of(new DefaultHttpHeaders()).startsWith("req_"));
     }
 }

@@ -1,7 +1,6 @@
 package io.llmgateway.server;
 
 import static io.llmgateway.testing.ChatBodies.CHAT;
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.testing.Await;
@@ -35,10 +34,13 @@ class SoakTest {
     @Test
     void mixedTrafficWithFaults_leavesNoLeaksNoConnectionsAndNoGrowth() throws Exception {
         long seconds = Long.getLong("soak.seconds", 8);
-        try (MockUpstream flaky = MockUpstream.start(); MockUpstream steady = MockUpstream.start()) {
-            flaky.setDefault(Behaviour.streamAware(Behaviour.chatCompletion("ok"),
+        try (MockUpstream flaky = MockUpstream.start();
+                MockUpstream steady = MockUpstream.start()) {
+            flaky.setDefault(Behaviour.streamAware(
+                    Behaviour.chatCompletion("ok"),
                     Behaviour.sse(List.of("a", "b", "c", "d", "e")).paced(Duration.ofMillis(5))));
-            steady.setDefault(Behaviour.streamAware(Behaviour.chatCompletion("steady"),
+            steady.setDefault(Behaviour.streamAware(
+                    Behaviour.chatCompletion("steady"),
                     Behaviour.sse(List.of("x", "y")).paced(Duration.ofMillis(5))));
             try (TestGateway g = TestGateway.start("""
                     upstream:
@@ -71,7 +73,8 @@ class SoakTest {
                     workers.add(pool.submit(() -> {
                         while (System.nanoTime() < end) {
                             String kind = step(g, flaky);
-                            outcomes.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
+                            outcomes.computeIfAbsent(kind, k -> new AtomicLong())
+                                    .incrementAndGet();
                         }
                         return null;
                     }));
@@ -81,15 +84,17 @@ class SoakTest {
                 }
                 pool.shutdown();
 
-                Await.until("no request in flight: " + outcomes, () -> g.gateway().inFlight() == 0,
-                        Duration.ofSeconds(5));
+                Await.until(
+                        "no request in flight: " + outcomes, () -> g.gateway().inFlight() == 0, Duration.ofSeconds(5));
                 long heapAfter = settledHeap();
                 int fdsAfter = openFds();
-                System.out.printf("soak %d s: %s; heap %d -> %d MiB; fds %d -> %d%n", seconds, outcomes,
-                        heapBefore >> 20, heapAfter >> 20, fdsBefore, fdsAfter);
+                System.out.printf(
+                        "soak %d s: %s; heap %d -> %d MiB; fds %d -> %d%n",
+                        seconds, outcomes, heapBefore >> 20, heapAfter >> 20, fdsBefore, fdsAfter);
                 assertTrue(outcomes.getOrDefault("ok", new AtomicLong()).get() > 100, outcomes.toString());
-                assertTrue(heapAfter < heapBefore + (64L << 20), "heap grew from " + (heapBefore >> 20) + " to "
-                        + (heapAfter >> 20) + " MiB");
+                assertTrue(
+                        heapAfter < heapBefore + (64L << 20),
+                        "heap grew from " + (heapBefore >> 20) + " to " + (heapAfter >> 20) + " MiB");
                 // Pooled keep-alive connections may stay open: allow the pools' size, nothing more.
                 assertTrue(fdsAfter <= fdsBefore + 40, "open fds grew from " + fdsBefore + " to " + fdsAfter);
             }
@@ -100,13 +105,14 @@ class SoakTest {
     private static String step(TestGateway g, MockUpstream flaky) throws Exception {
         int dice = ThreadLocalRandom.current().nextInt(100);
         if (dice < 10) {
-            flaky.enqueue(switch (dice % 5) {
-                case 0 -> Behaviour.garbage();
-                case 1 -> Behaviour.dropConnection();
-                case 2 -> Behaviour.error(500, "server_error", "boom");
-                case 3 -> Behaviour.rateLimited(0);
-                default -> Behaviour.sse(List.of("p", "q", "r")).resetAfter(2);
-            });
+            flaky.enqueue(
+                    switch (dice % 5) {
+                        case 0 -> Behaviour.garbage();
+                        case 1 -> Behaviour.dropConnection();
+                        case 2 -> Behaviour.error(500, "server_error", "boom");
+                        case 3 -> Behaviour.rateLimited(0);
+                        default -> Behaviour.sse(List.of("p", "q", "r")).resetAfter(2);
+                    });
         }
         if (dice < 15) {
             // Client aborts mid-stream.

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class StaleConnectionEndToEndTest {
     @RegisterExtension
     final MockUpstream main = MockUpstream.start();
+
     @RegisterExtension
     final MockUpstream spare = MockUpstream.start();
 
@@ -71,8 +72,11 @@ class StaleConnectionEndToEndTest {
             assertEquals(0, m.consecutiveFailures());
             assertEquals(2, m.rpm(), "two client requests, counted once each");
             RequestRecord record = records.poll(5, TimeUnit.SECONDS);
-            assertEquals(List.of("main:ok"), record.attempts().stream().map(a -> a.provider() + ":" + a.outcome())
-                    .collect(Collectors.toList()));
+            assertEquals(
+                    List.of("main:ok"),
+                    record.attempts().stream()
+                            .map(a -> a.provider() + ":" + a.outcome())
+                            .collect(Collectors.toList()));
         }
     }
 
@@ -110,6 +114,9 @@ class StaleConnectionEndToEndTest {
     }
 
     private static ProviderSnapshot provider(TestGateway g, String name) {
-        return g.gateway().router().snapshot().stream().filter(p -> p.name().equals(name)).findFirst().orElseThrow();
+        return g.gateway().router().snapshot().stream()
+                .filter(p -> p.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 }

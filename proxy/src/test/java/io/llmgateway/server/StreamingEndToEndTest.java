@@ -9,10 +9,10 @@ import com.openai.core.http.StreamResponse;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
-import io.llmgateway.testing.MockUpstream;
-import io.llmgateway.testing.RawHttp;
 import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.testing.Behaviour;
+import io.llmgateway.testing.MockUpstream;
+import io.llmgateway.testing.RawHttp;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 class StreamingEndToEndTest {
     private static final String STREAM_BODY =
             "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[{\"role\":\"user\",\"content\":\"count\"}]}";
-    private static final List<String> TWENTY = IntStream.range(0, 20).mapToObj(i -> "t" + i + " ")
-            .collect(Collectors.toList());
+    private static final List<String> TWENTY =
+            IntStream.range(0, 20).mapToObj(i -> "t" + i + " ").collect(Collectors.toList());
 
     private MockUpstream upstream;
     private MockUpstream backup;
@@ -75,17 +75,25 @@ class StreamingEndToEndTest {
         // which would measure the client, not the relay.
         OpenAIClient client = gateway.openai();
         upstream.enqueue(Behaviour.sse(List.of("warm", "up")));
-        try (StreamResponse<ChatCompletionChunk> warm = client.chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("warm up").build())) {
-            warm.stream().forEach(chunk -> { });
+        try (StreamResponse<ChatCompletionChunk> warm = client.chat()
+                .completions()
+                .createStreaming(ChatCompletionCreateParams.builder()
+                        .model("gpt-4o")
+                        .addUserMessage("warm up")
+                        .build())) {
+            warm.stream().forEach(chunk -> {});
         }
         upstream.enqueue(Behaviour.sse(TWENTY).paced(Duration.ofMillis(20)));
         List<Long> arrivals = new ArrayList<>();
         StringBuilder text = new StringBuilder();
         long t0 = System.nanoTime();
 
-        try (StreamResponse<ChatCompletionChunk> stream = client.chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("count").build())) {
+        try (StreamResponse<ChatCompletionChunk> stream = client.chat()
+                .completions()
+                .createStreaming(ChatCompletionCreateParams.builder()
+                        .model("gpt-4o")
+                        .addUserMessage("count")
+                        .build())) {
             stream.stream().forEach(chunk -> {
                 arrivals.add((System.nanoTime() - t0) / 1_000_000);
                 // Clients commonly read choices[0] of every chunk: an empty list must never arrive.
@@ -99,7 +107,8 @@ class StreamingEndToEndTest {
         long last = arrivals.get(arrivals.size() - 1);
         assertTrue(last - first >= 300, "chunks were not relayed as they came: " + arrivals);
         upstream.takeRequest(Duration.ofSeconds(5)); // the warm-up
-        assertTrue(upstream.takeRequest(Duration.ofSeconds(5)).body().contains("\"include_usage\":true"),
+        assertTrue(
+                upstream.takeRequest(Duration.ofSeconds(5)).body().contains("\"include_usage\":true"),
                 "the gateway asks the provider for usage");
     }
 
@@ -108,9 +117,16 @@ class StreamingEndToEndTest {
         upstream.enqueue(Behaviour.sse(List.of("a", "b")).withUsage(7, 2));
         List<ChatCompletionChunk> chunks;
 
-        try (StreamResponse<ChatCompletionChunk> stream = gateway.openai().chat().completions().createStreaming(
-                ChatCompletionCreateParams.builder().model("gpt-4o").addUserMessage("x")
-                        .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build())) {
+        try (StreamResponse<ChatCompletionChunk> stream = gateway.openai()
+                .chat()
+                .completions()
+                .createStreaming(ChatCompletionCreateParams.builder()
+                        .model("gpt-4o")
+                        .addUserMessage("x")
+                        .streamOptions(ChatCompletionStreamOptions.builder()
+                                .includeUsage(true)
+                                .build())
+                        .build())) {
             chunks = stream.stream().collect(Collectors.toList());
         }
 
@@ -136,7 +152,8 @@ class StreamingEndToEndTest {
 
     @Test
     void streamWithoutUsage_settlesAnEstimateFromTheDeltas() throws Exception {
-        upstream.enqueue(Behaviour.sse(List.of("one two three ", "four five six")).withoutUsage());
+        upstream.enqueue(
+                Behaviour.sse(List.of("one two three ", "four five six")).withoutUsage());
         BlockingQueue<RequestRecord> records = new LinkedBlockingQueue<>();
         gateway.gateway().observers().add(records::add);
 
@@ -168,8 +185,11 @@ class StreamingEndToEndTest {
     }
 
     private long tpmOf(String provider) {
-        return gateway.gateway().router().snapshot().stream().filter(p -> p.name().equals(provider)).findFirst()
-                .orElseThrow().tpm();
+        return gateway.gateway().router().snapshot().stream()
+                .filter(p -> p.name().equals(provider))
+                .findFirst()
+                .orElseThrow()
+                .tpm();
     }
 
     @Test
@@ -242,7 +262,8 @@ class StreamingEndToEndTest {
             OutputStream out = socket.getOutputStream();
             byte[] body = STREAM_BODY.getBytes(StandardCharsets.UTF_8);
             out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "Content-Length: " + body.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(body);
             out.flush();
             InputStream in = socket.getInputStream();
@@ -250,7 +271,8 @@ class StreamingEndToEndTest {
             int n = in.read(buf);
             assertTrue(n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("HTTP/1.1 200"));
         }
-        assertTrue(upstream.awaitConnectionsClosed(1, Duration.ofSeconds(1)),
+        assertTrue(
+                upstream.awaitConnectionsClosed(1, Duration.ofSeconds(1)),
                 "the gateway did not close the provider connection within 1 s of the client abort");
     }
 }

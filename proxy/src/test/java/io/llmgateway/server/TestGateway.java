@@ -9,13 +9,13 @@ import io.llmgateway.config.LoggingSettings;
 import io.llmgateway.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -25,11 +25,14 @@ import java.util.concurrent.TimeUnit;
 public final class TestGateway implements AutoCloseable {
     /** Where the gateways of tests that set no {@code logging.directory} write their interaction log. */
     public static final String TEST_LOG_DIR = "target/test-logs";
+
     private final EventLoopGroup workers;
     private final GatewayServer server;
     private final Path configFile;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     private TestGateway(EventLoopGroup workers, GatewayServer server, Path configFile) {
         this.workers = workers;
@@ -74,10 +77,13 @@ public final class TestGateway implements AutoCloseable {
             config = config.withLogging(config.logging().withDirectory(TEST_LOG_DIR));
         }
         int threads = config.server().ioThreads();
-        EventLoopGroup workers = Transport.newGroup(threads == 0 ? 2 : threads, config.server().transport());
+        EventLoopGroup workers =
+                Transport.newGroup(threads == 0 ? 2 : threads, config.server().transport());
         try {
-            return new TestGateway(workers, GatewayServer.start(config, workers, clock,
-                    gateway -> Features.install(gateway, configFile)), configFile);
+            return new TestGateway(
+                    workers,
+                    GatewayServer.start(config, workers, clock, gateway -> Features.install(gateway, configFile)),
+                    configFile);
         } catch (Exception e) {
             workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
@@ -115,8 +121,8 @@ public final class TestGateway implements AutoCloseable {
                 .build();
     }
 
-    public HttpResponse<String> post(String path, String json, String... headers) throws IOException,
-            InterruptedException {
+    public HttpResponse<String> post(String path, String json, String... headers)
+            throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path)))
                 .timeout(Duration.ofSeconds(20))
                 .header("content-type", "application/json")
@@ -128,7 +134,11 @@ public final class TestGateway implements AutoCloseable {
     }
 
     public HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(20)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url(path)))
+                        .timeout(Duration.ofSeconds(20))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -106,15 +106,14 @@ class TlsUpstreamEndToEndTest {
 
     @Test
     void caFile_onPlainHttpOrUnreadable_isAConfigError() {
-        ConfigException plain = assertThrows(ConfigException.class, () ->
-                ConfigLoader.parse("""
+        ConfigException plain =
+                assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
                         api_provider:
                           p: {base_url: "http://127.0.0.1:1/v1", ca_file: "%s"}
                         model_config:
                           m: {p: {}}
                         """.formatted(caPem), Map.of()));
-        ConfigException missing = assertThrows(ConfigException.class, () ->
-                ConfigLoader.parse("""
+        ConfigException missing = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
                         api_provider:
                           p: {base_url: "https://127.0.0.1:1/v1", ca_file: /no/such.pem}
                         model_config:
@@ -122,8 +121,11 @@ class TlsUpstreamEndToEndTest {
                         """, Map.of()));
 
         assertEquals(List.of("api_provider.p.ca_file: only used with an https base_url"), plain.problems());
-        assertTrue(missing.problems().get(0).startsWith("api_provider.p.ca_file: cannot read certificates from "
-                + "/no/such.pem"), missing.problems().toString());
+        assertTrue(
+                missing.problems()
+                        .get(0)
+                        .startsWith("api_provider.p.ca_file: cannot read certificates from " + "/no/such.pem"),
+                missing.problems().toString());
     }
 
     private static String config(int port, Path ca) {
@@ -143,28 +145,41 @@ class TlsUpstreamEndToEndTest {
     }
 
     private static Channel tlsServer(SslContext ssl) throws InterruptedException {
-        return new ServerBootstrap().group(group).channel(Transport.serverChannel(group))
+        return new ServerBootstrap()
+                .group(group)
+                .channel(Transport.serverChannel(group))
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(ssl.newHandler(ch.alloc()), new HttpServerCodec(),
-                                new HttpObjectAggregator(1 << 20), new SimpleChannelInboundHandler<FullHttpRequest>() {
-                                    @Override
-                                    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
-                                        byte[] body = ANSWER.getBytes(StandardCharsets.UTF_8);
-                                        FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
-                                                HttpResponseStatus.OK, Unpooled.wrappedBuffer(body));
-                                        r.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json")
-                                                .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
-                                        ctx.writeAndFlush(r);
-                                    }
+                        ch.pipeline()
+                                .addLast(
+                                        ssl.newHandler(ch.alloc()),
+                                        new HttpServerCodec(),
+                                        new HttpObjectAggregator(1 << 20),
+                                        new SimpleChannelInboundHandler<FullHttpRequest>() {
+                                            @Override
+                                            protected void channelRead0(
+                                                    ChannelHandlerContext ctx, FullHttpRequest msg) {
+                                                byte[] body = ANSWER.getBytes(StandardCharsets.UTF_8);
+                                                FullHttpResponse r = new DefaultFullHttpResponse(
+                                                        HttpVersion.HTTP_1_1,
+                                                        HttpResponseStatus.OK,
+                                                        Unpooled.wrappedBuffer(body));
+                                                r.headers()
+                                                        .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
+                                                        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+                                                ctx.writeAndFlush(r);
+                                            }
 
-                                    @Override
-                                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                                        ctx.close(); // the gateway refusing our certificate ends up here
-                                    }
-                                });
+                                            @Override
+                                            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                                                ctx.close(); // the gateway refusing our certificate ends up here
+                                            }
+                                        });
                     }
-                }).bind("127.0.0.1", 0).sync().channel();
+                })
+                .bind("127.0.0.1", 0)
+                .sync()
+                .channel();
     }
 }

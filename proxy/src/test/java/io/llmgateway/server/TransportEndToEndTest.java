@@ -28,14 +28,15 @@ class TransportEndToEndTest {
 
     /** Asked through Transport, which must initialise before Netty's IoUring class reads its settings. */
     static Stream<IoTransport> transports() {
-        return Stream.of(IoTransport.IO_URING, IoTransport.EPOLL, IoTransport.NIO).filter(Transport::isAvailable);
+        return Stream.of(IoTransport.IO_URING, IoTransport.EPOLL, IoTransport.NIO)
+                .filter(Transport::isAvailable);
     }
 
     @ParameterizedTest
     @MethodSource("transports")
     void proxiesAndSeesEveryReset(IoTransport transport) throws Exception {
         try (MockUpstream upstream = MockUpstream.start();
-             TestGateway gateway = TestGateway.start("""
+                TestGateway gateway = TestGateway.start("""
                      server: {transport: %s}
                      upstream: {stream_idle_timeout: 30s}
                      routing: {max_attempts: 1, failure_threshold: 1000}
@@ -64,8 +65,10 @@ class TransportEndToEndTest {
                 HttpResponse<String> broken = gateway.post("/v1/chat/completions", STREAM);
                 long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
                 // Missed, the reset would end the stream only at the 30 s idle timeout.
-                assertTrue(millis < 5000, transport + ": reset " + (i + 1) + " of " + RESETS + " took " + millis
-                        + " ms to reach the client: " + broken.body());
+                assertTrue(
+                        millis < 5000,
+                        transport + ": reset " + (i + 1) + " of " + RESETS + " took " + millis
+                                + " ms to reach the client: " + broken.body());
                 assertEquals(200, broken.statusCode(), broken.body());
                 assertTrue(broken.body().contains("\"error\":{"), broken.body());
                 assertFalse(broken.body().contains("[DONE]"), broken.body());

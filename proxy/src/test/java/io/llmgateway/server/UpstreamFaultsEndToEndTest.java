@@ -14,9 +14,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -106,8 +106,8 @@ class UpstreamFaultsEndToEndTest {
     @Test
     void streamResetMidBody_endsWithErrorEvent_andConnectionIsNotReused() throws Exception {
         upstream.enqueue(Behaviour.sse(List.of("a", "b", "c", "d")).resetAfter(2));
-        HttpResponse<String> r = gateway.post("/v1/chat/completions",
-                "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}");
+        HttpResponse<String> r =
+                gateway.post("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"stream\":true,\"messages\":[]}");
         HttpResponse<String> next = gateway.post("/v1/chat/completions", CHAT);
 
         assertTrue(r.body().contains("\"error\":{"), r.body());
@@ -124,18 +124,22 @@ class UpstreamFaultsEndToEndTest {
         String events = "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}]}\n\n"
                 + "data: {\"choices\":[{\"delta\":{\"content\":\"b\"}}]}\n\n";
         try (ServerSocket provider = new ServerSocket(0)) {
-            Thread answers = new Thread(() -> {
-                while (!provider.isClosed()) {
-                    try (Socket s = provider.accept()) {
-                        readRequest(s.getInputStream());
-                        s.getOutputStream().write(("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
-                                + "content-length: 10000\r\n\r\n" + events).getBytes(StandardCharsets.US_ASCII));
-                        s.getOutputStream().flush();
-                    } catch (IOException ignored) {
-                        // closed at the end of the test; the assertions tell anything else that went wrong
-                    }
-                }
-            }, "short-stream-provider");
+            Thread answers = new Thread(
+                    () -> {
+                        while (!provider.isClosed()) {
+                            try (Socket s = provider.accept()) {
+                                readRequest(s.getInputStream());
+                                s.getOutputStream()
+                                        .write(("HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+                                                        + "content-length: 10000\r\n\r\n" + events)
+                                                .getBytes(StandardCharsets.US_ASCII));
+                                s.getOutputStream().flush();
+                            } catch (IOException ignored) {
+                                // closed at the end of the test; the assertions tell anything else that went wrong
+                            }
+                        }
+                    },
+                    "short-stream-provider");
             answers.setDaemon(true);
             answers.start();
             try (TestGateway g = TestGateway.start("""
@@ -146,19 +150,22 @@ class UpstreamFaultsEndToEndTest {
                       gpt-4o:
                         short: {}
                     """.formatted(provider.getLocalPort()))) {
-                String request = RawHttp.post("/v1/chat/completions",
+                String request = RawHttp.post(
+                        "/v1/chat/completions",
                         "{\"model\":\"gpt-4o\",\"stream\":true,\"stream_options\":{\"include_usage\":true},"
                                 + "\"messages\":[]}");
                 for (String version : List.of("HTTP/1.1", "HTTP/1.0")) {
-                    String sent = version.equals("HTTP/1.1") ? request
+                    String sent = version.equals("HTTP/1.1")
+                            ? request
                             : request.replace(" HTTP/1.1\r\n", " HTTP/1.0\r\nConnection: keep-alive\r\n");
                     try (RawHttp client = RawHttp.connect(g.port())) {
                         String got = client.send(sent).readUntilClose(5_000);
 
                         assertTrue(got.startsWith(version + " 200 OK\r\n"), got);
                         assertTrue(got.toLowerCase().contains("\r\ncontent-length: 10000\r\n"), got);
-                        assertTrue(got.endsWith("\r\n\r\n" + events)
-                                || got.endsWith("\r\n\r\n" + events + "\n<<reset>>"), version + ": " + got);
+                        assertTrue(
+                                got.endsWith("\r\n\r\n" + events) || got.endsWith("\r\n\r\n" + events + "\n<<reset>>"),
+                                version + ": " + got);
                     }
                 }
             }
@@ -193,9 +200,13 @@ class UpstreamFaultsEndToEndTest {
     void slowDripPastTheTimeout_cutsTheResponse() throws Exception {
         upstream.enqueue(Behaviour.chatCompletion("x".repeat(2000)).slowDrip(16, Duration.ofMillis(20)));
 
-        CompletableFuture<HttpResponse<String>> r = gateway.http().sendAsync(HttpRequest.newBuilder(
-                URI.create(gateway.url("/v1/chat/completions"))).header("content-type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build(), HttpResponse.BodyHandlers.ofString());
+        CompletableFuture<HttpResponse<String>> r = gateway.http()
+                .sendAsync(
+                        HttpRequest.newBuilder(URI.create(gateway.url("/v1/chat/completions")))
+                                .header("content-type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(CHAT))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
 
         // Either the headers never came (504) or the body was cut: never a silently complete-looking answer.
         try {
@@ -238,7 +249,9 @@ class UpstreamFaultsEndToEndTest {
             upstream.enqueue(f);
             gateway.post("/v1/chat/completions", CHAT);
         }
-        Await.until("every provider connection closed", () -> gateway.gateway().upstream().openConnections() == 0,
+        Await.until(
+                "every provider connection closed",
+                () -> gateway.gateway().upstream().openConnections() == 0,
                 Duration.ofSeconds(2));
     }
 }

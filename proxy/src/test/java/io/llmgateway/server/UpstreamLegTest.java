@@ -35,8 +35,10 @@ class UpstreamLegTest {
 
     @Test
     void open_refusedConnection_reportsTheKindOnly() throws Exception {
-        GatewayConfig config = ConfigLoader.parse("api_provider:\n  p:\n    base_url: http://127.0.0.1:1/v1\n"
-                + "model_config:\n  m:\n    p: {alias: m}\n", Map.of());
+        GatewayConfig config = ConfigLoader.parse(
+                "api_provider:\n  p:\n    base_url: http://127.0.0.1:1/v1\n"
+                        + "model_config:\n  m:\n    p: {alias: m}\n",
+                Map.of());
         Origin origin = Origin.of(config.providers().get("p"));
         EventLoop loop = group.next();
         UpstreamLeg leg = new UpstreamLeg(loop, pools, new Owner(), "req-1");
@@ -74,15 +76,12 @@ class UpstreamLegTest {
         }
 
         @Override
-        public void onUpstreamMessage(HttpObject msg) {
-        }
+        public void onUpstreamMessage(HttpObject msg) {}
 
         @Override
-        public void onUpstreamError(Throwable cause) {
-        }
+        public void onUpstreamError(Throwable cause) {}
 
         @Override
-        public void onUpstreamClosed() {
-        }
+        public void onUpstreamClosed() {}
     }
 }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 class UpstreamRequestHeadTest {
 
     private static String encode(String path, HttpHeaders client, String authorization) {
-        return HeadText.of(UpstreamRequestHead.encode(UnpooledByteBufAllocator.DEFAULT, path, client, "api.example.com",
-                42, "req_1", authorization));
+        return HeadText.of(UpstreamRequestHead.encode(
+                UnpooledByteBufAllocator.DEFAULT, path, client, "api.example.com", 42, "req_1", authorization));
     }
 
     @Test
@@ -42,10 +42,11 @@ class UpstreamRequestHeadTest {
                 .add("x-trace", "b")
                 .add("OpenAI-Beta", "assistants=v2");
 
-        assertEquals("POST /v1/chat/completions?x=1 HTTP/1.1\r\n"
-                + "X-Trace: a\r\nContent-Type: application/json\r\nx-trace: b\r\nOpenAI-Beta: assistants=v2\r\n"
-                + "host: api.example.com\r\ncontent-length: 42\r\naccept-encoding: identity\r\nx-request-id: req_1\r\n"
-                + "authorization: Bearer sk-upstream\r\n\r\n",
+        assertEquals(
+                "POST /v1/chat/completions?x=1 HTTP/1.1\r\n"
+                        + "X-Trace: a\r\nContent-Type: application/json\r\nx-trace: b\r\nOpenAI-Beta: assistants=v2\r\n"
+                        + "host: api.example.com\r\ncontent-length: 42\r\naccept-encoding: identity\r\nx-request-id: req_1\r\n"
+                        + "authorization: Bearer sk-upstream\r\n\r\n",
                 encode("/v1/chat/completions?x=1", from, "Bearer sk-upstream"));
     }
 
@@ -54,8 +55,9 @@ class UpstreamRequestHeadTest {
         HttpHeaders from = DefaultHttpHeadersFactory.headersFactory().newHeaders();
         from.add("X-Note", "caf\u00e9 \u4e2d"); // the decoder reads header bytes as ISO-8859-1
 
-        assertEquals("POST /chat/completions HTTP/1.1\r\nX-Note: caf\u00e9 ?\r\nhost: api.example.com\r\n"
-                + "content-length: 42\r\naccept-encoding: identity\r\nx-request-id: req_1\r\n\r\n",
+        assertEquals(
+                "POST /chat/completions HTTP/1.1\r\nX-Note: caf\u00e9 ?\r\nhost: api.example.com\r\n"
+                        + "content-length: 42\r\naccept-encoding: identity\r\nx-request-id: req_1\r\n\r\n",
                 encode("/chat/completions", from, null));
     }
 

@@ -81,7 +81,9 @@ class SseEventFilterTest {
             assertEquals(expected, run(4096, bytes, everyByte));
             Random random = new Random(3);
             for (int n = 0; n < 100; n++) {
-                int[] cuts = random.ints(1 + random.nextInt(8), 0, bytes.length + 1).sorted().toArray();
+                int[] cuts = random.ints(1 + random.nextInt(8), 0, bytes.length + 1)
+                        .sorted()
+                        .toArray();
                 assertEquals(expected, run(4096, bytes, cuts));
             }
         }
@@ -140,7 +142,9 @@ class SseEventFilterTest {
 
     @Test
     void constructor_boundTooSmall() {
-        assertEquals("maxHeldBytes: 0 (expected: >= 1)",
-                     assertThrows(IllegalArgumentException.class, () -> new SseEventFilter(0)).getMessage());
+        assertEquals(
+                "maxHeldBytes: 0 (expected: >= 1)",
+                assertThrows(IllegalArgumentException.class, () -> new SseEventFilter(0))
+                        .getMessage());
     }
 }

@@ -69,7 +69,7 @@ class SseFramerTest {
     }
 
     private static final String STREAM = ": comment\n\nevent: message_start\ndata: {\"a\":1}\n\n"
-                                         + "data: line one\ndata:line two\nid: 7\nretry: 10\n\n" + "data\n\ndata: [DONE]\n\n";
+            + "data: line one\ndata:line two\nid: 7\nretry: 10\n\n" + "data\n\ndata: [DONE]\n\n";
 
     @Test
     void nextEvent_fieldsAndEnds() {
@@ -77,11 +77,14 @@ class SseFramerTest {
         int first = STREAM.indexOf("\n\n") + 2;
         int second = STREAM.indexOf("\n\n", first) + 2;
         int third = STREAM.indexOf("\n\n", second) + 2;
-        assertEquals(List.of(new Event(null, "", false, first),
-                             new Event("message_start", "{\"a\":1}", false, second),
-                             new Event(null, "line one\nline two", false, third),
-                             new Event(null, "", false, third + "data\n\n".length()),
-                             new Event(null, "[DONE]", false, STREAM.length())), events);
+        assertEquals(
+                List.of(
+                        new Event(null, "", false, first),
+                        new Event("message_start", "{\"a\":1}", false, second),
+                        new Event(null, "line one\nline two", false, third),
+                        new Event(null, "", false, third + "data\n\n".length()),
+                        new Event(null, "[DONE]", false, STREAM.length())),
+                events);
     }
 
     @Test
@@ -116,11 +119,16 @@ class SseFramerTest {
     void nextEvent_overBound_overflowedAndTheNextEventIsWhole() {
         SseFramer f = new SseFramer(16);
         String stream = "data: " + "d".repeat(40) + "\n\n" + ": " + "c".repeat(40) + "\ndata: ok\n\n"
-                        + "data: 0123456789\ndata: 0123456789\n\n" + "event: " + "e".repeat(40) + "\ndata: x\n\n";
+                + "data: 0123456789\ndata: 0123456789\n\n" + "event: " + "e".repeat(40) + "\ndata: x\n\n";
         List<Event> events = frame(f, stream.getBytes(UTF_8), 20);
         f.release();
-        assertEquals(List.of(new Event(null, "", true), new Event(null, "ok"), new Event(null, "0123456789", true),
-                             new Event(null, "x")), withoutEnds(events));
+        assertEquals(
+                List.of(
+                        new Event(null, "", true),
+                        new Event(null, "ok"),
+                        new Event(null, "0123456789", true),
+                        new Event(null, "x")),
+                withoutEnds(events));
     }
 
     @Test
@@ -131,8 +139,9 @@ class SseFramerTest {
 
     @Test
     void finish_unterminatedLastEvent() {
-        assertEquals(List.of(new Event(null, "a", false, 9), new Event(null, "b\nc", false, -1)),
-                     frame("data: a\n\ndata: b\ndata: c", 12));
+        assertEquals(
+                List.of(new Event(null, "a", false, 9), new Event(null, "b\nc", false, -1)),
+                frame("data: a\n\ndata: b\ndata: c", 12));
         assertEquals(List.of(new Event("x", "b", false, -1)), frame("event: x\ndata: b\n"));
         assertEquals(List.of(new Event(null, "a", false, 9)), frame("data: a\n\n: just a comment"));
     }

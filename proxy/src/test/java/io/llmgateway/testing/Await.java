@@ -13,8 +13,7 @@ import java.util.function.LongSupplier;
 public final class Await {
     private static final long POLL_MILLIS = 10;
 
-    private Await() {
-    }
+    private Await() {}
 
     /** Returns as soon as {@code condition} holds; fails with {@code what} if it does not within {@code timeout}. */
     public static void until(String what, BooleanSupplier condition, Duration timeout) throws InterruptedException {

@@ -21,12 +21,17 @@ class MockProviderTest {
     private static final String CHAT = "{\"model\":\"gpt-test\",\"messages\":[]}";
     private static final String STREAM = "{\"model\":\"gpt-test\",\"stream\":true,\"messages\":[]}";
 
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     private HttpResponse<String> post(MockProvider mock, String body) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(mock.baseUrl() + "/chat/completions"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(5)).build(),
+        return client.send(
+                HttpRequest.newBuilder(URI.create(mock.baseUrl() + "/chat/completions"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -36,7 +41,9 @@ class MockProviderTest {
             mock.setDefault(Behaviour.canned(200, "text/event-stream", "data: [DONE]\n\n"));
             for (int i = 0; i < 2; i++) {
                 HttpResponse<String> r = post(mock, CHAT);
-                assertEquals("text/event-stream", r.headers().firstValue("content-type").orElseThrow());
+                assertEquals(
+                        "text/event-stream",
+                        r.headers().firstValue("content-type").orElseThrow());
                 assertEquals("14", r.headers().firstValue("content-length").orElseThrow());
                 assertEquals("data: [DONE]\n\n", r.body());
             }
@@ -54,14 +61,17 @@ class MockProviderTest {
             assertEquals(List.of("a", "b", "[DONE]"), TestSse.data(r.body()));
             assertTrue(elapsedMillis >= 75, "3 events -> 2 gaps of 40 ms; took " + elapsedMillis + " ms");
         }
-        assertThrows(IllegalStateException.class, () -> Behaviour.sseEvents(List.of()).withoutUsage());
+        assertThrows(
+                IllegalStateException.class,
+                () -> Behaviour.sseEvents(List.of()).withoutUsage());
     }
 
     @Test
     void startUnrecorded_answersOnTheGivenLoopsAndKeepsNoRequests() throws Exception {
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         try (MockProvider mock = MockProvider.startUnrecorded(group, NioServerSocketChannel.class, 0)) {
-            mock.setDefault(Behaviour.streamAware(Behaviour.canned(200, "application/json", "{\"ok\":1}"),
+            mock.setDefault(Behaviour.streamAware(
+                    Behaviour.canned(200, "application/json", "{\"ok\":1}"),
                     Behaviour.canned(200, "text/event-stream", "data: [DONE]\n\n")));
             assertEquals("{\"ok\":1}", post(mock, CHAT).body());
             assertEquals("data: [DONE]\n\n", post(mock, STREAM).body());

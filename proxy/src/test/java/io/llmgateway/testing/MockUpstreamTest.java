@@ -45,8 +45,10 @@ class MockUpstreamTest {
 
     @BeforeAll
     static void createClient() {
-        client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                           .connectTimeout(Duration.ofSeconds(2)).build();
+        client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2))
+                .build();
     }
 
     @AfterAll
@@ -74,9 +76,12 @@ class MockUpstreamTest {
     void defaultBehaviour_echoesModelWithUsage() throws Exception {
         HttpResponse<String> response = post("/chat/completions", CHAT);
         assertEquals(200, response.statusCode());
-        assertEquals("application/json", response.headers().firstValue("content-type").orElseThrow());
-        assertEquals(response.body().getBytes(UTF_8).length,
-                     Integer.parseInt(response.headers().firstValue("content-length").orElseThrow()));
+        assertEquals(
+                "application/json",
+                response.headers().firstValue("content-type").orElseThrow());
+        assertEquals(
+                response.body().getBytes(UTF_8).length,
+                Integer.parseInt(response.headers().firstValue("content-length").orElseThrow()));
         Object json = TestJson.parse(response.body());
         assertEquals("gpt-test", at(json, "model"));
         assertEquals("chat.completion", at(json, "object"));
@@ -101,7 +106,9 @@ class MockUpstreamTest {
         HttpResponse<String> response = post("/anything", "{}");
         assertEquals(201, response.statusCode());
         assertEquals("{\"ok\":true}", response.body());
-        assertEquals("7", response.headers().firstValue("x-ratelimit-remaining-requests").orElseThrow());
+        assertEquals(
+                "7",
+                response.headers().firstValue("x-ratelimit-remaining-requests").orElseThrow());
     }
 
     @Test
@@ -135,7 +142,8 @@ class MockUpstreamTest {
     @Test
     void embeddings_oneVectorPerInput() throws Exception {
         mock.setDefault(Behaviour.embeddings(4, 6));
-        Object json = TestJson.parse(post("/embeddings", "{\"model\":\"emb\",\"input\":[\"a\",\"b\",\"c\"]}").body());
+        Object json = TestJson.parse(post("/embeddings", "{\"model\":\"emb\",\"input\":[\"a\",\"b\",\"c\"]}")
+                .body());
         assertEquals("list", at(json, "object"));
         assertEquals(3, ((List<?>) at(json, "data")).size());
         assertEquals(2L, at(json, "data", 2, "index"));
@@ -180,7 +188,7 @@ class MockUpstreamTest {
     void sse_includeUsageOnlyInMessageText_isNotMistakenForTheOption() throws Exception {
         mock.setDefault(Behaviour.sse("x"));
         String body = "{\"model\":\"m\",\"stream\":true,\"messages\":[{\"role\":\"user\","
-                      + "\"content\":\"{\\\"stream_options\\\":{\\\"include_usage\\\":true}}\"}]}";
+                + "\"content\":\"{\\\"stream_options\\\":{\\\"include_usage\\\":true}}\"}]}";
         assertFalse(post("/chat/completions", body).body().contains("\"usage\""));
     }
 
@@ -220,7 +228,11 @@ class MockUpstreamTest {
             assertEquals("terminator", raw.ending());
             List<String> chunks = chunks(raw.bytes());
             assertEquals(10, chunks.size(), chunks::toString);
-            assertEquals(List.of(), chunks.stream().filter(c -> c.startsWith("data: ") && c.endsWith("\n\n")).toList());
+            assertEquals(
+                    List.of(),
+                    chunks.stream()
+                            .filter(c -> c.startsWith("data: ") && c.endsWith("\n\n"))
+                            .toList());
             List<String> data = TestSse.data(joined(chunks));
             assertEquals("héllowörld", contentOf(data));
             assertEquals("[DONE]", data.get(data.size() - 1));
@@ -255,9 +267,12 @@ class MockUpstreamTest {
     @Test
     void streamAware_picksByStreamFlag() throws Exception {
         mock.setDefault(Behaviour.streamAware(Behaviour.chatCompletion("plain"), Behaviour.sse("streamed")));
-        assertEquals("plain", at(TestJson.parse(post("/chat/completions", CHAT).body()),
-                                 "choices", 0, "message", "content"));
-        assertEquals("streamed", contentOf(TestSse.data(post("/chat/completions", STREAM).body())));
+        assertEquals(
+                "plain",
+                at(TestJson.parse(post("/chat/completions", CHAT).body()), "choices", 0, "message", "content"));
+        assertEquals(
+                "streamed",
+                contentOf(TestSse.data(post("/chat/completions", STREAM).body())));
     }
 
     @Test
@@ -303,17 +318,19 @@ class MockUpstreamTest {
     void stall_neverAnswers() {
         mock.setDefault(Behaviour.stall());
         HttpRequest request = HttpRequest.newBuilder(URI.create(mock.baseUrl() + "/chat/completions"))
-                                         .timeout(Duration.ofMillis(200))
-                                         .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build();
+                .timeout(Duration.ofMillis(200))
+                .POST(HttpRequest.BodyPublishers.ofString(CHAT))
+                .build();
         assertThrows(HttpTimeoutException.class, () -> client.send(request, HttpResponse.BodyHandlers.ofString()));
     }
 
     @Test
     void requests_recordMethodUriHeadersAndBody() throws Exception {
         HttpRequest request = HttpRequest.newBuilder(URI.create(mock.baseUrl() + "/chat/completions?x=1"))
-                                         .header("Authorization", "Bearer sk-test")
-                                         .header("Content-Type", "application/json")
-                                         .POST(HttpRequest.BodyPublishers.ofString(CHAT)).build();
+                .header("Authorization", "Bearer sk-test")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(CHAT))
+                .build();
         client.send(request, HttpResponse.BodyHandlers.ofString());
         RecordedRequest recorded = mock.takeRequest(Duration.ofSeconds(2));
         assertEquals("POST", recorded.method());
@@ -333,7 +350,9 @@ class MockUpstreamTest {
         post("/chat/completions", CHAT);
         assertEquals(1, mock.connectionsAccepted());
         assertEquals(1, mock.openConnections());
-        assertEquals(List.of(1, 1, 1), mock.requests().stream().map(RecordedRequest::connectionId).toList());
+        assertEquals(
+                List.of(1, 1, 1),
+                mock.requests().stream().map(RecordedRequest::connectionId).toList());
     }
 
     @Test
@@ -342,7 +361,8 @@ class MockUpstreamTest {
             socket.setSoTimeout(2000);
             OutputStream out = socket.getOutputStream();
             out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: "
-                       + CHAT.length() + "\r\n\r\n" + CHAT).getBytes(UTF_8));
+                            + CHAT.length() + "\r\n\r\n" + CHAT)
+                    .getBytes(UTF_8));
             out.flush();
             Raw raw = readRaw(socket.getInputStream(), "never");
             assertEquals("eof", raw.ending());
@@ -367,11 +387,12 @@ class MockUpstreamTest {
 
     @Test
     void options_rejectWhatDoesNotApply() {
-        assertThrows(IllegalStateException.class, () -> Behaviour.json(200, "{}").paced(Duration.ofMillis(1)));
+        assertThrows(
+                IllegalStateException.class, () -> Behaviour.json(200, "{}").paced(Duration.ofMillis(1)));
         assertThrows(IllegalStateException.class, () -> Behaviour.stall().withHeader("a", "b"));
         assertThrows(IllegalStateException.class, () -> Behaviour.sse("a").slowDrip(1, Duration.ZERO));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                                                  () -> Behaviour.sse("a").resetAfter(-1));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Behaviour.sse("a").resetAfter(-1));
         assertEquals("events: -1 (expected: >= 0)", e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Behaviour.json(99, "{}"));
     }
@@ -388,9 +409,10 @@ class MockUpstreamTest {
 
     private HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
         HttpRequest request = HttpRequest.newBuilder(URI.create(mock.baseUrl() + path))
-                                         .timeout(Duration.ofSeconds(5))
-                                         .header("Content-Type", "application/json")
-                                         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+                .timeout(Duration.ofSeconds(5))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
@@ -414,15 +436,15 @@ class MockUpstreamTest {
         byte[] bytes = body.getBytes(UTF_8);
         OutputStream out = socket.getOutputStream();
         out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                   + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(UTF_8));
+                        + "Content-Length: " + bytes.length + "\r\n\r\n")
+                .getBytes(UTF_8));
         out.write(bytes);
         out.flush();
         return socket;
     }
 
     /** What was read, and why reading stopped: terminator, eof, reset or timeout. */
-    private record Raw(byte[] bytes, String ending) {
-    }
+    private record Raw(byte[] bytes, String ending) {}
 
     private static Raw readRaw(InputStream in, String terminator) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();

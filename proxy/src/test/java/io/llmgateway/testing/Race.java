@@ -10,8 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /** Concurrency proofs: many threads released together on the same operation. */
 public final class Race {
-    private Race() {
-    }
+    private Race() {}
 
     /** One step of a race; returns what it counts (e.g. 1 when admitted). */
     @FunctionalInterface

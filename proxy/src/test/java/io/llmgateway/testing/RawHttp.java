@@ -105,7 +105,8 @@ public final class RawHttp implements AutoCloseable {
             }
             head.write(b);
             matched = (b == '\r' && (matched == 0 || matched == 2)) || (b == '\n' && (matched == 1 || matched == 3))
-                    ? matched + 1 : (b == '\r' ? 1 : 0);
+                    ? matched + 1
+                    : (b == '\r' ? 1 : 0);
         }
         return head.toString(StandardCharsets.ISO_8859_1);
     }
@@ -129,11 +130,17 @@ public final class RawHttp implements AutoCloseable {
     /** A POST with a JSON body and correct framing. */
     public static String post(String path, String json, String... extraHeaderLines) {
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        StringBuilder sb = new StringBuilder("POST ").append(path).append(" HTTP/1.1\r\nHost: gw\r\n")
-                .append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
+        StringBuilder sb = new StringBuilder("POST ")
+                .append(path)
+                .append(" HTTP/1.1\r\nHost: gw\r\n")
+                .append("Content-Type: application/json\r\nContent-Length: ")
+                .append(body.length)
+                .append("\r\n");
         for (String h : extraHeaderLines) {
             sb.append(h).append("\r\n");
         }
-        return sb.append("\r\n").append(new String(body, StandardCharsets.ISO_8859_1)).toString();
+        return sb.append("\r\n")
+                .append(new String(body, StandardCharsets.ISO_8859_1))
+                .toString();
     }
 }

@@ -41,8 +41,10 @@ public final class RedisServer implements AutoCloseable {
 
     /** A server with its port chosen but not started yet (nothing listens there until {@link #start()}). */
     public static RedisServer notStartedOrSkip() throws IOException {
-        Assumptions.assumeTrue(installed(), "redis-server is not installed (apt-get install redis-server): "
-                + "skipping the shared limits store test");
+        Assumptions.assumeTrue(
+                installed(),
+                "redis-server is not installed (apt-get install redis-server): "
+                        + "skipping the shared limits store test");
         return new RedisServer(freePort(), Files.createTempDirectory("llmgw-redis"));
     }
 
@@ -69,10 +71,23 @@ public final class RedisServer implements AutoCloseable {
         if (process != null && process.isAlive()) {
             return;
         }
-        process = new ProcessBuilder(List.of(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no",
-                // DEBUG SLEEP lets a test make this server slow.
-                "--enable-debug-command", "local"))
+        process = new ProcessBuilder(List.of(
+                        BINARY,
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        dir.toString(),
+                        "--protected-mode",
+                        "no",
+                        // DEBUG SLEEP lets a test make this server slow.
+                        "--enable-debug-command",
+                        "local"))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();
@@ -98,13 +113,15 @@ public final class RedisServer implements AutoCloseable {
 
     /** Makes the server unresponsive for {@code millis} (DEBUG SLEEP); returns once it has stopped answering. */
     public void stall(long millis) throws InterruptedException {
-        Thread t = new Thread(() -> {
-            try {
-                command("DEBUG SLEEP " + millis / 1000.0);
-            } catch (IOException ignored) {
-                // the test notices through its own assertions
-            }
-        }, "redis-stall");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        command("DEBUG SLEEP " + millis / 1000.0);
+                    } catch (IOException ignored) {
+                        // the test notices through its own assertions
+                    }
+                },
+                "redis-stall");
         t.setDaemon(true);
         t.start();
         Await.until("redis-server sleeps", () -> !answersWithin(50), Duration.ofMillis(Math.max(1000, millis / 2)));

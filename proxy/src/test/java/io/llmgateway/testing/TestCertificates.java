@@ -12,8 +12,7 @@ import javax.net.ssl.KeyManagerFactory;
 
 /** Self-signed certificates made by the JDK's keytool at test time, and server TLS contexts from them. */
 public final class TestCertificates {
-    private TestCertificates() {
-    }
+    private TestCertificates() {}
 
     /**
      * A key pair in {@code dir/name.p12} and its self-signed certificate in {@code dir/name.pem}.
@@ -22,14 +21,45 @@ public final class TestCertificates {
      * @return the certificate's PEM file, what a provider's {@code ca_file} names
      */
     public static Path selfSigned(Path dir, String name, String san) throws Exception {
-        String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
+        String keytool =
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Path store = dir.resolve(name + ".p12");
         Path pem = dir.resolve(name + ".pem");
-        run(keytool, "-genkeypair", "-alias", name, "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=" + name,
-                "-ext", "san=" + san, "-validity", "2", "-storetype", "PKCS12", "-keystore", store.toString(),
-                "-storepass", "changeit", "-keypass", "changeit");
-        run(keytool, "-exportcert", "-rfc", "-alias", name, "-keystore", store.toString(), "-storepass", "changeit",
-                "-file", pem.toString());
+        run(
+                keytool,
+                "-genkeypair",
+                "-alias",
+                name,
+                "-keyalg",
+                "EC",
+                "-groupname",
+                "secp256r1",
+                "-dname",
+                "CN=" + name,
+                "-ext",
+                "san=" + san,
+                "-validity",
+                "2",
+                "-storetype",
+                "PKCS12",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                "changeit",
+                "-keypass",
+                "changeit");
+        run(
+                keytool,
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                name,
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                "changeit",
+                "-file",
+                pem.toString());
         return pem;
     }
 

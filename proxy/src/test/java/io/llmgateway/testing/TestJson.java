@@ -22,8 +22,7 @@ public final class TestJson {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 
-    private TestJson() {
-    }
+    private TestJson() {}
 
     /** Parses one complete JSON document; trailing content and a repeated key in an object are errors. */
     public static Object parse(String json) {

@@ -8,8 +8,7 @@ import java.util.List;
 /** Splits a complete {@code text/event-stream} body into the data of its events, for assertions. */
 public final class TestSse {
 
-    private TestSse() {
-    }
+    private TestSse() {}
 
     /**
      * Returns the {@code data} of each event in order (multi-line data joined with {@code \n});
@@ -28,7 +27,9 @@ public final class TestSse {
             } else if (line.startsWith("data:")) {
                 String value = line.substring(5);
                 value = value.startsWith(" ") ? value.substring(1) : value;
-                data = data == null ? new StringBuilder(value) : data.append('\n').append(value);
+                data = data == null
+                        ? new StringBuilder(value)
+                        : data.append('\n').append(value);
             }
         }
         return events;

@@ -21,12 +21,19 @@ class AsciiTokenCounterTest {
 
     @Test
     void count_realisticText_matchesJtokkit() {
-        for (String text : List.of("", "x", "You are a helpful assistant.",
+        for (String text : List.of(
+                "",
+                "x",
+                "You are a helpful assistant.",
                 "What is the capital of France? Answer in one word. (request 12345)",
                 "I'm sure they'll say it's DON'T, can't, WE'VE, you'RE, I'D, she'LL... 'quoted' words",
                 "HTTPServer getX2Y parseJSON iOS eBay McDonald 3.14159 1234567 a+b=c!!! ((hello)) //path/to/x",
                 "def f(x):\n    return x * 2  # comment\n\n\tif (a && b) { c(); }\r\n// done /* x */",
-                "   leading and trailing   ", "\n\n\n", "  \n  \nabc", " 123 ", "a  b\t\tc \u000b d\fe",
+                "   leading and trailing   ",
+                "\n\n\n",
+                "  \n  \nabc",
+                " 123 ",
+                "a  b\t\tc \u000b d\fe",
                 "e.g. U.S.A. isn't it? \"dq\" `code` <tag attr=\"v\"/> {\"json\": [1, 2, 3]} ~!@#$%^&*()_+",
                 "----------------------------------------------------------------------------------------------",
                 "                                                                                  x",
@@ -39,7 +46,8 @@ class AsciiTokenCounterTest {
     @Test
     void count_randomAsciiText_matchesJtokkit() {
         Random random = new Random(42);
-        String alphabet = "aAbBzZeEsStTdDmMlLrRvV0123456789 \t\n\r\u000b\f'/.,!?(){}[]-_\"#$%&*+:;<=>@\\^`|~\u0000\u001f\u007f";
+        String alphabet =
+                "aAbBzZeEsStTdDmMlLrRvV0123456789 \t\n\r\u000b\f'/.,!?(){}[]-_\"#$%&*+:;<=>@\\^`|~\u0000\u001f\u007f";
         for (int i = 0; i < 20_000; i++) {
             int n = random.nextInt(48);
             StringBuilder sb = new StringBuilder(n);
@@ -53,9 +61,37 @@ class AsciiTokenCounterTest {
     @Test
     void count_randomWords_matchesJtokkit() {
         Random random = new Random(7);
-        String[] words = {"the", "The", "THE", "gateway", "Gateway's", "token", "tokens", "count", "isn't", "we're",
-            "API", "JSON", "HTTP/1.1", "x86_64", "2024-07-18", "$12.50", "100%", "e-mail", "o'clock", "foo.bar()",
-            "\n", "\n\n", "  ", "\t", " - ", "...", "!", "?", "https://example.com/v1/chat"};
+        String[] words = {
+            "the",
+            "The",
+            "THE",
+            "gateway",
+            "Gateway's",
+            "token",
+            "tokens",
+            "count",
+            "isn't",
+            "we're",
+            "API",
+            "JSON",
+            "HTTP/1.1",
+            "x86_64",
+            "2024-07-18",
+            "$12.50",
+            "100%",
+            "e-mail",
+            "o'clock",
+            "foo.bar()",
+            "\n",
+            "\n\n",
+            "  ",
+            "\t",
+            " - ",
+            "...",
+            "!",
+            "?",
+            "https://example.com/v1/chat"
+        };
         for (int i = 0; i < 5_000; i++) {
             StringBuilder sb = new StringBuilder();
             int n = 1 + random.nextInt(30);
@@ -72,11 +108,26 @@ class AsciiTokenCounterTest {
     /** Pieces of 9 to 16 chars are looked up in the second table; around its bounds, tokens and non-tokens. */
     @Test
     void count_longWordsAroundTheSecondTablesBounds_matchJtokkit() {
-        for (String text : List.of(" assistant", " information", " government", " international",
-                " responsibilities", " internationalization", " tokenization", " aaaaaaaaaaaaaaa",
-                "abcdefghijklmnop", "abcdefghijklmnopq", " abcdefgh", " ABCDEFGHIJKLMNOP", "0123456789012345",
-                "        x", "                x", "\n\n\n\n\n\n\n\n\n\n", "--------------------",
-                "SomeCamelCaseIdentifierName", " understanding understanding")) {
+        for (String text : List.of(
+                " assistant",
+                " information",
+                " government",
+                " international",
+                " responsibilities",
+                " internationalization",
+                " tokenization",
+                " aaaaaaaaaaaaaaa",
+                "abcdefghijklmnop",
+                "abcdefghijklmnopq",
+                " abcdefgh",
+                " ABCDEFGHIJKLMNOP",
+                "0123456789012345",
+                "        x",
+                "                x",
+                "\n\n\n\n\n\n\n\n\n\n",
+                "--------------------",
+                "SomeCamelCaseIdentifierName",
+                " understanding understanding")) {
             assertSameCount(text);
         }
         Random random = new Random(11);

@@ -24,7 +24,10 @@ class BpeTokenizerTest {
     private static final BpeTokenizer O200K = (BpeTokenizer) Vocabularies.o200k();
     private static final BpeTokenizer CL100K = (BpeTokenizer) Vocabularies.cl100k();
 
-    private static final List<String> SAMPLES = List.of("", "x", "You are a helpful assistant.",
+    private static final List<String> SAMPLES = List.of(
+            "",
+            "x",
+            "You are a helpful assistant.",
             "Quelle est la capitale de la France ? Réponds en un mot, s'il te plaît. Ça va très bien !",
             "Ich möchte drei Äpfel, Öl und Straßenbahnfahrkarten für München kaufen.",
             "Как дела? Столица Франции — Париж. Я ЗНАЮ, что это правда; 2024 год.",
@@ -54,9 +57,24 @@ class BpeTokenizerTest {
     void count_randomText_matchesJtokkit() {
         // Draws from ASCII, Latin-1, several scripts, marks, digits of other scripts, odd white space,
         // emoji (surrogate pairs) and lone surrogates, so the split's rarer branches all come up.
-        String[] pools = {"abcXYZ", "0123456789", " \t\n\r\u000b\f", "'\"!?.,;:-_/\\()[]{}<>@#$%^&*+=|~`",
-            "éèÀÖßñçÿ", "абвЖЯ", "日本語中文", "한국어", "عربي", "हिन्दी", "\u0301\u0308\u0903", "١٢٣๑๒",
-            "\u00a0\u2003\u3000\u2028\u0085", "😀👍🏽🇫🇷", "’‘“”", "\ud800\udfff"};
+        String[] pools = {
+            "abcXYZ",
+            "0123456789",
+            " \t\n\r\u000b\f",
+            "'\"!?.,;:-_/\\()[]{}<>@#$%^&*+=|~`",
+            "éèÀÖßñçÿ",
+            "абвЖЯ",
+            "日本語中文",
+            "한국어",
+            "عربي",
+            "हिन्दी",
+            "\u0301\u0308\u0903",
+            "١٢٣๑๒",
+            "\u00a0\u2003\u3000\u2028\u0085",
+            "😀👍🏽🇫🇷",
+            "’‘“”",
+            "\ud800\udfff"
+        };
         Random random = new Random(20261126);
         for (int n = 0; n < 3000; n++) {
             assertSameCounts(RandomText.of(random, pools, 60));
@@ -71,9 +89,18 @@ class BpeTokenizerTest {
         for (int i = 0; i < 5000; i++) {
             b64.append(alphabet.charAt(random.nextInt(alphabet.length())));
         }
-        for (String text : List.of("a".repeat(BpeTokenizer.SCAN_MAX - 1), "a".repeat(BpeTokenizer.SCAN_MAX),
-                "a".repeat(BpeTokenizer.SCAN_MAX + 1), "a".repeat(10_000), "!".repeat(3000), "é".repeat(2000),
-                "日本".repeat(1500), "😀".repeat(700), b64.toString(), "abcé".repeat(800), " ".repeat(4000))) {
+        for (String text : List.of(
+                "a".repeat(BpeTokenizer.SCAN_MAX - 1),
+                "a".repeat(BpeTokenizer.SCAN_MAX),
+                "a".repeat(BpeTokenizer.SCAN_MAX + 1),
+                "a".repeat(10_000),
+                "!".repeat(3000),
+                "é".repeat(2000),
+                "日本".repeat(1500),
+                "😀".repeat(700),
+                b64.toString(),
+                "abcé".repeat(800),
+                " ".repeat(4000))) {
             assertSameCounts(text);
         }
     }
@@ -85,7 +112,8 @@ class BpeTokenizerTest {
             int exact = JT_O200K.countTokensOrdinary(text);
             int slices = (text.length() + BpeTokenizer.MAX_PIECE_CHARS - 1) / BpeTokenizer.MAX_PIECE_CHARS;
             int ours = O200K.count(text);
-            assertTrue(Math.abs(ours - exact) <= 2 * slices,
+            assertTrue(
+                    Math.abs(ours - exact) <= 2 * slices,
                     () -> unit + ": " + ours + " against tiktoken's " + exact + " in " + slices + " slices");
             assertEquals(ours, Vocabularies.o200kAscii().join().count(text), "the ASCII counter slices alike");
         }
@@ -99,14 +127,17 @@ class BpeTokenizerTest {
             for (int i = 0; i < len; i++) {
                 piece[i] = (byte) "aabbbcx".charAt(random.nextInt(7));
             }
-            assertEquals(JT_O200K.countTokensOrdinary(new String(piece, UTF_8)), O200K.countBytes(piece, len),
+            assertEquals(
+                    JT_O200K.countTokensOrdinary(new String(piece, UTF_8)),
+                    O200K.countBytes(piece, len),
                     "piece of " + len + " bytes");
         }
     }
 
     @Test
     void load_anEmptyRankFile_isRejected() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> BpeTokenizer.load("empty", new O200kSplitter(), new ByteArrayInputStream(new byte[0])));
         assertTrue(e.getMessage().contains("empty"), e.getMessage());
     }

@@ -4,8 +4,7 @@ import java.util.Random;
 
 /** Random text for the tokenizer tests, drawn from pools of chars (a pool may hold surrogate pairs). */
 final class RandomText {
-    private RandomText() {
-    }
+    private RandomText() {}
 
     /**
      * Up to {@code maxChars - 1} chars, each from a random pool; a surrogate pair is usually taken whole,
@@ -17,8 +16,10 @@ final class RandomText {
         for (int i = 0; i < len; i++) {
             String pool = pools[random.nextInt(pools.length)];
             int at = random.nextInt(pool.length());
-            if (Character.isHighSurrogate(pool.charAt(at)) && at + 1 < pool.length()
-                    && Character.isLowSurrogate(pool.charAt(at + 1)) && random.nextInt(4) > 0) {
+            if (Character.isHighSurrogate(pool.charAt(at))
+                    && at + 1 < pool.length()
+                    && Character.isLowSurrogate(pool.charAt(at + 1))
+                    && random.nextInt(4) > 0) {
                 sb.append(pool, at, at + 2);
             } else {
                 sb.append(pool.charAt(at));

@@ -27,8 +27,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,8 +40,9 @@ class TokenEstimatorTest {
     private static final Encoding O200K = REGISTRY.getEncoding(EncodingType.O200K_BASE);
     private static final Encoding CL100K = REGISTRY.getEncoding(EncodingType.CL100K_BASE);
     // Text whose token counts differ between the two encodings.
-    private static final String TEXT = "Tokenization differs: \u4f60\u597d\u4e16\u754c, \u043f\u0440\u0438\u0432\u0435\u0442 "
-                                       + "mundo!!! \uD83D\uDE00 indentation\n\t\t    return x;";
+    private static final String TEXT =
+            "Tokenization differs: \u4f60\u597d\u4e16\u754c, \u043f\u0440\u0438\u0432\u0435\u0442 "
+                    + "mundo!!! \uD83D\uDE00 indentation\n\t\t    return x;";
     private static final ExecutorService POOL = TokenEstimator.newExecutor(1, 4);
 
     @AfterAll
@@ -67,7 +68,10 @@ class TokenEstimatorTest {
     private static String chat(String model, String... contents) {
         StringBuilder sb = new StringBuilder("{\"model\":\"" + model + "\",\"messages\":[");
         for (int i = 0; i < contents.length; i++) {
-            sb.append(i == 0 ? "" : ",").append("{\"role\":\"user\",\"content\":\"").append(escape(contents[i])).append("\"}");
+            sb.append(i == 0 ? "" : ",")
+                    .append("{\"role\":\"user\",\"content\":\"")
+                    .append(escape(contents[i]))
+                    .append("\"}");
         }
         return sb.append("]}").toString();
     }
@@ -92,7 +96,8 @@ class TokenEstimatorTest {
         DefaultEventLoopGroup loops = new DefaultEventLoopGroup(1); // not used: no thread starts
         Gateway gateway = new Gateway(config, Clock.systemUTC(), loops);
         try {
-            assertTrue(TokenEstimator.isLoaded("p50k_edit"), "loaded when the config was applied, not on an event loop");
+            assertTrue(
+                    TokenEstimator.isLoaded("p50k_edit"), "loaded when the config was applied, not on an event loop");
         } finally {
             gateway.close();
             loops.shutdownGracefully(0, 0, TimeUnit.SECONDS);
@@ -103,8 +108,17 @@ class TokenEstimatorTest {
 
     @Test
     void encodingFor_modelFamilies() {
-        for (String m : List.of("gpt-4o", "gpt-4o-mini", "GPT-4.1-nano", "gpt-4.5-preview", "o1", "o3-mini", "o4-mini",
-                                "gpt-5", "openai/gpt-4o", "ft:gpt-4o-2024-08-06:org::id")) {
+        for (String m : List.of(
+                "gpt-4o",
+                "gpt-4o-mini",
+                "GPT-4.1-nano",
+                "gpt-4.5-preview",
+                "o1",
+                "o3-mini",
+                "o4-mini",
+                "gpt-5",
+                "openai/gpt-4o",
+                "ft:gpt-4o-2024-08-06:org::id")) {
             assertEquals("o200k_base", TokenEstimator.encodingFor(null, m), m);
         }
         for (String m : List.of("gpt-4", "gpt-4-turbo", "gpt-3.5-turbo", "claude-3", "deepseek-chat")) {
@@ -133,10 +147,13 @@ class TokenEstimatorTest {
     @Test
     void estimate_imagesCostAFixedAmountNotTheirBytes() throws Exception {
         TokenEstimator e = new TokenEstimator(POOL);
-        String part = "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64," + "QUJD".repeat(20_000) + "\"}}";
-        RequestInfo info = scan("{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":[" + part + "," + part + "]}]}");
-        long expected = 2L * TokenEstimator.TOKENS_PER_IMAGE + TokenEstimator.TOKENS_PER_MESSAGE
-                        + TokenEstimator.REPLY_PRIMING_TOKENS;
+        String part = "{\"type\":\"image_url\",\"image_url\":{\"url\":\"data:image/png;base64," + "QUJD".repeat(20_000)
+                + "\"}}";
+        RequestInfo info = scan(
+                "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":[" + part + "," + part + "]}]}");
+        long expected = 2L * TokenEstimator.TOKENS_PER_IMAGE
+                + TokenEstimator.TOKENS_PER_MESSAGE
+                + TokenEstimator.REPLY_PRIMING_TOKENS;
         assertEquals(expected, now(e, info, null, "gpt-4o"));
     }
 
@@ -162,8 +179,12 @@ class TokenEstimatorTest {
         long b = now(e, second, null, "gpt-4o");
         long expectedDiff = O200K.countTokensOrdinary("question one") - O200K.countTokensOrdinary("question two");
         assertEquals(expectedDiff, a - b);
-        assertEquals(O200K.countTokensOrdinary(system) + O200K.countTokensOrdinary("question two")
-                     + 2L * TokenEstimator.TOKENS_PER_MESSAGE + TokenEstimator.REPLY_PRIMING_TOKENS, b);
+        assertEquals(
+                O200K.countTokensOrdinary(system)
+                        + O200K.countTokensOrdinary("question two")
+                        + 2L * TokenEstimator.TOKENS_PER_MESSAGE
+                        + TokenEstimator.REPLY_PRIMING_TOKENS,
+                b);
     }
 
     @Test
@@ -184,15 +205,19 @@ class TokenEstimatorTest {
         long tokens = f.get(10, TimeUnit.SECONDS);
         worker.join();
         assertNotSame(Thread.currentThread(), ran.get());
-        assertEquals(O200K.countTokensOrdinary(big) + TokenEstimator.TOKENS_PER_MESSAGE
-                     + TokenEstimator.REPLY_PRIMING_TOKENS, tokens);
+        assertEquals(
+                O200K.countTokensOrdinary(big)
+                        + TokenEstimator.TOKENS_PER_MESSAGE
+                        + TokenEstimator.REPLY_PRIMING_TOKENS,
+                tokens);
     }
 
     @Test
     void estimate_largePromptOnRealExecutor_sameCountAsInline() throws Exception {
         TokenEstimator offloading = new TokenEstimator(POOL, 0, 100);
         RequestInfo info = scan(chat("gpt-4o", "lorem ipsum ".repeat(100)));
-        long tokens = offloading.estimate(info, null, "gpt-4o").toCompletableFuture().get(10, TimeUnit.SECONDS);
+        long tokens =
+                offloading.estimate(info, null, "gpt-4o").toCompletableFuture().get(10, TimeUnit.SECONDS);
         assertEquals(now(new TokenEstimator(POOL), info, null, "gpt-4o"), tokens);
     }
 
@@ -206,8 +231,9 @@ class TokenEstimatorTest {
         RequestInfo info = scan(chat("gpt-4o", text));
         CompletableFuture<Long> f = e.estimate(info, null, "gpt-4o").toCompletableFuture();
         assertTrue(f.isDone());
-        assertEquals((text.length() + 2) / 3 + TokenEstimator.TOKENS_PER_MESSAGE + TokenEstimator.REPLY_PRIMING_TOKENS,
-                     f.join());
+        assertEquals(
+                (text.length() + 2) / 3 + TokenEstimator.TOKENS_PER_MESSAGE + TokenEstimator.REPLY_PRIMING_TOKENS,
+                f.join());
     }
 
     @Test
@@ -222,7 +248,8 @@ class TokenEstimatorTest {
     @Test
     void constructor_badArguments() {
         assertThrows(NullPointerException.class, () -> new TokenEstimator(null));
-        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> new TokenEstimator(POOL, -1, 5));
+        IllegalArgumentException ex =
+                assertThrows(IllegalArgumentException.class, () -> new TokenEstimator(POOL, -1, 5));
         assertEquals("cacheMaxChars: -1 (expected: >= 0)", ex.getMessage());
         assertThrows(IllegalArgumentException.class, () -> TokenEstimator.newExecutor(0, 1));
     }

@@ -23,8 +23,8 @@ class TransportTest {
     void newGroup_zero_meansOneLoopPerCore() {
         EventLoopGroup group = Transport.newGroup(0);
         try {
-            assertEquals(Runtime.getRuntime().availableProcessors(),
-                    ((MultiThreadIoEventLoopGroup) group).executorCount());
+            assertEquals(
+                    Runtime.getRuntime().availableProcessors(), ((MultiThreadIoEventLoopGroup) group).executorCount());
         } finally {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
         }
@@ -38,7 +38,8 @@ class TransportTest {
 
     @Test
     void auto_isTheBestTransportHere() {
-        IoTransport expected = Transport.isAvailable(IoTransport.IO_URING) ? IoTransport.IO_URING
+        IoTransport expected = Transport.isAvailable(IoTransport.IO_URING)
+                ? IoTransport.IO_URING
                 : Transport.isAvailable(IoTransport.EPOLL) ? IoTransport.EPOLL : IoTransport.NIO;
         assertEquals(expected, Transport.resolve(IoTransport.AUTO));
         EventLoopGroup group = Transport.newGroup(1);

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.config.UpstreamSettings;
-import io.llmgateway.transport.Transport;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
 import io.llmgateway.testing.RecordedRequest;
+import io.llmgateway.transport.Transport;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.MockTicker;
@@ -34,6 +34,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class UpstreamPoolTest {
     @RegisterExtension
     final MockUpstream provider = MockUpstream.start();
+
     private final EventLoopGroup group = Transport.newGroup(1);
     private final EventLoop loop = group.next();
     private final MockTicker ticker = Ticker.newMockTicker();
@@ -49,9 +50,17 @@ class UpstreamPoolTest {
 
     private UpstreamClient client(Duration idleTimeout) {
         UpstreamSettings d = UpstreamSettings.DEFAULT;
-        client = new UpstreamClient(new UpstreamSettings(d.connectTimeout(), d.responseTimeout(),
-                d.streamFirstByteTimeout(), d.streamIdleTimeout(), d.maxConnectionsPerLoop(), d.acquireTimeout(),
-                idleTimeout, d.maxPendingAcquires()), ticker);
+        client = new UpstreamClient(
+                new UpstreamSettings(
+                        d.connectTimeout(),
+                        d.responseTimeout(),
+                        d.streamFirstByteTimeout(),
+                        d.streamIdleTimeout(),
+                        d.maxConnectionsPerLoop(),
+                        d.acquireTimeout(),
+                        idleTimeout,
+                        d.maxPendingAcquires()),
+                ticker);
         return client;
     }
 
@@ -70,7 +79,8 @@ class UpstreamPoolTest {
 
     @Test
     void defaultIdleTimeout_isBelowTheCommonProviderTimeouts() {
-        assertTrue(UpstreamSettings.DEFAULT.idleConnectionTimeout().compareTo(Duration.ofSeconds(60)) < 0,
+        assertTrue(
+                UpstreamSettings.DEFAULT.idleConnectionTimeout().compareTo(Duration.ofSeconds(60)) < 0,
                 "AWS load balancers close idle connections after 60 s, nginx after 75 s: the gateway lets go first");
     }
 

@@ -15,6 +15,7 @@ class AsciiDigitsTest {
         assertFalse(AsciiDigits.only("12 "));
         assertFalse(AsciiDigits.only("-1"));
         assertFalse(AsciiDigits.only("1e3"));
-        assertFalse(AsciiDigits.only("\u0661\u0662"), "Arabic-Indic digits are digits to Character.isDigit, not to HTTP");
+        assertFalse(
+                AsciiDigits.only("\u0661\u0662"), "Arabic-Indic digits are digits to Character.isDigit, not to HTTP");
     }
 }

@@ -29,7 +29,8 @@ class ByteSearchTest {
             for (int from = 0; from <= b.length; from++) {
                 for (int len = from; len <= b.length; len++) {
                     int expected = s.substring(0, len).indexOf("\"usage\"", from);
-                    assertEquals(expected, ByteSearch.indexOf(b, from, len, USAGE, 4), s + " from " + from + " len " + len);
+                    assertEquals(
+                            expected, ByteSearch.indexOf(b, from, len, USAGE, 4), s + " from " + from + " len " + len);
                 }
             }
         }
@@ -45,8 +46,10 @@ class ByteSearchTest {
             byte[] b = s.getBytes(UTF_8);
             for (int anchor = 0; anchor < needle.length; anchor++) {
                 for (int from = 0; from <= b.length; from++) {
-                    assertEquals(s.indexOf("abc", from), ByteSearch.indexOf(b, from, b.length, needle, anchor),
-                                 s + " from " + from + " anchor " + anchor);
+                    assertEquals(
+                            s.indexOf("abc", from),
+                            ByteSearch.indexOf(b, from, b.length, needle, anchor),
+                            s + " from " + from + " anchor " + anchor);
                 }
             }
         }
@@ -54,8 +57,8 @@ class ByteSearchTest {
 
     @Test
     void indexOfNeedle_anchorOutsideTheNeedle_throws() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ByteSearch.indexOf(new byte[8], 0, 8, USAGE, 7));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> ByteSearch.indexOf(new byte[8], 0, 8, USAGE, 7));
         assertEquals("anchor: 7 (expected: 0 to 6)", e.getMessage());
     }
 
@@ -74,8 +77,10 @@ class ByteSearchTest {
                             break;
                         }
                     }
-                    assertEquals(expected, ByteSearch.indexOfEither(b, from, to, (byte) '\n', (byte) '\r'),
-                                 "from " + from + " to " + to);
+                    assertEquals(
+                            expected,
+                            ByteSearch.indexOfEither(b, from, to, (byte) '\n', (byte) '\r'),
+                            "from " + from + " to " + to);
                 }
             }
         }

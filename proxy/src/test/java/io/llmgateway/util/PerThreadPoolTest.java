@@ -47,8 +47,10 @@ class PerThreadPoolTest {
 
     @Test
     void constructor_badArguments() {
-        assertEquals("maxPerThread: 0 (expected: >= 1)",
-                     assertThrows(IllegalArgumentException.class, () -> new PerThreadPool<>(0, Object::new)).getMessage());
+        assertEquals(
+                "maxPerThread: 0 (expected: >= 1)",
+                assertThrows(IllegalArgumentException.class, () -> new PerThreadPool<>(0, Object::new))
+                        .getMessage());
         assertThrows(NullPointerException.class, () -> new PerThreadPool<>(1, null));
     }
 }

@@ -14,7 +14,8 @@ class ThreadScratchTest {
     @Test
     void copy_reusesOneArrayUpToTheLimit_givesLongerCopiesTheirOwn() throws Exception {
         ThreadScratch scratch = new ThreadScratch(4, 16);
-        ByteBuf buf = PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes("0123456789abcdefghijklmnop".getBytes(UTF_8));
+        ByteBuf buf =
+                PooledByteBufAllocator.DEFAULT.directBuffer().writeBytes("0123456789abcdefghijklmnop".getBytes(UTF_8));
         try {
             byte[] small = scratch.copy(buf, 2, 3);
             assertEquals("234", new String(small, 0, 3, UTF_8));

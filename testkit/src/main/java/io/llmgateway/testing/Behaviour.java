@@ -19,7 +19,19 @@ import java.util.List;
  */
 public final class Behaviour {
 
-    enum Kind { JSON, CHAT, EMBEDDINGS, SSE, STREAM_AWARE, DROP, RESET, STALL, GARBAGE, HALF_HEADERS, ENDLESS }
+    enum Kind {
+        JSON,
+        CHAT,
+        EMBEDDINGS,
+        SSE,
+        STREAM_AWARE,
+        DROP,
+        RESET,
+        STALL,
+        GARBAGE,
+        HALF_HEADERS,
+        ENDLESS
+    }
 
     static final long DEFAULT_PROMPT_TOKENS = 10;
     static final long DEFAULT_COMPLETION_TOKENS = 5;
@@ -306,12 +318,13 @@ public final class Behaviour {
 
     private String body(RequestFacts facts, long id) {
         return switch (spec.kind) {
-            case CHAT -> "{\"id\":\"chatcmpl-mock-" + id + "\",\"object\":\"chat.completion\",\"created\":" + CREATED
-                    + ",\"model\":" + quote(facts.model())
-                    + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
-                    + quote(spec.content) + ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
-                    + "\"usage\":" + usage(spec.promptTokens, spec.completionTokens)
-                    + ",\"system_fingerprint\":\"fp_mock\"}";
+            case CHAT ->
+                "{\"id\":\"chatcmpl-mock-" + id + "\",\"object\":\"chat.completion\",\"created\":" + CREATED
+                        + ",\"model\":" + quote(facts.model())
+                        + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
+                        + quote(spec.content) + ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
+                        + "\"usage\":" + usage(spec.promptTokens, spec.completionTokens)
+                        + ",\"system_fingerprint\":\"fp_mock\"}";
             case EMBEDDINGS -> embeddingsBody(facts);
             default -> throw new IllegalStateException("no JSON body for " + spec.kind);
         };
@@ -326,11 +339,11 @@ public final class Behaviour {
         boolean usage = facts.includeUsage() && !spec.usageSuppressed;
         // OpenAI adds "usage":null to every chunk when the client asked for usage.
         String tail = usage ? ",\"usage\":null}" : "}";
-        String head = "{\"id\":\"chatcmpl-mock-" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":"
-                + CREATED + ",\"model\":" + quote(facts.model()) + ",\"system_fingerprint\":\"fp_mock\",\"choices\":";
+        String head = "{\"id\":\"chatcmpl-mock-" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":" + CREATED
+                + ",\"model\":" + quote(facts.model()) + ",\"system_fingerprint\":\"fp_mock\",\"choices\":";
         List<String> events = new ArrayList<>(spec.deltas.size() + 4);
-        events.add(event(head + choice("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", "null")
-                + tail, eol));
+        events.add(
+                event(head + choice("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", "null") + tail, eol));
         for (String delta : spec.deltas) {
             events.add(event(head + choice("{\"content\":" + quote(delta) + "}", "null") + tail, eol));
         }
@@ -348,8 +361,8 @@ public final class Behaviour {
     }
 
     static String errorBody(String message, String type, String code) {
-        return "{\"error\":{\"message\":" + quote(message) + ",\"type\":" + quote(type)
-                + ",\"param\":null,\"code\":" + quote(code) + "}}";
+        return "{\"error\":{\"message\":" + quote(message) + ",\"type\":" + quote(type) + ",\"param\":null,\"code\":"
+                + quote(code) + "}}";
     }
 
     private static String event(String data, String eol) {
@@ -382,14 +395,18 @@ public final class Behaviour {
             }
             b.append("]}");
         }
-        return b.append("],\"model\":").append(quote(facts.model()))
-                .append(",\"usage\":{\"prompt_tokens\":").append(spec.promptTokens)
-                .append(",\"total_tokens\":").append(spec.promptTokens).append("}}").toString();
+        return b.append("],\"model\":")
+                .append(quote(facts.model()))
+                .append(",\"usage\":{\"prompt_tokens\":")
+                .append(spec.promptTokens)
+                .append(",\"total_tokens\":")
+                .append(spec.promptTokens)
+                .append("}}")
+                .toString();
     }
 
     private void requireAnswer(String option) {
-        if (spec.kind != Kind.JSON && spec.kind != Kind.CHAT && spec.kind != Kind.EMBEDDINGS
-            && spec.kind != Kind.SSE) {
+        if (spec.kind != Kind.JSON && spec.kind != Kind.CHAT && spec.kind != Kind.EMBEDDINGS && spec.kind != Kind.SSE) {
             throw new IllegalStateException(option + "() applies to answers with a status, not " + spec.kind);
         }
     }

@@ -30,10 +30,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class MockExchange {
 
-    private static final byte[] GARBAGE = "\u0000\u0013\u0037 this is not HTTP at all \r\n\r\n"
-            .getBytes(StandardCharsets.ISO_8859_1);
-    private static final byte[] HALF_HEADERS = "HTTP/1.1 200 OK\r\nContent-Type: applic"
-            .getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] GARBAGE =
+            "\u0000\u0013\u0037 this is not HTTP at all \r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
+    private static final byte[] HALF_HEADERS =
+            "HTTP/1.1 200 OK\r\nContent-Type: applic".getBytes(StandardCharsets.ISO_8859_1);
     /** JSON whitespace: an endless body is valid JSON that never ends. */
     private static final byte[] BLANKS = " ".repeat(16 * 1024).getBytes(StandardCharsets.ISO_8859_1);
 
@@ -48,8 +48,7 @@ final class MockExchange {
     private boolean split;
     private ChannelFuture lastWrite;
 
-    MockExchange(ChannelHandlerContext ctx, Behaviour behaviour, RequestFacts facts, boolean keepAlive,
-                 long answerId) {
+    MockExchange(ChannelHandlerContext ctx, Behaviour behaviour, RequestFacts facts, boolean keepAlive, long answerId) {
         this.ctx = ctx;
         this.behaviour = behaviour;
         this.facts = facts;
@@ -74,7 +73,7 @@ final class MockExchange {
             case DROP -> ctx.close();
             case RESET -> reset();
             case ENDLESS -> respondEndless();
-            case STALL -> { }
+            case STALL -> {}
             case GARBAGE -> writeRawAndClose(GARBAGE);
             case HALF_HEADERS -> writeRawAndClose(HALF_HEADERS);
             case SSE -> respondSse();
@@ -85,16 +84,18 @@ final class MockExchange {
 
     private void writeRawAndClose(byte[] bytes) {
         // Written from the first handler's context so that it bypasses the HTTP encoder.
-        ctx.pipeline().firstContext().writeAndFlush(Unpooled.wrappedBuffer(bytes))
-           .addListener(ChannelFutureListener.CLOSE);
+        ctx.pipeline()
+                .firstContext()
+                .writeAndFlush(Unpooled.wrappedBuffer(bytes))
+                .addListener(ChannelFutureListener.CLOSE);
     }
 
     private void respondJson() {
         byte[] body = behaviour.bodyBytes(facts, answerId);
         HttpResponseStatus status = HttpResponseStatus.valueOf(behaviour.status());
         if (behaviour.dripBytes() == 0) {
-            HttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
-                                                                Unpooled.wrappedBuffer(body));
+            HttpResponse response =
+                    new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
             prepare(response, behaviour.contentType());
             HttpUtil.setContentLength(response, body.length);
             lastWrite = ctx.writeAndFlush(response);
@@ -121,17 +122,18 @@ final class MockExchange {
 
     private void writeBlanks() {
         if (ctx.channel().isActive()) {
-            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(BLANKS))).addListener(f -> {
-                if (f.isSuccess()) {
-                    ctx.executor().execute(this::writeBlanks);
-                }
-            });
+            ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(BLANKS)))
+                    .addListener(f -> {
+                        if (f.isSuccess()) {
+                            ctx.executor().execute(this::writeBlanks);
+                        }
+                    });
         }
     }
 
     private void respondSse() {
-        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1,
-                                                        HttpResponseStatus.valueOf(behaviour.status()));
+        HttpResponse response =
+                new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(behaviour.status()));
         prepare(response, "text/event-stream; charset=utf-8");
         response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
         HttpUtil.setTransferEncodingChunked(response, true);
@@ -178,8 +180,7 @@ final class MockExchange {
             // Mid-event split: the reader sees half an event (possibly half a UTF-8 sequence) first.
             int cut = unit.length / 2;
             ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(unit, 0, cut)));
-            lastWrite = ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(unit, cut,
-                                                                                     unit.length - cut)));
+            lastWrite = ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(unit, cut, unit.length - cut)));
         } else {
             lastWrite = ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(unit)));
         }

@@ -30,8 +30,8 @@ final class MockHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         if (upstream.recording()) {
             Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
             request.headers().forEach(h -> headers.merge(h.getKey(), h.getValue(), (a, b) -> a + ", " + b));
-            upstream.record(new RecordedRequest(request.method().name(), request.uri(),
-                                                Collections.unmodifiableMap(headers), body, connectionId));
+            upstream.record(new RecordedRequest(
+                    request.method().name(), request.uri(), Collections.unmodifiableMap(headers), body, connectionId));
         }
         RequestFacts facts = RequestFacts.parse(body);
         Behaviour behaviour = upstream.nextBehaviour().resolve(facts);

@@ -4,8 +4,7 @@ package io.llmgateway.testing;
 final class MockJson {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private MockJson() {
-    }
+    private MockJson() {}
 
     /** {@code value} as a quoted JSON string, or the literal {@code null}. */
     static String quote(String value) {
@@ -23,9 +22,17 @@ final class MockJson {
                 case '\t' -> sb.append("\\t");
                 default -> {
                     // Also '<', '>', the JS line separators and lone surrogates, which UTF-8 cannot carry.
-                    if (c < 0x20 || c == '<' || c == '>' || c == '\u2028' || c == '\u2029' || isLoneSurrogate(value, i)) {
-                        sb.append("\\u").append(HEX[c >> 12 & 0xF]).append(HEX[c >> 8 & 0xF])
-                                .append(HEX[c >> 4 & 0xF]).append(HEX[c & 0xF]);
+                    if (c < 0x20
+                            || c == '<'
+                            || c == '>'
+                            || c == '\u2028'
+                            || c == '\u2029'
+                            || isLoneSurrogate(value, i)) {
+                        sb.append("\\u")
+                                .append(HEX[c >> 12 & 0xF])
+                                .append(HEX[c >> 8 & 0xF])
+                                .append(HEX[c >> 4 & 0xF])
+                                .append(HEX[c & 0xF]);
                     } else {
                         sb.append(c);
                     }

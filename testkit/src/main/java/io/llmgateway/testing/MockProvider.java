@@ -48,6 +48,7 @@ public class MockProvider implements AutoCloseable {
 
     /** The default answer's content. */
     public static final String DEFAULT_CONTENT = "Hello from the mock upstream!";
+
     private static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
 
     private final EventLoopGroup group;
@@ -76,8 +77,8 @@ public class MockProvider implements AutoCloseable {
      * @param port the port on 127.0.0.1, 0 for any free one
      * @param recording whether every request is kept for {@link #requests} and {@link #takeRequest}
      */
-    protected MockProvider(SslContext ssl, EventLoopGroup group, Class<? extends ServerChannel> channel, int port,
-                           boolean recording) {
+    protected MockProvider(
+            SslContext ssl, EventLoopGroup group, Class<? extends ServerChannel> channel, int port, boolean recording) {
         this.tls = ssl != null;
         this.group = requireNonNull(group, "group");
         this.recording = recording;
@@ -98,9 +99,11 @@ public class MockProvider implements AutoCloseable {
                             if (ssl != null) {
                                 ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
                             }
-                            ch.pipeline().addLast(new HttpServerCodec(),
-                                                  new HttpObjectAggregator(MAX_BODY_BYTES),
-                                                  new MockHandler(MockProvider.this, id));
+                            ch.pipeline()
+                                    .addLast(
+                                            new HttpServerCodec(),
+                                            new HttpObjectAggregator(MAX_BODY_BYTES),
+                                            new MockHandler(MockProvider.this, id));
                         }
                     })
                     .bind(new InetSocketAddress("127.0.0.1", port))
@@ -119,8 +122,8 @@ public class MockProvider implements AutoCloseable {
     }
 
     private static EventLoopGroup newLoop() {
-        return new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("mock-upstream", true),
-                                               NioIoHandler.newFactory());
+        return new MultiThreadIoEventLoopGroup(
+                1, new DefaultThreadFactory("mock-upstream", true), NioIoHandler.newFactory());
     }
 
     /** Starts a mock on an ephemeral port of 127.0.0.1. */
@@ -135,8 +138,7 @@ public class MockProvider implements AutoCloseable {
      * @param channel the server channel type matching {@code group}
      * @param port the port on 127.0.0.1, 0 for any free one
      */
-    public static MockProvider startUnrecorded(EventLoopGroup group, Class<? extends ServerChannel> channel,
-                                               int port) {
+    public static MockProvider startUnrecorded(EventLoopGroup group, Class<? extends ServerChannel> channel, int port) {
         return new MockProvider(null, group, channel, port, false);
     }
 

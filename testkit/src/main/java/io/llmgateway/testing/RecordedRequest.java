@@ -13,8 +13,7 @@ import java.util.Map;
  * @param body the body decoded as UTF-8 ({@code ""} when empty)
  * @param connectionId which connection carried it (1 = the first one accepted); equal ids mean reuse
  */
-public record RecordedRequest(String method, String uri, Map<String, String> headers, String body,
-                              int connectionId) {
+public record RecordedRequest(String method, String uri, Map<String, String> headers, String body, int connectionId) {
 
     public RecordedRequest {
         requireNonNull(method, "method");

@@ -42,8 +42,8 @@ public class CounterBenchmark {
     public void setup() {
         Clock clock = Clock.systemUTC();
         counter = SlidingWindowCounter.perMinute(1_000_000, clock);
-        provider = new ProviderLimiter(new Limits(Limits.UNLIMITED, 1_000_000_000, Limits.UNLIMITED, 100_000), false,
-                ZoneOffset.UTC, clock);
+        provider = new ProviderLimiter(
+                new Limits(Limits.UNLIMITED, 1_000_000_000, Limits.UNLIMITED, 100_000), false, ZoneOffset.UTC, clock);
     }
 
     private long acquireRelease() {

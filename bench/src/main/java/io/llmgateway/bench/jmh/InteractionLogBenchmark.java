@@ -31,9 +31,25 @@ public class InteractionLogBenchmark {
 
     private RequestRecord record() {
         time += 7; // a new millisecond every line, a new second every ~140 lines, as under load
-        return new RequestRecord(time, "req_01J8ZQ4T3K6V5YB2N7W9XH0D1C", null, "/chat/completions", "gpt-4o-mini",
-                "gpt-4o-mini-2024-07-18", "openai", List.of(new AttemptRecord("openai", "gpt-4o-mini-2024-07-18", "ok",
-                        200, 3)), 200, false, 3, 3, 24, 12, 36, false, null, null);
+        return new RequestRecord(
+                time,
+                "req_01J8ZQ4T3K6V5YB2N7W9XH0D1C",
+                null,
+                "/chat/completions",
+                "gpt-4o-mini",
+                "gpt-4o-mini-2024-07-18",
+                "openai",
+                List.of(new AttemptRecord("openai", "gpt-4o-mini-2024-07-18", "ok", 200, 3)),
+                200,
+                false,
+                3,
+                3,
+                24,
+                12,
+                36,
+                false,
+                null,
+                null);
     }
 
     @Benchmark

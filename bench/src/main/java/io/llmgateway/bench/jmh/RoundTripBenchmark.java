@@ -3,11 +3,11 @@ package io.llmgateway.bench.jmh;
 import io.llmgateway.Features;
 import io.llmgateway.bench.BlockingHttpClient;
 import io.llmgateway.bench.CannedMock;
-import io.llmgateway.testing.MockProvider;
 import io.llmgateway.bench.Payloads;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.server.GatewayServer;
+import io.llmgateway.testing.MockProvider;
 import io.llmgateway.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
@@ -39,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 3, jvmArgsAppend = {"-Xmx512m"})
+@Fork(
+        value = 3,
+        jvmArgsAppend = {"-Xmx512m"})
 public class RoundTripBenchmark {
 
     @State(Scope.Benchmark)

@@ -52,16 +52,35 @@ public class RouterBenchmark {
         Map<String, ProviderConfig> providers = new LinkedHashMap<>();
         Map<String, ModelConfig> models = new LinkedHashMap<>();
         for (String name : List.of("a", "b", "c")) {
-            providers.put(name, new ProviderConfig(name, URI.create("https://" + name + ".example/v1"), "sk-" + name,
-                    new Limits(Limits.UNLIMITED, 1_000_000_000, Limits.UNLIMITED, 100_000)));
+            providers.put(
+                    name,
+                    new ProviderConfig(
+                            name,
+                            URI.create("https://" + name + ".example/v1"),
+                            "sk-" + name,
+                            new Limits(Limits.UNLIMITED, 1_000_000_000, Limits.UNLIMITED, 100_000)));
         }
         for (Strategy s : Strategy.values()) {
-            models.put(s.configName(), new ModelConfig(s.configName(), List.of(
-                    new ModelRoute("a", "a", true, 1), new ModelRoute("b", "b", true, 2),
-                    new ModelRoute("c", "c", true, 3)), s, null));
+            models.put(
+                    s.configName(),
+                    new ModelConfig(
+                            s.configName(),
+                            List.of(
+                                    new ModelRoute("a", "a", true, 1),
+                                    new ModelRoute("b", "b", true, 2),
+                                    new ModelRoute("c", "c", true, 3)),
+                            s,
+                            null));
         }
-        router = new Router(new GatewayConfig(ServerSettings.DEFAULT, UpstreamSettings.DEFAULT,
-                RoutingSettings.defaults(), providers, models, List.of()), Clock.systemUTC());
+        router = new Router(
+                new GatewayConfig(
+                        ServerSettings.DEFAULT,
+                        UpstreamSettings.DEFAULT,
+                        RoutingSettings.defaults(),
+                        providers,
+                        models,
+                        List.of()),
+                Clock.systemUTC());
     }
 
     @TearDown

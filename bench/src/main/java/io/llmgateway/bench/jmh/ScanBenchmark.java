@@ -41,7 +41,8 @@ public class ScanBenchmark {
 
     @Setup
     public void setup() throws BadRequestException {
-        String json = body.equals("small") ? Payloads.SMALL_STREAM_REQUEST
+        String json = body.equals("small")
+                ? Payloads.SMALL_STREAM_REQUEST
                 : Payloads.largeRequest(100 * 1024).replace("\"max_tokens\":256", "\"max_tokens\":256,\"stream\":true");
         byte[] bytes = Payloads.utf8(json);
         buf = ByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);

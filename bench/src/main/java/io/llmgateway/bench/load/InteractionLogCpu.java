@@ -32,8 +32,7 @@ import java.util.stream.Stream;
  *     [--rate 20000] [--seconds 10] [--warmup 5] [--producers 2] [--dir DIR]</pre>
  */
 public final class InteractionLogCpu {
-    private InteractionLogCpu() {
-    }
+    private InteractionLogCpu() {}
 
     public static void main(String[] argv) throws Exception {
         Args args = new Args(argv);
@@ -46,8 +45,8 @@ public final class InteractionLogCpu {
         int seconds = args.intValue("--seconds", 10);
         int warmup = args.intValue("--warmup", 5);
         int producers = args.intValue("--producers", 2);
-        Path dir = Files.createTempDirectory(Path.of(args.value("--dir", System.getProperty("java.io.tmpdir"))),
-                "ilog-cpu");
+        Path dir = Files.createTempDirectory(
+                Path.of(args.value("--dir", System.getProperty("java.io.tmpdir"))), "ilog-cpu");
         long maxFile = 1L << 30; // no roll during a run: compressing is the same work for both writers
         RequestObserver log;
         AutoCloseable closer;
@@ -63,8 +62,8 @@ public final class InteractionLogCpu {
                 closer = l;
             }
             case "none" -> {
-                log = r -> { };
-                closer = () -> { };
+                log = r -> {};
+                closer = () -> {};
             }
             default -> throw new IllegalArgumentException("--writer: " + writer + " (expected: gateway, log4j2, none)");
         }
@@ -97,9 +96,17 @@ public final class InteractionLogCpu {
         long lines = lines(dir);
         double perRecord = (cpu1 - cpu0) / 1000.0 / records;
         double producersPerRecord = (prod1 - prod0) / 1000.0 / records;
-        System.out.printf("writer=%s rate=%.0f/s records=%d cpu_us_per_record=%.3f producers_us=%.3f rest_us=%.3f"
-                        + " lines_in_file=%d sent=%d%n", writer, records / ((t1 - t0) / 1e9), records, perRecord,
-                producersPerRecord, perRecord - producersPerRecord, lines, n1);
+        System.out.printf(
+                "writer=%s rate=%.0f/s records=%d cpu_us_per_record=%.3f producers_us=%.3f rest_us=%.3f"
+                        + " lines_in_file=%d sent=%d%n",
+                writer,
+                records / ((t1 - t0) / 1e9),
+                records,
+                perRecord,
+                producersPerRecord,
+                perRecord - producersPerRecord,
+                lines,
+                n1);
         delete(dir);
     }
 
@@ -110,9 +117,24 @@ public final class InteractionLogCpu {
         try (InteractionLog gateway = new InteractionLog(a, 10_000, 1L << 30, 14, Clock.systemUTC());
                 Log4jInteractionLog log4j2 = new Log4jInteractionLog(b, 10_000, 1L << 30, 14)) {
             for (int i = 0; i < 5000; i++) {
-                RequestRecord r = new RequestRecord(1_738_324_800_000L + i * 7L, "req_" + i, i % 3 == 0 ? null : "k",
-                        "/chat/completions", "gpt-4o", "gpt-4o", "openai", List.of(new AttemptRecord("openai",
-                        "gpt-4o", "ok", 200, i)), 200, i % 2 == 0, i, i, 1, 2, 3, false, null,
+                RequestRecord r = new RequestRecord(
+                        1_738_324_800_000L + i * 7L,
+                        "req_" + i,
+                        i % 3 == 0 ? null : "k",
+                        "/chat/completions",
+                        "gpt-4o",
+                        "gpt-4o",
+                        "openai",
+                        List.of(new AttemptRecord("openai", "gpt-4o", "ok", 200, i)),
+                        200,
+                        i % 2 == 0,
+                        i,
+                        i,
+                        1,
+                        2,
+                        3,
+                        false,
+                        null,
                         i % 5 == 0 ? "caf\u00e9 \"quoted\" \n" + "x".repeat(i) : null);
                 gateway.onComplete(r);
                 log4j2.onComplete(r);
@@ -120,8 +142,8 @@ public final class InteractionLogCpu {
         }
         byte[] x = Files.readAllBytes(a.resolve("agent_interactions.log"));
         byte[] y = Files.readAllBytes(b.resolve("agent_interactions.log"));
-        System.out.println("same-lines: " + java.util.Arrays.equals(x, y) + " (" + x.length + " and " + y.length
-                + " bytes)");
+        System.out.println(
+                "same-lines: " + java.util.Arrays.equals(x, y) + " (" + x.length + " and " + y.length + " bytes)");
         delete(a);
         delete(b);
     }
@@ -147,9 +169,25 @@ public final class InteractionLogCpu {
     }
 
     private static RequestRecord record(long time) {
-        return new RequestRecord(time, "req_01J8ZQ4T3K6V5YB2N7W9XH0D1C", null, "/chat/completions", "gpt-4o-mini",
-                "gpt-4o-mini-2024-07-18", "openai", List.of(new AttemptRecord("openai", "gpt-4o-mini-2024-07-18", "ok",
-                        200, 3)), 200, false, 3, 3, 24, 12, 36, false, null, null);
+        return new RequestRecord(
+                time,
+                "req_01J8ZQ4T3K6V5YB2N7W9XH0D1C",
+                null,
+                "/chat/completions",
+                "gpt-4o-mini",
+                "gpt-4o-mini-2024-07-18",
+                "openai",
+                List.of(new AttemptRecord("openai", "gpt-4o-mini-2024-07-18", "ok", 200, 3)),
+                200,
+                false,
+                3,
+                3,
+                24,
+                12,
+                36,
+                false,
+                null,
+                null);
     }
 
     private static long cpu(ThreadMXBean tmx, List<Thread> threads) {

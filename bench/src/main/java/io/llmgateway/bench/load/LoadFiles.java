@@ -11,8 +11,7 @@ import java.nio.file.Path;
  * request bodies wrk posts, and the mock's canned answers escaped for an nginx {@code return} string.
  */
 public final class LoadFiles {
-    private LoadFiles() {
-    }
+    private LoadFiles() {}
 
     public static void main(String[] args) throws IOException {
         Path dir = Path.of(args[0]);

@@ -19,8 +19,7 @@ import java.util.Map;
  * those taken.
  */
 public final class LoadReport {
-    private LoadReport() {
-    }
+    private LoadReport() {}
 
     public static void main(String[] args) throws IOException {
         List<Map<String, String>> runs = new ArrayList<>();
@@ -52,17 +51,34 @@ public final class LoadReport {
             rounds = Math.max(rounds, Integer.parseInt(r.get("round")));
         }
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%nLoad test: %s cores shared by wrk, the mock and every target; %d rounds;"
-                + " medians over rounds%nMachine load average (1 min) before: %s, after: %s. spread = (max - min) / median"
-                + " of req/s over the rounds: the noise.%n%n", facts.getOrDefault("cores", "?"), rounds,
-                facts.getOrDefault("load_before", "?"), facts.getOrDefault("load_after", "?")));
+        out.append(String.format(
+                Locale.ROOT,
+                "%nLoad test: %s cores shared by wrk, the mock and every target; %d rounds;"
+                        + " medians over rounds%nMachine load average (1 min) before: %s, after: %s. spread = (max - min) / median"
+                        + " of req/s over the rounds: the noise.%n%n",
+                facts.getOrDefault("cores", "?"),
+                rounds,
+                facts.getOrDefault("load_before", "?"),
+                facts.getOrDefault("load_after", "?")));
         if (facts.containsKey("revision")) {
-            out.append(String.format(Locale.ROOT, "Build: revision %s, llm-gateway.jar sha256 %s, benchmarks.jar sha256"
-                    + " %s%n%n", facts.get("revision"), facts.getOrDefault("gateway_jar_sha256", "?"),
+            out.append(String.format(
+                    Locale.ROOT,
+                    "Build: revision %s, llm-gateway.jar sha256 %s, benchmarks.jar sha256" + " %s%n%n",
+                    facts.get("revision"),
+                    facts.getOrDefault("gateway_jar_sha256", "?"),
                     facts.getOrDefault("bench_jar_sha256", "?")));
         }
-        out.append(String.format(Locale.ROOT, "%-11s %-8s %10s %7s %9s %9s %12s %7s%n", "case", "target", "req/s",
-                "spread", "p50 us", "p99 us", "CPU us/req", "errors"));
+        out.append(String.format(
+                Locale.ROOT,
+                "%-11s %-8s %10s %7s %9s %9s %12s %7s%n",
+                "case",
+                "target",
+                "req/s",
+                "spread",
+                "p50 us",
+                "p99 us",
+                "CPU us/req",
+                "errors"));
         for (var e : byCase.entrySet()) {
             boolean first = true;
             for (var t : e.getValue().entrySet()) {
@@ -71,16 +87,30 @@ public final class LoadReport {
                 for (Map<String, String> r : rs) {
                     errors += num(r, "errors") + num(r, "non2xx");
                 }
-                out.append(String.format(Locale.ROOT, "%-11s %-8s %10.0f %6.0f%% %9.0f %9.0f %12.1f %7d%n",
-                        first ? e.getKey() : "", t.getKey(),
-                        median(rs, r -> rps(r)), spread(rs), median(rs, r -> num(r, "p50us")),
-                        median(rs, r -> num(r, "p99us")), median(rs, r -> cpuPerRequest(r, tick)), errors));
+                out.append(String.format(
+                        Locale.ROOT,
+                        "%-11s %-8s %10.0f %6.0f%% %9.0f %9.0f %12.1f %7d%n",
+                        first ? e.getKey() : "",
+                        t.getKey(),
+                        median(rs, r -> rps(r)),
+                        spread(rs),
+                        median(rs, r -> num(r, "p50us")),
+                        median(rs, r -> num(r, "p99us")),
+                        median(rs, r -> cpuPerRequest(r, tick)),
+                        errors));
                 first = false;
             }
         }
         out.append(String.format(Locale.ROOT, "%nRatios (median over rounds of each round's ratio)%n"));
-        out.append(String.format(Locale.ROOT, "%-11s %14s %15s %14s %14s %16s%n", "case", "gw/nginx req/s",
-                "gw/direct req/s", "added p50 us", "added p99 us", "CPU/req gw/nginx"));
+        out.append(String.format(
+                Locale.ROOT,
+                "%-11s %14s %15s %14s %14s %16s%n",
+                "case",
+                "gw/nginx req/s",
+                "gw/direct req/s",
+                "added p50 us",
+                "added p99 us",
+                "CPU/req gw/nginx"));
         for (var e : byCase.entrySet()) {
             Map<String, Map<String, String>> gw = e.getValue().get("gateway");
             Map<String, Map<String, String>> ng = e.getValue().get("nginx");
@@ -88,39 +118,80 @@ public final class LoadReport {
             if (gw == null) {
                 continue;
             }
-            out.append(String.format(Locale.ROOT, "%-11s %14s %15s %14s %14s %16s%n", e.getKey(),
-                    ratio(gw, ng, r -> rps(r), "%.2f"), ratio(gw, di, r -> rps(r), "%.2f"),
-                    diff(gw, di, r -> num(r, "p50us")), diff(gw, di, r -> num(r, "p99us")),
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%-11s %14s %15s %14s %14s %16s%n",
+                    e.getKey(),
+                    ratio(gw, ng, r -> rps(r), "%.2f"),
+                    ratio(gw, di, r -> rps(r), "%.2f"),
+                    diff(gw, di, r -> num(r, "p50us")),
+                    diff(gw, di, r -> num(r, "p99us")),
                     ratio(gw, ng, r -> cpuPerRequest(r, tick), "%.2f")));
         }
-        appendProbes(out, probes, "One connection, latencies as measured (SequentialProbe; wrk's c=1 figures above are"
-                + " corrected for coordinated omission)");
+        appendProbes(
+                out,
+                probes,
+                "One connection, latencies as measured (SequentialProbe; wrk's c=1 figures above are"
+                        + " corrected for coordinated omission)");
         if (!pausedProbes.isEmpty()) {
-            appendProbes(out, pausedProbes, "One connection, " + pausedProbes.get(0).get("pause_ms") + " ms between an"
-                    + " answer and the next request (a lightly used gateway: the caches go cold in between)");
+            appendProbes(
+                    out,
+                    pausedProbes,
+                    "One connection, " + pausedProbes.get(0).get("pause_ms") + " ms between an"
+                            + " answer and the next request (a lightly used gateway: the caches go cold in between)");
         }
         appendFloorRatios(out, byCase, tick);
         appendMachineSplit(out, byCase, tick);
-        out.append(String.format(Locale.ROOT, "%nGateway: start-up %s ms to the first answered request (it logs ready in %s ms);"
-                + " peak RSS %s MiB; heap after the runs: %s; JVM options: %s%n",
-                facts.getOrDefault("startup_ms", "?"), facts.getOrDefault("ready_ms", "?"),
-                facts.containsKey("gateway_vmhwm_kb") ? String.valueOf(Long.parseLong(facts.get("gateway_vmhwm_kb")) / 1024)
-                        : "?", facts.getOrDefault("gateway_heap", "?"), facts.getOrDefault("gateway_opts", "?")));
+        out.append(String.format(
+                Locale.ROOT,
+                "%nGateway: start-up %s ms to the first answered request (it logs ready in %s ms);"
+                        + " peak RSS %s MiB; heap after the runs: %s; JVM options: %s%n",
+                facts.getOrDefault("startup_ms", "?"),
+                facts.getOrDefault("ready_ms", "?"),
+                facts.containsKey("gateway_vmhwm_kb")
+                        ? String.valueOf(Long.parseLong(facts.get("gateway_vmhwm_kb")) / 1024)
+                        : "?",
+                facts.getOrDefault("gateway_heap", "?"),
+                facts.getOrDefault("gateway_opts", "?")));
         if (paced.size() == 2) {
             Map<String, String> d = paced.get(0).get("target").equals("direct") ? paced.get(0) : paced.get(1);
             Map<String, String> g = d == paced.get(0) ? paced.get(1) : paced.get(0);
-            out.append(String.format(Locale.ROOT, "%nPaced SSE (events 20 ms apart unless PACED_INTERVAL_MS says otherwise)%n"));
-            out.append(String.format(Locale.ROOT, "%-8s %8s %9s %12s %12s %11s %11s %11s %12s%n", "target", "streams",
-                    "failures", "TTFT p50 us", "TTFT p99 us", "gap p50 us", "gap p99 us", "gap max us", "gap mean us"));
+            out.append(String.format(
+                    Locale.ROOT, "%nPaced SSE (events 20 ms apart unless PACED_INTERVAL_MS says otherwise)%n"));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%-8s %8s %9s %12s %12s %11s %11s %11s %12s%n",
+                    "target",
+                    "streams",
+                    "failures",
+                    "TTFT p50 us",
+                    "TTFT p99 us",
+                    "gap p50 us",
+                    "gap p99 us",
+                    "gap max us",
+                    "gap mean us"));
             for (Map<String, String> p : List.of(d, g)) {
-                out.append(String.format(Locale.ROOT, "%-8s %8s %9s %12s %12s %11s %11s %11s %12s%n", p.get("target"),
-                        p.get("streams"), p.get("failures"), p.get("ttft_p50us"), p.get("ttft_p99us"), p.get("gap_p50us"),
-                        p.get("gap_p99us"), p.get("gap_maxus"), p.get("gap_meanus")));
+                out.append(String.format(
+                        Locale.ROOT,
+                        "%-8s %8s %9s %12s %12s %11s %11s %11s %12s%n",
+                        p.get("target"),
+                        p.get("streams"),
+                        p.get("failures"),
+                        p.get("ttft_p50us"),
+                        p.get("ttft_p99us"),
+                        p.get("gap_p50us"),
+                        p.get("gap_p99us"),
+                        p.get("gap_maxus"),
+                        p.get("gap_meanus")));
             }
-            out.append(String.format(Locale.ROOT, "added by the gateway: TTFT p50 %+d us, p99 %+d us; inter-chunk gap p50 %+d us,"
-                    + " p99 %+d us, mean %+d us%n",
-                    num(g, "ttft_p50us") - num(d, "ttft_p50us"), num(g, "ttft_p99us") - num(d, "ttft_p99us"),
-                    num(g, "gap_p50us") - num(d, "gap_p50us"), num(g, "gap_p99us") - num(d, "gap_p99us"),
+            out.append(String.format(
+                    Locale.ROOT,
+                    "added by the gateway: TTFT p50 %+d us, p99 %+d us; inter-chunk gap p50 %+d us,"
+                            + " p99 %+d us, mean %+d us%n",
+                    num(g, "ttft_p50us") - num(d, "ttft_p50us"),
+                    num(g, "ttft_p99us") - num(d, "ttft_p99us"),
+                    num(g, "gap_p50us") - num(d, "gap_p50us"),
+                    num(g, "gap_p99us") - num(d, "gap_p99us"),
                     num(g, "gap_meanus") - num(d, "gap_meanus")));
         }
         System.out.print(out);
@@ -138,11 +209,23 @@ public final class LoadReport {
         Map<String, Map<String, Map<String, Map<String, String>>>> byKind = new LinkedHashMap<>();
         for (Map<String, String> p : probes) {
             byKind.computeIfAbsent(p.get("kind"), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(p.get("target"), k -> new LinkedHashMap<>()).put(p.get("round"), p);
+                    .computeIfAbsent(p.get("target"), k -> new LinkedHashMap<>())
+                    .put(p.get("round"), p);
         }
         out.append(String.format(Locale.ROOT, "%n%s%n", title));
-        out.append(String.format(Locale.ROOT, "%-6s %-8s %9s %9s %9s %9s %9s %12s %12s %9s%n", "kind", "target",
-                "requests", "p50 us", "p99 us", "p99.9 us", "max us", "added p50", "added p99", "failures"));
+        out.append(String.format(
+                Locale.ROOT,
+                "%-6s %-8s %9s %9s %9s %9s %9s %12s %12s %9s%n",
+                "kind",
+                "target",
+                "requests",
+                "p50 us",
+                "p99 us",
+                "p99.9 us",
+                "max us",
+                "added p50",
+                "added p99",
+                "failures"));
         for (var k : byKind.entrySet()) {
             Map<String, Map<String, String>> direct = k.getValue().get("direct");
             boolean first = true;
@@ -153,12 +236,19 @@ public final class LoadReport {
                     failures += num(r, "failures");
                 }
                 boolean isDirect = t.getKey().equals("direct");
-                out.append(String.format(Locale.ROOT, "%-6s %-8s %9.0f %9.0f %9.0f %9.0f %9.0f %12s %12s %9d%n",
-                        first ? k.getKey() : "", t.getKey(), median(rs, r -> num(r, "requests")),
-                        median(rs, r -> num(r, "p50us")), median(rs, r -> num(r, "p99us")),
-                        median(rs, r -> num(r, "p999us")), median(rs, r -> num(r, "maxus")),
+                out.append(String.format(
+                        Locale.ROOT,
+                        "%-6s %-8s %9.0f %9.0f %9.0f %9.0f %9.0f %12s %12s %9d%n",
+                        first ? k.getKey() : "",
+                        t.getKey(),
+                        median(rs, r -> num(r, "requests")),
+                        median(rs, r -> num(r, "p50us")),
+                        median(rs, r -> num(r, "p99us")),
+                        median(rs, r -> num(r, "p999us")),
+                        median(rs, r -> num(r, "maxus")),
                         isDirect ? "-" : diff(t.getValue(), direct, r -> num(r, "p50us")),
-                        isDirect ? "-" : diff(t.getValue(), direct, r -> num(r, "p99us")), failures));
+                        isDirect ? "-" : diff(t.getValue(), direct, r -> num(r, "p99us")),
+                        failures));
                 first = false;
             }
         }
@@ -168,14 +258,20 @@ public final class LoadReport {
      * The split of the gateway/nginx gap when the Netty reference proxy ran: what the platform costs (netty
      * against nginx) and what the gateway's own work costs (gateway against netty).
      */
-    private static void appendFloorRatios(StringBuilder out,
-            Map<String, Map<String, Map<String, Map<String, String>>>> byCase, double tick) {
+    private static void appendFloorRatios(
+            StringBuilder out, Map<String, Map<String, Map<String, Map<String, String>>>> byCase, double tick) {
         if (byCase.values().stream().noneMatch(c -> c.containsKey("netty") && c.containsKey("gateway"))) {
             return;
         }
         out.append(String.format(Locale.ROOT, "%nAgainst the Netty reference proxy (same stack, no gateway work)%n"));
-        out.append(String.format(Locale.ROOT, "%-11s %17s %14s %19s %17s%n", "case", "netty/nginx req/s",
-                "gw/netty req/s", "CPU/req netty/nginx", "CPU/req gw/netty"));
+        out.append(String.format(
+                Locale.ROOT,
+                "%-11s %17s %14s %19s %17s%n",
+                "case",
+                "netty/nginx req/s",
+                "gw/netty req/s",
+                "CPU/req netty/nginx",
+                "CPU/req gw/netty"));
         for (var e : byCase.entrySet()) {
             Map<String, Map<String, String>> gw = e.getValue().get("gateway");
             Map<String, Map<String, String>> nt = e.getValue().get("netty");
@@ -183,9 +279,14 @@ public final class LoadReport {
             if (gw == null || nt == null) {
                 continue;
             }
-            out.append(String.format(Locale.ROOT, "%-11s %17s %14s %19s %17s%n", e.getKey(),
-                    ratio(nt, ng, r -> rps(r), "%.2f"), ratio(gw, nt, r -> rps(r), "%.2f"),
-                    ratio(nt, ng, r -> cpuPerRequest(r, tick), "%.2f"), ratio(gw, nt, r -> cpuPerRequest(r, tick), "%.2f")));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "%-11s %17s %14s %19s %17s%n",
+                    e.getKey(),
+                    ratio(nt, ng, r -> rps(r), "%.2f"),
+                    ratio(gw, nt, r -> rps(r), "%.2f"),
+                    ratio(nt, ng, r -> cpuPerRequest(r, tick), "%.2f"),
+                    ratio(gw, nt, r -> cpuPerRequest(r, tick), "%.2f")));
         }
     }
 
@@ -198,37 +299,68 @@ public final class LoadReport {
      * work, which can differ between targets for the same work; the machine's kernel total shows whether a target
      * makes the kernel work more, its user total what the processes' own code costs.
      */
-    private static void appendMachineSplit(StringBuilder out,
-            Map<String, Map<String, Map<String, Map<String, String>>>> byCase, double tick) {
-        if (byCase.values().stream().flatMap(c -> c.values().stream()).flatMap(t -> t.values().stream())
+    private static void appendMachineSplit(
+            StringBuilder out, Map<String, Map<String, Map<String, Map<String, String>>>> byCase, double tick) {
+        if (byCase.values().stream()
+                .flatMap(c -> c.values().stream())
+                .flatMap(t -> t.values().stream())
                 .noneMatch(r -> r.containsKey("machine_ticks"))) {
             return; // a results file without the machine's ticks
         }
-        out.append(String.format(Locale.ROOT, "%nWhole machine, us of CPU per request (medians; rest = wrk and anything"
-                + " else; idle left out; user and kernel: the whole machine's total split by mode)%n"));
-        out.append(String.format(Locale.ROOT, "%-11s %-8s %8s %8s %8s %8s %8s %8s %22s%n", "case", "target", "itself",
-                "mock", "rest", "total", "user", "kernel", "0.8 of nginx allows"));
+        out.append(String.format(
+                Locale.ROOT,
+                "%nWhole machine, us of CPU per request (medians; rest = wrk and anything"
+                        + " else; idle left out; user and kernel: the whole machine's total split by mode)%n"));
+        out.append(String.format(
+                Locale.ROOT,
+                "%-11s %-8s %8s %8s %8s %8s %8s %8s %22s%n",
+                "case",
+                "target",
+                "itself",
+                "mock",
+                "rest",
+                "total",
+                "user",
+                "kernel",
+                "0.8 of nginx allows"));
         for (var e : byCase.entrySet()) {
             Map<String, Map<String, String>> ng = e.getValue().get("nginx");
             // With one connection the cores mostly wait: latency, not CPU, sets req/s there.
             boolean cpuBound = !e.getKey().matches(".* c=1(pin)?");
-            String budget = ng == null || !cpuBound ? "-"
-                    : String.format(Locale.ROOT, "%.1f", median(new ArrayList<>(ng.values()), r -> busyPerRequest(r, tick)) / 0.8);
+            String budget = ng == null || !cpuBound
+                    ? "-"
+                    : String.format(
+                            Locale.ROOT,
+                            "%.1f",
+                            median(new ArrayList<>(ng.values()), r -> busyPerRequest(r, tick)) / 0.8);
             boolean first = true;
             for (var t : e.getValue().entrySet()) {
                 List<Map<String, String>> rs = new ArrayList<>(t.getValue().values());
                 boolean direct = t.getKey().equals("direct"); // its pids are the mock's
-                boolean split = rs.stream().allMatch(r -> r.containsKey("user_ticks")); // absent from some results files
-                out.append(String.format(Locale.ROOT, "%-11s %-8s %8s %8.1f %8.1f %8.1f %8s %8s %22s%n",
-                        first ? e.getKey() : "", t.getKey(),
+                boolean split =
+                        rs.stream().allMatch(r -> r.containsKey("user_ticks")); // absent from some results files
+                out.append(String.format(
+                        Locale.ROOT,
+                        "%-11s %-8s %8s %8.1f %8.1f %8.1f %8s %8s %22s%n",
+                        first ? e.getKey() : "",
+                        t.getKey(),
                         direct ? "-" : String.format(Locale.ROOT, "%.1f", median(rs, r -> cpuPerRequest(r, tick))),
                         median(rs, r -> perRequest(r, "mock_ticks", tick)),
-                        median(rs, r -> busyPerRequest(r, tick) - perRequest(r, "mock_ticks", tick)
-                                - (direct ? 0 : cpuPerRequest(r, tick))),
+                        median(
+                                rs,
+                                r -> busyPerRequest(r, tick)
+                                        - perRequest(r, "mock_ticks", tick)
+                                        - (direct ? 0 : cpuPerRequest(r, tick))),
                         median(rs, r -> busyPerRequest(r, tick)),
-                        split ? String.format(Locale.ROOT, "%.1f", median(rs, r -> perRequest(r, "user_ticks", tick))) : "-",
-                        split ? String.format(Locale.ROOT, "%.1f", median(rs, r -> busyPerRequest(r, tick)
-                                - perRequest(r, "user_ticks", tick))) : "-",
+                        split
+                                ? String.format(Locale.ROOT, "%.1f", median(rs, r -> perRequest(r, "user_ticks", tick)))
+                                : "-",
+                        split
+                                ? String.format(
+                                        Locale.ROOT,
+                                        "%.1f",
+                                        median(rs, r -> busyPerRequest(r, tick) - perRequest(r, "user_ticks", tick)))
+                                : "-",
                         first ? budget : ""));
                 first = false;
             }
@@ -269,8 +401,8 @@ public final class LoadReport {
         return perRequest(r, "cpu_ticks", microsPerTick);
     }
 
-    private static String ratio(Map<String, Map<String, String>> a, Map<String, Map<String, String>> b, Metric m,
-            String fmt) {
+    private static String ratio(
+            Map<String, Map<String, String>> a, Map<String, Map<String, String>> b, Metric m, String fmt) {
         List<Double> rs = new ArrayList<>();
         if (b != null) {
             for (var e : a.entrySet()) {

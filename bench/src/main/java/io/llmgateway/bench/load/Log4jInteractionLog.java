@@ -59,17 +59,31 @@ public final class Log4jInteractionLog implements RequestObserver, AutoCloseable
         Configuration config = context.getConfiguration();
         name = "interactions-" + INSTANCES.incrementAndGet();
         String dir = directory.toString();
-        Action delete = DeleteAction.createDeleteAction(dir, false, 1, false, null, new PathCondition[] {
-                IfFileName.createNameCondition(FILE_NAME + "-*.log.gz", null),
-                IfLastModified.createAgeCondition(Duration.parse(retentionDays + "d"))}, null, config);
+        Action delete = DeleteAction.createDeleteAction(
+                dir,
+                false,
+                1,
+                false,
+                null,
+                new PathCondition[] {
+                    IfFileName.createNameCondition(FILE_NAME + "-*.log.gz", null),
+                    IfLastModified.createAgeCondition(Duration.parse(retentionDays + "d"))
+                },
+                null,
+                config);
         file = RollingFileAppender.newBuilder()
                 .setName(name + "-file")
                 .setFileName(dir + "/" + FILE_NAME + ".log")
                 .setFilePattern(dir + "/" + FILE_NAME + "-%d{yyyy-MM-dd}-%i.log.gz")
-                .setPolicy(CompositeTriggeringPolicy.createPolicy(TimeBasedTriggeringPolicy.newBuilder().build(),
+                .setPolicy(CompositeTriggeringPolicy.createPolicy(
+                        TimeBasedTriggeringPolicy.newBuilder().build(),
                         SizeBasedTriggeringPolicy.createPolicy(Long.toString(maxFileBytes))))
-                .setStrategy(DefaultRolloverStrategy.newBuilder().setMax("10000").setCompressionLevelStr("1")
-                        .setCustomActions(new Action[] {delete}).setConfig(config).build())
+                .setStrategy(DefaultRolloverStrategy.newBuilder()
+                        .setMax("10000")
+                        .setCompressionLevelStr("1")
+                        .setCustomActions(new Action[] {delete})
+                        .setConfig(config)
+                        .build())
                 .setLayout(new Layout())
                 .setCreateOnDemand(true)
                 .setImmediateFlush(false) // flushed at the end of each batch the queue hands over
@@ -89,8 +103,12 @@ public final class Log4jInteractionLog implements RequestObserver, AutoCloseable
                 .build();
         async.start();
         config.addAppender(async);
-        LoggerConfig loggerConfig = LoggerConfig.newBuilder().withLoggerName(name).withLevel(Level.INFO)
-                .withAdditivity(false).withConfig(config).build();
+        LoggerConfig loggerConfig = LoggerConfig.newBuilder()
+                .withLoggerName(name)
+                .withLevel(Level.INFO)
+                .withAdditivity(false)
+                .withConfig(config)
+                .build();
         loggerConfig.addAppender(async, null, null);
         config.addLogger(name, loggerConfig);
         context.updateLoggers();

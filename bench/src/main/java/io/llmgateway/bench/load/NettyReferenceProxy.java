@@ -51,7 +51,9 @@ public final class NettyReferenceProxy extends LoopbackServer {
                         ch.pipeline().addLast(new HttpServerCodec(), new ClientSide(upstream));
                     }
                 })
-                .bind("127.0.0.1", port).sync().channel();
+                .bind("127.0.0.1", port)
+                .sync()
+                .channel();
         return new NettyReferenceProxy(group, ch);
     }
 

@@ -19,8 +19,7 @@ import java.util.concurrent.Future;
  * {@code paced target=... streams=N ttft_p50us=... ttft_p99us=... gap_p50us=... gap_p99us=... gap_maxus=...}.
  */
 public final class PacedProbe {
-    private PacedProbe() {
-    }
+    private PacedProbe() {}
 
     public static void main(String[] args) throws Exception {
         Args a = new Args(args);
@@ -41,9 +40,21 @@ public final class PacedProbe {
             run(pool, gatewayPort, body, concurrency, 1, chunks, new Samples());
             for (int r = 0; r < rounds; r++) {
                 boolean directFirst = r % 2 == 0;
-                run(pool, directFirst ? directPort : gatewayPort, body, concurrency, seconds, chunks,
+                run(
+                        pool,
+                        directFirst ? directPort : gatewayPort,
+                        body,
+                        concurrency,
+                        seconds,
+                        chunks,
                         directFirst ? direct : gateway);
-                run(pool, directFirst ? gatewayPort : directPort, body, concurrency, seconds, chunks,
+                run(
+                        pool,
+                        directFirst ? gatewayPort : directPort,
+                        body,
+                        concurrency,
+                        seconds,
+                        chunks,
                         directFirst ? gateway : direct);
             }
         } finally {
@@ -53,8 +64,9 @@ public final class PacedProbe {
         System.out.println(gateway.line("gateway"));
     }
 
-    private static void run(ExecutorService pool, int port, byte[] body, int concurrency, int seconds, int chunks,
-            Samples into) throws Exception {
+    private static void run(
+            ExecutorService pool, int port, byte[] body, int concurrency, int seconds, int chunks, Samples into)
+            throws Exception {
         byte[] request = BlockingHttpClient.post("127.0.0.1", port, "/v1/chat/completions", body);
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         List<Future<Samples>> futures = new ArrayList<>();

@@ -49,8 +49,20 @@ final class RedisProcess implements AutoCloseable {
             port = s.getLocalPort();
         }
         Path dir = Files.createTempDirectory("llmgw-bench-redis");
-        Process p = new ProcessBuilder(List.of(BINARY, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                "--save", "", "--appendonly", "no", "--dir", dir.toString(), "--protected-mode", "no"))
+        Process p = new ProcessBuilder(List.of(
+                        BINARY,
+                        "--port",
+                        Integer.toString(port),
+                        "--bind",
+                        "127.0.0.1",
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "no",
+                        "--dir",
+                        dir.toString(),
+                        "--protected-mode",
+                        "no"))
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("redis.log").toFile())
                 .start();

@@ -25,8 +25,7 @@ import java.nio.file.Path;
  * work, which a back-to-back run never shows. The line then ends in {@code pause_ms=N}.
  */
 public final class SequentialProbe {
-    private SequentialProbe() {
-    }
+    private SequentialProbe() {}
 
     public static void main(String[] args) throws Exception {
         Args a = new Args(args);
@@ -54,8 +53,8 @@ public final class SequentialProbe {
                 if (pauseMillis > 0 && System.nanoTime() >= warmupEnd) {
                     Thread.sleep(pauseMillis);
                 }
-                byte[] request = BlockingHttpClient.post("127.0.0.1", port, path,
-                        (head + ++number + tail).getBytes(UTF_8));
+                byte[] request =
+                        BlockingHttpClient.post("127.0.0.1", port, path, (head + ++number + tail).getBytes(UTF_8));
                 long start = System.nanoTime();
                 client.exchange(request, null);
                 long took = System.nanoTime() - start;

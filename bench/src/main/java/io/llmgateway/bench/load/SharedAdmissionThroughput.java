@@ -48,8 +48,7 @@ public final class SharedAdmissionThroughput {
     private static final Usage USAGE = new Usage(80, 20, 100, false);
     private static final String MODEL = "gpt-4o";
 
-    private SharedAdmissionThroughput() {
-    }
+    private SharedAdmissionThroughput() {}
 
     public static void main(String[] args) throws Exception {
         Args a = new Args(args);
@@ -58,7 +57,8 @@ public final class SharedAdmissionThroughput {
         int rounds = a.intValue("--rounds", 3);
         int requests = a.intValue("--requests", 100_000);
         int[] inFlight = Arrays.stream(a.value("--in-flight", "1,16,64,256").split(","))
-                .mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+                .mapToInt(s -> Integer.parseInt(s.trim()))
+                .toArray();
         String redisUri = a.value("--redis-uri", null);
 
         try (Router r = new Router(config(""), Clock.systemUTC())) {
@@ -83,10 +83,12 @@ public final class SharedAdmissionThroughput {
 
     /** One provider with limits far above what a run reaches, and one model routed to it. */
     private static GatewayConfig config(String limitsStore) throws Exception {
-        return ConfigLoader.parse(limitsStore
-                + "api_provider:\n  acme:\n    base_url: https://acme.example/v1\n    api_key: sk-bench\n"
-                + "    limits: {rpm: 1000000000, tpm: 1000000000000}\n"
-                + "model_config:\n  " + MODEL + ":\n    acme: {alias: " + MODEL + "-alias}\n", Map.of());
+        return ConfigLoader.parse(
+                limitsStore
+                        + "api_provider:\n  acme:\n    base_url: https://acme.example/v1\n    api_key: sk-bench\n"
+                        + "    limits: {rpm: 1000000000, tpm: 1000000000000}\n"
+                        + "model_config:\n  " + MODEL + ":\n    acme: {alias: " + MODEL + "-alias}\n",
+                Map.of());
     }
 
     private static void inMemory(Router r, int threads, int perThread) throws InterruptedException {
@@ -94,20 +96,22 @@ public final class SharedAdmissionThroughput {
         AtomicReference<Admission> refused = new AtomicReference<>();
         long start = System.nanoTime();
         for (int t = 0; t < threads; t++) {
-            Thread worker = new Thread(() -> {
-                try {
-                    for (int i = 0; i < perThread && refused.get() == null; i++) {
-                        Admission admission = r.admit(MODEL, ESTIMATE, NONE);
-                        if (!(admission instanceof Attempt)) {
-                            refused.set(admission);
-                            break;
+            Thread worker = new Thread(
+                    () -> {
+                        try {
+                            for (int i = 0; i < perThread && refused.get() == null; i++) {
+                                Admission admission = r.admit(MODEL, ESTIMATE, NONE);
+                                if (!(admission instanceof Attempt)) {
+                                    refused.set(admission);
+                                    break;
+                                }
+                                ((Attempt) admission).succeeded(USAGE);
+                            }
+                        } finally {
+                            done.countDown();
                         }
-                        ((Attempt) admission).succeeded(USAGE);
-                    }
-                } finally {
-                    done.countDown();
-                }
-            }, "admit-" + t);
+                    },
+                    "admit-" + t);
             worker.setDaemon(true);
             worker.start();
         }
@@ -116,13 +120,15 @@ public final class SharedAdmissionThroughput {
             throw new IllegalStateException("an in-memory admission was refused: " + refused.get());
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        System.out.printf("in-memory: %,.0f admissions+settlements/s (%d threads)%n",
+        System.out.printf(
+                "in-memory: %,.0f admissions+settlements/s (%d threads)%n",
                 (double) threads * perThread / seconds, threads);
     }
 
     private static void shared(String uri, int requests, int[] inFlight) throws Exception {
         // A generous timeout: a slow answer is measured, not replaced by the local fallback.
-        try (Router r = new Router(config("limits_store: " + uri + "\nlimits_store_timeout: 2s\n"), Clock.systemUTC())) {
+        try (Router r =
+                new Router(config("limits_store: " + uri + "\nlimits_store_timeout: 2s\n"), Clock.systemUTC())) {
             run(r, 64, requests); // warm-up: the JIT, and the store's connection and scripts
             for (int n : inFlight) {
                 run(r, n, n == 1 ? Math.max(1, requests / 10) : requests);
@@ -153,13 +159,19 @@ public final class SharedAdmissionThroughput {
             });
         }
         if (!done.await(2, TimeUnit.MINUTES)) {
-            throw new IllegalStateException(done.getCount() + " of " + requests + " admissions unanswered after 2 minutes");
+            throw new IllegalStateException(
+                    done.getCount() + " of " + requests + " admissions unanswered after 2 minutes");
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Arrays.sort(latencies);
-        System.out.printf("redis, %3d in flight: %,8.0f admissions+settlements/s, admission p50 %5.2f ms, "
-                        + "p99 %5.2f ms, denied %d, mode %s%n", inFlight, requests / seconds,
-                latencies[requests / 2] / 1e6, latencies[requests * 99 / 100] / 1e6, denied.get(),
+        System.out.printf(
+                "redis, %3d in flight: %,8.0f admissions+settlements/s, admission p50 %5.2f ms, "
+                        + "p99 %5.2f ms, denied %d, mode %s%n",
+                inFlight,
+                requests / seconds,
+                latencies[requests / 2] / 1e6,
+                latencies[requests * 99 / 100] / 1e6,
+                denied.get(),
                 r.storeStatus().mode().label());
     }
 }
