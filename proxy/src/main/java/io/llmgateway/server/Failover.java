@@ -1,10 +1,13 @@
 package io.llmgateway.server;
 
+import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Failure;
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.HttpResponse;
 import java.util.HashSet;
 import java.util.Set;
+import org.apache.logging.log4j.LogManager;
+import org.apache.logging.log4j.Logger;
 
 /**
  * What the failed attempts of one exchange leave behind for the next attempt and for the final answer when
@@ -12,6 +15,9 @@ import java.util.Set;
  * the exchange's event loop; {@link #release} frees the kept error body.
  */
 final class Failover {
+    // The exchange's logger: operators (and tests) watch one name for a request's story.
+    private static final Logger LOG = LogManager.getLogger(ProxyExchange.class);
+
     private Set<String> tried = Set.of(); // copied as it grows: nearly every request tries one provider
     private int attempts;
     private StringBuilder failures; // only when an attempt fails
@@ -57,6 +63,18 @@ final class Failover {
     /** The providers tried so far, for the router to skip. */
     Set<String> tried() {
         return tried;
+    }
+
+    /**
+     * The current {@code attempt} failed before anything reached the client: settles it with the router,
+     * records and logs it, and keeps {@code why} for the final answer.
+     */
+    void attemptFailed(
+            Attempt attempt, Failure kind, long retryAfterMillis, String why, ExchangeRecord record, String requestId) {
+        attempt.failed(kind, retryAfterMillis);
+        record.attemptEnded(attempt, kind, 0);
+        LOG.info("[{}] attempt {} failed: {}: {}", requestId, attempts, attempt.provider(), why);
+        failed(kind, attempt.provider() + ": " + why);
     }
 
     /** An attempt failed before any answer: {@code what} names the provider and the cause. */

@@ -12,7 +12,6 @@ import io.llmgateway.route.Failure;
 import io.llmgateway.route.PendingAdmission;
 import io.llmgateway.route.RouteScope;
 import io.llmgateway.upstream.Origin;
-import io.llmgateway.util.ShortText;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -21,7 +20,6 @@ import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.util.ReferenceCountUtil;
-import java.util.concurrent.RejectedExecutionException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -83,7 +81,6 @@ final class ProxyExchange implements UpstreamLeg.Owner {
     private long estimate;
     private Attempt attempt;
     private ProviderDialect dialect; // the current attempt's provider's
-    private Origin origin;
 
     ProxyExchange(
             ChannelHandlerContext ctx,
@@ -154,7 +151,8 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         }
         gateway.estimator()
                 .estimate(info, snapshot.configuredEncoding(info.model()), info.model())
-                .whenComplete((tokens, error) -> onLoop(() -> onEstimated(tokens, error), () -> {}));
+                .whenComplete(
+                        (tokens, error) -> OnLoop.run(ctx.executor(), () -> onEstimated(tokens, error), () -> {}));
     }
 
     /** Answers {@code refusal}; false when there is none. */
@@ -170,22 +168,6 @@ final class ProxyExchange implements UpstreamLeg.Owner {
     private ExchangeEnding ended() {
         state = State.DONE;
         return ending;
-    }
-
-    /**
-     * Continues on this exchange's event loop: off-loop work (big token counts, Redis admission) completes
-     * on other threads. {@code ifShutDown} runs instead when the loop no longer takes tasks.
-     */
-    private void onLoop(Runnable task, Runnable ifShutDown) {
-        if (ctx.executor().inEventLoop()) {
-            task.run();
-            return;
-        }
-        try {
-            ctx.executor().execute(task);
-        } catch (RejectedExecutionException shuttingDown) {
-            ifShutDown.run();
-        }
     }
 
     private void onEstimated(Long tokens, Throwable error) {
@@ -218,7 +200,7 @@ final class ProxyExchange implements UpstreamLeg.Owner {
             state = State.ADMITTING;
             ((PendingAdmission) admission)
                     .result()
-                    .whenComplete((decided, error) -> onLoop(() -> onAdmitted(decided), () -> {
+                    .whenComplete((decided, error) -> OnLoop.run(ctx.executor(), () -> onAdmitted(decided), () -> {
                         if (decided instanceof Attempt) {
                             ((Attempt) decided).cancelled(0);
                         }
@@ -258,12 +240,11 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         ending.attempt(attempt);
         record.attemptStarted();
         failover.started(attempt.provider());
-        origin = originOf(attempt);
         dialect = snapshot.dialect(attempt.provider());
         reader.begin(info, attempt, dialect);
         state = State.CONNECTING;
         timer.attemptDeadline(info.stream(), snapshot.config.upstream());
-        leg.open(attempt.provider(), origin);
+        leg.open(attempt.provider(), originOf(attempt));
     }
 
     @Override
@@ -276,25 +257,16 @@ final class ProxyExchange implements UpstreamLeg.Owner {
     @Override
     public void leased(Channel ch) {
         state = State.AWAITING_HEADERS;
-        ByteBuf body = dialect.body(ch.alloc(), request.content(), info, attempt.alias());
-        ByteBuf head;
-        try {
-            head = UpstreamRequestHead.encode(
-                    ch.alloc(),
-                    dialect.target(origin.basePath(), upstreamPathSuffix),
-                    request.headers(),
-                    origin.authority(),
-                    body.readableBytes(),
-                    requestId,
-                    dialect.keyHeader(),
-                    snapshot.authorization(attempt.provider()));
-        } catch (IllegalArgumentException e) { // a target that would split the request line: never sent
-            body.release();
-            LOG.warn("[{}] {}", requestId, ShortText.cap(e.getMessage(), 512));
+        if (!leg.sendRequest(
+                ch,
+                request,
+                info,
+                dialect,
+                attempt.alias(),
+                upstreamPathSuffix,
+                snapshot.authorization(attempt.provider()))) {
             attemptFailed(Failure.CONNECT, 0, "could not send the request: its target is not valid");
-            return;
         }
-        leg.send(head, body);
     }
 
     @Override
@@ -437,10 +409,7 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         timer.cancel();
         leg.discard();
         reader.reset();
-        attempt.failed(kind, retryAfterMillis);
-        record.attemptEnded(attempt, kind, 0);
-        LOG.info("[{}] attempt {} failed: {}: {}", requestId, failover.attempts(), attempt.provider(), why);
-        failover.failed(kind, attempt.provider() + ": " + why);
+        failover.attemptFailed(attempt, kind, retryAfterMillis, why, record, requestId);
         nextAttempt();
     }
 

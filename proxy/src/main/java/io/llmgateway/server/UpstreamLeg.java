@@ -2,15 +2,19 @@ package io.llmgateway.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.llmgateway.protocol.ProviderDialect;
+import io.llmgateway.protocol.RequestFacts;
 import io.llmgateway.route.Failure;
 import io.llmgateway.upstream.Origin;
 import io.llmgateway.upstream.PoolExhaustedException;
 import io.llmgateway.upstream.UpstreamClient;
 import io.llmgateway.upstream.UpstreamListener;
+import io.llmgateway.util.ShortText;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.util.concurrent.Future;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -89,6 +93,39 @@ final class UpstreamLeg {
                 owner.leaseFailed(kind, describe(cause));
             }
         });
+    }
+
+    /**
+     * Sends the client's {@code request} as {@code dialect} writes it for this attempt's provider on the
+     * leased channel {@code ch}. False, with nothing sent, when its target would split the request line.
+     */
+    boolean sendRequest(
+            Channel ch,
+            FullHttpRequest request,
+            RequestFacts info,
+            ProviderDialect dialect,
+            String alias,
+            String pathSuffix,
+            String authorization) {
+        ByteBuf body = dialect.body(ch.alloc(), request.content(), info, alias);
+        ByteBuf head;
+        try {
+            head = UpstreamRequestHead.encode(
+                    ch.alloc(),
+                    dialect.target(origin.basePath(), pathSuffix),
+                    request.headers(),
+                    origin.authority(),
+                    body.readableBytes(),
+                    requestId,
+                    dialect.keyHeader(),
+                    authorization);
+        } catch (IllegalArgumentException e) { // a target that would split the request line: never sent
+            body.release();
+            LOG.warn("[{}] {}", requestId, ShortText.cap(e.getMessage(), 512));
+            return false;
+        }
+        send(head, body);
+        return true;
     }
 
     /**
