@@ -12,26 +12,22 @@ import io.llmgateway.openai.OpenAiProviderDialect;
 import io.llmgateway.protocol.RequestFacts;
 import io.llmgateway.protocol.Usage;
 import io.llmgateway.route.Attempt;
-import io.llmgateway.route.Failure;
 import io.llmgateway.route.Router;
 import io.llmgateway.tokens.TokenEstimator;
 import io.llmgateway.upstream.UpstreamClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.Ticker;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
@@ -69,9 +65,9 @@ class AnswerReaderTest {
         relay = new AnswerRelay(ctx, router, HttpVersion.HTTP_1_1, true, "req-1");
         record = new ExchangeRecord(Ticker.systemTicker(), 0, "req-1", null, "/chat/completions", 0);
         ExchangeTimer timer = new ExchangeTimer(channel.eventLoop(), Ticker.systemTicker(), () -> {});
-        UpstreamLeg leg = new UpstreamLeg(channel.eventLoop(), pools, new NoOwner(), "req-1");
+        UpstreamLeg leg = new UpstreamLeg(channel.eventLoop(), pools, new UnusedLegOwner(), "req-1");
         reader = new AnswerReader(ctx.alloc(), snapshot, relay, record, timer, leg);
-        RequestFacts info = OpenAiClientDialect.INSTANCE.read(text("{\"model\":\"m\",\"messages\":[]}"));
+        RequestFacts info = OpenAiClientDialect.INSTANCE.read(HeadText.wire("{\"model\":\"m\",\"messages\":[]}"));
         Attempt attempt = (Attempt) router.admit("m", 10, Set.of());
         reader.begin(info, attempt, dialect);
         return reader;
@@ -90,11 +86,11 @@ class AnswerReaderTest {
         assertTrue(r.head(head));
         assertFalse(r.isError());
         assertFalse(r.streaming());
-        assertEquals("", written(), "the head waits for the body");
-        assertFalse(r.content(new DefaultHttpContent(text("{\"a\":"))));
-        assertTrue(r.content(new DefaultLastHttpContent(text("\"b\"}"))));
+        assertEquals("", HeadText.outbound(channel), "the head waits for the body");
+        assertFalse(r.content(new DefaultHttpContent(HeadText.wire("{\"a\":"))));
+        assertTrue(r.content(new DefaultLastHttpContent(HeadText.wire("\"b\"}"))));
         relay.flush();
-        String out = written();
+        String out = HeadText.outbound(channel);
         assertTrue(out.startsWith("HTTP/1.1 200 OK\r\n"), out);
         assertTrue(out.endsWith("{\"a\":\"b\"}"), out);
         assertEquals(200, r.status());
@@ -110,12 +106,12 @@ class AnswerReaderTest {
         assertTrue(r.isError());
         assertFalse(
                 r.errorContent(new DefaultHttpContent(Unpooled.wrappedBuffer(new byte[AnswerReader.MAX_ERROR_BODY]))));
-        assertTrue(r.errorContent(new DefaultLastHttpContent(text("more"))));
+        assertTrue(r.errorContent(new DefaultLastHttpContent(HeadText.wire("more"))));
         assertEquals(429, r.takeErrorHead().status().code());
         ByteBuf body = r.takeErrorBody();
         assertEquals(AnswerReader.MAX_ERROR_BODY, body.readableBytes());
         body.release();
-        assertEquals("", written(), "nothing reaches the client");
+        assertEquals("", HeadText.outbound(channel), "nothing reaches the client");
         assertEquals(0, r.status());
     }
 
@@ -123,54 +119,8 @@ class AnswerReaderTest {
     void reset_releasesAnUnfinishedErrorBody() throws Exception {
         AnswerReader r = reader();
         r.head(new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.BAD_GATEWAY));
-        r.errorContent(new DefaultHttpContent(text("half")));
+        r.errorContent(new DefaultHttpContent(HeadText.wire("half")));
         r.reset(); // the leak detector fails the build if the body is kept
         assertFalse(r.isError());
-    }
-
-    private String written() {
-        StringBuilder all = new StringBuilder();
-        for (ByteBuf b; (b = channel.readOutbound()) != null; ) {
-            all.append(b.toString(StandardCharsets.ISO_8859_1));
-            b.release();
-        }
-        return all.toString();
-    }
-
-    private static ByteBuf text(String s) {
-        return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
-    }
-
-    /** The reader never calls its leg's owner. */
-    private static final class NoOwner implements UpstreamLeg.Owner {
-        @Override
-        public void leased(Channel ch) {
-            throw new AssertionError();
-        }
-
-        @Override
-        public void leaseFailed(Failure kind, String why) {
-            throw new AssertionError();
-        }
-
-        @Override
-        public void sendFailed(Throwable cause) {
-            throw new AssertionError();
-        }
-
-        @Override
-        public void onUpstreamMessage(HttpObject msg) {
-            throw new AssertionError();
-        }
-
-        @Override
-        public void onUpstreamError(Throwable cause) {
-            throw new AssertionError();
-        }
-
-        @Override
-        public void onUpstreamClosed() {
-            throw new AssertionError();
-        }
     }
 }

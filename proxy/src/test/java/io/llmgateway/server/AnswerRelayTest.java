@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmgateway.config.ConfigException;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.route.Router;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -17,7 +16,6 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -61,26 +59,13 @@ class AnswerRelayTest {
         return r;
     }
 
-    private String written() {
-        StringBuilder all = new StringBuilder();
-        for (ByteBuf b; (b = channel.readOutbound()) != null; ) {
-            all.append(b.toString(StandardCharsets.ISO_8859_1));
-            b.release();
-        }
-        return all.toString();
-    }
-
-    private static ByteBuf text(String s) {
-        return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
-    }
-
     @Test
     void open_holdsTheHeadBack_untilCommit() {
         AnswerRelay r = relay(HttpVersion.HTTP_1_1);
         r.open(answer("Content-Type", "application/json", "Content-Length", "2"), false, "m", "m-alias");
         channel.flushOutbound();
 
-        assertEquals("", written());
+        assertEquals("", HeadText.outbound(channel));
         assertFalse(r.committed());
         assertTrue(r.lengthAnnounced());
     }
@@ -90,11 +75,11 @@ class AnswerRelayTest {
         AnswerRelay r = relay(HttpVersion.HTTP_1_1);
         r.open(answer("Content-Type", "application/json", "Content-Length", "2"), false, "m", "m-alias");
         r.commit();
-        r.content(text("{}"));
+        r.content(HeadText.wire("{}"));
         r.end();
         r.flush();
 
-        String out = written();
+        String out = HeadText.outbound(channel);
         assertTrue(out.startsWith("HTTP/1.1 200 OK\r\n"), out);
         assertTrue(out.contains("content-length: 2\r\n"), out);
         assertTrue(out.contains("x-request-id: req-1\r\n"), out);
@@ -109,12 +94,12 @@ class AnswerRelayTest {
         AnswerRelay r = relay(HttpVersion.HTTP_1_1);
         r.open(answer("Content-Type", "text/event-stream", "Content-Length", "99"), true, "m", "m");
         r.commit();
-        r.content(text("data: x\n\n"));
+        r.content(HeadText.wire("data: x\n\n"));
         r.content(Unpooled.EMPTY_BUFFER); // nothing to write: released, not framed
         r.end();
         r.flush();
 
-        String out = written();
+        String out = HeadText.outbound(channel);
         assertTrue(out.contains("transfer-encoding: chunked\r\n"), out);
         assertFalse(out.contains("content-length"), out);
         assertTrue(out.endsWith("\r\n\r\n9\r\ndata: x\n\n\r\n0\r\n\r\n"), out);
@@ -126,11 +111,11 @@ class AnswerRelayTest {
         AnswerRelay r = relay(HttpVersion.HTTP_1_0);
         r.open(answer("Content-Type", "text/event-stream", "Transfer-Encoding", "chunked"), false, "m", "m");
         r.commit();
-        r.content(text("data: x\n\n"));
+        r.content(HeadText.wire("data: x\n\n"));
         r.end();
         r.flush();
 
-        String out = written();
+        String out = HeadText.outbound(channel);
         assertTrue(out.startsWith("HTTP/1.0 200 OK\r\n"), out);
         assertFalse(out.toLowerCase().contains("chunked"), out);
         assertTrue(out.endsWith("\r\n\r\ndata: x\n\n"), out);
@@ -142,14 +127,14 @@ class AnswerRelayTest {
         AnswerRelay r = relay(HttpVersion.HTTP_1_1);
         r.open(answer("Transfer-Encoding", "chunked"), false, "m", "m");
         r.commit();
-        r.content(text("a"));
+        r.content(HeadText.wire("a"));
         r.flushLater();
         assertEquals(0, channel.outboundMessages().size());
 
         r.flushIfPending();
-        assertTrue(written().endsWith("1\r\na\r\n"));
+        assertTrue(HeadText.outbound(channel).endsWith("1\r\na\r\n"));
         r.flushIfPending(); // nothing pending: no second flush needed
-        assertEquals("", written());
+        assertEquals("", HeadText.outbound(channel));
     }
 
     @Test
@@ -157,9 +142,9 @@ class AnswerRelayTest {
         AnswerRelay r = relay(HttpVersion.HTTP_1_1);
         r.open(answer("Transfer-Encoding", "chunked"), false, "m", "m");
         r.commit();
-        r.endWith(text("data: {}\n\n"));
+        r.endWith(HeadText.wire("data: {}\n\n"));
 
-        assertTrue(written().endsWith("a\r\ndata: {}\n\n\r\n0\r\n\r\n"));
+        assertTrue(HeadText.outbound(channel).endsWith("a\r\ndata: {}\n\n\r\n0\r\n\r\n"));
     }
 
     @Test
@@ -169,7 +154,7 @@ class AnswerRelayTest {
         r.reset();
         channel.flushOutbound();
 
-        assertEquals("", written());
+        assertEquals("", HeadText.outbound(channel));
         assertFalse(r.committed());
     }
 }

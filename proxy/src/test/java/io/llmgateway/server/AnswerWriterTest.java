@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -41,31 +40,18 @@ class AnswerWriterTest {
         return r;
     }
 
-    private String written() {
-        StringBuilder all = new StringBuilder();
-        for (ByteBuf b; (b = channel.readOutbound()) != null; ) {
-            all.append(b.toString(StandardCharsets.ISO_8859_1));
-            b.release();
-        }
-        return all.toString();
-    }
-
-    private static ByteBuf text(String s) {
-        return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
-    }
-
     @Test
     void aBodyOfKnownLength_goesUnchanged_andEndsWithNothingMore() {
         AnswerWriter w = AnswerWriter.forAnswer(clientPipeline(), answer("Content-Length", "11"), false);
 
         assertEquals(11, w.contentLength());
         assertFalse(w.chunked());
-        w.head(text("HEAD\r\n\r\n"));
-        w.content(text("hello "));
-        w.content(text("world"));
+        w.head(HeadText.wire("HEAD\r\n\r\n"));
+        w.content(HeadText.wire("hello "));
+        w.content(HeadText.wire("world"));
         w.end();
         channel.flushOutbound();
-        assertEquals("HEAD\r\n\r\nhello world", written());
+        assertEquals("HEAD\r\n\r\nhello world", HeadText.outbound(channel));
     }
 
     @Test
@@ -77,11 +63,11 @@ class AnswerWriterTest {
                 .chunked());
         AnswerWriter w = AnswerWriter.forAnswer(ctx, answer(), true);
 
-        w.content(text("data: a\n\n"));
-        w.content(text("x".repeat(300)));
+        w.content(HeadText.wire("data: a\n\n"));
+        w.content(HeadText.wire("x".repeat(300)));
         w.end();
         channel.flushOutbound();
-        assertEquals("9\r\ndata: a\n\n\r\n12c\r\n" + "x".repeat(300) + "\r\n0\r\n\r\n", written());
+        assertEquals("9\r\ndata: a\n\n\r\n12c\r\n" + "x".repeat(300) + "\r\n0\r\n\r\n", HeadText.outbound(channel));
     }
 
     @Test

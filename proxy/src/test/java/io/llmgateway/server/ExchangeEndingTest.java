@@ -15,20 +15,15 @@ import io.llmgateway.route.Failure;
 import io.llmgateway.route.Router;
 import io.llmgateway.tokens.TokenEstimator;
 import io.llmgateway.upstream.UpstreamClient;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.Ticker;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +43,10 @@ class ExchangeEndingTest {
     private final int[] done = {0};
     private final Failover failover = new Failover();
     private final FullHttpRequest request = new DefaultFullHttpRequest(
-            HttpVersion.HTTP_1_1, HttpMethod.POST, "/v1/chat/completions", text("{\"model\":\"m\",\"messages\":[]}"));
+            HttpVersion.HTTP_1_1,
+            HttpMethod.POST,
+            "/v1/chat/completions",
+            HeadText.wire("{\"model\":\"m\",\"messages\":[]}"));
     private Router router;
     private Attempt attempt;
     private ExchangeEnding ending;
@@ -73,7 +71,7 @@ class ExchangeEndingTest {
         AnswerRelay relay = new AnswerRelay(ctx, router, HttpVersion.HTTP_1_1, true, "req-1");
         ExchangeRecord record = new ExchangeRecord(Ticker.systemTicker(), 0, "req-1", null, "/chat/completions", 0);
         ExchangeTimer timer = new ExchangeTimer(channel.eventLoop(), Ticker.systemTicker(), () -> {});
-        UpstreamLeg leg = new UpstreamLeg(channel.eventLoop(), pools, new NoOwner(), "req-1");
+        UpstreamLeg leg = new UpstreamLeg(channel.eventLoop(), pools, new UnusedLegOwner(), "req-1");
         AnswerReader reader = new AnswerReader(ctx.alloc(), snapshot, relay, record, timer, leg);
         ending = new ExchangeEnding(
                 ctx.alloc(),
@@ -101,7 +99,7 @@ class ExchangeEndingTest {
     @Test
     void error_answersInTheClientsShape_publishesOnce_andReleasesTheRequest() throws Exception {
         ending().error(400, "bad input", "model", null);
-        String out = written();
+        String out = HeadText.outbound(channel);
         assertTrue(out.startsWith("HTTP/1.1 400 Bad Request\r\n"), out);
         assertTrue(out.contains("\"message\":\"bad input\""), out);
         assertEquals(1, published.size());
@@ -119,7 +117,7 @@ class ExchangeEndingTest {
         failover.failed(Failure.CONNECT, "p: connection refused");
         attempt.failed(Failure.CONNECT, 0);
         e.withLastError();
-        String out = written();
+        String out = HeadText.outbound(channel);
         assertTrue(out.startsWith("HTTP/1.1 502 Bad Gateway\r\n"), out);
         assertTrue(out.contains("failed on every provider tried (1 attempt): p: connection refused"), out);
         assertTrue(out.contains("upstream_unavailable"), out);
@@ -132,58 +130,12 @@ class ExchangeEndingTest {
         ExchangeEnding e = ending();
         e.attempt(attempt);
         e.clientClosed(true, 5);
-        assertEquals("", written());
+        assertEquals("", HeadText.outbound(channel));
         RequestRecord r = published.get(0);
         assertEquals("client_closed", r.errorType());
         assertEquals(5, r.promptTokens());
         assertTrue(r.tokensEstimated());
         assertEquals(0, request.refCnt());
         assertEquals(1, done[0]);
-    }
-
-    private String written() {
-        StringBuilder all = new StringBuilder();
-        for (ByteBuf b; (b = channel.readOutbound()) != null; ) {
-            all.append(b.toString(StandardCharsets.ISO_8859_1));
-            b.release();
-        }
-        return all.toString();
-    }
-
-    private static ByteBuf text(String s) {
-        return Unpooled.copiedBuffer(s, StandardCharsets.ISO_8859_1);
-    }
-
-    /** The endings never make the leg call its owner. */
-    private static final class NoOwner implements UpstreamLeg.Owner {
-        @Override
-        public void leased(Channel ch) {
-            throw new AssertionError();
-        }
-
-        @Override
-        public void leaseFailed(Failure kind, String why) {
-            throw new AssertionError();
-        }
-
-        @Override
-        public void sendFailed(Throwable cause) {
-            throw new AssertionError();
-        }
-
-        @Override
-        public void onUpstreamMessage(HttpObject msg) {
-            throw new AssertionError();
-        }
-
-        @Override
-        public void onUpstreamError(Throwable cause) {
-            throw new AssertionError();
-        }
-
-        @Override
-        public void onUpstreamClosed() {
-            throw new AssertionError();
-        }
     }
 }
