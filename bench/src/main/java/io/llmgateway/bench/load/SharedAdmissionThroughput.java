@@ -7,6 +7,7 @@ import io.llmgateway.protocol.Usage;
 import io.llmgateway.route.Admission;
 import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Router;
+import io.llmgateway.testing.RedisServer;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Map;
@@ -71,11 +72,11 @@ public final class SharedAdmissionThroughput {
         }
         if (redisUri != null) {
             shared(redisUri, requests, inFlight);
-        } else if (!RedisProcess.installed()) {
+        } else if (!RedisServer.installed()) {
             System.err.println("redis-server is not installed (Debian: apt-get install redis-server): skipping the"
                     + " shared store runs; --redis-uri redis://host:port/0 uses a running server");
         } else {
-            try (RedisProcess redis = RedisProcess.start()) {
+            try (RedisServer redis = RedisServer.started()) {
                 shared(redis.uri(), requests, inFlight);
             }
         }

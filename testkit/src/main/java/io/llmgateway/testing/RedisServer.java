@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 
 /**
  * A real {@code redis-server} on a free loopback port, without persistence, for tests of the shared
- * limits store. {@link #kill()} and {@link #start()} simulate an outage (the restarted server is empty,
+ * limits store and for the load harness's admission measurement. {@link #kill()} and {@link #start()} simulate an outage (the restarted server is empty,
  * as a real one without persistence would be). Tests using it are skipped, with a message saying why,
  * only when {@code redis-server} is not installed ({@code .ci/run} installs it).
  */
@@ -35,6 +35,13 @@ public final class RedisServer implements AutoCloseable {
     /** Starts a server, or skips the calling test when redis-server is not installed. */
     public static RedisServer startOrSkip() throws IOException, InterruptedException {
         RedisServer server = notStartedOrSkip();
+        server.start();
+        return server;
+    }
+
+    /** Starts a server; the caller checks {@link #installed()} first (outside tests: nothing to skip). */
+    public static RedisServer started() throws IOException, InterruptedException {
+        RedisServer server = new RedisServer(freePort(), Files.createTempDirectory("llmgw-redis"));
         server.start();
         return server;
     }
