@@ -141,6 +141,7 @@ public final class LoadReport {
                             + " answer and the next request (a lightly used gateway: the caches go cold in between)");
         }
         appendFloorRatios(out, byCase, tick);
+        TranslationRatios.append(out, byCase, tick);
         appendMachineSplit(out, byCase, tick);
         out.append(String.format(
                 Locale.ROOT,
@@ -377,7 +378,7 @@ public final class LoadReport {
         return n == 0 ? 0 : num(r, ticksKey) * microsPerTick / n;
     }
 
-    private interface Metric {
+    interface Metric {
         double of(Map<String, String> run);
     }
 
@@ -392,17 +393,16 @@ public final class LoadReport {
         return med <= 0 ? 0 : (max - min) * 100 / med;
     }
 
-    private static double rps(Map<String, String> r) {
+    static double rps(Map<String, String> r) {
         double us = num(r, "duration_us");
         return us <= 0 ? 0 : num(r, "requests") * 1e6 / us;
     }
 
-    private static double cpuPerRequest(Map<String, String> r, double microsPerTick) {
+    static double cpuPerRequest(Map<String, String> r, double microsPerTick) {
         return perRequest(r, "cpu_ticks", microsPerTick);
     }
 
-    private static String ratio(
-            Map<String, Map<String, String>> a, Map<String, Map<String, String>> b, Metric m, String fmt) {
+    static String ratio(Map<String, Map<String, String>> a, Map<String, Map<String, String>> b, Metric m, String fmt) {
         List<Double> rs = new ArrayList<>();
         if (b != null) {
             for (var e : a.entrySet()) {
@@ -436,7 +436,7 @@ public final class LoadReport {
         return median(v);
     }
 
-    private static double median(List<Double> v) {
+    static double median(List<Double> v) {
         if (v.isEmpty()) {
             return 0;
         }
