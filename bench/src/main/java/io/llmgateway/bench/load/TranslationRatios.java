@@ -39,8 +39,8 @@ final class TranslationRatios {
                     "%-18s %-11s %12s %14s%n",
                     c,
                     passThrough,
-                    LoadReport.ratio(translated, base, LoadReport::rps, "%.2f"),
-                    LoadReport.ratio(translated, base, r -> LoadReport.cpuPerRequest(r, tick), "%.2f")));
+                    RunStats.ratio(translated, base, RunStats::rps, "%.2f"),
+                    RunStats.ratio(translated, base, r -> RunStats.cpuPerRequest(r, tick), "%.2f")));
         }
     }
 }
