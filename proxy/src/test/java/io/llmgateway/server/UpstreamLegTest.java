@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.UpstreamSettings;
-import io.llmgateway.openai.OpenAiProviderDialect;
 import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Failure;
 import io.llmgateway.route.Router;
@@ -45,11 +44,8 @@ class UpstreamLegTest {
                         + "model_config:\n  m:\n    p: {alias: m}\n",
                 Map.of());
         Attempt attempt = (Attempt) new Router(config, Clock.systemUTC()).admit("m", 10, Set.of());
-        Gateway.Snapshot snapshot = new Gateway.Snapshot(
-                config,
-                Clock.systemUTC(),
-                ClientKeys.NONE,
-                new OpenAiProviderDialect(new TokenEstimator(Runnable::run)));
+        Gateway.Snapshot snapshot =
+                new Gateway.Snapshot(config, Clock.systemUTC(), ClientKeys.NONE, new TokenEstimator(Runnable::run));
         EventLoop loop = group.next();
         UpstreamLeg leg = new UpstreamLeg(loop, pools, new Owner(), "req-1");
         loop.execute(() -> leg.open(attempt, snapshot));
