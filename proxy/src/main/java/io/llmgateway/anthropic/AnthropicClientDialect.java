@@ -41,6 +41,11 @@ public final class AnthropicClientDialect implements ClientDialect {
         return path.equals("/v1/messages/count_tokens") ? COUNT_TOKENS : null;
     }
 
+    @Override
+    public String name() {
+        return "anthropic";
+    }
+
     /** Whether this dialect reads {@code count_tokens} requests. */
     public boolean countsTokens() {
         return countTokens;

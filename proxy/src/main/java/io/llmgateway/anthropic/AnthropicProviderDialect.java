@@ -20,10 +20,8 @@ import java.util.function.BiConsumer;
  * sent when the client names none. One instance per provider (its version), shared by its exchanges.
  */
 public final class AnthropicProviderDialect implements ProviderDialect {
-    /** The version sent when neither the client nor the config names one. */
-    public static final String DEFAULT_VERSION = "2023-06-01";
-
     static final String VERSION_HEADER = "anthropic-version";
+    static final String BETA_HEADER = "anthropic-beta";
     private static final String EVENT_STREAM = "text/event-stream";
 
     private final TokenEstimator estimator;
@@ -40,7 +38,7 @@ public final class AnthropicProviderDialect implements ProviderDialect {
 
     /** The client's path after {@code /v1} ({@code /messages}, {@code /messages/count_tokens}) under the base. */
     @Override
-    public String target(String basePath, String pathSuffix) {
+    public String target(String basePath, String pathSuffix, String alias) {
         return basePath + pathSuffix;
     }
 
@@ -54,10 +52,16 @@ public final class AnthropicProviderDialect implements ProviderDialect {
         return apiKey;
     }
 
-    /** The version header unless the client sent its own (which goes along with its other headers). */
+    /**
+     * {@code anthropic-version}: the client's, else the provider's configured one; {@code anthropic-beta}: the
+     * client's flags, as sent.
+     */
+    @Override
     public void headers(HttpHeaders client, BiConsumer<String, String> out) {
-        if (!client.contains(VERSION_HEADER)) {
-            out.accept(VERSION_HEADER, version);
+        String clientVersion = client.get(VERSION_HEADER);
+        out.accept(VERSION_HEADER, clientVersion != null ? clientVersion : version);
+        for (String beta : client.getAll(BETA_HEADER)) {
+            out.accept(BETA_HEADER, beta);
         }
     }
 
@@ -78,7 +82,7 @@ public final class AnthropicProviderDialect implements ProviderDialect {
 
     /** Never: the answer passes through unchanged. */
     @Override
-    public boolean resizesStream(RequestFacts facts) {
+    public boolean resizes(boolean stream, RequestFacts facts) {
         return false;
     }
 

@@ -16,8 +16,8 @@ import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaders;
-import java.util.HashMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class AnthropicClientDialectTest {
@@ -94,19 +94,27 @@ class AnthropicClientDialectTest {
         }
         assertEquals("x-api-key", p.keyHeader());
         assertEquals("sk-ant", p.keyValue("sk-ant"));
-        assertEquals("/v1/messages", p.target("/v1", "/messages"));
+        assertEquals("/v1/messages", p.target("/v1", "/messages", "claude"));
     }
 
     @Test
-    void providerDialect_sendsTheConfiguredVersionUnlessTheClientSentOne() {
+    void providerDialect_sendsTheClientsVersionElseTheConfigured_andTheClientsBetaFlags() {
         AnthropicProviderDialect p = new AnthropicProviderDialect(new TokenEstimator(Runnable::run), "2023-06-01");
-        Map<String, String> sent = new HashMap<>();
-        p.headers(new DefaultHttpHeaders(), sent::put);
-        assertEquals(Map.of("anthropic-version", "2023-06-01"), sent);
+        List<String> sent = new ArrayList<>();
+        p.headers(new DefaultHttpHeaders(), (n, v) -> sent.add(n + ": " + v));
+        assertEquals(List.of("anthropic-version: 2023-06-01"), sent);
         sent.clear();
-        HttpHeaders client = new DefaultHttpHeaders().add("anthropic-version", "2024-01-01");
-        p.headers(client, sent::put);
-        assertEquals(Map.of(), sent, "the client's own goes along with its other headers");
+        HttpHeaders client = new DefaultHttpHeaders()
+                .add("anthropic-version", "2024-01-01")
+                .add("anthropic-beta", "prompt-caching-2024-07-31")
+                .add("anthropic-beta", "token-efficient-tools-2025-02-19");
+        p.headers(client, (n, v) -> sent.add(n + ": " + v));
+        assertEquals(
+                List.of(
+                        "anthropic-version: 2024-01-01",
+                        "anthropic-beta: prompt-caching-2024-07-31",
+                        "anthropic-beta: token-efficient-tools-2025-02-19"),
+                sent);
     }
 
     private static ByteBuf json(String s) {
