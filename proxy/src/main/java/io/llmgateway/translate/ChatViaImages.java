@@ -52,8 +52,9 @@ final class ChatViaImages {
                 int comma = indexOf(c, off, len, ',');
                 int headerLen = comma - off - 5;
                 if (comma < 0 || headerLen <= BASE64.length() || !endsWith(c, off + 5, headerLen, BASE64)) {
-                    throw holder.invalidValue(field, "a data: URL must hold base64 data with its media type"
-                            + " (data:image/png;base64,...).");
+                    throw holder.invalidValue(
+                            field,
+                            "a data: URL must hold base64 data with its media type" + " (data:image/png;base64,...).");
                 }
                 g.writeStringField("type", "base64");
                 g.writeStringField("media_type", new String(c, off + 5, headerLen - BASE64.length()));

@@ -168,8 +168,9 @@ final class ChatViaMessagesRequest {
             }
             g.writeEndArray();
         }
-        writeFraction("temperature", "above 1 is not supported: this model's provider (Anthropic Messages API)"
-                + " takes 0 to 1.");
+        writeFraction(
+                "temperature",
+                "above 1 is not supported: this model's provider (Anthropic Messages API)" + " takes 0 to 1.");
         writeFraction("top_p", "must be between 0 and 1.");
         if (request.present("top_k")) {
             request.expect("top_k", JsonToken.VALUE_NUMBER_INT, "an integer");
@@ -179,9 +180,8 @@ final class ChatViaMessagesRequest {
         if (Boolean.TRUE.equals(request.bool("stream"))) {
             g.writeBooleanField("stream", true);
         }
-        String user = request.present("safety_identifier")
-                ? request.string("safety_identifier")
-                : request.string("user");
+        String user =
+                request.present("safety_identifier") ? request.string("safety_identifier") : request.string("user");
         if (user != null) {
             g.writeObjectFieldStart("metadata");
             g.writeStringField("user_id", user);
@@ -253,16 +253,14 @@ final class ChatViaMessagesRequest {
         if (effort == null) {
             return 0;
         }
-        long budget =
-                switch (effort) {
-                    case "none" -> 0;
-                    case "minimal" -> MIN_THINKING_BUDGET;
-                    case "low" -> 2048;
-                    case "medium" -> 8192;
-                    case "high" -> 16384;
-                    default -> throw request.invalidValue(
-                            "reasoning_effort", "expected none, minimal, low, medium or high.");
-                };
+        long budget = switch (effort) {
+            case "none" -> 0;
+            case "minimal" -> MIN_THINKING_BUDGET;
+            case "low" -> 2048;
+            case "medium" -> 8192;
+            case "high" -> 16384;
+            default -> throw request.invalidValue("reasoning_effort", "expected none, minimal, low, medium or high.");
+        };
         long limit = clientMaxTokens();
         if (budget > 0 && limit > 0) {
             budget = Math.min(budget, limit - 1);

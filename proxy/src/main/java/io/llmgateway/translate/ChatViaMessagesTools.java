@@ -29,16 +29,16 @@ final class ChatViaMessagesTools {
         }
         g.writeArrayFieldStart("tools");
         for (ChatViaObject tool : tools) {
-            String unknown = tool.unknown(TOOL_FIELDS);
-            if (unknown != null) {
-                throw tool.unsupported(unknown, "is not a known tool field.");
-            }
             String type = tool.string("type");
             if (type == null) {
                 throw tool.missing("type");
             }
             if (!type.equals("function")) {
                 throw tool.unsupported("type", "of tool is not supported (function is).");
+            }
+            String unknown = tool.unknown(TOOL_FIELDS);
+            if (unknown != null) {
+                throw tool.unsupported(unknown, "is not a known tool field.");
             }
             ChatViaObject function = tool.object("function");
             if (function == null) {
@@ -95,7 +95,8 @@ final class ChatViaMessagesTools {
                 case "auto" -> "auto";
                 case "required" -> "any";
                 case "none" -> "none";
-                default -> throw request.invalidValue("tool_choice", "expected auto, required, none or a function.");};
+                default -> throw request.invalidValue("tool_choice", "expected auto, required, none or a function.");
+            };
         } else {
             ChatViaObject choice = request.object("tool_choice");
             if (choice == null) {

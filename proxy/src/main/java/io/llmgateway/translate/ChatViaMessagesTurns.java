@@ -44,6 +44,7 @@ final class ChatViaMessagesTurns {
             "reasoning_content",
             "cache_control");
     private static final Set<String> PART_FIELDS = Set.of("type", "text", "image_url", "cache_control", "refusal");
+    private static final Set<String> PART_TYPES = Set.of("text", "image_url", "refusal");
     private static final Set<String> CALL_FIELDS = Set.of("id", "type", "function");
     private static final Set<String> FUNCTION_FIELDS = Set.of("name", "arguments");
     private static final String USER = "user";
@@ -102,7 +103,8 @@ final class ChatViaMessagesTurns {
             throw m.missing("role");
         }
         if (m.present("cache_control") && !role.equals("tool") && m.token("content") != JsonToken.VALUE_STRING) {
-            throw m.unsupported("cache_control", "is only supported with string content here: put it on a content part.");
+            throw m.unsupported(
+                    "cache_control", "is only supported with string content here: put it on a content part.");
         }
         switch (role) {
             case "system", "developer" -> system(m);
@@ -115,9 +117,11 @@ final class ChatViaMessagesTurns {
                 assistant(m);
             }
             case "tool" -> tool(m);
-            default -> throw m.invalidValue(
-                    "role", "expected one of system, developer, user, assistant, tool (legacy function messages are"
-                            + " not supported).");
+            default ->
+                throw m.invalidValue(
+                        "role",
+                        "expected one of system, developer, user, assistant, tool (legacy function messages are"
+                                + " not supported).");
         }
     }
 
@@ -159,8 +163,8 @@ final class ChatViaMessagesTurns {
             switch (type) {
                 case "text" -> textPart(part, g);
                 case "image_url" -> ChatViaImages.write(part, g);
-                default -> throw part.unsupported(
-                        "type", "of content part is not supported (text and image_url parts are).");
+                default ->
+                    throw part.unsupported("type", "of content part is not supported (text and image_url parts are).");
             }
         }
     }
@@ -310,14 +314,17 @@ final class ChatViaMessagesTurns {
         return m.objects("content");
     }
 
+    /** The part's type; the fields of a part of a known type are checked too. */
     private static String partType(ChatViaObject part) throws IOException, BadRequestException {
-        String unknown = part.unknown(PART_FIELDS);
-        if (unknown != null) {
-            throw part.unsupported(unknown, "is not a known content part field.");
-        }
         String type = part.string("type");
         if (type == null) {
             throw part.missing("type");
+        }
+        if (PART_TYPES.contains(type)) {
+            String unknown = part.unknown(PART_FIELDS);
+            if (unknown != null) {
+                throw part.unsupported(unknown, "is not a known content part field.");
+            }
         }
         return type;
     }
