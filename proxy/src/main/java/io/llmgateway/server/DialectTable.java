@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.ProviderApi;
 import io.llmgateway.config.ProviderConfig;
+import io.llmgateway.openai.AzureProviderDialect;
 import io.llmgateway.openai.OpenAiClientDialect;
 import io.llmgateway.openai.OpenAiProviderDialect;
 import io.llmgateway.protocol.ClientDialect;
@@ -37,8 +38,12 @@ final class DialectTable {
     private static final List<ClientDialect> CLIENTS = List.of(OpenAiClientDialect.INSTANCE);
 
     /** Every pair the gateway serves; a pair not listed is answered with {@link #missing}. */
-    private static final List<Pair> PAIRS =
-            List.of(new Pair(OpenAiClientDialect.INSTANCE, ProviderApi.OPENAI, (p, e) -> new OpenAiProviderDialect(e)));
+    private static final List<Pair> PAIRS = List.of(
+            new Pair(OpenAiClientDialect.INSTANCE, ProviderApi.OPENAI, (p, e) -> new OpenAiProviderDialect(e)),
+            new Pair(
+                    OpenAiClientDialect.INSTANCE,
+                    ProviderApi.AZURE,
+                    (p, e) -> new AzureProviderDialect(new OpenAiProviderDialect(e), p.apiVersion())));
 
     private final TokenEstimator estimator;
     private final Map<String, ProviderDialect[]> rows = new HashMap<>();
