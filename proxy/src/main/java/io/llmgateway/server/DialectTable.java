@@ -11,6 +11,8 @@ import io.llmgateway.openai.OpenAiProviderDialect;
 import io.llmgateway.protocol.ClientDialect;
 import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.tokens.TokenEstimator;
+import io.llmgateway.translate.ChatViaMessagesDialect;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +31,7 @@ final class DialectTable {
     /** Makes the dialect of one provider for the clients of one dialect. */
     @FunctionalInterface
     interface Maker {
-        ProviderDialect make(ProviderConfig provider, TokenEstimator estimator);
+        ProviderDialect make(ProviderConfig provider, TokenEstimator estimator, Clock clock);
     }
 
     private record Pair(ClientDialect client, ProviderApi api, Maker maker) {}
@@ -39,20 +41,30 @@ final class DialectTable {
 
     /** Every pair the gateway serves; a pair not listed is answered with {@link #missing}. */
     private static final List<Pair> PAIRS = List.of(
-            new Pair(OpenAiClientDialect.INSTANCE, ProviderApi.OPENAI, (p, e) -> new OpenAiProviderDialect(e)),
+            new Pair(OpenAiClientDialect.INSTANCE, ProviderApi.OPENAI, (p, e, c) -> new OpenAiProviderDialect(e)),
             new Pair(
                     OpenAiClientDialect.INSTANCE,
                     ProviderApi.AZURE,
-                    (p, e) -> new AzureProviderDialect(new OpenAiProviderDialect(e), p.apiVersion())));
+                    (p, e, c) -> new AzureProviderDialect(new OpenAiProviderDialect(e), p.apiVersion())),
+            new Pair(
+                    OpenAiClientDialect.INSTANCE,
+                    ProviderApi.ANTHROPIC,
+                    (p, e, c) -> new ChatViaMessagesDialect(e, c, p.anthropicVersion(), p.defaultMaxTokens())));
 
     private final TokenEstimator estimator;
+    private final Clock clock;
     private final Map<String, ProviderDialect[]> rows = new HashMap<>();
 
-    /** The dialects of every provider of {@code config}. */
-    DialectTable(GatewayConfig config, TokenEstimator estimator) {
+    /**
+     * The dialects of every provider of {@code config}.
+     *
+     * @param clock the time of the answers a dialect writes itself (a translated answer's {@code created})
+     */
+    DialectTable(GatewayConfig config, TokenEstimator estimator, Clock clock) {
         this.estimator = requireNonNull(estimator, "estimator");
+        this.clock = requireNonNull(clock, "clock");
         for (ProviderConfig p : config.providers().values()) {
-            rows.put(p.name(), row(p, estimator));
+            rows.put(p.name(), row(p, estimator, clock));
         }
     }
 
@@ -63,7 +75,7 @@ final class DialectTable {
     ProviderDialect dialect(ProviderConfig provider, ClientDialect client) {
         ProviderDialect[] row = rows.get(provider.name());
         if (row == null) {
-            row = row(provider, estimator);
+            row = row(provider, estimator, clock);
         }
         for (int i = 0; i < row.length; i++) {
             if (CLIENTS.get(i) == client) {
@@ -91,11 +103,11 @@ final class DialectTable {
         return "no translation from " + client.name() + " clients to " + api.configName() + " providers yet";
     }
 
-    private static ProviderDialect[] row(ProviderConfig provider, TokenEstimator estimator) {
+    private static ProviderDialect[] row(ProviderConfig provider, TokenEstimator estimator, Clock clock) {
         ProviderDialect[] row = new ProviderDialect[CLIENTS.size()];
         for (Pair pair : PAIRS) {
             if (pair.api() == provider.api()) {
-                row[CLIENTS.indexOf(pair.client())] = pair.maker().make(provider, estimator);
+                row[CLIENTS.indexOf(pair.client())] = pair.maker().make(provider, estimator, clock);
             }
         }
         return row;

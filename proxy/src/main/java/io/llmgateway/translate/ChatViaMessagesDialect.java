@@ -12,6 +12,7 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Clock;
+import java.util.function.BiConsumer;
 
 /**
  * Anthropic providers ({@code api: anthropic}) for clients of OpenAI's Chat Completions API: the request is
@@ -46,7 +47,7 @@ public final class ChatViaMessagesDialect implements ProviderDialect {
 
     /** The Messages endpoint, whatever the client's path (only chat completions are translated). */
     @Override
-    public String target(String basePath, String pathSuffix) {
+    public String target(String basePath, String pathSuffix, String alias) {
         return basePath + "/messages";
     }
 
@@ -60,9 +61,10 @@ public final class ChatViaMessagesDialect implements ProviderDialect {
         return apiKey;
     }
 
-    /** The version of the Messages API the translation speaks. */
-    public String anthropicVersion() {
-        return anthropicVersion;
+    /** The provider's configured {@code anthropic-version}: an OpenAI client sends none of its own. */
+    @Override
+    public void headers(HttpHeaders client, BiConsumer<String, String> out) {
+        out.accept("anthropic-version", anthropicVersion);
     }
 
     @Override
@@ -77,9 +79,9 @@ public final class ChatViaMessagesDialect implements ProviderDialect {
         return type != null && type.regionMatches(true, 0, EVENT_STREAM, 0, EVENT_STREAM.length());
     }
 
-    /** A translated answer never keeps the provider's length. */
+    /** A translated answer, JSON or stream, never keeps the provider's length. */
     @Override
-    public boolean resizesStream(RequestFacts facts) {
+    public boolean resizes(boolean stream, RequestFacts facts) {
         return true;
     }
 
