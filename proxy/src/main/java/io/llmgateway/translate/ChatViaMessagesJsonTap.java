@@ -23,8 +23,10 @@ import java.util.List;
  * bounded by its {@code max_tokens}, so it is held whole (up to {@value #MAX_ANSWER_BYTES} bytes) and
  * translated at its end: text blocks joined into {@code content}, {@code tool_use} blocks into
  * {@code tool_calls} (the input object serialised as {@code arguments}), thinking blocks into
- * {@code reasoning_content} (the field OpenAI-compatible providers such as DeepSeek use for reasoning text;
- * signatures and redacted thinking have no place in the answer and are left out), {@code stop_reason} into
+ * {@code reasoning_content} (the field OpenAI-compatible providers such as DeepSeek use for reasoning text)
+ * and, as they are, signatures and redacted thinking included, into {@code thinking_blocks} (LiteLLM's field),
+ * which a client sends back on the assistant message to continue a tool-use loop with thinking (see
+ * {@link ChatViaMessagesTurns}), {@code stop_reason} into
  * {@code finish_reason}, usage as {@link ChatViaMessagesUsage} says. One instance per answer, used from one
  * thread.
  */
@@ -175,6 +177,7 @@ final class ChatViaMessagesJsonTap implements AnswerTap {
         final StringBuilder text = new StringBuilder();
         final StringBuilder reasoning = new StringBuilder();
         final List<String[]> calls = new ArrayList<>(); // id, name, arguments
+        final List<String[]> thinking = new ArrayList<>(); // type, thinking or data, signature
         final ChatViaMessagesUsage usage = new ChatViaMessagesUsage();
 
         static Answer read(ByteBuf in) throws IOException {
@@ -226,6 +229,8 @@ final class ChatViaMessagesJsonTap implements AnswerTap {
             String name = null;
             String input = null;
             String body = null;
+            String signature = null;
+            String data = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
                 JsonToken t = p.nextToken();
@@ -234,6 +239,8 @@ final class ChatViaMessagesJsonTap implements AnswerTap {
                     case "id" -> callId = t == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "name" -> name = t == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "text", "thinking" -> body = t == JsonToken.VALUE_STRING ? p.getText() : body;
+                    case "signature" -> signature = t == JsonToken.VALUE_STRING ? p.getText() : null;
+                    case "data" -> data = t == JsonToken.VALUE_STRING ? p.getText() : null;
                     case "input" -> {
                         StringWriter w = new StringWriter();
                         try (JsonGenerator g = ChatViaObject.FACTORY.createGenerator(w)) {
@@ -248,6 +255,9 @@ final class ChatViaMessagesJsonTap implements AnswerTap {
                 text.append(body);
             } else if ("thinking".equals(type) && body != null) {
                 reasoning.append(body);
+                thinking.add(new String[] {type, body, signature});
+            } else if ("redacted_thinking".equals(type) && data != null) {
+                thinking.add(new String[] {type, data, null});
             } else if ("tool_use".equals(type)) {
                 calls.add(new String[] {callId, name, input == null ? "{}" : input});
             }
@@ -271,6 +281,21 @@ final class ChatViaMessagesJsonTap implements AnswerTap {
             }
             if (reasoning.length() > 0) {
                 g.writeStringField("reasoning_content", reasoning.toString());
+            }
+            if (!thinking.isEmpty()) {
+                g.writeArrayFieldStart("thinking_blocks");
+                for (String[] b : thinking) {
+                    g.writeStartObject();
+                    g.writeStringField("type", b[0]);
+                    if (b[0].equals("thinking")) {
+                        g.writeStringField("thinking", b[1]);
+                        g.writeStringField("signature", b[2]);
+                    } else {
+                        g.writeStringField("data", b[1]);
+                    }
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
             }
             if (!calls.isEmpty()) {
                 g.writeArrayFieldStart("tool_calls");

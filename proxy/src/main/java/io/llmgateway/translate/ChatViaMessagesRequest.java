@@ -30,7 +30,9 @@ import java.util.Set;
  *     provider's minimum), {@code low} 2048, {@code medium} 8192, {@code high} 16384; {@code none} none. The
  *     budget counts against {@code max_tokens} at both APIs: with a client's limit the budget is cut to fit
  *     below it (and refused when that leaves less than 1024), without one {@code max_tokens} is the default
- *     plus the budget. The extension {@code thinking} (the provider's own object) is passed as it is.</li>
+ *     plus the budget. The extension {@code thinking} (the provider's own object) is passed as it is. Thinking
+ *     is left off for a tool-use loop whose assistant turn came back without its thinking blocks, which the
+ *     provider would refuse ({@link ChatViaMessagesTurns#toolLoopWithoutThinking}).</li>
  * <li>Fields with no equivalent are accepted only at the value that changes nothing ({@code n: 1},
  *     {@code logprobs: false}, penalties of 0, {@code response_format} text, {@code store: false}, ...);
  *     any other value is refused, and so is a field the gateway does not know (as OpenAI does).</li>
@@ -158,7 +160,11 @@ final class ChatViaMessagesRequest {
         ChatViaMessagesTurns turns = new ChatViaMessagesTurns(g);
         turns.write(request.objects("messages"));
         turns.writeSystem();
+        boolean thinks = !turns.toolLoopWithoutThinking();
         long budget = thinkingBudget();
+        if (!thinks) {
+            budget = 0;
+        }
         g.writeNumberField("max_tokens", maxTokens(budget));
         List<String> stop = request.strings("stop");
         if (!stop.isEmpty()) {
@@ -189,7 +195,9 @@ final class ChatViaMessagesRequest {
         }
         ChatViaMessagesTools.writeTools(request, g);
         ChatViaMessagesTools.writeToolChoice(request, g);
-        writeThinking(budget);
+        if (thinks) {
+            writeThinking(budget);
+        }
         g.writeEndObject();
     }
 

@@ -1,7 +1,5 @@
 package io.llmgateway.translate;
 
-import static java.util.Objects.requireNonNull;
-
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.llmgateway.protocol.AnswerTap;
@@ -33,15 +31,14 @@ import java.util.Arrays;
  *     A delta's kind is told by its field ({@code text}, {@code thinking}, {@code partial_json}), so the order
  *     of the fields in an event does not matter. Texts go from the parser's buffer to the generator's
  *     without becoming Strings.</li>
- * <li>The deltas' texts are kept for the completion estimate (counted every {@value #COUNT_EVERY_CHARS}
- *     chars) and, when asked, for the request log.</li>
+ * <li>The deltas' texts are counted for the completion estimate and, when asked, kept for the request log
+ *     ({@link ChatViaDeltaText}).</li>
  * <li>An event longer than {@value #MAX_EVENT_BYTES} bytes is not translated.</li>
  * </ul>
  * One instance per stream, used from one thread (the event loop).
  */
 final class ChatViaMessagesStreamTap implements AnswerTap {
     static final int MAX_EVENT_BYTES = 1024 * 1024;
-    static final int COUNT_EVERY_CHARS = 16 * 1024;
     private static final int MAX_BLOCKS = 4096;
     private static final String OTHER = "other";
     private static final String[] EVENTS = {
@@ -58,8 +55,7 @@ final class ChatViaMessagesStreamTap implements AnswerTap {
     private final SseFramer framer = new SseFramer(MAX_EVENT_BYTES);
     private final ChatViaChunks chunks;
     private final boolean includeUsage;
-    private final TokenEstimator estimator;
-    private final String encoding;
+    private final ChatViaDeltaText texts;
     private final ChatViaMessagesUsage usage = new ChatViaMessagesUsage();
     private boolean usageFinal; // a message_delta reported the final counts
     private int[] toolOfBlock = new int[8]; // a block's index -> its tool call's index + 1 (0: not a tool)
@@ -68,11 +64,6 @@ final class ChatViaMessagesStreamTap implements AnswerTap {
     private boolean stopped; // message_stop or error: nothing more is translated
     private boolean ended;
     private boolean released;
-    private final StringBuilder uncounted = new StringBuilder();
-    private long counted;
-    private StringBuilder transcript;
-    private int transcriptMax;
-    private boolean transcriptCut;
 
     // The event being read.
     private String type;
@@ -96,8 +87,7 @@ final class ChatViaMessagesStreamTap implements AnswerTap {
             String model, long created, boolean includeUsage, TokenEstimator estimator, String encoding) {
         this.chunks = new ChatViaChunks(model, created, includeUsage);
         this.includeUsage = includeUsage;
-        this.estimator = requireNonNull(estimator, "estimator");
-        this.encoding = encoding;
+        this.texts = new ChatViaDeltaText(estimator, encoding);
     }
 
     @Override
@@ -136,25 +126,17 @@ final class ChatViaMessagesStreamTap implements AnswerTap {
 
     @Override
     public long completionTokensEstimate() {
-        countUncounted();
-        return counted;
+        return texts.tokens();
     }
 
     @Override
     public void captureText(int maxChars) {
-        if (maxChars < 1) {
-            throw new IllegalArgumentException("maxChars: " + maxChars + " (expected: >= 1)");
-        }
-        transcript = new StringBuilder(Math.min(maxChars, 1024));
-        transcriptMax = maxChars;
+        texts.capture(maxChars);
     }
 
     @Override
     public String capturedText() {
-        if (transcript == null) {
-            return null;
-        }
-        return transcriptCut ? transcript + "...[truncated]" : transcript.toString();
+        return texts.captured();
     }
 
     @Override
@@ -346,8 +328,8 @@ final class ChatViaMessagesStreamTap implements AnswerTap {
                     toolOfBlock[index] = ++tools;
                     String arguments = blockInput == null || blockInput.equals("{}") ? "" : blockInput;
                     chunks.toolStart(tools - 1, blockId, blockName, arguments);
-                    keep(blockName);
-                    keep(arguments);
+                    texts.add(blockName);
+                    texts.add(arguments);
                 }
             }
             case "content_block_delta" -> {
@@ -395,7 +377,7 @@ final class ChatViaMessagesStreamTap implements AnswerTap {
         int off = p.getTextOffset();
         int len = p.getTextLength();
         chunks.text(field, c, off, len);
-        keep(c, off, len);
+        texts.add(c, off, len);
     }
 
     private void emitArguments(char[] c, int off, int len) throws IOException {
@@ -404,7 +386,7 @@ final class ChatViaMessagesStreamTap implements AnswerTap {
             return; // not a tool block's delta
         }
         chunks.toolArguments(tool, c, off, len);
-        keep(c, off, len);
+        texts.add(c, off, len);
     }
 
     private static String text(JsonParser p, JsonToken t) throws IOException {
@@ -413,34 +395,5 @@ final class ChatViaMessagesStreamTap implements AnswerTap {
         }
         p.skipChildren();
         return null;
-    }
-
-    // ---- the estimate and the transcript -------------------------------------------------------------------
-
-    private void keep(String s) {
-        if (s != null) {
-            keep(s.toCharArray(), 0, s.length());
-        }
-    }
-
-    private void keep(char[] c, int off, int len) {
-        uncounted.append(c, off, len);
-        if (uncounted.length() >= COUNT_EVERY_CHARS) {
-            countUncounted();
-        }
-        if (transcript != null) {
-            int room = transcriptMax - transcript.length();
-            if (len > room) {
-                transcriptCut = true;
-            }
-            transcript.append(c, off, Math.min(len, Math.max(0, room)));
-        }
-    }
-
-    private void countUncounted() {
-        if (uncounted.length() > 0) {
-            counted += estimator.countText(uncounted.toString(), encoding);
-            uncounted.setLength(0);
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.llmgateway.translate;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.llmgateway.protocol.BadRequestException;
 import java.io.IOException;
@@ -28,7 +29,8 @@ import java.util.Set;
  * <li>What the Messages API cannot carry is refused with a 400 naming the field: a message's {@code name},
  *     audio, legacy function calls, content parts other than text and images. An assistant message's
  *     {@code reasoning_content} (echoed by clients that keep the whole answer) is left out: a thinking block
- *     without its signature is refused by the provider, and earlier turns' thinking is not used anyway.</li>
+ *     without its signature is refused by the provider, and earlier turns' thinking is not used anyway; the
+ *     blocks themselves, signature included, come back as {@code thinking_blocks} (see {@link #thinkingBlocks}).</li>
  * </ul>
  */
 final class ChatViaMessagesTurns {
@@ -42,9 +44,8 @@ final class ChatViaMessagesTurns {
             "audio",
             "function_call",
             "reasoning_content",
+            "thinking_blocks",
             "cache_control");
-    private static final Set<String> PART_FIELDS = Set.of("type", "text", "image_url", "cache_control", "refusal");
-    private static final Set<String> PART_TYPES = Set.of("text", "image_url", "refusal");
     private static final Set<String> CALL_FIELDS = Set.of("id", "type", "function");
     private static final Set<String> FUNCTION_FIELDS = Set.of("name", "arguments");
     private static final String USER = "user";
@@ -52,6 +53,11 @@ final class ChatViaMessagesTurns {
 
     private final JsonGenerator g;
     private String open; // the role of the turn being written, or null
+    private String last; // the role of the last turn written
+    // What the last turns hold: whether a tool-use loop is under way, and with thinking.
+    private boolean assistantToolUse;
+    private boolean assistantThinks;
+    private boolean userResults;
     /** The ids of the tool calls of the last assistant turn, in order. */
     private final List<String> calls = new ArrayList<>();
     /** The tool results of the current run of tool messages. */
@@ -144,8 +150,8 @@ final class ChatViaMessagesTurns {
             }
             return;
         }
-        for (ChatViaObject part : parts(m)) {
-            textPart(part, system);
+        for (ChatViaObject part : ChatViaParts.parts(m)) {
+            ChatViaParts.textPart(part, system);
         }
     }
 
@@ -154,14 +160,14 @@ final class ChatViaMessagesTurns {
     private void user(ChatViaObject m) throws IOException, BadRequestException {
         if (m.token("content") == JsonToken.VALUE_STRING) {
             block(USER);
-            textBlock(m, "content", g);
+            ChatViaParts.textBlock(m, "content", g);
             return;
         }
-        for (ChatViaObject part : parts(m)) {
-            String type = partType(part);
+        for (ChatViaObject part : ChatViaParts.parts(m)) {
+            String type = ChatViaParts.partType(part);
             block(USER);
             switch (type) {
-                case "text" -> textPart(part, g);
+                case "text" -> ChatViaParts.textPart(part, g);
                 case "image_url" -> ChatViaImages.write(part, g);
                 default ->
                     throw part.unsupported("type", "of content part is not supported (text and image_url parts are).");
@@ -172,36 +178,67 @@ final class ChatViaMessagesTurns {
     // ---- assistant -----------------------------------------------------------------------------------------
 
     private void assistant(ChatViaObject m) throws IOException, BadRequestException {
-        if (!ASSISTANT.equals(open)) {
-            calls.clear();
-        }
+        thinkingBlocks(m);
         if (m.token("content") == JsonToken.VALUE_STRING) {
             if (!m.emptyString("content")) {
                 block(ASSISTANT);
-                textBlock(m, "content", g);
+                ChatViaParts.textBlock(m, "content", g);
             }
         } else {
-            for (ChatViaObject part : parts(m)) {
-                String type = partType(part);
+            for (ChatViaObject part : ChatViaParts.parts(m)) {
+                String type = ChatViaParts.partType(part);
                 if (!type.equals("text") && !type.equals("refusal")) {
                     throw part.unsupported("type", "of assistant content part is not supported (text is).");
                 }
                 String field = type.equals("text") ? "text" : "refusal";
                 if (!part.emptyString(field)) {
                     block(ASSISTANT);
-                    textBlock(part, field, g);
+                    ChatViaParts.textBlock(part, field, g);
                 }
             }
         }
         if (m.present("refusal") && !m.emptyString("refusal")) {
             block(ASSISTANT);
-            textBlock(m, "refusal", g);
+            ChatViaParts.textBlock(m, "refusal", g);
         }
         List<ChatViaObject> toolCalls = m.objects("tool_calls");
         for (ChatViaObject call : toolCalls) {
             block(ASSISTANT);
             toolUse(call);
         }
+    }
+
+    /**
+     * The provider's own thinking blocks of an earlier answer, as clients that keep them send them back
+     * ({@code thinking_blocks}, the field LiteLLM uses): copied as they are, signature included, first in the turn.
+     */
+    private void thinkingBlocks(ChatViaObject m) throws IOException, BadRequestException {
+        if (!m.present("thinking_blocks")) {
+            return;
+        }
+        for (ChatViaObject b : m.objects("thinking_blocks")) {
+            String type = b.string("type");
+            if (!"thinking".equals(type) && !"redacted_thinking".equals(type)) {
+                throw b.invalidValue("type", "expected thinking or redacted_thinking.");
+            }
+        }
+        try (JsonParser p = m.open("thinking_blocks")) {
+            for (JsonToken t = p.nextToken(); t == JsonToken.START_OBJECT; t = p.nextToken()) {
+                block(ASSISTANT);
+                g.copyCurrentStructure(p);
+                assistantThinks = true;
+            }
+        }
+    }
+
+    /**
+     * Whether the conversation ends in a tool-use loop whose assistant turn has no thinking block: with
+     * thinking on, the provider refuses such a request (the turn's thinking, with its signature, must come
+     * back), so thinking is left off for it. OpenAI clients have no field for the blocks; a client that kept
+     * them sends {@code thinking_blocks}.
+     */
+    boolean toolLoopWithoutThinking() {
+        return USER.equals(last) && userResults && assistantToolUse && !assistantThinks;
     }
 
     private void toolUse(ChatViaObject call) throws IOException, BadRequestException {
@@ -229,6 +266,7 @@ final class ChatViaMessagesTurns {
             throw function.missing("name");
         }
         calls.add(id);
+        assistantToolUse = true;
         g.writeStartObject();
         g.writeStringField("type", "tool_use");
         g.writeStringField("id", id);
@@ -256,11 +294,11 @@ final class ChatViaMessagesTurns {
                 m.writeString("content", r);
             } else if (m.present("content")) {
                 r.writeArrayFieldStart("content");
-                for (ChatViaObject part : parts(m)) {
-                    if (!partType(part).equals("text")) {
+                for (ChatViaObject part : ChatViaParts.parts(m)) {
+                    if (!ChatViaParts.partType(part).equals("text")) {
                         throw part.unsupported("type", "of tool message content part is not supported (text is).");
                     }
-                    textPart(part, r);
+                    ChatViaParts.textPart(part, r);
                 }
                 r.writeEndArray();
             }
@@ -281,6 +319,7 @@ final class ChatViaMessagesTurns {
             block(USER);
             g.writeRawValue(r.json());
         }
+        userResults = true;
         results.clear();
     }
 
@@ -296,6 +335,14 @@ final class ChatViaMessagesTurns {
         g.writeStringField("role", role);
         g.writeArrayFieldStart("content");
         open = role;
+        last = role;
+        if (role.equals(ASSISTANT)) {
+            calls.clear();
+            assistantToolUse = false;
+            assistantThinks = false;
+        } else {
+            userResults = false;
+        }
     }
 
     private void closeTurn() throws IOException {
@@ -304,52 +351,5 @@ final class ChatViaMessagesTurns {
             g.writeEndObject();
             open = null;
         }
-    }
-
-    private static List<ChatViaObject> parts(ChatViaObject m) throws IOException, BadRequestException {
-        if (!m.present("content")) {
-            return List.of();
-        }
-        m.expect("content", JsonToken.START_ARRAY, "a string or an array of content parts");
-        return m.objects("content");
-    }
-
-    /** The part's type; the fields of a part of a known type are checked too. */
-    private static String partType(ChatViaObject part) throws IOException, BadRequestException {
-        String type = part.string("type");
-        if (type == null) {
-            throw part.missing("type");
-        }
-        if (PART_TYPES.contains(type)) {
-            String unknown = part.unknown(PART_FIELDS);
-            if (unknown != null) {
-                throw part.unsupported(unknown, "is not a known content part field.");
-            }
-        }
-        return type;
-    }
-
-    /** A text part: a text block with the part's {@code cache_control}; an empty text is left out. */
-    private static void textPart(ChatViaObject part, JsonGenerator out) throws IOException, BadRequestException {
-        if (!"text".equals(partType(part))) {
-            throw part.unsupported("type", "of this content part is not supported (text is).");
-        }
-        if (!part.present("text")) {
-            throw part.missing("text");
-        }
-        if (!part.emptyString("text")) {
-            textBlock(part, "text", out);
-        }
-    }
-
-    /** {@code {"type":"text","text":<field>}}, with the object's {@code cache_control} when it has one. */
-    private static void textBlock(ChatViaObject o, String field, JsonGenerator out)
-            throws IOException, BadRequestException {
-        out.writeStartObject();
-        out.writeStringField("type", "text");
-        out.writeFieldName("text");
-        o.writeString(field, out);
-        o.copyField("cache_control", out);
-        out.writeEndObject();
     }
 }

@@ -56,13 +56,16 @@ final class ChatViaMessagesUsage {
         return Math.max(0, output);
     }
 
-    /** The usage for accounting, or null when none was read. */
+    /**
+     * The usage for accounting, or null when none was read: its total, what counts against the provider's token
+     * limits, leaves cache reads out, as the provider's limits do.
+     */
     Usage usage() {
         if (!any()) {
             return null;
         }
-        long prompt = promptTokens();
-        return new Usage(prompt, completionTokens(), prompt + completionTokens(), false);
+        long limited = Math.max(0, input) + Math.max(0, cacheCreation) + completionTokens();
+        return new Usage(promptTokens(), completionTokens(), limited, false);
     }
 
     /** Writes {@code "usage": {...}} in OpenAI's shape. */

@@ -66,13 +66,15 @@ class ChatViaMessagesJsonTapTest {
                          "model":"claude-sonnet-4-5-20250929",
                          "choices":[{"index":0,"message":{"role":"assistant","content":"I'll check the weather.",
                            "reasoning_content":"The user wants the weather.",
+                           "thinking_blocks":[{"type":"thinking","thinking":"The user wants the weather.",
+                             "signature":"EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrk"}],
                            "tool_calls":[{"id":"toolu_01A09q90qw90lq917835lq9","type":"function",
                              "function":{"name":"get_weather","arguments":"{\\"location\\":\\"San Francisco, CA\\",\\"unit\\":\\"celsius\\"}"}}],
                            "refusal":null},
                           "logprobs":null,"finish_reason":"tool_calls"}],
                          "usage":{"prompt_tokens":2095,"completion_tokens":503,"total_tokens":2598,
                            "prompt_tokens_details":{"cached_tokens":1800}}}"""), TestJson.parse(r.out));
-        assertEquals(new Usage(2095, 503, 2598, false), r.usage);
+        assertEquals(new Usage(2095, 503, 798, false), r.usage);
     }
 
     @Test
@@ -91,6 +93,20 @@ class ChatViaMessagesJsonTapTest {
         assertEquals("length", TestJson.at(p, "choices", 0, "finish_reason"));
         assertEquals(0L, TestJson.at(p, "usage", "prompt_tokens_details", "cached_tokens"));
         assertEquals(new Usage(3, 4, 7, false), plain.usage);
+    }
+
+    /** Regression: thinking blocks keep their signatures (and redacted ones their data) for the next turn. */
+    @Test
+    void onEnd_redactedThinking_keptInThinkingBlocks() {
+        Object out = TestJson.parse(run("{\"id\":\"m\",\"type\":\"message\",\"role\":\"assistant\",\"model\":\"c\","
+                        + "\"content\":[{\"type\":\"redacted_thinking\",\"data\":\"EmwKAhgBEgy3va3p\"},"
+                        + "{\"type\":\"text\",\"text\":\"ok\"}],\"stop_reason\":\"end_turn\","
+                        + "\"usage\":{\"input_tokens\":3,\"output_tokens\":4}}")
+                .out);
+        assertEquals(
+                TestJson.parse("[{\"type\":\"redacted_thinking\",\"data\":\"EmwKAhgBEgy3va3p\"}]"),
+                TestJson.at(out, "choices", 0, "message", "thinking_blocks"));
+        assertEquals("ok", TestJson.at(out, "choices", 0, "message", "content"));
     }
 
     @Test

@@ -383,6 +383,51 @@ class ChatViaMessagesRequestTest {
         assertEquals(json("{\"type\":\"ephemeral\"}"), TestJson.at(messages, 2, "content", 0, "cache_control"));
     }
 
+    private static final String TOOL_LOOP = "{\"role\":\"user\",\"content\":\"weather?\"},"
+            + "{\"role\":\"assistant\",%s\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\","
+            + "\"function\":{\"name\":\"weather\",\"arguments\":\"{}\"}}]},"
+            + "{\"role\":\"tool\",\"tool_call_id\":\"c1\",\"content\":\"sunny\"}";
+
+    /**
+     * Regression: a tool-use loop with thinking needs the assistant turn's thinking block, signature included.
+     * A client that kept it ({@code thinking_blocks}) gets it sent back, first in the turn, as it was.
+     */
+    @Test
+    void toolLoop_withThinkingBlocks_sentBackFirstWithSignatures() throws Exception {
+        String blocks = "\"thinking_blocks\":[{\"type\":\"thinking\",\"thinking\":\"Use the tool.\","
+                + "\"signature\":\"EqQBCgIYAhIM\"},{\"type\":\"redacted_thinking\",\"data\":\"EmwKAhgB\"}],"
+                + "\"reasoning_content\":\"Use the tool.\",";
+        Map<String, Object> out = translate("{\"model\":\"m\",\"reasoning_effort\":\"low\",\"messages\":["
+                + String.format(TOOL_LOOP, blocks) + "]}");
+        assertEquals(json("""
+                        [{"type":"thinking","thinking":"Use the tool.","signature":"EqQBCgIYAhIM"},
+                         {"type":"redacted_thinking","data":"EmwKAhgB"},
+                         {"type":"tool_use","id":"c1","name":"weather","input":{}}]"""), TestJson.at(out, "messages", 1, "content"));
+        assertEquals(json("{\"type\":\"enabled\",\"budget_tokens\":2048}"), out.get("thinking"));
+    }
+
+    /**
+     * Regression: a client without the thinking blocks (OpenAI's format has no field for them) would get a 400
+     * from the provider on the second request of every tool loop with thinking; thinking is left off instead.
+     */
+    @Test
+    void toolLoop_withoutThinkingBlocks_thinkingLeftOffForTheContinuation() throws Exception {
+        Map<String, Object> out = translate(
+                "{\"model\":\"m\",\"reasoning_effort\":\"low\",\"messages\":[" + String.format(TOOL_LOOP, "") + "]}");
+        assertFalse(out.containsKey("thinking"), out.toString());
+        assertEquals(4096L, out.get("max_tokens"));
+        // Once the loop is over (a new user message), thinking is on again.
+        out = translate("{\"model\":\"m\",\"reasoning_effort\":\"low\",\"messages\":["
+                + String.format(TOOL_LOOP, "") + ",{\"role\":\"assistant\",\"content\":\"Sunny.\"},"
+                + "{\"role\":\"user\",\"content\":\"thanks\"}]}");
+        assertEquals(json("{\"type\":\"enabled\",\"budget_tokens\":2048}"), out.get("thinking"));
+        assertEquals(
+                "messages[1].thinking_blocks[0].type",
+                refused("{\"model\":\"m\",\"messages\":["
+                                + String.format(TOOL_LOOP, "\"thinking_blocks\":[{\"type\":\"text\"}],") + "]}")
+                        .param());
+    }
+
     @Test
     void reasoningContentOfEarlierAnswers_leftOut() throws Exception {
         Object messages = messagesOf("[{\"role\":\"user\",\"content\":\"q\"},{\"role\":\"assistant\",\"content\":\"a\","
