@@ -146,15 +146,19 @@ final class ChatViaMessagesRequest {
     }
 
     private void write(String alias) throws IOException, BadRequestException {
+        if (!request.present("messages")) { // another endpoint's request (embeddings, responses) or a bad one
+            throw new BadRequestException(
+                    "Missing required parameter: 'messages'. This model's provider (Anthropic Messages API) serves"
+                            + " chat completions only.",
+                    "messages",
+                    "missing_required_parameter");
+        }
         String unknown = request.unknown(KNOWN);
         if (unknown != null) {
             throw new BadRequestException(
                     "Unrecognized request argument supplied: " + unknown, unknown, "unknown_parameter");
         }
         refuseUnsupported();
-        if (!request.present("messages")) {
-            throw request.missing("messages");
-        }
         g.writeStartObject();
         g.writeStringField("model", alias);
         ChatViaMessagesTurns turns = new ChatViaMessagesTurns(g);

@@ -66,9 +66,7 @@ class ChatViaMessagesEndToEndTest {
                 model_config:
                   claude-sonnet:
                     anthropic: {alias: claude-sonnet-4-5}
-                """
-                        .formatted(anthropic.port()),
-                Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
+                """.formatted(anthropic.port()), Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
         gateway.gateway().observers().add(records::add);
     }
 
@@ -82,8 +80,10 @@ class ChatViaMessagesEndToEndTest {
 
     private static String message(String content, String stopReason, int input, int cacheRead, int output) {
         return "{\"id\":\"msg_013Zva2CMHLNnXjNJJKqJ2EF\",\"type\":\"message\",\"role\":\"assistant\","
-                + "\"model\":\"claude-sonnet-4-5-20250929\",\"content\":[" + content + "],\"stop_reason\":\"" + stopReason
-                + "\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + input + ",\"cache_creation_input_tokens\":0,"
+                + "\"model\":\"claude-sonnet-4-5-20250929\",\"content\":[" + content + "],\"stop_reason\":\""
+                + stopReason
+                + "\",\"stop_sequence\":null,\"usage\":{\"input_tokens\":" + input
+                + ",\"cache_creation_input_tokens\":0,"
                 + "\"cache_read_input_tokens\":" + cacheRead + ",\"output_tokens\":" + output + "}}";
     }
 
@@ -139,7 +139,8 @@ class ChatViaMessagesEndToEndTest {
 
     @Test
     void chat_translatedToMessages_andAnsweredAsAChatCompletion() throws Exception {
-        anthropic.enqueue(Behaviour.json(200, message("{\"type\":\"text\",\"text\":\"Hello from Claude\"}", "end_turn", 12, 0, 4)));
+        anthropic.enqueue(Behaviour.json(
+                200, message("{\"type\":\"text\",\"text\":\"Hello from Claude\"}", "end_turn", 12, 0, 4)));
 
         ChatCompletion c = gateway.openai()
                 .chat()
@@ -200,7 +201,12 @@ class ChatViaMessagesEndToEndTest {
         assertEquals(6, last.usage().orElseThrow().completionTokens());
         assertEquals(
                 300,
-                last.usage().orElseThrow().promptTokensDetails().orElseThrow().cachedTokens().orElseThrow());
+                last.usage()
+                        .orElseThrow()
+                        .promptTokensDetails()
+                        .orElseThrow()
+                        .cachedTokens()
+                        .orElseThrow());
         assertTrue(chunks.stream().allMatch(ch -> ch.id().equals("msg_stream1") && ch.created() == NOW));
         assertTrue(TestJson.parse(seen().body()) instanceof Map<?, ?> body && Boolean.TRUE.equals(body.get("stream")));
         assertEquals(16, records.poll(5, TimeUnit.SECONDS).totalTokens(), "cache reads do not count against limits");
@@ -218,7 +224,8 @@ class ChatViaMessagesEndToEndTest {
                         50,
                         0,
                         20)));
-        anthropic.enqueue(Behaviour.json(200, message("{\"type\":\"text\",\"text\":\"Sunny in Paris.\"}", "end_turn", 80, 0, 5)));
+        anthropic.enqueue(
+                Behaviour.json(200, message("{\"type\":\"text\",\"text\":\"Sunny in Paris.\"}", "end_turn", 80, 0, 5)));
         ChatCompletionCreateParams.Builder params = ChatCompletionCreateParams.builder()
                 .model("claude-sonnet")
                 .addUserMessage("Weather in Paris?")
@@ -227,15 +234,21 @@ class ChatViaMessagesEndToEndTest {
         ChatCompletion first = gateway.openai().chat().completions().create(params.build());
 
         ChatCompletionMessage asked = first.choices().get(0).message();
-        assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, first.choices().get(0).finishReason());
-        ChatCompletionMessageFunctionToolCall call = asked.toolCalls().orElseThrow().get(0).asFunction();
+        assertEquals(
+                ChatCompletion.Choice.FinishReason.TOOL_CALLS,
+                first.choices().get(0).finishReason());
+        ChatCompletionMessageFunctionToolCall call =
+                asked.toolCalls().orElseThrow().get(0).asFunction();
         assertEquals("toolu_01", call.id());
         assertEquals("get_weather", call.function().name());
-        assertEquals(TestJson.parse("{\"city\":\"Paris\"}"), TestJson.parse(call.function().arguments()));
+        assertEquals(
+                TestJson.parse("{\"city\":\"Paris\"}"),
+                TestJson.parse(call.function().arguments()));
         Object firstSent = TestJson.parse(seen().body());
         assertEquals(
-                TestJson.parse("[{\"name\":\"get_weather\",\"description\":\"The weather in a city\",\"input_schema\":"
-                        + "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}}]"),
+                TestJson.parse(
+                        "[{\"name\":\"get_weather\",\"description\":\"The weather in a city\",\"input_schema\":"
+                                + "{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}},\"required\":[\"city\"]}}]"),
                 TestJson.at(firstSent, "tools"));
 
         ChatCompletion second = gateway.openai()
@@ -248,16 +261,14 @@ class ChatViaMessagesEndToEndTest {
                                 .build())
                         .build());
 
-        assertEquals("Sunny in Paris.", second.choices().get(0).message().content().orElseThrow());
-        Object sent = TestJson.parse(seen().body());
         assertEquals(
-                TestJson.parse(
-                        """
+                "Sunny in Paris.", second.choices().get(0).message().content().orElseThrow());
+        Object sent = TestJson.parse(seen().body());
+        assertEquals(TestJson.parse("""
                         [{"role":"user","content":[{"type":"text","text":"Weather in Paris?"}]},
                          {"role":"assistant","content":[{"type":"text","text":"Let me check."},
                            {"type":"tool_use","id":"toolu_01","name":"get_weather","input":{"city":"Paris"}}]},
-                         {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_01","content":"{\\"temp\\":22}"}]}]"""),
-                TestJson.at(sent, "messages"));
+                         {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_01","content":"{\\"temp\\":22}"}]}]"""), TestJson.at(sent, "messages"));
     }
 
     /** Regression: a streamed tool call reaches the SDK whole (every input_json_delta, at its own index). */
@@ -281,13 +292,15 @@ class ChatViaMessagesEndToEndTest {
             int index = b + 1;
             events.add(event(
                     "content_block_start",
-                    "{\"type\":\"content_block_start\",\"index\":" + index + ",\"content_block\":{\"type\":\"tool_use\","
-                            + "\"id\":\"" + calls[b][0] + "\",\"name\":\"get_weather\",\"input\":{}}}"));
+                    "{\"type\":\"content_block_start\",\"index\":" + index
+                            + ",\"content_block\":{\"type\":\"tool_use\"," + "\"id\":\"" + calls[b][0]
+                            + "\",\"name\":\"get_weather\",\"input\":{}}}"));
             for (int f = 1; f < calls[b].length; f++) {
                 events.add(event(
                         "content_block_delta",
-                        "{\"type\":\"content_block_delta\",\"index\":" + index + ",\"delta\":{\"type\":\"input_json_delta\","
-                                + "\"partial_json\":" + JsonStrings.quote(calls[b][f]) + "}}"));
+                        "{\"type\":\"content_block_delta\",\"index\":" + index
+                                + ",\"delta\":{\"type\":\"input_json_delta\"," + "\"partial_json\":"
+                                + JsonStrings.quote(calls[b][f]) + "}}"));
             }
             events.add(event("content_block_stop", "{\"type\":\"content_block_stop\",\"index\":" + index + "}"));
         }
@@ -313,15 +326,21 @@ class ChatViaMessagesEndToEndTest {
         ChatCompletion whole = accumulator.chatCompletion();
         ChatCompletionMessage message = whole.choices().get(0).message();
         assertEquals("Checking.", message.content().orElseThrow());
-        assertEquals(ChatCompletion.Choice.FinishReason.TOOL_CALLS, whole.choices().get(0).finishReason());
+        assertEquals(
+                ChatCompletion.Choice.FinishReason.TOOL_CALLS,
+                whole.choices().get(0).finishReason());
         List<ChatCompletionMessageFunctionToolCall> got = message.toolCalls().orElseThrow().stream()
                 .map(t -> t.asFunction())
                 .toList();
         assertEquals(2, got.size());
         assertEquals("toolu_A", got.get(0).id());
-        assertEquals(TestJson.parse("{\"city\":\"Paris\"}"), TestJson.parse(got.get(0).function().arguments()));
+        assertEquals(
+                TestJson.parse("{\"city\":\"Paris\"}"),
+                TestJson.parse(got.get(0).function().arguments()));
         assertEquals("toolu_B", got.get(1).id());
-        assertEquals(TestJson.parse("{\"city\":\"Rome\"}"), TestJson.parse(got.get(1).function().arguments()));
+        assertEquals(
+                TestJson.parse("{\"city\":\"Rome\"}"),
+                TestJson.parse(got.get(1).function().arguments()));
     }
 
     /** n > 1 has no equivalent: a 400 in OpenAI's shape naming the field, and nothing reaches the provider. */

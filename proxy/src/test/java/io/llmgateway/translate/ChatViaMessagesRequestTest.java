@@ -367,7 +367,9 @@ class ChatViaMessagesRequestTest {
                 refused(
                                 "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"},{\"role\":\"tool\",\"content\":\"r\"}]}")
                         .param());
-        assertEquals("messages", refused("{\"model\":\"m\"}").param());
+        BadRequestException embeddings = refused("{\"model\":\"m\",\"input\":\"text to embed\"}");
+        assertEquals("messages", embeddings.param());
+        assertTrue(embeddings.getMessage().contains("chat completions only"), embeddings.getMessage());
     }
 
     /** cache_control reaches the provider untouched, wherever the client's format can carry it. */
