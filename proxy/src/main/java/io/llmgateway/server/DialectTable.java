@@ -7,11 +7,14 @@ import io.llmgateway.anthropic.AnthropicProviderDialect;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.ProviderApi;
 import io.llmgateway.config.ProviderConfig;
+import io.llmgateway.openai.AzureProviderDialect;
 import io.llmgateway.openai.OpenAiClientDialect;
 import io.llmgateway.openai.OpenAiProviderDialect;
 import io.llmgateway.protocol.ClientDialect;
 import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.tokens.TokenEstimator;
+import io.llmgateway.translate.ChatViaMessagesDialect;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +35,7 @@ final class DialectTable {
     /** Makes the dialect of one provider for the clients of one dialect. */
     @FunctionalInterface
     interface Maker {
-        ProviderDialect make(ProviderConfig provider, TokenEstimator estimator);
+        ProviderDialect make(ProviderConfig provider, TokenEstimator estimator, Clock clock);
     }
 
     private record Pair(ClientDialect client, ProviderApi api, Maker maker) {}
@@ -46,26 +49,40 @@ final class DialectTable {
      * goes to Anthropic providers only (the gateway counts itself for a model that has none).
      */
     private static final List<Pair> PAIRS = List.of(
-            new Pair(OpenAiClientDialect.INSTANCE, ProviderApi.OPENAI, (p, e) -> new OpenAiProviderDialect(e)),
+            new Pair(OpenAiClientDialect.INSTANCE, ProviderApi.OPENAI, (p, e, c) -> new OpenAiProviderDialect(e)),
+            new Pair(
+                    OpenAiClientDialect.INSTANCE,
+                    ProviderApi.AZURE,
+                    (p, e, c) -> new AzureProviderDialect(new OpenAiProviderDialect(e), p.apiVersion())),
+            new Pair(
+                    OpenAiClientDialect.INSTANCE,
+                    ProviderApi.ANTHROPIC,
+                    (p, e, c) -> new ChatViaMessagesDialect(e, c, p.anthropicVersion(), p.defaultMaxTokens())),
             new Pair(
                     AnthropicClientDialect.MESSAGES,
                     ProviderApi.ANTHROPIC,
-                    (p, e) -> new AnthropicProviderDialect(e, p.anthropicVersion())),
+                    (p, e, c) -> new AnthropicProviderDialect(e, p.anthropicVersion())),
             new Pair(
                     AnthropicClientDialect.COUNT_TOKENS,
                     ProviderApi.ANTHROPIC,
-                    (p, e) -> new AnthropicProviderDialect(e, p.anthropicVersion())));
+                    (p, e, c) -> new AnthropicProviderDialect(e, p.anthropicVersion())));
 
     private final TokenEstimator estimator;
+    private final Clock clock;
     private final Map<String, ProviderDialect[]> rows = new HashMap<>();
     /** Per client dialect: null when every provider serves its clients, else which providers do. */
     private final List<Predicate<ProviderConfig>> servable = new ArrayList<>();
 
-    /** The dialects of every provider of {@code config}. */
-    DialectTable(GatewayConfig config, TokenEstimator estimator) {
+    /**
+     * The dialects of every provider of {@code config}.
+     *
+     * @param clock the time of the answers a dialect writes itself (a translated answer's {@code created})
+     */
+    DialectTable(GatewayConfig config, TokenEstimator estimator, Clock clock) {
         this.estimator = requireNonNull(estimator, "estimator");
+        this.clock = requireNonNull(clock, "clock");
         for (ProviderConfig p : config.providers().values()) {
-            rows.put(p.name(), row(p, estimator));
+            rows.put(p.name(), row(p, estimator, clock));
         }
         for (int i = 0; i < CLIENTS.size(); i++) {
             ClientDialect client = CLIENTS.get(i);
@@ -93,7 +110,7 @@ final class DialectTable {
     ProviderDialect dialect(ProviderConfig provider, ClientDialect client) {
         ProviderDialect[] row = rows.get(provider.name());
         if (row == null) {
-            row = row(provider, estimator);
+            row = row(provider, estimator, clock);
         }
         for (int i = 0; i < row.length; i++) {
             if (CLIENTS.get(i) == client) {
@@ -121,11 +138,11 @@ final class DialectTable {
         return "no translation from " + client.name() + " clients to " + api.configName() + " providers yet";
     }
 
-    private static ProviderDialect[] row(ProviderConfig provider, TokenEstimator estimator) {
+    private static ProviderDialect[] row(ProviderConfig provider, TokenEstimator estimator, Clock clock) {
         ProviderDialect[] row = new ProviderDialect[CLIENTS.size()];
         for (Pair pair : PAIRS) {
             if (pair.api() == provider.api()) {
-                row[CLIENTS.indexOf(pair.client())] = pair.maker().make(provider, estimator);
+                row[CLIENTS.indexOf(pair.client())] = pair.maker().make(provider, estimator, clock);
             }
         }
         return row;

@@ -248,7 +248,7 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
         Snapshot(GatewayConfig config, Clock clock, ClientKeys previousKeys, TokenEstimator estimator) {
             this.config = config;
             this.clientKeys = ClientKeys.of(config.access(), clock, previousKeys);
-            this.dialects = new DialectTable(config, estimator);
+            this.dialects = new DialectTable(config, estimator, clock);
             for (ProviderConfig p : config.providers().values()) {
                 origins.put(p.name(), Origin.of(p));
                 ProviderDialect any = dialects.any(p.name());

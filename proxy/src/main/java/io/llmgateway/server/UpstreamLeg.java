@@ -2,6 +2,7 @@ package io.llmgateway.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.llmgateway.protocol.BadRequestException;
 import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.protocol.RequestFacts;
 import io.llmgateway.route.Attempt;
@@ -109,8 +110,11 @@ final class UpstreamLeg {
      * Sends the client's {@code request} (read as {@code info}, to the gateway's {@code pathSuffix}) on the
      * leased channel, as {@code dialect} writes it for this attempt's provider. False, with nothing sent, when
      * its target would split the request line.
+     *
+     * @throws BadRequestException with nothing sent, when the dialect cannot write the request for its provider
      */
-    boolean sendRequest(FullHttpRequest request, RequestFacts info, ProviderDialect dialect, String pathSuffix) {
+    boolean sendRequest(FullHttpRequest request, RequestFacts info, ProviderDialect dialect, String pathSuffix)
+            throws BadRequestException {
         ByteBuf body = dialect.body(channel.alloc(), request.content(), info, alias);
         ByteBuf head;
         try {

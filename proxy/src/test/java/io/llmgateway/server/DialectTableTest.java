@@ -15,7 +15,9 @@ import io.llmgateway.openai.OpenAiClientDialect;
 import io.llmgateway.openai.OpenAiProviderDialect;
 import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.tokens.TokenEstimator;
+import io.llmgateway.translate.ChatViaMessagesDialect;
 import java.net.URI;
+import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +41,7 @@ class DialectTableTest {
     @Test
     void dialect_onePerProviderAndClient_madeOncePerConfig() throws Exception {
         GatewayConfig config = config();
-        DialectTable table = new DialectTable(config, ESTIMATOR);
+        DialectTable table = new DialectTable(config, ESTIMATOR, Clock.systemUTC());
         ProviderConfig a = config.providers().get("a");
 
         ProviderDialect d = table.dialect(a, OpenAiClientDialect.INSTANCE);
@@ -52,7 +54,7 @@ class DialectTableTest {
 
     @Test
     void dialect_providerAddedSinceTheConfig_isMadeNow() throws Exception {
-        DialectTable table = new DialectTable(config(), ESTIMATOR);
+        DialectTable table = new DialectTable(config(), ESTIMATOR, Clock.systemUTC());
         ProviderConfig added = new ProviderConfig("c", URI.create("https://c.example.com/v1"), "", Limits.NONE);
 
         assertInstanceOf(OpenAiProviderDialect.class, table.dialect(added, OpenAiClientDialect.INSTANCE));
@@ -60,12 +62,19 @@ class DialectTableTest {
     }
 
     @Test
-    void dialect_aPairWithoutOne_isNull_andNamedInTheAnswer() throws Exception {
-        DialectTable table = new DialectTable(config(), ESTIMATOR);
+    void dialect_openAiClientsOfAnAnthropicProvider_translate() throws Exception {
+        DialectTable table = new DialectTable(config(), ESTIMATOR, Clock.systemUTC());
         ProviderConfig anthropic = new ProviderConfig("c", URI.create("https://c.example.com/v1"), "", Limits.NONE)
                 .withApi(ProviderApi.ANTHROPIC);
 
-        assertNull(table.dialect(anthropic, OpenAiClientDialect.INSTANCE));
+        ProviderDialect d = table.dialect(anthropic, OpenAiClientDialect.INSTANCE);
+
+        assertInstanceOf(ChatViaMessagesDialect.class, d);
+        assertEquals("x-api-key", d.keyHeader());
+    }
+
+    @Test
+    void missing_namesThePair() {
         assertEquals(
                 "no translation from openai clients to anthropic providers yet",
                 DialectTable.missing(OpenAiClientDialect.INSTANCE, ProviderApi.ANTHROPIC));
