@@ -1,17 +1,13 @@
 package io.llmgateway.anthropic;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonToken;
 import io.llmgateway.protocol.BadRequestException;
 import io.llmgateway.protocol.ClientDialect;
+import io.llmgateway.protocol.ErrorBody;
 import io.llmgateway.protocol.RequestFacts;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufInputStream;
 import io.netty.handler.codec.http.FullHttpResponse;
-import java.io.IOException;
-import java.io.InputStream;
 
 /**
  * Clients of Anthropic's Messages API ({@code POST /v1/messages}, {@code POST /v1/messages/count_tokens}):
@@ -86,30 +82,7 @@ public final class AnthropicClientDialect implements ClientDialect {
     /** A JSON object whose {@code type} is {@code "error"} and that holds an {@code error} object. */
     @Override
     public boolean isError(String contentType, ByteBuf body) {
-        if (contentType == null || !contentType.contains("json")) {
-            return false;
-        }
-        boolean typeError = false;
-        boolean errorObject = false;
-        try (JsonParser p = JSON.createParser((InputStream) new ByteBufInputStream(body.duplicate()))) {
-            if (p.nextToken() != JsonToken.START_OBJECT) {
-                return false;
-            }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.currentName();
-                JsonToken t = p.nextToken();
-                if ("type".equals(name)) {
-                    typeError = t == JsonToken.VALUE_STRING && "error".equals(p.getText());
-                } else if ("error".equals(name)) {
-                    errorObject = t == JsonToken.START_OBJECT;
-                    p.skipChildren();
-                } else {
-                    p.skipChildren();
-                }
-            }
-        } catch (IOException e) {
-            return false; // not JSON: wrapped into an error of the gateway's
-        }
-        return typeError && errorObject;
+        ErrorBody error = ErrorBody.read(contentType, body);
+        return error != null && error.typeError() && error.errorObject();
     }
 }

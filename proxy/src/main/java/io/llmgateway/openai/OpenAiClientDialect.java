@@ -2,6 +2,7 @@ package io.llmgateway.openai;
 
 import io.llmgateway.protocol.BadRequestException;
 import io.llmgateway.protocol.ClientDialect;
+import io.llmgateway.protocol.ErrorBody;
 import io.llmgateway.protocol.RequestFacts;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -45,18 +46,13 @@ public final class OpenAiClientDialect implements ClientDialect {
         return alloc.buffer(bytes.length).writeBytes(bytes);
     }
 
-    /** A JSON object: OpenAI-compatible providers answer errors in OpenAI's shape. */
+    /**
+     * A JSON object with an {@code error} object and without Anthropic's {@code "type":"error"}: OpenAI-compatible
+     * providers answer errors in this shape; another shape is rewritten into it, quoting its message.
+     */
     @Override
     public boolean isError(String contentType, ByteBuf body) {
-        if (contentType == null || !contentType.contains("json")) {
-            return false;
-        }
-        for (int i = body.readerIndex(); i < body.writerIndex(); i++) {
-            byte b = body.getByte(i);
-            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-                return b == '{';
-            }
-        }
-        return false;
+        ErrorBody error = ErrorBody.read(contentType, body);
+        return error != null && error.errorObject() && !error.typeError();
     }
 }

@@ -2,6 +2,7 @@ package io.llmgateway.server;
 
 import io.llmgateway.observe.RateLimitHeaders;
 import io.llmgateway.protocol.ClientDialect;
+import io.llmgateway.protocol.ErrorBody;
 import io.llmgateway.route.Denial;
 import io.llmgateway.route.Router;
 import io.netty.buffer.ByteBuf;
@@ -68,8 +69,11 @@ final class ErrorReplies {
     }
 
     /** The message that wraps a provider's error answer that is not in the client's shape. */
-    static String wrapped(int status, ByteBuf body) {
-        String text = body.toString(StandardCharsets.UTF_8).strip();
+    static String wrapped(int status, String contentType, ByteBuf body) {
+        ErrorBody error = ErrorBody.read(contentType, body);
+        String text = error != null && error.message() != null
+                ? error.message().strip()
+                : body.toString(StandardCharsets.UTF_8).strip();
         if (text.length() > MAX_PROVIDER_TEXT) {
             text = text.substring(0, MAX_PROVIDER_TEXT) + "...";
         }

@@ -128,8 +128,9 @@ final class ExchangeEnding {
     void providerError(HttpResponse head, ByteBuf body) {
         int status = head.status().code();
         record.errorAnswer(body);
-        if (!client.isError(head.headers().get(HttpHeaderNames.CONTENT_TYPE), body)) {
-            String message = ErrorReplies.wrapped(status, body);
+        String contentType = head.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        if (!client.isError(contentType, body)) {
+            String message = ErrorReplies.wrapped(status, contentType, body);
             body.release();
             error(status, message, null, "upstream_error");
             return;

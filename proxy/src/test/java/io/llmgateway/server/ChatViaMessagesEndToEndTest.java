@@ -343,6 +343,32 @@ class ChatViaMessagesEndToEndTest {
                 TestJson.parse(got.get(1).function().arguments()));
     }
 
+    /** The provider's own 400 in Anthropic's shape reaches the OpenAI client in OpenAI's shape, quoting its message. */
+    @Test
+    void providersAnthropicError_reachesTheClientInOpenAisShape() throws Exception {
+        anthropic.enqueue(Behaviour.json(
+                400,
+                "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","
+                        + "\"message\":\"prompt is too long: 250000 tokens > 200000 maximum\"}}"));
+
+        BadRequestException e = assertThrows(
+                BadRequestException.class,
+                () -> gateway.openai()
+                        .chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model("claude-sonnet")
+                                .addUserMessage("hi")
+                                .build()));
+
+        assertEquals(400, e.statusCode());
+        assertTrue(
+                e.getMessage().contains("The provider answered HTTP 400: prompt is too long: 250000 tokens > 200000"),
+                e.getMessage());
+        assertFalse(e.getMessage().contains("\"type\":\"error\""), "not Anthropic's shape: " + e.getMessage());
+        assertEquals("upstream_error", e.code().orElseThrow());
+    }
+
     /** n > 1 has no equivalent: a 400 in OpenAI's shape naming the field, and nothing reaches the provider. */
     @Test
     void nOfTwo_400NamingTheField_nothingSent() throws Exception {

@@ -116,10 +116,33 @@ class ErrorRepliesTest {
     void wrapped_cutsALongText() {
         ByteBuf body = Unpooled.copiedBuffer(" " + "x".repeat(600) + "\n", StandardCharsets.UTF_8);
         try {
-            assertEquals("The provider answered HTTP 500: " + "x".repeat(500) + "...", ErrorReplies.wrapped(500, body));
+            assertEquals(
+                    "The provider answered HTTP 500: " + "x".repeat(500) + "...",
+                    ErrorReplies.wrapped(500, "text/plain", body));
         } finally {
             body.release();
         }
-        assertEquals("The provider answered HTTP 502", ErrorReplies.wrapped(502, Unpooled.EMPTY_BUFFER));
+        assertEquals("The provider answered HTTP 502", ErrorReplies.wrapped(502, null, Unpooled.EMPTY_BUFFER));
+    }
+
+    @Test
+    void wrapped_quotesTheMessageOfEitherErrorShape() {
+        ByteBuf anthropic = Unpooled.copiedBuffer(
+                "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\",\"message\":\"max_tokens: too big\"}}",
+                StandardCharsets.UTF_8);
+        ByteBuf openAi = Unpooled.copiedBuffer(
+                "{\"error\":{\"message\":\"Invalid value for temperature\",\"type\":\"invalid_request_error\"}}",
+                StandardCharsets.UTF_8);
+        try {
+            assertEquals(
+                    "The provider answered HTTP 400: max_tokens: too big",
+                    ErrorReplies.wrapped(400, "application/json", anthropic));
+            assertEquals(
+                    "The provider answered HTTP 400: Invalid value for temperature",
+                    ErrorReplies.wrapped(400, "application/json; charset=utf-8", openAi));
+        } finally {
+            anthropic.release();
+            openAi.release();
+        }
     }
 }
