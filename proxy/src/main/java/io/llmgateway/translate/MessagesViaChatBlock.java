@@ -32,6 +32,7 @@ final class MessagesViaChatBlock {
     String toolUseId;
     String title;
     boolean isError;
+    private boolean sourceNotObject;
 
     /** Reads the block {@code p} (a parser over {@code within}) is on; leaves {@code p} on its end. */
     static MessagesViaChatBlock read(JsonParser p, Span within, String path) throws IOException, BadRequestException {
@@ -57,8 +58,12 @@ final class MessagesViaChatBlock {
                     b.isError = t == JsonToken.VALUE_TRUE;
                 }
                 case "source" -> {
-                    expectObject(p, at);
-                    b.source = MessagesViaChatSource.span(p, within);
+                    if (t == JsonToken.START_OBJECT) {
+                        b.source = MessagesViaChatSource.span(p, within);
+                    } else {
+                        b.sourceNotObject = true; // a search result's is a string: its type is refused first
+                        p.skipChildren();
+                    }
                 }
                 case "input" -> {
                     expectObject(p, at);
@@ -117,7 +122,7 @@ final class MessagesViaChatBlock {
 
     Span requireSource() throws BadRequestException {
         if (source == null) {
-            throw bad(path + ".source", "Field required");
+            throw bad(path + ".source", sourceNotObject ? "expected an object" : "Field required");
         }
         return source;
     }
