@@ -45,8 +45,11 @@ public interface ProviderDialect {
      *
      * @param facts what {@link ClientDialect#read} found in this same {@code clientBody}
      * @param alias the model name the provider uses
+     * @throws BadRequestException when a dialect that translates finds a request its provider cannot honour
+     *     (a field without equivalent): the client gets a 400 naming the field, and nothing is sent
      */
-    ByteBuf body(ByteBufAllocator alloc, ByteBuf clientBody, RequestFacts facts, String alias);
+    ByteBuf body(ByteBufAllocator alloc, ByteBuf clientBody, RequestFacts facts, String alias)
+            throws BadRequestException;
 
     /** Whether an answer with these headers is a stream of events (SSE). */
     boolean streams(HttpHeaders answer);

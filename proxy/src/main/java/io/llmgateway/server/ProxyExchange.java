@@ -263,16 +263,36 @@ final class ProxyExchange implements UpstreamLeg.Owner {
     @Override
     public void leased(Channel ch) {
         state = State.AWAITING_HEADERS;
-        if (!leg.sendRequest(
-                ch,
-                request,
-                info,
-                dialect,
-                attempt.alias(),
-                upstreamPathSuffix,
-                snapshot.authorization(attempt.provider()))) {
+        boolean sent;
+        try {
+            sent = leg.sendRequest(
+                    ch,
+                    request,
+                    info,
+                    dialect,
+                    attempt.alias(),
+                    upstreamPathSuffix,
+                    snapshot.authorization(attempt.provider()));
+        } catch (BadRequestException e) {
+            refusedByDialect(e);
+            return;
+        }
+        if (!sent) {
             attemptFailed(Failure.CONNECT, 0, "could not send the request: its target is not valid");
         }
+    }
+
+    /**
+     * The provider's dialect cannot carry the request (a field with no equivalent in its wire format): nothing
+     * was sent, so the channel goes back to its pool, the reservation is released without counting against the
+     * provider, and the client gets a 400 naming the field, like for any other request it has to change (no
+     * failover: the next provider is not asked to serve a request the client has to change anyway).
+     */
+    private void refusedByDialect(BadRequestException e) {
+        leg.finish(true);
+        attempt.failed(Failure.CLIENT_ERROR, 0);
+        record.attemptEnded(attempt, Failure.CLIENT_ERROR, 400);
+        ended().error(400, e.getMessage(), e.param(), e.code());
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.llmgateway.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.llmgateway.protocol.BadRequestException;
 import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.protocol.RequestFacts;
 import io.llmgateway.route.Failure;
@@ -98,6 +99,8 @@ final class UpstreamLeg {
     /**
      * Sends the client's {@code request} as {@code dialect} writes it for this attempt's provider on the
      * leased channel {@code ch}. False, with nothing sent, when its target would split the request line.
+     *
+     * @throws BadRequestException with nothing sent, when the dialect cannot write the request for its provider
      */
     boolean sendRequest(
             Channel ch,
@@ -106,7 +109,8 @@ final class UpstreamLeg {
             ProviderDialect dialect,
             String alias,
             String pathSuffix,
-            String authorization) {
+            String authorization)
+            throws BadRequestException {
         ByteBuf body = dialect.body(ch.alloc(), request.content(), info, alias);
         ByteBuf head;
         try {

@@ -10,6 +10,7 @@ import io.llmgateway.tokens.TokenEstimator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.util.function.BiConsumer;
 
 /**
  * An OpenAI-format provider (OpenAI, Azure OpenAI, Gemini's OpenAI endpoint, ...) for an Anthropic Messages
@@ -34,8 +35,8 @@ public final class MessagesViaChatDialect implements ProviderDialect {
 
     /** The provider's chat completions target, whatever the client's path ({@code /messages}). */
     @Override
-    public String target(String basePath, String pathSuffix) {
-        return chat.target(basePath, CHAT_COMPLETIONS);
+    public String target(String basePath, String pathSuffix, String alias) {
+        return chat.target(basePath, CHAT_COMPLETIONS, alias);
     }
 
     @Override
@@ -48,17 +49,17 @@ public final class MessagesViaChatDialect implements ProviderDialect {
         return chat.keyValue(apiKey);
     }
 
-    /**
-     * @throws RefusedRequest when the request asks for something an OpenAI-format provider cannot do; the
-     *     client gets a 400 with its {@link RefusedRequest#reason()}
-     */
+    /** The provider's own headers; an Anthropic client's {@code anthropic-*} headers mean nothing to it. */
     @Override
-    public ByteBuf body(ByteBufAllocator alloc, ByteBuf clientBody, RequestFacts facts, String alias) {
-        try {
-            return MessagesViaChatRequest.translate(alloc, clientBody, alias);
-        } catch (BadRequestException e) {
-            throw new RefusedRequest(e);
-        }
+    public void headers(HttpHeaders client, BiConsumer<String, String> out) {
+        chat.headers(client, out);
+    }
+
+    /** @throws BadRequestException when the request asks for something an OpenAI-format provider cannot do */
+    @Override
+    public ByteBuf body(ByteBufAllocator alloc, ByteBuf clientBody, RequestFacts facts, String alias)
+            throws BadRequestException {
+        return MessagesViaChatRequest.translate(alloc, clientBody, alias);
     }
 
     @Override
@@ -68,7 +69,7 @@ public final class MessagesViaChatDialect implements ProviderDialect {
 
     /** The translation changes the answer's length, streamed or not. */
     @Override
-    public boolean resizesStream(RequestFacts facts) {
+    public boolean resizes(boolean stream, RequestFacts facts) {
         return true;
     }
 
@@ -77,22 +78,5 @@ public final class MessagesViaChatDialect implements ProviderDialect {
         return stream
                 ? new MessagesViaChatStreamTap(facts.model(), estimator, encoding)
                 : new MessagesViaChatJsonTap(facts.model());
-    }
-
-    /** A request the translation refuses, unchecked because {@link ProviderDialect#body} declares none. */
-    public static final class RefusedRequest extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        private final BadRequestException reason;
-
-        RefusedRequest(BadRequestException reason) {
-            super(reason.getMessage(), null, false, false);
-            this.reason = reason;
-        }
-
-        /** The 400 to answer. */
-        public BadRequestException reason() {
-            return reason;
-        }
     }
 }

@@ -74,7 +74,9 @@ class AzureProviderEndToEndTest {
                         .addUserMessage("Say hello")
                         .build());
 
-        assertEquals("Hello from Azure", completion.choices().get(0).message().content().orElseThrow());
+        assertEquals(
+                "Hello from Azure",
+                completion.choices().get(0).message().content().orElseThrow());
         assertEquals(15, completion.usage().orElseThrow().totalTokens());
         RecordedRequest seen = azure.takeRequest(Duration.ofSeconds(5));
         assertEquals("/openai/deployments/my-gpt4o/chat/completions?api-version=2024-10-21", seen.uri());
