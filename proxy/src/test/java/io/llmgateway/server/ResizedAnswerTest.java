@@ -9,6 +9,7 @@ import io.llmgateway.config.UpstreamSettings;
 import io.llmgateway.openai.OpenAiClientDialect;
 import io.llmgateway.openai.OpenAiProviderDialect;
 import io.llmgateway.protocol.AnswerTap;
+import io.llmgateway.protocol.BadRequestException;
 import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.protocol.RequestFacts;
 import io.llmgateway.protocol.Usage;
@@ -146,7 +147,8 @@ class ResizedAnswerTest {
         public void headers(HttpHeaders client, BiConsumer<String, String> out) {}
 
         @Override
-        public ByteBuf body(ByteBufAllocator alloc, ByteBuf clientBody, RequestFacts facts, String alias) {
+        public ByteBuf body(ByteBufAllocator alloc, ByteBuf clientBody, RequestFacts facts, String alias)
+                throws BadRequestException {
             return openai.body(alloc, clientBody, facts, alias);
         }
 
