@@ -50,11 +50,13 @@ final class MessagesViaChatBlocks {
         this.requestedModel = requestedModel;
     }
 
+    /** Whether {@code message_start} went out. */
+    boolean started() {
+        return started;
+    }
+
     /** Takes the answer's {@code id} or {@code model} ({@code field}) as the provider names it. */
     void name(String field, String value) {
-        if (started) {
-            return; // message_start named them
-        }
         if (field.equals("id")) {
             id = value;
         } else {

@@ -6,6 +6,7 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.async.ByteArrayFeeder;
 import io.llmgateway.protocol.AnswerTap;
 import io.llmgateway.protocol.Usage;
 import io.llmgateway.sse.SseFramer;
@@ -66,6 +67,8 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
     private int transcriptMax;
     private boolean transcriptCut;
     private char[] fragment = new char[256];
+    /** Reads the events one after another: one parser per stream, not one per event. */
+    private JsonParser parser;
 
     /**
      * @param requestedModel named in {@code message_start} when the provider names no model
@@ -148,6 +151,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
     @Override
     public void release() {
         ended = true;
+        closeParser();
         framer.release();
         events.release();
     }
@@ -164,12 +168,39 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
             end();
             return;
         }
-        try (JsonParser p = MessagesViaChatSource.FACTORY.createParser(data, 0, len)) {
-            chunk(p);
+        boolean clean = false;
+        try {
+            if (parser == null) {
+                parser = MessagesViaChatSource.FACTORY.createNonBlockingByteArrayParser();
+            }
+            ((ByteArrayFeeder) parser.getNonBlockingInputFeeder()).feedInput(data, 0, len);
+            chunk(parser);
+            // The event was one whole JSON object: the parser is ready for the next one.
+            clean = parser.getParsingContext().inRoot() && parser.nextToken() == JsonToken.NOT_AVAILABLE;
         } catch (JsonProcessingException e) {
-            // not a chunk we understand: nothing of it is translated
+            // not a chunk we understand: nothing more of it is translated
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if (!clean) {
+                closeParser(); // the next event gets a fresh one
+            }
+        }
+    }
+
+    /** Whether {@code e} is an element of the array being read (not its end, nor the end of the input). */
+    private static boolean inArray(JsonToken e) {
+        return e != null && e != JsonToken.END_ARRAY && e != JsonToken.NOT_AVAILABLE;
+    }
+
+    private void closeParser() {
+        if (parser != null) {
+            try {
+                parser.close();
+            } catch (IOException e) {
+                // nothing to free but the parser
+            }
+            parser = null;
         }
     }
 
@@ -183,15 +214,15 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
             JsonToken t = p.nextToken();
             switch (field) {
                 case "id", "model" -> {
-                    if (t == JsonToken.VALUE_STRING && p.getTextLength() > 0) {
-                        blocks.name(field, p.getText());
+                    if (t == JsonToken.VALUE_STRING && !blocks.started() && p.getTextLength() > 0) {
+                        blocks.name(field, p.getText()); // only message_start names them: no string per event
                     }
                 }
                 case "choices" -> {
                     if (t != JsonToken.START_ARRAY) {
                         p.skipChildren();
                     } else {
-                        for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                        for (JsonToken e = p.nextToken(); inArray(e); e = p.nextToken()) {
                             if (e == JsonToken.START_OBJECT) {
                                 choice(p); // one choice: the request never asks for more
                             } else {
@@ -258,7 +289,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
                     }
                 }
             } else if (field.equals("tool_calls") && t == JsonToken.START_ARRAY) {
-                for (JsonToken e = p.nextToken(); e != JsonToken.END_ARRAY; e = p.nextToken()) {
+                for (JsonToken e = p.nextToken(); inArray(e); e = p.nextToken()) {
                     if (e == JsonToken.START_OBJECT) {
                         toolCall(p);
                     } else {

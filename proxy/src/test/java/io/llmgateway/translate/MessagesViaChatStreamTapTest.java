@@ -430,6 +430,19 @@ class MessagesViaChatStreamTapTest {
     }
 
     @Test
+    void malformedEvents_areSkippedAndTheStreamGoesOn() {
+        String stream = ROLE
+                + "data: {\"choices\":[{\"delta\":{\"content\":\"a\"}}\n\n" // cut off inside its arrays
+                + "data: not json\n\n"
+                + "data: 42\n\n"
+                + "data: {\"choices\":[]} {\"x\":1}\n\n"
+                + ": a comment\n\n"
+                + content("b") + finish("stop") + DONE;
+        MessagesViaChatSequence s = MessagesViaChatSequence.of(run(stream)).complete();
+        assertEquals("ab", s.blocks.get(0).get("text"));
+    }
+
+    @Test
     void captureText_keepsTheDeltas() {
         MessagesViaChatStreamTap tap = tap();
         try {
