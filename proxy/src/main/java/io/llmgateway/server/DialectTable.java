@@ -2,6 +2,8 @@ package io.llmgateway.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.llmgateway.anthropic.AnthropicClientDialect;
+import io.llmgateway.anthropic.AnthropicProviderDialect;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.ProviderApi;
 import io.llmgateway.config.ProviderConfig;
@@ -11,9 +13,11 @@ import io.llmgateway.openai.OpenAiProviderDialect;
 import io.llmgateway.protocol.ClientDialect;
 import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.tokens.TokenEstimator;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /*
  * Design notes
@@ -35,18 +39,32 @@ final class DialectTable {
     private record Pair(ClientDialect client, ProviderApi api, Maker maker) {}
 
     /** Every client dialect the gateway reads ({@link Gateway#clientDialect}); a row's index is one of these. */
-    private static final List<ClientDialect> CLIENTS = List.of(OpenAiClientDialect.INSTANCE);
+    private static final List<ClientDialect> CLIENTS =
+            List.of(OpenAiClientDialect.INSTANCE, AnthropicClientDialect.MESSAGES, AnthropicClientDialect.COUNT_TOKENS);
 
-    /** Every pair the gateway serves; a pair not listed is answered with {@link #missing}. */
+    /**
+     * Every pair the gateway serves; a pair not listed is answered with {@link #missing}. {@code count_tokens}
+     * goes to Anthropic providers only (the gateway counts itself for a model that has none).
+     */
     private static final List<Pair> PAIRS = List.of(
             new Pair(OpenAiClientDialect.INSTANCE, ProviderApi.OPENAI, (p, e) -> new OpenAiProviderDialect(e)),
             new Pair(
                     OpenAiClientDialect.INSTANCE,
                     ProviderApi.AZURE,
-                    (p, e) -> new AzureProviderDialect(new OpenAiProviderDialect(e), p.apiVersion())));
+                    (p, e) -> new AzureProviderDialect(new OpenAiProviderDialect(e), p.apiVersion())),
+            new Pair(
+                    AnthropicClientDialect.MESSAGES,
+                    ProviderApi.ANTHROPIC,
+                    (p, e) -> new AnthropicProviderDialect(e, p.anthropicVersion())),
+            new Pair(
+                    AnthropicClientDialect.COUNT_TOKENS,
+                    ProviderApi.ANTHROPIC,
+                    (p, e) -> new AnthropicProviderDialect(e, p.anthropicVersion())));
 
     private final TokenEstimator estimator;
     private final Map<String, ProviderDialect[]> rows = new HashMap<>();
+    /** Per client dialect: null when every provider serves its clients, else which providers do. */
+    private final List<Predicate<ProviderConfig>> servable = new ArrayList<>();
 
     /** The dialects of every provider of {@code config}. */
     DialectTable(GatewayConfig config, TokenEstimator estimator) {
@@ -54,6 +72,23 @@ final class DialectTable {
         for (ProviderConfig p : config.providers().values()) {
             rows.put(p.name(), row(p, estimator));
         }
+        for (int i = 0; i < CLIENTS.size(); i++) {
+            ClientDialect client = CLIENTS.get(i);
+            boolean all = true;
+            for (ProviderDialect[] row : rows.values()) {
+                all &= row[i] != null;
+            }
+            servable.add(all ? null : p -> dialect(p, client) != null);
+        }
+    }
+
+    /**
+     * Which providers can be sent the requests of {@code client}'s clients, for the route scope; null when every
+     * provider of the config can.
+     */
+    Predicate<ProviderConfig> servable(ClientDialect client) {
+        int i = CLIENTS.indexOf(client);
+        return i < 0 ? null : servable.get(i);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.llmgateway.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.llmgateway.anthropic.AnthropicClientDialect;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.ModelConfig;
 import io.llmgateway.config.ProviderConfig;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -195,11 +197,13 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
     }
 
     /**
-     * The wire format of the clients of {@code path} (with or without its query): OpenAI's for every proxied
-     * path.
+     * The wire format of the clients of {@code path} (with or without its query): Anthropic's for
+     * {@code /v1/messages} and its {@code count_tokens}, OpenAI's for every other path.
      */
     ClientDialect clientDialect(String path) {
-        return OpenAiClientDialect.INSTANCE;
+        int q = path.indexOf('?');
+        AnthropicClientDialect anthropic = AnthropicClientDialect.forPath(q < 0 ? path : path.substring(0, q));
+        return anthropic != null ? anthropic : OpenAiClientDialect.INSTANCE;
     }
 
     TokenEstimator estimator() {
@@ -266,6 +270,11 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
          */
         ProviderDialect dialect(ProviderConfig provider, ClientDialect client) {
             return dialects.dialect(provider, client);
+        }
+
+        /** Which providers the requests of {@code client}'s clients may be routed to; null: every provider. */
+        Predicate<ProviderConfig> servable(ClientDialect client) {
+            return dialects.servable(client);
         }
 
         /** The value of a provider's key header ({@link ProviderDialect#keyHeader}), or null when it has no key. */

@@ -134,7 +134,8 @@ final class ProxyExchange implements UpstreamLeg.Owner {
 
     void start() {
         record.request(request.content());
-        scope = RouteScope.of(quota == null ? null : quota.modelFilter(), Endpoints.extraFamily(upstreamPathSuffix));
+        scope = RouteScope.of(quota == null ? null : quota.modelFilter(), Endpoints.extraFamily(upstreamPathSuffix))
+                .withProviders(snapshot.servable(client));
         if (refused(ScopeCheck.path(snapshot.config, scope, upstreamPathSuffix))) {
             return;
         }
