@@ -13,6 +13,7 @@ import io.llmgateway.openai.OpenAiProviderDialect;
 import io.llmgateway.protocol.ClientDialect;
 import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.tokens.TokenEstimator;
+import io.llmgateway.translate.MessagesViaChatDialect;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,7 +60,16 @@ final class DialectTable {
             new Pair(
                     AnthropicClientDialect.COUNT_TOKENS,
                     ProviderApi.ANTHROPIC,
-                    (p, e) -> new AnthropicProviderDialect(e, p.anthropicVersion())));
+                    (p, e) -> new AnthropicProviderDialect(e, p.anthropicVersion())),
+            new Pair(
+                    AnthropicClientDialect.MESSAGES,
+                    ProviderApi.OPENAI,
+                    (p, e) -> new MessagesViaChatDialect(new OpenAiProviderDialect(e), e)),
+            new Pair(
+                    AnthropicClientDialect.MESSAGES,
+                    ProviderApi.AZURE,
+                    (p, e) -> new MessagesViaChatDialect(
+                            new AzureProviderDialect(new OpenAiProviderDialect(e), p.apiVersion()), e)));
 
     private final TokenEstimator estimator;
     private final Map<String, ProviderDialect[]> rows = new HashMap<>();

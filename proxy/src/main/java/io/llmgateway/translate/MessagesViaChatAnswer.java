@@ -87,14 +87,18 @@ final class MessagesViaChatAnswer {
         return promptTokens >= 0 || completionTokens >= 0;
     }
 
-    /** The usage for accounting (OpenAI's prompt count includes the cached tokens), or null. */
+    /**
+     * The usage for accounting, or null: OpenAI's prompt count includes the cached tokens, as {@link Usage}'s
+     * does, and its total is what OpenAI counts against its limits.
+     */
     Usage usage() {
         if (!hasUsage()) {
             return null;
         }
         long prompt = Math.max(promptTokens, 0);
         long completion = Math.max(completionTokens, 0);
-        return new Usage(prompt, completion, totalTokens >= 0 ? totalTokens : prompt + completion, false);
+        long total = totalTokens >= 0 ? totalTokens : prompt + completion;
+        return new Usage(prompt, completion, total, false, 0, Math.min(cachedTokens, prompt));
     }
 
     /**

@@ -78,13 +78,15 @@ class MessagesViaChatJsonTapTest {
 
     @Test
     void toolCalls_becomeToolUseBlocksWithParsedInput_andCachedTokensAreCacheReads() {
-        Map<String, Object> message = translate(TOOL_ANSWER);
+        MessagesViaChatJsonTap tap = new MessagesViaChatJsonTap("claude-sonnet");
+        Map<String, Object> message = translate(tap, TOOL_ANSWER, 1 << 20);
         assertEquals(
                 json(
                         "[{'type':'tool_use','id':'call_abc123','name':'get_current_weather','input':{'location':'Boston, MA'}},"
                                 + "{'type':'tool_use','id':'call_def456','name':'get_time','input':{}}]"),
                 message.get("content"));
         assertEquals("tool_use", message.get("stop_reason"));
+        assertEquals(new Usage(2082, 17, 2099, false, 0, 1920), tap.usage());
         assertEquals(
                 json(
                         "{'input_tokens':162,'cache_creation_input_tokens':0,'cache_read_input_tokens':1920,'output_tokens':17}"),

@@ -327,7 +327,7 @@ class MessagesViaChatStreamTapTest {
         MessagesViaChatStreamTap tap = tap();
         try {
             run(tap, INTERLEAVED_TOOLS);
-            assertEquals(new Usage(80, 40, 120, false), tap.usage());
+            assertEquals(new Usage(80, 40, 120, false, 0, 64), tap.usage());
         } finally {
             tap.release();
         }
