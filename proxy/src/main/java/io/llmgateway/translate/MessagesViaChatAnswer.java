@@ -31,6 +31,32 @@ final class MessagesViaChatAnswer {
         return chatId.startsWith("msg_") ? chatId : "msg_" + chatId;
     }
 
+    /** A provider's error as Anthropic names it: its error type and the provider's message. */
+    record Error(String type, String message) {}
+
+    /** Reads an OpenAI {@code error} object at its START_OBJECT. */
+    static Error readError(JsonParser p) throws IOException {
+        String type = null;
+        String code = null;
+        String message = "The provider reported an error.";
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            if (p.nextToken() == JsonToken.VALUE_STRING) {
+                switch (field) {
+                    case "message" -> message = p.getText();
+                    case "type" -> type = p.getText();
+                    case "code" -> code = p.getText();
+                    default -> {
+                        // param and the like
+                    }
+                }
+            } else {
+                p.skipChildren();
+            }
+        }
+        return new Error(errorType(type, code), message);
+    }
+
     /** Anthropic's error type for an OpenAI error's {@code type} and {@code code} (either may be null). */
     static String errorType(String type, String code) {
         String t = (type == null ? "" : type) + " " + (code == null ? "" : code);

@@ -93,37 +93,32 @@ final class MessagesViaChatBlock {
 
     /** The block's text; a text block has one. */
     String requireText() throws BadRequestException {
-        if (text == null) {
-            throw bad(path + ".text", "Field required");
-        }
-        return text;
+        return require("text", text);
     }
 
     String requireId() throws BadRequestException {
-        if (id == null) {
-            throw bad(path + ".id", "Field required");
-        }
-        return id;
+        return require("id", id);
     }
 
     String requireName() throws BadRequestException {
-        if (name == null) {
-            throw bad(path + ".name", "Field required");
-        }
-        return name;
+        return require("name", name);
     }
 
     String requireToolUseId() throws BadRequestException {
-        if (toolUseId == null) {
-            throw bad(path + ".tool_use_id", "Field required");
-        }
-        return toolUseId;
+        return require("tool_use_id", toolUseId);
     }
 
     Span requireSource() throws BadRequestException {
-        if (source == null) {
-            throw bad(path + ".source", sourceNotObject ? "expected an object" : "Field required");
+        if (source == null && sourceNotObject) {
+            throw bad(path + ".source", "expected an object");
         }
-        return source;
+        return require("source", source);
+    }
+
+    private <T> T require(String field, T value) throws BadRequestException {
+        if (value == null) {
+            throw bad(path + "." + field, "Field required");
+        }
+        return value;
     }
 }

@@ -17,6 +17,19 @@ import java.io.UncheckedIOException;
  * one thread.
  */
 final class MessagesViaChatEvents {
+    private static final SerializedString EVENT = new SerializedString("event: ");
+    private static final SerializedString TYPE = new SerializedString("type");
+    private static final SerializedString INDEX = new SerializedString("index");
+    static final SerializedString MESSAGE_START = new SerializedString("message_start");
+    static final SerializedString CONTENT_BLOCK_START = new SerializedString("content_block_start");
+    static final SerializedString CONTENT_BLOCK_DELTA = new SerializedString("content_block_delta");
+    static final SerializedString CONTENT_BLOCK_STOP = new SerializedString("content_block_stop");
+    static final SerializedString MESSAGE_DELTA = new SerializedString("message_delta");
+    static final SerializedString MESSAGE_STOP = new SerializedString("message_stop");
+    static final SerializedString ERROR = new SerializedString("error");
+    static final SerializedString TEXT_DELTA = new SerializedString("text_delta");
+    static final SerializedString THINKING_DELTA = new SerializedString("thinking_delta");
+    static final SerializedString INPUT_JSON_DELTA = new SerializedString("input_json_delta");
     private static final SerializedString DATA = new SerializedString("\ndata: ");
     private static final SerializedString END = new SerializedString("\n\n");
 
@@ -104,20 +117,6 @@ final class MessagesViaChatEvents {
         g.writeNumber(index);
         close();
     }
-
-    static final SerializedString EVENT = new SerializedString("event: ");
-    static final SerializedString TYPE = new SerializedString("type");
-    static final SerializedString INDEX = new SerializedString("index");
-    static final SerializedString MESSAGE_START = new SerializedString("message_start");
-    static final SerializedString CONTENT_BLOCK_START = new SerializedString("content_block_start");
-    static final SerializedString CONTENT_BLOCK_DELTA = new SerializedString("content_block_delta");
-    static final SerializedString CONTENT_BLOCK_STOP = new SerializedString("content_block_stop");
-    static final SerializedString MESSAGE_DELTA = new SerializedString("message_delta");
-    static final SerializedString MESSAGE_STOP = new SerializedString("message_stop");
-    static final SerializedString ERROR = new SerializedString("error");
-    static final SerializedString TEXT_DELTA = new SerializedString("text_delta");
-    static final SerializedString THINKING_DELTA = new SerializedString("thinking_delta");
-    static final SerializedString INPUT_JSON_DELTA = new SerializedString("input_json_delta");
 
     /** The generator's output: appended to the current chunk's buffer, made on the first write. */
     private static final class Target extends OutputStream {

@@ -42,8 +42,7 @@ public final class MessagesViaChatJsonTap implements AnswerTap {
     private final List<String[]> toolCalls = new ArrayList<>(); // {id, name, arguments}
     private String finish;
     private String stopSequence;
-    private String errorType;
-    private String errorMessage;
+    private MessagesViaChatAnswer.Error error;
 
     /** @param requestedModel the model named in the answer when the provider names none */
     public MessagesViaChatJsonTap(String requestedModel) {
@@ -93,16 +92,17 @@ public final class MessagesViaChatJsonTap implements AnswerTap {
                 held = null;
             }
         }
-        if (!read && errorMessage == null) {
-            errorType = "api_error";
-            errorMessage = tooLong
-                    ? "The provider's answer is too long to translate."
-                    : "The provider's answer is not a Chat Completions answer.";
+        if (!read && error == null) {
+            error = new MessagesViaChatAnswer.Error(
+                    "api_error",
+                    tooLong
+                            ? "The provider's answer is too long to translate."
+                            : "The provider's answer is not a Chat Completions answer.");
         }
         ByteBuf out = alloc.buffer(256 + text.length() + reasoning.length());
         try (JsonGenerator g =
                 MessagesViaChatSource.FACTORY.createGenerator((OutputStream) new ByteBufOutputStream(out))) {
-            if (errorMessage != null) {
+            if (error != null) {
                 writeError(g);
             } else {
                 writeMessage(g);
@@ -176,7 +176,7 @@ public final class MessagesViaChatJsonTap implements AnswerTap {
                 }
                 case "error" -> {
                     if (t == JsonToken.START_OBJECT) {
-                        readError(p);
+                        error = MessagesViaChatAnswer.readError(p);
                     }
                 }
                 default -> p.skipChildren();
@@ -258,28 +258,6 @@ public final class MessagesViaChatJsonTap implements AnswerTap {
         return call;
     }
 
-    private void readError(JsonParser p) throws IOException {
-        String type = null;
-        String code = null;
-        errorMessage = "The provider reported an error.";
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            if (p.nextToken() == JsonToken.VALUE_STRING) {
-                switch (field) {
-                    case "message" -> errorMessage = p.getText();
-                    case "type" -> type = p.getText();
-                    case "code" -> code = p.getText();
-                    default -> {
-                        // param and the like
-                    }
-                }
-            } else {
-                p.skipChildren();
-            }
-        }
-        errorType = MessagesViaChatAnswer.errorType(type, code);
-    }
-
     private void writeMessage(JsonGenerator g) throws IOException {
         String messageId = MessagesViaChatAnswer.messageId(id);
         g.writeStartObject();
@@ -331,8 +309,8 @@ public final class MessagesViaChatJsonTap implements AnswerTap {
         g.writeStartObject();
         g.writeStringField("type", "error");
         g.writeObjectFieldStart("error");
-        g.writeStringField("type", errorType);
-        g.writeStringField("message", errorMessage);
+        g.writeStringField("type", error.type());
+        g.writeStringField("message", error.message());
         g.writeEndObject();
         g.writeEndObject();
     }

@@ -24,8 +24,9 @@ import java.util.Arrays;
  *
  * <p>Design notes:
  * <ul>
- * <li>The pieces: {@link SseFramer} finds the events in each chunk, a jackson-core parser reads each event's
- *     JSON, {@link MessagesViaChatBlocks} keeps the content blocks in a valid order and writes them through
+ * <li>The pieces: {@link SseFramer} finds the events in each chunk, one non-blocking jackson-core parser per
+ *     stream reads the events' JSON one after another (a parser per event would cost most of the garbage an
+ *     event makes), {@link MessagesViaChatBlocks} keeps the content blocks in a valid order and writes them through
  *     {@link MessagesViaChatEvents}. Nothing but the event being read and the fragments of a tool call that
  *     waits for its turn (below) is held.</li>
  * <li>The Messages sequence: {@code message_start} (its usage is zeros: the provider tells the input tokens
@@ -239,7 +240,8 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
                 }
                 case "error" -> {
                     if (t == JsonToken.START_OBJECT) {
-                        providerError(p);
+                        MessagesViaChatAnswer.Error e = MessagesViaChatAnswer.readError(p);
+                        error(e.type(), e.message());
                         return;
                     }
                 }
@@ -356,28 +358,6 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
         }
         System.arraycopy(p.getTextCharacters(), p.getTextOffset(), fragment, 0, len);
         return len;
-    }
-
-    private void providerError(JsonParser p) throws IOException {
-        String type = null;
-        String code = null;
-        String message = "The provider reported an error.";
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
-            String field = p.currentName();
-            if (p.nextToken() == JsonToken.VALUE_STRING) {
-                switch (field) {
-                    case "message" -> message = p.getText();
-                    case "type" -> type = p.getText();
-                    case "code" -> code = p.getText();
-                    default -> {
-                        // param and the like
-                    }
-                }
-            } else {
-                p.skipChildren();
-            }
-        }
-        error(MessagesViaChatAnswer.errorType(type, code), message);
     }
 
     /** Writes the message's end: blocks closed, {@code message_delta}, {@code message_stop}. */

@@ -33,7 +33,6 @@ import java.util.List;
  * </ul>
  */
 final class MessagesViaChatTurns {
-    private static final String NOT_IN_USER = "cannot be sent to an OpenAI-format provider in a user turn";
 
     private static final String UNSUPPORTED_SOURCE = " cannot be sent to an OpenAI-format provider";
 
@@ -99,7 +98,7 @@ final class MessagesViaChatTurns {
             switch (b.type) {
                 case "tool_result" -> toolResult(b, toolImages);
                 case "text", "image", "document" -> parts.add(b);
-                default -> throw bad(b.path + ".type", "content blocks of type " + tag(b.type) + " " + NOT_IN_USER);
+                default -> throw unsupported(b, "a user turn");
             }
         }
         if (parts.isEmpty() && toolImages.isEmpty()) {
@@ -145,11 +144,7 @@ final class MessagesViaChatTurns {
                         inner.toolUseId = id;
                         images.add(inner);
                     }
-                    default ->
-                        throw bad(
-                                inner.path + ".type",
-                                "content blocks of type " + tag(inner.type)
-                                        + " cannot be sent to an OpenAI-format provider in a tool result");
+                    default -> throw unsupported(inner, "a tool result");
                 }
             }
         }
@@ -178,11 +173,7 @@ final class MessagesViaChatTurns {
                 case "thinking", "redacted_thinking" -> {
                     // no Chat equivalent; see the class notes
                 }
-                default ->
-                    throw bad(
-                            b.path + ".type",
-                            "content blocks of type " + tag(b.type)
-                                    + " cannot be sent to an OpenAI-format provider in an assistant turn");
+                default -> throw unsupported(b, "an assistant turn");
             }
         }
         g.writeStartObject();
@@ -207,6 +198,13 @@ final class MessagesViaChatTurns {
             g.writeEndArray();
         }
         g.writeEndObject();
+    }
+
+    /** A 400 for a block that has no Chat form {@code where} it stands. */
+    private static BadRequestException unsupported(MessagesViaChatBlock b, String where) {
+        return bad(
+                b.path + ".type",
+                "content blocks of type " + tag(b.type) + " cannot be sent to an OpenAI-format provider in " + where);
     }
 
     private void message(String role, String content) throws IOException {
