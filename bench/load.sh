@@ -38,7 +38,9 @@ WARMUP=${WARMUP:-10}               # seconds of gateway warm-up (JIT) per body k
 CONNS=${CONNS:-"1 1pin 64"}        # wrk concurrency levels (keep-alive connections); 1pin: one connection with
                                    # wrk, the mock and the target on one core (PIN_CPU), see "one core" below
 PIN_CPU=${PIN_CPU:-0}              # the core of the 1pin case
-KINDS=${KINDS:-"json sse"}         # response kinds
+KINDS=${KINDS:-"json sse messages messages-sse"}  # request/response kinds; the messages kinds are an Anthropic
+                                   # client's request (/v1/messages) translated to the OpenAI-format mock, run on the
+                                   # gateway only and compared with the json and sse kinds of the same gateway
 TARGETS=${TARGETS:-"direct nginx netty gateway"}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}   # worker processes of the mock and of the reference proxy
 GATEWAY_OPTS=${GATEWAY_OPTS:-"-Xms64m -Xmx256m"}   # also the JVM options of the netty reference
@@ -216,8 +218,14 @@ url() { # target kind
     direct) echo "http://127.0.0.1:$MOCK_PORT/$2/v1/chat/completions" ;;
     nginx) echo "http://127.0.0.1:$NGINX_PORT/$2/v1/chat/completions" ;;
     netty) echo "http://127.0.0.1:$NETTY_PORT/$2/v1/chat/completions" ;;
-    gateway) echo "http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions" ;;
+    gateway) case $2 in
+        messages*) echo "http://127.0.0.1:$GATEWAY_PORT/v1/messages" ;;
+        *) echo "http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions" ;;
+      esac ;;
   esac
+}
+runs_on() { # target kind: whether the target takes this kind (only the gateway translates)
+  [[ $2 != messages* || $1 == gateway ]]
 }
 cpu_ticks() { # pid...: user+system clock ticks of these processes
   local t=0 pid
@@ -264,6 +272,7 @@ run_probe() { # target kind pause-ms: one SequentialProbe line; a probe that fai
 for kind in $KINDS; do
   log "warm-up: $kind, ${WARMUP} s on the gateway and on the netty reference (JIT)"
   run_wrk gateway "$kind" 64 "$WARMUP" > /dev/null
+  runs_on netty "$kind" || continue
   [ -n "$NETTY_PID" ] && run_wrk netty "$kind" 64 "$WARMUP" > /dev/null
   for t in direct nginx; do run_wrk "$t" "$kind" 64 1 > /dev/null; done
 done
@@ -284,6 +293,7 @@ for round in $(seq 1 "$ROUNDS"); do
   for kind in $KINDS; do
     for conns in $CONNS; do
       for t in $(in_turn "$round"); do
+        runs_on "$t" "$kind" || continue
         # The target's CPU, the mock's, and the machine's (wrk and everything else is the rest): at c=64 the
         # cores are always busy, so req/s is set by what the whole machine spends per request.
         read -r m0 i0 u0 <<< "$(machine_ticks)"
@@ -318,6 +328,7 @@ if [ "$PROBE" = 1 ]; then
     for round in $(seq 1 "$ROUNDS"); do
       for kind in $KINDS; do
         for t in $(in_turn "$round"); do
+          runs_on "$t" "$kind" || continue
           line=$(run_probe "$t" "$kind" "$pause")
           echo "$line round=$round" >> "$RESULTS"
           log "round $round $kind c=1 probe $t (pause $pause ms): ${line#probe }"

@@ -13,6 +13,15 @@ public final class Payloads {
     public static final String SMALL_STREAM_REQUEST =
             SMALL_REQUEST.substring(0, SMALL_REQUEST.length() - 1) + ",\"stream\":true}";
 
+    /** {@link #SMALL_REQUEST} in Anthropic's Messages format, for the translated path (Messages client, OpenAI provider). */
+    public static final String SMALL_MESSAGES_REQUEST = "{\"model\":\"gpt-4o-mini\",\"max_tokens\":64,"
+            + "\"system\":\"You are a helpful assistant.\",\"messages\":["
+            + "{\"role\":\"user\",\"content\":\"What is the capital of France? Answer in one word.\"}],"
+            + "\"temperature\":0.2}";
+
+    public static final String SMALL_MESSAGES_STREAM_REQUEST =
+            SMALL_MESSAGES_REQUEST.substring(0, SMALL_MESSAGES_REQUEST.length() - 1) + ",\"stream\":true}";
+
     /** The one-token answer a chat completion gives (about 400 bytes, usage included). */
     public static final String CHAT_COMPLETION = "{\"id\":\"chatcmpl-bench0001\",\"object\":\"chat.completion\","
             + "\"created\":1735689600,\"model\":\"gpt-4o-mini-2024-07-18\",\"choices\":[{\"index\":0,"

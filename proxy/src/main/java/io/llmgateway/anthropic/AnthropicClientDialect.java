@@ -33,12 +33,21 @@ public final class AnthropicClientDialect implements ClientDialect {
         this.countTokens = countTokens;
     }
 
-    /** The dialect of {@code path} (without its query) when it is a Messages path, else null. */
+    /**
+     * The dialect of {@code path} (without its query) when it is under {@code /v1/messages}, else null. A path
+     * under it other than {@code count_tokens} (Anthropic's batches) is not served, but refused in this
+     * dialect's shape ({@link #serves}).
+     */
     public static AnthropicClientDialect forPath(String path) {
-        if (path.equals("/v1/messages")) {
-            return MESSAGES;
+        if (path.equals("/v1/messages/count_tokens")) {
+            return COUNT_TOKENS;
         }
-        return path.equals("/v1/messages/count_tokens") ? COUNT_TOKENS : null;
+        return path.equals("/v1/messages") || path.startsWith("/v1/messages/") ? MESSAGES : null;
+    }
+
+    /** Whether the gateway serves {@code path} (without its query) of Anthropic's API. */
+    public static boolean serves(String path) {
+        return path.equals("/v1/messages") || path.equals("/v1/messages/count_tokens");
     }
 
     @Override

@@ -53,6 +53,24 @@ final class AnswerReader {
         this.leg = leg;
     }
 
+    // The exchange's pieces the reader works with, which the exchange's ending uses too.
+
+    AnswerRelay relay() {
+        return relay;
+    }
+
+    ExchangeRecord record() {
+        return record;
+    }
+
+    ExchangeTimer timer() {
+        return timer;
+    }
+
+    UpstreamLeg leg() {
+        return leg;
+    }
+
     /** Expects the answer of {@code attempt}, sent in {@code dialect}. */
     void begin(RequestFacts info, Attempt attempt, ProviderDialect dialect) {
         this.info = info;

@@ -3,6 +3,7 @@ package io.llmgateway.server;
 import io.llmgateway.observe.RateLimitHeaders;
 import io.llmgateway.route.Router;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -97,6 +98,16 @@ final class AnswerRelay {
         // Tells the client which model answered: with "auto" it is the gateway's choice.
         h.set(ProxyExchange.MODEL_HEADER, answerModel);
         lengthAnnounced = h.contains(HttpHeaderNames.CONTENT_LENGTH);
+    }
+
+    /** The client channel's allocator, for answers of the gateway's own. */
+    ByteBufAllocator alloc() {
+        return ctx.alloc();
+    }
+
+    /** Whether the client's connection stays open after the answer. */
+    boolean keepAlive() {
+        return keepAlive;
     }
 
     boolean committed() {

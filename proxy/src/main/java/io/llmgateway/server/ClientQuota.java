@@ -1,6 +1,7 @@
 package io.llmgateway.server;
 
 import io.llmgateway.limit.ProviderLimiter;
+import io.llmgateway.route.Denial;
 import java.util.function.Predicate;
 
 /**
@@ -29,14 +30,19 @@ final class ClientQuota {
         return key.modelFilter;
     }
 
-    /** Reserves the estimate; returns null when admitted, else why not (for a 429). */
-    String tryReserve(long estimatedTokens) {
+    /** Reserves the estimate; returns null when admitted, else the 429 refusal. */
+    Denial reserve(long estimatedTokens) {
         long t = key.limiter.tryAcquire(estimatedTokens);
         if (t >= 0) {
             ticket = t;
             reserved = estimatedTokens;
             return null;
         }
+        return new Denial(429, refusal(t, estimatedTokens), retryAfterSeconds(estimatedTokens));
+    }
+
+    /** Why the key's limiter refused {@code estimatedTokens} with {@code t}. */
+    private String refusal(long t, long estimatedTokens) {
         if (t == ProviderLimiter.REJECTED_TPR) {
             return "This request needs an estimated " + estimatedTokens + " tokens, more than client key '" + key.name
                     + "' may use per minute (tpm " + key.limiter.tpm().limit() + ").";
@@ -48,7 +54,7 @@ final class ClientQuota {
     }
 
     /** Seconds until the key's windows would admit this request, at least 1. */
-    long retryAfterSeconds(long estimatedTokens) {
+    private long retryAfterSeconds(long estimatedTokens) {
         long millis = Math.max(
                 key.limiter.rpm().millisUntilAvailable(1), key.limiter.tpm().millisUntilAvailable(estimatedTokens));
         return millis == Long.MAX_VALUE ? 60 : Math.max(1, (millis + 999) / 1000);

@@ -21,63 +21,63 @@ import org.apache.logging.log4j.Logger;
  * The ways a proxied exchange ends: an error answer of the gateway's own or a provider's, the most telling
  * error once every attempt failed, a relayed answer completed or cut off, the client gone. Each publishes the
  * request's record once (before the answer's last flush, so whatever the client does next sees it), then
- * releases what the exchange holds and reports it done. Every method here ends the exchange; the exchange
- * calls at most one of them. Confined to the exchange's event loop.
+ * releases what the exchange holds and reports it done. Every method here but the accessors and the setters
+ * ends the exchange; the exchange calls at most one of them. It owns the exchange's {@link Failover}, whose
+ * failed attempts make the final error. Confined to the exchange's event loop.
  */
 final class ExchangeEnding {
     // The exchange's logger: operators (and tests) watch one name for a request's story.
     private static final Logger LOG = LogManager.getLogger(ProxyExchange.class);
 
-    private final ByteBufAllocator alloc;
     private final Router router;
     private final RequestObserver observers;
     private final ClientDialect client;
     private final FullHttpRequest request;
     private final ClientQuota quota; // null when client keys are not configured
-    private final boolean keepAlive;
-    private final String requestId;
+    private final AnswerReader reader;
     private final AnswerRelay relay;
     private final ExchangeRecord record;
-    private final Failover failover;
     private final ExchangeTimer timer;
-    private final AnswerReader reader;
     private final UpstreamLeg leg;
+    private final Failover failover;
+    private final ByteBufAllocator alloc;
     private final Runnable onDone;
     private RequestFacts info; // null until the request was read
     private Attempt attempt; // the current attempt's; null before the first
 
-    // The exchange's own parts, handed over once per exchange.
+    /**
+     * The ending of one exchange on {@code gateway}, whose {@code client} speaks the answers' wire format.
+     *
+     * @param request the client's request, released at the end
+     * @param quota the client key's quota, settled at the end; null when client keys are not configured
+     * @param reader the exchange's answer reader, with the relay, record, timer and leg it works with
+     * @param onDone runs once the exchange has ended and released what it holds
+     */
     ExchangeEnding(
-            ByteBufAllocator alloc,
-            Router router,
-            RequestObserver observers,
+            Gateway gateway,
             ClientDialect client,
             FullHttpRequest request,
             ClientQuota quota,
-            boolean keepAlive,
-            String requestId,
-            AnswerRelay relay,
-            ExchangeRecord record,
-            Failover failover,
-            ExchangeTimer timer,
             AnswerReader reader,
-            UpstreamLeg leg,
             Runnable onDone) {
-        this.alloc = alloc;
-        this.router = router;
-        this.observers = observers;
+        this.router = gateway.router();
+        this.observers = gateway.observers();
         this.client = client;
         this.request = request;
         this.quota = quota;
-        this.keepAlive = keepAlive;
-        this.requestId = requestId;
-        this.relay = relay;
-        this.record = record;
-        this.failover = failover;
-        this.timer = timer;
         this.reader = reader;
-        this.leg = leg;
+        this.relay = reader.relay();
+        this.record = reader.record();
+        this.timer = reader.timer();
+        this.leg = reader.leg();
+        this.failover = new Failover(record, gateway.clock());
+        this.alloc = relay.alloc();
         this.onDone = onDone;
+    }
+
+    /** What the exchange's failed attempts leave behind; the exchange reports them there. */
+    Failover failover() {
+        return failover;
     }
 
     /** The request as read: its model names the answers. */
@@ -90,8 +90,15 @@ final class ExchangeEnding {
         this.attempt = attempt;
     }
 
-    /** The router (or the client's quota) refused the request. */
+    /**
+     * The router (or the client's quota) refused the request. After failed attempts, the most telling of their
+     * errors answers instead ({@link #withLastError}).
+     */
     void deny(Denial denial) {
+        if (failover.attempts() > 0) {
+            withLastError();
+            return;
+        }
         reply(ErrorReplies.denial(client, alloc, router, info.model(), denial), denial.status(), denial.message());
     }
 
@@ -152,7 +159,7 @@ final class ExchangeEnding {
      * stream of announced length is cut too: an event past that length would be read as the next answer.
      */
     void abort(Failure kind, String message) {
-        LOG.warn("[{}] {} (provider {})", requestId, message, attempt.provider());
+        LOG.warn("[{}] {} (provider {})", record.requestId(), message, attempt.provider());
         timer.cancel();
         leg.discard();
         attempt.failed(kind, 0);
@@ -167,23 +174,26 @@ final class ExchangeEnding {
     }
 
     /**
-     * The answer was relayed whole: settles {@code usage}, gives the connection back (for reuse when the
-     * provider keeps it open) and ends; {@code closeClient} when the client connection may not be reused.
+     * The answer was relayed whole (written, not yet flushed): settles {@code usage}, gives the connection back
+     * (for reuse when the provider keeps it open) and ends. The record is published and the exchange reported
+     * done before the last flush, so that anything the client does next (a metrics scrape, a shutdown drain)
+     * sees this request finished.
      */
-    void succeeded(Usage usage, boolean closeClient) {
+    void succeeded(Usage usage) {
         attempt.succeeded(usage);
         record.settled(usage);
         record.attemptEnded(attempt, "ok", reader.status());
         timer.cancel();
         leg.finish(reader.keepAlive());
-        finish(closeClient);
+        finish(relay.closesAfter());
+        relay.flush();
     }
 
     /** Ends a relayed response; {@code closeClient} cuts the connection when the body cannot be completed. */
     private void finish(boolean closeClient) {
         timer.cancel();
         publishRecord();
-        if (closeClient || !keepAlive) {
+        if (closeClient || !relay.keepAlive()) {
             relay.close();
         }
         cleanup();
@@ -194,7 +204,7 @@ final class ExchangeEnding {
      * settles what it used ({@code prompt} tokens and the completion estimated so far) as cancelled.
      */
     void clientClosed(boolean underWay, long prompt) {
-        LOG.debug("[{}] client went away", requestId);
+        LOG.debug("[{}] client went away", record.requestId());
         timer.cancel();
         leg.discard();
         if (underWay) {

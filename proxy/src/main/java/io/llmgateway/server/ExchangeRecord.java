@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import io.llmgateway.config.LoggingSettings;
 import io.llmgateway.observe.AttemptRecord;
 import io.llmgateway.observe.BodyCapture;
 import io.llmgateway.observe.RequestRecord;
@@ -39,6 +40,22 @@ final class ExchangeRecord {
     private String answerText;
 
     /**
+     * The record of an exchange starting now on {@code gateway}'s clocks, for the client key of {@code quota}
+     * (null without client keys), keeping bodies as the exchange's {@code snapshot} says.
+     */
+    static ExchangeRecord start(
+            Gateway gateway, Gateway.Snapshot snapshot, String requestId, ClientQuota quota, String pathSuffix) {
+        LoggingSettings logging = snapshot.config.logging();
+        return new ExchangeRecord(
+                gateway.ticker(),
+                gateway.clock().millis(),
+                requestId,
+                quota == null ? null : quota.keyName(),
+                pathSuffix,
+                logging.logBodies() ? logging.maxBodyBytes() : 0);
+    }
+
+    /**
      * @param ticker elapsed nanoseconds, for the durations
      * @param keyName the client key's name, or null
      * @param pathSuffix the client's path after {@code /v1}, with its query (which the record leaves out)
@@ -54,6 +71,10 @@ final class ExchangeRecord {
         int q = pathSuffix.indexOf('?');
         this.path = q < 0 ? pathSuffix : pathSuffix.substring(0, q);
         this.bodyCap = bodyCap;
+    }
+
+    String requestId() {
+        return requestId;
     }
 
     /** Keeps the request's text, with {@code logging.log_bodies}. */

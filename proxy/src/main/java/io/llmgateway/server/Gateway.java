@@ -11,6 +11,7 @@ import io.llmgateway.observe.Observers;
 import io.llmgateway.openai.OpenAiClientDialect;
 import io.llmgateway.protocol.ClientDialect;
 import io.llmgateway.protocol.ProviderDialect;
+import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Router;
 import io.llmgateway.tokens.TokenEstimator;
 import io.llmgateway.upstream.Origin;
@@ -260,8 +261,10 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
             }
         }
 
-        Origin origin(String provider) {
-            return origins.get(provider);
+        /** Where {@code attempt} goes: computed for a provider added since this snapshot was taken. */
+        Origin origin(Attempt attempt) {
+            Origin o = origins.get(attempt.provider());
+            return o != null ? o : Origin.of(attempt.providerConfig());
         }
 
         /**

@@ -24,8 +24,9 @@ public final class LocalEndpoints {
     LocalEndpoint find(String path) {
         for (Map.Entry<String, LocalEndpoint> e : entries) {
             String p = e.getKey();
+            // A prefix also matches its path without the slash, compared in place: this runs on every request.
             if (p.endsWith("/") && p.length() > 1
-                    ? path.startsWith(p) || path.equals(p.substring(0, p.length() - 1))
+                    ? path.startsWith(p) || path.length() == p.length() - 1 && p.startsWith(path)
                     : path.equals(p)) {
                 return e.getValue();
             }

@@ -11,7 +11,6 @@ import io.llmgateway.route.Denial;
 import io.llmgateway.route.Failure;
 import io.llmgateway.route.PendingAdmission;
 import io.llmgateway.route.RouteScope;
-import io.llmgateway.upstream.Origin;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -30,10 +29,12 @@ import org.apache.logging.log4j.Logger;
  * - This class is the state machine and the failover. StartChecks refuses what may not be routed; each
  *   attempt's connection (lease, send, one resend on a new connection, return or discard) is UpstreamLeg's,
  *   which reports back through UpstreamLeg.Owner; AnswerReader reads the answer and writes a 2xx one through
- *   AnswerRelay; the record is kept by ExchangeRecord, what failed attempts leave by Failover, the one timer
- *   is ExchangeTimer, the endings are ExchangeEnding's, error answers are built by ErrorReplies, and
- *   everything that depends on the wire format is asked of the dialects (protocol). The pieces are made once per exchange and reused by each
- *   attempt, and the exchange's state decides which of their reports still count.
+ *   AnswerRelay; the record is kept by ExchangeRecord, the one timer is ExchangeTimer, the endings are
+ *   ExchangeEnding's, error answers are built by ErrorReplies, and everything that depends on the wire format
+ *   is asked of the dialects (protocol). What failed attempts leave, and whether a provider's error answer
+ *   moves on to the next provider, is Failover's, which the ending owns for its final answer. The pieces are
+ *   made once per exchange and reused by each attempt, and the exchange's state decides which of their
+ *   reports still count.
  * - Failover is possible until the first response byte is written to the client. The upstream's 2xx
  *   headers are held back until its first body bytes arrive, so a provider that accepts a request and
  *   dies before producing anything is still failed over.
@@ -69,7 +70,7 @@ final class ProxyExchange implements UpstreamLeg.Owner {
     private final ClientQuota quota; // null when client keys are not configured
     private final AnswerRelay relay;
     private final ExchangeRecord record;
-    private final Failover failover = new Failover();
+    private final Failover failover;
     private final ExchangeTimer timer;
     private final UpstreamLeg leg;
     private final AnswerReader reader;
@@ -100,34 +101,12 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         this.requestId = requestId;
         this.quota = quota;
         this.relay = new AnswerRelay(ctx, gateway.router(), request.protocolVersion(), keepAlive, requestId);
-        this.record = new ExchangeRecord(
-                gateway.ticker(),
-                gateway.clock().millis(),
-                requestId,
-                quota == null ? null : quota.keyName(),
-                upstreamPathSuffix,
-                snapshot.config.logging().logBodies()
-                        ? snapshot.config.logging().maxBodyBytes()
-                        : 0);
+        this.record = ExchangeRecord.start(gateway, snapshot, requestId, quota, upstreamPathSuffix);
         this.timer = new ExchangeTimer(ctx.executor(), ctx.executor().ticker(), this::onTimer);
         this.leg = new UpstreamLeg(ctx.channel().eventLoop(), gateway.upstream(), this, requestId);
         this.reader = new AnswerReader(ctx.alloc(), snapshot, relay, record, timer, leg);
-        this.ending = new ExchangeEnding(
-                ctx.alloc(),
-                gateway.router(),
-                gateway.observers(),
-                client,
-                request,
-                quota,
-                keepAlive,
-                requestId,
-                relay,
-                record,
-                failover,
-                timer,
-                reader,
-                leg,
-                onDone);
+        this.ending = new ExchangeEnding(gateway, client, request, quota, reader, onDone);
+        this.failover = ending.failover();
     }
 
     // ---- start: read the request, check the model, estimate tokens ------------------------------------------
@@ -179,14 +158,12 @@ final class ProxyExchange implements UpstreamLeg.Owner {
             LOG.warn("[{}] token estimate failed, routing with 0", requestId, error);
         }
         estimate = tokens == null ? 0 : tokens;
-        if (quota != null) {
-            String refusal = quota.tryReserve(estimate);
-            if (refusal != null) {
-                ended().deny(new Denial(429, refusal, quota.retryAfterSeconds(estimate)));
-                return;
-            }
+        Denial refusal = quota == null ? null : quota.reserve(estimate);
+        if (refusal != null) {
+            ended().deny(refusal);
+        } else {
+            nextAttempt();
         }
-        nextAttempt();
     }
 
     // ---- attempts -----------------------------------------------------------------------------------------
@@ -229,12 +206,7 @@ final class ProxyExchange implements UpstreamLeg.Owner {
 
     private void onAdmission(Admission admission) {
         if (admission instanceof Denial) {
-            Denial denial = (Denial) admission;
-            if (failover.attempts() > 0) {
-                ended().withLastError();
-            } else {
-                ended().deny(denial);
-            }
+            ended().deny((Denial) admission);
             return;
         }
         attempt = (Attempt) admission;
@@ -246,18 +218,17 @@ final class ProxyExchange implements UpstreamLeg.Owner {
             return;
         }
         ending.attempt(attempt);
-        record.attemptStarted();
         failover.started(attempt.provider());
         reader.begin(info, attempt, dialect);
         state = State.CONNECTING;
         timer.attemptDeadline(info.stream(), snapshot.config.upstream());
-        leg.open(attempt.provider(), originOf(attempt));
+        leg.open(attempt, snapshot);
     }
 
     @Override
     public void leaseFailed(Failure kind, String why) {
         if (state == State.CONNECTING) {
-            attemptFailed(kind, 0, why);
+            attemptFailed(kind, why);
         }
     }
 
@@ -266,20 +237,13 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         state = State.AWAITING_HEADERS;
         boolean sent;
         try {
-            sent = leg.sendRequest(
-                    ch,
-                    request,
-                    info,
-                    dialect,
-                    attempt.alias(),
-                    upstreamPathSuffix,
-                    snapshot.authorization(attempt.provider()));
+            sent = leg.sendRequest(request, info, dialect, upstreamPathSuffix);
         } catch (BadRequestException e) {
             refusedByDialect(e);
             return;
         }
         if (!sent) {
-            attemptFailed(Failure.CONNECT, 0, "could not send the request: its target is not valid");
+            attemptFailed(Failure.CONNECT, "could not send the request: its target is not valid");
         }
     }
 
@@ -299,14 +263,8 @@ final class ProxyExchange implements UpstreamLeg.Owner {
     @Override
     public void sendFailed(Throwable cause) {
         if (state == State.AWAITING_HEADERS && !retryOnNewConnection()) {
-            attemptFailed(Failure.CONNECT, 0, "could not send the request: " + leg.describe(cause));
+            attemptFailed(Failure.CONNECT, "could not send the request: " + leg.describe(cause));
         }
-    }
-
-    /** Where an attempt goes: from the config snapshot, or computed for a provider added since it was taken. */
-    private Origin originOf(Attempt a) {
-        Origin o = snapshot.origin(a.provider());
-        return o != null ? o : Origin.of(a.providerConfig());
     }
 
     // ---- upstream events (UpstreamListener) ----------------------------------------------------------------
@@ -341,10 +299,7 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         } else if (state != State.RELAYING) {
             content.release();
         } else if (reader.content(content)) {
-            // Settle, publish the record and leave the in-flight count before the client can see the end,
-            // so that anything it does next (a metrics scrape, a shutdown drain) sees this request finished.
-            ended().succeeded(reader.usage(promptEstimate()), relay.closesAfter());
-            relay.flush();
+            ended().succeeded(reader.usage(promptEstimate()));
         }
     }
 
@@ -358,23 +313,17 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         return Math.max(0, estimate - (max > 0 ? max : 0));
     }
 
+    /** A provider's error answer was read whole: a retryable one moves on, the client's own goes back. */
     private void onErrorResponseComplete() {
-        HttpResponse head = reader.takeErrorHead();
-        int status = head.status().code();
-        Failure kind = Failover.classify(status);
-        long retryAfterMillis = RetryAfter.millis(head.headers(), gateway.clock());
         timer.cancel();
         leg.finish(reader.keepAlive());
+        HttpResponse head = reader.takeErrorHead();
         ByteBuf body = reader.takeErrorBody();
-        attempt.failed(kind, kind == Failure.CLIENT_ERROR ? 0 : retryAfterMillis);
-        record.attemptEnded(attempt, kind, status);
-        if (kind == Failure.CLIENT_ERROR) {
+        if (failover.providerAnswered(attempt, head, body)) {
+            nextAttempt();
+        } else {
             ended().providerError(head, body);
-            return;
         }
-        LOG.info("[{}] attempt {} failed: {}: HTTP {}", requestId, failover.attempts(), attempt.provider(), status);
-        failover.providerError(attempt.provider() + ": HTTP " + status, status, head, body);
-        nextAttempt();
     }
 
     @Override
@@ -395,14 +344,13 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         if (relay.committed()) {
             ended().abort(Failure.SERVER_ERROR, "The provider's response broke off: " + why);
         } else if (state == State.AWAITING_HEADERS || state == State.READING_ERROR || state == State.RELAYING) {
-            attemptFailed(Failure.CONNECT, 0, why);
+            attemptFailed(Failure.CONNECT, why);
         }
     }
 
     /**
-     * A reused connection that failed before any byte of the answer arrived was most likely closed by the
-     * provider as idle while the request was on its way: the request goes again, once, on a new connection,
-     * inside the same attempt (its timer, its reservation; no failure counted).
+     * Sends the request again, once, on a new connection when the leg may ({@link UpstreamLeg#mayRetry}): inside
+     * the same attempt (its timer, its reservation; no failure counted).
      */
     private boolean retryOnNewConnection() {
         if (!leg.mayRetry()) {
@@ -425,18 +373,18 @@ final class ProxyExchange implements UpstreamLeg.Owner {
                             Failure.TIMEOUT,
                             (stalled ? "The provider's stream stalled: " : "The provider timed out: ") + why);
         } else {
-            attemptFailed(Failure.TIMEOUT, 0, why);
+            attemptFailed(Failure.TIMEOUT, why);
         }
     }
 
     // ---- failure paths -----------------------------------------------------------------------------------
 
     /** The current attempt failed before anything reached the client: try the next provider. */
-    private void attemptFailed(Failure kind, long retryAfterMillis, String why) {
+    private void attemptFailed(Failure kind, String why) {
         timer.cancel();
         leg.discard();
         reader.reset();
-        failover.attemptFailed(attempt, kind, retryAfterMillis, why, record, requestId);
+        failover.attemptFailed(attempt, kind, why);
         nextAttempt();
     }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.llmgateway.protocol.BadRequestException;
 import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.protocol.RequestFacts;
+import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Failure;
 import io.llmgateway.upstream.Origin;
 import io.llmgateway.upstream.PoolExhaustedException;
@@ -32,7 +33,9 @@ final class UpstreamLeg {
 
     /** The exchange the leg serves; it also receives the channel's events. */
     interface Owner extends UpstreamListener {
-        /** A channel is leased for the current attempt: the owner sends the request ({@link #send}). */
+        /**
+         * A channel is leased for the current attempt: the owner sends the request ({@link UpstreamLeg#sendRequest}).
+         */
         void leased(Channel channel);
 
         /** No channel could be leased for the current attempt. */
@@ -48,6 +51,8 @@ final class UpstreamLeg {
     private final String requestId;
     private Origin origin;
     private String provider; // for app.log
+    private String alias; // the model's name at the provider
+    private String authorization; // the value of the provider's key header, or null
     private Channel channel;
     private int lease; // counts leases: a lease that completes after its attempt ended is not the owner's
     private boolean leasing;
@@ -60,10 +65,15 @@ final class UpstreamLeg {
         this.requestId = requestId;
     }
 
-    /** Starts an attempt to {@code provider} at {@code origin}: leases a channel, reported to {@link Owner#leased}. */
-    void open(String provider, Origin origin) {
-        this.provider = provider;
-        this.origin = requireNonNull(origin, "origin");
+    /**
+     * Starts {@code attempt}, to its provider's origin and with its key as {@code snapshot} has them: leases a
+     * channel, reported to {@link Owner#leased}.
+     */
+    void open(Attempt attempt, Gateway.Snapshot snapshot) {
+        this.provider = attempt.provider();
+        this.origin = requireNonNull(snapshot.origin(attempt), "origin");
+        this.alias = attempt.alias();
+        this.authorization = snapshot.authorization(provider);
         retried = false;
         lease(false);
     }
@@ -97,25 +107,19 @@ final class UpstreamLeg {
     }
 
     /**
-     * Sends the client's {@code request} as {@code dialect} writes it for this attempt's provider on the
-     * leased channel {@code ch}. False, with nothing sent, when its target would split the request line.
+     * Sends the client's {@code request} (read as {@code info}, to the gateway's {@code pathSuffix}) on the
+     * leased channel, as {@code dialect} writes it for this attempt's provider. False, with nothing sent, when
+     * its target would split the request line.
      *
      * @throws BadRequestException with nothing sent, when the dialect cannot write the request for its provider
      */
-    boolean sendRequest(
-            Channel ch,
-            FullHttpRequest request,
-            RequestFacts info,
-            ProviderDialect dialect,
-            String alias,
-            String pathSuffix,
-            String authorization)
+    boolean sendRequest(FullHttpRequest request, RequestFacts info, ProviderDialect dialect, String pathSuffix)
             throws BadRequestException {
-        ByteBuf body = dialect.body(ch.alloc(), request.content(), info, alias);
+        ByteBuf body = dialect.body(channel.alloc(), request.content(), info, alias);
         ByteBuf head;
         try {
             head = UpstreamRequestHead.encode(
-                    ch.alloc(),
+                    channel.alloc(),
                     dialect.target(origin.basePath(), pathSuffix, alias),
                     request.headers(),
                     origin.authority(),

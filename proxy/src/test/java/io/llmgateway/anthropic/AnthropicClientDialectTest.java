@@ -73,7 +73,10 @@ class AnthropicClientDialectTest {
     void forPath_choosesByPath() {
         assertSame(AnthropicClientDialect.MESSAGES, AnthropicClientDialect.forPath("/v1/messages"));
         assertSame(AnthropicClientDialect.COUNT_TOKENS, AnthropicClientDialect.forPath("/v1/messages/count_tokens"));
+        assertSame(AnthropicClientDialect.MESSAGES, AnthropicClientDialect.forPath("/v1/messages/batches"));
+        assertFalse(AnthropicClientDialect.serves("/v1/messages/batches"));
         assertNull(AnthropicClientDialect.forPath("/v1/chat/completions"));
+        assertNull(AnthropicClientDialect.forPath("/v1/messagesx"));
     }
 
     @Test

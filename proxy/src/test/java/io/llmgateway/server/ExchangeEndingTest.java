@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
-import io.llmgateway.config.UpstreamSettings;
 import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.openai.OpenAiClientDialect;
 import io.llmgateway.openai.OpenAiProviderDialect;
@@ -14,7 +13,6 @@ import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Failure;
 import io.llmgateway.route.Router;
 import io.llmgateway.tokens.TokenEstimator;
-import io.llmgateway.upstream.UpstreamClient;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -38,16 +36,14 @@ class ExchangeEndingTest {
             + "model_config:\n  m:\n    p: {alias: m-alias}\n";
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
-    private final UpstreamClient pools = new UpstreamClient(UpstreamSettings.DEFAULT, Ticker.systemTicker());
     private final List<RequestRecord> published = new ArrayList<>();
     private final int[] done = {0};
-    private final Failover failover = new Failover();
     private final FullHttpRequest request = new DefaultFullHttpRequest(
             HttpVersion.HTTP_1_1,
             HttpMethod.POST,
             "/v1/chat/completions",
             HeadText.wire("{\"model\":\"m\",\"messages\":[]}"));
-    private Router router;
+    private Gateway gateway;
     private Attempt attempt;
     private ExchangeEnding ending;
 
@@ -57,12 +53,16 @@ class ExchangeEndingTest {
             request.release();
         }
         channel.finishAndReleaseAll();
-        pools.close();
+        if (gateway != null) {
+            gateway.close();
+        }
     }
 
     private ExchangeEnding ending() throws Exception {
         GatewayConfig config = ConfigLoader.parse(YAML, Map.of());
-        router = new Router(config, Clock.systemUTC());
+        gateway = new Gateway(config, Clock.systemUTC(), channel.eventLoop());
+        gateway.observers().add(published::add);
+        Router router = gateway.router();
         channel.pipeline().addLast(GatewayInitializer.ENCODER, new HttpResponseEncoder());
         channel.pipeline().addLast("front", new ChannelInboundHandlerAdapter());
         ChannelHandlerContext ctx = channel.pipeline().context("front");
@@ -72,24 +72,9 @@ class ExchangeEndingTest {
         AnswerRelay relay = new AnswerRelay(ctx, router, HttpVersion.HTTP_1_1, true, "req-1");
         ExchangeRecord record = new ExchangeRecord(Ticker.systemTicker(), 0, "req-1", null, "/chat/completions", 0);
         ExchangeTimer timer = new ExchangeTimer(channel.eventLoop(), Ticker.systemTicker(), () -> {});
-        UpstreamLeg leg = new UpstreamLeg(channel.eventLoop(), pools, new UnusedLegOwner(), "req-1");
+        UpstreamLeg leg = new UpstreamLeg(channel.eventLoop(), gateway.upstream(), new UnusedLegOwner(), "req-1");
         AnswerReader reader = new AnswerReader(ctx.alloc(), snapshot, relay, record, timer, leg);
-        ending = new ExchangeEnding(
-                ctx.alloc(),
-                router,
-                published::add,
-                OpenAiClientDialect.INSTANCE,
-                request,
-                null,
-                true,
-                "req-1",
-                relay,
-                record,
-                failover,
-                timer,
-                reader,
-                leg,
-                () -> done[0]++);
+        ending = new ExchangeEnding(gateway, OpenAiClientDialect.INSTANCE, request, null, reader, () -> done[0]++);
         RequestFacts info = OpenAiClientDialect.INSTANCE.read(request.content());
         ending.facts(info);
         attempt = (Attempt) router.admit("m", 10, Set.of());
@@ -114,8 +99,8 @@ class ExchangeEndingTest {
     void withLastError_namesEveryFailedAttempt() throws Exception {
         ExchangeEnding e = ending();
         e.attempt(attempt);
-        failover.started("p");
-        failover.failed(Failure.CONNECT, "p: connection refused");
+        e.failover().started("p");
+        e.failover().failed(Failure.CONNECT, "p: connection refused");
         attempt.failed(Failure.CONNECT, 0);
         e.withLastError();
         String out = HeadText.outbound(channel);

@@ -129,9 +129,13 @@ class ExchangePiecesTest {
         }
     }
 
+    private Failover failover() {
+        return new Failover(new ExchangeRecord(ticker, 0, "req-1", null, "/x", 0), Clock.systemUTC());
+    }
+
     @Test
     void failover_remembersTheLatestProviderError_andReleasesIt() {
-        Failover f = new Failover();
+        Failover f = failover();
         f.started("a");
         f.started("b");
         assertEquals(Set.of("a", "b"), f.tried());
@@ -154,14 +158,14 @@ class ExchangePiecesTest {
 
     @Test
     void failover_isOverloadedOnlyWhenEveryAttemptFoundThePoolFull_andTimedOutOnlyBeforeAProviderError() {
-        Failover f = new Failover();
+        Failover f = failover();
         f.failed(Failure.LOCAL_OVERLOAD, "a: pool full");
         assertTrue(f.onlyOverloaded());
         f.failed(Failure.TIMEOUT, "b: slow");
         assertFalse(f.onlyOverloaded());
         assertTrue(f.timedOut());
 
-        Failover g = new Failover();
+        Failover g = failover();
         g.providerError("a: HTTP 500", 500, null, Unpooled.buffer(1));
         g.failed(Failure.TIMEOUT, "b: slow");
         assertFalse(g.timedOut());

@@ -25,6 +25,7 @@ import com.anthropic.models.messages.Tool;
 import com.anthropic.models.messages.ToolResultBlockParam;
 import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.testing.AnthropicAnswer;
+import io.llmgateway.testing.Await;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
 import io.llmgateway.testing.RecordedRequest;
@@ -34,6 +35,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -449,5 +451,69 @@ class MessagesEndToEndTest {
                             + "\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}");
             assertEquals(String.join("", withError), r.body());
         }
+    }
+
+    @Test
+    void gatewaysOwnErrors_onMessagesPaths_areInAnthropicsShape() throws Exception {
+        claude.setDefault(AnthropicAnswer.text("slow").json().withDelay(Duration.ofMillis(1500)));
+        String ask =
+                "{\"model\":\"claude-sonnet\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"x\"}]}";
+        try (TestGateway g = TestGateway.start("""
+                server:
+                  max_in_flight: 1
+                  max_body_size: 1KiB
+                upstream:
+                  connect_timeout: 2s
+                api_provider:
+                  claude:
+                    api: anthropic
+                    base_url: %s
+                  dead:
+                    api: anthropic
+                    base_url: http://127.0.0.1:1/v1
+                model_config:
+                  claude-sonnet:
+                    claude: {}
+                  claude-dead:
+                    dead: {}
+                """.formatted(claude.baseUrl()))) {
+            assertAnthropicError(
+                    g.post("/v1/messages", ask.replace("claude-sonnet", "claude-dead")),
+                    502,
+                    "api_error",
+                    "failed on every provider");
+            assertAnthropicError(
+                    g.post("/v1/messages", ask.replace("\"x\"", "\"" + "x".repeat(2000) + "\"")),
+                    413,
+                    "request_too_large",
+                    "server.max_body_size");
+
+            CompletableFuture<HttpResponse<String>> slow = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return g.post("/v1/messages", ask);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Await.until("the slow request in flight", () -> g.gateway().inFlight() == 1);
+            HttpResponse<String> busy = g.post("/v1/messages", ask);
+            assertAnthropicError(busy, 503, "overloaded_error", "server.max_in_flight");
+            assertEquals("1", busy.headers().firstValue("retry-after").orElseThrow());
+            assertEquals(200, slow.get().statusCode());
+            assertAnthropicError(
+                    g.post("/v1/messages/batches", ask),
+                    404,
+                    "not_found_error",
+                    "POST /v1/messages/batches is not forwarded: of Anthropic's API the gateway serves");
+            assertAnthropicError(
+                    g.get("/v1/messages"), 404, "not_found_error", "Unknown request URL: GET /v1/messages");
+        }
+    }
+
+    private static void assertAnthropicError(HttpResponse<String> r, int status, String type, String text) {
+        assertEquals(status, r.statusCode(), r.body());
+        assertTrue(
+                r.body().startsWith("{\"type\":\"error\",\"error\":{\"type\":\"" + type + "\",\"message\":"), r.body());
+        assertTrue(r.body().contains(text), r.body());
     }
 }

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.UpstreamSettings;
+import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Failure;
-import io.llmgateway.upstream.Origin;
+import io.llmgateway.route.Router;
+import io.llmgateway.tokens.TokenEstimator;
 import io.llmgateway.upstream.UpstreamClient;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -16,7 +18,9 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.util.concurrent.Ticker;
+import java.time.Clock;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -39,10 +43,12 @@ class UpstreamLegTest {
                 "api_provider:\n  p:\n    base_url: http://127.0.0.1:1/v1\n"
                         + "model_config:\n  m:\n    p: {alias: m}\n",
                 Map.of());
-        Origin origin = Origin.of(config.providers().get("p"));
+        Attempt attempt = (Attempt) new Router(config, Clock.systemUTC()).admit("m", 10, Set.of());
+        Gateway.Snapshot snapshot =
+                new Gateway.Snapshot(config, Clock.systemUTC(), ClientKeys.NONE, new TokenEstimator(Runnable::run));
         EventLoop loop = group.next();
         UpstreamLeg leg = new UpstreamLeg(loop, pools, new Owner(), "req-1");
-        loop.execute(() -> leg.open("p", origin));
+        loop.execute(() -> leg.open(attempt, snapshot));
         assertEquals("CONNECT connection refused", failed.get(10, TimeUnit.SECONDS));
     }
 

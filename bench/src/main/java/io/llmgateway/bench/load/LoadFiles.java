@@ -19,6 +19,11 @@ public final class LoadFiles {
         // "@@" is replaced by a request number in each request (see load/wrk-post.lua).
         write(dir.resolve("req-json.json"), numbered(Payloads.SMALL_REQUEST));
         write(dir.resolve("req-sse.json"), numbered(Payloads.SMALL_STREAM_REQUEST.replace("gpt-4o-mini", "gpt-4o")));
+        // The translated kinds: the same questions from an Anthropic client, to the same OpenAI-format mock.
+        write(dir.resolve("req-messages.json"), numbered(Payloads.SMALL_MESSAGES_REQUEST));
+        write(
+                dir.resolve("req-messages-sse.json"),
+                numbered(Payloads.SMALL_MESSAGES_STREAM_REQUEST.replace("gpt-4o-mini", "gpt-4o")));
         write(dir.resolve("canned-json.nginx"), nginxEscape(Payloads.CHAT_COMPLETION));
         write(dir.resolve("canned-sse.nginx"), nginxEscape(Payloads.SSE_STREAM));
     }

@@ -1,10 +1,17 @@
 package io.llmgateway.bench.load;
 
+import static io.llmgateway.bench.load.RunStats.cpuPerRequest;
+import static io.llmgateway.bench.load.RunStats.diff;
+import static io.llmgateway.bench.load.RunStats.median;
+import static io.llmgateway.bench.load.RunStats.num;
+import static io.llmgateway.bench.load.RunStats.ratio;
+import static io.llmgateway.bench.load.RunStats.rps;
+import static io.llmgateway.bench.load.RunStats.spread;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,7 +77,7 @@ public final class LoadReport {
         }
         out.append(String.format(
                 Locale.ROOT,
-                "%-11s %-8s %10s %7s %9s %9s %12s %7s%n",
+                "%-18s %-8s %10s %7s %9s %9s %12s %7s%n",
                 "case",
                 "target",
                 "req/s",
@@ -89,7 +96,7 @@ public final class LoadReport {
                 }
                 out.append(String.format(
                         Locale.ROOT,
-                        "%-11s %-8s %10.0f %6.0f%% %9.0f %9.0f %12.1f %7d%n",
+                        "%-18s %-8s %10.0f %6.0f%% %9.0f %9.0f %12.1f %7d%n",
                         first ? e.getKey() : "",
                         t.getKey(),
                         median(rs, r -> rps(r)),
@@ -104,7 +111,7 @@ public final class LoadReport {
         out.append(String.format(Locale.ROOT, "%nRatios (median over rounds of each round's ratio)%n"));
         out.append(String.format(
                 Locale.ROOT,
-                "%-11s %14s %15s %14s %14s %16s%n",
+                "%-18s %14s %15s %14s %14s %16s%n",
                 "case",
                 "gw/nginx req/s",
                 "gw/direct req/s",
@@ -120,7 +127,7 @@ public final class LoadReport {
             }
             out.append(String.format(
                     Locale.ROOT,
-                    "%-11s %14s %15s %14s %14s %16s%n",
+                    "%-18s %14s %15s %14s %14s %16s%n",
                     e.getKey(),
                     ratio(gw, ng, r -> rps(r), "%.2f"),
                     ratio(gw, di, r -> rps(r), "%.2f"),
@@ -141,7 +148,8 @@ public final class LoadReport {
                             + " answer and the next request (a lightly used gateway: the caches go cold in between)");
         }
         appendFloorRatios(out, byCase, tick);
-        appendMachineSplit(out, byCase, tick);
+        TranslationRatios.append(out, byCase, tick);
+        MachineSplit.append(out, byCase, tick);
         out.append(String.format(
                 Locale.ROOT,
                 "%nGateway: start-up %s ms to the first answered request (it logs ready in %s ms);"
@@ -266,7 +274,7 @@ public final class LoadReport {
         out.append(String.format(Locale.ROOT, "%nAgainst the Netty reference proxy (same stack, no gateway work)%n"));
         out.append(String.format(
                 Locale.ROOT,
-                "%-11s %17s %14s %19s %17s%n",
+                "%-18s %17s %14s %19s %17s%n",
                 "case",
                 "netty/nginx req/s",
                 "gw/netty req/s",
@@ -281,180 +289,12 @@ public final class LoadReport {
             }
             out.append(String.format(
                     Locale.ROOT,
-                    "%-11s %17s %14s %19s %17s%n",
+                    "%-18s %17s %14s %19s %17s%n",
                     e.getKey(),
                     ratio(nt, ng, r -> rps(r), "%.2f"),
                     ratio(gw, nt, r -> rps(r), "%.2f"),
                     ratio(nt, ng, r -> cpuPerRequest(r, tick), "%.2f"),
                     ratio(gw, nt, r -> cpuPerRequest(r, tick), "%.2f")));
-        }
-    }
-
-    /**
-     * Where the machine's CPU went per request, for each target: the target itself, the mock, and the rest (wrk and
-     * anything else running); idle time left out. At c=64 the cores are always busy, so requests per second are
-     * the cores' time divided by this total, and 0.8 of nginx's req/s allows nginx's total / 0.8.
-     * The same total is also split into user and kernel mode for the whole machine. On loopback a sender runs the
-     * receiver's TCP processing and wake-up, so the per-process columns depend on how the kernel attributes that
-     * work, which can differ between targets for the same work; the machine's kernel total shows whether a target
-     * makes the kernel work more, its user total what the processes' own code costs.
-     */
-    private static void appendMachineSplit(
-            StringBuilder out, Map<String, Map<String, Map<String, Map<String, String>>>> byCase, double tick) {
-        if (byCase.values().stream()
-                .flatMap(c -> c.values().stream())
-                .flatMap(t -> t.values().stream())
-                .noneMatch(r -> r.containsKey("machine_ticks"))) {
-            return; // a results file without the machine's ticks
-        }
-        out.append(String.format(
-                Locale.ROOT,
-                "%nWhole machine, us of CPU per request (medians; rest = wrk and anything"
-                        + " else; idle left out; user and kernel: the whole machine's total split by mode)%n"));
-        out.append(String.format(
-                Locale.ROOT,
-                "%-11s %-8s %8s %8s %8s %8s %8s %8s %22s%n",
-                "case",
-                "target",
-                "itself",
-                "mock",
-                "rest",
-                "total",
-                "user",
-                "kernel",
-                "0.8 of nginx allows"));
-        for (var e : byCase.entrySet()) {
-            Map<String, Map<String, String>> ng = e.getValue().get("nginx");
-            // With one connection the cores mostly wait: latency, not CPU, sets req/s there.
-            boolean cpuBound = !e.getKey().matches(".* c=1(pin)?");
-            String budget = ng == null || !cpuBound
-                    ? "-"
-                    : String.format(
-                            Locale.ROOT,
-                            "%.1f",
-                            median(new ArrayList<>(ng.values()), r -> busyPerRequest(r, tick)) / 0.8);
-            boolean first = true;
-            for (var t : e.getValue().entrySet()) {
-                List<Map<String, String>> rs = new ArrayList<>(t.getValue().values());
-                boolean direct = t.getKey().equals("direct"); // its pids are the mock's
-                boolean split =
-                        rs.stream().allMatch(r -> r.containsKey("user_ticks")); // absent from some results files
-                out.append(String.format(
-                        Locale.ROOT,
-                        "%-11s %-8s %8s %8.1f %8.1f %8.1f %8s %8s %22s%n",
-                        first ? e.getKey() : "",
-                        t.getKey(),
-                        direct ? "-" : String.format(Locale.ROOT, "%.1f", median(rs, r -> cpuPerRequest(r, tick))),
-                        median(rs, r -> perRequest(r, "mock_ticks", tick)),
-                        median(
-                                rs,
-                                r -> busyPerRequest(r, tick)
-                                        - perRequest(r, "mock_ticks", tick)
-                                        - (direct ? 0 : cpuPerRequest(r, tick))),
-                        median(rs, r -> busyPerRequest(r, tick)),
-                        split
-                                ? String.format(Locale.ROOT, "%.1f", median(rs, r -> perRequest(r, "user_ticks", tick)))
-                                : "-",
-                        split
-                                ? String.format(
-                                        Locale.ROOT,
-                                        "%.1f",
-                                        median(rs, r -> busyPerRequest(r, tick) - perRequest(r, "user_ticks", tick)))
-                                : "-",
-                        first ? budget : ""));
-                first = false;
-            }
-        }
-    }
-
-    private static double busyPerRequest(Map<String, String> r, double microsPerTick) {
-        long n = num(r, "requests");
-        return n == 0 ? 0 : (num(r, "machine_ticks") - num(r, "idle_ticks")) * microsPerTick / n;
-    }
-
-    private static double perRequest(Map<String, String> r, String ticksKey, double microsPerTick) {
-        long n = num(r, "requests");
-        return n == 0 ? 0 : num(r, ticksKey) * microsPerTick / n;
-    }
-
-    private interface Metric {
-        double of(Map<String, String> run);
-    }
-
-    private static double spread(List<Map<String, String>> runs) {
-        double min = Double.MAX_VALUE;
-        double max = 0;
-        for (Map<String, String> r : runs) {
-            min = Math.min(min, rps(r));
-            max = Math.max(max, rps(r));
-        }
-        double med = median(runs, r -> rps(r));
-        return med <= 0 ? 0 : (max - min) * 100 / med;
-    }
-
-    private static double rps(Map<String, String> r) {
-        double us = num(r, "duration_us");
-        return us <= 0 ? 0 : num(r, "requests") * 1e6 / us;
-    }
-
-    private static double cpuPerRequest(Map<String, String> r, double microsPerTick) {
-        return perRequest(r, "cpu_ticks", microsPerTick);
-    }
-
-    private static String ratio(
-            Map<String, Map<String, String>> a, Map<String, Map<String, String>> b, Metric m, String fmt) {
-        List<Double> rs = new ArrayList<>();
-        if (b != null) {
-            for (var e : a.entrySet()) {
-                Map<String, String> other = b.get(e.getKey());
-                if (other != null && m.of(other) > 0) {
-                    rs.add(m.of(e.getValue()) / m.of(other));
-                }
-            }
-        }
-        return rs.isEmpty() ? "-" : String.format(Locale.ROOT, fmt, median(rs));
-    }
-
-    private static String diff(Map<String, Map<String, String>> a, Map<String, Map<String, String>> b, Metric m) {
-        List<Double> ds = new ArrayList<>();
-        if (b != null) {
-            for (var e : a.entrySet()) {
-                Map<String, String> other = b.get(e.getKey());
-                if (other != null) {
-                    ds.add(m.of(e.getValue()) - m.of(other));
-                }
-            }
-        }
-        return ds.isEmpty() ? "-" : String.format(Locale.ROOT, "%+.0f", median(ds));
-    }
-
-    private static double median(List<Map<String, String>> runs, Metric m) {
-        List<Double> v = new ArrayList<>();
-        for (Map<String, String> r : runs) {
-            v.add(m.of(r));
-        }
-        return median(v);
-    }
-
-    private static double median(List<Double> v) {
-        if (v.isEmpty()) {
-            return 0;
-        }
-        double[] a = v.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(a);
-        int n = a.length;
-        return n % 2 == 1 ? a[n / 2] : (a[n / 2 - 1] + a[n / 2]) / 2;
-    }
-
-    private static long num(Map<String, String> r, String key) {
-        String v = r.get(key);
-        if (v == null) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            return 0;
         }
     }
 
