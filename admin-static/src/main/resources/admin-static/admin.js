@@ -185,7 +185,8 @@
   }
 
   /**
-   * A form dialog. fields: [{name, label, value, type, placeholder, help, options, half}].
+   * A form dialog. fields: [{name, label, value, type, placeholder, help, options, half, when}].
+   * when: {field, is: [values]} shows the row only while that select has one of those values.
    * onSubmit(values) returns {ok, message, problems}; the dialog stays open on a rejection.
    */
   function formDialog(title, fields, submitLabel, onSubmit) {
@@ -217,6 +218,11 @@
       inputs[f.name] = input;
       const row = el('div', { class: 'form-row' }, el('label', { htmlFor: 'f-' + f.name, text: f.label }), input,
         f.help ? el('div', { class: 'help', text: f.help }) : null);
+      if (f.when) {
+        const show = () => { row.hidden = !f.when.is.includes(inputs[f.when.field].value); };
+        inputs[f.when.field].addEventListener('change', show);
+        show();
+      }
       if (f.half) {
         if (!grid) { grid = el('div', { class: 'form-grid' }); box.appendChild(grid); }
         grid.appendChild(row);
@@ -615,7 +621,7 @@
         circuit: el('span', { class: 'badge badge-muted', data: { role: 'circuit' } }),
         rpm: bar('rpm'), tpm: bar('tpm'), rpd: bar('rpd'),
         headroom: headroomCell(),
-        learned: el('span', { class: 'sub', title: 'Remaining capacity the provider reported in its x-ratelimit headers' }),
+        learned: el('span', { class: 'sub', title: 'Remaining capacity the provider reported in its rate-limit headers' }),
         latency: el('span'),
         errors: el('span'),
         health: healthCell(() => runCheck(p.name, null)),
@@ -623,6 +629,7 @@
       state.providerRefs.set(p.name, refs);
       return el('tr', { data: { provider: p.name } },
         el('td', { class: 'cell-provider' }, el('strong', { text: p.name }),
+          el('span', { class: 'sub' }, 'api ', el('span', { class: 'mono', text: p.api || 'openai', data: { role: 'api' } })),
           el('span', { class: 'sub mono cell-url', text: raw && raw.base_url ? raw.base_url : p.base_url, title: p.base_url }),
           el('span', { class: 'sub' }, 'key ', el('span', { class: 'mono', text: keyText(raw), data: { role: 'key' } }))),
         el('td', null, refs.circuit),
@@ -663,9 +670,21 @@
   const LIMITS = ['rpm', 'tpm', 'rpd', 'tpr'];
   const LIMIT_HELP = { rpm: 'requests / minute', tpm: 'tokens / minute', rpd: 'requests / day', tpr: 'tokens / request' };
 
+  /** The options that belong to one api: [name, label, api, placeholder (the default)]. */
+  const API_OPTIONS = [
+    ['api_version', 'API version', 'azure', '2024-10-21 (or v1)'],
+    ['anthropic_version', 'Anthropic version', 'anthropic', '2023-06-01'],
+    ['default_max_tokens', 'Default max_tokens', 'anthropic', '4096'],
+  ];
+
   function providerFields(raw, isNew) {
     const fields = [];
     if (isNew) fields.push({ name: 'name', label: 'Name', placeholder: 'e.g. openai' });
+    fields.push({
+      name: 'api', label: 'API', type: 'select', options: ['openai', 'anthropic', 'azure'],
+      value: raw && raw.api ? raw.api.toLowerCase() : 'openai',
+      help: 'openai also serves every OpenAI-compatible provider (Gemini too). The provider\'s key goes as Bearer, x-api-key (anthropic) or api-key (azure).',
+    });
     fields.push({
       name: 'base_url', label: 'Base URL', value: raw ? raw.base_url : '', placeholder: 'https://api.example.com/v1',
       help: isNew ? null : 'Moving to another host, scheme or port needs the API key entered again.',
@@ -676,6 +695,13 @@
       help: 'Write-only: it is never shown again. ${VAR} reads it from the environment (recommended).',
     });
     if (!isNew && raw && raw.api_key && raw.api_key.set) fields.push({ name: 'remove_key', label: 'Remove the key', type: 'checkbox', value: false });
+    for (const [name, label, api, placeholder] of API_OPTIONS) {
+      fields.push({
+        name, label, value: raw && raw[name] != null ? raw[name] : '', placeholder,
+        when: { field: 'api', is: [api] },
+        help: name === 'api_version' ? 'A date sends requests to {base_url}/deployments/{alias}/...?api-version=; v1 to {base_url}/v1/...' : null,
+      });
+    }
     for (const l of LIMITS) {
       fields.push({ name: l, label: l.toUpperCase() + ' (' + LIMIT_HELP[l] + ')', value: raw ? raw.limits[l] : '', placeholder: 'unlimited', half: true });
     }
@@ -684,7 +710,12 @@
 
   function providerChange(op, name, raw, v) {
     const change = { op, provider: name };
+    if (v.api !== (raw && raw.api ? raw.api.toLowerCase() : 'openai')) change.api = v.api;
     if (!raw || v.base_url.trim() !== (raw.base_url || '')) change.base_url = v.base_url.trim();
+    for (const [option] of API_OPTIONS) {
+      const before = raw && raw[option] != null ? String(raw[option]) : '';
+      if (v[option].trim() !== before) change[option] = v[option].trim() === '' ? null : v[option].trim();
+    }
     if (v.remove_key) change.api_key = null;
     else if (v.api_key) change.api_key = v.api_key;
     const limits = {};

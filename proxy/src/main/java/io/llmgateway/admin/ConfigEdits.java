@@ -29,8 +29,10 @@ import java.util.regex.Pattern;
  * remove_route   {model, provider}
  * add_model      {model, routes: [{provider, enable?, alias?, weight?}, ...]}
  * remove_model   {model}                        (also leaves the auto list)
- * set_provider   {provider, base_url?, api_key?, limits?: {rpm?, tpm?, rpd?, tpr?}}
- * add_provider   {provider, base_url, api_key?, limits?}
+ * set_provider   {provider, api?, base_url?, api_key?, anthropic_version?, default_max_tokens?, api_version?,
+ *                 limits?: {rpm?, tpm?, rpd?, tpr?}}       (a new api drops the other apis' options)
+ * add_provider   {provider, base_url, api?, api_key?, anthropic_version?, default_max_tokens?, api_version?,
+ *                 limits?}
  * remove_provider {provider}
  * </pre>
  */
@@ -229,6 +231,34 @@ final class ConfigEdits {
         }
 
         private void providerOptions(ConfigDocument doc, String provider) throws BadEdit {
+            if (fields.containsKey("api")) {
+                String problem = ProviderApiEdits.setApi(doc, provider, fields.get("api"), fields.keySet());
+                if (problem != null) {
+                    throw bad(problem);
+                }
+            }
+            for (String option : List.of("anthropic_version", "api_version")) {
+                if (fields.containsKey(option)) {
+                    Object v = fields.get(option);
+                    String[] path = {API_PROVIDER, provider, option};
+                    if (v == null || "".equals(v)) {
+                        doc.remove(path);
+                    } else if (v instanceof String s) {
+                        doc.putString(literal(s.strip(), path), path); // the loader judges the value
+                    } else {
+                        throw bad(option + ": expected a string or null");
+                    }
+                }
+            }
+            if (fields.containsKey("default_max_tokens")) {
+                putNumberOrRaw(
+                        doc,
+                        "default_max_tokens",
+                        fields.get("default_max_tokens"),
+                        API_PROVIDER,
+                        provider,
+                        "default_max_tokens");
+            }
             if (fields.containsKey("base_url")) {
                 Object v = fields.get("base_url");
                 if (!(v instanceof String s) || s.isBlank()) {

@@ -17,6 +17,7 @@ final class ConfigView {
     private static final Pattern WHOLE_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?}");
     private static final List<String> LIMITS = List.of("rpm", "tpm", "rpd", "tpr");
     private static final List<String> ROUTE_OPTIONS = List.of("alias", "enable", "weight");
+    private static final List<String> API_OPTIONS = List.of("anthropic_version", "default_max_tokens", "api_version");
 
     private ConfigView() {}
 
@@ -56,7 +57,11 @@ final class ConfigView {
         String p = ConfigEdits.API_PROVIDER;
         g.writeStartObject();
         g.writeStringField("name", name);
+        Json.field(g, "api", doc.scalar(p, name, "api"));
         Json.field(g, "base_url", doc.scalar(p, name, "base_url"));
+        for (String option : API_OPTIONS) {
+            Json.field(g, option, doc.scalar(p, name, option));
+        }
         g.writeObjectFieldStart("api_key");
         String key = doc.scalar(p, name, "api_key");
         g.writeBooleanField("set", key != null && !key.isEmpty());

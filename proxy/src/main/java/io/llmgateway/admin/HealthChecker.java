@@ -35,11 +35,11 @@ import java.util.regex.Pattern;
 /*
  * Design notes
  * - A check is one real, minimal request: a chat completion with max_tokens 1 for the model's alias
- *   (or, for a provider no model uses, GET /models), sent through the gateway's own upstream client on
- *   one of its event loops: the provider's TLS settings (ca_file) and connection pools apply as for a
- *   proxied request, with one deadline over the whole check and a cap on the body read. It bypasses the
- *   rate limiters on purpose: it must be possible to probe a provider whose window is full or whose
- *   circuit is open.
+ *   (or, for a provider no model uses, GET /models), in the provider's api (HealthRequest), sent through
+ *   the gateway's own upstream client on one of its event loops: the provider's TLS settings (ca_file) and
+ *   connection pools apply as for a proxied request, with one deadline over the whole check and a cap on
+ *   the body read. It bypasses the rate limiters on purpose: it must be possible to probe a provider whose
+ *   window is full or whose circuit is open.
  * - Results feed the router (Router.recordHealthCheck): a success closes an open circuit at once, a
  *   failure counts like a failed request, a 4xx other than 401/403/429 counts nothing.
  * - Everything but the HTTP exchange runs on the admin thread; results are kept per provider and per
@@ -187,10 +187,8 @@ final class HealthChecker implements AutoCloseable {
         headers.put("user-agent", "llm-gateway-health-check");
         headers.put("accept", "application/json");
         headers.put("accept-encoding", "identity");
-        if (!p.apiKey().isEmpty()) {
-            headers.put("authorization", "Bearer " + p.apiKey());
-        }
-        String path = origin.basePath() + (alias != null ? "/chat/completions" : "/models");
+        HealthRequest.headers(p, headers);
+        String path = HealthRequest.path(p, origin.basePath(), alias);
         byte[] body = new byte[0];
         if (alias != null) {
             body = JsonValues.write(g -> {

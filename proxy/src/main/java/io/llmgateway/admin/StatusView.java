@@ -141,6 +141,7 @@ final class StatusView {
             ProviderSnapshot s = snapshots.get(p.name());
             g.writeStartObject();
             g.writeStringField("name", p.name());
+            g.writeStringField("api", p.api().configName());
             g.writeStringField("base_url", p.baseUrl().toString());
             g.writeBooleanField("has_key", !p.apiKey().isEmpty());
             Limits l = p.limits();

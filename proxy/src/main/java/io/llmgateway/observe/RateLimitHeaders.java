@@ -4,6 +4,7 @@ import io.llmgateway.config.Limits;
 import io.llmgateway.route.ModelWindows;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,6 +29,12 @@ public final class RateLimitHeaders {
             List.of(LIMIT_REQUESTS, REMAINING_REQUESTS, RESET_REQUESTS, LIMIT_TOKENS, REMAINING_TOKENS, RESET_TOKENS);
 
     /**
+     * A provider's own rate-limit headers, OpenAI's ({@link #NAMES}) and Anthropic's: they describe one provider,
+     * so none reaches a client.
+     */
+    public static final List<AsciiString> PROVIDER_NAMES = providerNames();
+
+    /**
      * Receives the headers one at a time, in the order OpenAI sends them. A sink that writes bytes can take the
      * numbers and durations as they are instead of as new strings.
      */
@@ -48,9 +55,19 @@ public final class RateLimitHeaders {
 
     private RateLimitHeaders() {}
 
+    private static List<AsciiString> providerNames() {
+        List<AsciiString> names = new ArrayList<>(NAMES);
+        for (String what : List.of("requests", "tokens", "input-tokens", "output-tokens")) {
+            for (String part : List.of("-limit", "-remaining", "-reset")) {
+                names.add(AsciiString.cached("anthropic-ratelimit-" + what + part));
+            }
+        }
+        return List.copyOf(names);
+    }
+
     /** Replaces any rate-limit headers in {@code headers} with the model's; {@code windows} may be null. */
     public static void apply(HttpHeaders headers, ModelWindows windows) {
-        for (AsciiString name : NAMES) {
+        for (AsciiString name : PROVIDER_NAMES) {
             headers.remove(name);
         }
         if (windows != null) {

@@ -20,7 +20,8 @@ import java.util.function.BiConsumer;
  * and the deployment from the body's {@code model}. The path after {@code /v1} names the operation either way.
  */
 public final class AzureProviderDialect implements ProviderDialect {
-    private static final String V1 = "v1";
+    /** The {@code api_version} of Azure's v1 URLs. */
+    public static final String V1 = "v1";
 
     private final OpenAiProviderDialect openai;
     private final String apiVersion;
@@ -36,6 +37,14 @@ public final class AzureProviderDialect implements ProviderDialect {
 
     @Override
     public String target(String basePath, String pathSuffix, String alias) {
+        return target(apiVersion, basePath, pathSuffix, alias);
+    }
+
+    /**
+     * The request target of an Azure provider of {@code apiVersion} for the client's path after {@code /v1}
+     * ({@code pathSuffix}, with its query) and the deployment {@code alias}.
+     */
+    public static String target(String apiVersion, String basePath, String pathSuffix, String alias) {
         if (apiVersion.equals(V1)) {
             return basePath + "/v1" + pathSuffix;
         }

@@ -8,7 +8,8 @@ import java.util.function.Function;
 
 /**
  * What a provider's own rate-limit headers ({@code x-ratelimit-*}, OpenAI's convention, also used by
- * Groq, Together, DeepSeek and others) said about its remaining capacity.
+ * Groq, Together, DeepSeek and others; or Anthropic's {@code anthropic-ratelimit-*}, {@link AnthropicLimits})
+ * said about its remaining capacity.
  *
  * <p>Design notes. Each dimension (requests, tokens) is one immutable observation swapped in by a
  * volatile write, so readers on the admission path see remaining, limit and reset time consistently
@@ -39,10 +40,15 @@ final class LearnedLimits {
 
     private void observeNamed(Function<AsciiString, String> headers, long now) {
         Observation r = Observation.parse(headers, Observation.REQUESTS, now);
+        Observation t = Observation.parse(headers, Observation.TOKENS, now);
+        if (r == null && t == null) {
+            // Anthropic's names only when OpenAI's are absent: an answer that has them is spared the lookups.
+            r = Observation.parse(headers, AnthropicLimits.REQUESTS, now);
+            t = AnthropicLimits.tokens(headers, now);
+        }
         if (r != null) {
             requests = r;
         }
-        Observation t = Observation.parse(headers, Observation.TOKENS, now);
         if (t != null) {
             tokens = t;
         }
@@ -105,25 +111,33 @@ final class LearnedLimits {
             return Math.max(0.0, Math.min(1.0, (double) remaining / limit));
         }
 
-        /** Null when the provider sent no usable {@code x-ratelimit-remaining-<what>}. */
+        /** Null when the provider sent no usable remaining count ({@code x-ratelimit-remaining-<what>}). */
         static Observation parse(Function<AsciiString, String> headers, HeaderNames names, long now) {
             long remaining = parseCount(headers.apply(names.remaining()));
             if (remaining < 0) {
                 return null;
             }
             long limit = parseCount(headers.apply(names.limit()));
-            long reset = parseDurationMillis(headers.apply(names.reset()));
+            String resetValue = headers.apply(names.reset());
+            long reset = names.resetIsTime()
+                    ? AnthropicLimits.millisUntil(resetValue, now)
+                    : parseDurationMillis(resetValue);
             return new Observation(remaining, limit, now + (reset < 0 ? DEFAULT_VALIDITY_MILLIS : reset));
         }
     }
 
-    /** The header names of one dimension, spelled out once rather than for every answer. */
-    record HeaderNames(AsciiString remaining, AsciiString limit, AsciiString reset) {
+    /**
+     * The header names of one dimension, spelled out once rather than for every answer.
+     *
+     * @param resetIsTime whether the reset is a time (RFC 3339, Anthropic's) rather than a duration (OpenAI's)
+     */
+    record HeaderNames(AsciiString remaining, AsciiString limit, AsciiString reset, boolean resetIsTime) {
         static HeaderNames of(String what) {
             return new HeaderNames(
                     AsciiString.cached("x-ratelimit-remaining-" + what),
                     AsciiString.cached("x-ratelimit-limit-" + what),
-                    AsciiString.cached("x-ratelimit-reset-" + what));
+                    AsciiString.cached("x-ratelimit-reset-" + what),
+                    false);
         }
     }
 

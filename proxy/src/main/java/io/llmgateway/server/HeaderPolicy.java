@@ -73,7 +73,7 @@ final class HeaderPolicy {
         for (AsciiString name : CLIENT_ONLY) {
             NOT_FORWARDED.add(name, "");
         }
-        for (AsciiString name : RateLimitHeaders.NAMES) {
+        for (AsciiString name : RateLimitHeaders.PROVIDER_NAMES) {
             NOT_RELAYED.add(name, "");
         }
         NOT_RELAYED.add(HttpHeaderNames.CONTENT_LENGTH, "");

@@ -41,29 +41,14 @@ final class UpstreamRequestHead {
             int contentLength,
             String requestId,
             String authorization) {
-        return encode(alloc, path, client, authority, contentLength, requestId, "authorization", authorization);
+        return encode(alloc, path, client, authority, contentLength, requestId, "authorization", authorization, null);
     }
 
     /**
      * @param keyHeader the lower-case name of the header that carries the provider's key
      * @param key that header's value, or null to send none
-     * @see #encode(ByteBufAllocator, String, HttpHeaders, String, int, String, String)
-     */
-    static ByteBuf encode(
-            ByteBufAllocator alloc,
-            String path,
-            HttpHeaders client,
-            String authority,
-            int contentLength,
-            String requestId,
-            String keyHeader,
-            String key) {
-        return encode(alloc, path, client, authority, contentLength, requestId, keyHeader, key, null);
-    }
-
-    /**
      * @param dialect writes the provider's own headers ({@link ProviderDialect#headers}), or null for none
-     * @see #encode(ByteBufAllocator, String, HttpHeaders, String, int, String, String, String)
+     * @see #encode(ByteBufAllocator, String, HttpHeaders, String, int, String, String)
      */
     static ByteBuf encode(
             ByteBufAllocator alloc,

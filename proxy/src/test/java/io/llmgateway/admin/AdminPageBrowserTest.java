@@ -21,6 +21,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 
 /** The admin page in a real headless Chromium: what a user sees and clicks, checked through the API. */
 @Tag("browser")
@@ -79,6 +80,10 @@ class AdminPageBrowserTest {
     @AfterEach
     void stop() {
         List<String> severe = browser == null ? List.of() : browser.severeConsoleEntries();
+        if (browser != null) {
+            // A page left open would poll the closed gateway and log refused connections into the next test.
+            browser.driver.get("about:blank");
+        }
         if (g != null) {
             g.close();
         }
@@ -285,6 +290,32 @@ class AdminPageBrowserTest {
         browser.await().until(ExpectedConditions.invisibilityOfElementLocated(By.id("form-dialog")));
         assertEquals(120L, ((Map<?, ?>) api.provider("acme").get("limits")).get("rpm"));
         assertFalse(browser.driver.getPageSource().contains("sk-browser-test-key"));
+    }
+
+    @Test
+    void editProvider_api_showsOnlyItsOptions_andTheRowNamesIt() throws Exception {
+        open();
+        WebElement acmeRow = browser.driver.findElement(By.cssSelector("#providers tr[data-provider='acme']"));
+        assertEquals(
+                "openai",
+                acmeRow.findElement(By.cssSelector("[data-role='api']")).getText());
+        acmeRow.findElement(By.cssSelector("button[data-action='edit-provider']"))
+                .click();
+        WebElement apiSelect = browser.waitVisible(By.id("f-api"));
+        assertFalse(browser.driver.findElement(By.id("f-api_version")).isDisplayed(), "an azure option for openai");
+
+        new Select(apiSelect).selectByValue("azure");
+        WebElement version = browser.waitVisible(By.id("f-api_version"));
+        assertFalse(browser.driver.findElement(By.id("f-anthropic_version")).isDisplayed());
+        version.sendKeys("v1");
+        browser.driver.findElement(By.id("form-submit")).click();
+        browser.await().until(ExpectedConditions.invisibilityOfElementLocated(By.id("form-dialog")));
+
+        assertEquals("azure", api.provider("acme").get("api"));
+        assertEquals("v1", g.gateway().config().providers().get("acme").apiVersion());
+        browser.await()
+                .until(ExpectedConditions.textToBe(
+                        By.cssSelector("#providers tr[data-provider='acme'] [data-role='api']"), "azure"));
     }
 
     @Test

@@ -26,6 +26,7 @@ class HealthCheckerTest {
         assertEquals(Failure.RATE_LIMITED, HealthChecker.classify(429));
         assertEquals(Failure.SERVER_ERROR, HealthChecker.classify(500));
         assertEquals(Failure.SERVER_ERROR, HealthChecker.classify(503));
+        assertEquals(Failure.SERVER_ERROR, HealthChecker.classify(529)); // Anthropic: overloaded
         assertEquals(Failure.CLIENT_ERROR, HealthChecker.classify(400));
         assertEquals(Failure.CLIENT_ERROR, HealthChecker.classify(404));
         assertEquals(Failure.PROTOCOL, HealthChecker.classify(302));

@@ -73,6 +73,8 @@ class ConfigDocumentTest {
                 "c",
                 "AZURE_OPENAI_KEY",
                 "d",
+                "GEMINI_API_KEY",
+                "e",
                 "ADMIN_TOKEN",
                 "t".repeat(16));
         assertEquals(ConfigLoader.parse(text, env), ConfigLoader.parse(out, env));

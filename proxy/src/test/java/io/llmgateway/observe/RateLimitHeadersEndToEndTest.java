@@ -128,7 +128,9 @@ class RateLimitHeadersEndToEndTest {
     void everyProviderUnlimited_noHeaders_andTheProvidersOwnAreRemoved() throws Exception {
         main.setDefault(Behaviour.chatCompletion("hi")
                 .withHeader("x-ratelimit-remaining-requests", "12345")
-                .withHeader("x-ratelimit-limit-tokens", "999"));
+                .withHeader("x-ratelimit-limit-tokens", "999")
+                .withHeader("anthropic-ratelimit-tokens-remaining", "777")
+                .withHeader("anthropic-ratelimit-output-tokens-reset", "2025-01-01T00:00:30Z"));
         try (TestGateway g = gateway("{}", "{}", "{}")) {
             HttpResponse<String> r = g.post("/v1/chat/completions", CHAT);
 
@@ -136,7 +138,7 @@ class RateLimitHeadersEndToEndTest {
             assertEquals(
                     List.of(),
                     r.headers().map().keySet().stream()
-                            .filter(k -> k.startsWith("x-ratelimit"))
+                            .filter(k -> k.startsWith("x-ratelimit") || k.startsWith("anthropic-ratelimit"))
                             .toList());
         }
     }

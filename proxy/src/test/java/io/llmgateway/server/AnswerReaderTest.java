@@ -9,6 +9,7 @@ import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.UpstreamSettings;
 import io.llmgateway.openai.OpenAiClientDialect;
 import io.llmgateway.openai.OpenAiProviderDialect;
+import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.protocol.RequestFacts;
 import io.llmgateway.protocol.Usage;
 import io.llmgateway.route.Attempt;
@@ -39,6 +40,9 @@ class AnswerReaderTest {
     private static final String YAML = "api_provider:\n  p:\n    base_url: http://127.0.0.1:1/v1\n"
             + "model_config:\n  m:\n    p: {alias: m-alias}\n";
 
+    private static final ProviderDialect WRAPPING =
+            new WrappingDialect(new OpenAiProviderDialect(new TokenEstimator(Runnable::run)));
+
     private final EmbeddedChannel channel = new EmbeddedChannel();
     private final UpstreamClient pools = new UpstreamClient(UpstreamSettings.DEFAULT, Ticker.systemTicker());
     private ExchangeRecord record;
@@ -55,22 +59,28 @@ class AnswerReaderTest {
     }
 
     private AnswerReader reader() throws Exception {
+        return reader(HttpVersion.HTTP_1_1, null);
+    }
+
+    /** @param dialect the provider's dialect, or null for OpenAI's */
+    private AnswerReader reader(HttpVersion clientVersion, ProviderDialect dialect) throws Exception {
         GatewayConfig config = ConfigLoader.parse(YAML, Map.of());
         Router router = new Router(config, Clock.systemUTC());
         channel.pipeline().addLast(GatewayInitializer.ENCODER, new HttpResponseEncoder());
         channel.pipeline().addLast("front", new ChannelInboundHandlerAdapter());
         ChannelHandlerContext ctx = channel.pipeline().context("front");
-        OpenAiProviderDialect dialect = new OpenAiProviderDialect(new TokenEstimator(Runnable::run));
+        ProviderDialect provider =
+                dialect != null ? dialect : new OpenAiProviderDialect(new TokenEstimator(Runnable::run));
         Gateway.Snapshot snapshot =
                 new Gateway.Snapshot(config, Clock.systemUTC(), ClientKeys.NONE, new TokenEstimator(Runnable::run));
-        relay = new AnswerRelay(ctx, router, HttpVersion.HTTP_1_1, true, "req-1");
+        relay = new AnswerRelay(ctx, router, clientVersion, true, "req-1");
         record = new ExchangeRecord(Ticker.systemTicker(), 0, "req-1", null, "/chat/completions", 0);
         ExchangeTimer timer = new ExchangeTimer(channel.eventLoop(), Ticker.systemTicker(), () -> {});
         UpstreamLeg leg = new UpstreamLeg(channel.eventLoop(), pools, new UnusedLegOwner(), "req-1");
         reader = new AnswerReader(ctx.alloc(), snapshot, relay, record, timer, leg);
         RequestFacts info = OpenAiClientDialect.INSTANCE.read(HeadText.wire("{\"model\":\"m\",\"messages\":[]}"));
         Attempt attempt = (Attempt) router.admit("m", 10, Set.of());
-        reader.begin(info, attempt, dialect);
+        reader.begin(info, attempt, provider);
         return reader;
     }
 
@@ -123,5 +133,45 @@ class AnswerReaderTest {
         r.errorContent(new DefaultHttpContent(HeadText.wire("half")));
         r.reset(); // the leak detector fails the build if the body is kept
         assertFalse(r.isError());
+    }
+
+    private static HttpResponse jsonHead(int length) {
+        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        head.headers().set("content-type", "application/json").set("content-length", length);
+        return head;
+    }
+
+    private void relayAnswer(AnswerReader r) {
+        assertTrue(r.head(jsonHead(9)));
+        assertFalse(r.content(new DefaultHttpContent(HeadText.wire("{\"a\":"))));
+        assertTrue(r.content(new DefaultLastHttpContent(HeadText.wire("\"b\"}"))));
+        relay.flush();
+    }
+
+    /** A JSON answer whose tap changes its length (a translated answer) is framed by what is sent. */
+    @Test
+    void resizedJson_http11_goesChunked_withoutTheProvidersLength() throws Exception {
+        relayAnswer(reader(HttpVersion.HTTP_1_1, WRAPPING));
+
+        String out = HeadText.outbound(channel).toLowerCase(java.util.Locale.ROOT);
+        assertTrue(out.startsWith("http/1.1 200 ok\r\n"), out);
+        assertTrue(out.contains("\r\ntransfer-encoding: chunked\r\n"), out);
+        assertFalse(out.contains("content-length"), out);
+        String body = "{\"wrapped\":{\"a\":\"b\"}}";
+        assertTrue(
+                out.endsWith("\r\n\r\n" + Integer.toHexString(body.length()) + "\r\n" + body + "\r\n0\r\n\r\n"), out);
+        assertFalse(relay.lengthAnnounced());
+    }
+
+    @Test
+    void resizedJson_http10_goesRawAndEndsByClosing() throws Exception {
+        relayAnswer(reader(HttpVersion.HTTP_1_0, WRAPPING));
+
+        String out = HeadText.outbound(channel).toLowerCase(java.util.Locale.ROOT);
+        assertTrue(out.startsWith("http/1.0 200 ok\r\n"), out);
+        assertFalse(out.contains("content-length"), out);
+        assertFalse(out.contains("chunked"), out);
+        assertTrue(out.endsWith("\r\n\r\n{\"wrapped\":{\"a\":\"b\"}}"), out);
+        assertTrue(relay.closesAfter());
     }
 }

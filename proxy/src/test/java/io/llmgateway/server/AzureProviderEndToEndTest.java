@@ -61,6 +61,24 @@ class AzureProviderEndToEndTest {
         assertNull(seen.header("x-api-key"));
     }
 
+    /** Streams a chat with the SDK: the client gets {@code text}, the gateway settles {@code totalTokens}. */
+    private void assertStreamed(String text, long totalTokens) throws Exception {
+        BlockingQueue<RequestRecord> records = new LinkedBlockingQueue<>();
+        gateway.gateway().observers().add(records::add);
+        StringBuilder got = new StringBuilder();
+        try (StreamResponse<ChatCompletionChunk> stream = gateway.openai()
+                .chat()
+                .completions()
+                .createStreaming(ChatCompletionCreateParams.builder()
+                        .model("gpt-4o")
+                        .addUserMessage("x")
+                        .build())) {
+            stream.stream().forEach(c -> c.choices().get(0).delta().content().ifPresent(got::append));
+        }
+        assertEquals(text, got.toString());
+        assertEquals(totalTokens, records.poll(5, TimeUnit.SECONDS).totalTokens());
+    }
+
     @Test
     void deployment_chat_goesToTheDeploymentUrlWithTheApiVersion() throws Exception {
         start("");
@@ -87,23 +105,8 @@ class AzureProviderEndToEndTest {
     void deployment_stream_relaysTheDeltas_andSettlesTheUsage() throws Exception {
         start("api_version: 2025-04-01-preview");
         azure.enqueue(Behaviour.sse(List.of("Hel", "lo")).withUsage(20, 2));
-        BlockingQueue<RequestRecord> records = new LinkedBlockingQueue<>();
-        gateway.gateway().observers().add(records::add);
-        StringBuilder text = new StringBuilder();
 
-        try (StreamResponse<ChatCompletionChunk> stream = gateway.openai()
-                .chat()
-                .completions()
-                .createStreaming(ChatCompletionCreateParams.builder()
-                        .model("gpt-4o")
-                        .addUserMessage("x")
-                        .build())) {
-            stream.stream().forEach(c -> c.choices().get(0).delta().content().ifPresent(text::append));
-        }
-
-        assertEquals("Hello", text.toString());
-        RequestRecord record = records.poll(5, TimeUnit.SECONDS);
-        assertEquals(22, record.totalTokens());
+        assertStreamed("Hello", 22);
         RecordedRequest seen = azure.takeRequest(Duration.ofSeconds(5));
         assertEquals("/openai/deployments/my-gpt4o/chat/completions?api-version=2025-04-01-preview", seen.uri());
         assertTrue(seen.body().contains("\"include_usage\":true"), seen.body());
@@ -183,22 +186,8 @@ class AzureProviderEndToEndTest {
     void v1_stream_relaysTheDeltas_andSettlesTheUsage() throws Exception {
         start("api_version: v1");
         azure.enqueue(Behaviour.sse(List.of("a", "b", "c")).withUsage(9, 3));
-        BlockingQueue<RequestRecord> records = new LinkedBlockingQueue<>();
-        gateway.gateway().observers().add(records::add);
-        StringBuilder text = new StringBuilder();
 
-        try (StreamResponse<ChatCompletionChunk> stream = gateway.openai()
-                .chat()
-                .completions()
-                .createStreaming(ChatCompletionCreateParams.builder()
-                        .model("gpt-4o")
-                        .addUserMessage("x")
-                        .build())) {
-            stream.stream().forEach(c -> c.choices().get(0).delta().content().ifPresent(text::append));
-        }
-
-        assertEquals("abc", text.toString());
-        assertEquals(12, records.poll(5, TimeUnit.SECONDS).totalTokens());
+        assertStreamed("abc", 12);
         RecordedRequest seen = azure.takeRequest(Duration.ofSeconds(5));
         assertEquals("/openai/v1/chat/completions", seen.uri());
         assertAzureKeyOnly(seen);

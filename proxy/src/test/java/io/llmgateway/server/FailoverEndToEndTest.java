@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmgateway.limit.MutableClock;
 import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
 import java.net.http.HttpResponse;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -21,6 +23,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Issue 3: failover inside one request, circuit breaking, limits and "auto", over real sockets. */
 class FailoverEndToEndTest {
+    /** Anthropic's overload answer (HTTP 529): an overload like 503. */
+    private static final String OVERLOADED =
+            "{\"type\":\"error\",\"error\":{\"type\":\"overloaded_error\",\"message\":\"Overloaded\"}}";
+
     @RegisterExtension
     final MockUpstream main = MockUpstream.start();
 
@@ -28,6 +34,10 @@ class FailoverEndToEndTest {
     final MockUpstream spare = MockUpstream.start();
 
     private TestGateway twoProviders(String extra) throws Exception {
+        return twoProviders(extra, Clock.systemDefaultZone());
+    }
+
+    private TestGateway twoProviders(String extra, Clock clock) throws Exception {
         return TestGateway.start(extra + """
                 api_provider:
                   main:
@@ -38,7 +48,7 @@ class FailoverEndToEndTest {
                   gpt-4o:
                     main: {}
                     spare: {}
-                """.formatted(main.baseUrl(), spare.baseUrl()));
+                """.formatted(main.baseUrl(), spare.baseUrl()), clock);
     }
 
     @Test
@@ -215,6 +225,56 @@ class FailoverEndToEndTest {
             assertEquals(
                     "second-choice",
                     second.headers().firstValue("x-gateway-model").orElseThrow());
+        }
+    }
+
+    @Test
+    void overloaded529_failsOver_andOpensTheCircuitLike503() throws Exception {
+        main.enqueue(Behaviour.json(529, OVERLOADED));
+        main.enqueue(Behaviour.json(529, OVERLOADED));
+        try (TestGateway g = twoProviders("routing: {failure_threshold: 2, base_cooldown: 1h, max_cooldown: 2h}\n")) {
+            BlockingQueue<RequestRecord> records = new LinkedBlockingQueue<>();
+            g.gateway().observers().add(records::add);
+
+            for (int i = 0; i < 3; i++) {
+                assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
+            }
+
+            assertEquals(
+                    List.of("main:server_error:529", "spare:ok:200"),
+                    records.poll(5, TimeUnit.SECONDS).attempts().stream()
+                            .map(a -> a.provider() + ":" + a.outcome() + ":" + a.status())
+                            .collect(Collectors.toList()));
+            assertEquals(2, main.requests().size(), "two overloads in a row opened main's circuit");
+            assertEquals(3, spare.requests().size());
+        }
+    }
+
+    @Test
+    void overloaded529_onEveryProvider_isTheClientsStatus() throws Exception {
+        main.enqueue(Behaviour.json(529, OVERLOADED));
+        spare.enqueue(Behaviour.json(529, OVERLOADED));
+        try (TestGateway g = twoProviders("")) {
+            assertEquals(529, g.post("/v1/chat/completions", CHAT).statusCode());
+        }
+    }
+
+    @Test
+    void anthropicRateLimits_nothingRemaining_setsTheProviderAsideUntilItsResetTime() throws Exception {
+        MutableClock clock = MutableClock.at("2025-01-01T00:00:00Z");
+        main.enqueue(Behaviour.chatCompletion("last one")
+                .withHeader("anthropic-ratelimit-requests-limit", "50")
+                .withHeader("anthropic-ratelimit-requests-remaining", "0")
+                .withHeader("anthropic-ratelimit-requests-reset", "2025-01-01T00:00:30Z"));
+        try (TestGateway g = twoProviders("", clock)) {
+            assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
+            assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
+            assertEquals(1, main.requests().size(), "main said it had nothing left until 00:00:30");
+            assertEquals(1, spare.requests().size());
+
+            clock.advance(Duration.ofSeconds(30));
+            assertEquals(200, g.post("/v1/chat/completions", CHAT).statusCode());
+            assertEquals(2, main.requests().size(), "main is back after its reset");
         }
     }
 }

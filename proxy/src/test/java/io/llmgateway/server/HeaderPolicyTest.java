@@ -27,6 +27,14 @@ class HeaderPolicyTest {
     }
 
     @Test
+    void relayed_notAProvidersOwnRateLimits_ofEitherFormat() {
+        assertEquals(false, HeaderPolicy.relayed("x-ratelimit-remaining-tokens", List.of()));
+        assertEquals(false, HeaderPolicy.relayed("Anthropic-RateLimit-Requests-Remaining", List.of()));
+        assertEquals(false, HeaderPolicy.relayed("anthropic-ratelimit-output-tokens-reset", List.of()));
+        assertEquals(true, HeaderPolicy.relayed("request-id", List.of()));
+    }
+
+    @Test
     void connectionListed_namesTheListedHeaders_andNothingForAPlainKeepAliveOrClose() {
         HttpHeaders none = DefaultHttpHeadersFactory.headersFactory().newHeaders();
         assertEquals(List.of(), HeaderPolicy.connectionListed(none));
