@@ -14,6 +14,7 @@ import io.llmgateway.protocol.ClientDialect;
 import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.tokens.TokenEstimator;
 import io.llmgateway.translate.ChatViaMessagesDialect;
+import io.llmgateway.translate.MessagesViaChatDialect;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -65,7 +66,16 @@ final class DialectTable {
             new Pair(
                     AnthropicClientDialect.COUNT_TOKENS,
                     ProviderApi.ANTHROPIC,
-                    (p, e, c) -> new AnthropicProviderDialect(e, p.anthropicVersion())));
+                    (p, e, c) -> new AnthropicProviderDialect(e, p.anthropicVersion())),
+            new Pair(
+                    AnthropicClientDialect.MESSAGES,
+                    ProviderApi.OPENAI,
+                    (p, e, c) -> new MessagesViaChatDialect(new OpenAiProviderDialect(e), e)),
+            new Pair(
+                    AnthropicClientDialect.MESSAGES,
+                    ProviderApi.AZURE,
+                    (p, e, c) -> new MessagesViaChatDialect(
+                            new AzureProviderDialect(new OpenAiProviderDialect(e), p.apiVersion()), e)));
 
     private final TokenEstimator estimator;
     private final Clock clock;

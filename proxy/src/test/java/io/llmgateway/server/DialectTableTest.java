@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
+import io.llmgateway.anthropic.AnthropicClientDialect;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.Limits;
@@ -16,6 +17,7 @@ import io.llmgateway.openai.OpenAiProviderDialect;
 import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.tokens.TokenEstimator;
 import io.llmgateway.translate.ChatViaMessagesDialect;
+import io.llmgateway.translate.MessagesViaChatDialect;
 import java.net.URI;
 import java.time.Clock;
 import java.util.Map;
@@ -78,5 +80,21 @@ class DialectTableTest {
         assertEquals(
                 "no translation from openai clients to anthropic providers yet",
                 DialectTable.missing(OpenAiClientDialect.INSTANCE, ProviderApi.ANTHROPIC));
+    }
+
+    @Test
+    void dialect_anthropicClientsOfOpenAiFormatProviders_areTranslated() throws Exception {
+        GatewayConfig config = config();
+        DialectTable table = new DialectTable(config, ESTIMATOR, Clock.systemUTC());
+        ProviderConfig azure = new ProviderConfig("az", URI.create("https://az.example.com/openai"), "", Limits.NONE)
+                .withApi(ProviderApi.AZURE);
+
+        assertInstanceOf(
+                MessagesViaChatDialect.class,
+                table.dialect(config.providers().get("a"), AnthropicClientDialect.MESSAGES));
+        assertInstanceOf(MessagesViaChatDialect.class, table.dialect(azure, AnthropicClientDialect.MESSAGES));
+        assertNull(
+                table.dialect(config.providers().get("a"), AnthropicClientDialect.COUNT_TOKENS),
+                "count_tokens is counted by the gateway for a model without an Anthropic provider");
     }
 }
