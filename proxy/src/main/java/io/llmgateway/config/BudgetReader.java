@@ -1,7 +1,5 @@
 package io.llmgateway.config;
 
-import static io.llmgateway.config.ConfigReader.OPTION;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -15,14 +13,9 @@ final class BudgetReader {
 
     /** The budget; null when absent or written wrong (reported). */
     static Budget readBudget(ConfigNode node) {
-        if (node.isAbsent()) {
+        if (!SpendReader.isMapping(node, "{usd: 50, period: month}", ConfigKeys.BUDGET_OPTIONS)) {
             return null;
         }
-        if (!node.isMapping()) {
-            node.expected("a mapping like {usd: 50, period: month}");
-            return null;
-        }
-        node.rejectUnknownKeys(ConfigKeys.BUDGET_OPTIONS, OPTION);
         ConfigNode usd = node.get("usd");
         long nanos;
         if (usd.isAbsent()) {

@@ -4,6 +4,7 @@ import static io.llmgateway.config.ConfigReader.OPTION;
 
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,14 +46,9 @@ final class SpendReader {
 
     /** A price mapping ({@code {input: 2.50, output: 10.00, ...}}); null when absent or wrong (reported). */
     static Price readPrice(ConfigNode node) {
-        if (node.isAbsent()) {
+        if (!isMapping(node, "{input: 2.50, output: 10.00} (USD per 1M tokens)", ConfigKeys.PRICE_OPTIONS)) {
             return null;
         }
-        if (!node.isMapping()) {
-            node.expected("a mapping like {input: 2.50, output: 10.00} (USD per 1M tokens)");
-            return null;
-        }
-        node.rejectUnknownKeys(ConfigKeys.PRICE_OPTIONS, OPTION);
         long input = usdPerMillion(node.get("input"), true);
         long output = usdPerMillion(node.get("output"), true);
         long cachedInput = usdPerMillion(node.get("cached_input"), false);
@@ -62,6 +58,22 @@ final class SpendReader {
             return null;
         }
         return new Price(input, output, cachedInput, cacheRead, cacheWrite);
+    }
+
+    /**
+     * Whether {@code node} is a mapping to read: false when absent, or when not a mapping (reported, with
+     * {@code example}); reports its options that are not in {@code options}.
+     */
+    static boolean isMapping(ConfigNode node, String example, List<String> options) {
+        if (node.isAbsent()) {
+            return false;
+        }
+        if (!node.isMapping()) {
+            node.expected("a mapping like " + example);
+            return false;
+        }
+        node.rejectUnknownKeys(options, OPTION);
+        return true;
     }
 
     /** USD per million tokens in micro-dollars per million tokens; {@link Price#NOT_SET} when optional and absent. */

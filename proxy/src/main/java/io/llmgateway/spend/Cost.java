@@ -51,6 +51,17 @@ public final class Cost {
         return toNanos(add(mul(promptTokens, promptPrice), mul(maxOutputTokens, price.output())));
     }
 
+    /**
+     * What a budget reserves for a request: {@link #worstCase} with the client's {@code max_tokens}, or
+     * {@code reserveOutputTokens} ({@code gateway.spend_reserve_output_tokens}) when it set none.
+     *
+     * @param clientMaxTokens the request's completion limit, or -1 when none is set
+     *                        ({@link io.llmgateway.tokens.TokenInputs#maxTokens()})
+     */
+    public static long reservation(Price price, long promptTokens, long clientMaxTokens, int reserveOutputTokens) {
+        return worstCase(price, promptTokens, clientMaxTokens >= 0 ? clientMaxTokens : reserveOutputTokens);
+    }
+
     /** Nano-dollars as USD for logs and JSON, without trailing zeros: 1250000 is {@code "0.00125"}. */
     public static String usd(long nanos) {
         return BigDecimal.valueOf(nanos, 9).stripTrailingZeros().toPlainString();

@@ -60,6 +60,8 @@ class SpendConfigTest {
                 spend.pricing().get("claude-sonnet-4-5"));
         assertEquals(Price.of(0, 0), spend.pricing().get("free"));
         assertEquals(Price.of(1, 1), spend.pricing().get("tiny"));
+        assertEquals("0.075", Price.usd(spend.pricing().get("gpt-4o-mini").cachedInput()));
+        assertEquals("3", Price.usd(spend.pricing().get("claude-sonnet-4-5").input()));
     }
 
     @Test

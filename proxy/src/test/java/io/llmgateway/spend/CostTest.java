@@ -93,6 +93,12 @@ class CostTest {
     }
 
     @Test
+    void reservation_clientsMaxTokens_elseTheConfiguredCap() {
+        assertEquals(Cost.worstCase(GPT_4O_MINI, 1_000, 200), Cost.reservation(GPT_4O_MINI, 1_000, 200, 4_096));
+        assertEquals(2_607_600, Cost.reservation(GPT_4O_MINI, 1_000, -1, 4_096));
+    }
+
+    @Test
     void worstCase_coversEveryShapeOfTheSameTokens() {
         for (Price p : new Price[] {GPT_4O_MINI, SONNET, O3}) {
             long worst = Cost.worstCase(p, 1_000, 200);
