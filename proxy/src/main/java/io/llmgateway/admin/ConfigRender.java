@@ -5,6 +5,7 @@ import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.Limits;
 import io.llmgateway.config.ModelConfig;
 import io.llmgateway.config.ModelRoute;
+import io.llmgateway.config.ProviderApi;
 import io.llmgateway.config.ProviderConfig;
 import java.util.List;
 
@@ -18,10 +19,14 @@ final class ConfigRender {
     static ConfigDocument of(GatewayConfig config) {
         ConfigDocument doc = ConfigDocument.empty();
         for (ProviderConfig p : config.providers().values()) {
+            if (p.api() != ProviderApi.OPENAI) {
+                doc.putString(p.api().configName(), ConfigEdits.API_PROVIDER, p.name(), "api");
+            }
             doc.putString(p.baseUrl().toString(), ConfigEdits.API_PROVIDER, p.name(), "base_url");
             if (!p.apiKey().isEmpty()) {
                 doc.putString(p.apiKey(), ConfigEdits.API_PROVIDER, p.name(), "api_key");
             }
+            apiOptions(doc, p);
             if (!p.extraEndpoints().isEmpty()) {
                 doc.putSequence(List.copyOf(p.extraEndpoints()), ConfigEdits.API_PROVIDER, p.name(), "extra_endpoints");
             }
@@ -57,6 +62,20 @@ final class ConfigRender {
             doc.putSequence(config.autoModels(), ConfigEdits.AUTO);
         }
         return doc;
+    }
+
+    /** The options of the provider's api that differ from their defaults (only its api's may be written). */
+    private static void apiOptions(ConfigDocument doc, ProviderConfig p) {
+        if (p.api() == ProviderApi.ANTHROPIC) {
+            if (!p.anthropicVersion().equals(ProviderConfig.DEFAULT_ANTHROPIC_VERSION)) {
+                doc.putString(p.anthropicVersion(), ConfigEdits.API_PROVIDER, p.name(), "anthropic_version");
+            }
+            if (p.defaultMaxTokens() != ProviderConfig.DEFAULT_MAX_TOKENS) {
+                doc.putNumber(p.defaultMaxTokens(), ConfigEdits.API_PROVIDER, p.name(), "default_max_tokens");
+            }
+        } else if (p.api() == ProviderApi.AZURE && !p.apiVersion().equals(ProviderConfig.DEFAULT_API_VERSION)) {
+            doc.putString(p.apiVersion(), ConfigEdits.API_PROVIDER, p.name(), "api_version");
+        }
     }
 
     private static void limit(ConfigDocument doc, String provider, String name, long value) {

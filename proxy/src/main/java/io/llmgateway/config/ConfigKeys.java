@@ -93,8 +93,17 @@ final class ConfigKeys {
             "rpd_window",
             "time_zone");
 
-    static final List<String> PROVIDER_OPTIONS =
-            List.of("base_url", "api_key", "limits", "ca_file", "extra_endpoints", "budget");
+    static final List<String> PROVIDER_OPTIONS = List.of(
+            "api",
+            "base_url",
+            "api_key",
+            "anthropic_version",
+            "default_max_tokens",
+            "api_version",
+            "limits",
+            "ca_file",
+            "extra_endpoints",
+            "budget");
 
     static final List<String> LIMITS_OPTIONS = List.of("rpm", "tpm", "rpd", "tpr");
 

@@ -109,21 +109,31 @@ public final class ConfigLoader {
     /**
      * A ready-made configuration for trying the gateway without a config file: one provider {@code demo}
      * at {@code demoBaseUrl} (key {@code demo-key}, no limits) serving {@code gpt-4o-mini} and
-     * {@code demo-model}; every other setting at its default.
+     * {@code demo-model}, and the same server as an Anthropic provider {@code demo-anthropic} serving
+     * {@code claude-demo} (for clients of the Messages API); every other setting at its default.
      */
     public static GatewayConfig demo(URI demoBaseUrl) {
         requireNonNull(demoBaseUrl, "demoBaseUrl");
-        ProviderConfig provider =
-                new ProviderConfig("demo", ProviderReader.withoutTrailingSlash(demoBaseUrl), "demo-key", Limits.NONE);
+        URI base = ProviderReader.withoutTrailingSlash(demoBaseUrl);
+        ProviderConfig provider = new ProviderConfig("demo", base, "demo-key", Limits.NONE);
+        ProviderConfig anthropic =
+                new ProviderConfig("demo-anthropic", base, "demo-key", Limits.NONE).withApi(ProviderApi.ANTHROPIC);
         Map<String, ModelConfig> models = new LinkedHashMap<>();
         for (String model : List.of("gpt-4o-mini", "demo-model")) {
             models.put(model, new ModelConfig(model, List.of(new ModelRoute("demo", model, true, 1)), null, null));
         }
+        models.put(
+                "claude-demo",
+                new ModelConfig(
+                        "claude-demo", List.of(new ModelRoute(anthropic.name(), "claude-demo", true, 1)), null, null));
+        Map<String, ProviderConfig> providers = new LinkedHashMap<>();
+        providers.put(provider.name(), provider);
+        providers.put(anthropic.name(), anthropic);
         return new GatewayConfig(
                 ServerSettings.DEFAULT,
                 UpstreamSettings.DEFAULT,
                 RoutingSettings.defaults(),
-                Map.of(provider.name(), provider),
+                providers,
                 models,
                 List.of());
     }

@@ -12,8 +12,8 @@ import java.util.List;
  */
 public final class Endpoints {
     /** The families every provider is sent, as path prefixes after {@code /v1/}. */
-    public static final List<String> FORWARDED =
-            List.of("chat/completions", "completions", "embeddings", "responses", "moderations", "audio", "images");
+    public static final List<String> FORWARDED = List.of(
+            "chat/completions", "completions", "embeddings", "responses", "messages", "moderations", "audio", "images");
 
     /** What {@link #extraFamily} returns for a path that no provider is sent, whatever its options. */
     public static final String NONE = "";

@@ -12,15 +12,35 @@ import java.util.Set;
  *
  * @param name the key under {@code api_provider}
  * @param baseUrl absolute http(s) URL; its path (e.g. {@code /v1}) is the prefix requests are forwarded under
- * @param apiKey the provider's key, sent as {@code Authorization: Bearer}; never logged or shown
+ * @param apiKey the provider's key, sent in the header its {@code api} uses; never logged or shown
  * @param limits rate limits of this provider, shared by every model it serves
  * @param caFile a PEM file of certificates to trust for this https provider (a private CA), or null to
  *               trust the JDK's default authorities only; host names are verified either way
  * @param extraEndpoints endpoint families beyond {@link Endpoints#FORWARDED} this provider is sent
  *                       ({@code batches}, {@code fine_tuning}, ...); empty by default
+ * @param api the wire format the provider speaks
+ * @param anthropicVersion the {@code anthropic-version} sent when the client sent none ({@code api: anthropic})
+ * @param apiVersion Azure's {@code api-version} query value, or {@code v1} for Azure's v1 URLs ({@code api: azure})
+ * @param defaultMaxTokens the {@code max_tokens} sent to an Anthropic provider when the client gave none
  */
 public record ProviderConfig(
-        String name, URI baseUrl, String apiKey, Limits limits, String caFile, Set<String> extraEndpoints) {
+        String name,
+        URI baseUrl,
+        String apiKey,
+        Limits limits,
+        String caFile,
+        Set<String> extraEndpoints,
+        ProviderApi api,
+        String anthropicVersion,
+        String apiVersion,
+        int defaultMaxTokens) {
+    public static final String DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
+    public static final String DEFAULT_API_VERSION = "2024-10-21";
+    /** Azure's {@code api_version} that selects its v1 URLs ({@code {base_url}/v1/...}, the model in the body). */
+    public static final String AZURE_V1 = "v1";
+
+    public static final int DEFAULT_MAX_TOKENS = 4096;
+
     public ProviderConfig {
         requireNonNull(name, "name");
         requireNonNull(baseUrl, "baseUrl");
@@ -29,6 +49,28 @@ public record ProviderConfig(
         // In the order written: the admin page's rendering of a config lists them as the file did.
         extraEndpoints =
                 Collections.unmodifiableSet(new LinkedHashSet<>(requireNonNull(extraEndpoints, "extraEndpoints")));
+        requireNonNull(api, "api");
+        requireNonNull(anthropicVersion, "anthropicVersion");
+        requireNonNull(apiVersion, "apiVersion");
+        if (defaultMaxTokens < 1) {
+            throw new IllegalArgumentException("defaultMaxTokens: " + defaultMaxTokens + " (expected: >= 1)");
+        }
+    }
+
+    /** A provider of OpenAI's API. */
+    public ProviderConfig(
+            String name, URI baseUrl, String apiKey, Limits limits, String caFile, Set<String> extraEndpoints) {
+        this(
+                name,
+                baseUrl,
+                apiKey,
+                limits,
+                caFile,
+                extraEndpoints,
+                ProviderApi.OPENAI,
+                DEFAULT_ANTHROPIC_VERSION,
+                DEFAULT_API_VERSION,
+                DEFAULT_MAX_TOKENS);
     }
 
     public ProviderConfig(String name, URI baseUrl, String apiKey, Limits limits, String caFile) {
@@ -39,6 +81,21 @@ public record ProviderConfig(
         this(name, baseUrl, apiKey, limits, null);
     }
 
+    /** This provider speaking {@code api}, its other options unchanged. */
+    public ProviderConfig withApi(ProviderApi api) {
+        return new ProviderConfig(
+                name,
+                baseUrl,
+                apiKey,
+                limits,
+                caFile,
+                extraEndpoints,
+                api,
+                anthropicVersion,
+                apiVersion,
+                defaultMaxTokens);
+    }
+
     /** Whether requests of endpoint family {@code family} ({@link Endpoints#extraFamily}) may go to this provider. */
     public boolean takes(String family) {
         return family == null || extraEndpoints.contains(family);
@@ -47,7 +104,7 @@ public record ProviderConfig(
     /** Keeps the key out of logs, exceptions and debugger views. */
     @Override
     public String toString() {
-        return "ProviderConfig[name=" + name + ", baseUrl=" + baseUrl + ", apiKey=***, limits=" + limits
-                + ", extraEndpoints=" + extraEndpoints + ']';
+        return "ProviderConfig[name=" + name + ", api=" + api.configName() + ", baseUrl=" + baseUrl
+                + ", apiKey=***, limits=" + limits + ", extraEndpoints=" + extraEndpoints + ']';
     }
 }

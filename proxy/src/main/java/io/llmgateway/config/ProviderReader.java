@@ -20,9 +20,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Reads {@code api_provider}: each provider's base URL, key, limits, CA file and extra endpoints. */
+/** Reads {@code api_provider}: each provider's api, base URL, key, api options, limits, CA file and extra endpoints. */
 final class ProviderReader {
     private static final Pattern ENDPOINT_NAME = Pattern.compile("[a-z][a-z0-9_]*");
+    static final Map<String, ProviderApi> APIS =
+            ConfigReader.byConfigName(ProviderApi.values(), ProviderApi::configName);
 
     private ProviderReader() {}
 
@@ -43,11 +45,32 @@ final class ProviderReader {
             Limits limits = readLimits(entry.get("limits"));
             String caFile = readCaFile(entry.get("ca_file"), baseUrl);
             Set<String> extraEndpoints = readExtraEndpoints(entry.get("extra_endpoints"));
+            ProviderApi api = readApi(entry.get("api"));
+            String anthropicVersion = ApiOptions.anthropicVersion(entry, api);
+            String apiVersion = ApiOptions.apiVersion(entry, api);
+            int defaultMaxTokens = ApiOptions.defaultMaxTokens(entry, api);
             if (baseUrl != null) {
-                providers.put(name, new ProviderConfig(name, baseUrl, apiKey, limits, caFile, extraEndpoints));
+                providers.put(
+                        name,
+                        new ProviderConfig(
+                                name,
+                                baseUrl,
+                                apiKey,
+                                limits,
+                                caFile,
+                                extraEndpoints,
+                                api == null ? ProviderApi.OPENAI : api,
+                                anthropicVersion,
+                                apiVersion,
+                                defaultMaxTokens));
             }
         });
         return providers;
+    }
+
+    /** The provider's api; null when written wrong (reported), so that its options are not judged by a guess. */
+    private static ProviderApi readApi(ConfigNode node) {
+        return node.isAbsent() ? ProviderApi.OPENAI : node.asChoice(APIS, null);
     }
 
     /** Endpoint families beyond the documented ones, by the first path segment after /v1 ({@code batches}). */

@@ -64,6 +64,10 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 completions(ctx, DemoRequest.parse(request.content()), keepAlive);
             } else if (HttpMethod.POST.equals(method) && "/v1/embeddings".equals(path)) {
                 embeddings(ctx, DemoRequest.parse(request.content()), keepAlive);
+            } else if (HttpMethod.POST.equals(method) && "/v1/messages".equals(path)) {
+                messages(ctx, request, false, keepAlive);
+            } else if (HttpMethod.POST.equals(method) && "/v1/messages/count_tokens".equals(path)) {
+                messages(ctx, request, true, keepAlive);
             } else if (HttpMethod.POST.equals(method) && "/v1/responses".equals(path)) {
                 responses(ctx, DemoRequest.parse(request.content()), keepAlive);
             } else {
@@ -165,6 +169,39 @@ final class DemoHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             tokens += input.tokens();
         }
         send(ctx, HttpResponseStatus.OK, DemoBodies.embeddings(model, vectors, base64, Math.max(1, tokens)), keepAlive);
+    }
+
+    /** Anthropic's Messages API: a message, its stream, or {@code count_tokens}; errors in Anthropic's shape. */
+    private void messages(ChannelHandlerContext ctx, FullHttpRequest http, boolean countTokens, boolean keepAlive) {
+        String model;
+        boolean stream;
+        List<Message> messages;
+        try {
+            DemoRequest request = DemoRequest.parse(http.content());
+            model = request.model();
+            stream = !countTokens && request.stream();
+            messages = request.messages();
+        } catch (BadRequestException e) {
+            send(
+                    ctx,
+                    HttpResponseStatus.BAD_REQUEST,
+                    DemoMessages.error("invalid_request_error", e.getMessage()),
+                    keepAlive);
+            return;
+        }
+        long prompt = DemoText.promptTokens(messages.stream().map(Message::text).toList());
+        if (countTokens) {
+            send(ctx, HttpResponseStatus.OK, DemoMessages.countTokens(prompt), keepAlive);
+            return;
+        }
+        String reply = DemoText.reply(lastUserText(messages));
+        List<String> tokens = DemoText.tokens(reply);
+        String id = "msg_demo" + ids.incrementAndGet();
+        if (stream) {
+            DemoStream.startComplete(ctx, DemoMessages.events(id, model, tokens, prompt), TOKEN_PACE, keepAlive);
+        } else {
+            send(ctx, HttpResponseStatus.OK, DemoMessages.message(id, model, reply, prompt, tokens.size()), keepAlive);
+        }
     }
 
     private void responses(ChannelHandlerContext ctx, DemoRequest request, boolean keepAlive)

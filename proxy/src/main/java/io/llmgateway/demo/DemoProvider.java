@@ -30,8 +30,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Serves {@code POST /v1/chat/completions} (JSON, or SSE with tokens 25 ms apart and OpenAI's
  * {@code stream_options.include_usage} rule), {@code POST /v1/completions}, {@code POST /v1/embeddings}
  * (8-float unit vectors derived from the input; {@code dimensions} and base64 honoured),
- * {@code POST /v1/responses} (non-streaming) and {@code GET /v1/models}. Malformed bodies get
- * OpenAI's 400 error shape, unknown paths 404.
+ * {@code POST /v1/responses} (non-streaming), Anthropic's {@code POST /v1/messages} (JSON, or its stream of
+ * events) and {@code POST /v1/messages/count_tokens}, and {@code GET /v1/models}. Malformed bodies get the
+ * path's API's 400 error shape, unknown paths 404.
  *
  * <p>It runs on the gateway's own event loop group: it answers from the request alone, so it adds
  * no blocking work and no threads.

@@ -75,14 +75,20 @@ public final class GatewayMetrics {
                 .register(registry);
         CounterWithCallback.builder()
                 .name("llm_gateway_tokens_total")
-                .help("Tokens by model asked for, provider, kind (prompt, completion) and source (reported by the "
-                        + "provider, or estimated by the gateway)")
+                .help(
+                        "Tokens by model asked for, provider, kind (prompt, completion; of the prompt, cache_creation and "
+                                + "cache_read: written to and read from the provider's prompt cache) and source (reported by "
+                                + "the provider, or estimated by the gateway)")
                 .labelNames("model", "provider", "kind", "source")
                 .callback(cb -> {
                     Map<Tally.Key, long[]> tallies = stats.tallies();
                     tokens(tallies, "prompt", Tally.PROMPT_TOKENS)
                             .forEach((labels, n) -> cb.call(n, labels.toArray(String[]::new)));
                     tokens(tallies, "completion", Tally.COMPLETION_TOKENS)
+                            .forEach((labels, n) -> cb.call(n, labels.toArray(String[]::new)));
+                    tokens(tallies, "cache_creation", Tally.CACHE_CREATION_TOKENS)
+                            .forEach((labels, n) -> cb.call(n, labels.toArray(String[]::new)));
+                    tokens(tallies, "cache_read", Tally.CACHE_READ_TOKENS)
                             .forEach((labels, n) -> cb.call(n, labels.toArray(String[]::new)));
                 })
                 .register(registry);

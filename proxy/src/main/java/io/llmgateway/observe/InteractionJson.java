@@ -66,6 +66,10 @@ public final class InteractionJson {
         out.ascii(",\"prompt_tokens\":").number(r.promptTokens());
         out.ascii(",\"completion_tokens\":").number(r.completionTokens());
         out.ascii(",\"total_tokens\":").number(r.totalTokens());
+        if (r.cacheCreationTokens() > 0 || r.cacheReadTokens() > 0) { // only providers with a prompt cache report them
+            out.ascii(",\"cache_creation_input_tokens\":").number(r.cacheCreationTokens());
+            out.ascii(",\"cache_read_input_tokens\":").number(r.cacheReadTokens());
+        }
         out.ascii(r.tokensEstimated() ? ",\"tokens_estimated\":true" : ",\"tokens_estimated\":false");
         out.field("error_type", r.errorType());
         out.field("error_message", r.errorMessage());

@@ -34,6 +34,8 @@ import java.util.List;
  *                    {@code logging.log_bodies} is on
  * @param responseBody the response body as text (for a stream: the assembled text of its deltas), capped;
  *                     null unless {@code logging.log_bodies} is on
+ * @param cacheCreationTokens of {@code promptTokens}, those the provider wrote to its prompt cache
+ * @param cacheReadTokens of {@code promptTokens}, those the provider read from its prompt cache
  */
 public record RequestRecord(
         long startEpochMillis,
@@ -55,7 +57,9 @@ public record RequestRecord(
         String errorType,
         String errorMessage,
         String requestBody,
-        String responseBody) {
+        String responseBody,
+        long cacheCreationTokens,
+        long cacheReadTokens) {
 
     /** Longest {@link #requestId} kept (the gateway replaces longer client ids with its own anyway). */
     public static final int MAX_REQUEST_ID_CHARS = 128;
@@ -72,6 +76,53 @@ public record RequestRecord(
         modelAsked = ShortText.cap(modelAsked, MAX_MODEL_CHARS);
         errorMessage = ShortText.cap(errorMessage, MAX_ERROR_MESSAGE_CHARS);
         attempts = List.copyOf(attempts);
+    }
+
+    /** A record without prompt cache tokens. */
+    public RequestRecord(
+            long startEpochMillis,
+            String requestId,
+            String clientKeyId,
+            String path,
+            String modelAsked,
+            String modelUsed,
+            String provider,
+            List<AttemptRecord> attempts,
+            int status,
+            boolean stream,
+            long firstByteMillis,
+            long totalMillis,
+            long promptTokens,
+            long completionTokens,
+            long totalTokens,
+            boolean tokensEstimated,
+            String errorType,
+            String errorMessage,
+            String requestBody,
+            String responseBody) {
+        this(
+                startEpochMillis,
+                requestId,
+                clientKeyId,
+                path,
+                modelAsked,
+                modelUsed,
+                provider,
+                attempts,
+                status,
+                stream,
+                firstByteMillis,
+                totalMillis,
+                promptTokens,
+                completionTokens,
+                totalTokens,
+                tokensEstimated,
+                errorType,
+                errorMessage,
+                requestBody,
+                responseBody,
+                0,
+                0);
     }
 
     /** A record without bodies (the default: {@code logging.log_bodies} off). */

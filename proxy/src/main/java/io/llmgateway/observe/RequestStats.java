@@ -95,6 +95,12 @@ public final class RequestStats implements RequestObserver {
         if (r.completionTokens() > 0) {
             Tally.add(t, Tally.COMPLETION_TOKENS, r.completionTokens());
         }
+        if (r.cacheCreationTokens() > 0) {
+            Tally.add(t, Tally.CACHE_CREATION_TOKENS, r.cacheCreationTokens());
+        }
+        if (r.cacheReadTokens() > 0) {
+            Tally.add(t, Tally.CACHE_READ_TOKENS, r.cacheReadTokens());
+        }
         Tally.add(t, Tally.USAGE_TOKENS, usageTokens);
         if (attempts.size() > 1) {
             Tally.add(t, Tally.FAILOVERS, attempts.size() - 1);

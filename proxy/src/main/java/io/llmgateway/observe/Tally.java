@@ -16,7 +16,11 @@ final class Tally {
     static final int USAGE_TOKENS = 3;
 
     static final int FAILOVERS = 4;
-    static final int WIDTH = 5;
+    /** Prompt tokens the provider wrote to, and read from, its prompt cache. */
+    static final int CACHE_CREATION_TOKENS = 5;
+
+    static final int CACHE_READ_TOKENS = 6;
+    static final int WIDTH = 7;
 
     /** The cells of a (provider, outcome) tally: attempts, and the tokens of the answers among them. */
     static final int ATTEMPTS = 0;

@@ -15,6 +15,11 @@ public final class OpenAiClientDialect implements ClientDialect {
 
     private OpenAiClientDialect() {}
 
+    @Override
+    public String name() {
+        return "openai";
+    }
+
     /** Returns a {@link RequestInfo}, which {@link OpenAiProviderDialect#body} splices. */
     @Override
     public RequestFacts read(ByteBuf body) throws BadRequestException {

@@ -10,6 +10,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.util.function.BiConsumer;
 
 /**
  * Providers of OpenAI's API, for clients of the same API: the body goes as the client sent it, spliced
@@ -27,7 +28,7 @@ public final class OpenAiProviderDialect implements ProviderDialect {
     }
 
     @Override
-    public String target(String basePath, String pathSuffix) {
+    public String target(String basePath, String pathSuffix, String alias) {
         return basePath + pathSuffix;
     }
 
@@ -40,6 +41,10 @@ public final class OpenAiProviderDialect implements ProviderDialect {
     public String keyValue(String apiKey) {
         return "Bearer " + apiKey;
     }
+
+    /** None: OpenAI's API takes the key and nothing else of the gateway's. */
+    @Override
+    public void headers(HttpHeaders client, BiConsumer<String, String> out) {}
 
     /** @param facts a {@link RequestInfo} of {@link OpenAiClientDialect}, whose offsets the splice uses */
     @Override
@@ -57,8 +62,8 @@ public final class OpenAiProviderDialect implements ProviderDialect {
     }
 
     @Override
-    public boolean resizesStream(RequestFacts facts) {
-        return addsUsage(facts);
+    public boolean resizes(boolean stream, RequestFacts facts) {
+        return stream && addsUsage(facts);
     }
 
     @Override

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.InputCoercionException;
 import io.llmgateway.protocol.BadRequestException;
+import io.llmgateway.util.BoundedStrings;
 import java.io.IOException;
 
 /**
@@ -97,11 +98,11 @@ final class RootScan extends ContentWalker {
                 requireType(t == JsonToken.VALUE_STRING, name, "a string", t);
                 modelStart = tokenStart();
                 // Measured before Jackson decodes it: a huge name is refused without being copied.
-                if (!closesWithin(modelStart, MAX_MODEL_RAW_BYTES)) {
+                if (!BoundedStrings.closesWithin(array, off + modelStart, end, MAX_MODEL_RAW_BYTES)) {
                     throw new BadRequestException(MODEL_TOO_LONG, name, "string_above_max_length");
                 }
                 model = p.getText();
-                if (model.length() > MAX_MODEL_BYTES / 3 && utf8Length(model) > MAX_MODEL_BYTES) {
+                if (model.length() > MAX_MODEL_BYTES / 3 && BoundedStrings.utf8Length(model) > MAX_MODEL_BYTES) {
                     throw new BadRequestException(MODEL_TOO_LONG, name, "string_above_max_length");
                 }
                 modelEnd = position(); // the string is now fully read, closing quote included
@@ -176,37 +177,6 @@ final class RootScan extends ContentWalker {
             throw new BadRequestException("Duplicate key '" + name + "' in the request body.", name);
         }
         seen |= 1 << bit;
-    }
-
-    /**
-     * Whether the string whose opening quote is at {@code quote} ends within {@code maxBytes} bytes as
-     * sent; reads the raw bytes, stepping over escapes, and stops at the bound. A body that ends inside
-     * the string passes: the parser then reports it as malformed.
-     */
-    private boolean closesWithin(int quote, int maxBytes) {
-        int i = off + quote + 1;
-        int limit = i + maxBytes; // where the closing quote is at the latest
-        while (i < end) {
-            byte b = array[i];
-            if (b == '"') {
-                return true;
-            }
-            if (i >= limit) {
-                return false;
-            }
-            i += b == '\\' ? 2 : 1;
-        }
-        return true;
-    }
-
-    /** UTF-8 length of a decoded string: a surrogate pair is four bytes. */
-    private static int utf8Length(String s) {
-        int n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            n += c < 0x80 ? 1 : c < 0x800 ? 2 : Character.isSurrogate(c) ? 2 : 3;
-        }
-        return n;
     }
 
     private int editStart() {

@@ -9,6 +9,9 @@ import io.netty.handler.codec.http.FullHttpResponse;
  * shared by every exchange.
  */
 public interface ClientDialect {
+    /** The format's name in logs and messages, lower case: {@code openai}, {@code anthropic}. */
+    String name();
+
     /**
      * Reads the request once; the facts may keep offsets into {@code body} for the provider dialect's rewrite.
      *

@@ -13,14 +13,16 @@ import java.util.function.Predicate;
  */
 public final class RouteScope {
     /** No bound: every model of {@code auto}, every provider of the model. */
-    public static final RouteScope ANY = new RouteScope(null, null);
+    public static final RouteScope ANY = new RouteScope(null, null, null);
 
     private final Predicate<String> models;
     private final String family;
+    private final Predicate<ProviderConfig> providers;
 
-    private RouteScope(Predicate<String> models, String family) {
+    private RouteScope(Predicate<String> models, String family, Predicate<ProviderConfig> providers) {
         this.models = models;
         this.family = family;
+        this.providers = providers;
     }
 
     /**
@@ -29,7 +31,20 @@ public final class RouteScope {
      *               (null: a family every provider takes)
      */
     public static RouteScope of(Predicate<String> models, String family) {
-        return models == null && family == null ? ANY : new RouteScope(models, family);
+        return models == null && family == null ? ANY : new RouteScope(models, family, null);
+    }
+
+    /**
+     * This scope, further bound to the providers {@code servable} accepts (those whose wire format the request
+     * can be sent in); {@code servable} null: no further bound.
+     */
+    public RouteScope withProviders(Predicate<ProviderConfig> servable) {
+        return servable == null ? this : new RouteScope(models, family, servable);
+    }
+
+    /** Whether some providers are out of this scope (a family only some take, or a bound on providers). */
+    public boolean restrictsProviders() {
+        return family != null || providers != null;
     }
 
     /** Whether {@code model} (a configured model, not {@code "auto"}) may be chosen. */
@@ -39,7 +54,7 @@ public final class RouteScope {
 
     /** Whether {@code provider} may be sent this request. */
     public boolean allowsProvider(ProviderConfig provider) {
-        return provider.takes(family);
+        return provider.takes(family) && (providers == null || providers.test(provider));
     }
 
     /** The endpoint family that only some providers take, or null. */

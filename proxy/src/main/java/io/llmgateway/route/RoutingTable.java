@@ -167,7 +167,7 @@ final class RoutingTable {
 
         /** The routes to providers in {@code scope}; this plan itself when every provider is in it. */
         ModelPlan within(RouteScope scope) {
-            if (scope.family() == null) {
+            if (!scope.restrictsProviders()) {
                 return this;
             }
             int n = 0;

@@ -92,7 +92,7 @@ final class AnswerReader {
         } else {
             record.keepAnswerBytes();
         }
-        relay.open(response, streaming && dialect.resizesStream(info), info.model(), attempt.model());
+        relay.open(response, dialect.resizes(streaming, info), info.model(), attempt.model());
         return true;
     }
 

@@ -181,6 +181,8 @@ final class ExchangeRecord {
                 errorType,
                 errorMessage,
                 requestText,
-                answerText);
+                answerText,
+                u == null ? 0 : u.cacheCreationTokens(),
+                u == null ? 0 : u.cacheReadTokens());
     }
 }

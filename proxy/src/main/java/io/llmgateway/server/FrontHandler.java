@@ -1,7 +1,7 @@
 package io.llmgateway.server;
 
 import io.llmgateway.observe.RequestRecord;
-import io.llmgateway.openai.OpenAiErrors;
+import io.llmgateway.protocol.RequestFacts;
 import io.llmgateway.util.ShortText;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -32,7 +32,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     private static final int MAX_PIPELINED = 16;
 
     static final String INVALID_KEY = "Incorrect API key provided. Send a key configured in gateway.api_keys as "
-            + "'Authorization: Bearer <key>'.";
+            + "'Authorization: Bearer <key>' or 'x-api-key: <key>'.";
 
     private final Gateway gateway;
     private final ConnectionTimer timer;
@@ -131,24 +131,39 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
                 && path.startsWith("/v1/")
                 && gateway.snapshot().clientKeys.enabled()) {
             request.release();
-            Responses.error(ctx, 401, INVALID_KEY, null, "invalid_api_key", keepAlive, requestId, head);
+            Responses.error(
+                    ctx,
+                    gateway.clientDialect(path),
+                    401,
+                    INVALID_KEY,
+                    null,
+                    "invalid_api_key",
+                    keepAlive,
+                    requestId,
+                    head);
             exchangeDone();
             return;
         }
         if (method == HttpMethod.POST && path.startsWith("/v1/") && path.length() > 4) {
             if (!gateway.tryEnter()) {
                 request.release();
-                FullHttpResponse busy = OpenAiErrors.response(
-                        ctx.alloc(),
-                        HttpResponseStatus.SERVICE_UNAVAILABLE,
-                        OpenAiErrors.UPSTREAM,
-                        "The gateway is at its limit of concurrent requests "
-                                + "(server.max_in_flight); retry shortly.",
-                        null,
-                        "gateway_overloaded");
+                FullHttpResponse busy = gateway.clientDialect(path)
+                        .error(
+                                ctx.alloc(),
+                                503,
+                                "The gateway is at its limit of concurrent requests "
+                                        + "(server.max_in_flight); retry shortly.",
+                                null,
+                                "gateway_overloaded");
                 busy.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
                 Responses.send(ctx, busy, keepAlive, requestId);
                 exchangeDone();
+                return;
+            }
+            RequestFacts counted = LocalTokenCount.counted(gateway, path, request, key);
+            if (counted != null) {
+                request.release();
+                LocalTokenCount.answer(ctx, gateway, counted, keepAlive, requestId, this::proxyDone);
                 return;
             }
             current = new ProxyExchange(
@@ -180,6 +195,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
             } else {
                 Responses.error(
                         ctx,
+                        gateway.clientDialect(path),
                         404,
                         "The model '" + ShortText.cap(id, RequestRecord.MAX_MODEL_CHARS) + "' does not exist.",
                         "model",
@@ -189,7 +205,16 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
                         head);
             }
         } else {
-            Responses.error(ctx, 404, unknownUrl(method, path), null, "unknown_url", keepAlive, requestId, head);
+            Responses.error(
+                    ctx,
+                    gateway.clientDialect(path),
+                    404,
+                    unknownUrl(method, path),
+                    null,
+                    "unknown_url",
+                    keepAlive,
+                    requestId,
+                    head);
         }
         exchangeDone();
     }
@@ -203,13 +228,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     /** Answers a request refused on its head; the connection closes after it, so nothing follows. */
     private void refuse(HeadRefusal refusal) {
         busy = true;
-        FullHttpResponse response = OpenAiErrors.response(
-                ctx.alloc(),
-                HttpResponseStatus.valueOf(refusal.status()),
-                OpenAiErrors.typeFor(refusal.status()),
-                refusal.message(),
-                null,
-                refusal.code());
+        FullHttpResponse response =
+                refusal.dialect().error(ctx.alloc(), refusal.status(), refusal.message(), null, refusal.code());
         if (refusal.retryAfterSeconds() > 0) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, refusal.retryAfterSeconds());
         }

@@ -2,13 +2,13 @@ package io.llmgateway.server;
 
 import static java.util.Objects.requireNonNull;
 
+import io.llmgateway.anthropic.AnthropicClientDialect;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.ModelConfig;
 import io.llmgateway.config.ProviderConfig;
 import io.llmgateway.observe.ObservedGateway;
 import io.llmgateway.observe.Observers;
 import io.llmgateway.openai.OpenAiClientDialect;
-import io.llmgateway.openai.OpenAiProviderDialect;
 import io.llmgateway.protocol.ClientDialect;
 import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.route.Router;
@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -42,7 +43,6 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
 
     private final Router router;
     private final TokenEstimator estimator;
-    private final ProviderDialect providerDialect;
     private final ExecutorService estimatorPool;
     private final UpstreamClient upstream;
     private final EventLoopGroup loops;
@@ -79,16 +79,15 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
         this.estimatorPool =
                 TokenEstimator.newExecutor(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1024);
         this.estimator = new TokenEstimator(estimatorPool);
-        this.providerDialect = new OpenAiProviderDialect(estimator);
         this.upstream = new UpstreamClient(config.upstream(), ticker);
         this.bodyBudget = new BodyBudget(config.server().maxBufferedBodyBytes());
-        this.snapshot = new Snapshot(config, clock, ClientKeys.NONE, providerDialect);
+        this.snapshot = new Snapshot(config, clock, ClientKeys.NONE, estimator);
     }
 
     /** Applies a new, already validated config; in-flight requests finish with the old one. */
     public void reconfigure(GatewayConfig config) {
         router.reconfigure(config);
-        snapshot = new Snapshot(config, clock, snapshot.clientKeys, providerDialect);
+        snapshot = new Snapshot(config, clock, snapshot.clientKeys, estimator);
     }
 
     @Override
@@ -197,9 +196,14 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
         return startSeconds;
     }
 
-    /** The wire format of the gateway's clients. */
-    ClientDialect clientDialect() {
-        return OpenAiClientDialect.INSTANCE;
+    /**
+     * The wire format of the clients of {@code path} (with or without its query): Anthropic's for
+     * {@code /v1/messages} and its {@code count_tokens}, OpenAI's for every other path.
+     */
+    ClientDialect clientDialect(String path) {
+        int q = path.indexOf('?');
+        AnthropicClientDialect anthropic = AnthropicClientDialect.forPath(q < 0 ? path : path.substring(0, q));
+        return anthropic != null ? anthropic : OpenAiClientDialect.INSTANCE;
     }
 
     TokenEstimator estimator() {
@@ -237,15 +241,17 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
         final ClientKeys clientKeys;
         private final Map<String, Origin> origins = new HashMap<>();
         private final Map<String, String> authorizations = new HashMap<>();
-        private final ProviderDialect dialect;
+        private final DialectTable dialects;
 
-        Snapshot(GatewayConfig config, Clock clock, ClientKeys previousKeys, ProviderDialect dialect) {
-            this.dialect = dialect;
+        /** @param estimator counts what the dialects' taps estimate */
+        Snapshot(GatewayConfig config, Clock clock, ClientKeys previousKeys, TokenEstimator estimator) {
             this.config = config;
             this.clientKeys = ClientKeys.of(config.access(), clock, previousKeys);
+            this.dialects = new DialectTable(config, estimator);
             for (ProviderConfig p : config.providers().values()) {
                 origins.put(p.name(), Origin.of(p));
-                authorizations.put(p.name(), p.apiKey().isEmpty() ? null : dialect.keyValue(p.apiKey()));
+                ProviderDialect any = dialects.any(p.name());
+                authorizations.put(p.name(), p.apiKey().isEmpty() || any == null ? null : any.keyValue(p.apiKey()));
             }
             for (ModelConfig m : config.models().values()) {
                 if (m.encoding() != null) {
@@ -258,9 +264,17 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
             return origins.get(provider);
         }
 
-        /** The wire format of a provider. */
-        ProviderDialect dialect(String provider) {
-            return dialect;
+        /**
+         * The wire format of {@code provider} for the clients of {@code client}; null when the gateway cannot
+         * serve that pair ({@link DialectTable#missing} says why).
+         */
+        ProviderDialect dialect(ProviderConfig provider, ClientDialect client) {
+            return dialects.dialect(provider, client);
+        }
+
+        /** Which providers the requests of {@code client}'s clients may be routed to; null: every provider. */
+        Predicate<ProviderConfig> servable(ClientDialect client) {
+            return dialects.servable(client);
         }
 
         /** The value of a provider's key header ({@link ProviderDialect#keyHeader}), or null when it has no key. */

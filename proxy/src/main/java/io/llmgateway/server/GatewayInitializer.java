@@ -29,7 +29,7 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("decoder", decoder);
         p.addLast(ENCODER, new HttpResponseEncoder());
         p.addLast("guard", guard);
-        p.addLast("body", new BodyLimitAggregator(settings.maxBodyBytes()));
+        p.addLast("body", new BodyLimitAggregator(settings.maxBodyBytes(), gateway));
         p.addLast("front", new FrontHandler(gateway, timer, guard));
     }
 }

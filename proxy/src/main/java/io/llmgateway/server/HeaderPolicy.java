@@ -29,8 +29,11 @@ final class HeaderPolicy {
             AsciiString.cached("proxy-connection"));
 
     /**
-     * Not forwarded upstream: replaced by the gateway, identifying the client to the wrong account, or the
-     * gateway's own credentials (the admin token; the admin session travels in Cookie, never forwarded).
+     * Not forwarded upstream: replaced by the gateway, identifying the client to the wrong account, the
+     * client's credentials of any provider format ({@code authorization}, {@code x-api-key}, {@code api-key}:
+     * only the provider's own key goes), the gateway's own credentials (the admin token; the admin session
+     * travels in Cookie, never forwarded), or written by the provider's dialect for providers that take them
+     * (Anthropic's version and beta flags: a provider of another format must not get them).
      */
     private static final Set<AsciiString> CLIENT_ONLY = Set.of(
             HttpHeaderNames.HOST,
@@ -42,6 +45,8 @@ final class HeaderPolicy {
             AsciiString.cached("api-key"),
             AsciiString.cached("x-api-key"),
             AsciiString.cached("x-admin-token"),
+            AsciiString.cached("anthropic-version"),
+            AsciiString.cached("anthropic-beta"),
             AsciiString.cached("openai-organization"),
             AsciiString.cached("openai-project"),
             AsciiString.cached("x-request-id"));

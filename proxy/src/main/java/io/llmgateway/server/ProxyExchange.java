@@ -95,7 +95,7 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         this.request = request;
         this.gateway = gateway;
         this.snapshot = gateway.snapshot();
-        this.client = gateway.clientDialect();
+        this.client = gateway.clientDialect(request.uri());
         this.upstreamPathSuffix = upstreamPathSuffix;
         this.requestId = requestId;
         this.quota = quota;
@@ -134,7 +134,8 @@ final class ProxyExchange implements UpstreamLeg.Owner {
 
     void start() {
         record.request(request.content());
-        scope = RouteScope.of(quota == null ? null : quota.modelFilter(), Endpoints.extraFamily(upstreamPathSuffix));
+        scope = RouteScope.of(quota == null ? null : quota.modelFilter(), Endpoints.extraFamily(upstreamPathSuffix))
+                .withProviders(snapshot.servable(client));
         if (refused(ScopeCheck.path(snapshot.config, scope, upstreamPathSuffix))) {
             return;
         }
@@ -237,10 +238,16 @@ final class ProxyExchange implements UpstreamLeg.Owner {
             return;
         }
         attempt = (Attempt) admission;
+        dialect = snapshot.dialect(attempt.providerConfig(), client);
+        if (dialect == null) { // a pair of formats the gateway cannot translate: no provider is asked
+            attempt.cancelled(0);
+            String why = DialectTable.missing(client, attempt.providerConfig().api());
+            ended().error(502, why, null, null);
+            return;
+        }
         ending.attempt(attempt);
         record.attemptStarted();
         failover.started(attempt.provider());
-        dialect = snapshot.dialect(attempt.provider());
         reader.begin(info, attempt, dialect);
         state = State.CONNECTING;
         timer.attemptDeadline(info.stream(), snapshot.config.upstream());

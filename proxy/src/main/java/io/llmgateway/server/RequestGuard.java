@@ -1,7 +1,7 @@
 package io.llmgateway.server;
 
 import io.llmgateway.config.ServerSettings;
-import io.llmgateway.openai.OpenAiErrors;
+import io.llmgateway.protocol.ClientDialect;
 import io.llmgateway.util.AsciiDigits;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -88,7 +88,7 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
             Rejection rejection = check(head);
             if (rejection != null) {
                 ReferenceCountUtil.release(msg);
-                reject(ctx, rejection.status, rejection.message);
+                reject(ctx, rejection.status, rejection.message, gateway.clientDialect(pathOf(head.uri())));
                 return;
             }
             HeadRefusal refusal = admit(ctx, head);
@@ -112,7 +112,8 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
                     reject(
                             ctx,
                             HttpResponseStatus.SERVICE_UNAVAILABLE,
-                            "The gateway is buffering too many request bodies right now; retry shortly.");
+                            "The gateway is buffering too many request bodies right now; retry shortly.",
+                            gateway.clientDialect(path));
                     return;
                 }
             }
@@ -169,7 +170,8 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
                             FrontHandler.INVALID_KEY,
                             "invalid_api_key",
                             RequestIds.of(head.headers()),
-                            headRequest);
+                            headRequest,
+                            gateway.clientDialect(path));
                 } // without a body FrontHandler answers 401 and the connection stays usable
             }
             if (head.method() != HttpMethod.POST || path.length() == 4) {
@@ -188,7 +190,8 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
                             "too_many_attempts",
                             RequestIds.of(head.headers()),
                             headRequest,
-                            adminVerdict.retryAfterSeconds());
+                            adminVerdict.retryAfterSeconds(),
+                            gateway.clientDialect(path));
                 }
                 if (!adminVerdict.allowed()) {
                     limitTo(Cap.ADMIN);
@@ -202,7 +205,8 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
                     FrontHandler.unknownUrl(head.method(), path),
                     "unknown_url",
                     RequestIds.of(head.headers()),
-                    headRequest);
+                    headRequest,
+                    gateway.clientDialect(path));
         }
         return declaredLength > bodyLeft ? overCap(RequestIds.of(head.headers())) : null;
     }
@@ -221,15 +225,24 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
                                 + " bytes (server.max_body_size).",
                         "request_too_large",
                         requestId,
-                        headRequest);
+                        headRequest,
+                        gateway.clientDialect(path));
             case SMALL_BODY ->
                 new HeadRefusal(
                         413,
                         "This endpoint reads no request body; at most " + SMALL_BODY_BYTES + " bytes are accepted.",
                         "request_too_large",
                         requestId,
-                        headRequest);
-            case ADMIN -> new HeadRefusal(401, adminVerdict.message(), "admin_unauthorized", requestId, headRequest);
+                        headRequest,
+                        gateway.clientDialect(path));
+            case ADMIN ->
+                new HeadRefusal(
+                        401,
+                        adminVerdict.message(),
+                        "admin_unauthorized",
+                        requestId,
+                        headRequest,
+                        gateway.clientDialect(path));
         };
     }
 
@@ -318,10 +331,10 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
         return new Rejection(HttpResponseStatus.BAD_REQUEST, message);
     }
 
-    private void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String message) {
+    /** Refuses the request in {@code dialect}'s error shape (its path's) and closes the connection. */
+    private void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String message, ClientDialect dialect) {
         rejecting = true;
-        FullHttpResponse response =
-                OpenAiErrors.response(ctx.alloc(), status, OpenAiErrors.typeFor(status.code()), message, null, null);
+        FullHttpResponse response = dialect.error(ctx.alloc(), status.code(), message, null, null);
         if (status.code() == 503) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
         }

@@ -1,6 +1,6 @@
 package io.llmgateway.server;
 
-import io.llmgateway.openai.OpenAiErrors;
+import io.llmgateway.protocol.ClientDialect;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
@@ -36,8 +36,10 @@ final class Responses {
         return send(ctx, response, keepAlive, requestId, headOnly);
     }
 
+    /** An error of the gateway's own in {@code dialect}'s shape (the path's: see {@link Gateway#clientDialect}). */
     static ChannelFuture error(
             ChannelHandlerContext ctx,
+            ClientDialect dialect,
             int status,
             String message,
             String param,
@@ -45,8 +47,7 @@ final class Responses {
             boolean keepAlive,
             String requestId,
             boolean headOnly) {
-        FullHttpResponse response = OpenAiErrors.response(
-                ctx.alloc(), HttpResponseStatus.valueOf(status), OpenAiErrors.typeFor(status), message, param, code);
+        FullHttpResponse response = dialect.error(ctx.alloc(), status, message, param, code);
         return send(ctx, response, keepAlive, requestId, headOnly);
     }
 

@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import io.llmgateway.anthropic.AnthropicClientDialect;
 import io.llmgateway.config.Endpoints;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.ProviderConfig;
@@ -25,6 +26,12 @@ final class ScopeCheck {
      * body holds. Null when some provider takes it.
      */
     static Refusal path(GatewayConfig config, RouteScope scope, String pathAfterV1) {
+        int q = pathAfterV1.indexOf('?');
+        String v1Path = "/v1" + (q < 0 ? pathAfterV1 : pathAfterV1.substring(0, q));
+        if (AnthropicClientDialect.forPath(v1Path) != null && !AnthropicClientDialect.serves(v1Path)) {
+            return unknownUrl(
+                    pathAfterV1, "of Anthropic's API the gateway serves /v1/messages and /v1/messages/count_tokens");
+        }
         String family = scope.family();
         if (family == null) {
             return null;

@@ -112,13 +112,14 @@ final class UpstreamLeg {
         try {
             head = UpstreamRequestHead.encode(
                     ch.alloc(),
-                    dialect.target(origin.basePath(), pathSuffix),
+                    dialect.target(origin.basePath(), pathSuffix, alias),
                     request.headers(),
                     origin.authority(),
                     body.readableBytes(),
                     requestId,
                     dialect.keyHeader(),
-                    authorization);
+                    authorization,
+                    dialect);
         } catch (IllegalArgumentException e) { // a target that would split the request line: never sent
             body.release();
             LOG.warn("[{}] {}", requestId, ShortText.cap(e.getMessage(), 512));

@@ -1,12 +1,13 @@
 package io.llmgateway.server;
 
+import io.llmgateway.protocol.ProviderDialect;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaders;
 
 /**
  * The head of the request sent to a provider, written straight as bytes: always a POST with a known length,
- * the client's end-to-end headers (as {@link HeaderPolicy} allows), then the gateway's own. A header map built
+ * the client's end-to-end headers (as {@link HeaderPolicy} allows), the provider dialect's, then the gateway's own. A header map built
  * for it would validate its names and values again (the server's decoder has validated the client's, the
  * config the gateway's) and encode them through Netty's request encoder: a large share of the request
  * write's event-loop time, spent on every request for nothing.
@@ -57,6 +58,23 @@ final class UpstreamRequestHead {
             String requestId,
             String keyHeader,
             String key) {
+        return encode(alloc, path, client, authority, contentLength, requestId, keyHeader, key, null);
+    }
+
+    /**
+     * @param dialect writes the provider's own headers ({@link ProviderDialect#headers}), or null for none
+     * @see #encode(ByteBufAllocator, String, HttpHeaders, String, int, String, String, String)
+     */
+    static ByteBuf encode(
+            ByteBufAllocator alloc,
+            String path,
+            HttpHeaders client,
+            String authority,
+            int contentLength,
+            String requestId,
+            String keyHeader,
+            String key,
+            ProviderDialect dialect) {
         for (int i = 0; i < path.length(); i++) {
             char c = path.charAt(i);
             if (c == ' ' || c == '\r' || c == '\n') {
@@ -66,6 +84,9 @@ final class UpstreamRequestHead {
         HeadBytes h = HeadBytes.start();
         h.bytes(POST).ascii(path).bytes(VERSION_CRLF);
         h.headers(client, HeaderPolicy::forwarded);
+        if (dialect != null) {
+            dialect.headers(client, h::header);
+        }
         h.header("host", authority);
         h.bytes(CONTENT_LENGTH).number(contentLength).crlf();
         h.bytes(ACCEPT_IDENTITY);

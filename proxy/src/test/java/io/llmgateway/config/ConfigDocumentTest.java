@@ -64,7 +64,17 @@ class ConfigDocumentTest {
                 .orElseThrow();
         String text = Files.readString(example);
         String out = ConfigDocument.parse(text).toYaml();
-        Map<String, String> env = Map.of("OPENAI_API_KEY", "a", "BACKUP_API_KEY", "b", "ADMIN_TOKEN", "t".repeat(16));
+        Map<String, String> env = Map.of(
+                "OPENAI_API_KEY",
+                "a",
+                "BACKUP_API_KEY",
+                "b",
+                "ANTHROPIC_API_KEY",
+                "c",
+                "AZURE_OPENAI_KEY",
+                "d",
+                "ADMIN_TOKEN",
+                "t".repeat(16));
         assertEquals(ConfigLoader.parse(text, env), ConfigLoader.parse(out, env));
         for (String line : text.split("\n")) {
             int hash = line.indexOf('#');

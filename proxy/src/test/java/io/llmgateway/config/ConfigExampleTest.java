@@ -70,7 +70,9 @@ class ConfigExampleTest {
         assertEquals(
                 List.of(
                         "api_provider.openai.api_key: environment variable OPENAI_API_KEY is not set",
-                        "api_provider.backup.api_key: environment variable BACKUP_API_KEY is not set"),
+                        "api_provider.backup.api_key: environment variable BACKUP_API_KEY is not set",
+                        "api_provider.anthropic.api_key: environment variable ANTHROPIC_API_KEY is not set",
+                        "api_provider.azure-east.api_key: environment variable AZURE_OPENAI_KEY is not set"),
                 e.problems());
     }
 

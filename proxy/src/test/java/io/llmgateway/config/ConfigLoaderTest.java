@@ -702,16 +702,22 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void demo_oneProviderTwoModels() {
+    void demo_oneServerAsAnOpenAiAndAnAnthropicProvider() {
         GatewayConfig config = ConfigLoader.demo(URI.create("http://127.0.0.1:9999/v1/"));
 
         ProviderConfig demo = config.providers().get("demo");
-        assertEquals(List.of("demo"), List.copyOf(config.providers().keySet()));
+        assertEquals(
+                List.of("demo", "demo-anthropic"),
+                List.copyOf(config.providers().keySet()));
+        assertEquals(ProviderApi.OPENAI, demo.api());
+        assertEquals(
+                ProviderApi.ANTHROPIC, config.providers().get("demo-anthropic").api());
+        assertEquals(demo.baseUrl(), config.providers().get("demo-anthropic").baseUrl());
         assertEquals(URI.create("http://127.0.0.1:9999/v1"), demo.baseUrl());
         assertEquals("demo-key", demo.apiKey());
         assertEquals(Limits.NONE, demo.limits());
         assertEquals(
-                List.of("gpt-4o-mini", "demo-model"),
+                List.of("gpt-4o-mini", "demo-model", "claude-demo"),
                 List.copyOf(config.models().keySet()));
         assertEquals(
                 List.of(new ModelRoute("demo", "demo-model", true, 1)),

@@ -21,6 +21,8 @@ class EndpointsTest {
                 "/embeddings",
                 "/responses",
                 "/responses/resp_1/cancel",
+                "/messages",
+                "/messages/count_tokens",
                 "/moderations",
                 "/audio/transcriptions",
                 "/audio/speech",
@@ -78,7 +80,7 @@ class EndpointsTest {
                         Map.of()));
 
         String always = " is always forwarded (so are chat/completions, completions, embeddings, responses,"
-                + " moderations, audio, images); list only other endpoints, like batches or fine_tuning";
+                + " messages, moderations, audio, images); list only other endpoints, like batches or fine_tuning";
         assertEquals(
                 List.of(
                         "api_provider.a.extra_endpoints[0]: \"embeddings\"" + always,

@@ -95,7 +95,7 @@ class OpenAiDialectsTest {
 
     @Test
     void provider_targetKeyAndBody() throws Exception {
-        assertEquals("/openai/v1/chat/completions", PROVIDER.target("/openai/v1", "/chat/completions"));
+        assertEquals("/openai/v1/chat/completions", PROVIDER.target("/openai/v1", "/chat/completions", "alias"));
         assertEquals("authorization", PROVIDER.keyHeader());
         assertEquals("Bearer sk-1", PROVIDER.keyValue("sk-1"));
 
@@ -105,7 +105,8 @@ class OpenAiDialectsTest {
             String sent = text(PROVIDER.body(ALLOC, body, facts, "alias"));
             assertTrue(sent.contains("\"model\":\"alias\""), sent);
             assertTrue(sent.contains("\"include_usage\":true"), sent); // asked for the client, taken out again
-            assertTrue(PROVIDER.resizesStream(facts));
+            assertTrue(PROVIDER.resizes(true, facts));
+            assertFalse(PROVIDER.resizes(false, facts)); // a JSON answer goes as the provider sent it
         } finally {
             body.release();
         }

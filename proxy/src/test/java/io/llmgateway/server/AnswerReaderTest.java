@@ -61,7 +61,8 @@ class AnswerReaderTest {
         channel.pipeline().addLast("front", new ChannelInboundHandlerAdapter());
         ChannelHandlerContext ctx = channel.pipeline().context("front");
         OpenAiProviderDialect dialect = new OpenAiProviderDialect(new TokenEstimator(Runnable::run));
-        Gateway.Snapshot snapshot = new Gateway.Snapshot(config, Clock.systemUTC(), ClientKeys.NONE, dialect);
+        Gateway.Snapshot snapshot =
+                new Gateway.Snapshot(config, Clock.systemUTC(), ClientKeys.NONE, new TokenEstimator(Runnable::run));
         relay = new AnswerRelay(ctx, router, HttpVersion.HTTP_1_1, true, "req-1");
         record = new ExchangeRecord(Ticker.systemTicker(), 0, "req-1", null, "/chat/completions", 0);
         ExchangeTimer timer = new ExchangeTimer(channel.eventLoop(), Ticker.systemTicker(), () -> {});

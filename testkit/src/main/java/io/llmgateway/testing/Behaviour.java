@@ -21,6 +21,7 @@ public final class Behaviour {
 
     enum Kind {
         JSON,
+        RENDERED,
         CHAT,
         EMBEDDINGS,
         SSE,
@@ -61,6 +62,33 @@ public final class Behaviour {
         s.contentType = requireNonNull(contentType, "contentType");
         s.bytes = requireNonNull(body, "body").getBytes(StandardCharsets.UTF_8);
         return new Behaviour(s);
+    }
+
+    /**
+     * Answers {@code status} with the JSON body {@code render} makes of the request's model and the answer's
+     * number (Content-Length framing): for answers of other wire formats (see {@link AnthropicAnswer}).
+     */
+    public static Behaviour rendered(int status, Renderer<String> render) {
+        Spec s = new Spec(Kind.RENDERED);
+        s.status = checkStatus(status);
+        s.render = requireNonNull(render, "render");
+        return new Behaviour(s);
+    }
+
+    /**
+     * A {@code text/event-stream} answer (chunked framing) made of the complete events {@code render} makes of
+     * the request's model and the answer's number; the SSE options apply as for {@link #sseEvents}.
+     */
+    public static Behaviour renderedEvents(Renderer<List<String>> render) {
+        Spec s = new Spec(Kind.SSE);
+        s.renderEvents = requireNonNull(render, "render");
+        return new Behaviour(s);
+    }
+
+    /** Makes an answer's body (or events) of the request's {@code model} and the answer's number {@code id}. */
+    @FunctionalInterface
+    public interface Renderer<T> {
+        T render(String model, long id);
     }
 
     /** A chat completion answering {@code content}, echoing the request's model, usage 10/5/15. */
@@ -197,7 +225,10 @@ public final class Behaviour {
 
     /** Writes a Content-Length body {@code bytesPerWrite} bytes at a time, {@code between} apart. */
     public Behaviour slowDrip(int bytesPerWrite, Duration between) {
-        if (spec.kind != Kind.JSON && spec.kind != Kind.CHAT && spec.kind != Kind.EMBEDDINGS) {
+        if (spec.kind != Kind.JSON
+                && spec.kind != Kind.RENDERED
+                && spec.kind != Kind.CHAT
+                && spec.kind != Kind.EMBEDDINGS) {
             throw new IllegalStateException("slowDrip() applies to JSON answers, not " + spec.kind);
         }
         if (bytesPerWrite < 1) {
@@ -326,6 +357,7 @@ public final class Behaviour {
                         + "\"usage\":" + usage(spec.promptTokens, spec.completionTokens)
                         + ",\"system_fingerprint\":\"fp_mock\"}";
             case EMBEDDINGS -> embeddingsBody(facts);
+            case RENDERED -> spec.render.render(facts.model(), id);
             default -> throw new IllegalStateException("no JSON body for " + spec.kind);
         };
     }
@@ -334,6 +366,9 @@ public final class Behaviour {
     List<String> events(RequestFacts facts, long id) {
         if (spec.rawEvents != null) {
             return spec.rawEvents;
+        }
+        if (spec.renderEvents != null) {
+            return spec.renderEvents.render(facts.model(), id);
         }
         String eol = spec.crlf ? "\r\n" : "\n";
         boolean usage = facts.includeUsage() && !spec.usageSuppressed;
@@ -406,7 +441,11 @@ public final class Behaviour {
     }
 
     private void requireAnswer(String option) {
-        if (spec.kind != Kind.JSON && spec.kind != Kind.CHAT && spec.kind != Kind.EMBEDDINGS && spec.kind != Kind.SSE) {
+        if (spec.kind != Kind.JSON
+                && spec.kind != Kind.RENDERED
+                && spec.kind != Kind.CHAT
+                && spec.kind != Kind.EMBEDDINGS
+                && spec.kind != Kind.SSE) {
             throw new IllegalStateException(option + "() applies to answers with a status, not " + spec.kind);
         }
     }
@@ -419,7 +458,7 @@ public final class Behaviour {
     }
 
     private Spec renderedSseCopy(String option) {
-        if (spec.rawEvents != null) {
+        if (spec.rawEvents != null || spec.renderEvents != null) {
             throw new IllegalStateException(option + "() applies to sse() only, not to sseEvents()");
         }
         return sseCopy(option);
@@ -465,6 +504,8 @@ public final class Behaviour {
         String contentType;
         byte[] bytes;
         List<String> rawEvents;
+        Renderer<String> render;
+        Renderer<List<String>> renderEvents;
         String content;
         List<String> deltas = List.of();
         long promptTokens;

@@ -77,7 +77,7 @@ final class MockExchange {
             case GARBAGE -> writeRawAndClose(GARBAGE);
             case HALF_HEADERS -> writeRawAndClose(HALF_HEADERS);
             case SSE -> respondSse();
-            case JSON, CHAT, EMBEDDINGS -> respondJson();
+            case JSON, RENDERED, CHAT, EMBEDDINGS -> respondJson();
             default -> throw new IllegalStateException("unresolved " + behaviour);
         }
     }
