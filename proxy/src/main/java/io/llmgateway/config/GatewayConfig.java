@@ -132,6 +132,22 @@ public record GatewayConfig(
                 spend);
     }
 
+    public GatewayConfig withSpend(SpendSettings newSpend) {
+        return new GatewayConfig(
+                server,
+                upstream,
+                routing,
+                providers,
+                models,
+                autoModels,
+                admin,
+                logging,
+                metrics,
+                access,
+                limitsStore,
+                newSpend);
+    }
+
     public GatewayConfig withServer(ServerSettings newServer) {
         return new GatewayConfig(
                 newServer,

@@ -1,6 +1,8 @@
 package io.llmgateway.server;
 
+import io.llmgateway.config.Price;
 import io.llmgateway.observe.RequestObserver;
+import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.protocol.ClientDialect;
 import io.llmgateway.protocol.RequestFacts;
 import io.llmgateway.protocol.Usage;
@@ -8,12 +10,15 @@ import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Denial;
 import io.llmgateway.route.Failure;
 import io.llmgateway.route.Router;
+import io.llmgateway.spend.RoutePrices;
+import io.llmgateway.spend.SpendLedger;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
+import java.time.ZoneId;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -34,6 +39,7 @@ final class ExchangeEnding {
     private final ClientDialect client;
     private final FullHttpRequest request;
     private final ClientQuota quota; // null when client keys are not configured
+    private final Spend spend;
     private final boolean keepAlive;
     private final String requestId;
     private final AnswerRelay relay;
@@ -54,6 +60,7 @@ final class ExchangeEnding {
             ClientDialect client,
             FullHttpRequest request,
             ClientQuota quota,
+            Spend spend,
             boolean keepAlive,
             String requestId,
             AnswerRelay relay,
@@ -69,6 +76,7 @@ final class ExchangeEnding {
         this.client = client;
         this.request = request;
         this.quota = quota;
+        this.spend = spend;
         this.keepAlive = keepAlive;
         this.requestId = requestId;
         this.relay = relay;
@@ -237,6 +245,28 @@ final class ExchangeEnding {
         observers.onComplete(record.toRecord(
                 info == null ? null : info.model(),
                 info != null && info.stream(),
-                attempt == null ? null : attempt.model()));
+                attempt == null ? null : attempt.model(),
+                cost()));
     }
+
+    /**
+     * Prices the answer (the settled usage of the last attempt) and records it as spend; an exchange that
+     * billed nothing (every attempt failed, a refusal) costs 0 when its route is priced. Returns the cost in
+     * nano-dollars, or {@link RequestRecord#UNPRICED}.
+     */
+    private long cost() {
+        if (attempt == null) {
+            return RequestRecord.UNPRICED;
+        }
+        Price price = spend.prices.find(attempt.model(), attempt.provider());
+        Usage usage = record.usage();
+        if (usage == null || spend.ledger == null) {
+            return price == null ? RequestRecord.UNPRICED : 0;
+        }
+        return spend.ledger.add(
+                quota == null ? "" : quota.keyName(), attempt.provider(), attempt.model(), usage, price, spend.zone);
+    }
+
+    /** Where an exchange's spend goes: the gateway's ledger (null: not recorded) and its config's prices. */
+    record Spend(SpendLedger ledger, RoutePrices prices, ZoneId zone) {}
 }

@@ -119,6 +119,10 @@ final class ProxyExchange implements UpstreamLeg.Owner {
                 client,
                 request,
                 quota,
+                new ExchangeEnding.Spend(
+                        gateway.spendLedger(),
+                        snapshot.prices,
+                        snapshot.config.routing().timeZone()),
                 keepAlive,
                 requestId,
                 relay,

@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.util.concurrent.Ticker;
 import java.time.Clock;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +82,7 @@ class ExchangeEndingTest {
                 OpenAiClientDialect.INSTANCE,
                 request,
                 null,
+                new ExchangeEnding.Spend(null, snapshot.prices, ZoneOffset.UTC),
                 true,
                 "req-1",
                 relay,
