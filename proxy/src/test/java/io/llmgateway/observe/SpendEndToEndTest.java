@@ -44,7 +44,7 @@ class SpendEndToEndTest {
                 logging:
                   directory: %s
                 pricing:
-                  gpt-4o-mini: {input: 0.15, output: 0.60}
+                  gpt-4o-mini: {input: 0.15, output: 0.60, cached_input: 0.075}
                   claude-sonnet-4-5: {input: 3.00, output: 15.00, cache_read: 0.30, cache_write: 3.75}
                 gateway:
                   spend_file: %s
@@ -110,6 +110,35 @@ class SpendEndToEndTest {
         assertEquals(900_000, total.costNanos(), "the second run adds to what the first kept");
         assertEquals(2000, total.input());
         assertEquals(1000, total.output());
+    }
+
+    @Test
+    void openAiCachedPromptTokens_pricedAtTheCachedInputRate() throws Exception {
+        openai.enqueue(Behaviour.json(200, """
+                {"id":"chatcmpl-1","object":"chat.completion","model":"gpt-4o-mini","choices":[{"index":0,
+                "message":{"role":"assistant","content":"hi"},"finish_reason":"stop"}],
+                "usage":{"prompt_tokens":2006,"completion_tokens":300,"total_tokens":2306,
+                "prompt_tokens_details":{"cached_tokens":1920},"completion_tokens_details":{"reasoning_tokens":192}}}
+                """));
+        // (2006 - 1920) * 0.15 + 1920 * 0.075 + 300 * 0.60 = 12.9 + 144 + 180 = 336.9 per 1M tokens
+        BigDecimal expected = new BigDecimal("0.0003369");
+        try (TestGateway g = gateway()) {
+            assertEquals(200, chat(g, "gpt-4o-mini").statusCode());
+            Map<String, Object> line =
+                    InteractionLines.await(dir.resolve("logs"), 1).get(0);
+            assertEquals(
+                    0, expected.compareTo(new BigDecimal(line.get("cost_usd").toString())), line.toString());
+            String metrics = g.get("/metrics").body();
+            assertEquals(
+                    0.0003369,
+                    metric(
+                            metrics,
+                            "llm_gateway_cost_usd_total{key=\"team-a\",model=\"gpt-4o-mini\",provider=\"openai\"}"),
+                    1e-12,
+                    metrics);
+        }
+        SpendTotals total = storedByKey().get("team-a");
+        assertEquals(336_900, total.costNanos());
     }
 
     @Test
