@@ -3,6 +3,9 @@ package io.llmgateway;
 import io.llmgateway.admin.AdminFeature;
 import io.llmgateway.observe.Observability;
 import io.llmgateway.server.Gateway;
+import io.llmgateway.spend.SpendLedger;
+import io.llmgateway.spend.SpendStore;
+import java.io.IOException;
 import java.nio.file.Path;
 
 /**
@@ -17,8 +20,27 @@ public final class Features {
      * @param configFile the file the config came from (null in demo mode): the admin page writes it back
      */
     public static void install(Gateway gateway, Path configFile) {
-        // Each feature registers its local endpoints and request observers here.
+        // Each feature registers its local endpoints and request observers here. Spend first: closed last,
+        // once the requests that add to it are over.
+        installSpend(gateway);
         Observability observability = Observability.install(gateway);
         AdminFeature.install(gateway, configFile, observability);
+    }
+
+    /**
+     * Opens {@code gateway.spend_file} and records answered requests' spend in it until the gateway closes.
+     *
+     * @throws IllegalStateException naming the field when the file cannot be opened
+     */
+    static void installSpend(Gateway gateway) {
+        String file = gateway.config().spend().spendFile();
+        SpendStore store;
+        try {
+            store = SpendStore.open(Path.of(file), SpendStore.DEFAULT_FLUSH_INTERVAL);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException("gateway.spend_file: " + e.getMessage(), e);
+        }
+        gateway.closeOnShutdown(store);
+        gateway.setSpendLedger(new SpendLedger(store, gateway.clock()));
     }
 }

@@ -124,6 +124,10 @@ public final class Main {
             Path configFile = demo ? null : cli.configPath();
             server = GatewayServer.start(
                     config, workers, clock, ticker, gateway -> Features.install(gateway, configFile));
+        } catch (IllegalStateException e) {
+            log.error("cannot start: {}", e.getMessage()); // a feature's resource, named by its config field
+            System.exit(1);
+            return;
         } catch (Exception e) {
             log.error(
                     "cannot listen on {}:{}: {}",

@@ -282,7 +282,8 @@ final class ConfigStore {
                     running.logging(),
                     running.metrics(),
                     running.access(),
-                    running.limitsStore());
+                    running.limitsStore(),
+                    running.spend());
         }
         gateway.reconfigure(next);
         document = doc;

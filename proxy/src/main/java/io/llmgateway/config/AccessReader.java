@@ -67,6 +67,7 @@ final class AccessReader {
                 secret,
                 limits.get("rpm").asPositiveLong(Limits.UNLIMITED),
                 limits.get("tpm").asPositiveLong(Limits.UNLIMITED),
-                allowed);
+                allowed,
+                BudgetReader.readBudget(entry.get("budget")));
     }
 }

@@ -24,17 +24,24 @@ public record AccessSettings(List<ClientKey> apiKeys) {
      * @param rpm requests per minute this key may make ({@link Limits#UNLIMITED} if not set)
      * @param tpm tokens per minute this key may use ({@link Limits#UNLIMITED} if not set)
      * @param models models this key may use; empty means all
+     * @param budget this key's spending limit, or null when it has none
      */
-    public record ClientKey(String name, String key, long rpm, long tpm, List<String> models) {
+    public record ClientKey(String name, String key, long rpm, long tpm, List<String> models, Budget budget) {
         public ClientKey {
             requireNonNull(name, "name");
             requireNonNull(key, "key");
             models = List.copyOf(models);
         }
 
+        /** A key without a budget. */
+        public ClientKey(String name, String key, long rpm, long tpm, List<String> models) {
+            this(name, key, rpm, tpm, models, null);
+        }
+
         @Override
         public String toString() {
-            return "ClientKey[name=" + name + ", key=***, rpm=" + rpm + ", tpm=" + tpm + ", models=" + models + ']';
+            return "ClientKey[name=" + name + ", key=***, rpm=" + rpm + ", tpm=" + tpm + ", models=" + models
+                    + (budget == null ? "" : ", budget=" + budget) + ']';
         }
     }
 }

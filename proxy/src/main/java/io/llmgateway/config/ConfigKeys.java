@@ -21,6 +21,7 @@ final class ConfigKeys {
     static final String LIMITS_STORE = "limits_store";
     static final String LIMITS_STORE_TIMEOUT = "limits_store_timeout";
     static final String LIMITS_STORE_FALLBACK_SHARE = "limits_store_fallback_share";
+    static final String PRICING = "pricing";
 
     /** Sections users may write. A section's reader and record may exist before it is listed here. */
     static final List<String> SECTIONS = List.of(
@@ -36,7 +37,8 @@ final class ConfigKeys {
             METRICS,
             LIMITS_STORE,
             LIMITS_STORE_TIMEOUT,
-            LIMITS_STORE_FALLBACK_SHARE);
+            LIMITS_STORE_FALLBACK_SHARE,
+            PRICING);
 
     static final List<String> ADMIN_OPTIONS = List.of("token", "health_check_interval");
 
@@ -52,9 +54,9 @@ final class ConfigKeys {
 
     static final List<String> METRICS_OPTIONS = List.of("enabled", "require_admin");
 
-    static final List<String> GATEWAY_OPTIONS = List.of("api_keys");
+    static final List<String> GATEWAY_OPTIONS = List.of("api_keys", "spend_file", "spend_reserve_output_tokens");
 
-    static final List<String> CLIENT_KEY_OPTIONS = List.of("name", "key", "limits", "models");
+    static final List<String> CLIENT_KEY_OPTIONS = List.of("name", "key", "limits", "models", "budget");
 
     static final List<String> SERVER_OPTIONS = List.of(
             "host",
@@ -100,7 +102,8 @@ final class ConfigKeys {
             "api_version",
             "limits",
             "ca_file",
-            "extra_endpoints");
+            "extra_endpoints",
+            "budget");
 
     static final List<String> LIMITS_OPTIONS = List.of("rpm", "tpm", "rpd", "tpr");
 
@@ -110,7 +113,13 @@ final class ConfigKeys {
      */
     static final List<String> MODEL_OPTIONS = List.of("strategy", "encoding");
 
-    static final List<String> ROUTE_OPTIONS = List.of("alias", "enable", "weight");
+    static final List<String> ROUTE_OPTIONS = List.of("alias", "enable", "weight", "price");
+
+    /** USD per 1M tokens, under {@code pricing.MODEL} and a route's {@code price}. */
+    static final List<String> PRICE_OPTIONS = List.of("input", "output", "cached_input", "cache_read", "cache_write");
+
+    /** Under a client key's or a provider's {@code budget}. */
+    static final List<String> BUDGET_OPTIONS = List.of("usd", "period", "unpriced");
 
     private ConfigKeys() {}
 }

@@ -87,6 +87,26 @@ public final class ConfigLoader {
     }
 
     /**
+     * Reads a document whose only section is {@code pricing}, in the syntax of the config file's: the
+     * built-in price table ships in that form, so that an entry can be copied into config.yaml and edited.
+     *
+     * @throws ConfigException listing every problem found
+     */
+    public static Map<String, Price> parsePricing(String yaml) throws ConfigException {
+        requireNonNull(yaml, "yaml");
+        Node root = compose(yaml);
+        if (!(root instanceof MappingNode)) {
+            throw new ConfigException("expected a mapping with a " + ConfigKeys.PRICING + " section");
+        }
+        Problems problems = new Problems();
+        ConfigNode node = ConfigNode.root(root, problems, Map.of());
+        node.rejectUnknownKeys(List.of(ConfigKeys.PRICING), "section");
+        Map<String, Price> prices = SpendReader.readPricing(node.get(ConfigKeys.PRICING));
+        problems.throwIfAny();
+        return prices;
+    }
+
+    /**
      * A ready-made configuration for trying the gateway without a config file: one provider {@code demo}
      * at {@code demoBaseUrl} (key {@code demo-key}, no limits) serving {@code gpt-4o-mini} and
      * {@code demo-model}, and the same server as an Anthropic provider {@code demo-anthropic} serving

@@ -43,6 +43,7 @@ final class ConfigReader {
         AccessSettings access = AccessReader.readAccess(
                 root.get(ConfigKeys.GATEWAY), models, auto.isEmpty() ? List.copyOf(models.keySet()) : auto);
         LimitsStoreSettings limitsStore = LimitsStoreReader.readLimitsStore(root);
+        SpendSettings spend = SpendReader.readSpend(root);
         return core == null
                 ? null
                 : new GatewayConfig(
@@ -56,7 +57,8 @@ final class ConfigReader {
                         logging,
                         metrics,
                         access,
-                        limitsStore);
+                        limitsStore,
+                        spend);
     }
 
     private static AdminSettings readAdmin(ConfigNode section) {

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param access client keys and load limits
  * @param limitsStore where rate-limit counters and provider health live: this process's memory (the
  *                    default; null means the same) or a Redis shared by several instances
+ * @param spend prices, provider budgets and the spend file (null means {@link SpendSettings#DEFAULT})
  */
 public record GatewayConfig(
         ServerSettings server,
@@ -34,7 +35,8 @@ public record GatewayConfig(
         LoggingSettings logging,
         MetricsSettings metrics,
         AccessSettings access,
-        LimitsStoreSettings limitsStore) {
+        LimitsStoreSettings limitsStore,
+        SpendSettings spend) {
 
     /** The model name that lets the gateway choose the model. */
     public static final String AUTO_MODEL = "auto";
@@ -48,6 +50,7 @@ public record GatewayConfig(
         requireNonNull(metrics, "metrics");
         requireNonNull(access, "access");
         limitsStore = limitsStore == null ? LimitsStoreSettings.MEMORY : limitsStore;
+        spend = spend == null ? SpendSettings.DEFAULT : spend;
         providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
         models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
         autoModels =
@@ -81,7 +84,36 @@ public record GatewayConfig(
                 LoggingSettings.DEFAULT,
                 MetricsSettings.DEFAULT,
                 AccessSettings.DEFAULT,
-                LimitsStoreSettings.MEMORY);
+                LimitsStoreSettings.MEMORY,
+                SpendSettings.DEFAULT);
+    }
+
+    /** Every section but spend, which takes its defaults. */
+    public GatewayConfig(
+            ServerSettings server,
+            UpstreamSettings upstream,
+            RoutingSettings routing,
+            Map<String, ProviderConfig> providers,
+            Map<String, ModelConfig> models,
+            List<String> autoModels,
+            AdminSettings admin,
+            LoggingSettings logging,
+            MetricsSettings metrics,
+            AccessSettings access,
+            LimitsStoreSettings limitsStore) {
+        this(
+                server,
+                upstream,
+                routing,
+                providers,
+                models,
+                autoModels,
+                admin,
+                logging,
+                metrics,
+                access,
+                limitsStore,
+                SpendSettings.DEFAULT);
     }
 
     public GatewayConfig withLimitsStore(LimitsStoreSettings newLimitsStore) {
@@ -96,7 +128,24 @@ public record GatewayConfig(
                 logging,
                 metrics,
                 access,
-                newLimitsStore);
+                newLimitsStore,
+                spend);
+    }
+
+    public GatewayConfig withSpend(SpendSettings newSpend) {
+        return new GatewayConfig(
+                server,
+                upstream,
+                routing,
+                providers,
+                models,
+                autoModels,
+                admin,
+                logging,
+                metrics,
+                access,
+                limitsStore,
+                newSpend);
     }
 
     public GatewayConfig withServer(ServerSettings newServer) {
@@ -111,7 +160,8 @@ public record GatewayConfig(
                 logging,
                 metrics,
                 access,
-                limitsStore);
+                limitsStore,
+                spend);
     }
 
     public GatewayConfig withLogging(LoggingSettings newLogging) {
@@ -126,6 +176,7 @@ public record GatewayConfig(
                 newLogging,
                 metrics,
                 access,
-                limitsStore);
+                limitsStore,
+                spend);
     }
 }

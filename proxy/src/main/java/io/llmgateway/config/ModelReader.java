@@ -59,7 +59,8 @@ final class ModelReader {
                 provider,
                 node.get("alias").asNonEmptyString("a non-empty model name", model),
                 node.get("enable").asBoolean(true),
-                node.get("weight").asInt(1, Integer.MAX_VALUE, "a positive integer", 1));
+                node.get("weight").asInt(1, Integer.MAX_VALUE, "a positive integer", 1),
+                SpendReader.readPrice(node.get("price")));
     }
 
     static List<String> readAuto(ConfigNode node, Map<String, ModelConfig> models) {

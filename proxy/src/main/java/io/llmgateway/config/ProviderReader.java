@@ -193,4 +193,21 @@ final class ProviderReader {
                 node.get("rpd").asPositiveLong(Limits.UNLIMITED),
                 node.get("tpr").asPositiveLong(Limits.UNLIMITED));
     }
+
+    /**
+     * Each provider's {@code budget}, by provider name. Kept beside {@link ProviderConfig} rather than in it, so
+     * that spend settings and connection settings change independently.
+     */
+    static Map<String, Budget> readBudgets(ConfigNode section) {
+        Map<String, Budget> budgets = new LinkedHashMap<>();
+        section.entries().forEach((name, entry) -> {
+            if (!ConfigKeys.MODEL_OPTIONS.contains(name)) {
+                Budget budget = BudgetReader.readBudget(entry.get("budget"));
+                if (budget != null) {
+                    budgets.put(name, budget);
+                }
+            }
+        });
+        return budgets;
+    }
 }

@@ -3,7 +3,6 @@ package io.llmgateway.limit;
 import static java.util.Objects.requireNonNull;
 
 import java.time.Clock;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,12 +26,12 @@ public final class DailyCounter extends ClockedCounter implements RateCounter {
 
     private final ZoneId zone;
     private final AtomicLong state = new AtomicLong();
-    private volatile Day day;
+    private volatile CalendarSpan day;
 
     public DailyCounter(long limit, ZoneId zone, Clock clock) {
         super(limit, clock);
         this.zone = requireNonNull(zone, "zone");
-        this.day = Day.of(clock.millis(), zone);
+        this.day = CalendarSpan.day(clock.millis(), zone);
     }
 
     /** The zone whose midnight resets this counter. */
@@ -110,7 +109,7 @@ public final class DailyCounter extends ClockedCounter implements RateCounter {
         if (c + amount <= lim) {
             return 0;
         }
-        return Math.max(1, day.end - now);
+        return Math.max(1, day.end() - now);
     }
 
     @Override
@@ -124,38 +123,18 @@ public final class DailyCounter extends ClockedCounter implements RateCounter {
         }
     }
 
+    /** The day's number, never negative here (it is packed above the count). */
     private long today(long now) {
-        Day d = day;
-        if (now >= d.start && now < d.end) {
-            return d.number;
+        CalendarSpan d = day;
+        if (!d.contains(now)) {
+            d = CalendarSpan.day(now, zone);
+            day = d;
         }
-        d = Day.of(now, zone);
-        day = d;
-        return d.number;
+        return Math.max(0, d.number());
     }
 
     @Override
     public String toString() {
         return "DailyCounter[" + current() + '/' + limit + " per day in " + zone + ']';
-    }
-
-    /** One calendar day: its number (days since 1970-01-01, never negative here) and its [start, end) millis. */
-    private static final class Day {
-        final long number;
-        final long start;
-        final long end;
-
-        private Day(long number, long start, long end) {
-            this.number = number;
-            this.start = start;
-            this.end = end;
-        }
-
-        static Day of(long now, ZoneId zone) {
-            LocalDate date = Instant.ofEpochMilli(now).atZone(zone).toLocalDate();
-            long start = date.atStartOfDay(zone).toInstant().toEpochMilli();
-            long end = date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
-            return new Day(Math.max(0, date.toEpochDay()), start, end);
-        }
     }
 }

@@ -1,7 +1,5 @@
 package io.llmgateway.limit;
 
-import java.time.Instant;
-import java.time.LocalDate;
 import java.time.ZoneId;
 
 /**
@@ -11,7 +9,7 @@ import java.time.ZoneId;
 final class RpdBuckets {
     private static final long ROLLING_DAY_TTL_MILLIS = 86_400_000L + 60_000;
 
-    private volatile Day day = new Day(ZoneId.of("UTC"), 0, 0, 0);
+    private volatile Day day = new Day(ZoneId.of("UTC"), CalendarSpan.day(0, ZoneId.of("UTC")));
 
     Bucket of(SharedWindows.Spec s, long nowMillis) {
         if (s.rpdRolling) {
@@ -19,25 +17,17 @@ final class RpdBuckets {
             return new Bucket(minute, 1440, ROLLING_DAY_TTL_MILLIS, -1);
         }
         Day d = day;
-        if (!d.zone.equals(s.zone) || nowMillis < d.start || nowMillis >= d.end) {
-            d = Day.of(nowMillis, s.zone);
+        if (!d.zone.equals(s.zone) || !d.span.contains(nowMillis)) {
+            d = new Day(s.zone, CalendarSpan.day(nowMillis, s.zone));
             day = d;
         }
         // A calendar day's bucket lives until its end; an hour more covers clocks that lag.
-        return new Bucket(d.number, 1, d.end - nowMillis + 3_600_000, d.end);
+        long end = d.span.end();
+        return new Bucket(d.span.number(), 1, end - nowMillis + 3_600_000, end);
     }
 
     /** The rpd bucket of a moment; {@code dayEnd} is -1 for the rolling window. */
     record Bucket(long bucket, long span, long ttlMillis, long dayEnd) {}
 
-    private record Day(ZoneId zone, long number, long start, long end) {
-        static Day of(long now, ZoneId zone) {
-            LocalDate date = Instant.ofEpochMilli(now).atZone(zone).toLocalDate();
-            return new Day(
-                    zone,
-                    date.toEpochDay(),
-                    date.atStartOfDay(zone).toInstant().toEpochMilli(),
-                    date.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli());
-        }
-    }
+    private record Day(ZoneId zone, CalendarSpan span) {}
 }

@@ -6,6 +6,7 @@ import io.llmgateway.config.Limits;
 import io.llmgateway.route.CircuitState;
 import io.llmgateway.route.ProviderSnapshot;
 import io.llmgateway.route.StoreStatus;
+import io.llmgateway.spend.Cost;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -35,11 +36,39 @@ public final class GatewayMetrics {
 
     /**
      * @param stats the counts of finished requests
+     * @param costs the spend of answered requests
      * @param interactionLog the interaction log whose queue and drops are reported, or null when it is off
      */
-    public GatewayMetrics(ObservedGateway gateway, RequestStats stats, InteractionLog interactionLog) {
+    public GatewayMetrics(ObservedGateway gateway, RequestStats stats, CostTally costs, InteractionLog interactionLog) {
         requireNonNull(gateway, "gateway");
         requireNonNull(stats, "stats");
+        requireNonNull(costs, "costs");
+        CounterWithCallback.builder()
+                .name("llm_gateway_cost_usd_total")
+                .help("What answered requests cost in USD at the configured and built-in prices, by provider, model "
+                        + "and client key (none without keys)")
+                .labelNames("provider", "model", "key")
+                .callback(cb -> costs.sums().forEach((l, n) -> {
+                    if (n[CostTally.COST_NANOS] > 0) {
+                        cb.call(
+                                n[CostTally.COST_NANOS] / (double) Cost.NANOS_PER_USD,
+                                l.provider(),
+                                l.model(),
+                                l.key());
+                    }
+                }))
+                .register(registry);
+        CounterWithCallback.builder()
+                .name("llm_gateway_unpriced_requests_total")
+                .help("Answered requests to a model without a known price (served, counted at no cost), by provider, "
+                        + "model and client key")
+                .labelNames("provider", "model", "key")
+                .callback(cb -> costs.sums().forEach((l, n) -> {
+                    if (n[CostTally.UNPRICED] > 0) {
+                        cb.call(n[CostTally.UNPRICED], l.provider(), l.model(), l.key());
+                    }
+                }))
+                .register(registry);
         CounterWithCallback.builder()
                 .name("llm_gateway_requests_total")
                 .help("Proxied requests by the model asked for, the provider that answered last, and the HTTP status "

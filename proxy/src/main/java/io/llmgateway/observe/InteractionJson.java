@@ -1,5 +1,6 @@
 package io.llmgateway.observe;
 
+import io.llmgateway.spend.Cost;
 import io.llmgateway.util.AsciiNumbers;
 import io.llmgateway.util.JsonStrings;
 import java.io.ByteArrayOutputStream;
@@ -71,6 +72,12 @@ public final class InteractionJson {
             out.ascii(",\"cache_read_input_tokens\":").number(r.cacheReadTokens());
         }
         out.ascii(r.tokensEstimated() ? ",\"tokens_estimated\":true" : ",\"tokens_estimated\":false");
+        out.ascii(",\"cost_usd\":");
+        if (r.costNanos() == RequestRecord.UNPRICED) {
+            out.ascii("null");
+        } else {
+            out.ascii(Cost.usd(r.costNanos()));
+        }
         out.field("error_type", r.errorType());
         out.field("error_message", r.errorMessage());
         if (r.requestBody() != null) {

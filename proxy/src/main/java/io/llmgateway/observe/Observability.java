@@ -35,7 +35,9 @@ public final class Observability {
         }
         RequestStats stats = new RequestStats(gateway::config, gateway.clock());
         gateway.observers().add(stats);
-        return new Observability(new GatewayMetrics(gateway, stats, interactions), new UsageStats(stats), stats);
+        CostTally costs = new CostTally(gateway::config);
+        gateway.observers().add(costs);
+        return new Observability(new GatewayMetrics(gateway, stats, costs, interactions), new UsageStats(stats), stats);
     }
 
     /** The Prometheus metrics, for {@code /metrics}. */

@@ -36,6 +36,8 @@ import java.util.List;
  *                     null unless {@code logging.log_bodies} is on
  * @param cacheCreationTokens of {@code promptTokens}, those the provider wrote to its prompt cache
  * @param cacheReadTokens of {@code promptTokens}, those the provider read from its prompt cache
+ * @param costNanos what the request cost in nano-dollars (0 when no answer was billed), or {@link #UNPRICED}
+ *                  when its model has no known price
  */
 public record RequestRecord(
         long startEpochMillis,
@@ -59,7 +61,10 @@ public record RequestRecord(
         String requestBody,
         String responseBody,
         long cacheCreationTokens,
-        long cacheReadTokens) {
+        long cacheReadTokens,
+        long costNanos) {
+    /** {@link #costNanos} of a request whose model has no known price. */
+    public static final long UNPRICED = -1;
 
     /** Longest {@link #requestId} kept (the gateway replaces longer client ids with its own anyway). */
     public static final int MAX_REQUEST_ID_CHARS = 128;
@@ -76,6 +81,56 @@ public record RequestRecord(
         modelAsked = ShortText.cap(modelAsked, MAX_MODEL_CHARS);
         errorMessage = ShortText.cap(errorMessage, MAX_ERROR_MESSAGE_CHARS);
         attempts = List.copyOf(attempts);
+    }
+
+    /** A record without a known cost. */
+    public RequestRecord(
+            long startEpochMillis,
+            String requestId,
+            String clientKeyId,
+            String path,
+            String modelAsked,
+            String modelUsed,
+            String provider,
+            List<AttemptRecord> attempts,
+            int status,
+            boolean stream,
+            long firstByteMillis,
+            long totalMillis,
+            long promptTokens,
+            long completionTokens,
+            long totalTokens,
+            boolean tokensEstimated,
+            String errorType,
+            String errorMessage,
+            String requestBody,
+            String responseBody,
+            long cacheCreationTokens,
+            long cacheReadTokens) {
+        this(
+                startEpochMillis,
+                requestId,
+                clientKeyId,
+                path,
+                modelAsked,
+                modelUsed,
+                provider,
+                attempts,
+                status,
+                stream,
+                firstByteMillis,
+                totalMillis,
+                promptTokens,
+                completionTokens,
+                totalTokens,
+                tokensEstimated,
+                errorType,
+                errorMessage,
+                requestBody,
+                responseBody,
+                cacheCreationTokens,
+                cacheReadTokens,
+                UNPRICED);
     }
 
     /** A record without prompt cache tokens. */

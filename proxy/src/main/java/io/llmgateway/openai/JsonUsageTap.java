@@ -19,6 +19,14 @@ public final class JsonUsageTap implements AnswerTap {
     private static final String[] COUNTERS = {
         "prompt_tokens", "completion_tokens", "total_tokens", "input_tokens", "output_tokens"
     };
+    /** The objects of {@code usage} whose counters are read too: where OpenAI reports cached prompt tokens. */
+    private static final byte[][] DETAILS = {
+        "prompt_tokens_details".getBytes(US_ASCII), "input_tokens_details".getBytes(US_ASCII)
+    };
+    /** The one counter read in {@link #DETAILS}, reported as counter {@code COUNTERS.length}. */
+    private static final String CACHED = "cached_tokens";
+
+    private static final byte[][] DETAIL_COUNTERS = {CACHED.getBytes(US_ASCII)};
 
     private static final byte[][] COUNTER_BYTES = new byte[COUNTERS.length][];
     /** Chunks are copied to a heap array, then scanned: a chunk is done when onChunk returns. */
@@ -31,8 +39,11 @@ public final class JsonUsageTap implements AnswerTap {
     }
 
     private final UsageBuilder builder = new UsageBuilder();
-    private final JsonUsageScanner scanner =
-            new JsonUsageScanner(COUNTER_BYTES, (counter, value) -> builder.accept(COUNTERS[counter], value));
+    private final JsonUsageScanner scanner = new JsonUsageScanner(
+            COUNTER_BYTES,
+            DETAILS,
+            DETAIL_COUNTERS,
+            (counter, value) -> builder.accept(counter < COUNTERS.length ? COUNTERS[counter] : CACHED, value));
     private Usage usage;
 
     /** Reads {@code chunk}'s readable bytes and returns it as it is; neither consumes nor releases it. Never throws. */

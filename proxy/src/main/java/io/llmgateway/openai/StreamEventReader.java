@@ -144,8 +144,12 @@ final class StreamEventReader {
         usageBuilder.reset();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
-            if (p.nextToken() == JsonToken.VALUE_NUMBER_INT) {
+            JsonToken t = p.nextToken();
+            if (t == JsonToken.VALUE_NUMBER_INT) {
                 usageBuilder.accept(name, p.getLongValue());
+            } else if (t == JsonToken.START_OBJECT
+                    && ("prompt_tokens_details".equals(name) || "input_tokens_details".equals(name))) {
+                readDetails(p);
             } else {
                 p.skipChildren();
             }
@@ -155,6 +159,18 @@ final class StreamEventReader {
             usage = u;
         }
         return u != null;
+    }
+
+    /** Reads the cached prompt tokens of a details object at its START_OBJECT. */
+    private void readDetails(JsonParser p) throws IOException {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String name = p.currentName();
+            if (p.nextToken() == JsonToken.VALUE_NUMBER_INT && "cached_tokens".equals(name)) {
+                usageBuilder.accept(name, p.getLongValue());
+            } else {
+                p.skipChildren();
+            }
+        }
     }
 
     private void readResponse(JsonParser p) throws IOException {

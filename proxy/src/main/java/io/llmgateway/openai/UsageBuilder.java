@@ -11,11 +11,13 @@ final class UsageBuilder {
     private long prompt = -1;
     private long completion = -1;
     private long total = -1;
+    private long cached = -1;
 
     void reset() {
         prompt = -1;
         completion = -1;
         total = -1;
+        cached = -1;
     }
 
     void accept(String field, long value) {
@@ -26,6 +28,7 @@ final class UsageBuilder {
             case "prompt_tokens", "input_tokens" -> prompt = value;
             case "completion_tokens", "output_tokens" -> completion = value;
             case "total_tokens" -> total = value;
+            case "cached_tokens" -> cached = value; // of prompt_tokens_details (input_tokens_details)
             default -> {
                 // details objects and unknown counters do not change what we charge
             }
@@ -39,6 +42,7 @@ final class UsageBuilder {
         }
         long p = Math.max(prompt, 0);
         long c = Math.max(completion, 0);
-        return new Usage(p, c, total >= 0 ? total : p + c, false);
+        // Cached prompt tokens are the part of the prompt read from the provider's cache, as Usage counts them.
+        return new Usage(p, c, total >= 0 ? total : p + c, false, 0, Math.min(Math.max(cached, 0), p));
     }
 }

@@ -71,6 +71,11 @@ final class AnswerReader {
         return leg;
     }
 
+    /** The config snapshot the exchange runs on. */
+    Gateway.Snapshot snapshot() {
+        return snapshot;
+    }
+
     /** Expects the answer of {@code attempt}, sent in {@code dialect}. */
     void begin(RequestFacts info, Attempt attempt, ProviderDialect dialect) {
         this.info = info;

@@ -1,6 +1,8 @@
 package io.llmgateway.server;
 
+import io.llmgateway.config.Price;
 import io.llmgateway.observe.RequestObserver;
+import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.protocol.ClientDialect;
 import io.llmgateway.protocol.RequestFacts;
 import io.llmgateway.protocol.Usage;
@@ -8,12 +10,15 @@ import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Denial;
 import io.llmgateway.route.Failure;
 import io.llmgateway.route.Router;
+import io.llmgateway.spend.RoutePrices;
+import io.llmgateway.spend.SpendLedger;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponse;
+import java.time.ZoneId;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 
@@ -35,6 +40,9 @@ final class ExchangeEnding {
     private final FullHttpRequest request;
     private final ClientQuota quota; // null when client keys are not configured
     private final AnswerReader reader;
+    private final SpendLedger ledger; // null when spend is not recorded
+    private final RoutePrices prices;
+    private final ZoneId zone;
     private final AnswerRelay relay;
     private final ExchangeRecord record;
     private final ExchangeTimer timer;
@@ -65,6 +73,9 @@ final class ExchangeEnding {
         this.client = client;
         this.request = request;
         this.quota = quota;
+        this.ledger = gateway.spendLedger();
+        this.prices = reader.snapshot().prices;
+        this.zone = reader.snapshot().config.routing().timeZone();
         this.reader = reader;
         this.relay = reader.relay();
         this.record = reader.record();
@@ -248,6 +259,25 @@ final class ExchangeEnding {
         observers.onComplete(record.toRecord(
                 info == null ? null : info.model(),
                 info != null && info.stream(),
-                attempt == null ? null : attempt.model()));
+                attempt == null ? null : attempt.model(),
+                cost()));
+    }
+
+    /**
+     * Prices the answer (the settled usage of the last attempt) and records it as spend; an exchange that
+     * billed nothing (every attempt failed, a refusal) costs 0 when its route is priced. Returns the cost in
+     * nano-dollars, or {@link RequestRecord#UNPRICED}.
+     */
+    private long cost() {
+        if (attempt == null) {
+            return RequestRecord.UNPRICED;
+        }
+        Price price = prices.find(attempt.model(), attempt.provider());
+        Usage usage = record.usage();
+        if (usage == null || ledger == null) {
+            return price == null ? RequestRecord.UNPRICED : 0;
+        }
+        return ledger.add(
+                quota == null ? "" : quota.keyName(), attempt.provider(), attempt.model(), usage, price, zone);
     }
 }

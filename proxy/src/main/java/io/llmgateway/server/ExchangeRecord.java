@@ -175,8 +175,9 @@ final class ExchangeRecord {
     /**
      * @param model the model the client asked for, or null when its request was not read
      * @param answerModel the model of the last attempt, or null
+     * @param costNanos what the request cost, or {@link RequestRecord#UNPRICED}
      */
-    RequestRecord toRecord(String model, boolean stream, String answerModel) {
+    RequestRecord toRecord(String model, boolean stream, String answerModel, long costNanos) {
         long now = ticker.nanoTime();
         Usage u = usage;
         String provider =
@@ -204,6 +205,7 @@ final class ExchangeRecord {
                 requestText,
                 answerText,
                 u == null ? 0 : u.cacheCreationTokens(),
-                u == null ? 0 : u.cacheReadTokens());
+                u == null ? 0 : u.cacheReadTokens(),
+                costNanos);
     }
 }

@@ -13,6 +13,8 @@ import io.llmgateway.protocol.ClientDialect;
 import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Router;
+import io.llmgateway.spend.RoutePrices;
+import io.llmgateway.spend.SpendLedger;
 import io.llmgateway.tokens.TokenEstimator;
 import io.llmgateway.upstream.Origin;
 import io.llmgateway.upstream.UpstreamClient;
@@ -59,6 +61,7 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
     private volatile boolean draining;
     private final CopyOnWriteArrayList<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     private volatile Snapshot snapshot;
+    private volatile SpendLedger spendLedger; // null until the spend feature is installed
 
     /** @param loops the event loops that serve the gateway's connections */
     public Gateway(GatewayConfig config, Clock clock, EventLoopGroup loops) {
@@ -215,6 +218,16 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
         return snapshot;
     }
 
+    /** Where answered requests' spend is recorded; set once, before the gateway accepts connections. */
+    public void setSpendLedger(SpendLedger ledger) {
+        this.spendLedger = requireNonNull(ledger, "ledger");
+    }
+
+    /** The spend ledger, or null when spend is not recorded (a gateway started without its features). */
+    public SpendLedger spendLedger() {
+        return spendLedger;
+    }
+
     /** Closes {@code resource} (a feature's threads, files) when the gateway closes, the last added first. */
     @Override
     public void closeOnShutdown(AutoCloseable resource) {
@@ -243,12 +256,14 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
         private final Map<String, Origin> origins = new HashMap<>();
         private final Map<String, String> authorizations = new HashMap<>();
         private final DialectTable dialects;
+        final RoutePrices prices;
 
         /** @param estimator counts what the dialects' taps estimate */
         Snapshot(GatewayConfig config, Clock clock, ClientKeys previousKeys, TokenEstimator estimator) {
             this.config = config;
             this.clientKeys = ClientKeys.of(config.access(), clock, previousKeys);
             this.dialects = new DialectTable(config, estimator, clock);
+            this.prices = RoutePrices.of(config);
             for (ProviderConfig p : config.providers().values()) {
                 origins.put(p.name(), Origin.of(p));
                 ProviderDialect any = dialects.any(p.name());

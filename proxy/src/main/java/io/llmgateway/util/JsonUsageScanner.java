@@ -27,12 +27,18 @@ public final class JsonUsageScanner {
     private static final int MAX_DIGITS = 18;
 
     private final byte[][] counterNames;
+    private final byte[][] detailNames;
+    private final byte[][] detailCounterNames;
     private final Sink sink;
 
     private boolean done;
     private boolean usageEnded;
     private int depth;
     private boolean inUsage;
+    /** Inside an object of {@code usage} named in {@link #detailNames}, whose counters are read too. */
+    private boolean inDetails;
+    /** The last key read in {@code usage} names such an object. */
+    private boolean detailsNext;
     /** Inside a string; {@link #escaped}: its previous byte was a backslash. */
     private boolean inString;
 
@@ -59,7 +65,19 @@ public final class JsonUsageScanner {
      * @param sink receives each counter read
      */
     public JsonUsageScanner(byte[][] counterNames, Sink sink) {
+        this(counterNames, new byte[0][], new byte[0][], sink);
+    }
+
+    /**
+     * @param detailNames the ASCII names of objects inside {@code usage} whose counters are read as well
+     *                    (OpenAI's {@code prompt_tokens_details})
+     * @param detailCounterNames the counters of those objects to report, as counter
+     *                           {@code counterNames.length + } their index here
+     */
+    public JsonUsageScanner(byte[][] counterNames, byte[][] detailNames, byte[][] detailCounterNames, Sink sink) {
         this.counterNames = requireNonNull(counterNames, "counterNames");
+        this.detailNames = requireNonNull(detailNames, "detailNames");
+        this.detailCounterNames = requireNonNull(detailCounterNames, "detailCounterNames");
         this.sink = requireNonNull(sink, "sink");
     }
 
@@ -169,10 +187,12 @@ public final class JsonUsageScanner {
             case '{' -> {
                 if (depth == 1 && usageNext) {
                     inUsage = true;
+                } else if (inUsage && depth == 2 && detailsNext) {
+                    inDetails = true;
                 }
                 valueStarts();
                 depth++;
-                expectKey = depth == 1 || inUsage && depth == 2;
+                expectKey = keyLevel();
             }
             case '[' -> {
                 valueStarts();
@@ -184,6 +204,9 @@ public final class JsonUsageScanner {
                     usageEnded = true;
                     done = true; // nothing after usage matters
                     return;
+                }
+                if (inDetails && depth == 3) {
+                    inDetails = false;
                 }
                 if (--depth <= 0) {
                     done = true;
@@ -200,7 +223,8 @@ public final class JsonUsageScanner {
             }
             default -> {
                 if (c == '-' || c >= '0' && c <= '9') {
-                    numberState = inUsage && depth == 2 && counter >= 0 && c != '-' ? 1 : 2;
+                    numberState =
+                            (inUsage && depth == 2 || inDetails && depth == 3) && counter >= 0 && c != '-' ? 1 : 2;
                     number = c == '-' ? 0 : c - '0';
                     digits = 1;
                 }
@@ -211,12 +235,13 @@ public final class JsonUsageScanner {
 
     /** Whether keys at the current depth matter: those of the root object and of {@code usage}. */
     private boolean keyLevel() {
-        return depth == 1 || inUsage && depth == 2;
+        return depth == 1 || inUsage && depth == 2 || inDetails && depth == 3;
     }
 
     /** A value begins: the key before it, if it was {@code usage}, named something else than an object. */
     private void valueStarts() {
         usageNext = false;
+        detailsNext = false;
     }
 
     private void keyRead() {
@@ -224,6 +249,21 @@ public final class JsonUsageScanner {
             usageNext = matches(USAGE);
         } else {
             counter = -1;
+            detailsNext = false;
+            if (depth == 2) {
+                for (byte[] name : detailNames) {
+                    detailsNext |= matches(name);
+                }
+            }
+            if (depth == 3) {
+                for (int i = 0; i < detailCounterNames.length; i++) {
+                    if (matches(detailCounterNames[i])) {
+                        counter = counterNames.length + i;
+                        return;
+                    }
+                }
+                return;
+            }
             for (int i = 0; i < counterNames.length; i++) {
                 if (matches(counterNames[i])) {
                     counter = i;

@@ -91,7 +91,7 @@ final class GatewayProcess implements AutoCloseable {
         return new GatewayProcess(process, workDir, stderr);
     }
 
-    private static Path jar() {
+    static Path jar() {
         Path jar = Path.of(System.getProperty(JAR_PROPERTY, DEFAULT_JAR)).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             fail("no gateway jar at " + jar + ": run these tests through `mvn verify`, which builds it first");

@@ -52,6 +52,14 @@ class ConfigExampleTest {
                         .flatMap(model -> model.routes().stream())
                         .anyMatch(route -> !route.enabled()),
                 "the example shows enable: false");
+        assertFalse(config.spend().pricing().isEmpty());
+        assertFalse(config.spend().providerBudgets().isEmpty());
+        assertTrue(config.access().apiKeys().stream().anyMatch(k -> k.budget() != null), "a key with a budget");
+        assertTrue(
+                config.models().values().stream()
+                        .flatMap(model -> model.routes().stream())
+                        .anyMatch(route -> route.price() != null),
+                "a route with a price");
     }
 
     @Test
@@ -86,6 +94,8 @@ class ConfigExampleTest {
         keys.addAll(ConfigKeys.CLIENT_KEY_OPTIONS);
         keys.addAll(ConfigKeys.LOGGING_OPTIONS);
         keys.addAll(ConfigKeys.METRICS_OPTIONS);
+        keys.addAll(ConfigKeys.PRICE_OPTIONS);
+        keys.addAll(ConfigKeys.BUDGET_OPTIONS);
 
         List<String> missing = keys.stream()
                 .filter(key -> !Pattern.compile("(?m)^\\s*(- )?" + key + ":")

@@ -304,7 +304,7 @@ class ConfigLoaderTest {
     void parse_unknownRouteOption() {
         assertProblem(
                 PROVIDERS + "model_config:\n  m:\n    a: {alais: x}\n",
-                "model_config.m.a.alais: unknown option (expected one of: alias, enable, weight)");
+                "model_config.m.a.alais: unknown option (expected one of: alias, enable, weight, price)");
     }
 
     @Test

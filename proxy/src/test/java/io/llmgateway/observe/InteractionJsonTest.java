@@ -113,7 +113,7 @@ class InteractionJsonTest {
                         + "\"stream\":true,\"status\":200,\"attempts\":[{\"provider\":\"main\",\"model\":\"gpt-4o\","
                         + "\"outcome\":\"status_503\",\"status\":503,\"ms\":12},{\"provider\":\"backup\",\"model\":\"gpt-4o\","
                         + "\"outcome\":\"ok\",\"status\":200,\"ms\":801}],\"failovers\":1,\"ttfb_ms\":240,\"latency_ms\":815,"
-                        + "\"prompt_tokens\":12,\"completion_tokens\":30,\"total_tokens\":42,\"tokens_estimated\":false,"
+                        + "\"prompt_tokens\":12,\"completion_tokens\":30,\"total_tokens\":42,\"tokens_estimated\":false,\"cost_usd\":null,"
                         + "\"error_type\":null,\"error_message\":\"a \\u003cb\\u003e \\\"c\\\"\"}\n",
                 line);
     }

@@ -44,6 +44,7 @@ class InteractionLogEndToEndTest {
             "completion_tokens",
             "total_tokens",
             "tokens_estimated",
+            "cost_usd",
             "error_type",
             "error_message");
 

@@ -142,6 +142,15 @@ class SseTapTest {
     }
 
     @Test
+    void usage_cachedPromptTokens_readFromPromptTokensDetails() {
+        String cached = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":2006,\"completion_tokens\":300,"
+                + "\"total_tokens\":2306,\"prompt_tokens_details\":{\"cached_tokens\":1920,\"audio_tokens\":0},"
+                + "\"completion_tokens_details\":{\"reasoning_tokens\":192}}}\n\n";
+        Result r = run(false, chunk("hi") + cached + DONE, 17);
+        assertEquals(new Usage(2006, 300, 2306, false, 0, 1920), r.usage);
+    }
+
+    @Test
     void onChunk_keepMode_passesEverythingAndTaps() {
         Result r = run(false, chatStream(true), 100);
         assertEquals(chatStream(true), r.out);

@@ -78,7 +78,7 @@ class ExchangePiecesTest {
         r.settled(new Usage(1, 2, 3, false));
         r.attemptEnded(a, "ok", 200);
 
-        RequestRecord rec = r.toRecord("m", true, "m");
+        RequestRecord rec = r.toRecord("m", true, "m", RequestRecord.UNPRICED);
         assertEquals(42, rec.startEpochMillis());
         assertEquals("/chat/completions", rec.path());
         assertEquals("team", rec.clientKeyId());
@@ -98,7 +98,7 @@ class ExchangePiecesTest {
         Attempt a = attempt();
         r.attemptEnded(a, Failure.SERVER_ERROR, 502);
 
-        RequestRecord rec = r.toRecord(null, false, null);
+        RequestRecord rec = r.toRecord(null, false, null, RequestRecord.UNPRICED);
         assertEquals("upstream_error", rec.errorType());
         assertEquals(502, rec.status());
         assertEquals("server_error", rec.attempts().get(0).outcome());
@@ -114,14 +114,14 @@ class ExchangePiecesTest {
             off.keepAnswerBytes();
             off.answerBytes(body);
             off.answerEnded(null);
-            assertNull(off.toRecord("m", false, null).requestBody());
+            assertNull(off.toRecord("m", false, null, RequestRecord.UNPRICED).requestBody());
 
             ExchangeRecord on = new ExchangeRecord(ticker, 0, "r", null, "/x", 100);
             on.request(body);
             on.keepAnswerBytes();
             on.answerBytes(body);
             on.answerEnded(null);
-            RequestRecord rec = on.toRecord("m", false, null);
+            RequestRecord rec = on.toRecord("m", false, null, RequestRecord.UNPRICED);
             assertEquals("{\"a\":1}", rec.requestBody());
             assertEquals("{\"a\":1}", rec.responseBody());
         } finally {

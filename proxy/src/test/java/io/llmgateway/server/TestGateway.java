@@ -6,6 +6,7 @@ import io.llmgateway.Features;
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.LoggingSettings;
+import io.llmgateway.config.SpendSettings;
 import io.llmgateway.transport.Transport;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
@@ -19,12 +20,15 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /** A real gateway on an ephemeral loopback port, for end-to-end tests. */
 public final class TestGateway implements AutoCloseable {
     /** Where the gateways of tests that set no {@code logging.directory} write their interaction log. */
     public static final String TEST_LOG_DIR = "target/test-logs";
+
+    public static final String TEST_SPEND_DIR = "target/test-spend";
 
     private final EventLoopGroup workers;
     private final GatewayServer server;
@@ -75,6 +79,15 @@ public final class TestGateway implements AutoCloseable {
         if (config.logging().directory().equals(LoggingSettings.DEFAULT.directory())) {
             // Keep the interaction logs of tests that do not look at them out of the source tree.
             config = config.withLogging(config.logging().withDirectory(TEST_LOG_DIR));
+        }
+        if (config.spend().spendFile().equals(SpendSettings.DEFAULT_SPEND_FILE)) {
+            // One spend file per test gateway, out of the source tree and of other tests' sums.
+            SpendSettings spend = config.spend();
+            config = config.withSpend(new SpendSettings(
+                    spend.pricing(),
+                    spend.providerBudgets(),
+                    TEST_SPEND_DIR + "/" + UUID.randomUUID() + ".db",
+                    spend.reserveOutputTokens()));
         }
         int threads = config.server().ioThreads();
         EventLoopGroup workers =
