@@ -1,11 +1,13 @@
 package io.llmgateway.testing;
 
-import static io.llmgateway.testing.MockJson.quote;
+import static io.llmgateway.testing.BehaviourSpec.checkCount;
+import static io.llmgateway.testing.BehaviourSpec.checkDuration;
+import static io.llmgateway.testing.BehaviourSpec.checkStatus;
+import static io.llmgateway.testing.BehaviourSpec.checkTokens;
 import static java.util.Objects.requireNonNull;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -39,9 +41,9 @@ public final class Behaviour {
     /** Fixed so that answers are reproducible; the mock has no use for real time. */
     static final long CREATED = 1_700_000_000L;
 
-    private final Spec spec;
+    private final BehaviourSpec spec;
 
-    private Behaviour(Spec spec) {
+    private Behaviour(BehaviourSpec spec) {
         this.spec = spec;
     }
 
@@ -57,7 +59,7 @@ public final class Behaviour {
      * bytes every time: encoded once, nothing rendered per request.
      */
     public static Behaviour canned(int status, String contentType, String body) {
-        Spec s = new Spec(Kind.JSON);
+        BehaviourSpec s = new BehaviourSpec(Kind.JSON);
         s.status = checkStatus(status);
         s.contentType = requireNonNull(contentType, "contentType");
         s.bytes = requireNonNull(body, "body").getBytes(StandardCharsets.UTF_8);
@@ -69,7 +71,7 @@ public final class Behaviour {
      * number (Content-Length framing): for answers of other wire formats (see {@link AnthropicAnswer}).
      */
     public static Behaviour rendered(int status, Renderer<String> render) {
-        Spec s = new Spec(Kind.RENDERED);
+        BehaviourSpec s = new BehaviourSpec(Kind.RENDERED);
         s.status = checkStatus(status);
         s.render = requireNonNull(render, "render");
         return new Behaviour(s);
@@ -80,7 +82,7 @@ public final class Behaviour {
      * the request's model and the answer's number; the SSE options apply as for {@link #sseEvents}.
      */
     public static Behaviour renderedEvents(Renderer<List<String>> render) {
-        Spec s = new Spec(Kind.SSE);
+        BehaviourSpec s = new BehaviourSpec(Kind.SSE);
         s.renderEvents = requireNonNull(render, "render");
         return new Behaviour(s);
     }
@@ -98,7 +100,7 @@ public final class Behaviour {
 
     /** A chat completion answering {@code content} with the given usage (total = prompt + completion). */
     public static Behaviour chatCompletion(String content, long promptTokens, long completionTokens) {
-        Spec s = new Spec(Kind.CHAT);
+        BehaviourSpec s = new BehaviourSpec(Kind.CHAT);
         s.content = requireNonNull(content, "content");
         s.promptTokens = checkTokens("promptTokens", promptTokens);
         s.completionTokens = checkTokens("completionTokens", completionTokens);
@@ -115,7 +117,7 @@ public final class Behaviour {
         if (dimensions < 1) {
             throw new IllegalArgumentException("dimensions: " + dimensions + " (expected: >= 1)");
         }
-        Spec s = new Spec(Kind.EMBEDDINGS);
+        BehaviourSpec s = new BehaviourSpec(Kind.EMBEDDINGS);
         s.dimensions = dimensions;
         s.promptTokens = checkTokens("promptTokens", promptTokens);
         return new Behaviour(s);
@@ -123,7 +125,7 @@ public final class Behaviour {
 
     /** OpenAI's error shape: {@code {"error":{"message","type","param":null,"code":null}}}. */
     public static Behaviour error(int status, String type, String message) {
-        return json(status, errorBody(message, type, null));
+        return json(status, OpenAiBodies.errorBody(message, type, null));
     }
 
     /** 429 with {@code Retry-After: retryAfterSeconds} and OpenAI's rate-limit error body. */
@@ -131,7 +133,7 @@ public final class Behaviour {
         if (retryAfterSeconds < 0) {
             throw new IllegalArgumentException("retryAfterSeconds: " + retryAfterSeconds + " (expected: >= 0)");
         }
-        return json(429, errorBody("Rate limit reached (mock)", "requests", "rate_limit_exceeded"))
+        return json(429, OpenAiBodies.errorBody("Rate limit reached (mock)", "requests", "rate_limit_exceeded"))
                 .withHeader("Retry-After", Long.toString(retryAfterSeconds));
     }
 
@@ -142,7 +144,7 @@ public final class Behaviour {
      */
     public static Behaviour sse(List<String> contentDeltas) {
         requireNonNull(contentDeltas, "contentDeltas");
-        Spec s = new Spec(Kind.SSE);
+        BehaviourSpec s = new BehaviourSpec(Kind.SSE);
         s.deltas = List.copyOf(contentDeltas);
         s.promptTokens = DEFAULT_PROMPT_TOKENS;
         s.completionTokens = DEFAULT_COMPLETION_TOKENS;
@@ -156,7 +158,7 @@ public final class Behaviour {
      */
     public static Behaviour sseEvents(List<String> events) {
         requireNonNull(events, "events");
-        Spec s = new Spec(Kind.SSE);
+        BehaviourSpec s = new BehaviourSpec(Kind.SSE);
         s.rawEvents = List.copyOf(events);
         return new Behaviour(s);
     }
@@ -168,7 +170,7 @@ public final class Behaviour {
 
     /** Picks {@code whenStreaming} if the request has {@code "stream":true}, else {@code otherwise}. */
     public static Behaviour streamAware(Behaviour otherwise, Behaviour whenStreaming) {
-        Spec s = new Spec(Kind.STREAM_AWARE);
+        BehaviourSpec s = new BehaviourSpec(Kind.STREAM_AWARE);
         s.otherwise = requireNonNull(otherwise, "otherwise");
         s.whenStreaming = requireNonNull(whenStreaming, "whenStreaming");
         return new Behaviour(s);
@@ -176,32 +178,32 @@ public final class Behaviour {
 
     /** Closes the connection as soon as the request arrived, without a response byte. */
     public static Behaviour dropConnection() {
-        return new Behaviour(new Spec(Kind.DROP));
+        return new Behaviour(new BehaviourSpec(Kind.DROP));
     }
 
     /** Resets the connection (RST) as soon as the request arrived, without a response byte. */
     public static Behaviour resetConnection() {
-        return new Behaviour(new Spec(Kind.RESET));
+        return new Behaviour(new BehaviourSpec(Kind.RESET));
     }
 
     /** Answers 200 with a chunked body that never ends, written as fast as the connection takes it. */
     public static Behaviour endlessBody() {
-        return new Behaviour(new Spec(Kind.ENDLESS));
+        return new Behaviour(new BehaviourSpec(Kind.ENDLESS));
     }
 
     /** Never answers and keeps the connection open. */
     public static Behaviour stall() {
-        return new Behaviour(new Spec(Kind.STALL));
+        return new Behaviour(new BehaviourSpec(Kind.STALL));
     }
 
     /** Writes bytes that are not HTTP, then closes. */
     public static Behaviour garbage() {
-        return new Behaviour(new Spec(Kind.GARBAGE));
+        return new Behaviour(new BehaviourSpec(Kind.GARBAGE));
     }
 
     /** Writes a truncated status line and headers, then closes. */
     public static Behaviour halfHeaders() {
-        return new Behaviour(new Spec(Kind.HALF_HEADERS));
+        return new Behaviour(new BehaviourSpec(Kind.HALF_HEADERS));
     }
 
     // ---- options ------------------------------------------------------------------------------
@@ -211,14 +213,14 @@ public final class Behaviour {
         requireNonNull(name, "name");
         requireNonNull(value, "value");
         requireAnswer("withHeader");
-        Spec s = spec.copy();
+        BehaviourSpec s = spec.copy();
         s.headers.add(new String[] {name, value});
         return new Behaviour(s);
     }
 
     /** Waits {@code delay} before anything is written (before the response headers). */
     public Behaviour withDelay(Duration delay) {
-        Spec s = spec.copy();
+        BehaviourSpec s = spec.copy();
         s.delay = checkDuration("delay", delay);
         return new Behaviour(s);
     }
@@ -234,7 +236,7 @@ public final class Behaviour {
         if (bytesPerWrite < 1) {
             throw new IllegalArgumentException("bytesPerWrite: " + bytesPerWrite + " (expected: >= 1)");
         }
-        Spec s = spec.copy();
+        BehaviourSpec s = spec.copy();
         s.dripBytes = bytesPerWrite;
         s.pace = checkDuration("between", between);
         return new Behaviour(s);
@@ -242,35 +244,35 @@ public final class Behaviour {
 
     /** SSE: waits {@code between} before each event after the first. */
     public Behaviour paced(Duration between) {
-        Spec s = sseCopy("paced");
+        BehaviourSpec s = sseCopy("paced");
         s.pace = checkDuration("between", between);
         return new Behaviour(s);
     }
 
     /** SSE: writes each event in two separately flushed writes, split inside the event. */
     public Behaviour splitEvents(boolean split) {
-        Spec s = sseCopy("splitEvents");
+        BehaviourSpec s = sseCopy("splitEvents");
         s.splitEvents = split;
         return new Behaviour(s);
     }
 
     /** SSE: ends lines with CRLF instead of LF (both are legal in {@code text/event-stream}). */
     public Behaviour crlf(boolean crlf) {
-        Spec s = renderedSseCopy("crlf");
+        BehaviourSpec s = renderedSseCopy("crlf");
         s.crlf = crlf;
         return new Behaviour(s);
     }
 
     /** SSE: never sends the usage chunk, even when asked (as some providers do). */
     public Behaviour withoutUsage() {
-        Spec s = renderedSseCopy("withoutUsage");
+        BehaviourSpec s = renderedSseCopy("withoutUsage");
         s.usageSuppressed = true;
         return new Behaviour(s);
     }
 
     /** SSE: the usage reported in the usage chunk. */
     public Behaviour withUsage(long promptTokens, long completionTokens) {
-        Spec s = renderedSseCopy("withUsage");
+        BehaviourSpec s = renderedSseCopy("withUsage");
         s.promptTokens = checkTokens("promptTokens", promptTokens);
         s.completionTokens = checkTokens("completionTokens", completionTokens);
         return new Behaviour(s);
@@ -278,14 +280,14 @@ public final class Behaviour {
 
     /** SSE: after {@code events} events, resets the connection (SO_LINGER 0, so the peer sees RST). */
     public Behaviour resetAfter(int events) {
-        Spec s = sseCopy("resetAfter");
+        BehaviourSpec s = sseCopy("resetAfter");
         s.resetAfter = checkCount("events", events);
         return new Behaviour(s);
     }
 
     /** SSE: after {@code events} events, stops writing and keeps the connection open. */
     public Behaviour stallAfter(int events) {
-        Spec s = sseCopy("stallAfter");
+        BehaviourSpec s = sseCopy("stallAfter");
         s.stallAfter = checkCount("events", events);
         return new Behaviour(s);
     }
@@ -350,13 +352,9 @@ public final class Behaviour {
     private String body(RequestFacts facts, long id) {
         return switch (spec.kind) {
             case CHAT ->
-                "{\"id\":\"chatcmpl-mock-" + id + "\",\"object\":\"chat.completion\",\"created\":" + CREATED
-                        + ",\"model\":" + quote(facts.model())
-                        + ",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\",\"content\":"
-                        + quote(spec.content) + ",\"refusal\":null},\"logprobs\":null,\"finish_reason\":\"stop\"}],"
-                        + "\"usage\":" + usage(spec.promptTokens, spec.completionTokens)
-                        + ",\"system_fingerprint\":\"fp_mock\"}";
-            case EMBEDDINGS -> embeddingsBody(facts);
+                OpenAiBodies.chatCompletion(id, facts.model(), spec.content, spec.promptTokens, spec.completionTokens);
+            case EMBEDDINGS ->
+                OpenAiBodies.embeddings(facts.model(), facts.inputCount(), spec.dimensions, spec.promptTokens);
             case RENDERED -> spec.render.render(facts.model(), id);
             default -> throw new IllegalStateException("no JSON body for " + spec.kind);
         };
@@ -370,74 +368,14 @@ public final class Behaviour {
         if (spec.renderEvents != null) {
             return spec.renderEvents.render(facts.model(), id);
         }
-        String eol = spec.crlf ? "\r\n" : "\n";
         boolean usage = facts.includeUsage() && !spec.usageSuppressed;
-        // OpenAI adds "usage":null to every chunk when the client asked for usage.
-        String tail = usage ? ",\"usage\":null}" : "}";
-        String head = "{\"id\":\"chatcmpl-mock-" + id + "\",\"object\":\"chat.completion.chunk\",\"created\":" + CREATED
-                + ",\"model\":" + quote(facts.model()) + ",\"system_fingerprint\":\"fp_mock\",\"choices\":";
-        List<String> events = new ArrayList<>(spec.deltas.size() + 4);
-        events.add(
-                event(head + choice("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", "null") + tail, eol));
-        for (String delta : spec.deltas) {
-            events.add(event(head + choice("{\"content\":" + quote(delta) + "}", "null") + tail, eol));
-        }
-        events.add(event(head + choice("{}", "\"stop\"") + tail, eol));
-        if (usage) {
-            events.add(event(head + "[],\"usage\":" + usage(spec.promptTokens, spec.completionTokens) + "}", eol));
-        }
-        events.add(event("[DONE]", eol));
-        return events;
+        return OpenAiBodies.chunkEvents(
+                id, facts.model(), spec.deltas, usage, spec.promptTokens, spec.completionTokens, spec.crlf);
     }
 
     @Override
     public String toString() {
         return "Behaviour(" + spec.kind + ')';
-    }
-
-    static String errorBody(String message, String type, String code) {
-        return "{\"error\":{\"message\":" + quote(message) + ",\"type\":" + quote(type) + ",\"param\":null,\"code\":"
-                + quote(code) + "}}";
-    }
-
-    private static String event(String data, String eol) {
-        return "data: " + data + eol + eol;
-    }
-
-    private static String choice(String delta, String finishReason) {
-        return "[{\"index\":0,\"delta\":" + delta + ",\"logprobs\":null,\"finish_reason\":" + finishReason + "}]";
-    }
-
-    private static String usage(long prompt, long completion) {
-        return "{\"prompt_tokens\":" + prompt + ",\"completion_tokens\":" + completion
-                + ",\"total_tokens\":" + (prompt + completion)
-                + ",\"prompt_tokens_details\":{\"cached_tokens\":0},"
-                + "\"completion_tokens_details\":{\"reasoning_tokens\":0}}";
-    }
-
-    private String embeddingsBody(RequestFacts facts) {
-        StringBuilder b = new StringBuilder("{\"object\":\"list\",\"data\":[");
-        for (int i = 0; i < facts.inputCount(); i++) {
-            if (i > 0) {
-                b.append(',');
-            }
-            b.append("{\"object\":\"embedding\",\"index\":").append(i).append(",\"embedding\":[");
-            for (int d = 0; d < spec.dimensions; d++) {
-                if (d > 0) {
-                    b.append(',');
-                }
-                b.append((i + 1) * 0.01f + d * 0.001f);
-            }
-            b.append("]}");
-        }
-        return b.append("],\"model\":")
-                .append(quote(facts.model()))
-                .append(",\"usage\":{\"prompt_tokens\":")
-                .append(spec.promptTokens)
-                .append(",\"total_tokens\":")
-                .append(spec.promptTokens)
-                .append("}}")
-                .toString();
     }
 
     private void requireAnswer(String option) {
@@ -450,87 +388,17 @@ public final class Behaviour {
         }
     }
 
-    private Spec sseCopy(String option) {
+    private BehaviourSpec sseCopy(String option) {
         if (spec.kind != Kind.SSE) {
             throw new IllegalStateException(option + "() applies to sse() only, not " + spec.kind);
         }
         return spec.copy();
     }
 
-    private Spec renderedSseCopy(String option) {
+    private BehaviourSpec renderedSseCopy(String option) {
         if (spec.rawEvents != null || spec.renderEvents != null) {
             throw new IllegalStateException(option + "() applies to sse() only, not to sseEvents()");
         }
         return sseCopy(option);
-    }
-
-    private static int checkStatus(int status) {
-        if (status < 100 || status > 599) {
-            throw new IllegalArgumentException("status: " + status + " (expected: 100-599)");
-        }
-        return status;
-    }
-
-    private static long checkTokens(String name, long tokens) {
-        if (tokens < 0) {
-            throw new IllegalArgumentException(name + ": " + tokens + " (expected: >= 0)");
-        }
-        return tokens;
-    }
-
-    private static int checkCount(String name, int count) {
-        if (count < 0) {
-            throw new IllegalArgumentException(name + ": " + count + " (expected: >= 0)");
-        }
-        return count;
-    }
-
-    private static Duration checkDuration(String name, Duration d) {
-        requireNonNull(d, name);
-        if (d.isNegative()) {
-            throw new IllegalArgumentException(name + ": " + d + " (expected: >= 0)");
-        }
-        return d;
-    }
-
-    /** Mutable while being built, never after: each option copies it first. */
-    private static final class Spec implements Cloneable {
-        final Kind kind;
-        int status = 200;
-        List<String[]> headers = new ArrayList<>();
-        Duration delay = Duration.ZERO;
-        Duration pace = Duration.ZERO;
-        int dripBytes;
-        String contentType;
-        byte[] bytes;
-        List<String> rawEvents;
-        Renderer<String> render;
-        Renderer<List<String>> renderEvents;
-        String content;
-        List<String> deltas = List.of();
-        long promptTokens;
-        long completionTokens;
-        int dimensions;
-        boolean splitEvents;
-        boolean crlf;
-        boolean usageSuppressed;
-        int resetAfter = -1;
-        int stallAfter = -1;
-        Behaviour otherwise;
-        Behaviour whenStreaming;
-
-        Spec(Kind kind) {
-            this.kind = kind;
-        }
-
-        Spec copy() {
-            try {
-                Spec s = (Spec) clone();
-                s.headers = new ArrayList<>(headers);
-                return s;
-            } catch (CloneNotSupportedException e) {
-                throw new AssertionError(e);
-            }
-        }
     }
 }
