@@ -3,6 +3,7 @@ package io.llmgateway.server;
 import io.llmgateway.config.Price;
 import io.llmgateway.observe.RequestObserver;
 import io.llmgateway.observe.RequestRecord;
+import io.llmgateway.protocol.BadRequestException;
 import io.llmgateway.protocol.ClientDialect;
 import io.llmgateway.protocol.RequestFacts;
 import io.llmgateway.protocol.Usage;
@@ -148,6 +149,19 @@ final class ExchangeEnding {
         }
         record.replied(status, "upstream_" + status, "the provider answered HTTP " + status);
         sendAndEnd(ErrorReplies.relayed(head, body, router, info.model()));
+    }
+
+    /**
+     * The provider's dialect cannot carry the request (a field with no equivalent in its wire format): nothing
+     * was sent, so the channel goes back to its pool, the reservation is released without counting against the
+     * provider, and the client gets a 400 naming the field, like for any other request it has to change (no
+     * failover: the next provider is not asked to serve a request the client has to change anyway).
+     */
+    void refusedByDialect(BadRequestException e) {
+        leg.finish(true);
+        attempt.failed(Failure.CLIENT_ERROR, 0);
+        record.attemptEnded(attempt, Failure.CLIENT_ERROR, 400);
+        error(400, e.getMessage(), e.param(), e.code());
     }
 
     /** Answers with an error of the gateway's own. */

@@ -239,25 +239,12 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         try {
             sent = leg.sendRequest(request, info, dialect, upstreamPathSuffix);
         } catch (BadRequestException e) {
-            refusedByDialect(e);
+            ended().refusedByDialect(e);
             return;
         }
         if (!sent) {
             attemptFailed(Failure.CONNECT, "could not send the request: its target is not valid");
         }
-    }
-
-    /**
-     * The provider's dialect cannot carry the request (a field with no equivalent in its wire format): nothing
-     * was sent, so the channel goes back to its pool, the reservation is released without counting against the
-     * provider, and the client gets a 400 naming the field, like for any other request it has to change (no
-     * failover: the next provider is not asked to serve a request the client has to change anyway).
-     */
-    private void refusedByDialect(BadRequestException e) {
-        leg.finish(true);
-        attempt.failed(Failure.CLIENT_ERROR, 0);
-        record.attemptEnded(attempt, Failure.CLIENT_ERROR, 400);
-        ended().error(400, e.getMessage(), e.param(), e.code());
     }
 
     @Override
