@@ -17,7 +17,6 @@ import java.io.IOException;
  * UTF-8 are refused, the model name is bounded), with the Messages API's own required fields.
  */
 public final class MessagesScanner {
-    static final int MAX_NESTING_DEPTH = RequestJson.MAX_NESTING_DEPTH;
     /** Longest {@code model} accepted, in UTF-8 bytes once decoded: it is kept in records and echoed in errors. */
     public static final int MAX_MODEL_BYTES = 256;
 
@@ -44,10 +43,7 @@ public final class MessagesScanner {
         try (JsonParser p = FACTORY.createParser(array, off, len)) {
             return new MessagesScan(p, array, off, off + len, countTokens).run();
         } catch (StreamConstraintsException e) {
-            throw new BadRequestException(
-                    "The JSON body of your request is nested too deeply or too large (max nesting depth "
-                            + MAX_NESTING_DEPTH + ").",
-                    null);
+            throw new BadRequestException(RequestJson.TOO_DEEP, null);
         } catch (IOException e) {
             throw new BadRequestException(PARSE_ERROR, null);
         }

@@ -52,10 +52,7 @@ public final class RequestScanner {
         try (JsonParser p = FACTORY.createParser(array, off, len)) {
             return new RootScan(p, array, off, off + len).run();
         } catch (StreamConstraintsException e) {
-            throw new BadRequestException(
-                    "The JSON body of your request is nested too deeply or too large" + " (max nesting depth "
-                            + MAX_NESTING_DEPTH + ").",
-                    null);
+            throw new BadRequestException(RequestJson.TOO_DEEP, null);
         } catch (IOException e) {
             throw new BadRequestException(PARSE_ERROR, null);
         }

@@ -15,6 +15,10 @@ public final class RequestJson {
     /** Deeper bodies are refused; real requests (tool schemas included) stay far below. */
     public static final int MAX_NESTING_DEPTH = 64;
 
+    /** The client's error for a body over the parser's bounds. */
+    public static final String TOO_DEEP = "The JSON body of your request is nested too deeply or too large"
+            + " (max nesting depth " + MAX_NESTING_DEPTH + ").";
+
     private static final ThreadScratch SCRATCH = new ThreadScratch(4096, 64 * 1024);
 
     private RequestJson() {}
