@@ -8,6 +8,7 @@ import io.llmgateway.protocol.Usage;
 import io.llmgateway.sse.SseFramer;
 import io.llmgateway.tokens.TokenEstimator;
 import io.llmgateway.util.ByteSearch;
+import io.llmgateway.util.Transcript;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.util.Arrays;
@@ -34,9 +35,7 @@ final class AnthropicSseTap implements AnswerTap {
     private final AnthropicUsage counters = new AnthropicUsage();
     private boolean sawMessageDelta;
     private long completionTokens;
-    private StringBuilder transcript; // only when asked for
-    private int transcriptMax;
-    private boolean transcriptCut;
+    private Transcript transcript; // only when asked for
     private boolean ended;
 
     /** @param encoding the encoding to count deltas with (see {@link TokenEstimator#encodingFor}) */
@@ -90,11 +89,7 @@ final class AnthropicSseTap implements AnswerTap {
     /** Also assembles the text of the deltas (text, thinking, tool input), up to {@code maxChars}. */
     @Override
     public void captureText(int maxChars) {
-        if (maxChars < 1) {
-            throw new IllegalArgumentException("maxChars: " + maxChars + " (expected: >= 1)");
-        }
-        transcript = new StringBuilder(Math.min(maxChars, 1024));
-        transcriptMax = maxChars;
+        transcript = new Transcript(maxChars);
     }
 
     @Override
@@ -103,7 +98,7 @@ final class AnthropicSseTap implements AnswerTap {
             return null;
         }
         backlog.drainTo(this::count); // deltas are read lazily; the transcript needs them now
-        return transcriptCut ? transcript + "...[truncated]" : transcript.toString();
+        return transcript.text();
     }
 
     @Override
@@ -147,11 +142,7 @@ final class AnthropicSseTap implements AnswerTap {
     private void count(String text) {
         completionTokens += estimator.countText(text, encoding);
         if (transcript != null) {
-            int room = transcriptMax - transcript.length();
-            if (text.length() > room) {
-                transcriptCut = true;
-            }
-            transcript.append(text, 0, Math.min(text.length(), room));
+            transcript.append(text);
         }
     }
 

@@ -4,10 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.llmgateway.protocol.BadRequestException;
-import io.llmgateway.util.ThreadScratch;
+import io.llmgateway.util.RequestJson;
 import io.llmgateway.util.Utf8;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
@@ -18,23 +17,12 @@ import java.io.IOException;
  * UTF-8 are refused, the model name is bounded), with the Messages API's own required fields.
  */
 public final class MessagesScanner {
-    /** Deeper bodies are rejected; real requests (tool schemas included) stay far below. */
-    static final int MAX_NESTING_DEPTH = 64;
     /** Longest {@code model} accepted, in UTF-8 bytes once decoded: it is kept in records and echoed in errors. */
     public static final int MAX_MODEL_BYTES = 256;
 
     static final String PARSE_ERROR = "The request body is not valid JSON: send a JSON object in UTF-8.";
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(MAX_NESTING_DEPTH)
-                    .build())
-            // Field names are client-chosen: never String.intern() them.
-            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-            .build();
-
-    /** A direct body is copied here for the parser; nothing keeps the array once scan returns. */
-    private static final ThreadScratch SCRATCH = new ThreadScratch(4096, 64 * 1024);
+    private static final JsonFactory FACTORY = RequestJson.factoryBuilder().build();
 
     private MessagesScanner() {}
 
@@ -47,25 +35,15 @@ public final class MessagesScanner {
     public static MessagesRequest scan(ByteBuf body, boolean countTokens) throws BadRequestException {
         requireNonNull(body, "body");
         int len = body.readableBytes();
-        byte[] array;
-        int off;
-        if (body.hasArray()) {
-            array = body.array();
-            off = body.arrayOffset() + body.readerIndex();
-        } else {
-            array = SCRATCH.copy(body, body.readerIndex(), len);
-            off = 0;
-        }
+        int off = RequestJson.offset(body);
+        byte[] array = RequestJson.array(body);
         if (!Utf8.isValid(array, off, len)) {
             throw new BadRequestException(PARSE_ERROR, null);
         }
         try (JsonParser p = FACTORY.createParser(array, off, len)) {
             return new MessagesScan(p, array, off, off + len, countTokens).run();
         } catch (StreamConstraintsException e) {
-            throw new BadRequestException(
-                    "The JSON body of your request is nested too deeply or too large (max nesting depth "
-                            + MAX_NESTING_DEPTH + ").",
-                    null);
+            throw new BadRequestException(RequestJson.TOO_DEEP, null);
         } catch (IOException e) {
             throw new BadRequestException(PARSE_ERROR, null);
         }

@@ -88,34 +88,6 @@ public record GatewayConfig(
                 SpendSettings.DEFAULT);
     }
 
-    /** Every section but spend, which takes its defaults. */
-    public GatewayConfig(
-            ServerSettings server,
-            UpstreamSettings upstream,
-            RoutingSettings routing,
-            Map<String, ProviderConfig> providers,
-            Map<String, ModelConfig> models,
-            List<String> autoModels,
-            AdminSettings admin,
-            LoggingSettings logging,
-            MetricsSettings metrics,
-            AccessSettings access,
-            LimitsStoreSettings limitsStore) {
-        this(
-                server,
-                upstream,
-                routing,
-                providers,
-                models,
-                autoModels,
-                admin,
-                logging,
-                metrics,
-                access,
-                limitsStore,
-                SpendSettings.DEFAULT);
-    }
-
     public GatewayConfig withLimitsStore(LimitsStoreSettings newLimitsStore) {
         return new GatewayConfig(
                 server,

@@ -83,103 +83,6 @@ public record RequestRecord(
         attempts = List.copyOf(attempts);
     }
 
-    /** A record without a known cost. */
-    public RequestRecord(
-            long startEpochMillis,
-            String requestId,
-            String clientKeyId,
-            String path,
-            String modelAsked,
-            String modelUsed,
-            String provider,
-            List<AttemptRecord> attempts,
-            int status,
-            boolean stream,
-            long firstByteMillis,
-            long totalMillis,
-            long promptTokens,
-            long completionTokens,
-            long totalTokens,
-            boolean tokensEstimated,
-            String errorType,
-            String errorMessage,
-            String requestBody,
-            String responseBody,
-            long cacheCreationTokens,
-            long cacheReadTokens) {
-        this(
-                startEpochMillis,
-                requestId,
-                clientKeyId,
-                path,
-                modelAsked,
-                modelUsed,
-                provider,
-                attempts,
-                status,
-                stream,
-                firstByteMillis,
-                totalMillis,
-                promptTokens,
-                completionTokens,
-                totalTokens,
-                tokensEstimated,
-                errorType,
-                errorMessage,
-                requestBody,
-                responseBody,
-                cacheCreationTokens,
-                cacheReadTokens,
-                UNPRICED);
-    }
-
-    /** A record without prompt cache tokens. */
-    public RequestRecord(
-            long startEpochMillis,
-            String requestId,
-            String clientKeyId,
-            String path,
-            String modelAsked,
-            String modelUsed,
-            String provider,
-            List<AttemptRecord> attempts,
-            int status,
-            boolean stream,
-            long firstByteMillis,
-            long totalMillis,
-            long promptTokens,
-            long completionTokens,
-            long totalTokens,
-            boolean tokensEstimated,
-            String errorType,
-            String errorMessage,
-            String requestBody,
-            String responseBody) {
-        this(
-                startEpochMillis,
-                requestId,
-                clientKeyId,
-                path,
-                modelAsked,
-                modelUsed,
-                provider,
-                attempts,
-                status,
-                stream,
-                firstByteMillis,
-                totalMillis,
-                promptTokens,
-                completionTokens,
-                totalTokens,
-                tokensEstimated,
-                errorType,
-                errorMessage,
-                requestBody,
-                responseBody,
-                0,
-                0);
-    }
-
     /** A record without bodies (the default: {@code logging.log_bodies} off). */
     public RequestRecord(
             long startEpochMillis,
@@ -220,7 +123,10 @@ public record RequestRecord(
                 errorType,
                 errorMessage,
                 null,
-                null);
+                null,
+                0,
+                0,
+                UNPRICED);
     }
 
     public boolean failed() {

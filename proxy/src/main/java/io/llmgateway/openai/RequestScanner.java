@@ -4,10 +4,9 @@ import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import io.llmgateway.protocol.BadRequestException;
-import io.llmgateway.util.ThreadScratch;
+import io.llmgateway.util.RequestJson;
 import io.llmgateway.util.Utf8;
 import io.netty.buffer.ByteBuf;
 import java.io.IOException;
@@ -22,8 +21,7 @@ import java.io.IOException;
  * another). UTF-8 is validated up front because Jackson never decodes the values it skips.
  */
 public final class RequestScanner {
-    /** Deeper bodies are rejected; real requests (tool schemas included) stay far below. */
-    static final int MAX_NESTING_DEPTH = 64;
+    static final int MAX_NESTING_DEPTH = RequestJson.MAX_NESTING_DEPTH;
     /**
      * Longest {@code model} accepted, in UTF-8 bytes once its escapes are decoded. The name is kept in the
      * request's record and its log line and echoed in errors, so it is bounded; real names are far shorter.
@@ -34,16 +32,7 @@ public final class RequestScanner {
             + " means you aren't using your HTTP library correctly. The OpenAI API expects a JSON payload,"
             + " but what was sent was not valid JSON.)";
 
-    private static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder()
-                    .maxNestingDepth(MAX_NESTING_DEPTH)
-                    .build())
-            // Field names are client-chosen: never String.intern() them.
-            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
-            .build();
-
-    /** A direct body is copied here for the parser; nothing keeps the array once scan returns. */
-    private static final ThreadScratch SCRATCH = new ThreadScratch(4096, 64 * 1024);
+    private static final JsonFactory FACTORY = RequestJson.factoryBuilder().build();
 
     private RequestScanner() {}
 
@@ -55,25 +44,15 @@ public final class RequestScanner {
     public static RequestInfo scan(ByteBuf body) throws BadRequestException {
         requireNonNull(body, "body");
         int len = body.readableBytes();
-        byte[] array;
-        int off;
-        if (body.hasArray()) {
-            array = body.array();
-            off = body.arrayOffset() + body.readerIndex();
-        } else {
-            array = SCRATCH.copy(body, body.readerIndex(), len);
-            off = 0;
-        }
+        int off = RequestJson.offset(body);
+        byte[] array = RequestJson.array(body);
         if (!Utf8.isValid(array, off, len)) {
             throw new BadRequestException(PARSE_ERROR, null);
         }
         try (JsonParser p = FACTORY.createParser(array, off, len)) {
             return new RootScan(p, array, off, off + len).run();
         } catch (StreamConstraintsException e) {
-            throw new BadRequestException(
-                    "The JSON body of your request is nested too deeply or too large" + " (max nesting depth "
-                            + MAX_NESTING_DEPTH + ").",
-                    null);
+            throw new BadRequestException(RequestJson.TOO_DEEP, null);
         } catch (IOException e) {
             throw new BadRequestException(PARSE_ERROR, null);
         }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.llmgateway.protocol.Usage;
 import io.llmgateway.tokens.TokenEstimator;
+import io.llmgateway.util.Transcript;
 import java.io.IOException;
 
 /**
@@ -25,9 +26,7 @@ final class StreamEventReader {
     private final UsageBuilder usageBuilder = new UsageBuilder();
     private Usage usage;
     private long completionTokens;
-    private StringBuilder transcript; // only when asked for
-    private int transcriptMax;
-    private boolean transcriptCut;
+    private Transcript transcript; // only when asked for
 
     /** @param encoding the encoding to count deltas with (see {@link TokenEstimator#encodingFor}); null means cl100k_base */
     StreamEventReader(TokenEstimator estimator, String encoding) {
@@ -47,11 +46,7 @@ final class StreamEventReader {
 
     /** Also assembles the text of the deltas, up to {@code maxChars}, for {@link #capturedText()}. */
     void captureText(int maxChars) {
-        if (maxChars < 1) {
-            throw new IllegalArgumentException("maxChars: " + maxChars + " (expected: >= 1)");
-        }
-        transcript = new StringBuilder(Math.min(maxChars, 1024));
-        transcriptMax = maxChars;
+        transcript = new Transcript(maxChars);
     }
 
     boolean capturing() {
@@ -63,7 +58,7 @@ final class StreamEventReader {
         if (transcript == null) {
             return null;
         }
-        return transcriptCut ? transcript + "...[truncated]" : transcript.toString();
+        return transcript.text();
     }
 
     /**
@@ -248,11 +243,7 @@ final class StreamEventReader {
     private void count(String text) {
         completionTokens += estimator.countText(text, encoding);
         if (transcript != null) {
-            int room = transcriptMax - transcript.length();
-            if (text.length() > room) {
-                transcriptCut = true;
-            }
-            transcript.append(text, 0, Math.min(text.length(), room));
+            transcript.append(text);
         }
     }
 }

@@ -6,10 +6,7 @@ import com.fasterxml.jackson.core.io.SerializedString;
 import io.llmgateway.openai.OpenAiErrors;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 
 /**
  * Writes {@code chat.completion.chunk} events ({@code data: {...}\n\n}) for one streamed answer, each with the
@@ -21,8 +18,8 @@ import java.io.UncheckedIOException;
 final class ChatViaChunks {
     private static final SerializedString CHUNK = new SerializedString("chat.completion.chunk");
 
-    private final Target target = new Target();
-    private final JsonGenerator g;
+    private final ChunkOutput output = new ChunkOutput(ChatViaObject.FACTORY, ByteBufAllocator.DEFAULT);
+    private final JsonGenerator g = output.generator();
     private final long created;
     private final boolean includeUsage;
     private SerializableString id = new SerializedString("");
@@ -32,12 +29,6 @@ final class ChatViaChunks {
         this.model = new SerializedString(model);
         this.created = created;
         this.includeUsage = includeUsage;
-        try {
-            g = ChatViaObject.FACTORY.createGenerator(target);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        g.setRootValueSeparator(null); // events follow each other with nothing but their own framing
     }
 
     /** The answer's id and model, from {@code message_start}; a null keeps the current value. */
@@ -52,34 +43,17 @@ final class ChatViaChunks {
 
     /** Output from now on goes to buffers of {@code alloc}. */
     void begin(ByteBufAllocator alloc) {
-        target.alloc = alloc;
+        output.begin(alloc);
     }
 
     /** What was written since the last call, owned by the caller (maybe empty). */
     ByteBuf take() {
-        try {
-            g.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        ByteBuf out = target.out;
-        target.out = null;
-        return out == null ? Unpooled.EMPTY_BUFFER : out;
+        return output.take();
     }
 
     /** Frees the generator; what was not taken is dropped. */
     void close() {
-        ByteBuf out = target.out;
-        target.out = null;
-        target.closed = true;
-        if (out != null) {
-            out.release();
-        }
-        try {
-            g.close();
-        } catch (IOException e) {
-            // memory only: nothing to report
-        }
+        output.release();
     }
 
     /** The first chunk: {@code "delta":{"role":"assistant","content":""}}. */
@@ -192,33 +166,5 @@ final class ChatViaChunks {
         }
         g.writeEndObject();
         g.writeRaw("\n\n");
-    }
-
-    /** The generator's output: a buffer made at the first byte after each {@link #take}. */
-    private static final class Target extends OutputStream {
-        ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
-        ByteBuf out;
-        boolean closed;
-
-        @Override
-        public void write(int b) {
-            if (!closed) {
-                buffer(1).writeByte(b);
-            }
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (len > 0 && !closed) { // after close, what is left is dropped
-                buffer(len).writeBytes(b, off, len);
-            }
-        }
-
-        private ByteBuf buffer(int len) {
-            if (out == null) {
-                out = alloc.buffer(Math.max(len, 256));
-            }
-            return out;
-        }
     }
 }

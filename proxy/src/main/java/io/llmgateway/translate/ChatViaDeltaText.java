@@ -3,6 +3,7 @@ package io.llmgateway.translate;
 import static java.util.Objects.requireNonNull;
 
 import io.llmgateway.tokens.TokenEstimator;
+import io.llmgateway.util.Transcript;
 
 /**
  * The texts of a translated stream's deltas (content, reasoning, tool names and arguments): counted for the
@@ -16,9 +17,7 @@ final class ChatViaDeltaText {
     private final String encoding;
     private final StringBuilder uncounted = new StringBuilder();
     private long counted;
-    private StringBuilder transcript;
-    private int transcriptMax;
-    private boolean transcriptCut;
+    private Transcript transcript; // only when asked for
 
     /** @param encoding the encoding to count with (see {@link TokenEstimator#encodingFor}) */
     ChatViaDeltaText(TokenEstimator estimator, String encoding) {
@@ -38,11 +37,7 @@ final class ChatViaDeltaText {
             countUncounted();
         }
         if (transcript != null) {
-            int room = transcriptMax - transcript.length();
-            if (len > room) {
-                transcriptCut = true;
-            }
-            transcript.append(c, off, Math.min(len, Math.max(0, room)));
+            transcript.append(c, off, len);
         }
     }
 
@@ -54,11 +49,7 @@ final class ChatViaDeltaText {
 
     /** Keeps what is added from now on, up to {@code maxChars}. */
     void capture(int maxChars) {
-        if (maxChars < 1) {
-            throw new IllegalArgumentException("maxChars: " + maxChars + " (expected: >= 1)");
-        }
-        transcript = new StringBuilder(Math.min(maxChars, 1024));
-        transcriptMax = maxChars;
+        transcript = new Transcript(maxChars);
     }
 
     /** What was kept, or null when nothing is. */
@@ -66,7 +57,7 @@ final class ChatViaDeltaText {
         if (transcript == null) {
             return null;
         }
-        return transcriptCut ? transcript + "...[truncated]" : transcript.toString();
+        return transcript.text();
     }
 
     private void countUncounted() {

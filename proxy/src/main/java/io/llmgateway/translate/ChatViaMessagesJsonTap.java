@@ -4,13 +4,12 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.llmgateway.openai.OpenAiErrors;
-import io.llmgateway.protocol.AnswerTap;
+import io.llmgateway.protocol.HeldJsonTap;
 import io.llmgateway.protocol.Usage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;
-import io.netty.buffer.UnpooledByteBufAllocator;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StringWriter;
@@ -30,14 +29,11 @@ import java.util.List;
  * {@code finish_reason}, usage as {@link ChatViaMessagesUsage} says. One instance per answer, used from one
  * thread.
  */
-final class ChatViaMessagesJsonTap implements AnswerTap {
+final class ChatViaMessagesJsonTap extends HeldJsonTap {
     static final int MAX_ANSWER_BYTES = 64 * 1024 * 1024;
 
     private final String requestedModel;
     private final long created;
-    private ByteBuf held;
-    private boolean tooLarge;
-    private boolean ended;
     private Usage usage;
     private int captureMax;
     private String captured;
@@ -47,47 +43,13 @@ final class ChatViaMessagesJsonTap implements AnswerTap {
      * @param created the answer's {@code created} (epoch seconds)
      */
     ChatViaMessagesJsonTap(String requestedModel, long created) {
+        super(MAX_ANSWER_BYTES);
         this.requestedModel = requestedModel;
         this.created = created;
     }
 
-    /** Holds the chunk's bytes: nothing goes to the client before the answer is complete. */
     @Override
-    public ByteBuf onChunk(ByteBuf chunk) {
-        try {
-            if (ended) {
-                throw new IllegalStateException("onChunk after onEnd/release");
-            }
-            int n = chunk.readableBytes();
-            if (n == 0 || tooLarge) {
-                return Unpooled.EMPTY_BUFFER;
-            }
-            if (held == null) {
-                held = chunk.alloc().buffer(Math.max(n, 1024));
-            }
-            if (held.readableBytes() + (long) n > MAX_ANSWER_BYTES) {
-                tooLarge = true;
-                held.release();
-                held = null;
-                return Unpooled.EMPTY_BUFFER;
-            }
-            held.writeBytes(chunk);
-            return Unpooled.EMPTY_BUFFER;
-        } finally {
-            chunk.release();
-        }
-    }
-
-    /** The translated answer, owned by the caller. */
-    @Override
-    public ByteBuf onEnd() {
-        if (ended) {
-            return Unpooled.EMPTY_BUFFER;
-        }
-        ended = true;
-        ByteBuf in = held;
-        held = null;
-        ByteBufAllocator alloc = in != null ? in.alloc() : UnpooledByteBufAllocator.DEFAULT;
+    protected ByteBuf translate(ByteBuf in, boolean tooLarge, ByteBufAllocator alloc) {
         String problem = tooLarge ? "The provider's answer is too large to translate." : null;
         Answer answer = null;
         if (in != null) {
@@ -95,8 +57,6 @@ final class ChatViaMessagesJsonTap implements AnswerTap {
                 answer = Answer.read(in);
             } catch (IOException | RuntimeException e) {
                 answer = null;
-            } finally {
-                in.release();
             }
         }
         if (problem == null && (answer == null || !answer.isMessage)) {
@@ -127,12 +87,6 @@ final class ChatViaMessagesJsonTap implements AnswerTap {
         return usage;
     }
 
-    /** No count of its own: an answer without usage is charged its prompt only, as for OpenAI's JSON answers. */
-    @Override
-    public long completionTokensEstimate() {
-        return 0;
-    }
-
     @Override
     public void captureText(int maxChars) {
         if (maxChars < 1) {
@@ -144,15 +98,6 @@ final class ChatViaMessagesJsonTap implements AnswerTap {
     @Override
     public String capturedText() {
         return captured;
-    }
-
-    @Override
-    public void release() {
-        ended = true;
-        if (held != null) {
-            held.release();
-            held = null;
-        }
     }
 
     /** OpenAI's {@code finish_reason} for a Messages API {@code stop_reason}. */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.llmgateway.protocol.BadRequestException;
-import io.llmgateway.util.ThreadScratch;
+import io.llmgateway.util.RequestJson;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufOutputStream;
@@ -89,8 +89,6 @@ final class ChatViaMessagesRequest {
             "verbosity",
             "prompt_cache_key");
 
-    private static final ThreadScratch SCRATCH = new ThreadScratch(4096, 64 * 1024);
-
     private final ChatViaObject request;
     private final JsonGenerator g;
     private final long defaultMaxTokens;
@@ -111,15 +109,8 @@ final class ChatViaMessagesRequest {
     static ByteBuf translate(ByteBufAllocator alloc, ByteBuf body, String alias, long defaultMaxTokens)
             throws BadRequestException {
         int len = body.readableBytes();
-        byte[] array;
-        int off;
-        if (body.hasArray()) {
-            array = body.array();
-            off = body.arrayOffset() + body.readerIndex();
-        } else {
-            array = SCRATCH.copy(body, body.readerIndex(), len); // read before this method returns
-            off = 0;
-        }
+        int off = RequestJson.offset(body);
+        byte[] array = RequestJson.array(body); // read before this method returns
         ChatViaObject request;
         try (JsonParser p = ChatViaObject.FACTORY.createParser(array, off, len)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import io.llmgateway.protocol.BadRequestException;
+import io.llmgateway.util.RequestJson;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,10 +26,7 @@ import java.util.Set;
  */
 final class ChatViaObject {
     /** The request was read once by the client dialect (UTF-8 checked, depth bounded); this bounds it again. */
-    static final JsonFactory FACTORY = JsonFactory.builder()
-            .streamReadConstraints(
-                    StreamReadConstraints.builder().maxNestingDepth(64).build())
-            .disable(JsonFactory.Feature.INTERN_FIELD_NAMES)
+    static final JsonFactory FACTORY = RequestJson.factoryBuilder()
             .disable(StreamWriteFeature.AUTO_CLOSE_TARGET)
             .build();
 

@@ -4,10 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 
 /**
  * Writes Anthropic's stream events ({@code event: name}, {@code data: json}, a blank line) for one stream.
@@ -33,47 +30,22 @@ final class MessagesViaChatEvents {
     private static final SerializedString DATA = new SerializedString("\ndata: ");
     private static final SerializedString END = new SerializedString("\n\n");
 
-    private final Target target = new Target();
-    private final JsonGenerator g;
-
-    MessagesViaChatEvents() {
-        try {
-            g = MessagesViaChatSource.FACTORY.createGenerator(target);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        g.setRootValueSeparator(null);
-    }
+    private final ChunkOutput output = new ChunkOutput(MessagesViaChatSource.FACTORY, null);
+    private final JsonGenerator g = output.generator();
 
     /** Starts on a chunk: what is written goes into a buffer from {@code alloc}. */
     void begin(ByteBufAllocator alloc) {
-        target.alloc = alloc;
+        output.begin(alloc);
     }
 
     /** What was written since {@link #begin}, owned by the caller (maybe the shared empty buffer). */
     ByteBuf take() {
-        try {
-            g.flush();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        ByteBuf out = target.out;
-        target.out = null;
-        return out != null ? out : Unpooled.EMPTY_BUFFER;
+        return output.take();
     }
 
     /** Frees what is held; nothing is written after. */
     void release() {
-        target.alloc = null;
-        try {
-            g.close(); // gives its buffer back to Jackson's recycler
-        } catch (IOException | RuntimeException e) {
-            // nothing was left to write
-        }
-        if (target.out != null) {
-            target.out.release();
-            target.out = null;
-        }
+        output.release();
     }
 
     /** Starts an event named {@code name}: its data object is open, with {@code "type": name}. */
@@ -116,33 +88,5 @@ final class MessagesViaChatEvents {
         g.writeFieldName(INDEX);
         g.writeNumber(index);
         close();
-    }
-
-    /** The generator's output: appended to the current chunk's buffer, made on the first write. */
-    private static final class Target extends OutputStream {
-        ByteBufAllocator alloc;
-        ByteBuf out;
-
-        @Override
-        public void write(int b) {
-            buffer(1).writeByte(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-            if (len > 0) {
-                buffer(len).writeBytes(b, off, len);
-            }
-        }
-
-        private ByteBuf buffer(int len) {
-            if (out == null) {
-                if (alloc == null) {
-                    throw new IllegalStateException("written after release");
-                }
-                out = alloc.buffer(Math.max(len, 256));
-            }
-            return out;
-        }
     }
 }

@@ -5,13 +5,12 @@ import static java.util.Objects.requireNonNull;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.llmgateway.protocol.AnswerTap;
+import io.llmgateway.protocol.HeldJsonTap;
 import io.llmgateway.protocol.Usage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufInputStream;
 import io.netty.buffer.ByteBufOutputStream;
-import io.netty.buffer.Unpooled;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -20,19 +19,16 @@ import java.util.List;
 
 /**
  * Turns a Chat Completions answer ({@code chat.completion} JSON) into a Messages answer ({@code message}
- * JSON). The JSON answer is bounded, so it is held whole and translated at {@link #onEnd}: a translation
+ * JSON). The JSON answer is bounded, so it is held whole and translated at its end ({@link HeldJsonTap}): a translation
  * chunk by chunk would need the {@code choices} before the {@code id}, and providers write them in either
  * order. An answer over {@value #MAX_BYTES} bytes, or one that is not a Chat answer, becomes an Anthropic
  * {@code api_error} object. One instance per answer, used from one thread.
  */
-public final class MessagesViaChatJsonTap implements AnswerTap {
+public final class MessagesViaChatJsonTap extends HeldJsonTap {
     static final int MAX_BYTES = 32 * 1024 * 1024;
 
     private final String requestedModel;
     private final MessagesViaChatAnswer answer = new MessagesViaChatAnswer();
-    private ByteBuf held;
-    private boolean tooLong;
-    private boolean ended;
 
     private String id = "";
     private String model;
@@ -46,40 +42,12 @@ public final class MessagesViaChatJsonTap implements AnswerTap {
 
     /** @param requestedModel the model named in the answer when the provider names none */
     public MessagesViaChatJsonTap(String requestedModel) {
+        super(MAX_BYTES);
         this.requestedModel = requireNonNull(requestedModel, "requestedModel");
     }
 
-    /** Holds the chunk's bytes; nothing goes out before the end. */
     @Override
-    public ByteBuf onChunk(ByteBuf chunk) {
-        try {
-            if (ended || tooLong || !chunk.isReadable()) {
-                return Unpooled.EMPTY_BUFFER;
-            }
-            if (held == null) {
-                held = chunk.alloc().buffer(chunk.readableBytes());
-            }
-            if (held.readableBytes() + chunk.readableBytes() > MAX_BYTES) {
-                tooLong = true;
-                held.release();
-                held = null;
-                return Unpooled.EMPTY_BUFFER;
-            }
-            held.writeBytes(chunk);
-            return Unpooled.EMPTY_BUFFER;
-        } finally {
-            chunk.release();
-        }
-    }
-
-    /** The translated answer. */
-    @Override
-    public ByteBuf onEnd() {
-        if (ended) {
-            return Unpooled.EMPTY_BUFFER;
-        }
-        ended = true;
-        ByteBufAllocator alloc = held != null ? held.alloc() : ByteBufAllocator.DEFAULT;
+    protected ByteBuf translate(ByteBuf held, boolean tooLong, ByteBufAllocator alloc) {
         boolean read = false;
         if (held != null) {
             try (JsonParser p =
@@ -87,9 +55,6 @@ public final class MessagesViaChatJsonTap implements AnswerTap {
                 read = readAnswer(p);
             } catch (IOException | RuntimeException e) {
                 read = false; // not a Chat answer: said so below
-            } finally {
-                held.release();
-                held = null;
             }
         }
         if (!read && error == null) {
@@ -117,30 +82,6 @@ public final class MessagesViaChatJsonTap implements AnswerTap {
     @Override
     public Usage usage() {
         return answer.usage();
-    }
-
-    /** None of its own: a Chat answer without usage is charged its prompt only, as on the OpenAI path. */
-    @Override
-    public long completionTokensEstimate() {
-        return 0;
-    }
-
-    /** The provider's bytes are kept by the caller instead. */
-    @Override
-    public void captureText(int maxChars) {}
-
-    @Override
-    public String capturedText() {
-        return null;
-    }
-
-    @Override
-    public void release() {
-        ended = true;
-        if (held != null) {
-            held.release();
-            held = null;
-        }
     }
 
     /** Reads the root object; false when it is no Chat answer. */

@@ -11,6 +11,7 @@ import io.llmgateway.protocol.AnswerTap;
 import io.llmgateway.protocol.Usage;
 import io.llmgateway.sse.SseFramer;
 import io.llmgateway.tokens.TokenEstimator;
+import io.llmgateway.util.Transcript;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -64,9 +65,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
 
     private final StringBuilder pending = new StringBuilder();
     private long counted;
-    private StringBuilder transcript; // only when asked for
-    private int transcriptMax;
-    private boolean transcriptCut;
+    private Transcript transcript; // only when asked for
     private char[] fragment = new char[256];
     /** Reads the events one after another: one parser per stream, not one per event. */
     private JsonParser parser;
@@ -134,11 +133,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
 
     @Override
     public void captureText(int maxChars) {
-        if (maxChars < 1) {
-            throw new IllegalArgumentException("maxChars: " + maxChars + " (expected: >= 1)");
-        }
-        transcript = new StringBuilder(Math.min(maxChars, 1024));
-        transcriptMax = maxChars;
+        transcript = new Transcript(maxChars);
     }
 
     @Override
@@ -146,7 +141,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
         if (transcript == null) {
             return null;
         }
-        return transcriptCut ? transcript + "...[truncated]" : transcript.toString();
+        return transcript.text();
     }
 
     @Override
@@ -382,11 +377,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
             countPending();
         }
         if (transcript != null) {
-            int room = transcriptMax - transcript.length();
-            if (len > room) {
-                transcriptCut = true;
-            }
-            transcript.append(chars, off, Math.min(len, room));
+            transcript.append(chars, off, len);
         }
     }
 

@@ -2,6 +2,8 @@ package io.llmgateway.util;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.buffer.ByteBuf;
+
 /**
  * Finds the top-level {@code usage} object of a JSON answer while the body passes through, chunk by chunk, and
  * reports its integer counters: a byte scanner that follows only the JSON structure it needs (nesting depth,
@@ -15,6 +17,9 @@ import static java.util.Objects.requireNonNull;
  * of {@code usage} or of the root object. One instance per answer, used from one thread.
  */
 public final class JsonUsageScanner {
+    /** A chunk is copied to a heap array, then scanned: the copy is read before {@link #scan(ByteBuf)} returns. */
+    private static final ThreadScratch SCRATCH = new ThreadScratch(4096, 64 * 1024);
+
     /** Receives the counters of {@code usage} as they are read. */
     @FunctionalInterface
     public interface Sink {
@@ -94,6 +99,22 @@ public final class JsonUsageScanner {
     /** Stops scanning: nothing more is read. */
     public void stop() {
         done = true;
+    }
+
+    /**
+     * Reads {@code chunk}'s readable bytes, the next of the answer, and neither consumes nor releases it. Never
+     * throws: a bug here must not break the answer it only watches, so a failure stops the scan instead.
+     */
+    public void scan(ByteBuf chunk) {
+        if (done || !chunk.isReadable()) {
+            return;
+        }
+        int len = chunk.readableBytes();
+        try {
+            scan(SCRATCH.copy(chunk, chunk.readerIndex(), len), len);
+        } catch (RuntimeException e) {
+            done = true;
+        }
     }
 
     /** Reads {@code b[0, len)}, the next bytes of the answer. */

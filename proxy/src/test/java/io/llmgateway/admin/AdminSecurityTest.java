@@ -168,7 +168,8 @@ class AdminSecurityTest {
                             config.logging(),
                             config.metrics(),
                             config.access(),
-                            config.limitsStore()));
+                            config.limitsStore(),
+                            config.spend()));
             assertEquals(401, c.with("cookie", cookie).get("/api/status").statusCode());
         }
     }

@@ -71,7 +71,10 @@ class InteractionJsonTest {
                 null,
                 null,
                 body,
-                body));
+                body,
+                0,
+                0,
+                RequestRecord.UNPRICED));
 
         assertTrue(line.endsWith("\n"));
         assertFalse(line.substring(0, line.length() - 1).contains("\n"), line);
