@@ -8,7 +8,6 @@ import io.llmgateway.protocol.RequestFacts;
 import io.llmgateway.tokens.TokenEstimator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.function.BiConsumer;
 
@@ -22,7 +21,6 @@ import java.util.function.BiConsumer;
 public final class AnthropicProviderDialect implements ProviderDialect {
     static final String VERSION_HEADER = "anthropic-version";
     static final String BETA_HEADER = "anthropic-beta";
-    private static final String EVENT_STREAM = "text/event-stream";
 
     private final TokenEstimator estimator;
     private final String version;
@@ -76,8 +74,7 @@ public final class AnthropicProviderDialect implements ProviderDialect {
 
     @Override
     public boolean streams(HttpHeaders answer) {
-        String type = answer.get(HttpHeaderNames.CONTENT_TYPE);
-        return type != null && type.regionMatches(true, 0, EVENT_STREAM, 0, EVENT_STREAM.length());
+        return ProviderDialect.isEventStream(answer);
     }
 
     /** Never: the answer passes through unchanged. */

@@ -8,7 +8,6 @@ import io.llmgateway.protocol.RequestFacts;
 import io.llmgateway.tokens.TokenEstimator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.function.BiConsumer;
 
@@ -18,7 +17,6 @@ import java.util.function.BiConsumer;
  * A streamed request always asks for usage; the usage event the client did not ask for is taken out again.
  */
 public final class OpenAiProviderDialect implements ProviderDialect {
-    private static final String EVENT_STREAM = "text/event-stream";
 
     private final TokenEstimator estimator;
 
@@ -57,8 +55,7 @@ public final class OpenAiProviderDialect implements ProviderDialect {
 
     @Override
     public boolean streams(HttpHeaders answer) {
-        String type = answer.get(HttpHeaderNames.CONTENT_TYPE);
-        return type != null && type.regionMatches(true, 0, EVENT_STREAM, 0, EVENT_STREAM.length());
+        return ProviderDialect.isEventStream(answer);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.llmgateway.protocol;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.function.BiConsumer;
 
@@ -12,6 +13,9 @@ import java.util.function.BiConsumer;
  * the provider's options (an api version) but nothing of one request: that lives in its {@link AnswerTap}.
  */
 public interface ProviderDialect {
+    /** The content type of a stream of server-sent events. */
+    String EVENT_STREAM = "text/event-stream";
+
     /**
      * The request target at the provider.
      *
@@ -50,6 +54,12 @@ public interface ProviderDialect {
      */
     ByteBuf body(ByteBufAllocator alloc, ByteBuf clientBody, RequestFacts facts, String alias)
             throws BadRequestException;
+
+    /** Whether {@code answer}'s content type is {@code text/event-stream}: what most dialects' {@link #streams} is. */
+    static boolean isEventStream(HttpHeaders answer) {
+        String type = answer.get(HttpHeaderNames.CONTENT_TYPE);
+        return type != null && type.regionMatches(true, 0, EVENT_STREAM, 0, EVENT_STREAM.length());
+    }
 
     /** Whether an answer with these headers is a stream of events (SSE). */
     boolean streams(HttpHeaders answer);

@@ -9,7 +9,6 @@ import io.llmgateway.protocol.RequestFacts;
 import io.llmgateway.tokens.TokenEstimator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.time.Clock;
 import java.util.function.BiConsumer;
@@ -22,7 +21,6 @@ import java.util.function.BiConsumer;
  * One instance per provider, holding its settings.
  */
 public final class ChatViaMessagesDialect implements ProviderDialect {
-    private static final String EVENT_STREAM = "text/event-stream";
 
     private final TokenEstimator estimator;
     private final Clock clock;
@@ -75,8 +73,7 @@ public final class ChatViaMessagesDialect implements ProviderDialect {
 
     @Override
     public boolean streams(HttpHeaders answer) {
-        String type = answer.get(HttpHeaderNames.CONTENT_TYPE);
-        return type != null && type.regionMatches(true, 0, EVENT_STREAM, 0, EVENT_STREAM.length());
+        return ProviderDialect.isEventStream(answer);
     }
 
     /** A translated answer, JSON or stream, never keeps the provider's length. */
