@@ -9,7 +9,9 @@ import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.spend.Cost;
 import io.llmgateway.spend.SpendStore;
 import io.llmgateway.spend.SpendTotals;
+import io.llmgateway.spend.BudgetView;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -21,7 +23,7 @@ import java.util.Set;
 /**
  * The {@code spend} object of {@code /api/usage}: per client key, provider and model what was spent today, in
  * this period (of the row's budget; the calendar month without one) and in total, with request and unpriced
- * counts; the top spending keys of the month. Money is a decimal string of USD ({@link Cost#usd}). Key names
+ * counts; the top spending keys of the month; every budget with what is spent and left of it. Money is a decimal string of USD ({@link Cost#usd}). Key names
  * only, never a key.
  */
 final class SpendJson {
@@ -30,7 +32,8 @@ final class SpendJson {
 
     private SpendJson() {}
 
-    static void write(JsonGenerator g, GatewayConfig config, SpendFigures figures) throws IOException {
+    static void write(JsonGenerator g, GatewayConfig config, SpendFigures figures, List<BudgetView> budgets)
+            throws IOException {
         g.writeStringField("time_zone", config.routing().timeZone().getId());
         g.writeStringField("today", figures.today().toString());
         Map<String, BudgetPeriod> keyPeriods = new LinkedHashMap<>();
@@ -56,6 +59,30 @@ final class SpendJson {
             g.writeEndObject();
         }
         g.writeEndArray();
+        g.writeArrayFieldStart("budgets");
+        for (BudgetView b : budgets) {
+            budget(g, b);
+        }
+        g.writeEndArray();
+    }
+
+    /** A budget and where it stands: spent this period (running requests' reservations included) and left. */
+    private static void budget(JsonGenerator g, BudgetView b) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("kind", b.kind().jsonName());
+        g.writeStringField("name", b.name());
+        g.writeStringField("usd", Cost.usd(b.limitNanos()));
+        g.writeStringField("period", b.period().configName());
+        g.writeStringField("unpriced", b.refuseUnpriced() ? "refuse" : "serve");
+        g.writeStringField("spent", Cost.usd(b.spentNanos()));
+        g.writeStringField("remaining", Cost.usd(b.remainingNanos()));
+        Json.field(
+                g,
+                "resets_at",
+                b.resetsAtMillis() == Long.MAX_VALUE
+                        ? null
+                        : Instant.ofEpochMilli(b.resetsAtMillis()).toString());
+        g.writeEndObject();
     }
 
     private static BudgetPeriod periodOf(Budget budget) {

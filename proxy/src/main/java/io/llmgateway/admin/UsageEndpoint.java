@@ -12,7 +12,9 @@ import io.llmgateway.util.JsonValues;
 import java.io.IOException;
 import java.time.Instant;
 import io.llmgateway.spend.SpendLedger;
+import io.llmgateway.spend.BudgetView;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -74,7 +76,7 @@ final class UsageEndpoint implements LocalEndpoint {
         }
         String json;
         try {
-            json = json(gateway.config(), usage, figures);
+            json = json(gateway.config(), usage, figures, gateway.budgets().view());
         } catch (RuntimeException e) {
             // An endpoint must answer (it owns the request).
             LOG.error("GET /api/usage failed", e);
@@ -108,7 +110,8 @@ final class UsageEndpoint implements LocalEndpoint {
     }
 
     /** @param spend the spend figures, or null when there are none (no spend file, or it could not be read) */
-    static String json(GatewayConfig config, UsageStats usage, @Nullable SpendFigures spend) {
+    static String json(
+            GatewayConfig config, UsageStats usage, @Nullable SpendFigures spend, List<BudgetView> budgets) {
         return JsonValues.write(g -> {
             g.writeStartObject();
             g.writeStringField(
@@ -126,7 +129,7 @@ final class UsageEndpoint implements LocalEndpoint {
                 g.writeNullField("spend");
             } else {
                 g.writeObjectFieldStart("spend");
-                SpendJson.write(g, config, spend);
+                SpendJson.write(g, config, spend, budgets);
                 g.writeEndObject();
             }
             g.writeEndObject();
