@@ -20,7 +20,7 @@ final class BudgetEdits {
     static final String API_KEYS = "api_keys";
     static final List<String> OPTIONS = List.of("usd", "period", "unpriced");
 
-    private static final Pattern DECIMAL = Pattern.compile("[0-9]{1,12}(\\.[0-9]{1,9})?");
+    private static final Pattern DECIMAL = Pattern.compile("-?[0-9]{1,12}(\\.[0-9]{1,9})?");
 
     private BudgetEdits() {}
 
@@ -40,8 +40,8 @@ final class BudgetEdits {
         }
         for (Object option : budget.keySet()) {
             if (!OPTIONS.contains(option)) {
-                throw change.bad("budget." + option + ": unknown option (expected one of: " + String.join(", ", OPTIONS)
-                        + ")");
+                throw change.bad(
+                        "budget." + option + ": unknown option (expected one of: " + String.join(", ", OPTIONS) + ")");
             }
         }
         doc.putMapping(base);

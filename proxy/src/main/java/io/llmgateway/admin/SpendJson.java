@@ -6,10 +6,10 @@ import io.llmgateway.config.AccessSettings;
 import io.llmgateway.config.Budget;
 import io.llmgateway.config.BudgetPeriod;
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.spend.BudgetView;
 import io.llmgateway.spend.Cost;
 import io.llmgateway.spend.SpendStore;
 import io.llmgateway.spend.SpendTotals;
-import io.llmgateway.spend.BudgetView;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,7 +42,8 @@ final class SpendJson {
         }
         Map<String, BudgetPeriod> providerPeriods = new LinkedHashMap<>();
         for (String provider : config.providers().keySet()) {
-            providerPeriods.put(provider, periodOf(config.spend().providerBudgets().get(provider)));
+            providerPeriods.put(
+                    provider, periodOf(config.spend().providerBudgets().get(provider)));
         }
         Map<String, BudgetPeriod> modelPeriods = new LinkedHashMap<>();
         for (String model : config.models().keySet()) {
@@ -91,11 +92,7 @@ final class SpendJson {
 
     /** The configured names in config order, then the others the file has spend of (a removed key, say). */
     private static void rows(
-            JsonGenerator g,
-            String field,
-            SpendStore.By by,
-            Map<String, BudgetPeriod> configured,
-            SpendFigures figures)
+            JsonGenerator g, String field, SpendStore.By by, Map<String, BudgetPeriod> configured, SpendFigures figures)
             throws IOException {
         Set<String> names = new LinkedHashSet<>(configured.keySet());
         names.addAll(figures.names(by));

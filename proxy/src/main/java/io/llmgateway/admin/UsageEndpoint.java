@@ -8,15 +8,15 @@ import io.llmgateway.observe.UsageStats;
 import io.llmgateway.server.Gateway;
 import io.llmgateway.server.LocalEndpoint;
 import io.llmgateway.server.LocalExchange;
+import io.llmgateway.spend.BudgetView;
+import io.llmgateway.spend.SpendLedger;
 import io.llmgateway.util.JsonValues;
 import java.io.IOException;
 import java.time.Instant;
-import io.llmgateway.spend.SpendLedger;
-import io.llmgateway.spend.BudgetView;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.logging.log4j.LogManager;
@@ -60,7 +60,10 @@ final class UsageEndpoint implements LocalEndpoint {
             return;
         }
         // The store reads on its own thread; the answer goes back to this connection's event loop.
-        SpendFigures.read(ledger.store(), gateway.clock().millis(), gateway.config().routing().timeZone())
+        SpendFigures.read(
+                        ledger.store(),
+                        gateway.clock().millis(),
+                        gateway.config().routing().timeZone())
                 .whenComplete((figures, error) -> {
                     try {
                         exchange.ctx().executor().execute(() -> answer(exchange, figures, error));
@@ -110,8 +113,7 @@ final class UsageEndpoint implements LocalEndpoint {
     }
 
     /** @param spend the spend figures, or null when there are none (no spend file, or it could not be read) */
-    static String json(
-            GatewayConfig config, UsageStats usage, @Nullable SpendFigures spend, List<BudgetView> budgets) {
+    static String json(GatewayConfig config, UsageStats usage, @Nullable SpendFigures spend, List<BudgetView> budgets) {
         return JsonValues.write(g -> {
             g.writeStartObject();
             g.writeStringField(

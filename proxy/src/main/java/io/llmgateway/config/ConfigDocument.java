@@ -264,10 +264,12 @@ public final class ConfigDocument {
         Node parent = root;
         for (int i = 0; i < path.length - 1; i++) {
             Node next = child(parent, path[i]);
-            boolean intoList =
-                    next instanceof SequenceNode && i + 2 < path.length && INDEX.matcher(path[i + 1]).matches();
+            boolean intoList = next instanceof SequenceNode
+                    && i + 2 < path.length
+                    && INDEX.matcher(path[i + 1]).matches();
             if (intoList && !(child(next, path[i + 1]) instanceof MappingNode)) {
-                throw new IllegalArgumentException(String.join(".", Arrays.copyOf(path, i + 2)) + ": no such list item");
+                throw new IllegalArgumentException(
+                        String.join(".", Arrays.copyOf(path, i + 2)) + ": no such list item");
             }
             if (!intoList && !(next instanceof MappingNode) && parent instanceof MappingNode m) {
                 next = new MappingNode(Tag.MAP, new ArrayList<>(), FlowStyle.BLOCK);

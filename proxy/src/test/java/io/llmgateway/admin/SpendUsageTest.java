@@ -59,7 +59,8 @@ class SpendUsageTest {
     }
 
     private static void chat(TestGateway g, String key, String model) throws Exception {
-        HttpResponse<String> r = g.post("/v1/chat/completions", CHAT.formatted(model), "authorization", "Bearer " + key);
+        HttpResponse<String> r =
+                g.post("/v1/chat/completions", CHAT.formatted(model), "authorization", "Bearer " + key);
         assertEquals(200, r.statusCode(), r.body());
     }
 
@@ -119,11 +120,11 @@ class SpendUsageTest {
             assertEquals("serve", spend(usage, "budgets", 0, "unpriced"));
             assertEquals(
                     LocalDate.now(ZoneOffset.UTC)
-                                    .withDayOfMonth(1)
-                                    .plusMonths(1)
-                                    .atStartOfDay(ZoneOffset.UTC)
-                                    .toInstant()
-                                    .toString(),
+                            .withDayOfMonth(1)
+                            .plusMonths(1)
+                            .atStartOfDay(ZoneOffset.UTC)
+                            .toInstant()
+                            .toString(),
                     spend(usage, "budgets", 0, "resets_at"));
             assertEquals("provider", spend(usage, "budgets", 1, "kind"));
             assertEquals("openai", spend(usage, "budgets", 1, "name"));
