@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.llmgateway.server.TestGateway;
+import io.llmgateway.testing.Await;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
 import java.net.http.HttpResponse;
@@ -138,6 +139,16 @@ class SpendUsageTest {
             for (String secret : List.of(KEY_A, KEY_B, "sk-openai-secret", TOKEN)) {
                 assertFalse(usage.body().contains(secret), secret);
             }
+            AdminClient c = admin(g);
+            Await.until("the budgets settled to the real cost", () -> {
+                try {
+                    HttpResponse<String> now = c.get("/api/usage");
+                    return "0.0009".equals(spend(now, "budgets", 0, "spent"))
+                            && "0.0018".equals(spend(now, "budgets", 1, "spent"));
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
         }
         try (TestGateway g = gateway()) {
             HttpResponse<String> usage = admin(g).get("/api/usage");
