@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmgateway.server.TestGateway;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -131,6 +133,8 @@ class SpendPanelBrowserTest {
                         .findElement(By.cssSelector("#top-spenders [data-key='team-a']"))
                         .getText());
         assertFalse(browser.driver.getPageSource().contains(KEY), "no client key on the page");
+        WebElement panel = browser.driver.findElement(By.id("spend-panel"));
+        Files.write(Path.of("target", "spend-panel.png"), panel.getScreenshotAs(OutputType.BYTES));
     }
 
     @Test
