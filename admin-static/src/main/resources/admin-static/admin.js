@@ -23,6 +23,10 @@
     providersKey: null,
     routeRefs: new Map(),
     providerRefs: new Map(),
+    usage: null,
+    usageAt: 0,
+    spendKey: null,
+    spendRefs: new Map(),
     requestSeq: 0,
     errorSeq: 0,
     lastOk: 0,
@@ -741,6 +745,162 @@
       edit([providerChange('add_provider', v.name.trim(), null, v)]));
   }
 
+
+  // ---------------------------------------------------------------- spend and budgets
+
+  const SPEND_EVERY_MS = 5000;
+  const PERIODS = ['day', 'week', 'month', 'total'];
+
+  /** USD for the eye: cents from a dollar up, three significant digits below; the exact figure is the title. */
+  function fmtUsd(text) {
+    const n = Number(text);
+    if (!isFinite(n)) return '–';
+    if (n === 0) return '$0';
+    return '$' + (n >= 1 ? n.toFixed(2) : String(Number(n.toPrecision(3))));
+  }
+
+  function usdCell(w) {
+    return { text: fmtUsd(w.usd), title: w.usd + ' USD · ' + fmtNum(w.requests) + ' requests' };
+  }
+
+  function budgetOf(kind, name) {
+    const s = state.usage && state.usage.spend;
+    return s ? s.budgets.find((b) => b.kind === kind && b.name === name) || null : null;
+  }
+
+  /** The budget as written in the config file (null when none), for the edit form. */
+  function configBudget(kind, name) {
+    if (!state.config) return null;
+    const list = kind === 'key' ? state.config.keys || [] : state.config.providers;
+    const item = list.find((x) => x.name === name);
+    return item ? item.budget : null;
+  }
+
+  function budgetText(b) {
+    if (!b) return { text: 'none', title: 'No budget' };
+    const resets = b.resets_at ? 'resets ' + new Date(b.resets_at).toLocaleString('en-GB', { hour12: false }) : 'never resets';
+    return {
+      text: fmtUsd(b.remaining) + ' left of ' + fmtUsd(b.usd) + ' / ' + b.period,
+      title: b.spent + ' of ' + b.usd + ' USD spent this ' + b.period + ' · ' + resets
+        + (b.unpriced === 'refuse' ? ' · unpriced models refused' : ''),
+      resets,
+    };
+  }
+
+  function renderSpend() {
+    const u = state.usage;
+    const spend = u && u.spend;
+    $('spend-empty').hidden = !!spend || !u;
+    if (!spend) return;
+    const top = spend.top_keys;
+    const tops = $('top-spenders');
+    tops.replaceChildren(el('strong', { text: 'Top spenders this month' }),
+      ...(top.length ? top.map((t, i) => el('span', { class: 'top-spender', data: { key: t.name } },
+        (i ? ' · ' : '') + t.name + ' ' + fmtUsd(t.usd))) : ['none yet']));
+    const key = JSON.stringify([state.configVersion, Object.keys(spend.keys), Object.keys(spend.providers),
+      Object.keys(spend.models), spend.budgets.map((b) => b.kind + '/' + b.name)]);
+    if (key !== state.spendKey) {
+      state.spendKey = key;
+      buildSpend(spend);
+    }
+    for (const [rowKey, refs] of state.spendRefs) {
+      const [kind, name] = rowKey.split('\u0000');
+      const rows = spend[kind === 'key' ? 'keys' : kind === 'provider' ? 'providers' : 'models'];
+      const row = rows[name];
+      if (!row) continue;
+      for (const w of ['today', 'this_period', 'total']) {
+        const c = usdCell(row[w]);
+        setText(refs[w], c.text);
+        refs[w].title = c.title;
+      }
+      setText(refs.unpriced, row.total.unpriced ? fmtNum(row.total.unpriced) + ' requests' : '–');
+      refs.unpriced.title = fmtNum(row.today.unpriced) + ' today · ' + fmtNum(row.this_period.unpriced) + ' this period';
+      if (refs.budget) {
+        const bt = budgetText(budgetOf(kind, name));
+        setText(refs.budget, bt.text);
+        refs.budget.title = bt.title;
+        setText(refs.resets, bt.resets || '');
+      }
+    }
+  }
+
+  function buildSpend(spend) {
+    state.spendRefs = new Map();
+    const build = (kind, rows, tableId) => {
+      const tbody = $(tableId).tBodies[0];
+      tbody.replaceChildren(...Object.keys(rows).map((name) => {
+        const refs = { today: el('span'), this_period: el('span'), total: el('span'), unpriced: el('span') };
+        const cells = [
+          el('td', null, el('strong', { text: name }), el('span', { class: 'sub', text: rows[name].period })),
+          el('td', { data: { role: 'today' } }, refs.today),
+          el('td', { data: { role: 'this-period' } }, refs.this_period),
+          el('td', { data: { role: 'total' } }, refs.total),
+          el('td', null, refs.unpriced),
+        ];
+        if (kind !== 'model') {
+          refs.budget = el('span', { data: { role: 'budget' } });
+          refs.resets = el('span', { class: 'sub' });
+          const has = !!budgetOf(kind, name);
+          const editable = kind === 'provider' ? !!configProvider(name)
+            : !!(state.config && (state.config.keys || []).some((k) => k.name === name));
+          cells.push(el('td', null, refs.budget, refs.resets));
+          cells.push(el('td', null, el('span', { class: 'actions' },
+            el('button', {
+              type: 'button', class: 'btn btn-small', text: has ? 'Edit budget' : 'Set budget', disabled: !editable,
+              title: editable ? 'Set, change or remove the budget' : 'Not in the configuration', data: { action: 'edit-budget' },
+              on: { click: () => editBudget(kind, name) },
+            }),
+            has ? el('button', {
+              type: 'button', class: 'btn btn-small btn-danger-outline', text: 'Reset spend', data: { action: 'reset-spend' },
+              title: 'The budget forgets what was spent this period', on: { click: (e) => resetSpend(kind, name, e.target) },
+            }) : null)));
+        }
+        state.spendRefs.set(kind + '\u0000' + name, refs);
+        return el('tr', { data: { name, kind } }, ...cells);
+      }));
+    };
+    build('key', spend.keys, 'spend-keys');
+    build('provider', spend.providers, 'spend-providers');
+    build('model', spend.models, 'spend-models');
+    $('spend-keys').hidden = Object.keys(spend.keys).length === 0;
+  }
+
+  function editBudget(kind, name) {
+    const raw = configBudget(kind, name);
+    const fields = [
+      { name: 'usd', label: 'Budget (USD per period)', value: raw && raw.usd != null ? raw.usd : '', placeholder: 'e.g. 50', half: true },
+      { name: 'period', label: 'Period', type: 'select', options: PERIODS, value: raw && raw.period ? raw.period : 'month', half: true },
+      {
+        name: 'unpriced', label: 'Models without a price', type: 'select', options: ['serve', 'refuse'],
+        value: raw && raw.unpriced ? raw.unpriced : 'serve',
+        help: 'serve: answered and counted as unpriced; refuse: refused for this ' + (kind === 'key' ? 'key' : 'provider') + '.',
+      },
+    ];
+    if (raw) fields.push({ name: 'remove', label: 'Remove the budget', type: 'checkbox', value: false });
+    const what = kind === 'key' ? 'client key ' : 'provider ';
+    formDialog('Budget of ' + what + name, fields, 'Save', (v) => {
+      const budget = v.remove ? null : { usd: v.usd.trim(), period: v.period, unpriced: v.unpriced };
+      return edit([{ op: 'set_budget', kind, name, budget }]);
+    });
+  }
+
+  async function resetSpend(kind, name, button) {
+    const b = budgetOf(kind, name);
+    const what = (kind === 'key' ? 'client key ' : 'provider ') + name;
+    const spent = b ? ' (' + fmtUsd(b.spent) + ' this ' + b.period + ')' : '';
+    if (!await confirmDialog('Reset the spend of ' + what + '?',
+      'Its budget forgets what was spent this period' + spent + ' and starts from zero; a restart keeps the reset.'
+        + ' The history of spend stays as it is.', 'Reset spend')) return;
+    button.disabled = true;
+    try {
+      const res = await api('POST', '/api/spend/reset', { kind, name });
+      toast(res.ok ? what + ': spend of this period reset.' : errorText(res), res.ok ? 'ok' : 'error');
+      await refresh(true);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
   // ---------------------------------------------------------------- traffic
 
   function renderKpis() {
@@ -929,11 +1089,19 @@
     if (forceConfig || state.configVersion !== status.data.config.version || !state.config) {
       await loadConfig();
     }
+    if (forceConfig || Date.now() - state.usageAt >= SPEND_EVERY_MS) {
+      const usage = await api('GET', '/api/usage');
+      if (usage.ok) {
+        state.usage = usage.data;
+        state.usageAt = Date.now();
+      }
+    }
     renderHeader();
     renderKpis();
     renderChart();
     renderModels();
     renderProviders();
+    renderSpend();
     if (requests.ok) {
       renderRequests(requests.data.requests);
       state.requestSeq = requests.data.last_seq;

@@ -101,6 +101,7 @@ final class AdminApi implements AutoCloseable {
         routes.put("/api/config/reload", new Route(HttpMethod.POST, config::reload));
         routes.put("/api/health-check", new Route(HttpMethod.POST, this::healthCheck));
         routes.put("/api/reset", new Route(HttpMethod.POST, this::reset));
+        routes.put("/api/spend/reset", new Route(HttpMethod.POST, new SpendEndpoints(gateway)::reset));
         routes.put("/api/errors", new Route(HttpMethod.GET, recent::recentErrors));
         routes.put("/api/requests", new Route(HttpMethod.GET, recent::recentRequests));
     }

@@ -57,10 +57,11 @@ record ConfigChange(String where, Map<?, ?> fields, ConfigEdits.Found found) {
                 providerOptions(doc, provider);
             }
             case "remove_provider" -> doc.remove(API_PROVIDER, existingProvider(doc));
+            case "set_budget" -> BudgetEdits.apply(this, doc);
             default ->
                 throw bad("unknown op " + quote(op) + " (expected one of: set_route, order_routes,"
                         + " add_route, remove_route, add_model, remove_model, set_provider, add_provider,"
-                        + " remove_provider)");
+                        + " remove_provider, set_budget)");
         }
     }
 
@@ -267,7 +268,7 @@ record ConfigChange(String where, Map<?, ?> fields, ConfigEdits.Found found) {
         return keys;
     }
 
-    private String name(String field) throws BadEdit {
+    String name(String field) throws BadEdit {
         Object v = fields.get(field);
         if (!(v instanceof String s) || s.isBlank()) {
             throw bad(field + ": expected a non-empty name");
@@ -294,7 +295,7 @@ record ConfigChange(String where, Map<?, ?> fields, ConfigEdits.Found found) {
     }
 
     /** {@code value}, after recording a problem at {@code path} if it would read the environment. */
-    private String literal(String value, String... path) {
+    String literal(String value, String... path) {
         if (value.contains("${")) {
             found.problems.add(String.join(".", path) + ": " + NOT_LITERAL);
         }
@@ -305,7 +306,8 @@ record ConfigChange(String where, Map<?, ?> fields, ConfigEdits.Found found) {
         return new BadEdit(where + ": " + message);
     }
 
-    private static String[] path(String[] base, String key) {
+    /** {@code base} with {@code key} added. */
+    static String[] path(String[] base, String key) {
         String[] p = java.util.Arrays.copyOf(base, base.length + 1);
         p[base.length] = key;
         return p;

@@ -32,6 +32,7 @@ import java.util.regex.Pattern;
  * add_provider   {provider, base_url, api?, api_key?, anthropic_version?, default_max_tokens?, api_version?,
  *                 limits?}
  * remove_provider {provider}
+ * set_budget     {kind: key|provider, name, budget: {usd?, period?, unpriced?} | null}   ({@link BudgetEdits})
  * </pre>
  */
 final class ConfigEdits {

@@ -9,9 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /api/config}: the editable part of the document (providers, models, auto) with values as
- * written in the file, so the page edits {@code ${VAR}} references rather than their values. API keys
- * are never included: only whether one is set and, when it is a reference, the variable's name.
+ * {@code GET /api/config}: the editable part of the document (providers, models, auto, the client keys'
+ * names and budgets) with values as written in the file, so the page edits {@code ${VAR}} references rather
+ * than their values. API keys are never included: only whether one is set and, when it is a reference, the
+ * variable's name; client keys' secrets not at all.
  */
 final class ConfigView {
     private static final Pattern WHOLE_REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-[^}]*)?}");
@@ -37,6 +38,18 @@ final class ConfigView {
             g.writeArrayFieldStart("models");
             for (String name : doc.keys(ConfigEdits.MODEL_CONFIG)) {
                 writeModel(g, doc, name);
+            }
+            g.writeEndArray();
+            g.writeArrayFieldStart("keys");
+            List<String> keys = doc.sequence(BudgetEdits.GATEWAY, BudgetEdits.API_KEYS);
+            for (int i = 0; keys != null && i < keys.size(); i++) {
+                String[] item = {BudgetEdits.GATEWAY, BudgetEdits.API_KEYS, Integer.toString(i)};
+                if (doc.isMapping(item)) { // a bare secret has no name to show
+                    g.writeStartObject();
+                    Json.field(g, "name", doc.scalar(ConfigChange.path(item, "name")));
+                    writeBudget(g, doc, ConfigChange.path(item, "budget"));
+                    g.writeEndObject();
+                }
             }
             g.writeEndArray();
             List<String> auto = doc.sequence(ConfigEdits.AUTO);
@@ -73,6 +86,20 @@ final class ConfigView {
             Json.field(g, limit, doc.scalar(p, name, "limits", limit));
         }
         g.writeEndObject();
+        writeBudget(g, doc, p, name, "budget");
+        g.writeEndObject();
+    }
+
+    /** {@code "budget": {"usd", "period", "unpriced"}} as written, or null when there is none. */
+    private static void writeBudget(JsonGenerator g, ConfigDocument doc, String... path) throws IOException {
+        if (!doc.isMapping(path)) {
+            g.writeNullField("budget");
+            return;
+        }
+        g.writeObjectFieldStart("budget");
+        for (String option : BudgetEdits.OPTIONS) {
+            Json.field(g, option, doc.scalar(ConfigChange.path(path, option)));
+        }
         g.writeEndObject();
     }
 

@@ -8,15 +8,20 @@ import io.llmgateway.observe.UsageStats;
 import io.llmgateway.server.Gateway;
 import io.llmgateway.server.LocalEndpoint;
 import io.llmgateway.server.LocalExchange;
+import io.llmgateway.spend.BudgetView;
+import io.llmgateway.spend.SpendLedger;
 import io.llmgateway.util.JsonValues;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * {@code GET /api/usage}: requests, tokens and errors per provider and per model for the last minute,
@@ -28,7 +33,8 @@ import org.apache.logging.log4j.Logger;
  *  "models":{"gpt-4o":{...}, ...}}</pre>
  * Every configured provider and model is listed (zeros without traffic), in config order, followed by
  * rows that only exist in the counts ({@code auto} when nothing was chosen, {@code other}, providers
- * removed by a reload).
+ * removed by a reload). {@code spend} is what {@link SpendJson} writes, read from the spend file without
+ * blocking the event loop; null when the gateway keeps no spend.
  */
 final class UsageEndpoint implements LocalEndpoint {
     private static final Logger LOG = LogManager.getLogger(UsageEndpoint.class);
@@ -48,9 +54,32 @@ final class UsageEndpoint implements LocalEndpoint {
         if (!access.admit(exchange) || !AdminHttp.readOnly(exchange)) {
             return;
         }
+        SpendLedger ledger = gateway.spendLedger();
+        if (ledger == null) {
+            answer(exchange, null, null);
+            return;
+        }
+        // The store reads on its own thread; the answer goes back to this connection's event loop.
+        SpendFigures.read(
+                        ledger.store(),
+                        gateway.clock().millis(),
+                        gateway.config().routing().timeZone())
+                .whenComplete((figures, error) -> {
+                    try {
+                        exchange.ctx().executor().execute(() -> answer(exchange, figures, error));
+                    } catch (RejectedExecutionException e) {
+                        exchange.request().release(); // the loop is gone, and the connection with it
+                    }
+                });
+    }
+
+    private void answer(LocalExchange exchange, @Nullable SpendFigures figures, @Nullable Throwable error) {
+        if (error != null) {
+            LOG.warn("GET /api/usage: the spend could not be read: {}", error.toString());
+        }
         String json;
         try {
-            json = json(gateway.config(), usage);
+            json = json(gateway.config(), usage, figures, gateway.budgets().view());
         } catch (RuntimeException e) {
             // An endpoint must answer (it owns the request).
             LOG.error("GET /api/usage failed", e);
@@ -83,7 +112,8 @@ final class UsageEndpoint implements LocalEndpoint {
         g.writeEndObject();
     }
 
-    static String json(GatewayConfig config, UsageStats usage) {
+    /** @param spend the spend figures, or null when there are none (no spend file, or it could not be read) */
+    static String json(GatewayConfig config, UsageStats usage, @Nullable SpendFigures spend, List<BudgetView> budgets) {
         return JsonValues.write(g -> {
             g.writeStartObject();
             g.writeStringField(
@@ -97,6 +127,13 @@ final class UsageEndpoint implements LocalEndpoint {
                     usage::provider,
                     usage::providerTotal);
             writeRows(g, "models", config.models().keySet(), usage.modelNames(), usage::model, usage::modelTotal);
+            if (spend == null) {
+                g.writeNullField("spend");
+            } else {
+                g.writeObjectFieldStart("spend");
+                SpendJson.write(g, config, spend, budgets);
+                g.writeEndObject();
+            }
             g.writeEndObject();
         });
     }

@@ -2,6 +2,7 @@ package io.llmgateway.config;
 
 import static java.util.Objects.requireNonNull;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -35,7 +36,8 @@ import org.snakeyaml.engine.v2.schema.CoreSchema;
  */
 /**
  * A config file as an editable YAML node tree. Paths are mapping keys from the root, e.g.
- * {@code ("api_provider", "acme", "limits", "rpm")}.
+ * {@code ("api_provider", "acme", "limits", "rpm")}; in a list, a path element of digits is the index of an item
+ * that is a mapping, e.g. {@code ("gateway", "api_keys", "0", "budget")}.
  */
 public final class ConfigDocument {
     /** Keys that sit beside the provider names under {@code model_config.MODEL} (not providers). */
@@ -43,6 +45,7 @@ public final class ConfigDocument {
 
     private static final CoreSchema SCHEMA = new CoreSchema();
     private static final Pattern REFERENCE = Pattern.compile("\\$\\{[A-Za-z_][A-Za-z0-9_]*(:-[^}]*)?}");
+    private static final Pattern INDEX = Pattern.compile("[0-9]{1,9}");
 
     private final MappingNode root;
     private final boolean comments;
@@ -122,7 +125,7 @@ public final class ConfigDocument {
 
     /** Whether something (even an empty value) is written at {@code path}. */
     public boolean has(String... path) {
-        return tuple(path) != null || path.length == 0;
+        return node(path) != null;
     }
 
     public boolean isMapping(String... path) {
@@ -177,6 +180,11 @@ public final class ConfigDocument {
 
     public void putNumber(long value, String... path) {
         put(new ScalarNode(Tag.INT, Long.toString(value), ScalarStyle.PLAIN), path);
+    }
+
+    /** Writes a decimal number as a plain YAML number ({@code 12.5}). */
+    public void putDecimal(BigDecimal value, String... path) {
+        put(new ScalarNode(Tag.FLOAT, value.toPlainString(), ScalarStyle.PLAIN), path);
     }
 
     public void putBoolean(boolean value, String... path) {
@@ -253,19 +261,27 @@ public final class ConfigDocument {
     private void put(Node value, String... path) {
         checkPath(path);
         checkNotShared(false, path);
-        MappingNode parent = root;
+        Node parent = root;
         for (int i = 0; i < path.length - 1; i++) {
-            NodeTuple t = find(parent, path[i]);
-            if (t == null || !(t.getValueNode() instanceof MappingNode)) {
-                MappingNode child = new MappingNode(Tag.MAP, new ArrayList<>(), FlowStyle.BLOCK);
-                replaceOrAdd(parent, path[i], t, child);
-                parent = child;
-            } else {
-                parent = (MappingNode) t.getValueNode();
+            Node next = child(parent, path[i]);
+            boolean intoList = next instanceof SequenceNode
+                    && i + 2 < path.length
+                    && INDEX.matcher(path[i + 1]).matches();
+            if (intoList && !(child(next, path[i + 1]) instanceof MappingNode)) {
+                throw new IllegalArgumentException(
+                        String.join(".", Arrays.copyOf(path, i + 2)) + ": no such list item");
             }
+            if (!intoList && !(next instanceof MappingNode) && parent instanceof MappingNode m) {
+                next = new MappingNode(Tag.MAP, new ArrayList<>(), FlowStyle.BLOCK);
+                replaceOrAdd(m, path[i], find(m, path[i]), next);
+            }
+            parent = next;
         }
         String key = path[path.length - 1];
-        replaceOrAdd(parent, key, find(parent, key), value);
+        if (!(parent instanceof MappingNode m)) {
+            throw new IllegalArgumentException(String.join(".", path) + ": not inside a mapping");
+        }
+        replaceOrAdd(m, key, find(m, key), value);
     }
 
     /** Swaps a value in place (keeping the old value's comments) or appends a new entry. */
@@ -284,34 +300,28 @@ public final class ConfigDocument {
     }
 
     private Node node(String... path) {
-        if (path.length == 0) {
-            return root;
+        Node n = root;
+        for (int i = 0; i < path.length && n != null; i++) {
+            n = child(n, path[i]);
         }
-        NodeTuple t = tuple(path);
-        return t == null ? null : t.getValueNode();
-    }
-
-    private NodeTuple tuple(String... path) {
-        if (path.length == 0) {
-            return null;
-        }
-        MappingNode parent = mappingAt(Arrays.copyOf(path, path.length - 1));
-        return parent == null ? null : find(parent, path[path.length - 1]);
+        return n;
     }
 
     private MappingNode mappingAt(String... path) {
-        Node n = root;
-        for (String key : path) {
-            if (!(n instanceof MappingNode m)) {
-                return null;
-            }
+        return node(path) instanceof MappingNode m ? m : null;
+    }
+
+    /** The value of {@code key} in a mapping, or the item at index {@code key} of a list; null when none. */
+    private static Node child(Node n, String key) {
+        if (n instanceof MappingNode m) {
             NodeTuple t = find(m, key);
-            if (t == null) {
-                return null;
-            }
-            n = t.getValueNode();
+            return t == null ? null : t.getValueNode();
         }
-        return n instanceof MappingNode m ? m : null;
+        if (n instanceof SequenceNode s && INDEX.matcher(key).matches()) {
+            int i = Integer.parseInt(key);
+            return i < s.getValue().size() ? s.getValue().get(i) : null;
+        }
+        return null;
     }
 
     private static NodeTuple find(MappingNode m, String key) {
@@ -343,11 +353,10 @@ public final class ConfigDocument {
                 throw new IllegalArgumentException(String.join(".", path) + " is shared through the YAML anchor &"
                         + n.getAnchor().get().getValue() + "; edit it in the file");
             }
-            if (depth == path.length || !(n instanceof MappingNode m)) {
+            if (depth == path.length) {
                 return;
             }
-            NodeTuple t = find(m, path[depth]);
-            n = t == null ? null : t.getValueNode();
+            n = child(n, path[depth]);
         }
     }
 

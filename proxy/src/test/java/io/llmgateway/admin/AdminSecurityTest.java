@@ -74,7 +74,8 @@ class AdminSecurityTest {
                 assertEquals(401, r.statusCode(), path);
                 assertEquals("admin_unauthorized", at(r, "error", "code"));
             }
-            for (String path : List.of("/api/config/edit", "/api/config/reload", "/api/health-check", "/api/reset")) {
+            for (String path : List.of(
+                    "/api/config/edit", "/api/config/reload", "/api/health-check", "/api/reset", "/api/spend/reset")) {
                 assertEquals(401, anonymous.post(path, "{}").statusCode(), path);
             }
             assertEquals(

@@ -204,4 +204,40 @@ class ConfigDocumentTest {
         assertEquals("{}\n", ConfigDocument.empty().toYaml());
         assertEquals(List.of(), ConfigDocument.parse("").keys());
     }
+
+    @Test
+    void listItems_indexedByDigits_editedInPlace() throws Exception {
+        ConfigDocument doc = ConfigDocument.parse("""
+                gateway:
+                  api_keys:
+                    - name: a   # first
+                      key: k1
+                    - {name: b, key: k2}
+                """);
+
+        doc.putNumber(50, "gateway", "api_keys", "0", "budget", "usd");
+        doc.putString("day", "gateway", "api_keys", "1", "budget", "period");
+
+        assertEquals("a", doc.scalar("gateway", "api_keys", "0", "name"));
+        assertEquals("50", doc.scalar("gateway", "api_keys", "0", "budget", "usd"));
+        assertEquals("day", doc.scalar("gateway", "api_keys", "1", "budget", "period"));
+        assertTrue(doc.toYaml().contains("- name: a # first"), doc.toYaml());
+        assertTrue(doc.remove("gateway", "api_keys", "1", "budget"));
+        assertFalse(doc.has("gateway", "api_keys", "1", "budget"));
+        assertFalse(doc.has("gateway", "api_keys", "2"));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> doc.putNumber(1, "gateway", "api_keys", "2", "budget", "usd"));
+        assertEquals("gateway.api_keys.2: no such list item", e.getMessage());
+    }
+
+    @Test
+    void listItem_sharedThroughAnAnchor_refused() throws Exception {
+        ConfigDocument doc = ConfigDocument.parse("""
+                gateway:
+                  api_keys:
+                    - &k {name: a, key: k1}
+                """);
+
+        assertThrows(IllegalArgumentException.class, () -> doc.putNumber(5, "gateway", "api_keys", "0", "rpm"));
+    }
 }

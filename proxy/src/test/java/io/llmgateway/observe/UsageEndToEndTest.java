@@ -63,7 +63,7 @@ class UsageEndToEndTest {
                     "application/json", r.headers().firstValue("content-type").orElse(""));
             Object json = TestJson.parse(r.body());
             assertEquals(
-                    List.of("since", "uptime_seconds", "providers", "models"),
+                    List.of("since", "uptime_seconds", "providers", "models", "spend"),
                     List.copyOf(((Map<?, ?>) json).keySet()));
             for (String window : List.of("last_minute", "last_hour", "last_day", "total")) {
                 assertEquals(counts(2, 15, 1), TestJson.at(json, "providers", "main", window), window);
