@@ -27,9 +27,10 @@ import org.jspecify.annotations.Nullable;
  * - Restoring runs on the store's writer thread (SQLite); the counter counts from zero meanwhile and the
  *   period's stored spend is added when the query answers. At start the gateway waits for it before it
  *   accepts connections; after a reload nothing waits (a reload may run on an event loop).
- * - A reset zeroes the counter and writes a marker with what the store held for the period then; a restore
- *   subtracts the latest marker of the period, so a restart does not bring forgotten spend back. The per-day
- *   history stays as it is.
+ * - A reset zeroes the counter and writes a marker with what the store holds for the period when its writer
+ *   thread records it, a moment after the reset: spend recorded in that moment is forgotten too (never counted
+ *   twice). A restore subtracts the latest marker of the period, so a restart does not bring forgotten spend
+ *   back. The per-day history stays as it is.
  * - Lookups are map gets on immutable maps: no allocation on the admission path.
  */
 /**
