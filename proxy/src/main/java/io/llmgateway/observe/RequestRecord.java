@@ -38,6 +38,9 @@ import java.util.List;
  * @param cacheReadTokens of {@code promptTokens}, those the provider read from its prompt cache
  * @param costNanos what the request cost in nano-dollars (0 when no answer was billed), or {@link #UNPRICED}
  *                  when its model has no known price
+ * @param clientApi the wire format the client spoke ({@code openai} or {@code anthropic}), or null when unknown
+ * @param providerApi the wire format of the provider that answered (or was tried last): {@code openai},
+ *                    {@code anthropic} or {@code azure}; null when no provider was tried
  */
 public record RequestRecord(
         long startEpochMillis,
@@ -62,7 +65,9 @@ public record RequestRecord(
         String responseBody,
         long cacheCreationTokens,
         long cacheReadTokens,
-        long costNanos) {
+        long costNanos,
+        String clientApi,
+        String providerApi) {
     /** {@link #costNanos} of a request whose model has no known price. */
     public static final long UNPRICED = -1;
 
@@ -81,6 +86,59 @@ public record RequestRecord(
         modelAsked = ShortText.cap(modelAsked, MAX_MODEL_CHARS);
         errorMessage = ShortText.cap(errorMessage, MAX_ERROR_MESSAGE_CHARS);
         attempts = List.copyOf(attempts);
+    }
+
+    /** A record whose wire formats are not known. */
+    public RequestRecord(
+            long startEpochMillis,
+            String requestId,
+            String clientKeyId,
+            String path,
+            String modelAsked,
+            String modelUsed,
+            String provider,
+            List<AttemptRecord> attempts,
+            int status,
+            boolean stream,
+            long firstByteMillis,
+            long totalMillis,
+            long promptTokens,
+            long completionTokens,
+            long totalTokens,
+            boolean tokensEstimated,
+            String errorType,
+            String errorMessage,
+            String requestBody,
+            String responseBody,
+            long cacheCreationTokens,
+            long cacheReadTokens,
+            long costNanos) {
+        this(
+                startEpochMillis,
+                requestId,
+                clientKeyId,
+                path,
+                modelAsked,
+                modelUsed,
+                provider,
+                attempts,
+                status,
+                stream,
+                firstByteMillis,
+                totalMillis,
+                promptTokens,
+                completionTokens,
+                totalTokens,
+                tokensEstimated,
+                errorType,
+                errorMessage,
+                requestBody,
+                responseBody,
+                cacheCreationTokens,
+                cacheReadTokens,
+                costNanos,
+                null,
+                null);
     }
 
     /** A record without bodies (the default: {@code logging.log_bodies} off). */
