@@ -88,60 +88,7 @@ public record RequestRecord(
         attempts = List.copyOf(attempts);
     }
 
-    /** A record whose wire formats are not known. */
-    public RequestRecord(
-            long startEpochMillis,
-            String requestId,
-            String clientKeyId,
-            String path,
-            String modelAsked,
-            String modelUsed,
-            String provider,
-            List<AttemptRecord> attempts,
-            int status,
-            boolean stream,
-            long firstByteMillis,
-            long totalMillis,
-            long promptTokens,
-            long completionTokens,
-            long totalTokens,
-            boolean tokensEstimated,
-            String errorType,
-            String errorMessage,
-            String requestBody,
-            String responseBody,
-            long cacheCreationTokens,
-            long cacheReadTokens,
-            long costNanos) {
-        this(
-                startEpochMillis,
-                requestId,
-                clientKeyId,
-                path,
-                modelAsked,
-                modelUsed,
-                provider,
-                attempts,
-                status,
-                stream,
-                firstByteMillis,
-                totalMillis,
-                promptTokens,
-                completionTokens,
-                totalTokens,
-                tokensEstimated,
-                errorType,
-                errorMessage,
-                requestBody,
-                responseBody,
-                cacheCreationTokens,
-                cacheReadTokens,
-                costNanos,
-                null,
-                null);
-    }
-
-    /** A record without bodies (the default: {@code logging.log_bodies} off). */
+    /** A record without bodies (the default: {@code logging.log_bodies} off) nor the wire formats. */
     public RequestRecord(
             long startEpochMillis,
             String requestId,
@@ -184,7 +131,9 @@ public record RequestRecord(
                 null,
                 0,
                 0,
-                UNPRICED);
+                UNPRICED,
+                null,
+                null);
     }
 
     public boolean failed() {

@@ -74,7 +74,9 @@ class InteractionJsonTest {
                 body,
                 0,
                 0,
-                RequestRecord.UNPRICED));
+                RequestRecord.UNPRICED,
+                "openai",
+                "openai"));
 
         assertTrue(line.endsWith("\n"));
         assertFalse(line.substring(0, line.length() - 1).contains("\n"), line);
