@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.testing.MockUpstream;
 import io.llmgateway.testing.RawHttp;
+import java.io.IOException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,29 +62,36 @@ class MessagesLocalErrorsEndToEndTest {
         assertTrue(body.contains(text), response);
     }
 
+    /** Sends {@code request} on a new connection; what comes back until the gateway closes it. */
+    private static String answerTo(String request) throws IOException {
+        try (RawHttp c = RawHttp.connect(gateway.port())) {
+            return c.send(request).readUntilClose(5000);
+        }
+    }
+
     @Test
     void slowBody_onMessages_gets408InAnthropicsShape() throws Exception {
-        try (RawHttp c = RawHttp.connect(gateway.port())) {
-            c.send("POST /v1/messages HTTP/1.1\r\nHost: gw\r\nx-api-key: " + KEY
-                    + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"model\":");
-            assertAnthropicError(c.readUntilClose(5000), 408, "invalid_request_error", "server.request_timeout");
-        }
+        assertAnthropicError(
+                answerTo("POST /v1/messages HTTP/1.1\r\nHost: gw\r\nx-api-key: " + KEY
+                        + "\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"model\":"),
+                408,
+                "invalid_request_error",
+                "server.request_timeout");
     }
 
     @Test
     void slowHeaders_onCountTokens_get408InAnthropicsShape() throws Exception {
-        try (RawHttp c = RawHttp.connect(gateway.port())) {
-            c.send("POST /v1/messages/count_tokens HTTP/1.1\r\nHost: gw\r\nx-api-k");
-            assertAnthropicError(c.readUntilClose(5000), 408, "invalid_request_error", "server.request_timeout");
-        }
+        assertAnthropicError(
+                answerTo("POST /v1/messages/count_tokens HTTP/1.1\r\nHost: gw\r\nx-api-k"),
+                408,
+                "invalid_request_error",
+                "server.request_timeout");
     }
 
     @Test
     void slowHeaders_onChatCompletions_get408InOpenAisShape() throws Exception {
-        try (RawHttp c = RawHttp.connect(gateway.port())) {
-            c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\n");
-            assertOpenAiError(c.readUntilClose(5000), 408, "server.request_timeout");
-        }
+        assertOpenAiError(
+                answerTo("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\n"), 408, "server.request_timeout");
     }
 
     @Test
@@ -104,53 +112,58 @@ class MessagesLocalErrorsEndToEndTest {
         for (int i = 0; i < 25; i++) {
             head.append("x-h").append(i).append(": v\r\n");
         }
-        try (RawHttp c = RawHttp.connect(gateway.port())) {
-            c.send(head.append("Content-Length: 0\r\n\r\n").toString());
-            assertAnthropicError(c.readUntilClose(5000), 431, "invalid_request_error", "server.max_headers");
-        }
+        assertAnthropicError(
+                answerTo(head.append("Content-Length: 0\r\n\r\n").toString()),
+                431,
+                "invalid_request_error",
+                "server.max_headers");
     }
 
     @Test
     void headersTooLarge_onMessages_get431InAnthropicsShape() throws Exception {
-        try (RawHttp c = RawHttp.connect(gateway.port())) {
-            c.send("POST /v1/messages HTTP/1.1\r\nHost: gw\r\nx-big: " + "v".repeat(5000)
-                    + "\r\nContent-Length: 0\r\n\r\n");
-            assertAnthropicError(c.readUntilClose(5000), 431, "invalid_request_error", "server.max_header_size");
-        }
+        assertAnthropicError(
+                answerTo("POST /v1/messages HTTP/1.1\r\nHost: gw\r\nx-big: " + "v".repeat(5000)
+                        + "\r\nContent-Length: 0\r\n\r\n"),
+                431,
+                "invalid_request_error",
+                "server.max_header_size");
     }
 
     @Test
     void ambiguousFraming_onMessages_gets400InAnthropicsShape() throws Exception {
-        try (RawHttp c = RawHttp.connect(gateway.port())) {
-            c.send("POST /v1/messages HTTP/1.1\r\nHost: gw\r\nContent-Length: 5\r\n"
-                    + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n");
-            assertAnthropicError(c.readUntilClose(5000), 400, "invalid_request_error", "Transfer-Encoding");
-        }
+        assertAnthropicError(
+                answerTo("POST /v1/messages HTTP/1.1\r\nHost: gw\r\nContent-Length: 5\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"),
+                400,
+                "invalid_request_error",
+                "Transfer-Encoding");
     }
 
     @Test
     void missingKey_onMessages_gets401InAnthropicsShape_beforeItsBody() throws Exception {
-        try (RawHttp c = RawHttp.connect(gateway.port())) {
-            c.send("POST /v1/messages HTTP/1.1\r\nHost: gw\r\nContent-Length: 100\r\n\r\n");
-            assertAnthropicError(c.readUntilClose(5000), 401, "authentication_error", "x-api-key");
-        }
+        assertAnthropicError(
+                answerTo("POST /v1/messages HTTP/1.1\r\nHost: gw\r\nContent-Length: 100\r\n\r\n"),
+                401,
+                "authentication_error",
+                "x-api-key");
     }
 
     @Test
     void unsupportedExpectation_onMessages_gets417InAnthropicsShape() throws Exception {
-        try (RawHttp c = RawHttp.connect(gateway.port())) {
-            c.send("POST /v1/messages HTTP/1.1\r\nHost: gw\r\nx-api-key: " + KEY
-                    + "\r\nExpect: 200-ok\r\nContent-Length: 5\r\n\r\n");
-            assertAnthropicError(c.readUntilClose(5000), 417, "invalid_request_error", "Expect");
-        }
+        assertAnthropicError(
+                answerTo("POST /v1/messages HTTP/1.1\r\nHost: gw\r\nx-api-key: " + KEY
+                        + "\r\nExpect: 200-ok\r\nContent-Length: 5\r\n\r\n"),
+                417,
+                "invalid_request_error",
+                "Expect");
     }
 
     @Test
     void unsupportedExpectation_onChatCompletions_gets417InOpenAisShape() throws Exception {
-        try (RawHttp c = RawHttp.connect(gateway.port())) {
-            c.send("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nx-api-key: " + KEY
-                    + "\r\nExpect: 200-ok\r\nContent-Length: 5\r\n\r\n");
-            assertOpenAiError(c.readUntilClose(5000), 417, "Expect");
-        }
+        assertOpenAiError(
+                answerTo("POST /v1/chat/completions HTTP/1.1\r\nHost: gw\r\nx-api-key: " + KEY
+                        + "\r\nExpect: 200-ok\r\nContent-Length: 5\r\n\r\n"),
+                417,
+                "Expect");
     }
 }
