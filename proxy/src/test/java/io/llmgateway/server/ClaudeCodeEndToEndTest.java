@@ -118,6 +118,28 @@ class ClaudeCodeEndToEndTest {
     }
 
     @Test
+    void toolUseWithThinking_throughAnAnthropicProvider_sendsTheSignedThinkingBack() throws Exception {
+        Path file = Files.writeString(dir.resolve("word.txt"), SECRET_WORD + "\n");
+        String input = "{\"file_path\":\"" + file.toAbsolutePath() + "\"}";
+        String signature = "EqQBCgIYAhIMgateway+signature+kept==";
+        provider.enqueue(AnthropicAnswer.text("Reading it.")
+                .withThinking(signature, "The user wants ", "the word.")
+                .withToolUse("toolu_gw2", "Read", input)
+                .auto());
+        provider.setDefault(
+                AnthropicAnswer.text("The word is ", SECRET_WORD, ".").auto());
+        try (TestGateway g = gateway("anthropic", "claude-upstream")) {
+            Map<String, Object> result = run(g, "What is the word in word.txt?");
+
+            assertEquals("The word is " + SECRET_WORD + ".", result.get("result"), result.toString());
+            String next = toolResultSent("\"tool_use_id\":\"toolu_gw2\"");
+            assertTrue(next.contains(SECRET_WORD), next);
+            assertTrue(next.contains("\"signature\":\"" + signature + "\""), "the thinking block goes back signed");
+            assertTrue(next.contains("The user wants the word."), next);
+        }
+    }
+
+    @Test
     void text_translatedToAnOpenAiProvider() throws Exception {
         provider.setDefault(Behaviour.streamAware(
                 Behaviour.chatCompletion("Hello from GPT."), Behaviour.sse("Hello ", "from GPT.")));
