@@ -101,26 +101,20 @@ class ClaudeCodeEndToEndTest {
 
     @Test
     void toolUse_throughAnAnthropicProvider() throws Exception {
-        Path file = Files.writeString(dir.resolve("word.txt"), SECRET_WORD + "\n");
-        String input = "{\"file_path\":\"" + file.toAbsolutePath() + "\"}";
+        String input = readInput();
         provider.enqueue(AnthropicAnswer.text("Reading it.")
                 .withToolUse("toolu_gw1", "Read", input.substring(0, 10), input.substring(10))
                 .auto());
         provider.setDefault(
                 AnthropicAnswer.text("The word is ", SECRET_WORD, ".").auto());
         try (TestGateway g = gateway("anthropic", "claude-upstream")) {
-            Map<String, Object> result = run(g, "What is the word in word.txt?");
-
-            assertEquals("The word is " + SECRET_WORD + ".", result.get("result"), result.toString());
-            String answer = toolResultSent("\"tool_use_id\":\"toolu_gw1\"");
-            assertTrue(answer.contains(SECRET_WORD), "Claude Code ran Read and sent its result: " + answer);
+            askForTheWord(g, "\"tool_use_id\":\"toolu_gw1\"");
         }
     }
 
     @Test
     void toolUseWithThinking_throughAnAnthropicProvider_sendsTheSignedThinkingBack() throws Exception {
-        Path file = Files.writeString(dir.resolve("word.txt"), SECRET_WORD + "\n");
-        String input = "{\"file_path\":\"" + file.toAbsolutePath() + "\"}";
+        String input = readInput();
         String signature = "EqQBCgIYAhIMgateway+signature+kept==";
         provider.enqueue(AnthropicAnswer.text("Reading it.")
                 .withThinking(signature, "The user wants ", "the word.")
@@ -129,11 +123,7 @@ class ClaudeCodeEndToEndTest {
         provider.setDefault(
                 AnthropicAnswer.text("The word is ", SECRET_WORD, ".").auto());
         try (TestGateway g = gateway("anthropic", "claude-upstream")) {
-            Map<String, Object> result = run(g, "What is the word in word.txt?");
-
-            assertEquals("The word is " + SECRET_WORD + ".", result.get("result"), result.toString());
-            String next = toolResultSent("\"tool_use_id\":\"toolu_gw2\"");
-            assertTrue(next.contains(SECRET_WORD), next);
+            String next = askForTheWord(g, "\"tool_use_id\":\"toolu_gw2\"");
             assertTrue(next.contains("\"signature\":\"" + signature + "\""), "the thinking block goes back signed");
             assertTrue(next.contains("The user wants the word."), next);
         }
@@ -158,8 +148,7 @@ class ClaudeCodeEndToEndTest {
 
     @Test
     void toolUse_translatedToAnOpenAiProvider() throws Exception {
-        Path file = Files.writeString(dir.resolve("word.txt"), SECRET_WORD + "\n");
-        String arguments = ("{\"file_path\":\"" + file.toAbsolutePath() + "\"}").replace("\"", "\\\"");
+        String arguments = readInput().replace("\"", "\\\"");
         provider.enqueue(Behaviour.sseEvents(List.of(
                 chunk(
                         "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[{\"index\":0,\"id\":\"call_gw1\","
@@ -179,12 +168,27 @@ class ClaudeCodeEndToEndTest {
                 Behaviour.chatCompletion("The word is " + SECRET_WORD + "."),
                 Behaviour.sse("The word is ", SECRET_WORD, ".")));
         try (TestGateway g = gateway("openai", "gpt-4.1")) {
-            Map<String, Object> result = run(g, "What is the word in word.txt?");
-
-            assertEquals("The word is " + SECRET_WORD + ".", result.get("result"), result.toString());
-            String answer = toolResultSent("\"tool_call_id\":\"call_gw1\"");
-            assertTrue(answer.contains(SECRET_WORD), "Claude Code ran Read and sent its result: " + answer);
+            askForTheWord(g, "\"tool_call_id\":\"call_gw1\"");
         }
+    }
+
+    /** Writes the file the prompt asks about; the input of a Read of it. */
+    private String readInput() throws IOException {
+        Path file = Files.writeString(dir.resolve("word.txt"), SECRET_WORD + "\n");
+        return "{\"file_path\":\"" + file.toAbsolutePath() + "\"}";
+    }
+
+    /**
+     * Asks Claude Code for the word in the file, which the provider answers with a Read call, then with the word;
+     * returns the request that carried the tool's result ({@code marker}), which holds the file's word.
+     */
+    private String askForTheWord(TestGateway g, String marker) throws IOException, InterruptedException {
+        Map<String, Object> result = run(g, "What is the word in word.txt?");
+
+        assertEquals("The word is " + SECRET_WORD + ".", result.get("result"), result.toString());
+        String sent = toolResultSent(marker);
+        assertTrue(sent.contains(SECRET_WORD), "Claude Code ran Read and sent its result: " + sent);
+        return sent;
     }
 
     private static String chunk(String delta, String finish) {
