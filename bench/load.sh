@@ -27,7 +27,8 @@
 # latencies for coordinated omission, which at one connection makes its p99 the share of the run spent in pauses;
 # a second pass waits IDLE_PAUSE_MS after each answer, as a lightly used gateway is called (idle cores).
 # A paced-SSE case (a Java mock sending an event every 20 ms) measures the gateway's added time to first
-# token and added inter-chunk gap against the same mock reached directly.
+# token and added inter-chunk gap against the same mock reached directly, and what the translation adds (an
+# Anthropic client's /v1/messages stream from the same mock) against the same gateway's pass-through.
 #
 # Needs nginx and wrk (installed with apt-get when missing and running as root). Nothing here is a test.
 set -euo pipefail
@@ -52,6 +53,7 @@ PACED_SECONDS=${PACED_SECONDS:-4}  # per target and round
 PACED_CONCURRENCY=${PACED_CONCURRENCY:-8}
 PACED_CHUNKS=${PACED_CHUNKS:-20}
 PACED_INTERVAL_MS=${PACED_INTERVAL_MS:-20}
+PACED_MESSAGES=${PACED_MESSAGES:-true}  # false skips the paced stream through the translation (/v1/messages)
 PORT_BASE=${PORT_BASE:-18080}      # uses PORT_BASE+1 .. +5 on 127.0.0.1
 REBUILD=${REBUILD:-0}              # 1 rebuilds the jars even when they are newer than every source
 KEEP=${KEEP:-0}                    # 1 keeps the work directory (configs, logs, raw results)
@@ -343,7 +345,7 @@ if [ "$PACED" = 1 ]; then
   log "paced SSE: $PACED_CHUNKS events ${PACED_INTERVAL_MS} ms apart, $PACED_CONCURRENCY streams at a time"
   java -Xmx256m -cp "$BENCH_JAR" io.llmgateway.bench.load.PacedProbe --direct-port "$PACED_PORT" \
       --gateway-port "$GATEWAY_PORT" --model gpt-4o-paced --concurrency "$PACED_CONCURRENCY" \
-      --seconds "$PACED_SECONDS" --rounds "$ROUNDS" --chunks "$PACED_CHUNKS" >> "$RESULTS"
+      --seconds "$PACED_SECONDS" --rounds "$ROUNDS" --chunks "$PACED_CHUNKS" --messages "$PACED_MESSAGES" >> "$RESULTS"
 fi
 
 java -cp "$BENCH_JAR" io.llmgateway.bench.load.LoadReport "$RESULTS"

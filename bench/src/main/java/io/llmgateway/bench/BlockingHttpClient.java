@@ -11,7 +11,8 @@ import java.net.Socket;
 /**
  * A minimal keep-alive HTTP/1.1 client over one blocking socket: just enough framing (Content-Length
  * and chunked) to read whole responses, with nothing between the benchmark and the bytes. It can report
- * when each SSE event ({@code data:} line) arrives, which is what the paced-stream probe measures.
+ * when each SSE event ({@code data:} line, or a line of another start: {@link #eventsStartingWith}) arrives,
+ * which is what the paced-stream probe measures.
  * One thread at a time.
  */
 public final class BlockingHttpClient implements AutoCloseable {
@@ -28,7 +29,8 @@ public final class BlockingHttpClient implements AutoCloseable {
     private int lim;
     private int status;
     private EventListener listener;
-    private int eventMatch; // how much of "\ndata:" was matched across reads
+    private byte[] event = DATA_EVENT;
+    private int eventMatch; // how much of the event's line start ("\ndata:") was matched across reads
 
     public BlockingHttpClient(String host, int port) throws IOException {
         socket = new Socket();
@@ -37,6 +39,15 @@ public final class BlockingHttpClient implements AutoCloseable {
         socket.setSoTimeout(30_000);
         in = socket.getInputStream();
         out = socket.getOutputStream();
+    }
+
+    /**
+     * Reports the lines that start with {@code lineStart} as the events instead of the {@code data:} lines: e.g.
+     * {@code "event: content_block_delta"}, the content events of Anthropic's stream.
+     */
+    public BlockingHttpClient eventsStartingWith(String lineStart) {
+        event = ("\n" + lineStart).getBytes(US_ASCII);
+        return this;
     }
 
     /** The bytes of a keep-alive POST of {@code body} to {@code path}. */
@@ -137,16 +148,16 @@ public final class BlockingHttpClient implements AutoCloseable {
         }
     }
 
-    private static final byte[] EVENT = "\ndata:".getBytes(US_ASCII);
+    private static final byte[] DATA_EVENT = "\ndata:".getBytes(US_ASCII);
 
-    /** Finds event starts ("data:" at a line start) in the body bytes as they arrive. */
+    /** Finds event starts (the event's text at a line start) in the body bytes as they arrive. */
     private void scanEvents(int from, int len) {
         long now = System.nanoTime();
         for (int i = from; i < from + len; i++) {
             byte b = buf[i];
-            if (b == EVENT[eventMatch]) {
+            if (b == event[eventMatch]) {
                 eventMatch++;
-                if (eventMatch == EVENT.length) {
+                if (eventMatch == event.length) {
                     listener.onEvent(now);
                     eventMatch = 0;
                 }

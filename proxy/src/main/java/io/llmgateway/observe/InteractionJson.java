@@ -16,7 +16,8 @@ import java.util.List;
  * bodies appear only when {@code logging.log_bodies} put them into the record.
  *
  * <pre>{"time":"2025-01-31T12:00:00.123Z","request_id":"...","client_key_id":null,"path":"/chat/completions",
- * "model":"gpt-4o","model_used":"gpt-4o","provider":"openai","stream":true,"status":200,
+ * "model":"gpt-4o","model_used":"gpt-4o","provider":"openai","client_api":"openai","provider_api":"openai",
+ * "stream":true,"status":200,
  * "attempts":[{"provider":"openai","model":"gpt-4o","outcome":"ok","status":200,"ms":812}],"failovers":0,
  * "ttfb_ms":240,"latency_ms":812,"prompt_tokens":12,"completion_tokens":30,"total_tokens":42,
  * "tokens_estimated":false,"error_type":null,"error_message":null}</pre>
@@ -44,6 +45,8 @@ public final class InteractionJson {
         out.field("model", r.modelAsked());
         out.field("model_used", r.modelUsed());
         out.field("provider", r.provider());
+        out.field("client_api", r.clientApi());
+        out.field("provider_api", r.providerApi());
         out.ascii(r.stream() ? ",\"stream\":true" : ",\"stream\":false");
         out.ascii(",\"status\":").number(r.status());
         List<AttemptRecord> attempts = r.attempts();

@@ -38,6 +38,9 @@ import java.util.List;
  * @param cacheReadTokens of {@code promptTokens}, those the provider read from its prompt cache
  * @param costNanos what the request cost in nano-dollars (0 when no answer was billed), or {@link #UNPRICED}
  *                  when its model has no known price
+ * @param clientApi the wire format the client spoke ({@code openai} or {@code anthropic}), or null when unknown
+ * @param providerApi the wire format of the provider that answered (or was tried last): {@code openai},
+ *                    {@code anthropic} or {@code azure}; null when no provider was tried
  */
 public record RequestRecord(
         long startEpochMillis,
@@ -62,7 +65,9 @@ public record RequestRecord(
         String responseBody,
         long cacheCreationTokens,
         long cacheReadTokens,
-        long costNanos) {
+        long costNanos,
+        String clientApi,
+        String providerApi) {
     /** {@link #costNanos} of a request whose model has no known price. */
     public static final long UNPRICED = -1;
 
@@ -83,7 +88,7 @@ public record RequestRecord(
         attempts = List.copyOf(attempts);
     }
 
-    /** A record without bodies (the default: {@code logging.log_bodies} off). */
+    /** A record without bodies (the default: {@code logging.log_bodies} off) nor the wire formats. */
     public RequestRecord(
             long startEpochMillis,
             String requestId,
@@ -126,7 +131,9 @@ public record RequestRecord(
                 null,
                 0,
                 0,
-                UNPRICED);
+                UNPRICED,
+                null,
+                null);
     }
 
     public boolean failed() {

@@ -1,16 +1,16 @@
 package io.llmgateway.server;
 
 import io.llmgateway.config.ServerSettings;
-import io.llmgateway.openai.OpenAiErrors;
+import io.llmgateway.protocol.ClientDialect;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /*
  * Design notes
@@ -19,6 +19,8 @@ import java.util.concurrent.TimeUnit;
  * - Three phases: IDLE (keep-alive, idle timeout runs), RECEIVING (deadline for headers and body runs),
  *   BUSY (the request is being answered: no timer here, the exchange has its own upstream timeouts, so a
  *   long healthy stream is never cut).
+ * - Being first, it cannot read the request: the 408 takes the error shape of the dialect it is given, which
+ *   the pipeline derives from the request line the decoder has read so far (OpenAI's before there is one).
  */
 final class ConnectionTimer extends ChannelInboundHandlerAdapter {
     private enum Phase {
@@ -33,12 +35,15 @@ final class ConnectionTimer extends ChannelInboundHandlerAdapter {
     private final long maxArmNanos;
 
     private final String requestTimeoutText;
+    private final Supplier<ClientDialect> dialect;
     private ChannelHandlerContext ctx;
     private Phase phase = Phase.IDLE;
     private long deadlineNanos;
     private ScheduledFuture<?> timer;
 
-    ConnectionTimer(ServerSettings settings) {
+    /** @param dialect the wire format of the request being received, whose error shape its 408 takes */
+    ConnectionTimer(ServerSettings settings, Supplier<ClientDialect> dialect) {
+        this.dialect = dialect;
         this.requestTimeoutNanos = settings.requestTimeout().toNanos();
         long millis = settings.requestTimeout().toMillis();
         this.requestTimeoutText = millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
@@ -117,14 +122,14 @@ final class ConnectionTimer extends ChannelInboundHandlerAdapter {
             return;
         }
         if (phase == Phase.RECEIVING) {
-            FullHttpResponse response = OpenAiErrors.response(
-                    ctx.alloc(),
-                    HttpResponseStatus.REQUEST_TIMEOUT,
-                    OpenAiErrors.INVALID_REQUEST,
-                    "The request was not received completely within " + requestTimeoutText
-                            + " (server.request_timeout).",
-                    null,
-                    "request_timeout");
+            FullHttpResponse response = dialect.get()
+                    .error(
+                            ctx.alloc(),
+                            408,
+                            "The request was not received completely within " + requestTimeoutText
+                                    + " (server.request_timeout).",
+                            null,
+                            "request_timeout");
             HttpUtil.setKeepAlive(response, false);
             // Written from the tail so that it passes through the response encoder behind this handler.
             ctx.channel().writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);

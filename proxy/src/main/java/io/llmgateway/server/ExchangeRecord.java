@@ -26,6 +26,8 @@ final class ExchangeRecord {
     private final String requestId;
     private final String keyName;
     private final String path;
+    private final String clientApi;
+    private String providerApi;
     private final List<AttemptRecord> attempts = new ArrayList<>(2);
     private long attemptStartNanos;
     private long firstByteNanos;
@@ -70,6 +72,7 @@ final class ExchangeRecord {
         this.keyName = keyName;
         int q = pathSuffix.indexOf('?');
         this.path = q < 0 ? pathSuffix : pathSuffix.substring(0, q);
+        this.clientApi = Gateway.clientDialectOf("/v1" + path).name();
         this.bodyCap = bodyCap;
     }
 
@@ -129,6 +132,7 @@ final class ExchangeRecord {
 
     /** @param status the provider's status, 0 when none came */
     void attemptEnded(Attempt attempt, String outcome, int status) {
+        providerApi = attempt.providerConfig().api().configName();
         attempts.add(new AttemptRecord(
                 attempt.provider(),
                 attempt.model(),
@@ -206,6 +210,8 @@ final class ExchangeRecord {
                 answerText,
                 u == null ? 0 : u.cacheCreationTokens(),
                 u == null ? 0 : u.cacheReadTokens(),
-                costNanos);
+                costNanos,
+                clientApi,
+                providerApi);
     }
 }

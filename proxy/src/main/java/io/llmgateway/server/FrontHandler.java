@@ -162,8 +162,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
             }
             RequestFacts counted = LocalTokenCount.counted(gateway, path, request, key);
             if (counted != null) {
-                request.release();
-                LocalTokenCount.answer(ctx, gateway, counted, keepAlive, requestId, this::proxyDone);
+                LocalTokenCount.answer(ctx, gateway, counted, request, key, keepAlive, requestId, this::proxyDone);
                 return;
             }
             current = new ProxyExchange(

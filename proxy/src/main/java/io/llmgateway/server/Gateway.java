@@ -210,6 +210,11 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
      * {@code /v1/messages} and its {@code count_tokens}, OpenAI's for every other path.
      */
     ClientDialect clientDialect(String path) {
+        return clientDialectOf(path);
+    }
+
+    /** {@link #clientDialect}, for the parts of an exchange that have no gateway at hand. */
+    static ClientDialect clientDialectOf(String path) {
         int q = path.indexOf('?');
         AnthropicClientDialect anthropic = AnthropicClientDialect.forPath(q < 0 ? path : path.substring(0, q));
         return anthropic != null ? anthropic : OpenAiClientDialect.INSTANCE;

@@ -21,8 +21,8 @@ final class GatewayInitializer extends ChannelInitializer<SocketChannel> {
     protected void initChannel(SocketChannel ch) {
         gateway.trackConnection(ch);
         ServerSettings settings = gateway.config().server();
-        ConnectionTimer timer = new ConnectionTimer(settings);
         StrictRequestDecoder decoder = new StrictRequestDecoder(settings);
+        ConnectionTimer timer = new ConnectionTimer(settings, () -> gateway.clientDialect(decoder.receivingUri()));
         RequestGuard guard = new RequestGuard(settings, gateway, decoder);
         ChannelPipeline p = ch.pipeline();
         p.addLast("timer", timer);

@@ -3,6 +3,7 @@ package io.llmgateway.server;
 import io.llmgateway.anthropic.AnthropicClientDialect;
 import io.llmgateway.protocol.BadRequestException;
 import io.llmgateway.protocol.RequestFacts;
+import io.llmgateway.protocol.Usage;
 import io.llmgateway.route.RouteScope;
 import io.llmgateway.tokens.TokenInputs;
 import io.netty.channel.ChannelHandlerContext;
@@ -18,6 +19,9 @@ import java.util.List;
  * the gateway does not serve): the exchange then answers the error.
  */
 final class LocalTokenCount {
+    /** The path its records name, after {@code /v1} as a proxied request's. */
+    private static final String PATH_SUFFIX = "/messages/count_tokens";
+
     private LocalTokenCount() {}
 
     /**
@@ -45,14 +49,26 @@ final class LocalTokenCount {
         return anthropic.restrictsProviders() && anthropic.reaches(snapshot.config, model) ? null : facts;
     }
 
-    /** Counts {@code facts}' input and answers {@code {"input_tokens":N}}; then runs {@code onDone}. */
+    /**
+     * Counts {@code facts}' input and answers {@code {"input_tokens":N}}, records the request like a proxied one
+     * (the count as its prompt tokens, estimated, as nothing was billed), releases {@code request}; then runs
+     * {@code onDone}.
+     *
+     * @param key the client's key, or null when client keys are not configured
+     */
     static void answer(
             ChannelHandlerContext ctx,
             Gateway gateway,
             RequestFacts facts,
+            FullHttpRequest request,
+            ClientKeys.Key key,
             boolean keepAlive,
             String requestId,
             Runnable onDone) {
+        ExchangeRecord record = ExchangeRecord.start(
+                gateway, gateway.snapshot(), requestId, key == null ? null : new ClientQuota(key), PATH_SUFFIX);
+        record.request(request.content());
+        request.release();
         String model = facts.model();
         gateway.estimator()
                 .estimate(new InputOnly(facts), gateway.snapshot().configuredEncoding(model), model)
@@ -60,25 +76,22 @@ final class LocalTokenCount {
                         ctx.executor(),
                         () -> {
                             if (error != null || tokens == null) {
+                                String message = "The gateway could not count the tokens.";
+                                record.replied(500, AnthropicClientDialect.COUNT_TOKENS.errorType(500), message);
                                 Responses.send(
                                         ctx,
                                         AnthropicClientDialect.COUNT_TOKENS.error(
-                                                ctx.alloc(),
-                                                500,
-                                                "The gateway could not count the tokens.",
-                                                null,
-                                                null),
+                                                ctx.alloc(), 500, message, null, null),
                                         keepAlive,
                                         requestId);
                             } else {
-                                Responses.json(
-                                        ctx,
-                                        HttpResponseStatus.OK,
-                                        "{\"input_tokens\":" + tokens + "}",
-                                        keepAlive,
-                                        requestId,
-                                        false);
+                                String json = "{\"input_tokens\":" + tokens + "}";
+                                record.answered(200);
+                                record.settled(new Usage(tokens, 0, tokens, true));
+                                record.answerEnded(record.bodyCap() > 0 ? json : null);
+                                Responses.json(ctx, HttpResponseStatus.OK, json, keepAlive, requestId, false);
                             }
+                            gateway.observers().onComplete(record.toRecord(model, false, null, 0));
                             onDone.run();
                         },
                         onDone));

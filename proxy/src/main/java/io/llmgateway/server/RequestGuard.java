@@ -27,7 +27,7 @@ import java.util.Locale;
  * Design notes
  * - Sits right after the decoder and sees each request's head before anything is buffered, so a bad
  *   request is refused before its body is read.
- * - A refused request gets an OpenAI-shaped error and the connection is closed: after a framing
+ * - A refused request gets an error in its path's shape and the connection is closed: after a framing
  *   problem nothing later on that connection can be trusted, so everything until the close is dropped.
  * - Request bodies are charged against a process-wide byte budget while they are buffered (see
  *   BodyBudget); a request that would exceed it is shed with 503 instead of risking the heap. Each

@@ -74,7 +74,9 @@ class InteractionJsonTest {
                 body,
                 0,
                 0,
-                RequestRecord.UNPRICED));
+                RequestRecord.UNPRICED,
+                "openai",
+                "openai"));
 
         assertTrue(line.endsWith("\n"));
         assertFalse(line.substring(0, line.length() - 1).contains("\n"), line);
@@ -113,12 +115,45 @@ class InteractionJsonTest {
         assertEquals(
                 "{\"time\":\"2025-01-31T12:00:00.123Z\",\"request_id\":\"req_3\",\"client_key_id\":null,"
                         + "\"path\":\"/chat/completions\",\"model\":\"auto\",\"model_used\":\"gpt-4o\",\"provider\":\"backup\","
-                        + "\"stream\":true,\"status\":200,\"attempts\":[{\"provider\":\"main\",\"model\":\"gpt-4o\","
+                        + "\"client_api\":null,\"provider_api\":null,\"stream\":true,\"status\":200,\"attempts\":[{\"provider\":\"main\",\"model\":\"gpt-4o\","
                         + "\"outcome\":\"status_503\",\"status\":503,\"ms\":12},{\"provider\":\"backup\",\"model\":\"gpt-4o\","
                         + "\"outcome\":\"ok\",\"status\":200,\"ms\":801}],\"failovers\":1,\"ttfb_ms\":240,\"latency_ms\":815,"
                         + "\"prompt_tokens\":12,\"completion_tokens\":30,\"total_tokens\":42,\"tokens_estimated\":false,\"cost_usd\":null,"
                         + "\"error_type\":null,\"error_message\":\"a \\u003cb\\u003e \\\"c\\\"\"}\n",
                 line);
+    }
+
+    @Test
+    void format_namesTheWireFormatsInAndOut() {
+        String line = format(new RequestRecord(
+                0,
+                "r",
+                null,
+                "/messages",
+                "claude",
+                "claude",
+                "oa",
+                List.of(),
+                200,
+                false,
+                5,
+                9,
+                1,
+                2,
+                3,
+                false,
+                null,
+                null,
+                null,
+                null,
+                0,
+                0,
+                0,
+                "anthropic",
+                "openai"));
+
+        assertTrue(
+                line.contains("\"provider\":\"oa\",\"client_api\":\"anthropic\",\"provider_api\":\"openai\","), line);
     }
 
     @Test

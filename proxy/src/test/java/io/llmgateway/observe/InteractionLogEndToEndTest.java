@@ -34,6 +34,8 @@ class InteractionLogEndToEndTest {
             "model",
             "model_used",
             "provider",
+            "client_api",
+            "provider_api",
             "stream",
             "status",
             "attempts",
@@ -95,6 +97,8 @@ class InteractionLogEndToEndTest {
             assertEquals("gpt-4o", line.get("model"));
             assertEquals("gpt-4o", line.get("model_used"));
             assertEquals("main", line.get("provider"));
+            assertEquals("openai", line.get("client_api"));
+            assertEquals("openai", line.get("provider_api"));
             assertEquals(false, line.get("stream"));
             assertEquals(200L, line.get("status"));
             assertEquals(

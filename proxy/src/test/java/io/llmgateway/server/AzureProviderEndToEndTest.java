@@ -76,7 +76,10 @@ class AzureProviderEndToEndTest {
             stream.stream().forEach(c -> c.choices().get(0).delta().content().ifPresent(got::append));
         }
         assertEquals(text, got.toString());
-        assertEquals(totalTokens, records.poll(5, TimeUnit.SECONDS).totalTokens());
+        RequestRecord r = records.poll(5, TimeUnit.SECONDS);
+        assertEquals(totalTokens, r.totalTokens());
+        assertEquals("openai", r.clientApi());
+        assertEquals("azure", r.providerApi());
     }
 
     @Test

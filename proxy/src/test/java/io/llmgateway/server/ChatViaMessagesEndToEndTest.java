@@ -168,6 +168,8 @@ class ChatViaMessagesEndToEndTest {
         RequestRecord record = records.poll(5, TimeUnit.SECONDS);
         assertEquals(16, record.totalTokens());
         assertFalse(record.tokensEstimated());
+        assertEquals("openai", record.clientApi());
+        assertEquals("anthropic", record.providerApi());
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.ServerSettings;
+import io.llmgateway.openai.OpenAiClientDialect;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class ConnectionTimerTest {
     private final MockTicker ticker = Ticker.newMockTicker();
-    private final ConnectionTimer timer = new ConnectionTimer(settings());
+    private final ConnectionTimer timer = new ConnectionTimer(settings(), () -> OpenAiClientDialect.INSTANCE);
     private final EmbeddedChannel channel =
             EmbeddedChannel.builder().ticker(ticker).handlers(timer).build();
 

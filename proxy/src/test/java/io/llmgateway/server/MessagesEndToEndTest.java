@@ -121,6 +121,8 @@ class MessagesEndToEndTest {
             assertFalse(sent.body().contains("client-key-not-forwarded"));
             RequestRecord r = records.poll(5, TimeUnit.SECONDS);
             assertEquals("/messages", r.path());
+            assertEquals("anthropic", r.clientApi());
+            assertEquals("anthropic", r.providerApi());
             assertEquals(10, r.promptTokens());
             assertEquals(5, r.completionTokens());
             assertFalse(r.tokensEstimated());
@@ -266,8 +268,13 @@ class MessagesEndToEndTest {
 
     @Test
     void countTokens_ofAModelWithoutAnthropicProvider_isCountedByTheGateway() throws Exception {
-        try (TestGateway g = gateway("")) {
-            AnthropicClient client = sdk(g, "k");
+        try (TestGateway g = gateway("""
+                gateway:
+                  api_keys:
+                    - {name: team, key: sk-count-tokens-key}
+                """)) {
+            BlockingQueue<RequestRecord> records = records(g);
+            AnthropicClient client = sdk(g, "sk-count-tokens-key");
             long n = client.messages()
                     .countTokens(MessageCountTokensParams.builder()
                             .model("gpt-4o")
@@ -277,8 +284,21 @@ class MessagesEndToEndTest {
                     .inputTokens();
             assertTrue(n > 8 && n < 40, "counted: " + n);
             assertEquals(0, spare.requests().size(), "no provider asked");
+            RequestRecord r = records.poll(5, TimeUnit.SECONDS);
+            assertEquals("/messages/count_tokens", r.path());
+            assertEquals("team", r.clientKeyId());
+            assertEquals("gpt-4o", r.modelAsked());
+            assertEquals(200, r.status());
+            assertEquals(n, r.promptTokens(), "the count");
+            assertEquals(n, r.totalTokens());
+            assertTrue(r.tokensEstimated(), "counted by the gateway");
+            assertEquals("anthropic", r.clientApi());
+            assertNull(r.providerApi(), "no provider");
+            assertNull(r.provider());
+            assertTrue(r.attempts().isEmpty());
 
-            HttpResponse<String> bad = g.post("/v1/messages/count_tokens", "{\"model\":\"gpt-4o\"}");
+            HttpResponse<String> bad =
+                    g.post("/v1/messages/count_tokens", "{\"model\":\"gpt-4o\"}", "x-api-key", "sk-count-tokens-key");
             assertEquals(400, bad.statusCode());
             assertEquals(
                     "{\"type\":\"error\",\"error\":{\"type\":\"invalid_request_error\","

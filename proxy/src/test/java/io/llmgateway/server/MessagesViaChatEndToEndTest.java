@@ -132,6 +132,8 @@ class MessagesViaChatEndToEndTest {
                             "[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Hi\"}]"),
                     TestJson.at(body, "messages"));
             RequestRecord r = records.poll(5, TimeUnit.SECONDS);
+            assertEquals("anthropic", r.clientApi());
+            assertEquals("openai", r.providerApi());
             assertEquals(12, r.promptTokens());
             assertEquals(5, r.completionTokens());
             assertFalse(r.tokensEstimated());

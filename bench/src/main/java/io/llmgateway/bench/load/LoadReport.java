@@ -161,47 +161,7 @@ public final class LoadReport {
                         : "?",
                 facts.getOrDefault("gateway_heap", "?"),
                 facts.getOrDefault("gateway_opts", "?")));
-        if (paced.size() == 2) {
-            Map<String, String> d = paced.get(0).get("target").equals("direct") ? paced.get(0) : paced.get(1);
-            Map<String, String> g = d == paced.get(0) ? paced.get(1) : paced.get(0);
-            out.append(String.format(
-                    Locale.ROOT, "%nPaced SSE (events 20 ms apart unless PACED_INTERVAL_MS says otherwise)%n"));
-            out.append(String.format(
-                    Locale.ROOT,
-                    "%-8s %8s %9s %12s %12s %11s %11s %11s %12s%n",
-                    "target",
-                    "streams",
-                    "failures",
-                    "TTFT p50 us",
-                    "TTFT p99 us",
-                    "gap p50 us",
-                    "gap p99 us",
-                    "gap max us",
-                    "gap mean us"));
-            for (Map<String, String> p : List.of(d, g)) {
-                out.append(String.format(
-                        Locale.ROOT,
-                        "%-8s %8s %9s %12s %12s %11s %11s %11s %12s%n",
-                        p.get("target"),
-                        p.get("streams"),
-                        p.get("failures"),
-                        p.get("ttft_p50us"),
-                        p.get("ttft_p99us"),
-                        p.get("gap_p50us"),
-                        p.get("gap_p99us"),
-                        p.get("gap_maxus"),
-                        p.get("gap_meanus")));
-            }
-            out.append(String.format(
-                    Locale.ROOT,
-                    "added by the gateway: TTFT p50 %+d us, p99 %+d us; inter-chunk gap p50 %+d us,"
-                            + " p99 %+d us, mean %+d us%n",
-                    num(g, "ttft_p50us") - num(d, "ttft_p50us"),
-                    num(g, "ttft_p99us") - num(d, "ttft_p99us"),
-                    num(g, "gap_p50us") - num(d, "gap_p50us"),
-                    num(g, "gap_p99us") - num(d, "gap_p99us"),
-                    num(g, "gap_meanus") - num(d, "gap_meanus")));
-        }
+        PacedReport.append(out, paced);
         System.out.print(out);
     }
 

@@ -13,9 +13,12 @@ import java.util.concurrent.Future;
 
 /**
  * The paced-SSE case of bench/load.sh: streams from a {@link CannedMock} that sends one event every
- * {@code --interval-ms}, read directly and through the gateway, in alternating rounds. For each target it
- * prints the time to first token (request sent to first event received) and the gaps between consecutive
- * content events; the gateway's added values are the differences. One line per target:
+ * {@code --interval-ms}, read directly, through the gateway (OpenAI pass-through) and, unless
+ * {@code --messages false}, through the gateway's translation (an Anthropic client's {@code /v1/messages} stream
+ * from the same OpenAI-format mock), in rounds whose order rotates. For each target it prints the time to first
+ * token (request sent to first content event received: a {@code data:} line, or for the translated stream an
+ * {@code event: content_block_delta}) and the gaps between consecutive content events; the gateway's added
+ * values are the differences. One line per target:
  * {@code paced target=... streams=N ttft_p50us=... ttft_p99us=... gap_p50us=... gap_p99us=... gap_maxus=...}.
  */
 public final class PacedProbe {
@@ -30,58 +33,55 @@ public final class PacedProbe {
         int seconds = a.intValue("--seconds", 4);
         int rounds = a.intValue("--rounds", 3);
         int chunks = a.intValue("--chunks", 20);
-        byte[] body = Payloads.utf8(Payloads.SMALL_STREAM_REQUEST.replace("gpt-4o-mini", model));
+        boolean messages = Boolean.parseBoolean(a.value("--messages", "true"));
+        byte[] chat = Payloads.utf8(Payloads.SMALL_STREAM_REQUEST.replace("gpt-4o-mini", model));
+        byte[] ask = Payloads.utf8(Payloads.SMALL_MESSAGES_STREAM_REQUEST.replace("gpt-4o-mini", model));
 
-        Samples direct = new Samples();
-        Samples gateway = new Samples();
+        List<Target> targets = new ArrayList<>();
+        targets.add(new Target("direct", directPort, "/v1/chat/completions", chat, null));
+        targets.add(new Target("gateway", gatewayPort, "/v1/chat/completions", chat, null));
+        if (messages) {
+            targets.add(new Target("messages", gatewayPort, "/v1/messages", ask, "event: content_block_delta"));
+        }
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         try {
-            run(pool, directPort, body, concurrency, 1, chunks, new Samples()); // warm-up, not counted
-            run(pool, gatewayPort, body, concurrency, 1, chunks, new Samples());
+            for (Target t : targets) {
+                run(pool, t, concurrency, 1, chunks, new Samples()); // warm-up, not counted
+            }
             for (int r = 0; r < rounds; r++) {
-                boolean directFirst = r % 2 == 0;
-                run(
-                        pool,
-                        directFirst ? directPort : gatewayPort,
-                        body,
-                        concurrency,
-                        seconds,
-                        chunks,
-                        directFirst ? direct : gateway);
-                run(
-                        pool,
-                        directFirst ? gatewayPort : directPort,
-                        body,
-                        concurrency,
-                        seconds,
-                        chunks,
-                        directFirst ? gateway : direct);
+                for (int i = 0; i < targets.size(); i++) {
+                    Target t = targets.get((i + r) % targets.size());
+                    run(pool, t, concurrency, seconds, chunks, t.samples);
+                }
             }
         } finally {
             pool.shutdownNow();
         }
-        System.out.println(direct.line("direct"));
-        System.out.println(gateway.line("gateway"));
+        for (Target t : targets) {
+            System.out.println(t.samples.line(t.name));
+        }
     }
 
-    private static void run(
-            ExecutorService pool, int port, byte[] body, int concurrency, int seconds, int chunks, Samples into)
+    private static void run(ExecutorService pool, Target target, int concurrency, int seconds, int chunks, Samples into)
             throws Exception {
-        byte[] request = BlockingHttpClient.post("127.0.0.1", port, "/v1/chat/completions", body);
+        byte[] request = BlockingHttpClient.post("127.0.0.1", target.port, target.path, target.body);
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         List<Future<Samples>> futures = new ArrayList<>();
         for (int i = 0; i < concurrency; i++) {
-            futures.add(pool.submit(() -> stream(port, request, deadline, chunks)));
+            futures.add(pool.submit(() -> stream(target, request, deadline, chunks)));
         }
         for (Future<Samples> f : futures) {
             into.addAll(f.get());
         }
     }
 
-    private static Samples stream(int port, byte[] request, long deadline, int chunks) throws IOException {
+    private static Samples stream(Target target, byte[] request, long deadline, int chunks) throws IOException {
         Samples s = new Samples();
         long[] events = new long[chunks + 8];
-        try (BlockingHttpClient client = new BlockingHttpClient("127.0.0.1", port)) {
+        try (BlockingHttpClient client = new BlockingHttpClient("127.0.0.1", target.port)) {
+            if (target.eventLine != null) {
+                client.eventsStartingWith(target.eventLine);
+            }
             while (System.nanoTime() < deadline) {
                 int[] n = {0};
                 long t0 = System.nanoTime();
@@ -102,6 +102,17 @@ public final class PacedProbe {
             }
         }
         return s;
+    }
+
+    /**
+     * One way to the paced mock.
+     *
+     * @param eventLine the start of a content event's line, or null for {@code data:}
+     */
+    private record Target(String name, int port, String path, byte[] body, String eventLine, Samples samples) {
+        Target(String name, int port, String path, byte[] body, String eventLine) {
+            this(name, port, path, body, eventLine, new Samples());
+        }
     }
 
     private static final class Samples {
