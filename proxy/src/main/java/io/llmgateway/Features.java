@@ -7,12 +7,17 @@ import io.llmgateway.spend.SpendLedger;
 import io.llmgateway.spend.SpendStore;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Plugs the optional parts (admin, logs, metrics, ...) into a gateway before it accepts connections.
  * Main and the end-to-end tests both call this, so tests run the gateway as users do.
  */
 public final class Features {
+    private static final long RESTORE_WAIT_SECONDS = 30;
+
     private Features() {}
 
     /**
@@ -42,5 +47,15 @@ public final class Features {
         }
         gateway.closeOnShutdown(store);
         gateway.setSpendLedger(new SpendLedger(store, gateway.clock()));
+        try {
+            // Before the port opens: budgets start from the spend of their period, not from zero.
+            gateway.budgets().useStore(store).get(RESTORE_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("gateway.spend_file: interrupted while reading budgets' spend", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(
+                    "gateway.spend_file: cannot read the spend of budgets from " + file + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -13,6 +13,7 @@ import io.llmgateway.protocol.ClientDialect;
 import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Router;
+import io.llmgateway.spend.Budgets;
 import io.llmgateway.spend.RoutePrices;
 import io.llmgateway.spend.SpendLedger;
 import io.llmgateway.tokens.TokenEstimator;
@@ -62,6 +63,7 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
     private final CopyOnWriteArrayList<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     private volatile Snapshot snapshot;
     private volatile SpendLedger spendLedger; // null until the spend feature is installed
+    private final Budgets budgets;
 
     /** @param loops the event loops that serve the gateway's connections */
     public Gateway(GatewayConfig config, Clock clock, EventLoopGroup loops) {
@@ -79,6 +81,8 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
         this.startSeconds = clock.instant().getEpochSecond();
         this.loops = requireNonNull(loops, "loops");
         this.router = new Router(config, clock);
+        this.budgets = new Budgets(clock);
+        budgets.configure(config);
         // Big prompts are counted off the event loops.
         this.estimatorPool =
                 TokenEstimator.newExecutor(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1024);
@@ -91,6 +95,7 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
     /** Applies a new, already validated config; in-flight requests finish with the old one. */
     public void reconfigure(GatewayConfig config) {
         router.reconfigure(config);
+        budgets.configure(config);
         snapshot = new Snapshot(config, clock, snapshot.clientKeys, estimator);
     }
 
@@ -226,6 +231,11 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
     /** The spend ledger, or null when spend is not recorded (a gateway started without its features). */
     public SpendLedger spendLedger() {
         return spendLedger;
+    }
+
+    /** The budgets of client keys and providers, kept across reloads by name. */
+    public Budgets budgets() {
+        return budgets;
     }
 
     /** Closes {@code resource} (a feature's threads, files) when the gateway closes, the last added first. */

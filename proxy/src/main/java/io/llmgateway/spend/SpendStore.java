@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -146,6 +147,48 @@ public final class SpendStore implements AutoCloseable {
         return onWriter(() -> {
             writeOrThrow();
             return table.totals(by, fromDay, toDay);
+        });
+    }
+
+    /**
+     * What each key or provider ({@code by}) spent in the days {@code [fromDay, toDay)} of a budget period,
+     * less what the latest reset of that period ({@link #recordReset}) forgot: what its budget counter starts
+     * from. Completes on the writer thread.
+     *
+     * @param period the budget's period ({@code BudgetPeriod.configName()}); a reset of another period does not count
+     * @param number the period's {@code CalendarSpan.number()}
+     */
+    public CompletableFuture<Map<String, Long>> budgetSpend(
+            By by, String period, long number, long fromDay, long toDay) {
+        requireNonNull(by, "by");
+        requireNonNull(period, "period");
+        return onWriter(() -> {
+            writeOrThrow();
+            Map<String, Long> forgotten = table.forgotten(by, period, number);
+            Map<String, Long> out = new HashMap<>();
+            for (Map.Entry<String, SpendTotals> e :
+                    table.totals(by, fromDay, toDay).entrySet()) {
+                long left = e.getValue().costNanos() - forgotten.getOrDefault(e.getKey(), 0L);
+                out.put(e.getKey(), Math.max(0, left));
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Stores that the budget of {@code name} forgot its spend of a period now (an admin reset): what the store
+     * holds for it in the days {@code [fromDay, toDay)}, counting every request added before the call. The
+     * per-day rows stay as they are. Completes on the writer thread, once on disk.
+     */
+    public CompletableFuture<Void> recordReset(
+            By by, String name, String period, long number, long fromDay, long toDay, long atMillis) {
+        requireNonNull(by, "by");
+        requireNonNull(name, "name");
+        requireNonNull(period, "period");
+        return onWriter(() -> {
+            writeOrThrow();
+            table.reset(by, name, period, number, fromDay, toDay, atMillis);
+            return null;
         });
     }
 

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,14 @@ final class SpendTable implements AutoCloseable {
             + " output_tokens = output_tokens + excluded.output_tokens,"
             + " cost_nanos = cost_nanos + excluded.cost_nanos";
 
+    /**
+     * Budget resets: what a reset forgot of a key's or provider's spend in one period (the period's sum when it
+     * happened). A restore subtracts the latest of the period.
+     */
+    private static final String CREATE_RESETS = "CREATE TABLE IF NOT EXISTS budget_resets ("
+            + "kind TEXT NOT NULL, name TEXT NOT NULL, period TEXT NOT NULL, period_number INTEGER NOT NULL,"
+            + " forgotten_nanos INTEGER NOT NULL, at_millis INTEGER NOT NULL)";
+
     private final Connection connection;
     private final PreparedStatement upsert;
 
@@ -65,6 +74,7 @@ final class SpendTable implements AutoCloseable {
                             + SCHEMA_VERSION + ")");
                 }
                 s.executeUpdate(CREATE);
+                s.executeUpdate(CREATE_RESETS);
                 s.executeUpdate("PRAGMA user_version = " + SCHEMA_VERSION);
             }
             connection.setAutoCommit(false);
@@ -134,6 +144,60 @@ final class SpendTable implements AutoCloseable {
             connection.commit(); // ends the read transaction, so that the WAL can be checkpointed
         }
         return out;
+    }
+
+    /** Writes a reset marker: the sum of {@code name}'s spend in {@code [fromDay, toDay)} is forgotten. */
+    void reset(SpendStore.By by, String name, String period, long number, long fromDay, long toDay, long atMillis)
+            throws SQLException {
+        try {
+            long sum;
+            try (PreparedStatement q = connection.prepareStatement("SELECT COALESCE(SUM(cost_nanos), 0) FROM spend"
+                    + " WHERE " + by.column + " = ? AND day >= ? AND day < ?")) {
+                q.setString(1, name);
+                q.setLong(2, fromDay);
+                q.setLong(3, toDay);
+                try (ResultSet rs = q.executeQuery()) {
+                    sum = rs.next() ? rs.getLong(1) : 0;
+                }
+            }
+            try (PreparedStatement insert = connection.prepareStatement("INSERT INTO budget_resets (kind, name,"
+                    + " period, period_number, forgotten_nanos, at_millis) VALUES (?, ?, ?, ?, ?, ?)")) {
+                insert.setString(1, kindName(by));
+                insert.setString(2, name);
+                insert.setString(3, period);
+                insert.setLong(4, number);
+                insert.setLong(5, sum);
+                insert.setLong(6, atMillis);
+                insert.executeUpdate();
+            }
+            connection.commit();
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        }
+    }
+
+    /** What the latest reset of each name forgot in one period, by name. */
+    Map<String, Long> forgotten(SpendStore.By by, String period, long number) throws SQLException {
+        Map<String, Long> out = new HashMap<>();
+        try (PreparedStatement q = connection.prepareStatement("SELECT name, forgotten_nanos FROM budget_resets"
+                + " WHERE kind = ? AND period = ? AND period_number = ? ORDER BY rowid")) {
+            q.setString(1, kindName(by));
+            q.setString(2, period);
+            q.setLong(3, number);
+            try (ResultSet rs = q.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2)); // a later reset replaces an earlier one
+                }
+            }
+        } finally {
+            connection.commit();
+        }
+        return out;
+    }
+
+    private static String kindName(SpendStore.By by) {
+        return by == SpendStore.By.KEY ? "key" : "provider";
     }
 
     @Override
