@@ -172,6 +172,7 @@ public final class SharedBudgets {
         final String name;
         final String redisKey;
         final long limitNanos;
+        final long number;
         final long periodEnd;
 
         /**
@@ -187,7 +188,8 @@ public final class SharedBudgets {
             if (limitNanos < 0) {
                 throw new IllegalArgumentException("limitNanos: " + limitNanos + " (expected: >= 0)");
             }
-            this.redisKey = key(kind, name, period, period == BudgetPeriod.TOTAL ? 0 : span.number());
+            this.number = span.number();
+            this.redisKey = key(kind, name, period, period == BudgetPeriod.TOTAL ? 0 : number);
             this.limitNanos = limitNanos;
             this.periodEnd = period == BudgetPeriod.TOTAL ? Long.MAX_VALUE : span.end();
         }
@@ -206,6 +208,11 @@ public final class SharedBudgets {
 
         public long limitNanos() {
             return limitNanos;
+        }
+
+        /** The period's {@link CalendarSpan#number()}. */
+        public long number() {
+            return number;
         }
 
         /** What is left of the limit when {@code spent} is spent, never below zero. */

@@ -73,7 +73,8 @@ public final class SharedWindows {
     /**
      * {@link #reserve(Spec[], int, long, long)} with budgets, in the same atomic step: a candidate is admitted
      * only if its windows fit and the request's worst case at its price fits in its provider's budget and in
-     * the client key's; both are then charged (see {@link SharedBudgets}). A candidate refused by a budget is
+     * the client key's; both are then charged (see {@link SharedBudgets}). A worst case of 0 (an unpriced route)
+     * is served whatever the budgets hold and charges nothing. A candidate refused by a budget is
      * passed over like one with a full window, so a cheaper route later in the order may still be admitted.
      *
      * @param keyBudget the client key's budget, or null when it has none

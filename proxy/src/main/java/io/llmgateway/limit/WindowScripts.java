@@ -32,7 +32,7 @@ final class WindowScripts {
      * the key budget's limit (-1 = none), ARGV[4] its ttl (0 = none), then per candidate: rpm limit, tpm
      * limit, rpd limit (-1 = unlimited, still counted), rpd bucket, rpd span, rpd ttl, provider budget
      * limit (-1 = none), its ttl, the request's worst-case cost at this candidate's price (nano-dollars,
-     * charged to both budgets). Returns {admitted candidate (1-based, 0 none), tpm ticket, the key budget's
+     * charged to both budgets; 0, an unpriced route, checks and charges no budget). Returns {admitted candidate (1-based, 0 none), tpm ticket, the key budget's
      * figure, then per candidate evaluated: code, rpm, tpm, rpd (counts after the script), bucket whose
      * expiry frees room (-1 unknown), the provider budget's figure}.
      */
@@ -83,9 +83,9 @@ final class WindowScripts {
                     + "    code, wait = 3, frees(db, d, 1, rpdLimit)\n"
                     + "  elseif tpmLimit >= 0 and t + ntokens > tpmLimit then\n"
                     + "    code, wait = 4, frees(tb, t, ntokens, tpmLimit)\n"
-                    + "  elseif pLimit >= 0 and nworst > pLimit - p then\n"
+                    + "  elseif nworst > 0 and pLimit >= 0 and nworst > pLimit - p then\n"
                     + "    code = 5\n"
-                    + "  elseif kLimit >= 0 and nworst > kLimit - kSpent then\n"
+                    + "  elseif nworst > 0 and kLimit >= 0 and nworst > kLimit - kSpent then\n"
                     + "    code = 6\n"
                     + "  end\n"
                     + "  if code == 0 then\n"
@@ -96,8 +96,8 @@ final class WindowScripts {
                     + "    redis.call('HINCRBY', dk, day, 1)\n"
                     + "    redis.call('PEXPIRE', dk, dayTtl)\n"
                     + "    r, t, d = r + 1, t + ntokens, d + 1\n"
-                    + "    if pLimit >= 0 then p = charge(pk, worst, pTtl) end\n"
-                    + "    if kLimit >= 0 then out[3] = charge(kk, worst, kTtl) end\n"
+                    + "    if nworst > 0 and pLimit >= 0 then p = charge(pk, worst, pTtl) end\n"
+                    + "    if nworst > 0 and kLimit >= 0 then out[3] = charge(kk, worst, kTtl) end\n"
                     + "    out[1], out[2] = c, nsec\n"
                     + "  end\n"
                     + "  out[#out + 1] = code\n"

@@ -136,6 +136,19 @@ public final class BudgetCounter {
         }
     }
 
+    /**
+     * Replaces this period's spend by {@code nanos} when {@code number} is the current period's: the figure a
+     * shared store holds for every instance ({@code limits_store}), which this counter then mirrors for the
+     * remaining-budget header, the admin page and the fallback while the store is unreachable.
+     */
+    public void mirror(long number, long nanos) {
+        requireAmount(nanos);
+        Window w = window(clock.millis());
+        if (w.span.number() == number) {
+            w.spent.set(nanos);
+        }
+    }
+
     /** This period's spend (reservations of requests still running included), in nano-dollars. */
     public long spent() {
         return window(clock.millis()).spent.get();

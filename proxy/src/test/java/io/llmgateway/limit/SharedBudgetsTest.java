@@ -145,15 +145,19 @@ class SharedBudgetsTest {
     }
 
     @Test
-    void reserve_unpricedRequest_reservesNothingUntilTheBudgetIsOverspent() {
+    void reserve_unpricedRequest_isServedWhateverTheBudgetsHold_andChargesNothing() {
         SharedWindows.Spec a = spec("a");
         SharedBudgets.Account key = day(SharedBudgets.KEY, "team", WORST, T0);
-        assertEquals(0, reserveNow(T0, key, null, new long[] {0}, a).admitted());
-        assertEquals(0, spent(key));
-        assertEquals(0, reserveNow(T0, key, null, new long[] {WORST}, a).admitted());
-        budgets.settle(key, 1).join(); // the answer cost more than its worst case estimate
-        SharedWindows.Reservation r = reserveNow(T0, key, null, new long[] {0}, a);
-        assertEquals(SharedWindows.REFUSED_KEY_BUDGET, r.code(0));
+        SharedBudgets.Account[] provider = {day(SharedBudgets.PROVIDER, "a", WORST, T0)};
+        assertEquals(0, reserveNow(T0, key, provider, new long[] {WORST}, a).admitted());
+        budgets.settle(key, 1).join(); // the answer cost more than its worst case: the key is overspent
+        SharedWindows.Reservation r = reserveNow(T0, key, provider, new long[] {0}, a);
+        assertEquals(0, r.admitted());
+        assertEquals(WORST + 1, r.keySpent());
+        assertEquals(WORST, r.providerSpent(0));
+        assertEquals(
+                SharedWindows.REFUSED_PROVIDER_BUDGET,
+                reserveNow(T0, key, provider, new long[] {1}, a).code(0));
     }
 
     @Test
