@@ -145,6 +145,17 @@ class SharedBudgetsTest {
     }
 
     @Test
+    void reserve_budgetsAreCheckedBeforeTheWindows_likeTheLocalCounters() {
+        SharedWindows.Spec a =
+                new SharedWindows.Spec("a", new Limits(1, UNLIMITED, UNLIMITED, UNLIMITED), false, ZoneOffset.UTC);
+        SharedBudgets.Account key = day(SharedBudgets.KEY, "team", WORST, T0);
+        assertEquals(0, reserveNow(T0, key, null, new long[] {WORST}, a).admitted());
+        SharedWindows.Reservation r = reserveNow(T0 + 1, key, null, new long[] {WORST}, a);
+        assertEquals(SharedWindows.REFUSED_KEY_BUDGET, r.code(0)); // the rpm window is full too
+        assertEquals(0, r.waitMillis(0));
+    }
+
+    @Test
     void reserve_unpricedRequest_isServedWhateverTheBudgetsHold_andChargesNothing() {
         SharedWindows.Spec a = spec("a");
         SharedBudgets.Account key = day(SharedBudgets.KEY, "team", WORST, T0);
