@@ -27,6 +27,8 @@ public final class OpenAiClientDialect implements ClientDialect {
         return RequestScanner.scan(body);
     }
 
+    private static final String INSUFFICIENT_QUOTA = "insufficient_quota";
+
     @Override
     public String errorType(int status) {
         return OpenAiErrors.typeFor(status);
@@ -34,8 +36,9 @@ public final class OpenAiClientDialect implements ClientDialect {
 
     @Override
     public FullHttpResponse error(ByteBufAllocator alloc, int status, String message, String param, String code) {
-        return OpenAiErrors.response(
-                alloc, HttpResponseStatus.valueOf(status), OpenAiErrors.typeFor(status), message, param, code);
+        // A spent budget is OpenAI's own insufficient_quota, whose type is its code (SDKs and clients test either).
+        String type = INSUFFICIENT_QUOTA.equals(code) ? INSUFFICIENT_QUOTA : OpenAiErrors.typeFor(status);
+        return OpenAiErrors.response(alloc, HttpResponseStatus.valueOf(status), type, message, param, code);
     }
 
     /** A {@code data:} event with the error object: the SDKs raise it as an API error. */

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.llmgateway.config.ProviderConfig;
 import io.llmgateway.protocol.Usage;
+import io.llmgateway.spend.BudgetCounter;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.function.Function;
@@ -12,7 +13,8 @@ import java.util.function.Function;
  * One granted attempt of a request at one provider. Its token estimate is reserved in the provider's
  * tpm window and the request is counted in rpm and rpd. Exactly one terminal call
  * ({@link #succeeded}, {@link #failed}, {@link #cancelled}) settles it; later ones are ignored, because
- * error paths race (a timeout and a channel close may both report).
+ * error paths race (a timeout and a channel close may both report). Its budget reservation, if any, settles
+ * once too: to 0 when it fails, else to the cost the exchange records ({@link #settleSpend}).
  */
 public final class Attempt implements Admission {
 
@@ -20,6 +22,10 @@ public final class Attempt implements Admission {
             AtomicIntegerFieldUpdater.newUpdater(Attempt.class, "flags");
     private static final int DONE = 1;
     private static final int TRIAL = 2;
+    private static final int SPENT = 4;
+
+    /** The budget ticket of an attempt whose provider or key has no budget (or that reserved nothing). */
+    public static final long NO_BUDGET = Long.MIN_VALUE;
 
     /** The shared ticket of an attempt admitted by this process alone, without a shared store. */
     static final long LOCAL = -1;
@@ -33,8 +39,14 @@ public final class Attempt implements Admission {
     private final long tpmTicket;
     private final long sharedTicket;
     private final long reservedTokens;
-    /** {@link #DONE} and {@link #TRIAL} in one field: one attempt per request stays a small object. */
+    /** {@link #DONE}, {@link #TRIAL} and {@link #SPENT} in one field: one attempt per request stays small. */
     private volatile int flags;
+    // The budget reservation: set by holdSpend before the attempt is handed out, read when it settles.
+    private BudgetCounter providerBudget;
+    private long providerBudgetTicket = NO_BUDGET;
+    private BudgetCounter keyBudget;
+    private long keyBudgetTicket = NO_BUDGET;
+    private long reservedNanos;
 
     /**
      * @param tpmTicket the reservation's ticket in the provider's local tpm window
@@ -82,6 +94,59 @@ public final class Attempt implements Admission {
     /** Tokens reserved in the provider's tpm window for this attempt. */
     public long reservedTokens() {
         return reservedTokens;
+    }
+
+    /**
+     * Keeps the budget reservation of this attempt (by the admission that made it, before handing it out): the
+     * worst case {@code nanos} reserved in the provider's and the key's {@link BudgetCounter}s, each null with
+     * the ticket {@link #NO_BUDGET} when there is none. {@link #settleSpend} replaces it by the real cost.
+     */
+    void holdSpend(BudgetCounter provider, long providerTicket, BudgetCounter key, long keyTicket, long nanos) {
+        this.providerBudget = provider;
+        this.providerBudgetTicket = providerTicket;
+        this.keyBudget = key;
+        this.keyBudgetTicket = keyTicket;
+        this.reservedNanos = nanos;
+    }
+
+    /** The worst case reserved in the budgets for this attempt, in nano-dollars (0 without budgets or price). */
+    public long reservedNanos() {
+        return reservedNanos;
+    }
+
+    /**
+     * Settles the budget reservation to what the attempt really cost ({@code actualNanos}, 0 when it cost
+     * nothing or was not priced); once: a failed attempt has settled to 0 already, and later calls are ignored.
+     *
+     * @return false if the spend was already settled
+     */
+    public boolean settleSpend(long actualNanos) {
+        if (actualNanos < 0) {
+            throw new IllegalArgumentException("actualNanos: " + actualNanos + " (expected: >= 0)");
+        }
+        for (; ; ) {
+            int f = flags;
+            if ((f & SPENT) != 0) {
+                return false;
+            }
+            if (FLAGS.compareAndSet(this, f, f | SPENT)) {
+                break;
+            }
+        }
+        if (providerBudget != null && providerBudgetTicket >= 0) {
+            providerBudget.settle(providerBudgetTicket, reservedNanos, actualNanos);
+        }
+        if (keyBudget != null && keyBudgetTicket >= 0) {
+            keyBudget.settle(keyBudgetTicket, reservedNanos, actualNanos);
+        }
+        return true;
+    }
+
+    /** Gives back a reservation of {@code nanos} in {@code budget} (null or without a ticket: nothing). */
+    static void release(BudgetCounter budget, long ticket, long nanos) {
+        if (budget != null && ticket >= 0) {
+            budget.settle(ticket, nanos, 0);
+        }
     }
 
     /** True when this attempt is the single half-open trial of the provider's circuit. */
@@ -135,6 +200,7 @@ public final class Attempt implements Admission {
             return false;
         }
         provider.release(tpmTicket, sharedTicket, reservedTokens);
+        settleSpend(0); // a failed attempt costs nothing
         CircuitBreaker breaker = provider.breaker;
         boolean trial = isTrial();
         switch (failure) {
@@ -156,7 +222,9 @@ public final class Attempt implements Admission {
     }
 
     /**
-     * The client went away. Settles the reservation to the tokens used so far; no breaker penalty.
+     * The client went away. Settles the reservation to the tokens used so far; no breaker penalty. With no
+     * tokens used (nothing was sent) the budget reservation is released too; otherwise the exchange settles it
+     * to the cost it records ({@link #settleSpend}).
      *
      * @return false if this attempt was already settled (the call was ignored)
      */
@@ -165,6 +233,9 @@ public final class Attempt implements Admission {
             return false;
         }
         provider.settle(tpmTicket, sharedTicket, reservedTokens, tokensSoFar);
+        if (tokensSoFar == 0) {
+            settleSpend(0);
+        }
         provider.breaker.onNeutral(isTrial());
         return true;
     }

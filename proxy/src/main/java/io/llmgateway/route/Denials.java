@@ -2,9 +2,12 @@ package io.llmgateway.route;
 
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.Limits;
+import io.llmgateway.config.Price;
 import io.llmgateway.limit.ProviderLimiter;
 import io.llmgateway.limit.RateCounter;
 import io.llmgateway.limit.SharedWindows;
+import io.llmgateway.spend.BudgetClaim;
+import io.llmgateway.spend.BudgetCounter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -44,30 +47,70 @@ final class Denials {
             Set<String> tried,
             long now,
             SharedVerdicts shared) {
+        return of(model, plans, tokens, tried, now, shared, BudgetClaim.NONE);
+    }
+
+    /**
+     * {@link #of(String, List, long, Set, long, SharedVerdicts)} for a request with budgets: a spent key budget
+     * answers for the whole request; a provider's spent budget is a reason like a full window.
+     */
+    static Denial of(
+            String model,
+            List<RoutingTable.ModelPlan> plans,
+            long tokens,
+            Set<String> tried,
+            long now,
+            SharedVerdicts shared,
+            BudgetClaim claim) {
+        if (claim.wasKeyRefused()) {
+            return BudgetDenials.key(claim, model, now);
+        }
         if (!GatewayConfig.AUTO_MODEL.equals(model)) {
-            return of(plans.get(0), tokens, tried, now, shared);
+            return of(plans.get(0), tokens, tried, now, shared, claim);
         }
         if (plans.isEmpty()) {
             return new Denial(503, "No model is configured for '" + GatewayConfig.AUTO_MODEL + '\'', 0);
         }
         int status = 400;
         long retryAfter = Long.MAX_VALUE;
+        boolean allBudgets = true;
         StringBuilder message = new StringBuilder("No model can serve '" + GatewayConfig.AUTO_MODEL + "' right now.");
         for (RoutingTable.ModelPlan plan : plans) {
-            Denial d = of(plan, tokens, tried, now, shared);
+            Denial d = of(plan, tokens, tried, now, shared, claim);
             if (d.status() == 429) {
                 status = 429;
                 retryAfter = Math.min(retryAfter, d.retryAfterSeconds());
+                allBudgets &= Denial.INSUFFICIENT_QUOTA.equals(d.code());
             } else if (d.status() == 503 && status != 429) {
                 status = 503;
             }
             message.append(' ').append(d.message()).append('.');
         }
-        return new Denial(status, message.toString(), status == 429 ? retryAfter : 0);
+        return new Denial(
+                status,
+                message.toString(),
+                status == 429 ? retryAfter : 0,
+                status == 429 && allBudgets ? Denial.INSUFFICIENT_QUOTA : null);
     }
 
     /** Why no route of {@code plan} could take the request; {@code shared} as above. */
     static Denial of(RoutingTable.ModelPlan plan, long tokens, Set<String> tried, long now, SharedVerdicts shared) {
+        return of(plan, tokens, tried, now, shared, BudgetClaim.NONE);
+    }
+
+    /** {@link #of(RoutingTable.ModelPlan, long, Set, long, SharedVerdicts)} with the request's budgets. */
+    static Denial of(
+            RoutingTable.ModelPlan plan,
+            long tokens,
+            Set<String> tried,
+            long now,
+            SharedVerdicts shared,
+            BudgetClaim claim) {
+        if (claim.wasKeyRefused()) {
+            return BudgetDenials.key(claim, plan.name, now);
+        }
+        int budgetSpent = 0;
+        int waiting = 0;
         List<String> reasons = new ArrayList<>();
         int enabled = 0;
         int tooLarge = 0;
@@ -96,7 +139,20 @@ final class Denials {
             long wait;
             String why;
             CircuitBreaker breaker = s.breaker;
-            if (!breaker.isAvailable(now)) {
+            Price price = claim.active() ? claim.price(plan.name, s.name) : null;
+            BudgetCounter budget = claim.active() ? claim.providerCounter(s.name) : null;
+            long nanos = claim.reservation(price);
+            if (claim.active() && price == null && claim.refusesUnpriced()) {
+                reasons.add(s.name + " has no known price for '" + plan.routes[i].alias() + '\'');
+                continue;
+            }
+            waiting++;
+            if (budget != null && nanos > 0 && budget.remaining() < nanos) {
+                budgetSpent++;
+                long resetsAt = budget.resetsAtMillis();
+                wait = resetsAt == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(0, resetsAt - now);
+                why = BudgetDenials.provider(budget, nanos);
+            } else if (!breaker.isAvailable(now)) {
                 if (breaker.state() == CircuitState.HALF_OPEN) {
                     wait = TRIAL_RETRY_MILLIS;
                     why = "circuit half-open, trial in progress";
@@ -154,8 +210,15 @@ final class Denials {
         if (tooLarge + alreadyTried == enabled) {
             return new Denial(503, "No untried provider left for model '" + model + "': " + list, 0);
         }
+        if (waiting == 0) { // every route left is unpriced, and the key refuses unpriced models
+            return BudgetDenials.unpriced(claim, model);
+        }
+        boolean budgets = budgetSpent == waiting;
         return new Denial(
-                429, "No provider can serve model '" + model + "' right now: " + list, retryAfterSeconds(earliest));
+                429,
+                "No provider can serve model '" + model + "' right now: " + list,
+                budgets && earliest == Long.MAX_VALUE ? 0 : retryAfterSeconds(earliest),
+                budgets ? Denial.INSUFFICIENT_QUOTA : null);
     }
 
     /** Appends {@code "rpm 60/60"} when this counter cannot take {@code amount} now; returns the wait. */

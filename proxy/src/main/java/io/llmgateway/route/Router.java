@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.LimitsStoreSettings;
+import io.llmgateway.spend.BudgetClaim;
 import io.llmgateway.spend.Budgets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -108,7 +109,22 @@ public final class Router implements AutoCloseable {
      * chooses only among the models the caller may use, and a path only some providers take goes only to them.
      */
     public Admission admit(String model, long estimatedTokens, Set<String> tried, RouteScope scope) {
+        return admit(model, estimatedTokens, tried, scope, BudgetClaim.NONE);
+    }
+
+    /**
+     * {@link #admit(String, long, Set, RouteScope)} for a request with budgets: each attempt reserves its
+     * route's worst case ({@link BudgetClaim#reservation}) in the provider's and the client key's budget, and
+     * the {@link Attempt} keeps it until {@link Attempt#settleSpend} (or its failure) settles it. A provider
+     * whose budget cannot pay is skipped; a key whose budget cannot pay gets a {@link Denial} with code
+     * {@link Denial#INSUFFICIENT_QUOTA}.
+     *
+     * @param claim the request's budgets, {@link BudgetClaim#NONE} when none is configured; read, and noted in,
+     *              by this call only
+     */
+    public Admission admit(String model, long estimatedTokens, Set<String> tried, RouteScope scope, BudgetClaim claim) {
         requireNonNull(model, "model");
+        requireNonNull(claim, "claim");
         requireNonNull(tried, "tried");
         requireNonNull(scope, "scope");
         if (estimatedTokens < 0) {
@@ -119,7 +135,7 @@ public final class Router implements AutoCloseable {
         if (s != null && s.isShared()) {
             return sharedAdmission.admit(t, model, estimatedTokens, tried, scope);
         }
-        return local.admit(t, model, estimatedTokens, tried, scope);
+        return local.admit(t, model, estimatedTokens, tried, scope, claim);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.llmgateway.server;
 
 import io.llmgateway.observe.RateLimitHeaders;
 import io.llmgateway.route.Router;
+import io.llmgateway.spend.BudgetClaim;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -46,6 +47,7 @@ final class AnswerRelay {
 
     private boolean closeAfter;
     private boolean flushPending;
+    private BudgetClaim budget = BudgetClaim.NONE;
 
     /**
      * @param router gives the rate-limit headers of the client's model as they stand when the head goes out
@@ -124,9 +126,15 @@ final class AnswerRelay {
         return closeAfter;
     }
 
+    /** The request's budgets: every answer to a key with a budget carries what is left of it. */
+    void budget(BudgetClaim claim) {
+        budget = claim;
+    }
+
     /** Writes the held head: from now on the answer is the client's and failover is over. */
     void commit() {
         committed = true;
+        BudgetHeader.apply(held.headers(), budget);
         if (writer != null) {
             // The rate limits as they stand when the answer starts, like the encoder path's at open().
             writer.head(ClientResponseHead.encode(
@@ -194,6 +202,7 @@ final class AnswerRelay {
 
     /** Sends a whole answer of the gateway's own (or a provider's error), with the request id and keep-alive. */
     void send(FullHttpResponse response) {
+        BudgetHeader.apply(response.headers(), budget);
         Responses.send(ctx, response, keepAlive, requestId);
     }
 

@@ -50,8 +50,8 @@ final class ErrorReplies {
     static FullHttpResponse denial(
             ClientDialect dialect, ByteBufAllocator alloc, Router router, String model, Denial denial) {
         int status = denial.status();
-        FullHttpResponse response =
-                dialect.error(alloc, status, denial.message(), null, status == 429 ? "rate_limit_exceeded" : null);
+        String code = denial.code() != null ? denial.code() : status == 429 ? "rate_limit_exceeded" : null;
+        FullHttpResponse response = dialect.error(alloc, status, denial.message(), null, code);
         if (denial.retryAfterSeconds() > 0) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, denial.retryAfterSeconds());
         }

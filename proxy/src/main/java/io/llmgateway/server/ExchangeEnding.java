@@ -11,6 +11,7 @@ import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Denial;
 import io.llmgateway.route.Failure;
 import io.llmgateway.route.Router;
+import io.llmgateway.spend.BudgetClaim;
 import io.llmgateway.spend.RoutePrices;
 import io.llmgateway.spend.SpendLedger;
 import io.netty.buffer.ByteBuf;
@@ -51,6 +52,7 @@ final class ExchangeEnding {
     private final Failover failover;
     private final ByteBufAllocator alloc;
     private final Runnable onDone;
+    private final BudgetClaim claim;
     private RequestFacts info; // null until the request was read
     private Attempt attempt; // the current attempt's; null before the first
 
@@ -85,6 +87,17 @@ final class ExchangeEnding {
         this.failover = new Failover(record, gateway.clock());
         this.alloc = relay.alloc();
         this.onDone = onDone;
+        this.claim = BudgetClaim.of(
+                gateway.budgets(),
+                prices,
+                quota == null ? "" : quota.keyName(),
+                reader.snapshot().config.spend().reserveOutputTokens());
+        relay.budget(claim);
+    }
+
+    /** The request's budgets, which each admission reserves in and this ending settles. */
+    BudgetClaim claim() {
+        return claim;
     }
 
     /** What the exchange's failed attempts leave behind; the exchange reports them there. */
@@ -280,7 +293,7 @@ final class ExchangeEnding {
     /**
      * Prices the answer (the settled usage of the last attempt) and records it as spend; an exchange that
      * billed nothing (every attempt failed, a refusal) costs 0 when its route is priced. Returns the cost in
-     * nano-dollars, or {@link RequestRecord#UNPRICED}.
+     * nano-dollars, or {@link RequestRecord#UNPRICED}. Settles the attempt's budget reservation to that cost.
      */
     private long cost() {
         if (attempt == null) {
@@ -289,9 +302,13 @@ final class ExchangeEnding {
         Price price = prices.find(attempt.model(), attempt.provider());
         Usage usage = record.usage();
         if (usage == null || ledger == null) {
+            attempt.settleSpend(0);
             return price == null ? RequestRecord.UNPRICED : 0;
         }
-        return ledger.add(
+        long cost = ledger.add(
                 quota == null ? "" : quota.keyName(), attempt.provider(), attempt.model(), usage, price, zone);
+        // The budgets count what the ledger records (a restart restores from it); a failed attempt settled to 0.
+        attempt.settleSpend(Math.max(0, cost));
+        return cost;
     }
 }

@@ -158,6 +158,7 @@ final class ProxyExchange implements UpstreamLeg.Owner {
             LOG.warn("[{}] token estimate failed, routing with 0", requestId, error);
         }
         estimate = tokens == null ? 0 : tokens;
+        ending.claim().request(promptEstimate(), info.maxTokens());
         Denial refusal = quota == null ? null : quota.reserve(estimate);
         if (refusal != null) {
             ended().deny(refusal);
@@ -173,7 +174,7 @@ final class ProxyExchange implements UpstreamLeg.Owner {
             ended().withLastError();
             return;
         }
-        Admission admission = gateway.router().admit(info.model(), estimate, failover.tried(), scope);
+        Admission admission = gateway.router().admit(info.model(), estimate, failover.tried(), scope, ending.claim());
         if (admission instanceof PendingAdmission) {
             state = State.ADMITTING;
             ((PendingAdmission) admission)
