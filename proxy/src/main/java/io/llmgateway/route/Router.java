@@ -133,7 +133,7 @@ public final class Router implements AutoCloseable {
         RoutingTable t = table;
         SharedStore s = shared;
         if (s != null && s.isShared()) {
-            return sharedAdmission.admit(t, model, estimatedTokens, tried, scope);
+            return sharedAdmission.admit(t, model, estimatedTokens, tried, scope, claim);
         }
         return local.admit(t, model, estimatedTokens, tried, scope, claim);
     }

@@ -101,6 +101,19 @@ final class SharedSpend {
                 budget.limitNanos());
     }
 
+    /** The account of {@code counter} for this period as admission charges it, or null without a counter. */
+    static SharedBudgets.@Nullable Account account(Budgets.Kind kind, String name, @Nullable BudgetCounter counter) {
+        if (counter == null) {
+            return null;
+        }
+        return new SharedBudgets.Account(
+                kind == Budgets.Kind.KEY ? SharedBudgets.KEY : SharedBudgets.PROVIDER,
+                name,
+                counter.period(),
+                counter.span(),
+                counter.limit());
+    }
+
     /** Mirrors the figure a reservation charged {@code account} to (a reply from the period before is dropped). */
     static void mirror(@Nullable BudgetCounter counter, SharedBudgets.@Nullable Account account, long figure) {
         if (counter != null && account != null) {
@@ -241,6 +254,37 @@ final class SharedSpend {
             }
         }
         return out;
+    }
+
+    /** What one shared admission reserved in the budgets: settled once, by {@link Attempt#settleSpend}. */
+    static final class Tickets {
+        private final SharedSpend spend;
+        private final @Nullable BudgetCounter providerCounter;
+        private final SharedBudgets.@Nullable Account provider;
+        private final @Nullable BudgetCounter keyCounter;
+        private final SharedBudgets.@Nullable Account key;
+
+        Tickets(
+                SharedSpend spend,
+                @Nullable BudgetCounter providerCounter,
+                SharedBudgets.@Nullable Account provider,
+                @Nullable BudgetCounter keyCounter,
+                SharedBudgets.@Nullable Account key) {
+            this.spend = requireNonNull(spend, "spend");
+            this.providerCounter = providerCounter;
+            this.provider = provider;
+            this.keyCounter = keyCounter;
+            this.key = key;
+        }
+
+        void settle(long reserved, long actual) {
+            if (provider != null) {
+                spend.settle(providerCounter, provider.number(), provider, reserved, actual);
+            }
+            if (key != null) {
+                spend.settle(keyCounter, key.number(), key, reserved, actual);
+            }
+        }
     }
 
     /** One budget's counter, its period and its account in Redis, read together. */

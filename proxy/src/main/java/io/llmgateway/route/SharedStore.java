@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.llmgateway.config.Limits;
 import io.llmgateway.config.LimitsStoreSettings;
 import io.llmgateway.limit.RedisConnection;
+import io.llmgateway.limit.SharedBudgets;
 import io.llmgateway.limit.SharedWindows;
 import io.llmgateway.spend.Budgets;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -22,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The shared limits store of one router: Redis windows and health, the fallback to local counters, and
@@ -127,9 +129,16 @@ final class SharedStore implements AutoCloseable {
         return Math.max(1, (long) Math.ceil(limit * share));
     }
 
+    /** Reserves windows and budgets in one atomic step (see {@link SharedWindows} and {@link SharedSpend}). */
     CompletableFuture<SharedWindows.Reservation> reserve(
-            SharedWindows.Spec[] candidates, int count, long tokens, long now) {
-        return windows.reserve(candidates, count, tokens, now);
+            SharedWindows.Spec[] candidates,
+            int count,
+            long tokens,
+            long now,
+            SharedBudgets.@Nullable Account keyBudget,
+            SharedBudgets.@Nullable Account[] providerBudgets,
+            long[] worstNanos) {
+        return windows.reserve(candidates, count, tokens, now, keyBudget, providerBudgets, worstNanos);
     }
 
     /** The budgets kept in Redis. */
