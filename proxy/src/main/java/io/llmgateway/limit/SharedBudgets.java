@@ -7,6 +7,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.llmgateway.config.BudgetPeriod;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Budgets in money (client keys' and providers') kept in Redis, so that every gateway instance spends from
@@ -40,6 +41,9 @@ public final class SharedBudgets {
     public static final String KEY = "key";
     /** {@link Account#kind} of a provider's budget. */
     public static final String PROVIDER = "provider";
+
+    /** The budget key of a reservation without that budget: never read or written. */
+    private static final String NO_BUDGET = SharedWindows.PREFIX + "budget:none";
 
     /* KEYS[1] a budget. ARGV: delta. Returns the figure after it, or -1 when the key is gone (nothing done). */
     private static final LuaScript SETTLE = LuaScript.of(
@@ -151,6 +155,16 @@ public final class SharedBudgets {
         } catch (NumberFormatException e) {
             return 0; // not ours: counts as nothing spent
         }
+    }
+
+    /**
+     * Puts one budget into the reservation script's KEYS and ARGV (see {@code WindowScripts.RESERVE}): its key at
+     * {@code keys[k]}, its limit (-1: none) and its ttl at {@code args[a]} and {@code args[a + 1]}.
+     */
+    static void put(@Nullable Account budget, String[] keys, int k, String[] args, int a, long now) {
+        keys[k] = budget == null ? NO_BUDGET : budget.redisKey;
+        args[a] = budget == null ? "-1" : Long.toString(budget.limitNanos);
+        args[a + 1] = budget == null ? "0" : Long.toString(budget.ttlMillis(now));
     }
 
     /** The Redis key of one budget's period. */

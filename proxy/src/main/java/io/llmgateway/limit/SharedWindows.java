@@ -48,9 +48,6 @@ public final class SharedWindows {
     /** {@link Reservation#code}: the client key's budget cannot take the worst case at the candidate's price. */
     public static final long REFUSED_KEY_BUDGET = -6;
 
-    /** The budget key of a reservation without that budget: never read or written. */
-    private static final String NO_BUDGET = PREFIX + "budget:none";
-
     private final RedisConnection redis;
     private final RpdBuckets rpdBuckets = new RpdBuckets();
 
@@ -104,17 +101,13 @@ public final class SharedWindows {
         long second = Math.floorDiv(nowMillis, 1000);
         args[0] = Long.toString(tokens);
         args[1] = Long.toString(second);
-        keys[count * 4] = keyBudget == null ? NO_BUDGET : keyBudget.redisKey;
-        args[2] = keyBudget == null ? "-1" : Long.toString(keyBudget.limitNanos);
-        args[3] = keyBudget == null ? "0" : Long.toString(keyBudget.ttlMillis(nowMillis));
+        SharedBudgets.put(keyBudget, keys, count * 4, args, 2, nowMillis);
         RpdBuckets.Bucket[] rpd = new RpdBuckets.Bucket[count];
         for (int c = 0; c < count; c++) {
             Spec s = candidates[c];
             keys[4 * c] = s.rpmKey;
             keys[4 * c + 1] = s.tpmKey;
             keys[4 * c + 2] = s.rpdKey;
-            SharedBudgets.Account p = providerBudgets == null ? null : providerBudgets[c];
-            keys[4 * c + 3] = p == null ? NO_BUDGET : p.redisKey;
             rpd[c] = rpdBuckets.of(s, nowMillis);
             int o = 4 + c * 9;
             args[o] = limitArg(s.rpm);
@@ -123,8 +116,8 @@ public final class SharedWindows {
             args[o + 3] = Long.toString(rpd[c].bucket());
             args[o + 4] = Long.toString(rpd[c].span());
             args[o + 5] = Long.toString(rpd[c].ttlMillis());
-            args[o + 6] = p == null ? "-1" : Long.toString(p.limitNanos);
-            args[o + 7] = p == null ? "0" : Long.toString(p.ttlMillis(nowMillis));
+            SharedBudgets.put(
+                    providerBudgets == null ? null : providerBudgets[c], keys, 4 * c + 3, args, o + 6, nowMillis);
             long worst = worstNanos == null ? 0 : worstNanos[c];
             if (worst < 0) {
                 throw new IllegalArgumentException("worstNanos[" + c + "]: " + worst + " (expected: >= 0)");

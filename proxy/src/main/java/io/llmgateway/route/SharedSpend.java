@@ -31,8 +31,8 @@ import org.jspecify.annotations.Nullable;
  *     {@link BudgetCounter}s <em>mirror</em> those figures (from every reservation's reply and every poll), so
  *     the remaining-budget header, the admin page and {@code /api/usage} show the figure every instance
  *     shares, without a round trip of their own.</li>
- * <li>Start: a budget that Redis has no figure for (a fresh Redis) is seeded with what this instance's spend
- *     store holds for the period ({@code SET NX}); a figure already there wins. With several instances
+ * <li>Start (or a reload that adds a budget): a budget that Redis has no figure for (a fresh Redis) is seeded
+ *     with what this instance's spend store holds for the period ({@code SET NX}); a figure already there wins. With several instances
  *     restarting onto an empty Redis, the first one's record seeds it (each store holds only its own
  *     instance's spend).</li>
  * <li>Redis lost its data while instances ran (the data set marker changed): the first instance to notice
@@ -54,6 +54,8 @@ final class SharedSpend {
     private final SharedBudgets redis;
     private final Clock clock;
     private volatile @Nullable Budgets budgets;
+    /** The counters seeded already: one a reload adds is seeded by the next poll. */
+    private final Map<BudgetCounter, Boolean> seeded = new ConcurrentHashMap<>();
     /** Each counter's mirrored figure when the store fell back; poller and fallback entry only. */
     private final Map<BudgetCounter, Long> atFallback = new ConcurrentHashMap<>();
 
@@ -78,13 +80,18 @@ final class SharedSpend {
         long now = clock.millis();
         try {
             for (Item i : items(registry)) {
-                long figure = redis.seed(i.account, i.counter.spent(), now).get(waitMillis, TimeUnit.MILLISECONDS);
-                i.counter.mirror(i.span.number(), figure);
+                seed(i, now, waitMillis);
             }
         } catch (Exception e) {
             LOG.warn("limits_store: budgets not seeded ({}): Redis keeps the figures it has", SharedStore.describe(e));
         }
         budgets = registry;
+    }
+
+    private void seed(Item i, long now, long waitMillis) throws Exception {
+        long figure = redis.seed(i.account, i.counter.spent(), now).get(waitMillis, TimeUnit.MILLISECONDS);
+        i.counter.mirror(i.span.number(), figure);
+        seeded.put(i.counter, Boolean.TRUE);
     }
 
     /** The account of {@code counter} for this period, as a reservation charges it; null without a budget. */
@@ -188,7 +195,8 @@ final class SharedSpend {
         for (Item i : items(b)) {
             Long before = atFallback.remove(i.counter);
             long alone = i.counter.spent() - (before == null ? 0 : before);
-            if (add && alone > 0) {
+            // A counter never seeded (Redis was down at start) is seeded with all it holds by the next poll.
+            if (add && alone > 0 && seeded.containsKey(i.counter)) {
                 try {
                     redis.add(i.account, alone, now).get(waitMillis, TimeUnit.MILLISECONDS);
                 } catch (Exception e) {
@@ -226,16 +234,33 @@ final class SharedSpend {
         }
     }
 
-    /** Reads every budget's figure and mirrors it (SHARED mode only). Poller thread only. */
+    /**
+     * Reads every budget's figure and mirrors it, seeding the figures of budgets a reload added (SHARED mode
+     * only). Poller thread only.
+     */
     void poll(long waitMillis) throws Exception {
         Budgets b = budgets;
         if (b == null) {
             return;
         }
-        List<Item> items = items(b);
-        List<SharedBudgets.Account> accounts = new ArrayList<>(items.size());
-        for (Item i : items) {
-            accounts.add(i.account);
+        List<Item> all = items(b);
+        List<Item> items = new ArrayList<>(all.size());
+        List<SharedBudgets.Account> accounts = new ArrayList<>(all.size());
+        long now = clock.millis();
+        for (Item i : all) {
+            if (seeded.containsKey(i.counter)) {
+                items.add(i);
+                accounts.add(i.account);
+            } else {
+                seed(i, now, waitMillis); // a budget a reload added: its restored spend, unless Redis has a figure
+            }
+        }
+        if (seeded.size() > all.size()) {
+            List<BudgetCounter> live = new ArrayList<>(all.size());
+            for (Item i : all) {
+                live.add(i.counter);
+            }
+            seeded.keySet().retainAll(live);
         }
         long[] figures = redis.spent(accounts).get(waitMillis, TimeUnit.MILLISECONDS);
         for (int k = 0; k < items.size() && k < figures.length; k++) {

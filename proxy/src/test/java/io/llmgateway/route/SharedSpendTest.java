@@ -137,6 +137,60 @@ class SharedSpendTest {
         assertEquals(10 * USD, team(a).limit());
     }
 
+    @Test
+    void redisDownAtStart_countsLocally_thenSeedsRedisWithAllItHolds() throws Exception {
+        redis.kill();
+        GatewayConfig config = config("200ms");
+        Budgets a = instance(config, 2 * USD);
+        Router router = routers.get(0);
+        assertEquals(StoreStatus.Mode.FALLBACK, router.storeStatus().mode());
+        BudgetCounter c = team(a);
+        assertEquals(2 * USD + 8 * USD / 2, c.limit());
+        assertTrue(c.tryReserve(USD) >= 0);
+        redis.start();
+        Await.until("shared", () -> router.storeStatus().mode() == StoreStatus.Mode.SHARED);
+        Await.until("seeded", () -> figureQuietly(c) == 3 * USD);
+        assertEquals(10 * USD, c.limit());
+    }
+
+    @Test
+    void reloadAddsABudget_theNextPollSeedsIt() throws Exception {
+        GatewayConfig config = config("2s");
+        Budgets a = instance(config, 0);
+        GatewayConfig more = ConfigLoader.parse("""
+                limits_store: %s
+                limits_store_timeout: 2s
+                api_provider:
+                  acme:
+                    base_url: http://127.0.0.1:9/v1
+                model_config:
+                  m:
+                    acme: {}
+                gateway:
+                  api_keys:
+                    - name: team
+                      key: k1
+                      budget: {usd: 10, period: day}
+                    - name: other
+                      key: k2
+                      budget: {usd: 5, period: day}
+                """.formatted(redis.uri()), Map.of());
+        routers.get(0).reconfigure(more);
+        a.configure(more).join();
+        BudgetCounter other = a.counter(Budgets.Kind.KEY, "other");
+        other.record(USD); // what the spend store held for it
+        String key = SharedBudgets.key(
+                SharedBudgets.KEY, "other", BudgetPeriod.DAY, other.span().number());
+        Await.until("seeded", () -> {
+            try {
+                return redis.command("EVAL \"return tonumber(redis.call('GET', KEYS[1]) or '-1')\" 1 " + key)
+                        .equals(":" + USD);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
     private long figureQuietly(BudgetCounter c) {
         try {
             return figure(c);

@@ -153,6 +153,27 @@ class ClusterBudgetTest {
     }
 
     @Test
+    void redisUnreachable_theLocalCountersDecide_fromTheFigureLastSeen() throws Exception {
+        TestGateway a = gateway("{usd: 0.01, period: month}", "{usd: 100}");
+        for (int i = 0; i < 4; i++) {
+            assertEquals(200, post(a).join().statusCode());
+        }
+        redis.kill();
+        Await.until("fallback", () -> a.gateway().router().storeStatus().mode() == StoreStatus.Mode.FALLBACK);
+        int ok = 0;
+        for (int i = 0; i < 10; i++) {
+            HttpResponse<String> r = post(a).join();
+            if (r.statusCode() == 200) {
+                ok++;
+            } else {
+                assertEquals(429, r.statusCode(), r.body());
+                assertTrue(r.body().contains("\"code\":\"insufficient_quota\""), r.body());
+            }
+        }
+        assertEquals(6, ok, "what was left of the shared figure (a share of 1), not a fresh budget");
+    }
+
+    @Test
     void providerBudgetSpentAcrossGateways_failsOverToTheNextProvider() throws Exception {
         TestGateway a = gateway("{usd: 1}", "{usd: 0.002, period: day}");
         TestGateway b = gateway("{usd: 1}", "{usd: 0.002, period: day}");
