@@ -7,15 +7,19 @@ import io.llmgateway.limit.CalendarSpan;
 import io.llmgateway.protocol.Usage;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Prices answered requests and adds them to the {@link SpendStore}. Called on an event loop when an exchange
- * ends: it only adds to the store's sums in memory, which its writer thread puts on disk.
+ * ends: it only adds to the store's sums in memory, which its writer thread puts on disk. The current day is
+ * cached, so a request does no calendar arithmetic: one comparison with the day's end.
  */
 public final class SpendLedger {
     private final SpendStore store;
     private final Clock clock;
+    /** The day of the last request priced, in its zone: computed again only when a request is outside it. */
+    private volatile Day day = new Day(CalendarSpan.TOTAL, ZoneOffset.UTC);
 
     public SpendLedger(SpendStore store, Clock clock) {
         this.store = requireNonNull(store, "store");
@@ -47,8 +51,21 @@ public final class SpendLedger {
     public long add(String key, String provider, String model, Usage usage, @Nullable Price price, ZoneId zone) {
         BilledTokens tokens = billed(usage);
         long cost = price == null ? 0 : Cost.of(price, tokens);
-        long day = CalendarSpan.day(clock.millis(), zone).number();
-        store.add(day, key, provider, model, tokens, cost, price == null);
+        store.add(dayNumber(clock.millis(), zone), key, provider, model, tokens, cost, price == null);
         return price == null ? -1 : cost;
     }
+
+    /** The epoch day of {@code now} in {@code zone}; allocation-free but once a day (or when the zone changes). */
+    long dayNumber(long now, ZoneId zone) {
+        Day d = day;
+        if (d.span != CalendarSpan.TOTAL && d.span.contains(now) && (d.zone == zone || d.zone.equals(zone))) {
+            return d.span.number();
+        }
+        d = new Day(CalendarSpan.day(now, zone), zone);
+        day = d; // racing threads compute the same day; any of them may stay
+        return d.span.number();
+    }
+
+    /** A day and the zone it was computed in. */
+    private record Day(CalendarSpan span, ZoneId zone) {}
 }

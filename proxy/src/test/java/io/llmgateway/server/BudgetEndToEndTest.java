@@ -160,6 +160,21 @@ class BudgetEndToEndTest {
                     "0.9989",
                     r.headers().firstValue("x-gateway-budget-remaining-usd").orElseThrow());
 
+            first.setDefault(Behaviour.sse("a", "b"));
+            HttpResponse<String> stream = g.post(
+                    "/v1/chat/completions",
+                    "{\"model\":\"metered\",\"max_tokens\":1000,\"stream\":true,\"messages\":[{\"role\":\"user\","
+                            + "\"content\":\"hi\"}]}",
+                    "authorization",
+                    "Bearer " + KEY_A);
+            assertEquals(200, stream.statusCode(), stream.body());
+            assertTrue(stream.body().contains("[DONE]"), stream.body());
+            assertTrue(
+                    stream.headers()
+                            .firstValue("x-gateway-budget-remaining-usd")
+                            .isPresent(),
+                    "on a stream too");
+
             HttpResponse<String> free = chat(g, "metered", KEY_FREE);
             assertEquals(200, free.statusCode());
             assertFalse(
