@@ -94,31 +94,20 @@ final class SharedSpend {
         seeded.put(i.counter, Boolean.TRUE);
     }
 
-    /** The account of {@code counter} for this period, as a reservation charges it; null without a budget. */
-    static SharedBudgets.@Nullable Account account(
-            Budgets.Kind kind, String name, @Nullable BudgetCounter counter, @Nullable Budget budget) {
-        if (counter == null || budget == null) {
-            return null;
-        }
-        return new SharedBudgets.Account(
-                kind == Budgets.Kind.KEY ? SharedBudgets.KEY : SharedBudgets.PROVIDER,
-                name,
-                budget.period(),
-                counter.span(),
-                budget.limitNanos());
-    }
-
     /** The account of {@code counter} for this period as admission charges it, or null without a counter. */
     static SharedBudgets.@Nullable Account account(Budgets.Kind kind, String name, @Nullable BudgetCounter counter) {
-        if (counter == null) {
-            return null;
-        }
+        return counter == null ? null : account(kind, name, counter, counter.limit());
+    }
+
+    /** The account of {@code counter} for this period, with the limit {@code limitNanos}. */
+    private static SharedBudgets.Account account(
+            Budgets.Kind kind, String name, BudgetCounter counter, long limitNanos) {
         return new SharedBudgets.Account(
                 kind == Budgets.Kind.KEY ? SharedBudgets.KEY : SharedBudgets.PROVIDER,
                 name,
                 counter.period(),
                 counter.span(),
-                counter.limit());
+                limitNanos);
     }
 
     /** Mirrors the figure a reservation charged {@code account} to (a reply from the period before is dropped). */
@@ -154,8 +143,10 @@ final class SharedSpend {
         if (b == null) {
             return;
         }
-        SharedBudgets.Account a = account(kind, name, b.counter(kind, name), b.budget(kind, name));
-        if (a != null) {
+        BudgetCounter c = b.counter(kind, name);
+        Budget budget = b.budget(kind, name);
+        if (c != null && budget != null) {
+            SharedBudgets.Account a = account(kind, name, c, budget.limitNanos());
             redis.reset(a, clock.millis()).whenComplete((v, e) -> {
                 if (e != null) {
                     LOG.warn(
@@ -273,9 +264,10 @@ final class SharedSpend {
         List<Item> out = new ArrayList<>();
         for (BudgetView v : b.view()) {
             BudgetCounter c = b.counter(v.kind(), v.name());
-            SharedBudgets.Account a = account(v.kind(), v.name(), c, b.budget(v.kind(), v.name()));
-            if (c != null && a != null) {
-                out.add(new Item(c, c.span(), a));
+            Budget budget = b.budget(v.kind(), v.name());
+            if (c != null && budget != null) {
+                // The configured limit: a counter's own is lower while the store is unreachable.
+                out.add(new Item(c, c.span(), account(v.kind(), v.name(), c, budget.limitNanos())));
             }
         }
         return out;

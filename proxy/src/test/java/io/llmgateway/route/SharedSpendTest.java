@@ -42,6 +42,11 @@ class SharedSpendTest {
     }
 
     private GatewayConfig config(String timeout) throws Exception {
+        return config(timeout, "");
+    }
+
+    /** Key team's budget of 10 USD a day, provider acme's of 100; {@code moreKeys} adds entries to api_keys. */
+    private GatewayConfig config(String timeout, String moreKeys) throws Exception {
         return ConfigLoader.parse("""
                 limits_store: %s
                 limits_store_timeout: %s
@@ -58,7 +63,7 @@ class SharedSpendTest {
                     - name: team
                       key: k1
                       budget: {usd: 10, period: day}
-                """.formatted(redis.uri(), timeout), Map.of());
+                %s""".formatted(redis.uri(), timeout, moreKeys), Map.of());
     }
 
     /** A gateway instance's router and budgets; {@code restored} stands for its spend store's record. */
@@ -157,24 +162,7 @@ class SharedSpendTest {
     void reloadAddsABudget_theNextPollSeedsIt() throws Exception {
         GatewayConfig config = config("2s");
         Budgets a = instance(config, 0);
-        GatewayConfig more = ConfigLoader.parse("""
-                limits_store: %s
-                limits_store_timeout: 2s
-                api_provider:
-                  acme:
-                    base_url: http://127.0.0.1:9/v1
-                model_config:
-                  m:
-                    acme: {}
-                gateway:
-                  api_keys:
-                    - name: team
-                      key: k1
-                      budget: {usd: 10, period: day}
-                    - name: other
-                      key: k2
-                      budget: {usd: 5, period: day}
-                """.formatted(redis.uri()), Map.of());
+        GatewayConfig more = config("2s", "    - {name: other, key: k2, budget: {usd: 5, period: day}}\n");
         routers.get(0).reconfigure(more);
         a.configure(more).join();
         BudgetCounter other = a.counter(Budgets.Kind.KEY, "other");
