@@ -242,6 +242,28 @@ class BudgetEndToEndTest {
     }
 
     @Test
+    void spentKeyBudget_givesTheProvidersReservationBack() throws Exception {
+        first.setDefault(Behaviour.chatCompletion("ok", 0, 1000));
+        try (TestGateway g = start(yaml("{usd: 0.001}", "{usd: 1}", null))) {
+            assertEquals(200, chat(g, "metered", KEY_A).statusCode());
+            HttpResponse<String> refused = chat(g, "metered", KEY_A);
+            assertEquals(429, refused.statusCode(), refused.body());
+            assertTrue(
+                    refused.body().contains("Budget of client key 'team-a' (0.001 USD per month) is spent"),
+                    refused.body());
+            assertEquals(
+                    WORST_CASE,
+                    g.gateway()
+                            .budgets()
+                            .counter(Budgets.Kind.PROVIDER, "first")
+                            .spent(),
+                    "the refused request holds nothing of the provider's budget");
+            assertEquals(1, first.requests().size());
+            assertTrue(second.requests().isEmpty());
+        }
+    }
+
+    @Test
     void messagesPath_spentKeyBudget_answersInAnthropicsShape() throws Exception {
         try (TestGateway g = start(yaml("{usd: 0.0005}", null, null))) {
             HttpResponse<String> r = g.post(
