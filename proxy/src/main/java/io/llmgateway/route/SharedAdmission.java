@@ -129,12 +129,12 @@ final class SharedAdmission {
             BudgetClaim claim) {
         for (int j = 0; j < r.evaluated(); j++) {
             c.states[j].sharedCounts(r.rpm(j), r.tpm(j), r.rpd(j));
-            SharedSpend.mirror(c.counters[j], c.accounts[j], r.providerSpent(j));
+            store.spend().mirror(c.counters[j], c.accounts[j], r.providerSpent(j));
             if (r.code(j) == SharedWindows.REFUSED_KEY_BUDGET) {
                 claim.keyRefused();
             }
         }
-        SharedSpend.mirror(c.keyCounter, c.keyAccount, r.keySpent());
+        store.spend().mirror(c.keyCounter, c.keyAccount, r.keySpent());
         int k = r.admitted();
         c.giveBackTrials(k);
         if (k < 0) {

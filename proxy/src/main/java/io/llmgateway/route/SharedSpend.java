@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.jspecify.annotations.Nullable;
@@ -54,8 +55,11 @@ final class SharedSpend {
     private final SharedBudgets redis;
     private final Clock clock;
     private volatile @Nullable Budgets budgets;
-    /** The counters seeded already: one a reload adds is seeded by the next poll. */
-    private final Map<BudgetCounter, Boolean> seeded = new ConcurrentHashMap<>();
+    /**
+     * The counters seeded already (one a reload adds is seeded by the next poll), each with how often a
+     * reservation or settlement changed its mirror: a poll whose read is older than such a change skips it.
+     */
+    private final Map<BudgetCounter, AtomicLong> seeded = new ConcurrentHashMap<>();
     /** Each counter's mirrored figure when the store fell back; poller and fallback entry only. */
     private final Map<BudgetCounter, Long> atFallback = new ConcurrentHashMap<>();
 
@@ -91,7 +95,7 @@ final class SharedSpend {
     private void seed(Item i, long now, long waitMillis) throws Exception {
         long figure = redis.seed(i.account, i.counter.spent(), now).get(waitMillis, TimeUnit.MILLISECONDS);
         i.counter.mirror(i.span.number(), figure);
-        seeded.put(i.counter, Boolean.TRUE);
+        seeded.putIfAbsent(i.counter, new AtomicLong());
     }
 
     /** The account of {@code counter} for this period as admission charges it, or null without a counter. */
@@ -111,9 +115,17 @@ final class SharedSpend {
     }
 
     /** Mirrors the figure a reservation charged {@code account} to (a reply from the period before is dropped). */
-    static void mirror(@Nullable BudgetCounter counter, SharedBudgets.@Nullable Account account, long figure) {
+    void mirror(@Nullable BudgetCounter counter, SharedBudgets.@Nullable Account account, long figure) {
         if (counter != null && account != null) {
+            touched(counter);
             counter.mirror(account.number(), figure);
+        }
+    }
+
+    private void touched(BudgetCounter counter) {
+        AtomicLong changes = seeded.get(counter);
+        if (changes != null) {
+            changes.incrementAndGet();
         }
     }
 
@@ -128,6 +140,7 @@ final class SharedSpend {
             return;
         }
         if (counter != null) {
+            touched(counter);
             counter.settle(ticket, reserved, actual);
         }
         redis.settle(account, actual - reserved).whenComplete((figure, e) -> {
@@ -237,9 +250,12 @@ final class SharedSpend {
         List<Item> all = items(b);
         List<Item> items = new ArrayList<>(all.size());
         List<SharedBudgets.Account> accounts = new ArrayList<>(all.size());
+        long[] changes = new long[all.size()];
         long now = clock.millis();
         for (Item i : all) {
-            if (seeded.containsKey(i.counter)) {
+            AtomicLong c = seeded.get(i.counter);
+            if (c != null) {
+                changes[items.size()] = c.get();
                 items.add(i);
                 accounts.add(i.account);
             } else {
@@ -256,7 +272,10 @@ final class SharedSpend {
         long[] figures = redis.spent(accounts).get(waitMillis, TimeUnit.MILLISECONDS);
         for (int k = 0; k < items.size() && k < figures.length; k++) {
             Item i = items.get(k);
-            i.counter.mirror(i.span.number(), figures[k]);
+            AtomicLong c = seeded.get(i.counter);
+            if (c != null && c.get() == changes[k]) { // else a fresher figure arrived meanwhile
+                i.counter.mirror(i.span.number(), figures[k]);
+            }
         }
     }
 
