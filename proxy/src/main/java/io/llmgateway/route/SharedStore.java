@@ -47,6 +47,8 @@ import org.jspecify.annotations.Nullable;
  *     with a random value names the data set; when it changes, each instance adds its own local counts
  *     of the current windows (which hold exactly what it admitted, shared or not), so the shared
  *     windows are rebuilt from their parts instead of starting from zero.</li>
+ * <li>Budgets in money ride along (the same reservation script, the same poll and fallback): see
+ *     {@link SharedSpend}.</li>
  * </ul>
  */
 final class SharedStore implements AutoCloseable {
