@@ -50,6 +50,8 @@ public final class Features {
         try {
             // Before the port opens: budgets start from the spend of their period, not from zero.
             gateway.budgets().useStore(store).get(RESTORE_WAIT_SECONDS, TimeUnit.SECONDS);
+            // With limits_store, Redis's figures are the truth: seeded from these where it has none.
+            gateway.router().useBudgets(gateway.budgets());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("gateway.spend_file: interrupted while reading budgets' spend", e);

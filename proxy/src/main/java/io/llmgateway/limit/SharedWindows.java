@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The rpm, tpm and rpd windows of providers kept in Redis, so that every gateway instance admits against
@@ -41,6 +42,12 @@ public final class SharedWindows {
     /** {@link Reservation#code}: admitted, or not evaluated because an earlier candidate was admitted. */
     public static final int OK = 0;
 
+    /** {@link Reservation#code}: the candidate's provider budget cannot take the request's worst case. */
+    public static final long REFUSED_PROVIDER_BUDGET = -5;
+
+    /** {@link Reservation#code}: the client key's budget cannot take the worst case at the candidate's price. */
+    public static final long REFUSED_KEY_BUDGET = -6;
+
     private final RedisConnection redis;
     private final RpdBuckets rpdBuckets = new RpdBuckets();
 
@@ -57,31 +64,65 @@ public final class SharedWindows {
      * @param nowMillis the caller's clock
      */
     public CompletableFuture<Reservation> reserve(Spec[] candidates, int count, long tokens, long nowMillis) {
+        return reserve(candidates, count, tokens, nowMillis, null, null, null);
+    }
+
+    /**
+     * {@link #reserve(Spec[], int, long, long)} with budgets, in the same atomic step: a candidate is admitted
+     * only if its windows fit and the request's worst case at its price fits in its provider's budget and in
+     * the client key's; both are then charged (see {@link SharedBudgets}). A worst case of 0 (an unpriced route)
+     * is served whatever the budgets hold and charges nothing. A candidate refused by a budget is
+     * passed over like one with a full window, so a cheaper route later in the order may still be admitted.
+     *
+     * @param keyBudget the client key's budget, or null when it has none
+     * @param providerBudgets per candidate its provider's budget (null elements: none); null when none has one
+     * @param worstNanos per candidate the request's worst-case cost at its price; null when nothing is charged
+     */
+    public CompletableFuture<Reservation> reserve(
+            Spec[] candidates,
+            int count,
+            long tokens,
+            long nowMillis,
+            SharedBudgets.@Nullable Account keyBudget,
+            SharedBudgets.Account @Nullable [] providerBudgets,
+            long @Nullable [] worstNanos) {
         if (count < 1 || count > candidates.length) {
             throw new IllegalArgumentException("count: " + count + " (expected: 1-" + candidates.length + ')');
         }
         if (tokens < 0) {
             throw new IllegalArgumentException("tokens: " + tokens + " (expected: >= 0)");
         }
-        String[] keys = new String[count * 3];
-        String[] args = new String[2 + count * 6];
+        if (worstNanos != null && worstNanos.length < count
+                || providerBudgets != null && providerBudgets.length < count) {
+            throw new IllegalArgumentException("budgets: fewer than " + count + " candidates");
+        }
+        String[] keys = new String[count * 4 + 1];
+        String[] args = new String[4 + count * 9];
         long second = Math.floorDiv(nowMillis, 1000);
         args[0] = Long.toString(tokens);
         args[1] = Long.toString(second);
+        SharedBudgets.put(keyBudget, keys, count * 4, args, 2, nowMillis);
         RpdBuckets.Bucket[] rpd = new RpdBuckets.Bucket[count];
         for (int c = 0; c < count; c++) {
             Spec s = candidates[c];
-            keys[3 * c] = s.rpmKey;
-            keys[3 * c + 1] = s.tpmKey;
-            keys[3 * c + 2] = s.rpdKey;
+            keys[4 * c] = s.rpmKey;
+            keys[4 * c + 1] = s.tpmKey;
+            keys[4 * c + 2] = s.rpdKey;
             rpd[c] = rpdBuckets.of(s, nowMillis);
-            int o = 2 + c * 6;
+            int o = 4 + c * 9;
             args[o] = limitArg(s.rpm);
             args[o + 1] = limitArg(s.tpm);
             args[o + 2] = limitArg(s.rpd);
             args[o + 3] = Long.toString(rpd[c].bucket());
             args[o + 4] = Long.toString(rpd[c].span());
             args[o + 5] = Long.toString(rpd[c].ttlMillis());
+            SharedBudgets.put(
+                    providerBudgets == null ? null : providerBudgets[c], keys, 4 * c + 3, args, o + 6, nowMillis);
+            long worst = worstNanos == null ? 0 : worstNanos[c];
+            if (worst < 0) {
+                throw new IllegalArgumentException("worstNanos[" + c + "]: " + worst + " (expected: >= 0)");
+            }
+            args[o + 8] = Long.toString(worst);
         }
         return redis.<List<Object>>eval(WindowScripts.RESERVE, ScriptOutputType.MULTI, keys, args)
                 .thenApply(reply -> Reservation.parse(reply, count, second, nowMillis, rpd));
@@ -222,34 +263,49 @@ public final class SharedWindows {
         private final int[] codes;
         private final long[] counts;
         private final long[] waits;
+        private final long keySpent;
+        private final long[] providerSpent;
 
-        private Reservation(int admitted, long ticket, int evaluated, int[] codes, long[] counts, long[] waits) {
+        private Reservation(
+                int admitted,
+                long ticket,
+                int evaluated,
+                int[] codes,
+                long[] counts,
+                long[] waits,
+                long keySpent,
+                long[] providerSpent) {
             this.admitted = admitted;
             this.ticket = ticket;
             this.evaluated = evaluated;
             this.codes = codes;
             this.counts = counts;
             this.waits = waits;
+            this.keySpent = keySpent;
+            this.providerSpent = providerSpent;
         }
 
         static Reservation parse(List<Object> reply, int count, long second, long nowMillis, RpdBuckets.Bucket[] rpd) {
             int admitted = (int) number(reply, 0) - 1;
             long ticket = number(reply, 1);
-            int evaluated = (reply.size() - 2) / 5;
+            long keySpent = number(reply, 2);
+            int evaluated = (reply.size() - 3) / 6;
             if (evaluated > count || admitted >= count) {
                 throw new IllegalStateException("unexpected reserve reply " + reply);
             }
             int[] codes = new int[count];
             long[] counts = new long[count * 3];
             long[] waits = new long[count];
+            long[] providerSpent = new long[count];
             for (int c = 0; c < evaluated; c++) {
-                int o = 2 + c * 5;
+                int o = 3 + c * 6;
                 int code = (int) number(reply, o);
                 codes[c] = code;
                 counts[3 * c] = number(reply, o + 1);
                 counts[3 * c + 1] = number(reply, o + 2);
                 counts[3 * c + 2] = number(reply, o + 3);
                 long frees = number(reply, o + 4);
+                providerSpent[c] = number(reply, o + 5);
                 if (code == ProviderLimiterCodes.RPM || code == ProviderLimiterCodes.TPM) {
                     long bucket = frees < 0 ? second : frees;
                     waits[c] = Math.max(1, (bucket + 60) * 1000 - nowMillis);
@@ -260,7 +316,7 @@ public final class SharedWindows {
                             : Math.max(1, ((frees < 0 ? b.bucket() : frees) + 1440) * 60_000 - nowMillis);
                 }
             }
-            return new Reservation(admitted, ticket, evaluated, codes, counts, waits);
+            return new Reservation(admitted, ticket, evaluated, codes, counts, waits, keySpent, providerSpent);
         }
 
         private static long number(List<Object> reply, int i) {
@@ -285,7 +341,7 @@ public final class SharedWindows {
         /**
          * Why candidate {@code c} refused: {@link #OK} (admitted, or not looked at), or
          * {@link ProviderLimiter#REJECTED_RPM}, {@link ProviderLimiter#REJECTED_RPD} or
-         * {@link ProviderLimiter#REJECTED_TPM}.
+         * {@link ProviderLimiter#REJECTED_TPM}, {@link #REFUSED_PROVIDER_BUDGET} or {@link #REFUSED_KEY_BUDGET}.
          */
         public long code(int c) {
             int code = codes[c];
@@ -307,7 +363,20 @@ public final class SharedWindows {
             return counts[3 * c + 2];
         }
 
-        /** For a refusing candidate: milliseconds until the refusing window has room. */
+        /**
+         * The client key budget's figure in nano-dollars: after the charge when admitted, else as the script
+         * found it; 0 without a key budget.
+         */
+        public long keySpent() {
+            return keySpent;
+        }
+
+        /** Candidate {@code c}'s provider budget figure, like {@link #keySpent()}; 0 without a budget. */
+        public long providerSpent(int c) {
+            return providerSpent[c];
+        }
+
+        /** For a refusing candidate: milliseconds until the refusing window has room (0 for a budget). */
         public long waitMillis(int c) {
             return waits[c];
         }

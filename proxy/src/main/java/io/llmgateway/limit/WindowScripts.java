@@ -27,10 +27,14 @@ final class WindowScripts {
             + "end\n";
 
     /*
-     * KEYS: per candidate, its rpm, tpm and rpd hashes. ARGV[1] tokens, ARGV[2] current second, then per
-     * candidate: rpm limit, tpm limit, rpd limit (-1 = unlimited, still counted), rpd bucket, rpd span,
-     * rpd ttl. Returns {admitted candidate (1-based, 0 none), tpm ticket, then per candidate evaluated:
-     * code, rpm, tpm, rpd (counts after the script), bucket whose expiry frees room (-1 unknown)}.
+     * KEYS: per candidate, its rpm, tpm and rpd hashes and its provider's budget; last, the client key's
+     * budget (an unused name where there is no budget). ARGV[1] tokens, ARGV[2] current second, ARGV[3]
+     * the key budget's limit (-1 = none), ARGV[4] its ttl (0 = none), then per candidate: rpm limit, tpm
+     * limit, rpd limit (-1 = unlimited, still counted), rpd bucket, rpd span, rpd ttl, provider budget
+     * limit (-1 = none), its ttl, the request's worst-case cost at this candidate's price (nano-dollars,
+     * charged to both budgets; 0, an unpriced route, checks and charges no budget). Returns {admitted candidate (1-based, 0 none), tpm ticket, the key budget's
+     * figure, then per candidate evaluated: code, rpm, tpm, rpd (counts after the script), bucket whose
+     * expiry frees room (-1 unknown), the provider budget's figure}.
      */
     static final LuaScript RESERVE = LuaScript.of(
             "reserve",
@@ -46,19 +50,38 @@ final class WindowScripts {
                     + "  end\n"
                     + "  return -1\n"
                     + "end\n"
+                    + "local function figure(key, limit)\n"
+                    + "  if limit < 0 then return 0 end\n"
+                    + "  return tonumber(redis.call('GET', key) or '0')\n"
+                    + "end\n"
+                    + "local function charge(key, amount, ttl)\n"
+                    + "  local v = redis.call('INCRBY', key, amount)\n"
+                    + "  if tonumber(ttl) > 0 then redis.call('PEXPIRE', key, ttl) end\n"
+                    + "  return v\n"
+                    + "end\n"
                     + "local tokens, sec = ARGV[1], ARGV[2]\n"
                     + "local ntokens, nsec = tonumber(tokens), tonumber(sec)\n"
-                    + "local out = {0, 0}\n"
-                    + "for c = 1, #KEYS / 3 do\n"
-                    + "  local o = 2 + (c - 1) * 6\n"
+                    + "local n = (#KEYS - 1) / 4\n"
+                    + "local kk, kLimit, kTtl = KEYS[#KEYS], tonumber(ARGV[3]), ARGV[4]\n"
+                    + "local kSpent = figure(kk, kLimit)\n"
+                    + "local out = {0, 0, kSpent}\n"
+                    + "for c = 1, n do\n"
+                    + "  local o = 4 + (c - 1) * 9\n"
                     + "  local rpmLimit, tpmLimit, rpdLimit = tonumber(ARGV[o + 1]), tonumber(ARGV[o + 2]), tonumber(ARGV[o + 3])\n"
                     + "  local day, daySpan, dayTtl = ARGV[o + 4], tonumber(ARGV[o + 5]), ARGV[o + 6]\n"
-                    + "  local rk, tk, dk = KEYS[3 * c - 2], KEYS[3 * c - 1], KEYS[3 * c]\n"
+                    + "  local pLimit, pTtl, worst = tonumber(ARGV[o + 7]), ARGV[o + 8], ARGV[o + 9]\n"
+                    + "  local nworst = tonumber(worst)\n"
+                    + "  local rk, tk, dk, pk = KEYS[4 * c - 3], KEYS[4 * c - 2], KEYS[4 * c - 1], KEYS[4 * c]\n"
                     + "  local r, rb = live(rk, nsec, 60)\n"
                     + "  local t, tb = live(tk, nsec, 60)\n"
                     + "  local d, db = live(dk, tonumber(day), daySpan)\n"
+                    + "  local p = figure(pk, pLimit)\n"
                     + "  local code, wait = 0, 0\n"
-                    + "  if rpmLimit >= 0 and r + 1 > rpmLimit then\n"
+                    + "  if nworst > 0 and pLimit >= 0 and nworst > pLimit - p then\n"
+                    + "    code = 5\n"
+                    + "  elseif nworst > 0 and kLimit >= 0 and nworst > kLimit - kSpent then\n"
+                    + "    code = 6\n"
+                    + "  elseif rpmLimit >= 0 and r + 1 > rpmLimit then\n"
                     + "    code, wait = 2, frees(rb, r, 1, rpmLimit)\n"
                     + "  elseif rpdLimit >= 0 and d + 1 > rpdLimit then\n"
                     + "    code, wait = 3, frees(db, d, 1, rpdLimit)\n"
@@ -73,6 +96,8 @@ final class WindowScripts {
                     + "    redis.call('HINCRBY', dk, day, 1)\n"
                     + "    redis.call('PEXPIRE', dk, dayTtl)\n"
                     + "    r, t, d = r + 1, t + ntokens, d + 1\n"
+                    + "    if nworst > 0 and pLimit >= 0 then p = charge(pk, worst, pTtl) end\n"
+                    + "    if nworst > 0 and kLimit >= 0 then out[3] = charge(kk, worst, kTtl) end\n"
                     + "    out[1], out[2] = c, nsec\n"
                     + "  end\n"
                     + "  out[#out + 1] = code\n"
@@ -80,6 +105,7 @@ final class WindowScripts {
                     + "  out[#out + 1] = t\n"
                     + "  out[#out + 1] = d\n"
                     + "  out[#out + 1] = wait\n"
+                    + "  out[#out + 1] = p\n"
                     + "  if code == 0 then break end\n"
                     + "end\n"
                     + "return out\n");

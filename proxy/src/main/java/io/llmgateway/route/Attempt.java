@@ -47,6 +47,8 @@ public final class Attempt implements Admission {
     private BudgetCounter keyBudget;
     private long keyBudgetTicket = NO_BUDGET;
     private long reservedNanos;
+    /** The budget reservation in the shared limits store; null when admitted by this process's counters. */
+    private SharedSpend.Tickets sharedSpend;
 
     /**
      * @param tpmTicket the reservation's ticket in the provider's local tpm window
@@ -109,6 +111,12 @@ public final class Attempt implements Admission {
         this.reservedNanos = nanos;
     }
 
+    /** Like {@link #holdSpend}, for a reservation of {@code nanos} in the shared limits store's budgets. */
+    void holdShared(SharedSpend.Tickets tickets, long nanos) {
+        this.sharedSpend = tickets;
+        this.reservedNanos = nanos;
+    }
+
     /** The worst case reserved in the budgets for this attempt, in nano-dollars (0 without budgets or price). */
     public long reservedNanos() {
         return reservedNanos;
@@ -132,6 +140,10 @@ public final class Attempt implements Admission {
             if (FLAGS.compareAndSet(this, f, f | SPENT)) {
                 break;
             }
+        }
+        if (sharedSpend != null) {
+            sharedSpend.settle(reservedNanos, actualNanos);
+            return true;
         }
         if (providerBudget != null && providerBudgetTicket >= 0) {
             providerBudget.settle(providerBudgetTicket, reservedNanos, actualNanos);

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.LimitsStoreSettings;
 import io.llmgateway.spend.BudgetClaim;
+import io.llmgateway.spend.Budgets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,7 +133,7 @@ public final class Router implements AutoCloseable {
         RoutingTable t = table;
         SharedStore s = shared;
         if (s != null && s.isShared()) {
-            return sharedAdmission.admit(t, model, estimatedTokens, tried, scope);
+            return sharedAdmission.admit(t, model, estimatedTokens, tried, scope, claim);
         }
         return local.admit(t, model, estimatedTokens, tried, scope, claim);
     }
@@ -150,6 +151,19 @@ public final class Router implements AutoCloseable {
             String model, long estimatedTokens, Set<String> tried, RouteScope scope) {
         Admission a = admit(model, estimatedTokens, tried, scope);
         return a instanceof PendingAdmission ? ((PendingAdmission) a).result() : CompletableFuture.completedFuture(a);
+    }
+
+    /**
+     * Keeps the budgets of client keys and providers in the shared limits store from now on, if one is
+     * configured (else nothing): seeds the figures Redis lacks from the restored counters, zeroes the shared
+     * figure on every {@link Budgets#reset}, and mirrors Redis in the counters. Call once, at start, after the
+     * budgets are restored from the spend store; blocks up to a few seconds (never call it on an event loop).
+     */
+    public void useBudgets(Budgets budgets) {
+        requireNonNull(budgets, "budgets");
+        if (shared != null) {
+            shared.useBudgets(budgets);
+        }
     }
 
     /** Where counters and provider health live now: memory, shared (Redis) or fallback (Redis unreachable). */

@@ -5,7 +5,9 @@ import static java.util.Objects.requireNonNull;
 import io.llmgateway.config.Limits;
 import io.llmgateway.config.LimitsStoreSettings;
 import io.llmgateway.limit.RedisConnection;
+import io.llmgateway.limit.SharedBudgets;
 import io.llmgateway.limit.SharedWindows;
+import io.llmgateway.spend.Budgets;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The shared limits store of one router: Redis windows and health, the fallback to local counters, and
@@ -44,6 +47,8 @@ import org.apache.logging.log4j.Logger;
  *     with a random value names the data set; when it changes, each instance adds its own local counts
  *     of the current windows (which hold exactly what it admitted, shared or not), so the shared
  *     windows are rebuilt from their parts instead of starting from zero.</li>
+ * <li>Budgets in money ride along (the same reservation script, the same poll and fallback): see
+ *     {@link SharedSpend}.</li>
  * </ul>
  */
 final class SharedStore implements AutoCloseable {
@@ -54,6 +59,7 @@ final class SharedStore implements AutoCloseable {
     private final RedisConnection redis;
     private final SharedWindows windows;
     private final SharedHealth health;
+    private final SharedSpend spend;
     private final Clock clock;
     private final Supplier<RoutingTable> table;
     private final String location;
@@ -78,6 +84,7 @@ final class SharedStore implements AutoCloseable {
         this.redis = new RedisConnection(settings.uri(), location, settings.timeout());
         this.windows = new SharedWindows(redis);
         this.health = new SharedHealth(redis);
+        this.spend = new SharedSpend(redis, clock);
         this.status = new StoreStatus(StoreStatus.Mode.FALLBACK, location, clock.millis(), CONNECTING);
         this.poller = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("limits-store", true));
     }
@@ -124,9 +131,33 @@ final class SharedStore implements AutoCloseable {
         return Math.max(1, (long) Math.ceil(limit * share));
     }
 
+    /** Reserves windows and budgets in one atomic step (see {@link SharedWindows} and {@link SharedSpend}). */
     CompletableFuture<SharedWindows.Reservation> reserve(
-            SharedWindows.Spec[] candidates, int count, long tokens, long now) {
-        return windows.reserve(candidates, count, tokens, now);
+            SharedWindows.Spec[] candidates,
+            int count,
+            long tokens,
+            long now,
+            SharedBudgets.@Nullable Account keyBudget,
+            SharedBudgets.@Nullable Account[] providerBudgets,
+            long[] worstNanos) {
+        return windows.reserve(candidates, count, tokens, now, keyBudget, providerBudgets, worstNanos);
+    }
+
+    /** The budgets kept in Redis. */
+    SharedSpend spend() {
+        return spend;
+    }
+
+    /**
+     * Keeps the budgets of {@code budgets} in Redis from now on (see {@link SharedSpend}); blocks up to a few
+     * seconds, like {@link #start()}.
+     */
+    void useBudgets(Budgets budgets) {
+        spend.use(budgets, Math.max(2 * settings.timeout().toMillis(), 1000));
+        budgets.onReset(spend::reset);
+        if (!isShared()) {
+            spend.fellBack(settings.fallbackShare());
+        }
     }
 
     /** Corrects a shared token reservation; fire and forget (a lost correction leaves the estimate counted). */
@@ -185,6 +216,7 @@ final class SharedStore implements AutoCloseable {
             return;
         }
         status = new StoreStatus(StoreStatus.Mode.FALLBACK, location, clock.millis(), why);
+        spend.fellBack(settings.fallbackShare());
         LOG.warn(
                 "limits_store {} unavailable ({}): counting locally with {}% of each limit until it is back",
                 location, why, Math.round(settings.fallbackShare() * 1000) / 10.0);
@@ -231,19 +263,23 @@ final class SharedStore implements AutoCloseable {
             applyResets(t, resets.join());
             applyOpenings(t, openings.join(), now);
             String m = marker.join();
-            if (knownMarker != null && !knownMarker.equals(m)) {
+            boolean lost = knownMarker != null && !knownMarker.equals(m);
+            if (lost) {
                 LOG.warn(
                         "limits_store {} lost its data (restarted without persistence?): adding this instance's "
                                 + "counts of the current windows",
                         location);
                 restoreLocalCounts(states, now, wait);
+                spend.restore(m, wait);
             } else if (recovering) {
                 flushFallbackUsage(states, now, wait);
             }
             knownMarker = m;
             if (recovering) {
+                spend.recovered(!lost, wait);
                 recovered();
             }
+            spend.poll(wait);
             long[] c = counts.join(); // read before a restore: the next poll shows it
             for (int i = 0; i < states.size() && 3 * i + 2 < c.length; i++) {
                 states.get(i).sharedCounts(c[3 * i], c[3 * i + 1], c[3 * i + 2]);

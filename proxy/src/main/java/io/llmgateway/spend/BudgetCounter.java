@@ -26,15 +26,9 @@ import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
  *   DailyCounter does.
  * - Settlement may take spend past the limit (the worst case under-estimated the prompt): the budget is then
  *   spent, and later reservations are refused until the period ends.
- * - Shared across instances (limits_store), later: the period's spend lives in Redis under
- *   llmgw:budget:{key|provider}:NAME:PERIOD_NUMBER (an integer of nano-dollars, PEXPIRE after the period's
- *   end plus a margin; none for total). A Lua script beside WindowScripts reserves the worst case against the
- *   key's and the provider's budgets in one atomic step (GET both, refuse if either would pass its limit,
- *   else INCRBY both), so N racing instances admit exactly N; settlement is INCRBY of (actual - reserved) on
- *   the ticket's key, which names the period, so a late settlement never touches the next period. SharedWindows
- *   shows the pattern (one script, one round trip, counts returned for the headers); this class stays as the
- *   fallback while Redis is unreachable (with limits_store_fallback_share of the limit), as the local windows
- *   do for rpm and tpm.
+ * - Shared across instances (limits_store): Redis holds the period's figure (limit.SharedBudgets, charged by the
+ *   same script as the rate windows) and this counter mirrors it (mirror), for the remaining-budget header, the
+ *   admin page and the fallback while Redis is unreachable (route.SharedSpend).
  */
 /**
  * The spend of one client key or provider in its current budget period, and the admission check against its
@@ -133,6 +127,19 @@ public final class BudgetCounter {
         Window w = window(clock.millis());
         if (w.span.number() == number) {
             w.spent.getAndUpdate(spent -> Cost.add(spent, nanos));
+        }
+    }
+
+    /**
+     * Replaces this period's spend by {@code nanos} when {@code number} is the current period's: the figure a
+     * shared store holds for every instance ({@code limits_store}), which this counter then mirrors for the
+     * remaining-budget header, the admin page and the fallback while the store is unreachable.
+     */
+    public void mirror(long number, long nanos) {
+        requireAmount(nanos);
+        Window w = window(clock.millis());
+        if (w.span.number() == number) {
+            w.spent.set(nanos);
         }
     }
 

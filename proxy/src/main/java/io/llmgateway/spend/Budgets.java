@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
 import org.jspecify.annotations.Nullable;
@@ -61,6 +62,7 @@ public final class Budgets {
     private volatile Map<String, Entry> keys = Map.of();
     private volatile Map<String, Entry> providers = Map.of();
     private @Nullable SpendStore store; // guarded by this
+    private volatile BiConsumer<Kind, String> resetListener = (kind, name) -> {};
 
     public Budgets(Clock clock) {
         this.clock = requireNonNull(clock, "clock");
@@ -132,6 +134,7 @@ public final class Budgets {
         }
         CalendarSpan span = e.counter.span();
         e.counter.reset();
+        resetListener.accept(kind, name);
         SpendStore s;
         synchronized (this) {
             s = store;
@@ -155,6 +158,14 @@ public final class Budgets {
                     });
         }
         return true;
+    }
+
+    /**
+     * Called after each {@link #reset} (on the caller's thread): a shared limits store zeroes the shared figure
+     * too, so that every instance forgets the spend.
+     */
+    public void onReset(BiConsumer<Kind, String> listener) {
+        this.resetListener = requireNonNull(listener, "listener");
     }
 
     /** One row per budget, keys first, in config order. */

@@ -91,6 +91,85 @@ class SharedLimitsIT {
         }
     }
 
+    /**
+     * The issue's case across processes: a client key's budget worth exactly 10 requests (no input price, and
+     * the client's max_tokens equal to the mock's 5 completion tokens, so worst case and real cost agree), 40
+     * racing requests over two jars sharing Redis: exactly 10 served, 30 refused with insufficient_quota.
+     */
+    @Test
+    void twoJarsOnOneRedis_keyBudgetWorthTen_servesExactlyTenOfFortyRacing() throws Exception {
+        try (RedisServer redis = RedisServer.startOrSkip();
+                MockUpstream upstream = GatewayClient.provider()) {
+            // 5 completion tokens at 100 USD per 1M: 0.0005 USD per request, so 0.005 USD pays for exactly 10.
+            String yaml = """
+                    server:
+                      host: 127.0.0.1
+                    limits_store: %s
+                    limits_store_timeout: 2s
+                    limits_store_fallback_share: 1
+                    gateway:
+                      spend_file: spend.db
+                      api_keys:
+                        - name: team
+                          key: sk-team-budget-it
+                          budget: {usd: 0.005, period: month}
+                    api_provider:
+                      mock:
+                        base_url: %s
+                    model_config:
+                      gpt-4o:
+                        mock: {price: {input: 0, output: 100}}
+                    """.formatted(redis.uri(), upstream.baseUrl());
+            try (GatewayProcess a = launch(dir.resolve("a"), yaml);
+                    GatewayProcess b = launch(dir.resolve("b"), yaml)) {
+                a.awaitReady();
+                b.awaitReady();
+                GatewayClient[] clients = {a.client(), b.client()};
+                String body =
+                        "{\"model\":\"gpt-4o\",\"max_tokens\":5,\"messages\":[{\"role\":\"user\",\"content\":\"ping\"}]}";
+
+                List<CompletableFuture<HttpResponse<String>>> race = new ArrayList<>();
+                for (int i = 0; i < RACERS; i++) {
+                    race.add(clients[i % 2].postAsync(
+                            "/v1/chat/completions", body, "authorization", "Bearer sk-team-budget-it"));
+                }
+                int served = 0;
+                int refused = 0;
+                for (CompletableFuture<HttpResponse<String>> f : race) {
+                    HttpResponse<String> r = f.join();
+                    assertTrue(
+                            r.headers()
+                                    .firstValue("x-gateway-budget-remaining-usd")
+                                    .isPresent(),
+                            r.headers().toString());
+                    if (r.statusCode() == 200) {
+                        served++;
+                    } else {
+                        assertEquals(429, r.statusCode(), r.body());
+                        assertTrue(r.body().contains("\"code\":\"insufficient_quota\""), r.body());
+                        assertTrue(r.body().contains("client key 'team'"), r.body());
+                        refused++;
+                    }
+                }
+                assertEquals(10, served, "served of " + RACERS + " racing requests over two instances");
+                assertEquals(RACERS - 10, refused);
+                assertEquals(10, upstream.requests().size());
+                for (GatewayClient client : clients) {
+                    HttpResponse<String> r =
+                            client.post("/v1/chat/completions", body, "authorization", "Bearer sk-team-budget-it");
+                    assertEquals(429, r.statusCode(), r.body());
+                    assertEquals(
+                            "0",
+                            r.headers()
+                                    .firstValue("x-gateway-budget-remaining-usd")
+                                    .orElse(null));
+                }
+                a.assertStopsCleanly();
+                b.assertStopsCleanly();
+            }
+        }
+    }
+
     private static GatewayProcess launch(Path workDir, String yaml) throws Exception {
         Files.createDirectories(workDir);
         Path config = workDir.resolve("config.yaml");
