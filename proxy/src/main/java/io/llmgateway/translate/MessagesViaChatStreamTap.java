@@ -11,6 +11,7 @@ import io.llmgateway.protocol.AnswerTap;
 import io.llmgateway.protocol.Usage;
 import io.llmgateway.sse.SseFramer;
 import io.llmgateway.tokens.TokenEstimator;
+import io.llmgateway.util.PerThreadPool;
 import io.llmgateway.util.Transcript;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -27,7 +28,7 @@ import java.util.Arrays;
  * <ul>
  * <li>The pieces: {@link SseFramer} finds the events in each chunk, one non-blocking jackson-core parser per
  *     stream reads the events' JSON one after another (a parser per event would cost most of the garbage an
- *     event makes), {@link MessagesViaChatBlocks} keeps the content blocks in a valid order and writes them through
+ *     event makes; a stream that ends leaves its parser to the next one on the thread), {@link MessagesViaChatBlocks} keeps the content blocks in a valid order and writes them through
  *     {@link MessagesViaChatEvents}. Nothing but the event being read and the fragments of a tool call that
  *     waits for its turn (below) is held.</li>
  * <li>The Messages sequence: {@code message_start} (its usage is zeros: the provider tells the input tokens
@@ -46,7 +47,14 @@ import java.util.Arrays;
 public final class MessagesViaChatStreamTap implements AnswerTap {
     static final int MAX_EVENT_BYTES = 1024 * 1024;
     static final int MAX_PENDING_CHARS = 64 * 1024;
+    private static final char[] NO_CHARS = {};
     private static final byte[] DONE = "[DONE]".getBytes(US_ASCII);
+    /**
+     * Parsers that stand between two events, left by streams that ended: the next stream on the thread reads
+     * on with one (a parser keeps no state of a finished event) instead of building its own.
+     */
+    private static final PerThreadPool<JsonParser> PARSERS =
+            new PerThreadPool<>(256, MessagesViaChatStreamTap::newParser);
 
     private final SseFramer framer = new SseFramer(MAX_EVENT_BYTES);
     private final MessagesViaChatEvents events = new MessagesViaChatEvents();
@@ -66,7 +74,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
     private final StringBuilder pending = new StringBuilder();
     private long counted;
     private Transcript transcript; // only when asked for
-    private char[] fragment = new char[256];
+    private char[] fragment = NO_CHARS; // grown for the first tool call's arguments
     /** Reads the events one after another: one parser per stream, not one per event. */
     private JsonParser parser;
 
@@ -147,7 +155,10 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
     @Override
     public void release() {
         ended = true;
-        closeParser();
+        if (parser != null) { // between two events: dispatch closes a parser it leaves in the middle of one
+            PARSERS.give(parser);
+            parser = null;
+        }
         framer.release();
         events.release();
     }
@@ -167,7 +178,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
         boolean clean = false;
         try {
             if (parser == null) {
-                parser = MessagesViaChatSource.FACTORY.createNonBlockingByteArrayParser();
+                parser = PARSERS.take();
             }
             ((ByteArrayFeeder) parser.getNonBlockingInputFeeder()).feedInput(data, 0, len);
             chunk(parser);
@@ -187,6 +198,14 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
     /** Whether {@code e} is an element of the array being read (not its end, nor the end of the input). */
     private static boolean inArray(JsonToken e) {
         return e != null && e != JsonToken.END_ARRAY && e != JsonToken.NOT_AVAILABLE;
+    }
+
+    private static JsonParser newParser() {
+        try {
+            return MessagesViaChatSource.FACTORY.createNonBlockingByteArrayParser();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // nothing is read yet: nothing can fail
+        }
     }
 
     private void closeParser() {
@@ -349,7 +368,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
     private int copyFragment(JsonParser p) throws IOException {
         int len = p.getTextLength();
         if (fragment.length < len) {
-            fragment = new char[Math.max(len, fragment.length * 2)];
+            fragment = new char[Math.max(len, Math.max(256, fragment.length * 2))];
         }
         System.arraycopy(p.getTextCharacters(), p.getTextOffset(), fragment, 0, len);
         return len;
