@@ -11,7 +11,6 @@ import io.llmgateway.protocol.AnswerTap;
 import io.llmgateway.protocol.Usage;
 import io.llmgateway.sse.SseFramer;
 import io.llmgateway.tokens.TokenEstimator;
-import io.llmgateway.util.PerThreadPool;
 import io.llmgateway.util.Transcript;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -28,7 +27,7 @@ import java.util.Arrays;
  * <ul>
  * <li>The pieces: {@link SseFramer} finds the events in each chunk, one non-blocking jackson-core parser per
  *     stream reads the events' JSON one after another (a parser per event would cost most of the garbage an
- *     event makes; a stream that ends leaves its parser to the next one on the thread), {@link MessagesViaChatBlocks} keeps the content blocks in a valid order and writes them through
+ *     event makes; a stream that ends leaves it to the next one on the thread: {@link ChunkParsers}), {@link MessagesViaChatBlocks} keeps the content blocks in a valid order and writes them through
  *     {@link MessagesViaChatEvents}. Nothing but the event being read and the fragments of a tool call that
  *     waits for its turn (below) is held.</li>
  * <li>The Messages sequence: {@code message_start} (its usage is zeros: the provider tells the input tokens
@@ -49,12 +48,6 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
     static final int MAX_PENDING_CHARS = 64 * 1024;
     private static final char[] NO_CHARS = {};
     private static final byte[] DONE = "[DONE]".getBytes(US_ASCII);
-    /**
-     * Parsers that stand between two events, left by streams that ended: the next stream on the thread reads
-     * on with one (a parser keeps no state of a finished event) instead of building its own.
-     */
-    private static final PerThreadPool<JsonParser> PARSERS =
-            new PerThreadPool<>(256, MessagesViaChatStreamTap::newParser);
 
     private final SseFramer framer = new SseFramer(MAX_EVENT_BYTES);
     private final MessagesViaChatEvents events = new MessagesViaChatEvents();
@@ -156,7 +149,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
     public void release() {
         ended = true;
         if (parser != null) { // between two events: dispatch closes a parser it leaves in the middle of one
-            PARSERS.give(parser);
+            ChunkParsers.give(parser);
             parser = null;
         }
         framer.release();
@@ -178,7 +171,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
         boolean clean = false;
         try {
             if (parser == null) {
-                parser = PARSERS.take();
+                parser = ChunkParsers.take();
             }
             ((ByteArrayFeeder) parser.getNonBlockingInputFeeder()).feedInput(data, 0, len);
             chunk(parser);
@@ -200,21 +193,9 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
         return e != null && e != JsonToken.END_ARRAY && e != JsonToken.NOT_AVAILABLE;
     }
 
-    private static JsonParser newParser() {
-        try {
-            return MessagesViaChatSource.FACTORY.createNonBlockingByteArrayParser();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // nothing is read yet: nothing can fail
-        }
-    }
-
     private void closeParser() {
         if (parser != null) {
-            try {
-                parser.close();
-            } catch (IOException e) {
-                // nothing to free but the parser
-            }
+            ChunkParsers.close(parser);
             parser = null;
         }
     }
