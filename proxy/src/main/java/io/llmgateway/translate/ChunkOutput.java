@@ -13,7 +13,8 @@ import java.io.UncheckedIOException;
 /**
  * Where a streamed answer's translation writes: one generator serves the whole stream and writes into the buffer
  * of the chunk being translated, made when the first byte of it is written, so an event costs no generator and
- * no buffer of its own. One instance per stream, used from one thread.
+ * no buffer of its own. One user at a time (a stream, or one JSON document), on one thread; {@link #pooled}
+ * outputs go from one user to the next on the same thread.
  */
 final class ChunkOutput extends OutputStream {
     /** Outputs on the Messages factory that stand between two values, for the next user on the thread. */

@@ -8,10 +8,10 @@ import java.io.IOException;
 
 /**
  * Writes Anthropic's stream events ({@code event: name}, {@code data: json}, a blank line) for one stream.
- * One generator serves the whole stream (and the next ones on the same thread) and writes into the buffer of the chunk being translated, made
- * when the first byte of it is written: an event costs no generator, no buffer of its own and no string
- * for a text fragment (the parser's characters are written as they are). One instance per stream, used from
- * one thread.
+ * One generator serves the whole stream (and then the next ones on the same thread: {@link ChunkOutput#pooled})
+ * and writes into the buffer of the chunk being translated, made when the first byte of it is written: an event
+ * costs no generator, no buffer of its own and no string for a text fragment (the parser's characters are
+ * written as they are). One instance per stream, used from one thread.
  */
 final class MessagesViaChatEvents {
     private static final SerializedString EVENT = new SerializedString("event: ");
@@ -29,7 +29,7 @@ final class MessagesViaChatEvents {
      * are the bytes before the index, between the index and the text of each delta type, and after the text.
      */
     private static final SerializedString DELTA_HEAD =
-            new SerializedString("event: content_block_delta\ndata: " + "{\"type\":\"content_block_delta\",\"index\":");
+            new SerializedString("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":");
 
     static final SerializedString TEXT_DELTA = new SerializedString(",\"delta\":{\"type\":\"text_delta\",\"text\":");
     static final SerializedString THINKING_DELTA =
@@ -38,7 +38,7 @@ final class MessagesViaChatEvents {
             new SerializedString(",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":");
     private static final SerializedString DELTA_TAIL = new SerializedString("}}\n\n");
     private static final SerializedString STOP_HEAD =
-            new SerializedString("event: content_block_stop\ndata: " + "{\"type\":\"content_block_stop\",\"index\":");
+            new SerializedString("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":");
     private static final SerializedString STOP_TAIL = new SerializedString("}\n\n");
 
     private final ChunkOutput output = ChunkOutput.pooled(); // the next stream on the thread gets it after
