@@ -86,12 +86,12 @@ final class MessagesViaChatBlocks {
                 g.writeEndObject();
                 out.close();
             }
-            boolean text = kind == Kind.TEXT;
-            JsonGenerator g = out.openDelta(
-                    openIndex, text ? MessagesViaChatEvents.TEXT_DELTA : MessagesViaChatEvents.THINKING_DELTA);
-            g.writeFieldName(text ? "text" : "thinking");
-            g.writeString(c, off, len);
-            out.closeDelta();
+            out.delta(
+                    openIndex,
+                    kind == Kind.TEXT ? MessagesViaChatEvents.TEXT_DELTA : MessagesViaChatEvents.THINKING_DELTA,
+                    c,
+                    off,
+                    len);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -227,9 +227,9 @@ final class MessagesViaChatBlocks {
     private void advance() throws IOException {
         while (true) {
             MessagesViaChatToolCall next = null;
-            for (MessagesViaChatToolCall call : calls) {
-                if (call.block < 0) {
-                    next = call;
+            for (int i = 0; i < calls.size(); i++) { // indexed: a fragment costs no iterator
+                if (calls.get(i).block < 0) {
+                    next = calls.get(i);
                     break;
                 }
             }
@@ -278,9 +278,6 @@ final class MessagesViaChatBlocks {
     }
 
     private void argumentsDelta(int index, char[] c, int off, int len) throws IOException {
-        JsonGenerator g = out.openDelta(index, MessagesViaChatEvents.INPUT_JSON_DELTA);
-        g.writeFieldName("partial_json");
-        g.writeString(c, off, len);
-        out.closeDelta();
+        out.delta(index, MessagesViaChatEvents.INPUT_JSON_DELTA, c, off, len);
     }
 }

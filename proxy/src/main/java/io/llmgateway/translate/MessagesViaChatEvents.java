@@ -8,10 +8,10 @@ import java.io.IOException;
 
 /**
  * Writes Anthropic's stream events ({@code event: name}, {@code data: json}, a blank line) for one stream.
- * One generator serves the whole stream and writes into the buffer of the chunk being translated, made
- * when the first byte of it is written: an event costs no generator, no buffer of its own and no string
- * for a text fragment (the parser's characters are written as they are). One instance per stream, used from
- * one thread.
+ * One generator serves the whole stream (and then the next ones on the same thread: {@link ChunkOutput#pooled})
+ * and writes into the buffer of the chunk being translated, made when the first byte of it is written: an event
+ * costs no generator, no buffer of its own and no string for a text fragment (the parser's characters are
+ * written as they are). One instance per stream, used from one thread.
  */
 final class MessagesViaChatEvents {
     private static final SerializedString EVENT = new SerializedString("event: ");
@@ -19,33 +19,55 @@ final class MessagesViaChatEvents {
     private static final SerializedString INDEX = new SerializedString("index");
     static final SerializedString MESSAGE_START = new SerializedString("message_start");
     static final SerializedString CONTENT_BLOCK_START = new SerializedString("content_block_start");
-    static final SerializedString CONTENT_BLOCK_DELTA = new SerializedString("content_block_delta");
-    static final SerializedString CONTENT_BLOCK_STOP = new SerializedString("content_block_stop");
     static final SerializedString MESSAGE_DELTA = new SerializedString("message_delta");
     static final SerializedString MESSAGE_STOP = new SerializedString("message_stop");
     static final SerializedString ERROR = new SerializedString("error");
-    static final SerializedString TEXT_DELTA = new SerializedString("text_delta");
-    static final SerializedString THINKING_DELTA = new SerializedString("thinking_delta");
-    static final SerializedString INPUT_JSON_DELTA = new SerializedString("input_json_delta");
     private static final SerializedString DATA = new SerializedString("\ndata: ");
     private static final SerializedString END = new SerializedString("\n\n");
+    /**
+     * A {@code content_block_delta} is the same bytes in every event but for its index and its text: these
+     * are the bytes before the index, between the index and the text of each delta type, and after the text.
+     */
+    private static final SerializedString DELTA_HEAD =
+            new SerializedString("event: content_block_delta\ndata: {\"type\":\"content_block_delta\",\"index\":");
 
-    private final ChunkOutput output = new ChunkOutput(MessagesViaChatSource.FACTORY, null);
+    static final SerializedString TEXT_DELTA = new SerializedString(",\"delta\":{\"type\":\"text_delta\",\"text\":");
+    static final SerializedString THINKING_DELTA =
+            new SerializedString(",\"delta\":{\"type\":\"thinking_delta\",\"thinking\":");
+    static final SerializedString INPUT_JSON_DELTA =
+            new SerializedString(",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":");
+    private static final SerializedString DELTA_TAIL = new SerializedString("}}\n\n");
+    private static final SerializedString STOP_HEAD =
+            new SerializedString("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":");
+    private static final SerializedString STOP_TAIL = new SerializedString("}\n\n");
+
+    private final ChunkOutput output = ChunkOutput.pooled(); // the next stream on the thread gets it after
     private final JsonGenerator g = output.generator();
+    private boolean released;
 
     /** Starts on a chunk: what is written goes into a buffer from {@code alloc}. */
     void begin(ByteBufAllocator alloc) {
+        if (released) {
+            throw new IllegalStateException("begin after release"); // the output may be another stream's now
+        }
         output.begin(alloc);
     }
 
     /** What was written since {@link #begin}, owned by the caller (maybe the shared empty buffer). */
     ByteBuf take() {
+        if (released) {
+            throw new IllegalStateException("take after release");
+        }
         return output.take();
     }
 
-    /** Frees what is held; nothing is written after. */
+    /** Frees what is held or hands it to the next stream on this thread; nothing is written after. */
     void release() {
-        output.release();
+        if (released) {
+            return;
+        }
+        released = true;
+        output.recycle();
     }
 
     /** Starts an event named {@code name}: its data object is open, with {@code "type": name}. */
@@ -65,28 +87,23 @@ final class MessagesViaChatEvents {
         g.writeRaw(END);
     }
 
-    /** Starts a {@code content_block_delta} of {@code index} with its open delta of {@code deltaType}. */
-    JsonGenerator openDelta(int index, SerializedString deltaType) throws IOException {
-        open(CONTENT_BLOCK_DELTA);
-        g.writeFieldName(INDEX);
-        g.writeNumber(index);
-        g.writeObjectFieldStart("delta");
-        g.writeFieldName(TYPE);
-        g.writeString(deltaType);
-        return g;
+    /**
+     * A whole {@code content_block_delta} of {@code index} whose delta ({@link #TEXT_DELTA},
+     * {@link #THINKING_DELTA} or {@link #INPUT_JSON_DELTA}) carries {@code c[off, off + len)}. The framing is
+     * written as constant bytes: only the index and the text go through the generator.
+     */
+    void delta(int index, SerializedString deltaType, char[] c, int off, int len) throws IOException {
+        g.writeRaw(DELTA_HEAD);
+        g.writeNumber(index); // a root value: the generator adds no separator (see ChunkOutput)
+        g.writeRaw(deltaType);
+        g.writeString(c, off, len);
+        g.writeRaw(DELTA_TAIL);
     }
 
-    /** Ends the event {@link #openDelta} started. */
-    void closeDelta() throws IOException {
-        g.writeEndObject();
-        close();
-    }
-
-    /** A {@code content_block_stop} of {@code index}. */
+    /** A {@code content_block_stop} of {@code index}, framed as constant bytes as in {@link #delta}. */
     void blockStop(int index) throws IOException {
-        open(CONTENT_BLOCK_STOP);
-        g.writeFieldName(INDEX);
+        g.writeRaw(STOP_HEAD);
         g.writeNumber(index);
-        close();
+        g.writeRaw(STOP_TAIL);
     }
 }

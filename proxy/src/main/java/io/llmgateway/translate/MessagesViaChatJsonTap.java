@@ -7,13 +7,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import io.llmgateway.protocol.HeldJsonTap;
 import io.llmgateway.protocol.Usage;
+import io.llmgateway.util.ThreadScratch;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufInputStream;
-import io.netty.buffer.ByteBufOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +23,8 @@ import java.util.List;
  */
 public final class MessagesViaChatJsonTap extends HeldJsonTap {
     static final int MAX_BYTES = 32 * 1024 * 1024;
+    /** The answer is read from a heap copy: faster to parse than a stream over a direct buffer. */
+    private static final ThreadScratch SCRATCH = new ThreadScratch(4096, 256 * 1024);
 
     private final String requestedModel;
     private final MessagesViaChatAnswer answer = new MessagesViaChatAnswer();
@@ -50,8 +49,9 @@ public final class MessagesViaChatJsonTap extends HeldJsonTap {
     protected ByteBuf translate(ByteBuf held, boolean tooLong, ByteBufAllocator alloc) {
         boolean read = false;
         if (held != null) {
+            int n = held.readableBytes();
             try (JsonParser p =
-                    MessagesViaChatSource.FACTORY.createParser((InputStream) new ByteBufInputStream(held))) {
+                    MessagesViaChatSource.FACTORY.createParser(SCRATCH.copy(held, held.readerIndex(), n), 0, n)) {
                 read = readAnswer(p);
             } catch (IOException | RuntimeException e) {
                 read = false; // not a Chat answer: said so below
@@ -64,19 +64,21 @@ public final class MessagesViaChatJsonTap extends HeldJsonTap {
                             ? "The provider's answer is too long to translate."
                             : "The provider's answer is not a Chat Completions answer.");
         }
-        ByteBuf out = alloc.buffer(256 + text.length() + reasoning.length());
-        try (JsonGenerator g =
-                MessagesViaChatSource.FACTORY.createGenerator((OutputStream) new ByteBufOutputStream(out))) {
+        ChunkOutput out = ChunkOutput.pooled();
+        try {
+            out.begin(alloc, 256 + text.length() + reasoning.length());
+            JsonGenerator g = out.generator();
             if (error != null) {
                 writeError(g);
             } else {
                 writeMessage(g);
             }
+            return out.take();
         } catch (IOException e) {
-            out.release();
             throw new IllegalStateException("writing to a buffer", e);
+        } finally {
+            out.recycle(); // drops what was not taken
         }
-        return out;
     }
 
     @Override

@@ -15,9 +15,7 @@ import io.llmgateway.translate.MessagesViaChatSource.Span;
 import io.llmgateway.util.ShortText;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.buffer.ByteBufOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 
@@ -74,24 +72,18 @@ public final class MessagesViaChatRequest {
         requireNonNull(alias, "alias");
         MessagesViaChatSource src = new MessagesViaChatSource(requireNonNull(body, "body"));
         MessagesViaChatRequest request = new MessagesViaChatRequest();
-        ByteBuf out = alloc.buffer(body.readableBytes() + 256);
-        boolean done = false;
+        ChunkOutput out = ChunkOutput.pooled();
         try {
             request.scan(src);
-            try (JsonGenerator g =
-                    MessagesViaChatSource.FACTORY.createGenerator((OutputStream) new ByteBufOutputStream(out))) {
-                request.write(src, g, alias);
-            }
-            done = true;
-            return out;
+            out.begin(alloc, body.readableBytes() + 256);
+            request.write(src, out.generator(), alias);
+            return out.take();
         } catch (JsonProcessingException e) {
             throw new BadRequestException("The request body is not valid JSON or nests too deeply.", null);
         } catch (IOException e) {
             throw new UncheckedIOException("writing to a buffer", e);
         } finally {
-            if (!done) {
-                out.release();
-            }
+            out.recycle(); // drops what was not taken (a refused request's part)
         }
     }
 

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import io.llmgateway.protocol.BadRequestException;
 import io.llmgateway.util.ShortText;
+import io.llmgateway.util.ThreadScratch;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
 import java.io.IOException;
 import java.io.StringWriter;
 
@@ -33,15 +33,23 @@ final class MessagesViaChatSource {
     /** Where a JSON value lies in the body, {@code [start, end)}. */
     record Span(int start, int end) {}
 
+    /**
+     * The body is read from a copy in this thread's array: a source lives only while its request is
+     * translated, and a translation ends before the thread translates another.
+     */
+    private static final ThreadScratch SCRATCH = new ThreadScratch(4096, 256 * 1024);
+
     private final byte[] bytes;
+    private final int length;
 
     MessagesViaChatSource(ByteBuf body) {
-        bytes = ByteBufUtil.getBytes(body, body.readerIndex(), body.readableBytes(), false);
+        length = body.readableBytes();
+        bytes = SCRATCH.copy(body, body.readerIndex(), length);
     }
 
     /** The whole body. */
     Span all() {
-        return new Span(0, bytes.length);
+        return new Span(0, length);
     }
 
     /** A parser over {@code span}, not yet on its first token. */

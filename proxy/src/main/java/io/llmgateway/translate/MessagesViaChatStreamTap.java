@@ -27,7 +27,7 @@ import java.util.Arrays;
  * <ul>
  * <li>The pieces: {@link SseFramer} finds the events in each chunk, one non-blocking jackson-core parser per
  *     stream reads the events' JSON one after another (a parser per event would cost most of the garbage an
- *     event makes), {@link MessagesViaChatBlocks} keeps the content blocks in a valid order and writes them through
+ *     event makes; a stream that ends leaves it to the next one on the thread: {@link ChunkParsers}), {@link MessagesViaChatBlocks} keeps the content blocks in a valid order and writes them through
  *     {@link MessagesViaChatEvents}. Nothing but the event being read and the fragments of a tool call that
  *     waits for its turn (below) is held.</li>
  * <li>The Messages sequence: {@code message_start} (its usage is zeros: the provider tells the input tokens
@@ -46,6 +46,7 @@ import java.util.Arrays;
 public final class MessagesViaChatStreamTap implements AnswerTap {
     static final int MAX_EVENT_BYTES = 1024 * 1024;
     static final int MAX_PENDING_CHARS = 64 * 1024;
+    private static final char[] NO_CHARS = {};
     private static final byte[] DONE = "[DONE]".getBytes(US_ASCII);
 
     private final SseFramer framer = new SseFramer(MAX_EVENT_BYTES);
@@ -66,7 +67,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
     private final StringBuilder pending = new StringBuilder();
     private long counted;
     private Transcript transcript; // only when asked for
-    private char[] fragment = new char[256];
+    private char[] fragment = NO_CHARS; // grown for the first tool call's arguments
     /** Reads the events one after another: one parser per stream, not one per event. */
     private JsonParser parser;
 
@@ -147,7 +148,10 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
     @Override
     public void release() {
         ended = true;
-        closeParser();
+        if (parser != null) { // between two events: dispatch closes a parser it leaves in the middle of one
+            ChunkParsers.give(parser);
+            parser = null;
+        }
         framer.release();
         events.release();
     }
@@ -167,7 +171,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
         boolean clean = false;
         try {
             if (parser == null) {
-                parser = MessagesViaChatSource.FACTORY.createNonBlockingByteArrayParser();
+                parser = ChunkParsers.take();
             }
             ((ByteArrayFeeder) parser.getNonBlockingInputFeeder()).feedInput(data, 0, len);
             chunk(parser);
@@ -191,11 +195,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
 
     private void closeParser() {
         if (parser != null) {
-            try {
-                parser.close();
-            } catch (IOException e) {
-                // nothing to free but the parser
-            }
+            ChunkParsers.close(parser);
             parser = null;
         }
     }
@@ -349,7 +349,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
     private int copyFragment(JsonParser p) throws IOException {
         int len = p.getTextLength();
         if (fragment.length < len) {
-            fragment = new char[Math.max(len, fragment.length * 2)];
+            fragment = new char[Math.max(len, Math.max(256, fragment.length * 2))];
         }
         System.arraycopy(p.getTextCharacters(), p.getTextOffset(), fragment, 0, len);
         return len;
