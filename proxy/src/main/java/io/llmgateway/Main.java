@@ -208,12 +208,17 @@ public final class Main {
     static String listeners(ServerSettings settings, int boundPort, int boundTlsPort) {
         StringBuilder out = new StringBuilder();
         if (settings.hasPlainListener()) {
-            out.append("http://").append(settings.host()).append(':')
+            out.append("http://")
+                    .append(settings.host())
+                    .append(':')
                     .append(boundPort >= 0 ? boundPort : settings.port());
         }
         TlsSettings tls = settings.tls();
         if (tls != null) {
-            out.append(out.length() > 0 ? " and " : "").append("https://").append(settings.host()).append(':')
+            out.append(out.length() > 0 ? " and " : "")
+                    .append("https://")
+                    .append(settings.host())
+                    .append(':')
                     .append(boundTlsPort >= 0 ? boundTlsPort : tls.port());
         }
         return out.toString();
@@ -223,7 +228,8 @@ public final class Main {
     private static String tlsSummary(TlsSettings tls) {
         return tls == null
                 ? ""
-                : ", TLS engine " + TlsEngine.describe(TlsEngine.provider()) + " for " + String.join(" and ", tls.protocols());
+                : ", TLS engine " + TlsEngine.describe(TlsEngine.provider()) + " for "
+                        + String.join(" and ", tls.protocols());
     }
 
     /** The command line: {@code [--config PATH] [--port N] [--help]}. */

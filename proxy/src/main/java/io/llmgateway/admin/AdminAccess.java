@@ -199,8 +199,8 @@ public final class AdminAccess implements ManagementAccess {
      */
     public String sessionCookie(String sessionId, boolean overTls) {
         requireNonNull(sessionId, "sessionId");
-        return SESSION_COOKIE + '=' + sessionId + "; Path=/; HttpOnly; SameSite=Strict;"
-                + (overTls ? " Secure;" : "") + " Max-Age=" + AdminSessions.TTL_MILLIS / 1000;
+        return SESSION_COOKIE + '=' + sessionId + "; Path=/; HttpOnly; SameSite=Strict;" + (overTls ? " Secure;" : "")
+                + " Max-Age=" + AdminSessions.TTL_MILLIS / 1000;
     }
 
     /** The {@code Set-Cookie} value that deletes the session cookie. */

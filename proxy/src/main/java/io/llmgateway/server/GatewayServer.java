@@ -79,7 +79,12 @@ public final class GatewayServer implements AutoCloseable {
             }
             Channel tls = null;
             if (certificates != null) {
-                tls = bind(boss, workers, new GatewayInitializer(gateway, certificates), settings, settings.tls().port());
+                tls = bind(
+                        boss,
+                        workers,
+                        new GatewayInitializer(gateway, certificates),
+                        settings,
+                        settings.tls().port());
                 certificates.startPolling(CERTIFICATE_POLL);
             }
             return new GatewayServer(boss, workers, gateway, plain, tls);
@@ -101,7 +106,11 @@ public final class GatewayServer implements AutoCloseable {
     }
 
     private static Channel bind(
-            EventLoopGroup boss, EventLoopGroup workers, GatewayInitializer initializer, ServerSettings settings, int port)
+            EventLoopGroup boss,
+            EventLoopGroup workers,
+            GatewayInitializer initializer,
+            ServerSettings settings,
+            int port)
             throws InterruptedException {
         return new ServerBootstrap()
                 .group(boss, workers)

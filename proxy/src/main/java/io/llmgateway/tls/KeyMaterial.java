@@ -79,8 +79,7 @@ public record KeyMaterial(List<X509Certificate> chain, PrivateKey key) {
      *
      * @param certShown, keyShown how messages name the files (the config's text, never an expansion)
      */
-    public static KeyMaterial read(String certFile, String certShown, String keyFile, String keyShown)
-            throws Problem {
+    public static KeyMaterial read(String certFile, String certShown, String keyFile, String keyShown) throws Problem {
         List<X509Certificate> chain = readChain(certFile, certShown);
         PrivateKey key = readKey(keyFile, keyShown);
         if (!matches(key, chain.get(0).getPublicKey())) {
@@ -99,10 +98,12 @@ public record KeyMaterial(List<X509Certificate> chain, PrivateKey key) {
     public String validityProblem(Instant now, String certShown) {
         X509Certificate leaf = leaf();
         if (now.isAfter(leaf.getNotAfter().toInstant())) {
-            return "the certificate in " + certShown + " expired at " + leaf.getNotAfter().toInstant();
+            return "the certificate in " + certShown + " expired at "
+                    + leaf.getNotAfter().toInstant();
         }
         if (now.isBefore(leaf.getNotBefore().toInstant())) {
-            return "the certificate in " + certShown + " is not valid before " + leaf.getNotBefore().toInstant();
+            return "the certificate in " + certShown + " is not valid before "
+                    + leaf.getNotBefore().toInstant();
         }
         return null;
     }
@@ -161,7 +162,8 @@ public record KeyMaterial(List<X509Certificate> chain, PrivateKey key) {
         } catch (AccessDeniedException e) {
             throw new Problem(aboutKey, "cannot read " + shown + " (permission denied)");
         } catch (IOException | InvalidPathException e) {
-            throw new Problem(aboutKey, "cannot read " + shown + " (" + e.getClass().getSimpleName() + ")");
+            throw new Problem(
+                    aboutKey, "cannot read " + shown + " (" + e.getClass().getSimpleName() + ")");
         }
     }
 
