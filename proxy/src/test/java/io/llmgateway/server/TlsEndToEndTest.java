@@ -212,6 +212,20 @@ class TlsEndToEndTest {
     }
 
     @Test
+    void jdkEngine_whenForced_servesTheSame() throws Exception {
+        System.setProperty(TlsEngine.PROPERTY, "jdk");
+        try (TestGateway g = TestGateway.start(config("", ""));
+                RawHttp tls = RawHttp.connectTls(g.tlsPort(), ca.sslContext())) {
+            upstream.enqueue(Behaviour.chatCompletion("jdk engine"));
+            String json = tls.send(RawHttp.post("/v1/chat/completions", CHAT)).readResponse();
+            assertTrue(json.startsWith("HTTP/1.1 200") && json.contains("jdk engine"), json);
+            assertEquals("http/1.1", tls.applicationProtocol());
+        } finally {
+            System.clearProperty(TlsEngine.PROPERTY);
+        }
+    }
+
+    @Test
     void engine_isOpenSslWhereItLoads() {
         assertTrue(OpenSsl.isAvailable(), "netty-tcnative loads on linux-x86_64: " + OpenSsl.unavailabilityCause());
         assertTrue(TlsEngine.describe(TlsEngine.provider()).startsWith("OpenSSL"));
