@@ -28,6 +28,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes
@@ -95,7 +96,7 @@ public record KeyMaterial(List<X509Certificate> chain, PrivateKey key) {
      * Null when the server's certificate is valid at {@code now}, else why not (expired or not yet valid),
      * naming {@code certShown}.
      */
-    public String validityProblem(Instant now, String certShown) {
+    public @Nullable String validityProblem(Instant now, String certShown) {
         X509Certificate leaf = leaf();
         if (now.isAfter(leaf.getNotAfter().toInstant())) {
             return "the certificate in " + certShown + " expired at "
@@ -188,7 +189,7 @@ public record KeyMaterial(List<X509Certificate> chain, PrivateKey key) {
         }
     }
 
-    private static String signatureAlgorithm(PrivateKey key) {
+    private static @Nullable String signatureAlgorithm(PrivateKey key) {
         return switch (key.getAlgorithm()) {
             case "RSA" -> "SHA256withRSA";
             case "EC" -> "SHA256withECDSA";

@@ -17,15 +17,15 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLException;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
+import org.jspecify.annotations.Nullable;
 
 /*
  * Design notes
  * - Each new connection takes the context current at its accept (one volatile read); an open connection
- *   keeps the engine it was made with, so swapping the context drops nothing.
+ *   keeps the engine it was made with, so swapping the context (a volatile write) drops nothing.
  * - The files are watched by their modification time and size from a thread of their own, never an event
  *   loop (file reads and key parsing block). A change that does not load is reported once and remembered,
  *   so a broken file is not re-reported every poll; the next change of either file tries again.
@@ -53,23 +53,31 @@ public final class ServerCertificates implements AutoCloseable {
     private final List<String> protocols;
     private final SslProvider provider;
     private final Clock clock;
-    private final AtomicReference<SslContext> current = new AtomicReference<>();
+    private volatile SslContext current;
     private final Object lock = new Object();
     private Stamp stamp; // guarded by lock
-    private ScheduledExecutorService poller; // guarded by lock
+    private @Nullable ScheduledExecutorService poller; // guarded by lock
 
     /** What a reload did: whether the certificate in use changed, and the problem that kept it, if any. */
-    public record Outcome(boolean replaced, String problem) {
+    public record Outcome(boolean replaced, @Nullable String problem) {
         static final Outcome UNCHANGED = new Outcome(false, null);
     }
 
     private ServerCertificates(
-            String certFile, String keyFile, List<String> protocols, SslProvider provider, Clock clock) {
-        this.certFile = requireNonNull(certFile, "certFile");
-        this.keyFile = requireNonNull(keyFile, "keyFile");
-        this.protocols = List.copyOf(protocols);
-        this.provider = requireNonNull(provider, "provider");
-        this.clock = requireNonNull(clock, "clock");
+            String certFile,
+            String keyFile,
+            List<String> protocols,
+            SslProvider provider,
+            Clock clock,
+            SslContext first,
+            Stamp stamp) {
+        this.certFile = certFile;
+        this.keyFile = keyFile;
+        this.protocols = protocols;
+        this.provider = provider;
+        this.clock = clock;
+        this.current = first;
+        this.stamp = stamp;
     }
 
     /**
@@ -79,26 +87,28 @@ public final class ServerCertificates implements AutoCloseable {
      */
     public static ServerCertificates load(
             String certFile, String keyFile, List<String> protocols, SslProvider provider, Clock clock) {
-        ServerCertificates certs = new ServerCertificates(certFile, keyFile, protocols, provider, clock);
-        synchronized (certs.lock) {
-            certs.stamp = certs.stampNow();
-            try {
-                KeyMaterial material = certs.read();
-                String validity = material.validityProblem(clock.instant(), certFile);
-                if (validity != null) {
-                    LOG.warn("{}: {}; clients will refuse it", CERT_FIELD, validity);
-                }
-                certs.current.set(certs.build(material));
-            } catch (Failure e) {
-                throw new IllegalStateException(e.getMessage(), e);
+        requireNonNull(certFile, "certFile");
+        requireNonNull(keyFile, "keyFile");
+        requireNonNull(provider, "provider");
+        requireNonNull(clock, "clock");
+        List<String> versions = List.copyOf(protocols);
+        Stamp stamp = Stamp.of(certFile, keyFile);
+        try {
+            KeyMaterial material = read(certFile, keyFile);
+            String validity = material.validityProblem(clock.instant(), certFile);
+            if (validity != null) {
+                LOG.warn("{}: {}; clients will refuse it", CERT_FIELD, validity);
             }
+            SslContext first = build(material, provider, versions);
+            return new ServerCertificates(certFile, keyFile, versions, provider, clock, first, stamp);
+        } catch (Failure e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
-        return certs;
     }
 
     /** The context for a new connection. */
     public SslContext current() {
-        return current.get();
+        return current;
     }
 
     /** The engine the contexts are made for. */
@@ -118,14 +128,23 @@ public final class ServerCertificates implements AutoCloseable {
                 return t;
             });
             long millis = interval.toMillis();
-            poller.scheduleWithFixedDelay(this::reloadIfChanged, millis, millis, TimeUnit.MILLISECONDS);
+            poller.scheduleWithFixedDelay(this::poll, millis, millis, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** One poll; an unexpected failure is logged, as it would otherwise end the polling silently. */
+    private void poll() {
+        try {
+            reloadIfChanged();
+        } catch (RuntimeException e) {
+            LOG.warn("TLS certificate {}: checking for a change failed: {}", certFile, e.toString());
         }
     }
 
     /** Loads the files again if their time or size changed since the last look; what the poller runs. */
     public Outcome reloadIfChanged() {
         synchronized (lock) {
-            Stamp now = stampNow();
+            Stamp now = Stamp.of(certFile, keyFile);
             if (now.equals(stamp)) {
                 return Outcome.UNCHANGED;
             }
@@ -137,19 +156,19 @@ public final class ServerCertificates implements AutoCloseable {
     /** Loads the files again whether or not they changed (the admin page's reload). */
     public Outcome reload() {
         synchronized (lock) {
-            stamp = stampNow();
+            stamp = Stamp.of(certFile, keyFile);
             return replace("reload");
         }
     }
 
     private Outcome replace(String why) {
         try {
-            KeyMaterial material = read();
+            KeyMaterial material = read(certFile, keyFile);
             String validity = material.validityProblem(clock.instant(), certFile);
             if (validity != null) {
                 throw new Failure(CERT_FIELD + ": " + validity);
             }
-            current.set(build(material));
+            current = build(material, provider, protocols);
             LOG.info(
                     "{} ({}): now serving the certificate for {}, valid until {}",
                     CERT_FIELD,
@@ -163,7 +182,7 @@ public final class ServerCertificates implements AutoCloseable {
         }
     }
 
-    private KeyMaterial read() throws Failure {
+    private static KeyMaterial read(String certFile, String keyFile) throws Failure {
         try {
             return KeyMaterial.read(certFile, certFile, keyFile, keyFile);
         } catch (KeyMaterial.Problem e) {
@@ -171,7 +190,7 @@ public final class ServerCertificates implements AutoCloseable {
         }
     }
 
-    private SslContext build(KeyMaterial material) throws Failure {
+    private static SslContext build(KeyMaterial material, SslProvider provider, List<String> protocols) throws Failure {
         try {
             return SslContextBuilder.forServer(material.key(), material.chain())
                     .sslProvider(provider)
@@ -182,10 +201,6 @@ public final class ServerCertificates implements AutoCloseable {
             throw new Failure(CERT_FIELD + ": the certificate and key do not make a TLS context ("
                     + e.getClass().getSimpleName() + ')');
         }
-    }
-
-    private Stamp stampNow() {
-        return Stamp.of(certFile, keyFile);
     }
 
     /** Stops polling. Connections keep their engines. */
