@@ -6,6 +6,7 @@
 #   docker run -d -p 8100:8100 \
 #     -v "$PWD/config.yaml:/app/config.yaml" -v "$PWD/log:/app/log" \
 #     -e OPENAI_API_KEY=... llm-gateway
+# With TLS (server.tls in config.yaml, docs/tls.md): also -p 8443:8443 -v "$PWD/tls:/etc/llm-gateway:ro"
 # Extra arguments are passed to the gateway after "--config /app/config.yaml" (e.g. --port 9000).
 
 # ---- build stage ---------------------------------------------------------------------------------
@@ -54,15 +55,19 @@ COPY --from=build --chown=gateway:gateway /build/proxy/target/llm-gateway.jar /a
 # The admin page answers only on loopback without a token, and a published port is not loopback inside
 # the container: set ADMIN_TOKEN (and admin.token: ${ADMIN_TOKEN}) to use it.
 # Logs (app.log, agent_interactions.log) go to /app/log.
+# TLS certificates: mount a directory (not single files) read-only at /etc/llm-gateway, holding tls.crt and
+# tls.key readable by uid 10001; a renewal that replaces them there is picked up without a restart.
 VOLUME ["/app/log"]
 
 USER gateway
-EXPOSE 8100
+# 8100: plain HTTP (server.port); 8443: TLS (server.tls.port), when server.tls is configured.
+EXPOSE 8100 8443
 
 ENV JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 
 # No curl or wget in this image, and it is not worth installing them: bash's /dev/tcp speaks enough
-# HTTP/1.0 for a health probe. It assumes the default port 8100; change it if server.port differs.
+# HTTP/1.0 for a health probe. It assumes the default port 8100; change it if server.port differs (with
+# server.port: 0, TLS only, bash cannot probe: drop this check and let the orchestrator probe 8443).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD ["bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/8100 && printf 'GET /healthz HTTP/1.0\\r\\nHost: localhost\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '"]
 

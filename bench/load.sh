@@ -30,6 +30,11 @@
 # token and added inter-chunk gap against the same mock reached directly, and what the translation adds (an
 # Anthropic client's /v1/messages stream from the same mock) against the same gateway's pass-through.
 #
+# TLS=1: client TLS, the gateway's TLS listener (server.tls) against nginx `listen ssl` with the same certificate
+# (made with openssl for the run), both proxying to the plain mock; direct and netty stay plain. The one-connection
+# probe and the paced case speak plain HTTP only, so they are off unless asked for. Compare the engines with
+# GATEWAY_OPTS="-Xms64m -Xmx256m -Dllmgateway.tls.engine=jdk" (the gateway's start-up line names the engine).
+#
 # Needs nginx and wrk (installed with apt-get when missing and running as root). Nothing here is a test.
 set -euo pipefail
 
@@ -45,16 +50,17 @@ KINDS=${KINDS:-"json sse messages messages-sse"}  # request/response kinds; the 
 TARGETS=${TARGETS:-"direct nginx netty gateway"}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}   # worker processes of the mock and of the reference proxy
 GATEWAY_OPTS=${GATEWAY_OPTS:-"-Xms64m -Xmx256m"}   # also the JVM options of the netty reference
-PROBE=${PROBE:-1}                  # 0 skips the one-connection latency probe (latencies without wrk's correction)
+TLS=${TLS:-0}                      # 1: client TLS to the gateway and to nginx (see above)
+PROBE=${PROBE:-$((1 - TLS))}       # 0 skips the one-connection latency probe (latencies without wrk's correction)
 PROBE_SECONDS=${PROBE_SECONDS:-4}  # per target, kind and round
 IDLE_PAUSE_MS=${IDLE_PAUSE_MS:-100}  # the probe's second pass: this pause after each answer (0 skips the pass)
-PACED=${PACED:-1}                  # 0 skips the paced-SSE case
+PACED=${PACED:-$((1 - TLS))}       # 0 skips the paced-SSE case
 PACED_SECONDS=${PACED_SECONDS:-4}  # per target and round
 PACED_CONCURRENCY=${PACED_CONCURRENCY:-8}
 PACED_CHUNKS=${PACED_CHUNKS:-20}
 PACED_INTERVAL_MS=${PACED_INTERVAL_MS:-20}
 PACED_MESSAGES=${PACED_MESSAGES:-true}  # false skips the paced stream through the translation (/v1/messages)
-PORT_BASE=${PORT_BASE:-18080}      # uses PORT_BASE+1 .. +5 on 127.0.0.1
+PORT_BASE=${PORT_BASE:-18080}      # uses PORT_BASE+1 .. +6 on 127.0.0.1
 REBUILD=${REBUILD:-0}              # 1 rebuilds the jars even when they are newer than every source
 KEEP=${KEEP:-0}                    # 1 keeps the work directory (configs, logs, raw results)
 
@@ -67,6 +73,7 @@ NGINX_PORT=$((PORT_BASE + 2))
 GATEWAY_PORT=$((PORT_BASE + 3))
 PACED_PORT=$((PORT_BASE + 4))
 NETTY_PORT=$((PORT_BASE + 5))
+GATEWAY_TLS_PORT=$((PORT_BASE + 6))
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -117,7 +124,7 @@ echo "revision: $revision"
 echo "proxy/target/llm-gateway.jar sha256: $gateway_sha"
 echo "bench/target/benchmarks.jar sha256: $bench_sha"
 
-for port in "$MOCK_PORT" "$NGINX_PORT" "$GATEWAY_PORT" "$PACED_PORT" "$NETTY_PORT"; do
+for port in "$MOCK_PORT" "$NGINX_PORT" "$GATEWAY_PORT" "$PACED_PORT" "$NETTY_PORT" "$GATEWAY_TLS_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "load.sh: port $port on 127.0.0.1 is in use (a previous run still going?); set PORT_BASE to move" >&2
     exit 2
@@ -137,6 +144,25 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 java -cp "$BENCH_JAR" io.llmgateway.bench.load.LoadFiles "$WORK"
+if [ "$TLS" = 1 ] && { [ "$PROBE" = 1 ] || [ "$PACED" = 1 ]; }; then
+  echo "load.sh: the probe and the paced case speak plain HTTP only: run TLS=1 with PROBE=0 PACED=0" >&2
+  exit 2
+fi
+SCHEME=http
+SSL_LISTEN=""
+SSL_CONF=""
+GATEWAY_TLS=""
+if [ "$TLS" = 1 ]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -keyout "$WORK/tls.key" \
+      -out "$WORK/tls.crt" -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
+  SCHEME=https
+  SSL_LISTEN="ssl "
+  # What the gateway does: TLSv1.3 and 1.2, session resumption (a cache, and tickets by default).
+  SSL_CONF="ssl_certificate $WORK/tls.crt; ssl_certificate_key $WORK/tls.key; ssl_protocols TLSv1.3 TLSv1.2;"
+  SSL_CONF="$SSL_CONF ssl_session_cache shared:SSL:10m;"
+  GATEWAY_TLS="  tls: {port: $GATEWAY_TLS_PORT, cert_file: $WORK/tls.crt, key_file: $WORK/tls.key}"
+  echo "client TLS: on"
+fi
 
 # ---- nginx: mock and reference proxy --------------------------------------------------------------------
 user_line=""
@@ -144,9 +170,10 @@ user_line=""
 # Fills a template. The canned bodies go through ENVIRON: awk -v would interpret their backslashes.
 fill() { # template output port
   BENCH_JSON=$(cat "$WORK/canned-json.nginx") BENCH_SSE=$(cat "$WORK/canned-sse.nginx") \
-  awk -v dir="$WORK" -v user="$user_line" -v workers="$NGINX_WORKERS" -v port="$3" -v up="$MOCK_PORT" '
+  awk -v dir="$WORK" -v user="$user_line" -v workers="$NGINX_WORKERS" -v port="$3" -v up="$MOCK_PORT" \
+      -v ssl="$SSL_LISTEN" -v sslconf="$SSL_CONF" '
     { gsub(/@DIR@/, dir); gsub(/@USER@/, user); gsub(/@WORKERS@/, workers); gsub(/@UPSTREAM_PORT@/, up);
-      gsub(/@PORT@/, port);
+      gsub(/@PORT@/, port); gsub(/@SSL@/, ssl); gsub(/@SSL_CONF@/, sslconf);
       i = index($0, "@JSON@"); if (i) $0 = substr($0, 1, i - 1) ENVIRON["BENCH_JSON"] substr($0, i + 6);
       i = index($0, "@SSE@"); if (i) $0 = substr($0, 1, i - 1) ENVIRON["BENCH_SSE"] substr($0, i + 5);
       print }' "$1" > "$2"
@@ -176,7 +203,10 @@ if [[ " $TARGETS " == *" netty "* ]]; then
   done
 fi
 cat > "$WORK/config.yaml" <<EOF
-server: {host: 127.0.0.1, port: $GATEWAY_PORT}
+server:
+  host: 127.0.0.1
+  port: $GATEWAY_PORT
+$GATEWAY_TLS
 api_provider:
   json:
     base_url: http://127.0.0.1:$MOCK_PORT/json/v1
@@ -209,26 +239,30 @@ done
 startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 ready_ms=$(grep -o 'ready in [0-9]* ms' "$WORK/gateway.log" | grep -o '[0-9]*' || echo "?")
 log "gateway up after ${startup_ms} ms (it reports: ready in ${ready_ms} ms); $(grep -o '[a-z_]* transport' "$WORK/gateway.log" || true)"
-for port in "$MOCK_PORT" "$NGINX_PORT" ${NETTY_PID:+"$NETTY_PORT"}; do
-  curl -fsS -o /dev/null -X POST --data-binary @"$WORK/req-json.json" "http://127.0.0.1:$port/json/v1/chat/completions"
-done
-curl -fsS -o /dev/null -X POST --data-binary @"$WORK/req-json.json" "http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions"
 
 # ---- helpers --------------------------------------------------------------------------------------------
 url() { # target kind
   case $1 in
     direct) echo "http://127.0.0.1:$MOCK_PORT/$2/v1/chat/completions" ;;
-    nginx) echo "http://127.0.0.1:$NGINX_PORT/$2/v1/chat/completions" ;;
+    nginx) echo "$SCHEME://127.0.0.1:$NGINX_PORT/$2/v1/chat/completions" ;;
     netty) echo "http://127.0.0.1:$NETTY_PORT/$2/v1/chat/completions" ;;
-    gateway) case $2 in
-        messages*) echo "http://127.0.0.1:$GATEWAY_PORT/v1/messages" ;;
-        *) echo "http://127.0.0.1:$GATEWAY_PORT/v1/chat/completions" ;;
+    gateway)
+      local base="http://127.0.0.1:$GATEWAY_PORT"
+      [ "$TLS" = 1 ] && base="https://127.0.0.1:$GATEWAY_TLS_PORT"
+      case $2 in
+        messages*) echo "$base/v1/messages" ;;
+        *) echo "$base/v1/chat/completions" ;;
       esac ;;
   esac
 }
 runs_on() { # target kind: whether the target takes this kind (only the gateway translates)
   [[ $2 != messages* || $1 == gateway ]]
 }
+curl_tls=()
+[ "$TLS" = 1 ] && curl_tls=(--cacert "$WORK/tls.crt")
+for t in direct nginx ${NETTY_PID:+netty} gateway; do
+  curl -fsS -o /dev/null -X POST --data-binary @"$WORK/req-json.json" "${curl_tls[@]}" "$(url "$t" json)"
+done
 cpu_ticks() { # pid...: user+system clock ticks of these processes
   local t=0 pid
   for pid in "$@"; do
@@ -283,7 +317,7 @@ done
 RESULTS=$WORK/results.txt
 : > "$RESULTS"
 echo "$BUILD_LINE" >> "$RESULTS"
-echo "clk_tck=$(getconf CLK_TCK) startup_ms=$startup_ms ready_ms=$ready_ms cores=$(nproc) load_before=$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
+echo "tls=$TLS clk_tck=$(getconf CLK_TCK) startup_ms=$startup_ms ready_ms=$ready_ms cores=$(nproc) load_before=$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
 read -r -a targets <<< "$TARGETS"
 # The targets in the order of round $1: rotated, so that no target always runs first (or right after the GC of
 # the gateway).

@@ -5,9 +5,11 @@ import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.LoggingSettings;
 import io.llmgateway.config.ServerSettings;
+import io.llmgateway.config.TlsSettings;
 import io.llmgateway.demo.DemoProvider;
 import io.llmgateway.observe.LogSetup;
 import io.llmgateway.server.GatewayServer;
+import io.llmgateway.tls.TlsEngine;
 import io.llmgateway.tokens.Vocabularies;
 import io.llmgateway.transport.Transport;
 import io.netty.channel.EventLoopGroup;
@@ -129,22 +131,18 @@ public final class Main {
             System.exit(1);
             return;
         } catch (Exception e) {
-            log.error(
-                    "cannot listen on {}:{}: {}",
-                    config.server().host(),
-                    config.server().port(),
-                    e.toString());
+            log.error("cannot listen on {}: {}", listeners(config.server(), -1, -1), e.toString());
             System.exit(1);
             return;
         }
         log.info(
-                "LLM Gateway listening on http://{}:{} ({} providers, {} models, {} transport, max heap {} MiB)"
+                "LLM Gateway listening on {} ({} providers, {} models, {} transport{}, max heap {} MiB)"
                         + " - ready in {} ms (+{} ms starting the logs)",
-                config.server().host(),
-                server.port(),
+                listeners(config.server(), server.port(), server.tlsPort()),
                 config.providers().size(),
                 config.models().size(),
                 Transport.of(workers).configName(),
+                tlsSummary(config.server().tls()),
                 Runtime.getRuntime().maxMemory() >> 20,
                 TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - startNanos - loggingNanos),
                 TimeUnit.NANOSECONDS.toMillis(loggingNanos));
@@ -203,11 +201,43 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(shutdown, "shutdown"));
     }
 
+    /**
+     * {@code http://HOST:PORT}, {@code https://HOST:PORT} or both joined by "and"; a bound port when given
+     * (>= 0), else the configured one.
+     */
+    static String listeners(ServerSettings settings, int boundPort, int boundTlsPort) {
+        StringBuilder out = new StringBuilder();
+        if (settings.hasPlainListener()) {
+            out.append("http://")
+                    .append(settings.host())
+                    .append(':')
+                    .append(boundPort >= 0 ? boundPort : settings.port());
+        }
+        TlsSettings tls = settings.tls();
+        if (tls != null) {
+            out.append(out.length() > 0 ? " and " : "")
+                    .append("https://")
+                    .append(settings.host())
+                    .append(':')
+                    .append(boundTlsPort >= 0 ? boundTlsPort : tls.port());
+        }
+        return out.toString();
+    }
+
+    /** The TLS engine and versions for the start-up line; empty without TLS. */
+    private static String tlsSummary(TlsSettings tls) {
+        return tls == null
+                ? ""
+                : ", TLS engine " + TlsEngine.describe(TlsEngine.provider()) + " for "
+                        + String.join(" and ", tls.protocols());
+    }
+
     /** The command line: {@code [--config PATH] [--port N] [--help]}. */
     record CommandLine(Path configPath, boolean configGiven, Integer port, boolean help) {
         static final String USAGE = "usage: java -jar llm-gateway.jar [--config PATH] [--port N]\n"
                 + "  --config PATH  configuration file (default: ./config.yaml; when absent, a demo provider is used)\n"
-                + "  --port N       port to listen on (default: server.port from the config, else 8100)";
+                + "  --port N       port of the plain HTTP listener (default: server.port from the config, else 8100;"
+                + " 0 = any free port)";
 
         static CommandLine parse(String[] args) {
             Path config = Path.of(DEFAULT_CONFIG);

@@ -194,12 +194,13 @@ public final class AdminAccess implements ManagementAccess {
 
     /**
      * The {@code Set-Cookie} value for a new session: HttpOnly (no script reads it), SameSite=Strict
-     * (no other site's page sends it), for every path of this gateway.
+     * (no other site's page sends it), for every path of this gateway; Secure when the session was made
+     * over TLS, so that the browser never sends it in clear (e.g. to the plain port).
      */
-    public String sessionCookie(String sessionId) {
+    public String sessionCookie(String sessionId, boolean overTls) {
         requireNonNull(sessionId, "sessionId");
-        return SESSION_COOKIE + '=' + sessionId + "; Path=/; HttpOnly; SameSite=Strict; Max-Age="
-                + AdminSessions.TTL_MILLIS / 1000;
+        return SESSION_COOKIE + '=' + sessionId + "; Path=/; HttpOnly; SameSite=Strict;" + (overTls ? " Secure;" : "")
+                + " Max-Age=" + AdminSessions.TTL_MILLIS / 1000;
     }
 
     /** The {@code Set-Cookie} value that deletes the session cookie. */

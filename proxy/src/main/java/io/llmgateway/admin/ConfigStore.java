@@ -9,6 +9,7 @@ import io.llmgateway.config.ConfigLoader;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.ProviderConfig;
 import io.llmgateway.server.Gateway;
+import io.llmgateway.tls.ServerCertificates;
 import io.llmgateway.upstream.Origin;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -237,6 +238,10 @@ final class ConfigStore {
         stamp = FileStamp.of(file, text);
         fileConfig = parsed;
         apply(parsed, doc);
+        ServerCertificates.Outcome tls = gateway.reloadCertificates();
+        if (tls != null && tls.problem() != null) {
+            warnings.add("the TLS certificate was not replaced (the current one stays): " + tls.problem());
+        }
         return new Outcome(version, warnings);
     }
 

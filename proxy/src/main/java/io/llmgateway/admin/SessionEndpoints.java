@@ -54,7 +54,9 @@ final class SessionEndpoints {
         // A missing or non-string token is checked (and fails) like a wrong one.
         AdminAccess.Login login = access.login(exchange, token instanceof String t ? t : null);
         return switch (login.verdict().outcome()) {
-            case ALLOWED -> new AdminReply(204, "", Map.of("set-cookie", access.sessionCookie(login.sessionId())));
+            case ALLOWED ->
+                new AdminReply(
+                        204, "", Map.of("set-cookie", access.sessionCookie(login.sessionId(), exchange.overTls())));
             case THROTTLED -> refusal(exchange, login.verdict(), null);
             case REFUSED -> AdminReply.error(401, "invalid_token", "Wrong admin token.");
         };

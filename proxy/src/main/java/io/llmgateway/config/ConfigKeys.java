@@ -71,7 +71,10 @@ final class ConfigKeys {
             "max_in_flight",
             "max_buffered_body_size",
             "shutdown_grace_period",
-            "transport");
+            "transport",
+            "tls");
+
+    static final List<String> TLS_OPTIONS = List.of("port", "cert_file", "key_file", "protocols");
 
     static final List<String> UPSTREAM_OPTIONS = List.of(
             "connect_timeout",

@@ -96,6 +96,10 @@ final class ConfigNode {
         return node instanceof MappingNode;
     }
 
+    boolean isList() {
+        return node instanceof SequenceNode;
+    }
+
     /**
      * The entries of a mapping in file order. Absent: empty. Not a mapping: one problem, empty.
      * Reports duplicate keys (the later one is ignored) and keys that are not plain names.

@@ -103,9 +103,12 @@ final class ConfigReader {
     private static ServerSettings readServer(ConfigNode section) {
         section.rejectUnknownKeys(ConfigKeys.SERVER_OPTIONS, OPTION);
         ServerSettings d = ServerSettings.DEFAULT;
+        ConfigNode portNode = section.get("port");
+        int port = portNode.asInt(0, 65535, "a port number from 0 to 65535", d.port());
+        TlsSettings tls = TlsReader.readTls(section.get("tls"), portNode, port);
         return new ServerSettings(
                 section.get("host").asNonEmptyString("a host name or address", d.host()),
-                section.get("port").asInt(0, 65535, "a port number from 0 to 65535", d.port()),
+                port == 0 && tls != null ? ServerSettings.NO_LISTENER : port,
                 section.get("max_body_size").asSize(d.maxBodyBytes()),
                 section.get("io_threads")
                         .asInt(0, 1024, "0 (= number of cores) or a positive integer up to 1024", d.ioThreads()),
@@ -117,7 +120,8 @@ final class ConfigReader {
                 section.get("max_in_flight").asInt(1, 1_000_000, "an integer from 1 to 1000000", d.maxInFlight()),
                 section.get("max_buffered_body_size").asSize((int) d.maxBufferedBodyBytes()),
                 section.get("shutdown_grace_period").asDuration(d.shutdownGracePeriod()),
-                section.get("transport").asChoice(TRANSPORTS, d.transport()));
+                section.get("transport").asChoice(TRANSPORTS, d.transport()),
+                tls);
     }
 
     private static UpstreamSettings readUpstream(ConfigNode section) {

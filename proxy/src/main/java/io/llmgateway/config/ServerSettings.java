@@ -8,7 +8,8 @@ import java.time.Duration;
  * The {@code server} section: the listener and the limits that protect it from bad or hostile clients.
  *
  * @param host address to bind (default {@code 0.0.0.0})
- * @param port port to listen on (default 8100; {@code --port} overrides it)
+ * @param port port of the plain HTTP listener (default 8100; {@code --port} overrides it); 0 picks a free
+ *             port; {@link #NO_LISTENER} when there is none ({@code port: 0} in the file, with {@code tls})
  * @param maxBodyBytes largest request body accepted (default 32 MiB): 413
  * @param ioThreads event-loop threads (default 0: number of cores)
  * @param maxRequestLineBytes longest request line (method, target, version) (default 8 KiB): 414
@@ -22,6 +23,7 @@ import java.time.Duration;
  *                             beyond it new bodies get 503, so many slow uploads cannot exhaust the heap
  * @param shutdownGracePeriod on SIGTERM, how long in-flight requests and streams may finish (default 30s)
  * @param transport the event loops' socket interface (default {@link IoTransport#AUTO})
+ * @param tls the TLS listener, or null when there is none (the default)
  */
 public record ServerSettings(
         String host,
@@ -36,7 +38,11 @@ public record ServerSettings(
         int maxInFlight,
         long maxBufferedBodyBytes,
         Duration shutdownGracePeriod,
-        IoTransport transport) {
+        IoTransport transport,
+        TlsSettings tls) {
+
+    /** {@link #port()} when there is no plain listener, only the TLS one. */
+    public static final int NO_LISTENER = -1;
 
     public static final ServerSettings DEFAULT = new ServerSettings(
             "0.0.0.0",
@@ -51,7 +57,8 @@ public record ServerSettings(
             10_000,
             256L * 1024 * 1024,
             Duration.ofSeconds(30),
-            IoTransport.AUTO);
+            IoTransport.AUTO,
+            null);
 
     public ServerSettings {
         requireNonNull(host, "host");
@@ -59,12 +66,52 @@ public record ServerSettings(
         requireNonNull(idleTimeout, "idleTimeout");
         requireNonNull(shutdownGracePeriod, "shutdownGracePeriod");
         requireNonNull(transport, "transport");
-        if (port < 0 || port > 65535) {
-            throw new IllegalArgumentException("port: " + port + " (expected: 0-65535)");
+        if (port < NO_LISTENER || port > 65535) {
+            throw new IllegalArgumentException("port: " + port + " (expected: 0-65535 or NO_LISTENER)");
+        }
+        if (port == NO_LISTENER && tls == null) {
+            throw new IllegalArgumentException("port: NO_LISTENER without tls (expected: a listener)");
         }
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: >= 1)");
         }
+    }
+
+    /** Settings without a TLS listener. */
+    public ServerSettings(
+            String host,
+            int port,
+            int maxBodyBytes,
+            int ioThreads,
+            int maxRequestLineBytes,
+            int maxHeaderBytes,
+            int maxHeaders,
+            Duration requestTimeout,
+            Duration idleTimeout,
+            int maxInFlight,
+            long maxBufferedBodyBytes,
+            Duration shutdownGracePeriod,
+            IoTransport transport) {
+        this(
+                host,
+                port,
+                maxBodyBytes,
+                ioThreads,
+                maxRequestLineBytes,
+                maxHeaderBytes,
+                maxHeaders,
+                requestTimeout,
+                idleTimeout,
+                maxInFlight,
+                maxBufferedBodyBytes,
+                shutdownGracePeriod,
+                transport,
+                null);
+    }
+
+    /** Whether there is a plain HTTP listener. */
+    public boolean hasPlainListener() {
+        return port != NO_LISTENER;
     }
 
     public ServerSettings withHost(String newHost) {
@@ -81,7 +128,8 @@ public record ServerSettings(
                 maxInFlight,
                 maxBufferedBodyBytes,
                 shutdownGracePeriod,
-                transport);
+                transport,
+                tls);
     }
 
     public ServerSettings withPort(int newPort) {
@@ -98,6 +146,25 @@ public record ServerSettings(
                 maxInFlight,
                 maxBufferedBodyBytes,
                 shutdownGracePeriod,
-                transport);
+                transport,
+                tls);
+    }
+
+    public ServerSettings withTls(TlsSettings newTls) {
+        return new ServerSettings(
+                host,
+                port,
+                maxBodyBytes,
+                ioThreads,
+                maxRequestLineBytes,
+                maxHeaderBytes,
+                maxHeaders,
+                requestTimeout,
+                idleTimeout,
+                maxInFlight,
+                maxBufferedBodyBytes,
+                shutdownGracePeriod,
+                transport,
+                newTls);
     }
 }

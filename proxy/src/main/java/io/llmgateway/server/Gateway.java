@@ -16,6 +16,7 @@ import io.llmgateway.route.Router;
 import io.llmgateway.spend.Budgets;
 import io.llmgateway.spend.RoutePrices;
 import io.llmgateway.spend.SpendLedger;
+import io.llmgateway.tls.ServerCertificates;
 import io.llmgateway.tokens.TokenEstimator;
 import io.llmgateway.upstream.Origin;
 import io.llmgateway.upstream.UpstreamClient;
@@ -62,6 +63,7 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
     private volatile boolean draining;
     private final CopyOnWriteArrayList<AutoCloseable> closeables = new CopyOnWriteArrayList<>();
     private volatile Snapshot snapshot;
+    private volatile ServerCertificates certificates; // null without a TLS listener
     private volatile SpendLedger spendLedger; // null until the spend feature is installed
     private final Budgets budgets;
 
@@ -241,6 +243,23 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
     /** The budgets of client keys and providers, kept across reloads by name. */
     public Budgets budgets() {
         return budgets;
+    }
+
+    /** The TLS listener's certificates: reloaded with the config, stopped at close. */
+    void useCertificates(ServerCertificates newCertificates) {
+        certificates = requireNonNull(newCertificates, "newCertificates");
+        closeOnShutdown(newCertificates);
+    }
+
+    /**
+     * Reads the TLS listener's certificate and key files again (the admin page's reload); a bad pair keeps
+     * the current one.
+     *
+     * @return what happened, or null when there is no TLS listener
+     */
+    public ServerCertificates.Outcome reloadCertificates() {
+        ServerCertificates c = certificates;
+        return c == null ? null : c.reload();
     }
 
     /** Closes {@code resource} (a feature's threads, files) when the gateway closes, the last added first. */

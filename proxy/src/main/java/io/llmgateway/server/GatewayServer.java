@@ -3,6 +3,10 @@ package io.llmgateway.server;
 import static java.util.Objects.requireNonNull;
 
 import io.llmgateway.config.GatewayConfig;
+import io.llmgateway.config.ServerSettings;
+import io.llmgateway.config.TlsSettings;
+import io.llmgateway.tls.ServerCertificates;
+import io.llmgateway.tls.TlsEngine;
 import io.llmgateway.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -17,19 +21,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
-/** Binds the gateway's listener and owns its event loops. */
+/** Binds the gateway's listeners (plain HTTP, TLS, or both) and owns its event loops. */
 public final class GatewayServer implements AutoCloseable {
+    /** How often the TLS listener's certificate files are looked at for a change. */
+    static final Duration CERTIFICATE_POLL = Duration.ofSeconds(2);
+
     private final EventLoopGroup boss;
     private final EventLoopGroup workers;
     private final Gateway gateway;
-    private final Channel listener;
+    private final Channel listener; // null without a plain listener
+    private final Channel tlsListener; // null without a TLS listener
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private GatewayServer(EventLoopGroup boss, EventLoopGroup workers, Gateway gateway, Channel listener) {
+    private GatewayServer(
+            EventLoopGroup boss, EventLoopGroup workers, Gateway gateway, Channel listener, Channel tlsListener) {
         this.boss = boss;
         this.workers = workers;
         this.gateway = gateway;
         this.listener = listener;
+        this.tlsListener = tlsListener;
     }
 
     /** Starts on {@code config.server()}; port 0 picks a free port (see {@link #port()}). */
@@ -45,42 +55,92 @@ public final class GatewayServer implements AutoCloseable {
         return start(config, workers, clock, Ticker.systemTicker(), setup);
     }
 
-    /** Like {@link #start(GatewayConfig, EventLoopGroup, Clock, Consumer)}, with {@code ticker} for durations. */
+    /**
+     * Like {@link #start(GatewayConfig, EventLoopGroup, Clock, Consumer)}, with {@code ticker} for durations.
+     *
+     * @throws IllegalStateException naming the field when the TLS certificate or key cannot be used
+     */
     public static GatewayServer start(
             GatewayConfig config, EventLoopGroup workers, Clock clock, Ticker ticker, Consumer<Gateway> setup)
             throws InterruptedException {
         requireNonNull(config, "config");
+        ServerSettings settings = config.server();
         EventLoopGroup boss = Transport.newGroup(1, Transport.of(workers));
         Gateway gateway = new Gateway(config, clock, ticker, workers);
+        Channel plain = null;
         try {
+            ServerCertificates certificates = certificates(settings.tls(), clock);
+            if (certificates != null) {
+                gateway.useCertificates(certificates);
+            }
             setup.accept(gateway);
-            Channel ch = new ServerBootstrap()
-                    .group(boss, workers)
-                    .channel(Transport.serverChannel(workers))
-                    .option(ChannelOption.SO_BACKLOG, 1024)
-                    .option(ChannelOption.SO_REUSEADDR, true)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childOption(ChannelOption.ALLOCATOR, Transport.allocator())
-                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
-                    .childHandler(new GatewayInitializer(gateway))
-                    .bind(config.server().host(), config.server().port())
-                    .sync()
-                    .channel();
-            return new GatewayServer(boss, workers, gateway, ch);
+            if (settings.hasPlainListener()) {
+                plain = bind(boss, workers, new GatewayInitializer(gateway, null), settings, settings.port());
+            }
+            Channel tls = null;
+            if (certificates != null) {
+                tls = bind(
+                        boss,
+                        workers,
+                        new GatewayInitializer(gateway, certificates),
+                        settings,
+                        settings.tls().port());
+                certificates.startPolling(CERTIFICATE_POLL);
+            }
+            return new GatewayServer(boss, workers, gateway, plain, tls);
         } catch (RuntimeException | InterruptedException e) {
+            if (plain != null) {
+                plain.close().syncUninterruptibly();
+            }
             gateway.close();
             boss.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
         }
     }
 
-    public int port() {
-        return ((InetSocketAddress) listener.localAddress()).getPort();
+    private static ServerCertificates certificates(TlsSettings tls, Clock clock) {
+        if (tls == null) {
+            return null;
+        }
+        return ServerCertificates.load(tls.certFile(), tls.keyFile(), tls.protocols(), TlsEngine.provider(), clock);
     }
 
-    /** Whether the listening socket is still open. */
+    private static Channel bind(
+            EventLoopGroup boss,
+            EventLoopGroup workers,
+            GatewayInitializer initializer,
+            ServerSettings settings,
+            int port)
+            throws InterruptedException {
+        return new ServerBootstrap()
+                .group(boss, workers)
+                .channel(Transport.serverChannel(workers))
+                .option(ChannelOption.SO_BACKLOG, 1024)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.ALLOCATOR, Transport.allocator())
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(32 * 1024, 64 * 1024))
+                .childHandler(initializer)
+                .bind(settings.host(), port)
+                .sync()
+                .channel();
+    }
+
+    /** The plain HTTP listener's port, or {@link ServerSettings#NO_LISTENER} when there is none. */
+    public int port() {
+        return listener == null ? ServerSettings.NO_LISTENER : ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** The TLS listener's port, or {@link ServerSettings#NO_LISTENER} when there is none. */
+    public int tlsPort() {
+        return tlsListener == null
+                ? ServerSettings.NO_LISTENER
+                : ((InetSocketAddress) tlsListener.localAddress()).getPort();
+    }
+
+    /** Whether a listening socket is still open. */
     public boolean isListening() {
-        return listener.isActive();
+        return (listener != null && listener.isActive()) || (tlsListener != null && tlsListener.isActive());
     }
 
     public Gateway gateway() {
@@ -98,7 +158,7 @@ public final class GatewayServer implements AutoCloseable {
      * @return the number of requests still running when the grace period ended (0 = a clean drain)
      */
     public int shutdownGracefully(Duration grace) {
-        listener.close().syncUninterruptibly();
+        closeListeners();
         gateway.startDraining();
         Ticker ticker = gateway.ticker();
         long deadline = ticker.nanoTime() + grace.toNanos();
@@ -125,9 +185,17 @@ public final class GatewayServer implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        listener.close().syncUninterruptibly();
+        closeListeners();
         gateway.connections().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         boss.shutdownGracefully(100, 1000, TimeUnit.MILLISECONDS).syncUninterruptibly(); // see Main's stop
         gateway.close();
+    }
+
+    private void closeListeners() {
+        for (Channel ch : new Channel[] {listener, tlsListener}) {
+            if (ch != null) {
+                ch.close().syncUninterruptibly();
+            }
+        }
     }
 }

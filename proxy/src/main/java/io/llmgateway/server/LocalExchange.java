@@ -99,6 +99,11 @@ public final class LocalExchange {
         return address != null && address.isLoopbackAddress();
     }
 
+    /** True when the request came over the TLS listener. */
+    public boolean overTls() {
+        return ctx.pipeline().get(GatewayInitializer.TLS) != null;
+    }
+
     public boolean isDone() {
         return done;
     }

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import io.llmgateway.config.IoTransport;
 import io.llmgateway.config.UpstreamSettings;
+import io.llmgateway.tls.TlsEngine;
 import io.llmgateway.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -15,6 +16,7 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.Future;
@@ -44,6 +46,12 @@ import javax.net.ssl.SSLException;
 public final class UpstreamClient implements AutoCloseable {
     private final UpstreamSettings settings;
     private final Ticker ticker;
+    /**
+     * OpenSSL where it loads, else the JDK's ({@link TlsEngine}); either one resumes TLS sessions per provider
+     * host and port, which newHandler is given, so a new pooled connection skips the full handshake.
+     */
+    private final SslProvider tlsEngine;
+
     private final SslContext sslContext;
     private final Map<String, SslContext> privateCaContexts = new ConcurrentHashMap<>();
     /** One per transport: the resolver's datagram channels must match the loops they run on. */
@@ -58,8 +66,10 @@ public final class UpstreamClient implements AutoCloseable {
     public UpstreamClient(UpstreamSettings settings, Ticker ticker) {
         this.settings = requireNonNull(settings, "settings");
         this.ticker = requireNonNull(ticker, "ticker");
+        this.tlsEngine = TlsEngine.provider();
         try {
             this.sslContext = SslContextBuilder.forClient()
+                    .sslProvider(tlsEngine)
                     .endpointIdentificationAlgorithm("HTTPS")
                     .build();
         } catch (SSLException e) {
@@ -198,6 +208,7 @@ public final class UpstreamClient implements AutoCloseable {
         return privateCaContexts.computeIfAbsent(origin.caFile(), file -> {
             try {
                 return SslContextBuilder.forClient()
+                        .sslProvider(tlsEngine)
                         .endpointIdentificationAlgorithm("HTTPS")
                         .trustManager(new File(file))
                         .build();

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
 
 /** Plain HTTP to a {@link GatewayProcess}, and the two answers every artifact case checks: JSON and a stream. */
 final class GatewayClient {
@@ -27,9 +28,24 @@ final class GatewayClient {
             .build();
 
     private final int port;
+    private final String scheme;
+    private final HttpClient http;
 
     GatewayClient(int port) {
         this.port = port;
+        this.scheme = "http";
+        this.http = HTTP;
+    }
+
+    /** A client of the TLS listener on {@code port} that trusts what {@code tls} trusts. */
+    GatewayClient(int port, SSLContext tls) {
+        this.port = port;
+        this.scheme = "https";
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .sslContext(tls)
+                .build();
     }
 
     /** A mock provider answering chat completions with {@link #ANSWER}, and streams with three deltas. */
@@ -46,11 +62,11 @@ final class GatewayClient {
     }
 
     HttpResponse<String> post(String path, String json, String... headers) throws IOException, InterruptedException {
-        return HTTP.send(postRequest(path, json, headers), HttpResponse.BodyHandlers.ofString());
+        return http.send(postRequest(path, json, headers), HttpResponse.BodyHandlers.ofString());
     }
 
     CompletableFuture<HttpResponse<String>> postAsync(String path, String json, String... headers) {
-        return HTTP.sendAsync(postRequest(path, json, headers), HttpResponse.BodyHandlers.ofString());
+        return http.sendAsync(postRequest(path, json, headers), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
@@ -59,7 +75,7 @@ final class GatewayClient {
         for (int i = 0; i < headers.length; i += 2) {
             b.header(headers[i], headers[i + 1]);
         }
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** A chat completion for {@code model}, answered 200 with a JSON chat completion; returns the body. */
@@ -99,6 +115,6 @@ final class GatewayClient {
     }
 
     private URI url(String path) {
-        return URI.create("http://127.0.0.1:" + port + path);
+        return URI.create(scheme + "://127.0.0.1:" + port + path);
     }
 }

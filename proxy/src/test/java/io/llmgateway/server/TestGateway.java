@@ -44,7 +44,7 @@ public final class TestGateway implements AutoCloseable {
         this.configFile = configFile;
     }
 
-    /** Starts a gateway from YAML text; the listener always binds 127.0.0.1 on a free port. */
+    /** Starts a gateway from YAML text; the listeners always bind 127.0.0.1 on free ports. */
     public static TestGateway start(String yaml) throws Exception {
         return start(yaml, Map.of());
     }
@@ -75,7 +75,14 @@ public final class TestGateway implements AutoCloseable {
     }
 
     private static TestGateway start(GatewayConfig config, Path configFile, Clock clock) throws Exception {
-        config = config.withServer(config.server().withHost("127.0.0.1").withPort(0));
+        config = config.withServer(config.server().withHost("127.0.0.1"));
+        if (config.server().hasPlainListener()) {
+            config = config.withServer(config.server().withPort(0));
+        }
+        if (config.server().tls() != null) {
+            config = config.withServer(
+                    config.server().withTls(config.server().tls().withPort(0)));
+        }
         if (config.logging().directory().equals(LoggingSettings.DEFAULT.directory())) {
             // Keep the interaction logs of tests that do not look at them out of the source tree.
             config = config.withLogging(config.logging().withDirectory(TEST_LOG_DIR));
@@ -114,6 +121,16 @@ public final class TestGateway implements AutoCloseable {
 
     public String url(String path) {
         return "http://127.0.0.1:" + port() + path;
+    }
+
+    /** The TLS listener's port (a config with {@code server.tls}). */
+    public int tlsPort() {
+        return server.tlsPort();
+    }
+
+    /** {@code https://127.0.0.1:TLS_PORT/path}. */
+    public String tlsUrl(String path) {
+        return "https://127.0.0.1:" + tlsPort() + path;
     }
 
     public Gateway gateway() {

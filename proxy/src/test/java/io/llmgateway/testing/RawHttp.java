@@ -9,6 +9,10 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Predicate;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSocket;
 
 /** A raw-socket HTTP client for requests no well-behaved client library would send. */
 public final class RawHttp implements AutoCloseable {
@@ -32,6 +36,28 @@ public final class RawHttp implements AutoCloseable {
         Socket s = new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(localAddress), 0);
         s.setSoTimeout(10_000);
         return new RawHttp(s);
+    }
+
+    /** Connects to 127.0.0.1 over TLS with {@code tls} (e.g. one trusting a test CA), handshake done. */
+    public static RawHttp connectTls(int port, SSLContext tls) throws IOException {
+        SSLSocket s = (SSLSocket) tls.getSocketFactory().createSocket("127.0.0.1", port);
+        SSLParameters params = s.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        params.setApplicationProtocols(new String[] {"http/1.1"});
+        s.setSSLParameters(params);
+        s.setSoTimeout(10_000);
+        s.startHandshake();
+        return new RawHttp(s);
+    }
+
+    /** The TLS session of a {@link #connectTls} connection. */
+    public SSLSession tlsSession() {
+        return ((SSLSocket) socket).getSession();
+    }
+
+    /** The protocol ALPN chose on a {@link #connectTls} connection. */
+    public String applicationProtocol() {
+        return ((SSLSocket) socket).getApplicationProtocol();
     }
 
     public RawHttp send(String text) throws IOException {
