@@ -59,6 +59,8 @@ PACED_SECONDS=${PACED_SECONDS:-4}  # per target and round
 PACED_CONCURRENCY=${PACED_CONCURRENCY:-8}
 PACED_CHUNKS=${PACED_CHUNKS:-20}
 PACED_INTERVAL_MS=${PACED_INTERVAL_MS:-20}
+CLIENT_KEY=${CLIENT_KEY:-0}         # 1: the gateway requires the client key wrk sends; budget: that key and every
+                                   # provider with a budget and a price (the cost of budget admission)
 PACED_MESSAGES=${PACED_MESSAGES:-true}  # false skips the paced stream through the translation (/v1/messages)
 PORT_BASE=${PORT_BASE:-18080}      # uses PORT_BASE+1 .. +6 on 127.0.0.1
 REBUILD=${REBUILD:-0}              # 1 rebuilds the jars even when they are newer than every source
@@ -202,7 +204,20 @@ if [[ " $TARGETS " == *" netty "* ]]; then
     sleep 0.02
   done
 fi
+# CLIENT_KEY: the key wrk-post.lua sends, alone or with budgets far above what a run spends.
+GATEWAY_ACCESS=""
+PROVIDER_BUDGET=""
+case $CLIENT_KEY in
+  0) ;;
+  1) GATEWAY_ACCESS=$'gateway:\n  api_keys:\n    - {name: bench, key: sk-client-key}' ;;
+  budget)
+    GATEWAY_ACCESS=$'gateway:\n  api_keys:\n    - {name: bench, key: sk-client-key, budget: {usd: 1000000, period: month}}'
+    GATEWAY_ACCESS+=$'\npricing:\n  gpt-4o-mini-2024-07-18: {input: 0.15, output: 0.60}\n  gpt-4o-2024-08-06: {input: 2.5, output: 10}'
+    PROVIDER_BUDGET="    budget: {usd: 1000000, period: month}" ;;
+  *) echo "load.sh: CLIENT_KEY=$CLIENT_KEY (expected: 0, 1 or budget)" >&2; exit 2 ;;
+esac
 cat > "$WORK/config.yaml" <<EOF
+$GATEWAY_ACCESS
 server:
   host: 127.0.0.1
   port: $GATEWAY_PORT
@@ -212,10 +227,12 @@ api_provider:
     base_url: http://127.0.0.1:$MOCK_PORT/json/v1
     api_key: sk-bench-upstream
     limits: {rpm: 100000000, tpm: 100000000000, rpd: 1000000000, tpr: 100000}
+$PROVIDER_BUDGET
   sse:
     base_url: http://127.0.0.1:$MOCK_PORT/sse/v1
     api_key: sk-bench-upstream
     limits: {rpm: 100000000, tpm: 100000000000, rpd: 1000000000, tpr: 100000}
+$PROVIDER_BUDGET
   paced:
     base_url: http://127.0.0.1:$PACED_PORT/v1
     api_key: sk-bench-upstream
@@ -238,7 +255,7 @@ until curl -fsS -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/healthz" 2>/dev/nul
 done
 startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 ready_ms=$(grep -o 'ready in [0-9]* ms' "$WORK/gateway.log" | grep -o '[0-9]*' || echo "?")
-log "gateway up after ${startup_ms} ms (it reports: ready in ${ready_ms} ms); $(grep -o '[a-z_]* transport' "$WORK/gateway.log" || true)"
+log "gateway up after ${startup_ms} ms (it reports: ready in ${ready_ms} ms); $(grep -o '[a-z_]* transport' "$WORK/gateway.log" || true); CLIENT_KEY=$CLIENT_KEY"
 
 # ---- helpers --------------------------------------------------------------------------------------------
 url() { # target kind
@@ -261,7 +278,8 @@ runs_on() { # target kind: whether the target takes this kind (only the gateway 
 curl_tls=()
 [ "$TLS" = 1 ] && curl_tls=(--cacert "$WORK/tls.crt")
 for t in direct nginx ${NETTY_PID:+netty} gateway; do
-  curl -fsS -o /dev/null -X POST --data-binary @"$WORK/req-json.json" "${curl_tls[@]}" "$(url "$t" json)"
+  curl -fsS -o /dev/null -X POST -H 'Authorization: Bearer sk-client-key' --data-binary @"$WORK/req-json.json" \
+      "${curl_tls[@]}" "$(url "$t" json)"
 done
 cpu_ticks() { # pid...: user+system clock ticks of these processes
   local t=0 pid
