@@ -77,38 +77,6 @@ public record ServerSettings(
         }
     }
 
-    /** Settings without a TLS listener. */
-    public ServerSettings(
-            String host,
-            int port,
-            int maxBodyBytes,
-            int ioThreads,
-            int maxRequestLineBytes,
-            int maxHeaderBytes,
-            int maxHeaders,
-            Duration requestTimeout,
-            Duration idleTimeout,
-            int maxInFlight,
-            long maxBufferedBodyBytes,
-            Duration shutdownGracePeriod,
-            IoTransport transport) {
-        this(
-                host,
-                port,
-                maxBodyBytes,
-                ioThreads,
-                maxRequestLineBytes,
-                maxHeaderBytes,
-                maxHeaders,
-                requestTimeout,
-                idleTimeout,
-                maxInFlight,
-                maxBufferedBodyBytes,
-                shutdownGracePeriod,
-                transport,
-                null);
-    }
-
     /** Whether there is a plain HTTP listener. */
     public boolean hasPlainListener() {
         return port != NO_LISTENER;

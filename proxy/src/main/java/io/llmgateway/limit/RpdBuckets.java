@@ -11,7 +11,7 @@ final class RpdBuckets {
 
     private volatile Day day = new Day(ZoneId.of("UTC"), CalendarSpan.day(0, ZoneId.of("UTC")));
 
-    Bucket of(SharedWindows.Spec s, long nowMillis) {
+    Bucket of(WindowSpec s, long nowMillis) {
         if (s.rpdRolling) {
             long minute = Math.floorDiv(nowMillis, 60_000);
             return new Bucket(minute, 1440, ROLLING_DAY_TTL_MILLIS, -1);

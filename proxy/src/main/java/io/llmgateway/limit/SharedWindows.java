@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.lettuce.core.ScriptOutputType;
 import io.llmgateway.config.Limits;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -63,12 +62,12 @@ public final class SharedWindows {
      * @param tokens the token estimate to reserve in tpm
      * @param nowMillis the caller's clock
      */
-    public CompletableFuture<Reservation> reserve(Spec[] candidates, int count, long tokens, long nowMillis) {
+    public CompletableFuture<Reservation> reserve(WindowSpec[] candidates, int count, long tokens, long nowMillis) {
         return reserve(candidates, count, tokens, nowMillis, null, null, null);
     }
 
     /**
-     * {@link #reserve(Spec[], int, long, long)} with budgets, in the same atomic step: a candidate is admitted
+     * {@link #reserve(WindowSpec[], int, long, long)} with budgets, in the same atomic step: a candidate is admitted
      * only if its windows fit and the request's worst case at its price fits in its provider's budget and in
      * the client key's; both are then charged (see {@link SharedBudgets}). A worst case of 0 (an unpriced route)
      * is served whatever the budgets hold and charges nothing. A candidate refused by a budget is
@@ -79,7 +78,7 @@ public final class SharedWindows {
      * @param worstNanos per candidate the request's worst-case cost at its price; null when nothing is charged
      */
     public CompletableFuture<Reservation> reserve(
-            Spec[] candidates,
+            WindowSpec[] candidates,
             int count,
             long tokens,
             long nowMillis,
@@ -104,7 +103,7 @@ public final class SharedWindows {
         SharedBudgets.put(keyBudget, keys, count * 4, args, 2, nowMillis);
         RpdBuckets.Bucket[] rpd = new RpdBuckets.Bucket[count];
         for (int c = 0; c < count; c++) {
-            Spec s = candidates[c];
+            WindowSpec s = candidates[c];
             keys[4 * c] = s.rpmKey;
             keys[4 * c + 1] = s.tpmKey;
             keys[4 * c + 2] = s.rpdKey;
@@ -132,7 +131,7 @@ public final class SharedWindows {
      * Adds {@code delta} tokens (negative to give back) to the tpm bucket named by {@code ticket}, if it
      * still counts. Completes with the bucket's new count, or -1 when it has left the window.
      */
-    public CompletableFuture<Long> adjust(Spec spec, long ticket, long delta, long nowMillis) {
+    public CompletableFuture<Long> adjust(WindowSpec spec, long ticket, long delta, long nowMillis) {
         return redis.eval(
                 WindowScripts.ADJUST,
                 ScriptOutputType.INTEGER,
@@ -146,7 +145,7 @@ public final class SharedWindows {
      * Counts usage that already happened (requests served while Redis was unreachable, or counts Redis
      * lost) in the current buckets: later than it happened, so it counts a little longer (the safe side).
      */
-    public CompletableFuture<Long> record(Spec spec, long rpm, long tpm, long rpd, long nowMillis) {
+    public CompletableFuture<Long> record(WindowSpec spec, long rpm, long tpm, long rpd, long nowMillis) {
         RpdBuckets.Bucket day = rpdBuckets.of(spec, nowMillis);
         return redis.eval(
                 WindowScripts.RECORD,
@@ -161,7 +160,7 @@ public final class SharedWindows {
     }
 
     /** The counts now: {@code rpm, tpm, rpd} of each spec in turn. */
-    public CompletableFuture<long[]> current(List<Spec> specs, long nowMillis) {
+    public CompletableFuture<long[]> current(List<WindowSpec> specs, long nowMillis) {
         if (specs.isEmpty()) {
             return CompletableFuture.completedFuture(new long[0]);
         }
@@ -169,7 +168,7 @@ public final class SharedWindows {
         String[] args = new String[1 + specs.size() * 2];
         args[0] = Long.toString(Math.floorDiv(nowMillis, 1000));
         for (int c = 0; c < specs.size(); c++) {
-            Spec s = specs.get(c);
+            WindowSpec s = specs.get(c);
             keys[3 * c] = s.rpmKey;
             keys[3 * c + 1] = s.tpmKey;
             keys[3 * c + 2] = s.rpdKey;
@@ -209,50 +208,6 @@ public final class SharedWindows {
 
     private static String limitArg(long limit) {
         return limit == Limits.UNLIMITED ? "-1" : Long.toString(limit);
-    }
-
-    /**
-     * One provider's limits and keys, as a reservation needs them. Immutable; built again when the
-     * provider's config changes.
-     */
-    public static final class Spec {
-        final String provider;
-        final long rpm;
-        final long tpm;
-        final long rpd;
-        final boolean rpdRolling;
-        final ZoneId zone;
-        final String rpmKey;
-        final String tpmKey;
-        final String rpdKey;
-
-        /**
-         * @param limits the provider's whole limits (every instance checks the same shared counts against them)
-         * @param rpdRolling rpd counts a rolling 24 h window instead of calendar days in {@code zone}
-         */
-        public Spec(String provider, Limits limits, boolean rpdRolling, ZoneId zone) {
-            this.provider = requireNonNull(provider, "provider");
-            requireNonNull(limits, "limits");
-            this.rpm = limits.rpm();
-            this.tpm = limits.tpm();
-            this.rpd = limits.rpd();
-            this.rpdRolling = rpdRolling;
-            this.zone = requireNonNull(zone, "zone");
-            this.rpmKey = key(provider, "rpm");
-            this.tpmKey = key(provider, "tpm");
-            // Rolling (minute buckets) and calendar (day buckets) rpd never share a key: the numbers differ.
-            this.rpdKey = key(provider, rpdRolling ? "rpd24h" : "rpd");
-        }
-
-        public String provider() {
-            return provider;
-        }
-
-        @Override
-        public String toString() {
-            return "Spec[" + provider + ", rpm=" + rpm + ", tpm=" + tpm + ", rpd=" + rpd
-                    + (rpdRolling ? " rolling" : " per day in " + zone) + ']';
-        }
     }
 
     /** What {@link #reserve} did, candidate by candidate. */

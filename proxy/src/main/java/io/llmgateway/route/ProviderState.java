@@ -7,7 +7,7 @@ import io.llmgateway.config.ProviderConfig;
 import io.llmgateway.config.RoutingSettings;
 import io.llmgateway.limit.ProviderLimiter;
 import io.llmgateway.limit.RateCounter;
-import io.llmgateway.limit.SharedWindows;
+import io.llmgateway.limit.WindowSpec;
 import java.time.Clock;
 
 /**
@@ -32,7 +32,7 @@ final class ProviderState {
 
     private volatile ProviderConfig config;
     private volatile long maxTokensPerRequest;
-    private volatile SharedWindows.Spec spec;
+    private volatile WindowSpec spec;
     private volatile SharedCounts sharedCounts = SharedCounts.NONE;
 
     ProviderState(ProviderConfig config, RoutingSettings routing, Clock clock, SharedStore shared) {
@@ -46,7 +46,7 @@ final class ProviderState {
         this.maxTokensPerRequest = perRequest(config.limits());
         if (shared != null) {
             this.fallbackUsage = new FallbackUsage();
-            this.spec = new SharedWindows.Spec(name, config.limits(), routing.rpdRolling(), routing.timeZone());
+            this.spec = new WindowSpec(name, config.limits(), routing.rpdRolling(), routing.timeZone());
             breaker.listener((until, keyRejected) -> shared.publishOpen(name, until, keyRejected));
         } else {
             this.fallbackUsage = null;
@@ -58,7 +58,7 @@ final class ProviderState {
     }
 
     /** The shared windows' description (null without a shared store). */
-    SharedWindows.Spec spec() {
+    WindowSpec spec() {
         return spec;
     }
 
@@ -69,7 +69,7 @@ final class ProviderState {
         breaker.settings(routing);
         maxTokensPerRequest = perRequest(newConfig.limits());
         if (shared != null) {
-            spec = new SharedWindows.Spec(name, newConfig.limits(), routing.rpdRolling(), routing.timeZone());
+            spec = new WindowSpec(name, newConfig.limits(), routing.rpdRolling(), routing.timeZone());
         }
     }
 

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import io.llmgateway.config.Price;
 import io.llmgateway.limit.SharedBudgets;
 import io.llmgateway.limit.SharedWindows;
+import io.llmgateway.limit.WindowSpec;
 import io.llmgateway.spend.BudgetClaim;
 import io.llmgateway.spend.BudgetCounter;
 import io.llmgateway.spend.Budgets;
@@ -168,7 +169,7 @@ final class SharedAdmission {
         final RoutingTable.ModelPlan[] plans;
         final int[] routes;
         final ProviderState[] states;
-        final SharedWindows.Spec[] specs;
+        final WindowSpec[] specs;
         final int[] permits;
         final BudgetClaim claim;
         /** Per candidate: the worst case at its price, its provider's budget counter and account (or null). */
@@ -188,7 +189,7 @@ final class SharedAdmission {
             plans = new RoutingTable.ModelPlan[n];
             routes = new int[n];
             states = new ProviderState[n];
-            specs = new SharedWindows.Spec[n];
+            specs = new WindowSpec[n];
             permits = new int[n];
             this.claim = claim;
             worst = new long[n];

@@ -7,6 +7,7 @@ import io.llmgateway.config.LimitsStoreSettings;
 import io.llmgateway.limit.RedisConnection;
 import io.llmgateway.limit.SharedBudgets;
 import io.llmgateway.limit.SharedWindows;
+import io.llmgateway.limit.WindowSpec;
 import io.llmgateway.spend.Budgets;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.time.Clock;
@@ -133,7 +134,7 @@ final class SharedStore implements AutoCloseable {
 
     /** Reserves windows and budgets in one atomic step (see {@link SharedWindows} and {@link SharedSpend}). */
     CompletableFuture<SharedWindows.Reservation> reserve(
-            SharedWindows.Spec[] candidates,
+            WindowSpec[] candidates,
             int count,
             long tokens,
             long now,
@@ -161,7 +162,7 @@ final class SharedStore implements AutoCloseable {
     }
 
     /** Corrects a shared token reservation; fire and forget (a lost correction leaves the estimate counted). */
-    void adjust(SharedWindows.Spec spec, long ticket, long delta) {
+    void adjust(WindowSpec spec, long ticket, long delta) {
         windows.adjust(spec, ticket, delta, clock.millis()).whenComplete((v, e) -> {
             if (e != null) {
                 LOG.debug("limits_store: a settlement for {} was lost: {}", spec.provider(), describe(e));
@@ -245,7 +246,7 @@ final class SharedStore implements AutoCloseable {
         }
         RoutingTable t = table.get();
         List<ProviderState> states = new ArrayList<>(t.providers.values());
-        List<SharedWindows.Spec> specs = new ArrayList<>(states.size());
+        List<WindowSpec> specs = new ArrayList<>(states.size());
         List<String> names = new ArrayList<>(states.size());
         for (ProviderState s : states) {
             specs.add(s.spec());

@@ -190,7 +190,8 @@ class ConfigLoaderTest {
                         500,
                         64L * 1024 * 1024,
                         Duration.ofSeconds(10),
-                        IoTransport.EPOLL),
+                        IoTransport.EPOLL,
+                        null),
                 config.server());
         assertEquals(
                 new UpstreamSettings(

@@ -56,9 +56,8 @@ class SharedBudgetsTest {
         assertEquals("+OK", server.command("FLUSHALL"));
     }
 
-    private static SharedWindows.Spec spec(String name) {
-        return new SharedWindows.Spec(
-                name, new Limits(UNLIMITED, UNLIMITED, UNLIMITED, UNLIMITED), false, ZoneOffset.UTC);
+    private static WindowSpec spec(String name) {
+        return new WindowSpec(name, new Limits(UNLIMITED, UNLIMITED, UNLIMITED, UNLIMITED), false, ZoneOffset.UTC);
     }
 
     private static SharedBudgets.Account day(String kind, String name, long limit, long now) {
@@ -66,20 +65,12 @@ class SharedBudgetsTest {
     }
 
     private static CompletableFuture<SharedWindows.Reservation> reserve(
-            long now,
-            SharedBudgets.Account key,
-            SharedBudgets.Account[] providers,
-            long[] worst,
-            SharedWindows.Spec... specs) {
+            long now, SharedBudgets.Account key, SharedBudgets.Account[] providers, long[] worst, WindowSpec... specs) {
         return windows.reserve(specs, specs.length, 10, now, key, providers, worst);
     }
 
     private static SharedWindows.Reservation reserveNow(
-            long now,
-            SharedBudgets.Account key,
-            SharedBudgets.Account[] providers,
-            long[] worst,
-            SharedWindows.Spec... specs) {
+            long now, SharedBudgets.Account key, SharedBudgets.Account[] providers, long[] worst, WindowSpec... specs) {
         return reserve(now, key, providers, worst, specs)
                 .orTimeout(5, TimeUnit.SECONDS)
                 .join();
@@ -87,7 +78,7 @@ class SharedBudgetsTest {
 
     @Test
     void reserve_keyBudgetWorthTen_admitsExactlyTenOfFortyRacing() {
-        SharedWindows.Spec a = spec("a");
+        WindowSpec a = spec("a");
         SharedBudgets.Account key = day(SharedBudgets.KEY, "team", 10 * WORST, T0);
         List<CompletableFuture<SharedWindows.Reservation>> calls = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
@@ -111,8 +102,8 @@ class SharedBudgetsTest {
 
     @Test
     void reserve_providerBudgetSpent_passesToTheNextCandidate() {
-        SharedWindows.Spec a = spec("a");
-        SharedWindows.Spec b = spec("b");
+        WindowSpec a = spec("a");
+        WindowSpec b = spec("b");
         SharedBudgets.Account pa = day(SharedBudgets.PROVIDER, "a", WORST, T0);
         SharedBudgets.Account key = day(SharedBudgets.KEY, "team", 100 * WORST, T0);
         SharedBudgets.Account[] providers = {pa, null};
@@ -131,8 +122,8 @@ class SharedBudgetsTest {
 
     @Test
     void reserve_keyBudgetTooSmallForAnExpensiveRoute_takesACheaperOne() {
-        SharedWindows.Spec a = spec("a");
-        SharedWindows.Spec b = spec("b");
+        WindowSpec a = spec("a");
+        WindowSpec b = spec("b");
         SharedBudgets.Account key = day(SharedBudgets.KEY, "team", WORST, T0);
         SharedWindows.Reservation r = reserveNow(T0, key, null, new long[] {2 * WORST, WORST}, a, b);
         assertEquals(1, r.admitted());
@@ -146,8 +137,7 @@ class SharedBudgetsTest {
 
     @Test
     void reserve_budgetsAreCheckedBeforeTheWindows_likeTheLocalCounters() {
-        SharedWindows.Spec a =
-                new SharedWindows.Spec("a", new Limits(1, UNLIMITED, UNLIMITED, UNLIMITED), false, ZoneOffset.UTC);
+        WindowSpec a = new WindowSpec("a", new Limits(1, UNLIMITED, UNLIMITED, UNLIMITED), false, ZoneOffset.UTC);
         SharedBudgets.Account key = day(SharedBudgets.KEY, "team", WORST, T0);
         assertEquals(0, reserveNow(T0, key, null, new long[] {WORST}, a).admitted());
         SharedWindows.Reservation r = reserveNow(T0 + 1, key, null, new long[] {WORST}, a);
@@ -157,7 +147,7 @@ class SharedBudgetsTest {
 
     @Test
     void reserve_unpricedRequest_isServedWhateverTheBudgetsHold_andChargesNothing() {
-        SharedWindows.Spec a = spec("a");
+        WindowSpec a = spec("a");
         SharedBudgets.Account key = day(SharedBudgets.KEY, "team", WORST, T0);
         SharedBudgets.Account[] provider = {day(SharedBudgets.PROVIDER, "a", WORST, T0)};
         assertEquals(0, reserveNow(T0, key, provider, new long[] {WORST}, a).admitted());
@@ -173,7 +163,7 @@ class SharedBudgetsTest {
 
     @Test
     void settle_lateTicket_correctsItsOwnPeriodNeverTheNext() {
-        SharedWindows.Spec a = spec("a");
+        WindowSpec a = spec("a");
         long beforeMidnight = Instant.parse("2024-05-01T23:59:59Z").toEpochMilli();
         SharedBudgets.Account today = day(SharedBudgets.KEY, "team", 10 * WORST, beforeMidnight);
         assertEquals(
@@ -195,7 +185,7 @@ class SharedBudgetsTest {
 
     @Test
     void settle_neverBelowZero_andResetZeroesForEveryInstance() {
-        SharedWindows.Spec a = spec("a");
+        WindowSpec a = spec("a");
         SharedBudgets.Account key = day(SharedBudgets.KEY, "team", 3 * WORST, T0);
         for (int i = 0; i < 3; i++) {
             assertEquals(0, reserveNow(T0, key, null, new long[] {WORST}, a).admitted());
@@ -247,9 +237,7 @@ class SharedBudgetsTest {
     void reserve_withoutBudgets_touchesNoBudgetKey() {
         assertEquals(
                 0,
-                windows.reserve(new SharedWindows.Spec[] {spec("a")}, 1, 1, T0)
-                        .join()
-                        .admitted());
+                windows.reserve(new WindowSpec[] {spec("a")}, 1, 1, T0).join().admitted());
         assertEquals("*0", exec("KEYS llmgw:budget:*").substring(0, 2));
     }
 

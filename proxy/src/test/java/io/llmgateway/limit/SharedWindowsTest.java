@@ -53,11 +53,11 @@ class SharedWindowsTest {
         assertEquals("+OK", server.command("FLUSHALL"));
     }
 
-    private static SharedWindows.Spec spec(String name, long rpm, long tpm, long rpd) {
-        return new SharedWindows.Spec(name, new Limits(rpm, tpm, rpd, UNLIMITED), false, ZoneOffset.UTC);
+    private static WindowSpec spec(String name, long rpm, long tpm, long rpd) {
+        return new WindowSpec(name, new Limits(rpm, tpm, rpd, UNLIMITED), false, ZoneOffset.UTC);
     }
 
-    private static SharedWindows.Reservation reserve(long tokens, long now, SharedWindows.Spec... specs) {
+    private static SharedWindows.Reservation reserve(long tokens, long now, WindowSpec... specs) {
         return windows.reserve(specs, specs.length, tokens, now)
                 .orTimeout(5, TimeUnit.SECONDS)
                 .join();
@@ -65,10 +65,10 @@ class SharedWindowsTest {
 
     @Test
     void reserve_concurrentCallers_admitExactlyTheLimit() {
-        SharedWindows.Spec a = spec("a", 10, UNLIMITED, UNLIMITED);
+        WindowSpec a = spec("a", 10, UNLIMITED, UNLIMITED);
         List<CompletableFuture<SharedWindows.Reservation>> calls = new ArrayList<>();
         for (int i = 0; i < 100; i++) {
-            calls.add(windows.reserve(new SharedWindows.Spec[] {a}, 1, 5, T0 + i));
+            calls.add(windows.reserve(new WindowSpec[] {a}, 1, 5, T0 + i));
         }
         long admitted = calls.stream()
                 .map(CompletableFuture::join)
@@ -84,8 +84,8 @@ class SharedWindowsTest {
 
     @Test
     void reserve_firstCandidateFull_admitsTheNextInOrder() {
-        SharedWindows.Spec a = spec("a", 1, UNLIMITED, UNLIMITED);
-        SharedWindows.Spec b = spec("b", UNLIMITED, UNLIMITED, UNLIMITED);
+        WindowSpec a = spec("a", 1, UNLIMITED, UNLIMITED);
+        WindowSpec b = spec("b", UNLIMITED, UNLIMITED, UNLIMITED);
         assertEquals(0, reserve(1, T0, a, b).admitted());
         SharedWindows.Reservation r = reserve(1, T0 + 1500, a, b);
         assertEquals(1, r.admitted());
@@ -99,7 +99,7 @@ class SharedWindowsTest {
 
     @Test
     void reserve_windowSlidesWithTime() {
-        SharedWindows.Spec a = spec("a", 2, UNLIMITED, UNLIMITED);
+        WindowSpec a = spec("a", 2, UNLIMITED, UNLIMITED);
         assertEquals(0, reserve(0, T0, a).admitted());
         assertEquals(0, reserve(0, T0 + 30_000, a).admitted());
         SharedWindows.Reservation full = reserve(0, T0 + 59_999, a);
@@ -114,7 +114,7 @@ class SharedWindowsTest {
 
     @Test
     void adjust_correctsTheReservedBucket() {
-        SharedWindows.Spec a = spec("a", UNLIMITED, 150, UNLIMITED);
+        WindowSpec a = spec("a", UNLIMITED, 150, UNLIMITED);
         SharedWindows.Reservation r = reserve(100, T0, a);
         assertEquals(0, r.admitted());
         SharedWindows.Reservation refused = reserve(100, T0 + 10, a);
@@ -128,7 +128,7 @@ class SharedWindowsTest {
 
     @Test
     void adjust_ticketThatLeftTheWindow_changesNothing() {
-        SharedWindows.Spec a = spec("a", UNLIMITED, UNLIMITED, UNLIMITED);
+        WindowSpec a = spec("a", UNLIMITED, UNLIMITED, UNLIMITED);
         SharedWindows.Reservation r = reserve(100, T0, a);
         reserve(7, T0 + 60_000, a);
         assertEquals(-1L, windows.adjust(a, r.ticket(), 50, T0 + 60_000).join());
@@ -139,34 +139,30 @@ class SharedWindowsTest {
     @Test
     void reserve_calendarDay_resetsAtMidnightOfTheZone() {
         ZoneId zone = ZoneId.of("Europe/Berlin");
-        SharedWindows.Spec a = new SharedWindows.Spec("a", new Limits(UNLIMITED, UNLIMITED, 2, UNLIMITED), false, zone);
+        WindowSpec a = new WindowSpec("a", new Limits(UNLIMITED, UNLIMITED, 2, UNLIMITED), false, zone);
         long beforeMidnight = Instant.parse("2024-05-01T21:50:00Z").toEpochMilli(); // 23:50 in Berlin
         assertEquals(
                 0,
-                windows.reserve(new SharedWindows.Spec[] {a}, 1, 1, beforeMidnight)
+                windows.reserve(new WindowSpec[] {a}, 1, 1, beforeMidnight)
                         .join()
                         .admitted());
         assertEquals(
                 0,
-                windows.reserve(new SharedWindows.Spec[] {a}, 1, 1, beforeMidnight + 1)
+                windows.reserve(new WindowSpec[] {a}, 1, 1, beforeMidnight + 1)
                         .join()
                         .admitted());
-        SharedWindows.Reservation full = windows.reserve(new SharedWindows.Spec[] {a}, 1, 1, beforeMidnight + 2)
-                .join();
+        SharedWindows.Reservation full =
+                windows.reserve(new WindowSpec[] {a}, 1, 1, beforeMidnight + 2).join();
         assertEquals(ProviderLimiter.REJECTED_RPD, full.code(0));
         assertEquals(10 * 60_000 - 2, full.waitMillis(0));
         long midnight = Instant.parse("2024-05-01T22:00:00Z").toEpochMilli();
         assertEquals(
-                0,
-                windows.reserve(new SharedWindows.Spec[] {a}, 1, 1, midnight)
-                        .join()
-                        .admitted());
+                0, windows.reserve(new WindowSpec[] {a}, 1, 1, midnight).join().admitted());
     }
 
     @Test
     void reserve_rollingDay_usesItsOwnKeyAndSlides() {
-        SharedWindows.Spec a =
-                new SharedWindows.Spec("a", new Limits(UNLIMITED, UNLIMITED, 1, UNLIMITED), true, ZoneOffset.UTC);
+        WindowSpec a = new WindowSpec("a", new Limits(UNLIMITED, UNLIMITED, 1, UNLIMITED), true, ZoneOffset.UTC);
         assertEquals(0, reserve(1, T0, a).admitted());
         SharedWindows.Reservation full = reserve(1, T0 + 3_600_000, a);
         assertEquals(ProviderLimiter.REJECTED_RPD, full.code(0));
@@ -178,7 +174,7 @@ class SharedWindowsTest {
 
     @Test
     void reserve_afterRedisForgotTheScripts_sendsTheSourceAgain() throws Exception {
-        SharedWindows.Spec a = spec("a", 5, UNLIMITED, UNLIMITED);
+        WindowSpec a = spec("a", 5, UNLIMITED, UNLIMITED);
         assertEquals(0, reserve(1, T0, a).admitted());
         assertEquals("+OK", server.command("SCRIPT FLUSH"));
         assertEquals(0, reserve(1, T0 + 1, a).admitted());
@@ -187,7 +183,7 @@ class SharedWindowsTest {
 
     @Test
     void recordAndReset_addUsageThatHappenedAndForgetIt() {
-        SharedWindows.Spec a = spec("a", 10, UNLIMITED, UNLIMITED);
+        WindowSpec a = spec("a", 10, UNLIMITED, UNLIMITED);
         windows.record(a, 9, 900, 9, T0).join();
         assertArrayEquals(
                 new long[] {9, 900, 9}, windows.current(List.of(a), T0 + 1).join());
@@ -200,7 +196,7 @@ class SharedWindowsTest {
 
     @Test
     void keys_expireOnTheirOwn() {
-        SharedWindows.Spec a = spec("a", 10, UNLIMITED, UNLIMITED);
+        WindowSpec a = spec("a", 10, UNLIMITED, UNLIMITED);
         reserve(1, T0, a);
         long ttl = Long.parseLong(exec("PTTL llmgw:a:rpm").substring(1));
         assertTrue(ttl > 59_000 && ttl <= 61_000, "ttl " + ttl);
