@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmgateway.config.BudgetPeriod;
 import io.llmgateway.config.Limits;
 import io.llmgateway.testing.RedisServer;
-import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -27,6 +25,7 @@ class SharedBudgetsTest {
     private static final long T0 = Instant.parse("2024-05-01T10:00:00Z").toEpochMilli();
     private static final long WORST = 1_500_000; // 0.0015 USD
 
+    private static RedisFixture fixture;
     private static RedisServer server;
     private static RedisConnection redis;
     private static SharedWindows windows;
@@ -34,26 +33,23 @@ class SharedBudgetsTest {
 
     @BeforeAll
     static void startRedis() throws Exception {
-        server = RedisServer.startOrSkip();
-        redis = new RedisConnection(URI.create(server.uri()), server.uri(), Duration.ofSeconds(5));
-        redis.connect();
+        fixture = RedisFixture.start();
+        server = fixture.server;
+        redis = fixture.redis;
         windows = new SharedWindows(redis);
         budgets = new SharedBudgets(redis);
     }
 
     @AfterAll
     static void stopRedis() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-        if (server != null) {
-            server.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     @BeforeEach
     void flush() throws Exception {
-        assertEquals("+OK", server.command("FLUSHALL"));
+        fixture.flush();
     }
 
     private static WindowSpec spec(String name) {

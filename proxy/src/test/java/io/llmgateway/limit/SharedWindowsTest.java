@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.config.Limits;
 import io.llmgateway.testing.RedisServer;
-import java.net.URI;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -26,31 +24,29 @@ import org.junit.jupiter.api.Test;
 class SharedWindowsTest {
     private static final long T0 = Instant.parse("2024-05-01T10:00:00Z").toEpochMilli();
 
+    private static RedisFixture fixture;
     private static RedisServer server;
     private static RedisConnection redis;
     private static SharedWindows windows;
 
     @BeforeAll
     static void startRedis() throws Exception {
-        server = RedisServer.startOrSkip();
-        redis = new RedisConnection(URI.create(server.uri()), server.uri(), Duration.ofSeconds(5));
-        redis.connect();
+        fixture = RedisFixture.start();
+        server = fixture.server;
+        redis = fixture.redis;
         windows = new SharedWindows(redis);
     }
 
     @AfterAll
     static void stopRedis() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-        if (server != null) {
-            server.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
     @BeforeEach
     void flush() throws Exception {
-        assertEquals("+OK", server.command("FLUSHALL"));
+        fixture.flush();
     }
 
     private static WindowSpec spec(String name, long rpm, long tpm, long rpd) {
