@@ -134,7 +134,6 @@ final class AnswerRelay {
     /** Writes the held head: from now on the answer is the client's and failover is over. */
     void commit() {
         committed = true;
-        BudgetHeader.apply(held.headers(), budget);
         if (writer != null) {
             // The rate limits as they stand when the answer starts, like the encoder path's at open().
             writer.head(ClientResponseHead.encode(
@@ -145,8 +144,10 @@ final class AnswerRelay {
                     router.windows(clientModel),
                     keepAlive,
                     requestId,
-                    answerModel));
+                    answerModel,
+                    budget.keyRemainingUsd()));
         } else {
+            BudgetHeader.apply(held.headers(), budget);
             ctx.write(held);
         }
         held = null;

@@ -10,7 +10,8 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 /**
  * The head of a provider's answer as the gateway relays it to an HTTP/1.1 client, written straight as bytes:
  * the status line, the provider's end-to-end headers (as {@link HeaderPolicy#relayed} allows), then the
- * gateway's own (its framing, the model's rate limits, the request id, the model that answered). The mirror
+ * gateway's own (its framing, the model's rate limits, the request id, the model that answered, the key's
+ * remaining budget). The mirror
  * of {@link UpstreamRequestHead}: editing the provider's header map (a removal per hop-by-hop name, a
  * validated set per added header) and encoding it with Netty's response encoder costs more than copying the
  * headers that stay.
@@ -35,6 +36,8 @@ final class ClientResponseHead {
      * @param keepAlive false to tell the client that the connection closes after this answer
      * @param requestId the request's id, printable ASCII (see {@link RequestIds})
      * @param model the model that answered, for {@value ProxyExchange#MODEL_HEADER}
+     * @param budgetRemaining what is left of the client key's budget, for {@value BudgetHeader#NAME}; null when
+     *                        the key has none
      */
     static ByteBuf encode(
             ByteBufAllocator alloc,
@@ -44,7 +47,8 @@ final class ClientResponseHead {
             ModelWindows windows,
             boolean keepAlive,
             String requestId,
-            String model) {
+            String model,
+            String budgetRemaining) {
         HeadBytes h = HeadBytes.start();
         if (status.code() == 200) {
             h.bytes(OK);
@@ -69,6 +73,9 @@ final class ClientResponseHead {
             h.bytes(CONNECTION_CLOSE);
         }
         h.header(ProxyExchange.MODEL_HEADER, model);
+        if (budgetRemaining != null) {
+            h.header(BudgetHeader.NAME, budgetRemaining);
+        }
         return h.crlf().toBuffer(alloc);
     }
 }

@@ -79,6 +79,7 @@ final class HeaderPolicy {
         NOT_RELAYED.add(HttpHeaderNames.CONTENT_LENGTH, "");
         NOT_RELAYED.add(RequestIds.HEADER, "");
         NOT_RELAYED.add(ProxyExchange.MODEL_HEADER, "");
+        NOT_RELAYED.add(BudgetHeader.NAME, "");
     }
 
     private HeaderPolicy() {}

@@ -15,7 +15,15 @@ class ClientResponseHeadTest {
     private static String encode(
             HttpResponseStatus status, HttpHeaders provider, ModelWindows windows, boolean keepAlive) {
         return HeadText.of(ClientResponseHead.encode(
-                UnpooledByteBufAllocator.DEFAULT, status, provider, 321, windows, keepAlive, "req_1", "gpt-4o-mini"));
+                UnpooledByteBufAllocator.DEFAULT,
+                status,
+                provider,
+                321,
+                windows,
+                keepAlive,
+                "req_1",
+                "gpt-4o-mini",
+                null));
     }
 
     @Test
@@ -66,7 +74,15 @@ class ClientResponseHeadTest {
                 .add("Content-Length", "9");
 
         String head = HeadText.of(ClientResponseHead.encode(
-                UnpooledByteBufAllocator.DEFAULT, HttpResponseStatus.OK, from, -1, null, true, "req_1", "gpt-4o"));
+                UnpooledByteBufAllocator.DEFAULT,
+                HttpResponseStatus.OK,
+                from,
+                -1,
+                null,
+                true,
+                "req_1",
+                "gpt-4o",
+                null));
         assertEquals(
                 "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\ntransfer-encoding: chunked\r\n"
                         + "x-request-id: req_1\r\nx-gateway-model: gpt-4o\r\n\r\n",
