@@ -8,21 +8,28 @@ import io.llmgateway.util.Transcript;
 /**
  * The texts of a translated stream's deltas (content, reasoning, tool names and arguments): counted for the
  * completion estimate when the provider reports no usage, and kept, when asked, for the request log. Texts are
- * counted every {@value #COUNT_EVERY_CHARS} chars, so that what is held stays small. Used from one thread.
+ * counted every {@value #COUNT_EVERY_CHARS} chars (unless told otherwise), so that what is held stays small. Used from one thread.
  */
 final class ChatViaDeltaText {
     static final int COUNT_EVERY_CHARS = 16 * 1024;
 
     private final TokenEstimator estimator;
     private final String encoding;
+    private final int countEveryChars;
     private final StringBuilder uncounted = new StringBuilder();
     private long counted;
     private Transcript transcript; // only when asked for
 
     /** @param encoding the encoding to count with (see {@link TokenEstimator#encodingFor}) */
     ChatViaDeltaText(TokenEstimator estimator, String encoding) {
+        this(estimator, encoding, COUNT_EVERY_CHARS);
+    }
+
+    /** @param countEveryChars how many chars wait before they are counted */
+    ChatViaDeltaText(TokenEstimator estimator, String encoding, int countEveryChars) {
         this.estimator = requireNonNull(estimator, "estimator");
         this.encoding = encoding;
+        this.countEveryChars = countEveryChars;
     }
 
     void add(String s) {
@@ -33,7 +40,7 @@ final class ChatViaDeltaText {
 
     void add(char[] c, int off, int len) {
         uncounted.append(c, off, len);
-        if (uncounted.length() >= COUNT_EVERY_CHARS) {
+        if (uncounted.length() >= countEveryChars) {
             countUncounted();
         }
         if (transcript != null) {

@@ -1,6 +1,7 @@
 package io.llmgateway.translate;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -67,33 +68,47 @@ final class MessagesViaChatBlocks {
     /** A fragment of text or reasoning. */
     void text(Kind kind, char[] c, int off, int len) {
         try {
-            start();
-            if (openIndex < 0 || openKind != kind) {
-                closeAll();
-                openIndex = nextIndex++;
-                openKind = kind;
-                JsonGenerator g = out.open(MessagesViaChatEvents.CONTENT_BLOCK_START);
-                g.writeNumberField("index", openIndex);
-                g.writeObjectFieldStart("content_block");
-                if (kind == Kind.TEXT) {
-                    g.writeStringField("type", "text");
-                    g.writeStringField("text", "");
-                } else {
-                    g.writeStringField("type", "thinking");
-                    g.writeStringField("thinking", "");
-                    g.writeStringField("signature", ""); // only Anthropic signs thinking; clients require the field
-                }
-                g.writeEndObject();
-                out.close();
-            }
-            out.delta(
-                    openIndex,
-                    kind == Kind.TEXT ? MessagesViaChatEvents.TEXT_DELTA : MessagesViaChatEvents.THINKING_DELTA,
-                    c,
-                    off,
-                    len);
+            openText(kind);
+            out.delta(openIndex, deltaType(kind), c, off, len);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A fragment of text or reasoning given as the escaped bytes {@code b[off, off + len)} of a JSON string. */
+    void text(Kind kind, byte[] b, int off, int len) {
+        try {
+            openText(kind);
+            out.delta(openIndex, deltaType(kind), b, off, len);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static SerializedString deltaType(Kind kind) {
+        return kind == Kind.TEXT ? MessagesViaChatEvents.TEXT_DELTA : MessagesViaChatEvents.THINKING_DELTA;
+    }
+
+    /** Starts the message if need be and opens a {@code kind} block unless one is open. */
+    private void openText(Kind kind) throws IOException {
+        start();
+        if (openIndex < 0 || openKind != kind) {
+            closeAll();
+            openIndex = nextIndex++;
+            openKind = kind;
+            JsonGenerator g = out.open(MessagesViaChatEvents.CONTENT_BLOCK_START);
+            g.writeNumberField("index", openIndex);
+            g.writeObjectFieldStart("content_block");
+            if (kind == Kind.TEXT) {
+                g.writeStringField("type", "text");
+                g.writeStringField("text", "");
+            } else {
+                g.writeStringField("type", "thinking");
+                g.writeStringField("thinking", "");
+                g.writeStringField("signature", ""); // only Anthropic signs thinking; clients require the field
+            }
+            g.writeEndObject();
+            out.close();
         }
     }
 

@@ -100,6 +100,19 @@ final class MessagesViaChatEvents {
         g.writeRaw(DELTA_TAIL);
     }
 
+    /**
+     * A whole {@code content_block_delta} as {@link #delta(int, SerializedString, char[], int, int)} writes it, whose
+     * text is {@code b[off, off + len)}: the bytes of a JSON string between its quotes, escaped as they are, copied
+     * as they are (an escape in a Chat chunk means the same in a Messages event).
+     */
+    void delta(int index, SerializedString deltaType, byte[] b, int off, int len) throws IOException {
+        g.writeRaw(DELTA_HEAD);
+        g.writeNumber(index);
+        g.writeRaw(deltaType);
+        g.writeRawUTF8String(b, off, len);
+        g.writeRaw(DELTA_TAIL);
+    }
+
     /** A {@code content_block_stop} of {@code index}, framed as constant bytes as in {@link #delta}. */
     void blockStop(int index) throws IOException {
         g.writeRaw(STOP_HEAD);

@@ -11,7 +11,6 @@ import io.llmgateway.protocol.AnswerTap;
 import io.llmgateway.protocol.Usage;
 import io.llmgateway.sse.SseFramer;
 import io.llmgateway.tokens.TokenEstimator;
-import io.llmgateway.util.Transcript;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
@@ -25,11 +24,14 @@ import java.util.Arrays;
  *
  * <p>Design notes:
  * <ul>
- * <li>The pieces: {@link SseFramer} finds the events in each chunk, one non-blocking jackson-core parser per
- *     stream reads the events' JSON one after another (a parser per event would cost most of the garbage an
- *     event makes; a stream that ends leaves it to the next one on the thread: {@link ChunkParsers}), {@link MessagesViaChatBlocks} keeps the content blocks in a valid order and writes them through
- *     {@link MessagesViaChatEvents}. Nothing but the event being read and the fragments of a tool call that
- *     waits for its turn (below) is held.</li>
+ * <li>The pieces: {@link SseFramer} finds the events in each chunk; {@link ChatChunkScanner} reads the usual
+ *     ones (text, role, finish, usage) without a parser and their texts are copied as the escaped bytes they
+ *     are, since tokenizing every member of every chunk is most of what a parser costs here; one non-blocking
+ *     jackson-core parser per stream reads the others one after another (a parser per event would cost most of
+ *     the garbage an event makes; a stream that ends leaves it to the next one on the thread:
+ *     {@link ChunkParsers}). {@link MessagesViaChatBlocks} keeps the content blocks in a valid order and writes
+ *     them through {@link MessagesViaChatEvents}. Nothing but the event being read and the fragments of a tool
+ *     call that waits for its turn (below) is held.</li>
  * <li>The Messages sequence: {@code message_start} (its usage is zeros: the provider tells the input tokens
  *     at the end, and they go in {@code message_delta}), content blocks with increasing indexes,
  *     {@code message_delta} with the stop reason and the usage once both are known (Chat sends the usage
@@ -39,7 +41,7 @@ import java.util.Arrays;
  *     complete would pass a cut answer off as whole. (A broken connection is reported by the exchange.)</li>
  * <li>Tokens: the text of the deltas is kept and counted only when {@link #completionTokensEstimate()} is
  *     asked (the provider usually reports usage; counting every delta would cost more than translating it),
- *     or when more than {@value #MAX_PENDING_CHARS} chars wait.</li>
+ *     or when {@value #MAX_PENDING_CHARS} chars wait.</li>
  * </ul>
  * One instance per stream, used from one thread (the event loop).
  */
@@ -53,8 +55,6 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
     private final MessagesViaChatEvents events = new MessagesViaChatEvents();
     private final MessagesViaChatAnswer answer = new MessagesViaChatAnswer();
     private final MessagesViaChatBlocks blocks;
-    private final TokenEstimator estimator;
-    private final String encoding;
     private ByteBufAllocator alloc = ByteBufAllocator.DEFAULT;
     private boolean ended;
 
@@ -64,12 +64,12 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
     /** {@code message_stop} or an error went out: nothing more does. */
     private boolean stopped;
 
-    private final StringBuilder pending = new StringBuilder();
-    private long counted;
-    private Transcript transcript; // only when asked for
+    private final ChatViaDeltaText texts;
     private char[] fragment = NO_CHARS; // grown for the first tool call's arguments
     /** Reads the events one after another: one parser per stream, not one per event. */
     private JsonParser parser;
+    /** Reads the usual events instead of the parser (null: the parser reads every event). */
+    private final ChatChunkScanner scanner;
 
     /**
      * @param requestedModel named in {@code message_start} when the provider names no model
@@ -77,9 +77,14 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
      *     cl100k_base
      */
     public MessagesViaChatStreamTap(String requestedModel, TokenEstimator estimator, String encoding) {
-        this.estimator = requireNonNull(estimator, "estimator");
-        this.encoding = encoding;
+        this(requestedModel, estimator, encoding, true);
+    }
+
+    /** @param scan whether {@link ChatChunkScanner} reads the events it can (false: the parser reads them all) */
+    MessagesViaChatStreamTap(String requestedModel, TokenEstimator estimator, String encoding, boolean scan) {
+        texts = new ChatViaDeltaText(estimator, encoding, MAX_PENDING_CHARS);
         blocks = new MessagesViaChatBlocks(events, requireNonNull(requestedModel, "requestedModel"));
+        scanner = scan ? new ChatChunkScanner() : null;
     }
 
     @Override
@@ -128,21 +133,17 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
 
     @Override
     public long completionTokensEstimate() {
-        countPending();
-        return counted;
+        return texts.tokens();
     }
 
     @Override
     public void captureText(int maxChars) {
-        transcript = new Transcript(maxChars);
+        texts.capture(maxChars);
     }
 
     @Override
     public String capturedText() {
-        if (transcript == null) {
-            return null;
-        }
-        return transcript.text();
+        return texts.captured();
     }
 
     @Override
@@ -168,6 +169,10 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
             end();
             return;
         }
+        if (scanner != null && scanner.scan(data, len)) {
+            scanned(data);
+            return;
+        }
         boolean clean = false;
         try {
             if (parser == null) {
@@ -185,6 +190,26 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
             if (!clean) {
                 closeParser(); // the next event gets a fresh one
             }
+        }
+    }
+
+    /** Acts on an event {@link #scanner} read whole as {@link #chunk} acts on it, the texts copied as they are. */
+    private void scanned(byte[] data) {
+        ChatChunkScanner s = scanner;
+        s.namesTo(blocks);
+        for (int i = 0; i < s.texts; i++) {
+            texts.add(s.chars(), 0, s.decode(s.textStart[i], s.textEnd[i]));
+            blocks.text(s.kinds[i], data, s.textStart[i], s.textEnd[i] - s.textStart[i]);
+        }
+        if (s.stopStart >= 0) {
+            stopSequence = s.text(s.stopStart, s.stopEnd);
+        }
+        if (s.finishStart >= 0 && finish == null) {
+            finish = s.text(s.finishStart, s.finishEnd);
+            blocks.closeAll();
+        }
+        if (s.usage && s.usageTo(answer) && finish != null) {
+            end(); // as in chunk: the usage chunk follows the finish chunk
         }
     }
 
@@ -306,7 +331,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
         }
         char[] chars = p.getTextCharacters();
         int off = p.getTextOffset();
-        keep(chars, off, len);
+        texts.add(chars, off, len);
         blocks.text(kind, chars, off, len);
     }
 
@@ -338,10 +363,10 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
             }
         }
         if (name != null) {
-            keep(name.toCharArray(), 0, name.length());
+            texts.add(name.toCharArray(), 0, name.length());
         }
         if (argsLen > 0) {
-            keep(fragment, 0, argsLen);
+            texts.add(fragment, 0, argsLen);
         }
         blocks.toolCall(index, id, name, fragment, Math.max(argsLen, 0));
     }
@@ -368,23 +393,5 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
     private void error(String type, String message) {
         stopped = true;
         blocks.error(type, message);
-    }
-
-    /** Keeps delta text for the token count and the transcript. */
-    private void keep(char[] chars, int off, int len) {
-        pending.append(chars, off, len);
-        if (pending.length() > MAX_PENDING_CHARS) {
-            countPending();
-        }
-        if (transcript != null) {
-            transcript.append(chars, off, len);
-        }
-    }
-
-    private void countPending() {
-        if (pending.length() > 0) {
-            counted += estimator.countText(pending.toString(), encoding);
-            pending.setLength(0);
-        }
     }
 }
