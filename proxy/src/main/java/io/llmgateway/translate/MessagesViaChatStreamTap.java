@@ -64,7 +64,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
     /** {@code message_stop} or an error went out: nothing more does. */
     private boolean stopped;
 
-    private final ChatViaDeltaText texts;
+    private final ChatViaDeltaText deltaTexts;
     private char[] fragment = NO_CHARS; // grown for the first tool call's arguments
     /** Reads the events one after another: one parser per stream, not one per event. */
     private JsonParser parser;
@@ -82,7 +82,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
 
     /** @param scan whether {@link ChatChunkScanner} reads the events it can (false: the parser reads them all) */
     MessagesViaChatStreamTap(String requestedModel, TokenEstimator estimator, String encoding, boolean scan) {
-        texts = new ChatViaDeltaText(estimator, encoding, MAX_PENDING_CHARS);
+        deltaTexts = new ChatViaDeltaText(estimator, encoding, MAX_PENDING_CHARS);
         blocks = new MessagesViaChatBlocks(events, requireNonNull(requestedModel, "requestedModel"));
         scanner = scan ? new ChatChunkScanner() : null;
     }
@@ -133,17 +133,17 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
 
     @Override
     public long completionTokensEstimate() {
-        return texts.tokens();
+        return deltaTexts.tokens();
     }
 
     @Override
     public void captureText(int maxChars) {
-        texts.capture(maxChars);
+        deltaTexts.capture(maxChars);
     }
 
     @Override
     public String capturedText() {
-        return texts.captured();
+        return deltaTexts.captured();
     }
 
     @Override
@@ -198,7 +198,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
         ChatChunkScanner s = scanner;
         s.namesTo(blocks);
         for (int i = 0; i < s.texts; i++) {
-            texts.add(s.chars(), 0, s.decode(s.textStart[i], s.textEnd[i]));
+            deltaTexts.add(s.chars(), 0, s.decode(s.textStart[i], s.textEnd[i]));
             blocks.text(s.kinds[i], data, s.textStart[i], s.textEnd[i] - s.textStart[i]);
         }
         if (s.stopStart >= 0) {
@@ -331,7 +331,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
         }
         char[] chars = p.getTextCharacters();
         int off = p.getTextOffset();
-        texts.add(chars, off, len);
+        deltaTexts.add(chars, off, len);
         blocks.text(kind, chars, off, len);
     }
 
@@ -363,10 +363,10 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
             }
         }
         if (name != null) {
-            texts.add(name.toCharArray(), 0, name.length());
+            deltaTexts.add(name.toCharArray(), 0, name.length());
         }
         if (argsLen > 0) {
-            texts.add(fragment, 0, argsLen);
+            deltaTexts.add(fragment, 0, argsLen);
         }
         blocks.toolCall(index, id, name, fragment, Math.max(argsLen, 0));
     }
