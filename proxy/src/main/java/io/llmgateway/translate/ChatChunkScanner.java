@@ -2,6 +2,8 @@ package io.llmgateway.translate;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
+import io.llmgateway.util.PerThreadPool;
+
 /**
  * Reads the usual {@code chat.completion.chunk} event (one choice whose delta has text, a role, a finish reason,
  * or no choice and a usage) without a parser: a byte scanner that finds where the texts, the names and the finish
@@ -23,7 +25,7 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
  *     {@code created}, {@code system_fingerprint}, {@code index}, {@code logprobs} and whatever a provider
  *     adds, as the parser path skips them.</li>
  * </ul>
- * One instance per stream, used from one thread; what {@link #scan} found stays valid until the next scan.
+ * One instance per stream at a time ({@link #pooled}), used from one thread; what {@link #scan} found stays valid until the next scan.
  */
 final class ChatChunkScanner {
     static final int MAX_TEXTS = 4;
@@ -53,6 +55,9 @@ final class ChatChunkScanner {
     private static final byte[] PROMPT_TOKENS_DETAILS = bytes("prompt_tokens_details");
     private static final byte[] CACHED_TOKENS = bytes("cached_tokens");
 
+    /** Scanners of streams that ended, for the next streams on the thread: a stream then allocates none. */
+    private static final PerThreadPool<ChatChunkScanner> POOL = new PerThreadPool<>(256, ChatChunkScanner::new);
+
     private final ChunkJson json = new ChunkJson();
     private final ChunkJson.Members members = this::member;
     private boolean sawChoices;
@@ -79,6 +84,17 @@ final class ChatChunkScanner {
     long completion;
     long total;
     long cached;
+
+    /** One of this thread's scanners, or a new one; give it back with {@link #recycle()}. */
+    static ChatChunkScanner pooled() {
+        return POOL.take();
+    }
+
+    /** Hands this scanner to the next stream on this thread; the caller does not use it again. */
+    void recycle() {
+        json.clear(); // the event's array is the framer's: it goes with its stream
+        POOL.give(this);
+    }
 
     /** Reads {@code data[0, len)}, one event's data; false when the caller must read it with a parser. */
     boolean scan(byte[] data, int len) {
@@ -230,6 +246,11 @@ final class ChatChunkScanner {
         if (!blocks.started() && modelStart >= 0) {
             blocks.name("model", text(modelStart, modelEnd));
         }
+    }
+
+    /** The stop string the last scan's choice named ({@code stop_reason}, as vLLM sends it), else {@code current}. */
+    String stopSequence(String current) {
+        return stopStart >= 0 ? text(stopStart, stopEnd) : current;
     }
 
     /** Sets what the last scan's {@code usage} told in {@code answer}; whether {@code answer} has a usage now. */

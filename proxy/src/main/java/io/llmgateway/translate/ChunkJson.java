@@ -24,7 +24,9 @@ final class ChunkJson {
         int member(int level, int keyStart, int keyEnd, int p, int depth);
     }
 
-    private byte[] b = {};
+    private static final byte[] NONE = {};
+
+    private byte[] b = NONE;
     private int end;
     /** The last string read had an escape. */
     boolean escapes;
@@ -38,6 +40,12 @@ final class ChunkJson {
     void begin(byte[] data, int len) {
         b = data;
         end = len;
+    }
+
+    /** Holds no event's bytes any more. */
+    void clear() {
+        b = NONE;
+        end = 0;
     }
 
     /** The index past the event's bytes. */

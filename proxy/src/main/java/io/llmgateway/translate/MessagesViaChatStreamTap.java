@@ -69,7 +69,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
     /** Reads the events one after another: one parser per stream, not one per event. */
     private JsonParser parser;
     /** Reads the usual events instead of the parser (null: the parser reads every event). */
-    private final ChatChunkScanner scanner;
+    private ChatChunkScanner scanner;
 
     /**
      * @param requestedModel named in {@code message_start} when the provider names no model
@@ -84,7 +84,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
     MessagesViaChatStreamTap(String requestedModel, TokenEstimator estimator, String encoding, boolean scan) {
         deltaTexts = new ChatViaDeltaText(estimator, encoding, MAX_PENDING_CHARS);
         blocks = new MessagesViaChatBlocks(events, requireNonNull(requestedModel, "requestedModel"));
-        scanner = scan ? new ChatChunkScanner() : null;
+        scanner = scan ? ChatChunkScanner.pooled() : null;
     }
 
     @Override
@@ -149,6 +149,10 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
     @Override
     public void release() {
         ended = true;
+        if (scanner != null) {
+            scanner.recycle();
+            scanner = null;
+        }
         if (parser != null) { // between two events: dispatch closes a parser it leaves in the middle of one
             ChunkParsers.give(parser);
             parser = null;
@@ -201,9 +205,7 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
             deltaTexts.add(s.chars(), 0, s.decode(s.textStart[i], s.textEnd[i]));
             blocks.text(s.kinds[i], data, s.textStart[i], s.textEnd[i] - s.textStart[i]);
         }
-        if (s.stopStart >= 0) {
-            stopSequence = s.text(s.stopStart, s.stopEnd);
-        }
+        stopSequence = s.stopSequence(stopSequence);
         if (s.finishStart >= 0 && finish == null) {
             finish = s.text(s.finishStart, s.finishEnd);
             blocks.closeAll();
