@@ -3,6 +3,7 @@ package io.llmgateway.translate;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
 import io.llmgateway.util.PerThreadPool;
+import java.util.Arrays;
 
 /**
  * Reads the usual {@code chat.completion.chunk} event (one choice whose delta has text, a role, a finish reason,
@@ -63,14 +64,12 @@ final class ChatChunkScanner {
     private boolean sawChoices;
 
     // What the last scan found: [start, end) of strings' contents in the event's bytes, -1 when absent.
-    int idStart = -1;
-    int idEnd;
-    int modelStart = -1;
-    int modelEnd;
-    int finishStart = -1;
-    int finishEnd;
-    int stopStart = -1;
-    int stopEnd;
+    static final int ID_SPAN = 0;
+    static final int MODEL_SPAN = 1;
+    static final int FINISH_SPAN = 2;
+    static final int STOP_SPAN = 3;
+    /** Where the strings the last scan found lie: their start and end at {@code 2 * slot}; -1 when absent. */
+    private final int[] spans = new int[8];
     /** The non-empty texts of the delta, in their order: their kinds and escaped bytes. */
     int texts;
 
@@ -100,10 +99,7 @@ final class ChatChunkScanner {
     boolean scan(byte[] data, int len) {
         json.begin(data, len);
         sawChoices = false;
-        idStart = -1;
-        modelStart = -1;
-        finishStart = -1;
-        stopStart = -1;
+        Arrays.fill(spans, -1);
         texts = 0;
         usage = false;
         prompt = -1;
@@ -132,13 +128,7 @@ final class ChatChunkScanner {
                     }
                     int q = json.string(p);
                     if (q > p + 2 && texts == 0) { // only message_start names them, before the first text
-                        if (json.key(ks, ke, ID)) {
-                            idStart = p + 1;
-                            idEnd = q - 1;
-                        } else {
-                            modelStart = p + 1;
-                            modelEnd = q - 1;
-                        }
+                        span(json.key(ks, ke, ID) ? ID_SPAN : MODEL_SPAN, p, q);
                     }
                     return q;
                 }
@@ -162,13 +152,7 @@ final class ChatChunkScanner {
                 boolean finish = json.key(ks, ke, FINISH_REASON);
                 if ((finish || json.key(ks, ke, STOP_REASON)) && c == '"') {
                     int q = json.string(p);
-                    if (finish) {
-                        finishStart = p + 1;
-                        finishEnd = q - 1;
-                    } else {
-                        stopStart = p + 1;
-                        stopEnd = q - 1;
-                    }
+                    span(finish ? FINISH_SPAN : STOP_SPAN, p, q);
                     return q;
                 }
             }
@@ -240,17 +224,32 @@ final class ChatChunkScanner {
 
     /** Gives {@code blocks} the names the last scan found, unless its message started (they came before any text). */
     void namesTo(MessagesViaChatBlocks blocks) {
-        if (!blocks.started() && idStart >= 0) {
-            blocks.name("id", text(idStart, idEnd));
+        if (!blocks.started() && found(ID_SPAN) != null) {
+            blocks.name("id", found(ID_SPAN));
         }
-        if (!blocks.started() && modelStart >= 0) {
-            blocks.name("model", text(modelStart, modelEnd));
+        if (!blocks.started() && found(MODEL_SPAN) != null) {
+            blocks.name("model", found(MODEL_SPAN));
         }
     }
 
     /** The stop string the last scan's choice named ({@code stop_reason}, as vLLM sends it), else {@code current}. */
     String stopSequence(String current) {
-        return stopStart >= 0 ? text(stopStart, stopEnd) : current;
+        String stop = found(STOP_SPAN);
+        return stop != null ? stop : current;
+    }
+
+    /** The string of {@code slot} ({@link #ID_SPAN}...) the last scan found, decoded, or null. */
+    String found(int slot) {
+        int start = spans[2 * slot];
+        return start < 0 ? null : text(start, spans[2 * slot + 1]);
+    }
+
+    /** Notes the string at {@code [p, q)} (quotes included; q < 0: none) as {@code slot}'s. */
+    private void span(int slot, int p, int q) {
+        if (q >= 0) {
+            spans[2 * slot] = p + 1;
+            spans[2 * slot + 1] = q - 1;
+        }
     }
 
     /** Sets what the last scan's {@code usage} told in {@code answer}; whether {@code answer} has a usage now. */

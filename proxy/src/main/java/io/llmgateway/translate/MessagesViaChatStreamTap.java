@@ -206,8 +206,9 @@ public final class MessagesViaChatStreamTap implements AnswerTap {
             blocks.text(s.kinds[i], data, s.textStart[i], s.textEnd[i] - s.textStart[i]);
         }
         stopSequence = s.stopSequence(stopSequence);
-        if (s.finishStart >= 0 && finish == null) {
-            finish = s.text(s.finishStart, s.finishEnd);
+        String finishHere = s.found(ChatChunkScanner.FINISH_SPAN);
+        if (finishHere != null && finish == null) {
+            finish = finishHere;
             blocks.closeAll();
         }
         if (s.usage && s.usageTo(answer) && finish != null) {

@@ -54,10 +54,10 @@ class ChatChunkScannerTest {
         assertEquals(1, s.texts);
         assertEquals(MessagesViaChatBlocks.Kind.TEXT, s.kinds[0]);
         assertEquals("Hello", raw(s, 0));
-        assertEquals("chatcmpl-123", s.text(s.idStart, s.idEnd));
-        assertEquals("gpt-4o-mini", s.text(s.modelStart, s.modelEnd));
-        assertEquals(-1, s.finishStart);
-        assertEquals(-1, s.stopStart);
+        assertEquals("chatcmpl-123", s.found(ChatChunkScanner.ID_SPAN));
+        assertEquals("gpt-4o-mini", s.found(ChatChunkScanner.MODEL_SPAN));
+        assertNull(s.found(ChatChunkScanner.FINISH_SPAN));
+        assertNull(s.found(ChatChunkScanner.STOP_SPAN));
         assertFalse(s.usage);
     }
 
@@ -91,7 +91,7 @@ class ChatChunkScannerTest {
         ChatChunkScanner role =
                 assertScanned(chunk("{\"role\":\"assistant\",\"content\":\"\",\"refusal\":null}", "null"));
         assertEquals(0, role.texts);
-        assertEquals("chatcmpl-123", role.text(role.idStart, role.idEnd));
+        assertEquals("chatcmpl-123", role.found(ChatChunkScanner.ID_SPAN));
         assertEquals(0, assertScanned(chunk("{\"role\":\"assistant\"}", "null")).texts);
         assertEquals(0, assertScanned(chunk("{}", "null")).texts);
         assertEquals(0, assertScanned(chunk("{\"content\":null,\"tool_calls\":null}", "null")).texts);
@@ -100,14 +100,14 @@ class ChatChunkScannerTest {
     @Test
     void scan_finishChunk_findsTheFinishReason() {
         ChatChunkScanner s = assertScanned(chunk("{}", "\"length\""));
-        assertEquals("length", s.text(s.finishStart, s.finishEnd));
+        assertEquals("length", s.found(ChatChunkScanner.FINISH_SPAN));
         assertEquals(0, s.texts);
         ChatChunkScanner vllm =
                 assertScanned(HEAD + "{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\",\"stop_reason\":\"END\"}]}");
-        assertEquals("END", vllm.text(vllm.stopStart, vllm.stopEnd));
+        assertEquals("END", vllm.found(ChatChunkScanner.STOP_SPAN));
         ChatChunkScanner tokenStop =
                 assertScanned(HEAD + "{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\",\"stop_reason\":128009}]}");
-        assertEquals(-1, tokenStop.stopStart, "a stop token id is not a stop sequence");
+        assertNull(tokenStop.found(ChatChunkScanner.STOP_SPAN), "a stop token id is not a stop sequence");
     }
 
     @Test
@@ -144,13 +144,13 @@ class ChatChunkScannerTest {
                         + "\"Hi\",\"role\":\"assistant\"},\"index\":0}],\"model\":\"m\",\"object\":\"chat.completion.chunk\","
                         + "\"id\":\"x\"}");
         assertEquals("Hi", raw(s, 0));
-        assertEquals(-1, s.idStart, "names after the first text do not name the message");
-        assertEquals(-1, s.modelStart);
+        assertNull(s.found(ChatChunkScanner.ID_SPAN), "names after the first text do not name the message");
+        assertNull(s.found(ChatChunkScanner.MODEL_SPAN));
         ChatChunkScanner finishFirst = assertScanned(
                 "{\"id\":\"x\",\"choices\":[{\"finish_reason\":\"stop\",\"delta\":{\"content\":\"!\"}}]}");
-        assertEquals("stop", finishFirst.text(finishFirst.finishStart, finishFirst.finishEnd));
+        assertEquals("stop", finishFirst.found(ChatChunkScanner.FINISH_SPAN));
         assertEquals("!", raw(finishFirst, 0));
-        assertEquals("x", finishFirst.text(finishFirst.idStart, finishFirst.idEnd));
+        assertEquals("x", finishFirst.found(ChatChunkScanner.ID_SPAN));
     }
 
     @Test
@@ -161,7 +161,7 @@ class ChatChunkScannerTest {
                         + "} }\n \t");
         assertEquals(" spaced ", raw(s, 0));
         assertEquals(1, s.prompt);
-        assertEquals("a", s.text(s.idStart, s.idEnd));
+        assertEquals("a", s.found(ChatChunkScanner.ID_SPAN));
     }
 
     @Test
