@@ -18,8 +18,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.llmgateway.testing.TestJson;
 import io.llmgateway.tokens.TokenEstimator;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -168,6 +171,60 @@ class ChatChunkScanDifferentialTest {
                 assertEquals(summary(stream, false), summary(stream, true), stream);
             }
         }
+    }
+
+    @Test
+    void damagedEvents_translateAsThroughTheParser() {
+        // Bytes deleted, doubled or replaced by JSON's structural characters, in every stream: what either path
+        // makes of a damaged event (skip it, translate what comes before the fault) the other makes too.
+        Random random = new Random(26);
+        byte[] replacements = "{}[],:\"0-1.e a\\/nt".getBytes(UTF_8);
+        for (int round = 0; round < 40; round++) {
+            for (String stream : SAME_BYTES) {
+                StringBuilder damaged = new StringBuilder();
+                for (String event : stream.split("(?<=\n\n)")) {
+                    damaged.append(random.nextInt(3) == 0 ? damage(event, random, replacements) : event);
+                }
+                String parsed = run(damaged.toString(), false, false);
+                String scanned = run(damaged.toString(), true, false);
+                if (!parsed.equals(scanned)) { // a damaged text may now hold an escape Jackson writes otherwise
+                    assertEquals(events(parsed), events(scanned), damaged.toString());
+                }
+            }
+        }
+    }
+
+    /** {@code event} with one byte of its data deleted, doubled or replaced. */
+    private static String damage(String event, Random random, byte[] replacements) {
+        byte[] b = event.getBytes(UTF_8);
+        if (b.length < 10 || !event.startsWith("data: {")) {
+            return event;
+        }
+        int at = 6 + random.nextInt(b.length - 8);
+        byte[] out = switch (random.nextInt(3)) {
+            case 0 -> concat(b, at, new byte[0], at + 1);
+            case 1 -> concat(b, at, new byte[] {b[at]}, at);
+            default -> concat(b, at, new byte[] {replacements[random.nextInt(replacements.length)]}, at + 1);
+        };
+        return new String(out, UTF_8);
+    }
+
+    private static byte[] concat(byte[] b, int headEnd, byte[] middle, int tailStart) {
+        byte[] out = new byte[headEnd + middle.length + b.length - tailStart];
+        System.arraycopy(b, 0, out, 0, headEnd);
+        System.arraycopy(middle, 0, out, headEnd, middle.length);
+        System.arraycopy(b, tailStart, out, headEnd + middle.length, b.length - tailStart);
+        return out;
+    }
+
+    /** The events of {@code sse}: each one's name and data, parsed. */
+    private static List<Object> events(String sse) {
+        List<Object> events = new ArrayList<>();
+        for (String raw : sse.split("\n\n")) {
+            String[] lines = raw.split("\n", 2);
+            events.add(List.of(lines[0], TestJson.parse(lines[1].substring("data: ".length()))));
+        }
+        return events;
     }
 
     private static String summary(String stream, boolean scan) {
