@@ -239,12 +239,14 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers a request refused on its head; the connection closes after it, so nothing follows. */
     private void refuse(HeadRefusal refusal) {
+        startNanos = gateway.ticker().nanoTime(); // its body is never read: the gateway's time starts here
         busy = true;
         FullHttpResponse response =
                 refusal.dialect().error(ctx.alloc(), refusal.status(), refusal.message(), null, refusal.code());
         if (refusal.retryAfterSeconds() > 0) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, refusal.retryAfterSeconds());
         }
+        Responses.timing(response, timing());
         Responses.send(ctx, response, false, refusal.requestId(), refusal.headOnly());
     }
 
