@@ -11,8 +11,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 enum Latency {
     DURATION(0, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300),
     FIRST_BYTE(17, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
-    // The gateway's own time is well under a millisecond when nothing waits (a pooled connection, memory
-    // limits); connecting to a provider or a shared limits store puts it in the upper buckets.
+    // The gateway's own time, without waits, is a matter of microseconds: hence buckets below a millisecond.
+    // Connecting to a provider or a shared limits store puts it in the upper ones.
     OVERHEAD_PRE(0, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
     OVERHEAD_POST(16, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5),
     FIRST_TOKEN(32, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60);
