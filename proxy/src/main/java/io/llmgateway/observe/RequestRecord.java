@@ -41,6 +41,10 @@ import java.util.List;
  * @param clientApi the wire format the client spoke ({@code openai} or {@code anthropic}), or null when unknown
  * @param providerApi the wire format of the provider that answered (or was tried last): {@code openai},
  *                    {@code anthropic} or {@code azure}; null when no provider was tried
+ * @param gatewayPreNanos the gateway's own time before the answering (or last) provider's request was written,
+ *                        leaving out what earlier attempts waited for a provider; -1 when no request was written
+ * @param gatewayPostNanos the gateway's own time from the provider's answer read to the client's head written;
+ *                         -1 when no provider's answer reached the client
  */
 public record RequestRecord(
         long startEpochMillis,
@@ -67,7 +71,9 @@ public record RequestRecord(
         long cacheReadTokens,
         long costNanos,
         String clientApi,
-        String providerApi) {
+        String providerApi,
+        long gatewayPreNanos,
+        long gatewayPostNanos) {
     /** {@link #costNanos} of a request whose model has no known price. */
     public static final long UNPRICED = -1;
 
@@ -133,7 +139,66 @@ public record RequestRecord(
                 0,
                 UNPRICED,
                 null,
-                null);
+                null,
+                -1,
+                -1);
+    }
+
+    /** A record without the gateway's own timings. */
+    public RequestRecord(
+            long startEpochMillis,
+            String requestId,
+            String clientKeyId,
+            String path,
+            String modelAsked,
+            String modelUsed,
+            String provider,
+            List<AttemptRecord> attempts,
+            int status,
+            boolean stream,
+            long firstByteMillis,
+            long totalMillis,
+            long promptTokens,
+            long completionTokens,
+            long totalTokens,
+            boolean tokensEstimated,
+            String errorType,
+            String errorMessage,
+            String requestBody,
+            String responseBody,
+            long cacheCreationTokens,
+            long cacheReadTokens,
+            long costNanos,
+            String clientApi,
+            String providerApi) {
+        this(
+                startEpochMillis,
+                requestId,
+                clientKeyId,
+                path,
+                modelAsked,
+                modelUsed,
+                provider,
+                attempts,
+                status,
+                stream,
+                firstByteMillis,
+                totalMillis,
+                promptTokens,
+                completionTokens,
+                totalTokens,
+                tokensEstimated,
+                errorType,
+                errorMessage,
+                requestBody,
+                responseBody,
+                cacheCreationTokens,
+                cacheReadTokens,
+                costNanos,
+                clientApi,
+                providerApi,
+                -1,
+                -1);
     }
 
     public boolean failed() {

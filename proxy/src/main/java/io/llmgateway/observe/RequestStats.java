@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  *   admin page (admin.TrafficStats), /api/usage (UsageStats) and /metrics (GatewayMetrics).
  * - Since start, each record adds to one Tally, keyed by the labels the views group by (model asked,
  *   model counted, provider, status, error type, token source), its latencies to the histogram row of
- *   (model asked, stream), and each attempt to one (provider, outcome) tally. Every since-start number
+ *   (model asked, stream) and, when a provider was called, of (provider, model asked), and each attempt to
+ *   one (provider, outcome) tally. Every since-start number
  *   the views show is a sum over these: Prometheus' request, error, token, failover and attempt counters
  *   and its latency histograms, the usage totals, the admin page's totals. Labels are bounded
  *   (ModelLabels), so the rows are too.
@@ -110,6 +111,9 @@ public final class RequestStats implements RequestObserver {
         if (r.firstByteMillis() >= 0) {
             Latency.FIRST_BYTE.observe(latency, r.firstByteMillis() / 1000.0);
         }
+        if (r.provider() != null && r.gatewayPreNanos() >= 0) {
+            providerLatency(mine.providerLatency(r.provider(), asked), r);
+        }
         mine.usage(mine.usageModels, counted).add(1, usageTokens, failed ? 1 : 0, now);
 
         long end = r.startEpochMillis() + Math.max(0, r.totalMillis());
@@ -129,6 +133,17 @@ public final class RequestStats implements RequestObserver {
                 if (a.model() != null) {
                     mine.recent(mine.route(a.model()), a.provider()).add(end, a.millis(), !ok);
                 }
+            }
+        }
+    }
+
+    /** The gateway's own time of a request sent to a provider, and a stream's time to its first token. */
+    private static void providerLatency(AtomicLongArray cells, RequestRecord r) {
+        Latency.OVERHEAD_PRE.observe(cells, r.gatewayPreNanos() / 1e9);
+        if (r.gatewayPostNanos() >= 0) {
+            Latency.OVERHEAD_POST.observe(cells, r.gatewayPostNanos() / 1e9);
+            if (r.stream() && r.status() / 100 == 2 && r.firstByteMillis() >= 0) {
+                Latency.FIRST_TOKEN.observe(cells, r.firstByteMillis() / 1000.0);
             }
         }
     }
@@ -240,6 +255,18 @@ public final class RequestStats implements RequestObserver {
         void visit(String modelAsked, boolean stream, AtomicLongArray cells);
     }
 
+    /** Calls {@code each} with every shard's cells ({@link Latency#PROVIDER_WIDTH}) of one provider and model asked. */
+    void forEachProviderLatency(ProviderLatencyVisitor each) {
+        for (Shard s : shards) {
+            s.providerLatency.forEach(
+                    (provider, byModel) -> byModel.forEach((model, cells) -> each.visit(provider, model, cells)));
+        }
+    }
+
+    interface ProviderLatencyVisitor {
+        void visit(String provider, String modelAsked, AtomicLongArray cells);
+    }
+
     /** Attempts and the tokens of the answering ones ({@link Tally#ATTEMPTS}...), by provider and outcome, since start. */
     Map<String, Map<String, long[]>> attempts() {
         Map<String, Map<String, long[]>> sum = new HashMap<>();
@@ -279,6 +306,8 @@ public final class RequestStats implements RequestObserver {
         final Map<String, Map<String, AtomicLongArray>> attempts = new ConcurrentHashMap<>();
         /** Model asked for -> [not stream, stream] -> Latency cells. */
         final Map<String, AtomicReferenceArray<AtomicLongArray>> latency = new ConcurrentHashMap<>();
+        /** Provider -> model asked for -> Latency cells of the gateway's own time and the first token. */
+        final Map<String, Map<String, AtomicLongArray>> providerLatency = new ConcurrentHashMap<>();
 
         final Map<String, UsageWindows> usageProviders = new ConcurrentHashMap<>();
         final Map<String, UsageWindows> usageModels = new ConcurrentHashMap<>();
@@ -314,6 +343,17 @@ public final class RequestStats implements RequestObserver {
                 byStream.setRelease(i, cells);
             }
             return cells;
+        }
+
+        AtomicLongArray providerLatency(String provider, String modelAsked) {
+            Map<String, AtomicLongArray> byModel = providerLatency.get(provider);
+            if (byModel == null) {
+                byModel = providerLatency.computeIfAbsent(provider, k -> new ConcurrentHashMap<>());
+            }
+            AtomicLongArray a = byModel.get(modelAsked);
+            return a != null
+                    ? a
+                    : byModel.computeIfAbsent(modelAsked, k -> new AtomicLongArray(Latency.PROVIDER_WIDTH));
         }
 
         AtomicLongArray attempt(String provider, String outcome) {

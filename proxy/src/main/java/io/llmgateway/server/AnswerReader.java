@@ -145,7 +145,7 @@ final class AnswerReader {
         ByteBuf out = tap.onChunk(data);
         if (!relay.committed() && (out.isReadable() || last)) {
             record.answered(status);
-            relay.commit();
+            relay.commit(record.preNanos(), record.postNanos());
         }
         relay.content(out);
         if (last) {

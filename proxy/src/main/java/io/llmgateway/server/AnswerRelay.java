@@ -131,8 +131,13 @@ final class AnswerRelay {
         budget = claim;
     }
 
-    /** Writes the held head: from now on the answer is the client's and failover is over. */
-    void commit() {
+    /**
+     * Writes the held head: from now on the answer is the client's and failover is over.
+     *
+     * @param preNanos {@link ServerTiming#PRE} of the answer
+     * @param postNanos {@link ServerTiming#POST} of the answer
+     */
+    void commit(long preNanos, long postNanos) {
         committed = true;
         if (writer != null) {
             // The rate limits as they stand when the answer starts, like the encoder path's at open().
@@ -145,9 +150,12 @@ final class AnswerRelay {
                     keepAlive,
                     requestId,
                     answerModel,
-                    budget.keyRemainingUsd()));
+                    budget.keyRemainingUsd(),
+                    preNanos,
+                    postNanos));
         } else {
             BudgetHeader.apply(held.headers(), budget);
+            held.headers().add(ServerTiming.NAME, ServerTiming.value(preNanos, postNanos));
             ctx.write(held);
         }
         held = null;
@@ -201,9 +209,14 @@ final class AnswerRelay {
         return ctx.channel().isWritable();
     }
 
-    /** Sends a whole answer of the gateway's own (or a provider's error), with the request id and keep-alive. */
-    void send(FullHttpResponse response) {
+    /**
+     * Sends a whole answer of the gateway's own (or a provider's error), with the request id and keep-alive.
+     *
+     * @param serverTiming the {@value ServerTiming#NAME} value, added to a provider's own
+     */
+    void send(FullHttpResponse response, String serverTiming) {
         BudgetHeader.apply(response.headers(), budget);
+        response.headers().add(ServerTiming.NAME, serverTiming);
         Responses.send(ctx, response, keepAlive, requestId);
     }
 

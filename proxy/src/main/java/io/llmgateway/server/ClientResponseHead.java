@@ -11,7 +11,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * The head of a provider's answer as the gateway relays it to an HTTP/1.1 client, written straight as bytes:
  * the status line, the provider's end-to-end headers (as {@link HeaderPolicy#relayed} allows), then the
  * gateway's own (its framing, the model's rate limits, the request id, the model that answered, the key's
- * remaining budget). The mirror
+ * remaining budget, its own time). The mirror
  * of {@link UpstreamRequestHead}: editing the provider's header map (a removal per hop-by-hop name, a
  * validated set per added header) and encoding it with Netty's response encoder costs more than copying the
  * headers that stay.
@@ -38,6 +38,8 @@ final class ClientResponseHead {
      * @param model the model that answered, for {@value ProxyExchange#MODEL_HEADER}
      * @param budgetRemaining what is left of the client key's budget, for {@value BudgetHeader#NAME}; null when
      *                        the key has none
+     * @param preNanos the gateway's time before the provider was called, for {@value ServerTiming#NAME}
+     * @param postNanos the gateway's time from the provider's answer to this head, for {@value ServerTiming#NAME}
      */
     static ByteBuf encode(
             ByteBufAllocator alloc,
@@ -48,7 +50,9 @@ final class ClientResponseHead {
             boolean keepAlive,
             String requestId,
             String model,
-            String budgetRemaining) {
+            String budgetRemaining,
+            long preNanos,
+            long postNanos) {
         HeadBytes h = HeadBytes.start();
         if (status.code() == 200) {
             h.bytes(OK);
@@ -76,6 +80,7 @@ final class ClientResponseHead {
         if (budgetRemaining != null) {
             h.header(BudgetHeader.NAME, budgetRemaining);
         }
+        ServerTiming.write(h, preNanos, postNanos);
         return h.crlf().toBuffer(alloc);
     }
 }

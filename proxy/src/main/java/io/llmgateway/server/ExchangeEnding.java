@@ -260,7 +260,7 @@ final class ExchangeEnding {
     /** Sends a whole answer of the gateway's own (or a provider's error) and ends the exchange. */
     private void sendAndEnd(FullHttpResponse response) {
         publishRecord();
-        relay.send(response);
+        relay.send(response, record.serverTiming());
         cleanup();
     }
 

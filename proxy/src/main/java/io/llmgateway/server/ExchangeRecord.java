@@ -31,6 +31,13 @@ final class ExchangeRecord {
     private final List<AttemptRecord> attempts = new ArrayList<>(2);
     private long attemptStartNanos;
     private long firstByteNanos;
+    // The gateway's own time (ServerTiming): what it spent before the answering provider's request was written,
+    // summed over the attempts; since when it is spending its own time again (-1 while a provider is awaited).
+    private long preNanos;
+    private long ownSinceNanos;
+    private boolean requestWritten;
+    private long providerReadNanos; // the last read of the current attempt's answer before the client's head; 0: none
+    private long postNanos = -1;
     private int sentStatus;
     private Usage usage;
     private String errorType;
@@ -67,6 +74,7 @@ final class ExchangeRecord {
             Ticker ticker, long startEpochMillis, String requestId, String keyName, String pathSuffix, int bodyCap) {
         this.ticker = ticker;
         this.startNanos = ticker.nanoTime();
+        this.ownSinceNanos = startNanos;
         this.startEpochMillis = startEpochMillis;
         this.requestId = requestId;
         this.keyName = keyName;
@@ -124,6 +132,33 @@ final class ExchangeRecord {
 
     void attemptStarted() {
         attemptStartNanos = ticker.nanoTime();
+        providerReadNanos = 0;
+    }
+
+    /** The attempt's request went to the provider: the gateway awaits it from now on. */
+    void requestWritten() {
+        long now = ticker.nanoTime();
+        if (ownSinceNanos >= 0) {
+            preNanos += now - ownSinceNanos;
+            ownSinceNanos = -1;
+        }
+        requestWritten = true;
+    }
+
+    /** The provider awaited gave up (its connection closed before it answered): the gateway's time again. */
+    void providerGaveUp() {
+        providerGaveUp(ticker.nanoTime());
+    }
+
+    private void providerGaveUp(long now) {
+        if (ownSinceNanos < 0) {
+            ownSinceNanos = now;
+        }
+    }
+
+    /** Something of the provider's answer was read, before the client's head went out. */
+    void providerRead() {
+        providerReadNanos = ticker.nanoTime();
     }
 
     void attemptEnded(Attempt attempt, Failure kind, int status) {
@@ -132,19 +167,43 @@ final class ExchangeRecord {
 
     /** @param status the provider's status, 0 when none came */
     void attemptEnded(Attempt attempt, String outcome, int status) {
+        long now = ticker.nanoTime();
         providerApi = attempt.providerConfig().api().configName();
         attempts.add(new AttemptRecord(
                 attempt.provider(),
                 attempt.model(),
                 outcome,
                 status,
-                TimeUnit.NANOSECONDS.toMillis(ticker.nanoTime() - attemptStartNanos)));
+                TimeUnit.NANOSECONDS.toMillis(now - attemptStartNanos)));
+        providerGaveUp(now);
     }
 
     /** The first byte of the answer goes to the client now. */
     void answered(int status) {
         sentStatus = status;
         firstByteNanos = ticker.nanoTime();
+        if (requestWritten && providerReadNanos != 0) {
+            postNanos = firstByteNanos - providerReadNanos;
+        }
+    }
+
+    /** {@link ServerTiming#PRE} of the answer, in nanoseconds: known once a provider's answer is read. */
+    long preNanos() {
+        return preNanos;
+    }
+
+    /** {@link ServerTiming#POST} of the answer ({@link #answered} sets it), or -1 when no provider gave it. */
+    long postNanos() {
+        return postNanos;
+    }
+
+    /** The {@value ServerTiming#NAME} value of an answer whose head goes out now ({@link #answered}). */
+    String serverTiming() {
+        if (postNanos >= 0) {
+            return ServerTiming.value(preNanos, postNanos);
+        }
+        long own = preNanos + (ownSinceNanos >= 0 ? firstByteNanos - ownSinceNanos : 0);
+        return ServerTiming.value(own, -1);
     }
 
     /** A complete answer of the gateway's own (or a provider's error) is being sent. */
@@ -212,6 +271,8 @@ final class ExchangeRecord {
                 u == null ? 0 : u.cacheReadTokens(),
                 costNanos,
                 clientApi,
-                providerApi);
+                providerApi,
+                requestWritten ? preNanos : -1,
+                postNanos);
     }
 }

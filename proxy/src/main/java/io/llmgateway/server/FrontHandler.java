@@ -42,6 +42,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
     private ChannelHandlerContext ctx;
     private ProxyExchange current;
+    private long startNanos; // when the current request's handling started, on the gateway's ticker
     private boolean busy;
     /** Body bytes the request being answered holds in the body budget. */
     private long charge;
@@ -103,6 +104,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void handle(FullHttpRequest request, ClientKeys.Key key, AccessVerdict adminVerdict) {
+        startNanos = gateway.ticker().nanoTime();
         busy = true;
         charge = request.content().readableBytes();
         timer.requestReceived();
@@ -115,14 +117,15 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
         boolean head = method == HttpMethod.HEAD;
         LocalEndpoint local = gateway.endpoints().find(path);
         if (local != null) {
-            local.handle(new LocalExchange(ctx, request, keepAlive, adminVerdict, this::exchangeDone));
+            local.handle(new LocalExchange(
+                    ctx, request, keepAlive, adminVerdict, gateway.ticker(), startNanos, this::exchangeDone));
             return;
         }
         String requestId = RequestIds.of(request.headers());
         boolean get = method == HttpMethod.GET || head;
         if (path.equals("/healthz") && get) {
             request.release();
-            Responses.json(ctx, HttpResponseStatus.OK, "{\"status\":\"ok\"}", keepAlive, requestId, head);
+            Responses.json(ctx, HttpResponseStatus.OK, "{\"status\":\"ok\"}", keepAlive, requestId, head, timing());
             exchangeDone();
             return;
         }
@@ -140,7 +143,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
                     "invalid_api_key",
                     keepAlive,
                     requestId,
-                    head);
+                    head,
+                    timing());
             exchangeDone();
             return;
         }
@@ -156,6 +160,7 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
                                 null,
                                 "gateway_overloaded");
                 busy.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+                Responses.timing(busy, timing());
                 Responses.send(ctx, busy, keepAlive, requestId);
                 exchangeDone();
                 return;
@@ -185,12 +190,13 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
                     ModelList.all(gateway.config(), gateway.startSeconds()),
                     keepAlive,
                     requestId,
-                    head);
+                    head,
+                    timing());
         } else if (get && path.startsWith("/v1/models/")) {
             String id = QueryDecoding.decodePathSegment(path.substring("/v1/models/".length()));
             String json = ModelList.one(gateway.config(), gateway.startSeconds(), id);
             if (json != null) {
-                Responses.json(ctx, HttpResponseStatus.OK, json, keepAlive, requestId, head);
+                Responses.json(ctx, HttpResponseStatus.OK, json, keepAlive, requestId, head, timing());
             } else {
                 Responses.error(
                         ctx,
@@ -201,7 +207,8 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
                         "model_not_found",
                         keepAlive,
                         requestId,
-                        head);
+                        head,
+                        timing());
             }
         } else {
             Responses.error(
@@ -213,9 +220,15 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
                     "unknown_url",
                     keepAlive,
                     requestId,
-                    head);
+                    head,
+                    timing());
         }
         exchangeDone();
+    }
+
+    /** The {@value ServerTiming#NAME} value of an answer of the gateway's own to the current request. */
+    private String timing() {
+        return ServerTiming.total(gateway.ticker(), startNanos);
     }
 
     static String unknownUrl(HttpMethod method, String path) {
@@ -226,12 +239,14 @@ final class FrontHandler extends ChannelInboundHandlerAdapter {
 
     /** Answers a request refused on its head; the connection closes after it, so nothing follows. */
     private void refuse(HeadRefusal refusal) {
+        startNanos = gateway.ticker().nanoTime(); // its body is never read: the gateway's time starts here
         busy = true;
         FullHttpResponse response =
                 refusal.dialect().error(ctx.alloc(), refusal.status(), refusal.message(), null, refusal.code());
         if (refusal.retryAfterSeconds() > 0) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, refusal.retryAfterSeconds());
         }
+        Responses.timing(response, timing());
         Responses.send(ctx, response, false, refusal.requestId(), refusal.headOnly());
     }
 

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.util.concurrent.Ticker;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -30,19 +31,27 @@ public final class LocalExchange {
     private final String requestId;
     private final Runnable onDone;
     private final AccessVerdict headVerdict;
+    private final Ticker ticker;
+    private final long startNanos;
     private boolean done;
 
     /**
      * @param headVerdict what the admin credentials earned when the request guard checked them on the head
      *                    (a body that may exceed the small cap), or null when they were not checked there
+     * @param startNanos when the gateway started on the request, on {@code ticker}: the answer's
+     *                   {@value ServerTiming#NAME} counts from there
      */
     LocalExchange(
             ChannelHandlerContext ctx,
             FullHttpRequest request,
             boolean keepAlive,
             AccessVerdict headVerdict,
+            Ticker ticker,
+            long startNanos,
             Runnable onDone) {
         this.ctx = ctx;
+        this.ticker = ticker;
+        this.startNanos = startNanos;
         this.request = request;
         this.headVerdict = headVerdict;
         this.uri = new QueryStringDecoder(request.uri());
@@ -118,6 +127,7 @@ public final class LocalExchange {
         if (!ctx.channel().isActive()) {
             response.release();
         } else {
+            Responses.timing(response, ServerTiming.total(ticker, startNanos));
             Responses.send(ctx, response, keepAlive, requestId, request.method() == HttpMethod.HEAD);
         }
         onDone.run();

@@ -8,6 +8,7 @@ import io.llmgateway.route.RouteScope;
 import io.llmgateway.tokens.TokenInputs;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.util.List;
 
@@ -78,18 +79,23 @@ final class LocalTokenCount {
                             if (error != null || tokens == null) {
                                 String message = "The gateway could not count the tokens.";
                                 record.replied(500, AnthropicClientDialect.COUNT_TOKENS.errorType(500), message);
-                                Responses.send(
-                                        ctx,
-                                        AnthropicClientDialect.COUNT_TOKENS.error(
-                                                ctx.alloc(), 500, message, null, null),
-                                        keepAlive,
-                                        requestId);
+                                FullHttpResponse failure = AnthropicClientDialect.COUNT_TOKENS.error(
+                                        ctx.alloc(), 500, message, null, null);
+                                Responses.timing(failure, record.serverTiming());
+                                Responses.send(ctx, failure, keepAlive, requestId);
                             } else {
                                 String json = "{\"input_tokens\":" + tokens + "}";
                                 record.answered(200);
                                 record.settled(new Usage(tokens, 0, tokens, true));
                                 record.answerEnded(record.bodyCap() > 0 ? json : null);
-                                Responses.json(ctx, HttpResponseStatus.OK, json, keepAlive, requestId, false);
+                                Responses.json(
+                                        ctx,
+                                        HttpResponseStatus.OK,
+                                        json,
+                                        keepAlive,
+                                        requestId,
+                                        false,
+                                        record.serverTiming());
                             }
                             gateway.observers().onComplete(record.toRecord(model, false, null, 0));
                             onDone.run();

@@ -243,7 +243,9 @@ final class ProxyExchange implements UpstreamLeg.Owner {
             ended().refusedByDialect(e);
             return;
         }
-        if (!sent) {
+        if (sent) {
+            record.requestWritten();
+        } else {
             attemptFailed(Failure.CONNECT, "could not send the request: its target is not valid");
         }
     }
@@ -270,6 +272,9 @@ final class ProxyExchange implements UpstreamLeg.Owner {
             ReferenceCountUtil.release(msg);
             upstreamBroke(why);
             return;
+        }
+        if (!relay.committed()) {
+            record.providerRead(); // the gateway's own time after the provider starts at the last of these reads
         }
         if (msg instanceof HttpResponse && reader.head((HttpResponse) msg)) {
             state = reader.isError() ? State.READING_ERROR : State.RELAYING;
@@ -345,6 +350,7 @@ final class ProxyExchange implements UpstreamLeg.Owner {
             return false;
         }
         state = State.CONNECTING;
+        record.providerGaveUp();
         leg.retryOnNewConnection();
         return true;
     }

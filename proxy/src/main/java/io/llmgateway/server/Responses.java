@@ -20,23 +20,30 @@ import java.nio.charset.StandardCharsets;
 final class Responses {
     private Responses() {}
 
+    /** @param serverTiming the {@value ServerTiming#NAME} value, or null for none */
     static ChannelFuture json(
             ChannelHandlerContext ctx,
             HttpResponseStatus status,
             String json,
             boolean keepAlive,
             String requestId,
-            boolean headOnly) {
+            boolean headOnly,
+            String serverTiming) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         ByteBuf content = ctx.alloc().buffer(bytes.length).writeBytes(bytes);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON)
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, bytes.length);
+        timing(response, serverTiming);
         return send(ctx, response, keepAlive, requestId, headOnly);
     }
 
-    /** An error of the gateway's own in {@code dialect}'s shape (the path's: see {@link Gateway#clientDialect}). */
+    /**
+     * An error of the gateway's own in {@code dialect}'s shape (the path's: see {@link Gateway#clientDialect}).
+     *
+     * @param serverTiming the {@value ServerTiming#NAME} value, or null for none
+     */
     static ChannelFuture error(
             ChannelHandlerContext ctx,
             ClientDialect dialect,
@@ -46,8 +53,10 @@ final class Responses {
             String code,
             boolean keepAlive,
             String requestId,
-            boolean headOnly) {
+            boolean headOnly,
+            String serverTiming) {
         FullHttpResponse response = dialect.error(ctx.alloc(), status, message, param, code);
+        timing(response, serverTiming);
         return send(ctx, response, keepAlive, requestId, headOnly);
     }
 
@@ -77,6 +86,13 @@ final class Responses {
             f.addListener(ChannelFutureListener.CLOSE);
         }
         return f;
+    }
+
+    /** Adds {@code serverTiming} (null: nothing) as a {@value ServerTiming#NAME} header. */
+    static void timing(HttpResponse response, String serverTiming) {
+        if (serverTiming != null) {
+            response.headers().add(ServerTiming.NAME, serverTiming);
+        }
     }
 
     /** Sets the headers every response of the gateway carries. */

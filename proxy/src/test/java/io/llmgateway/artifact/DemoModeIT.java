@@ -30,7 +30,10 @@ class DemoModeIT {
             assertTrue(client.assertChat("gpt-4o-mini").contains("ping"), "the demo echoes the prompt");
             client.assertStream("gpt-4o-mini");
             assertEquals(200, client.get("/v1/models").statusCode());
-            assertEquals(200, client.get("/healthz").statusCode());
+            HttpResponse<String> health = client.get("/healthz");
+            assertEquals(200, health.statusCode());
+            String timing = health.headers().firstValue("server-timing").orElse("");
+            assertTrue(timing.matches("gw-total;dur=\\d+\\.\\d{3}"), "a local answer's own time: " + timing);
             assertAnswersAnthropicClients(gateway.port(), client);
 
             gateway.assertStopsCleanly();
@@ -48,6 +51,10 @@ class DemoModeIT {
                 "2023-06-01");
         assertEquals(200, raw.statusCode(), raw.body());
         assertTrue(raw.body().contains("\"type\":\"message\""), raw.body());
+        String timing = raw.headers().firstValue("server-timing").orElse("");
+        assertTrue(
+                timing.matches("gw-pre;dur=\\d+\\.\\d{3}, gw-post;dur=\\d+\\.\\d{3}"),
+                "the gateway's own time on a relayed answer: " + timing);
 
         AnthropicClient sdk = AnthropicOkHttpClient.builder()
                 .baseUrl("http://127.0.0.1:" + port)

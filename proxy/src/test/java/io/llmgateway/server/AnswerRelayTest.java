@@ -74,7 +74,7 @@ class AnswerRelayTest {
     void anHttp11Answer_goesAsBytes_withTheGatewaysHeaders() {
         AnswerRelay r = relay(HttpVersion.HTTP_1_1);
         r.open(answer("Content-Type", "application/json", "Content-Length", "2"), false, "m", "m-alias");
-        r.commit();
+        r.commit(0, 0);
         r.content(HeadText.wire("{}"));
         r.end();
         r.flush();
@@ -93,7 +93,7 @@ class AnswerRelayTest {
     void aBodyTheGatewayChanges_goesInChunks() {
         AnswerRelay r = relay(HttpVersion.HTTP_1_1);
         r.open(answer("Content-Type", "text/event-stream", "Content-Length", "99"), true, "m", "m");
-        r.commit();
+        r.commit(0, 0);
         r.content(HeadText.wire("data: x\n\n"));
         r.content(Unpooled.EMPTY_BUFFER); // nothing to write: released, not framed
         r.end();
@@ -110,7 +110,7 @@ class AnswerRelayTest {
     void anHttp10Client_getsTheBodyRaw_andTheConnectionEndsIt() {
         AnswerRelay r = relay(HttpVersion.HTTP_1_0);
         r.open(answer("Content-Type", "text/event-stream", "Transfer-Encoding", "chunked"), false, "m", "m");
-        r.commit();
+        r.commit(0, 0);
         r.content(HeadText.wire("data: x\n\n"));
         r.end();
         r.flush();
@@ -126,7 +126,7 @@ class AnswerRelayTest {
     void flushLater_flushesOncePerReadBatch() {
         AnswerRelay r = relay(HttpVersion.HTTP_1_1);
         r.open(answer("Transfer-Encoding", "chunked"), false, "m", "m");
-        r.commit();
+        r.commit(0, 0);
         r.content(HeadText.wire("a"));
         r.flushLater();
         assertEquals(0, channel.outboundMessages().size());
@@ -141,7 +141,7 @@ class AnswerRelayTest {
     void endWith_writesTheEventAndEndsTheBody() {
         AnswerRelay r = relay(HttpVersion.HTTP_1_1);
         r.open(answer("Transfer-Encoding", "chunked"), false, "m", "m");
-        r.commit();
+        r.commit(0, 0);
         r.endWith(HeadText.wire("data: {}\n\n"));
 
         assertTrue(HeadText.outbound(channel).endsWith("a\r\ndata: {}\n\n\r\n0\r\n\r\n"));

@@ -23,7 +23,9 @@ class ClientResponseHeadTest {
                 keepAlive,
                 "req_1",
                 "gpt-4o-mini",
-                null));
+                null,
+                183_400,
+                41_000));
     }
 
     @Test
@@ -51,7 +53,8 @@ class ClientResponseHeadTest {
                         + "x-ratelimit-limit-requests: 100\r\nx-ratelimit-remaining-requests: 99\r\n"
                         + "x-ratelimit-reset-requests: 600ms\r\nx-ratelimit-limit-tokens: 5000\r\n"
                         + "x-ratelimit-remaining-tokens: 4967\r\nx-ratelimit-reset-tokens: 1.5s\r\n"
-                        + "x-request-id: req_1\r\nx-gateway-model: gpt-4o-mini\r\n\r\n",
+                        + "x-request-id: req_1\r\nx-gateway-model: gpt-4o-mini\r\n"
+                        + "server-timing: gw-pre;dur=0.183, gw-post;dur=0.041\r\n\r\n",
                 encode(HttpResponseStatus.OK, from, windows, true));
     }
 
@@ -62,7 +65,8 @@ class ClientResponseHeadTest {
 
         assertEquals(
                 "HTTP/1.1 201 Created\r\nX-Note: caf\u00e9 ?\r\ncontent-length: 321\r\n"
-                        + "x-request-id: req_1\r\nconnection: close\r\nx-gateway-model: gpt-4o-mini\r\n\r\n",
+                        + "x-request-id: req_1\r\nconnection: close\r\nx-gateway-model: gpt-4o-mini\r\n"
+                        + "server-timing: gw-pre;dur=0.183, gw-post;dur=0.041\r\n\r\n",
                 encode(HttpResponseStatus.CREATED, from, null, false));
     }
 
@@ -82,10 +86,13 @@ class ClientResponseHeadTest {
                 true,
                 "req_1",
                 "gpt-4o",
-                null));
+                null,
+                0,
+                1_234_567_890));
         assertEquals(
                 "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\ntransfer-encoding: chunked\r\n"
-                        + "x-request-id: req_1\r\nx-gateway-model: gpt-4o\r\n\r\n",
+                        + "x-request-id: req_1\r\nx-gateway-model: gpt-4o\r\n"
+                        + "server-timing: gw-pre;dur=0.000, gw-post;dur=1234.568\r\n\r\n",
                 head);
     }
 
@@ -97,7 +104,20 @@ class ClientResponseHeadTest {
         assertEquals(
                 "HTTP/1.1 200 OK\r\ncontent-length: 321\r\nx-ratelimit-limit-requests: 100\r\n"
                         + "x-ratelimit-remaining-requests: 1\r\nx-ratelimit-reset-requests: 59s\r\n"
-                        + "x-request-id: req_1\r\nx-gateway-model: gpt-4o-mini\r\n\r\n",
+                        + "x-request-id: req_1\r\nx-gateway-model: gpt-4o-mini\r\n"
+                        + "server-timing: gw-pre;dur=0.183, gw-post;dur=0.041\r\n\r\n",
                 encode(HttpResponseStatus.OK, none, requestsOnly, true));
+    }
+
+    @Test
+    void encode_aProvidersServerTiming_staysAndTheGatewaysFollows() {
+        HttpHeaders from = DefaultHttpHeadersFactory.headersFactory().newHeaders();
+        from.add("Server-Timing", "db;dur=53, cache;desc=\"hit\"");
+
+        assertEquals(
+                "HTTP/1.1 200 OK\r\nServer-Timing: db;dur=53, cache;desc=\"hit\"\r\ncontent-length: 321\r\n"
+                        + "x-request-id: req_1\r\nx-gateway-model: gpt-4o-mini\r\n"
+                        + "server-timing: gw-pre;dur=0.183, gw-post;dur=0.041\r\n\r\n",
+                encode(HttpResponseStatus.OK, from, null, true));
     }
 }

@@ -91,6 +91,61 @@ class ExchangePiecesTest {
     }
 
     @Test
+    void record_gatewayTime_leavesOutWhatProvidersTook_acrossAFailover() throws Exception {
+        ExchangeRecord r = new ExchangeRecord(ticker, 0, "req-1", null, "/chat/completions", 0);
+        Attempt a = attempt();
+        now[0] += 300_000; // reading, estimating, routing
+        r.attemptStarted();
+        now[0] += 100_000;
+        r.requestWritten();
+        now[0] += TimeUnit.SECONDS.toNanos(2); // the first provider, awaited
+        r.providerRead();
+        now[0] += 10_000;
+        r.attemptEnded(a, Failure.SERVER_ERROR, 500);
+        now[0] += 50_000; // the next choice
+        r.attemptStarted();
+        r.requestWritten();
+        now[0] += TimeUnit.SECONDS.toNanos(1); // the second provider, awaited
+        r.providerRead();
+        now[0] += 20_000;
+        r.providerRead(); // the held head goes with the first body bytes
+        now[0] += 7_000;
+        r.answered(200);
+
+        assertEquals(450_000, r.preNanos());
+        assertEquals(7_000, r.postNanos());
+        assertEquals("gw-pre;dur=0.450, gw-post;dur=0.007", r.serverTiming());
+        RequestRecord rec = r.toRecord("m", true, "m", RequestRecord.UNPRICED);
+        assertEquals(450_000, rec.gatewayPreNanos());
+        assertEquals(7_000, rec.gatewayPostNanos());
+    }
+
+    @Test
+    void record_gatewayTime_ofAnAnswerNoProviderGave_isTheTotalWithoutProviderWaits() throws Exception {
+        ExchangeRecord r = new ExchangeRecord(ticker, 0, "req-1", null, "/chat/completions", 0);
+        now[0] += 200_000;
+        r.attemptStarted();
+        r.requestWritten();
+        now[0] += TimeUnit.SECONDS.toNanos(30); // a provider that never answered
+        r.attemptEnded(attempt(), Failure.TIMEOUT, 0);
+        now[0] += 40_000;
+        r.replied(504, "timeout", "no answer");
+
+        assertEquals(-1, r.postNanos());
+        assertEquals("gw-total;dur=0.240", r.serverTiming());
+        RequestRecord rec = r.toRecord("m", false, null, RequestRecord.UNPRICED);
+        assertEquals(200_000, rec.gatewayPreNanos());
+        assertEquals(-1, rec.gatewayPostNanos());
+
+        ExchangeRecord refused = new ExchangeRecord(ticker, 0, "req-2", null, "/chat/completions", 0);
+        now[0] += 90_000;
+        refused.replied(400, "invalid_request_error", "bad");
+        assertEquals("gw-total;dur=0.090", refused.serverTiming());
+        assertEquals(
+                -1, refused.toRecord(null, false, null, RequestRecord.UNPRICED).gatewayPreNanos());
+    }
+
+    @Test
     void record_keepsTheFirstErrorOnly_whenAskedNotToOverwrite() throws Exception {
         ExchangeRecord r = new ExchangeRecord(ticker, 0, "req-1", null, "/x", 0);
         r.replied(502, "upstream_error", "broke");

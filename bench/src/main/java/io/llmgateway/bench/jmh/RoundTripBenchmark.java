@@ -53,12 +53,14 @@ public class RoundTripBenchmark {
         @Setup(Level.Trial)
         public void start() throws Exception {
             mock = CannedMock.start(0, 1, 0, 0);
-            String yaml = "server: {host: 127.0.0.1, port: 0}\n"
+            String yaml = "server: {host: 127.0.0.1}\n"
                     + "api_provider:\n  mock:\n    base_url: http://127.0.0.1:" + mock.port() + "/v1\n"
                     + "    api_key: sk-upstream\n"
                     + "    limits: {rpm: 100000000, tpm: 100000000000}\n"
                     + "model_config:\n  gpt-4o-mini:\n    mock: {alias: gpt-4o-mini-2024-07-18}\n";
             GatewayConfig config = ConfigLoader.parse(yaml, Map.of());
+            // A free port: the config file's format refuses 0 (it would turn the plain listener off).
+            config = config.withServer(config.server().withPort(0));
             workers = Transport.newGroup(1);
             gateway = GatewayServer.start(config, workers, Clock.systemUTC(), g -> Features.install(g, null));
         }
