@@ -22,6 +22,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -69,6 +70,7 @@ public final class RawH2 implements AutoCloseable {
     private final ByteBuf inbound = Unpooled.buffer();
     private final List<Frame> received = new ArrayList<>();
     private boolean closedByPeer;
+    private boolean writeFailed;
 
     private RawH2(Socket socket) {
         this.socket = socket;
@@ -76,8 +78,20 @@ public final class RawH2 implements AutoCloseable {
 
     /** Connects to 127.0.0.1:{@code port} in clear text (h2c with prior knowledge); nothing sent yet. */
     public static RawH2 connect(int port) throws IOException {
-        Socket s = new Socket("127.0.0.1", port);
+        return connect(port, 0);
+    }
+
+    /**
+     * Connects with a receive buffer of about {@code receiveBufferBytes} (0: the system's), so that what the
+     * server sends and the client does not read backs up into the server soon.
+     */
+    public static RawH2 connect(int port, int receiveBufferBytes) throws IOException {
+        Socket s = new Socket();
+        if (receiveBufferBytes > 0) {
+            s.setReceiveBufferSize(receiveBufferBytes); // before connecting: it sets the window scale
+        }
         s.setTcpNoDelay(true);
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5_000);
         return new RawH2(s);
     }
 
@@ -108,24 +122,24 @@ public final class RawH2 implements AutoCloseable {
     }
 
     /** The client preface and an empty SETTINGS frame, as a conforming client starts. */
-    public RawH2 preface() throws IOException {
+    public RawH2 preface() {
         return preface(new Http2Settings());
     }
 
-    public RawH2 preface(Http2Settings settings) throws IOException {
+    public RawH2 preface(Http2Settings settings) {
         send(Http2CodecUtil.connectionPrefaceBuf().retainedDuplicate());
         writer.writeSettings(ctx, settings, ctx.newPromise());
         return flush();
     }
 
     /** A complete HEADERS frame (END_HEADERS set). */
-    public RawH2 headers(int streamId, Http2Headers headers, boolean endStream) throws IOException {
+    public RawH2 headers(int streamId, Http2Headers headers, boolean endStream) {
         writer.writeHeaders(ctx, streamId, headers, 0, endStream, ctx.newPromise());
         return flush();
     }
 
     /** A HEADERS frame without END_HEADERS: the header block goes on in CONTINUATION frames. */
-    public RawH2 headersWithoutEnd(int streamId, Http2Headers headers) throws IOException {
+    public RawH2 headersWithoutEnd(int streamId, Http2Headers headers) {
         ByteBuf block = Unpooled.buffer();
         try {
             hpack.encodeHeaders(streamId, headers, block);
@@ -137,68 +151,71 @@ public final class RawH2 implements AutoCloseable {
     }
 
     /** A CONTINUATION frame of {@code payload} bytes (HPACK literal garbage is fine: it is never decoded whole). */
-    public RawH2 continuation(int streamId, int payload, boolean endHeaders) throws IOException {
+    public RawH2 continuation(int streamId, int payload, boolean endHeaders) {
         ByteBuf bytes = Unpooled.buffer(payload).writeZero(payload);
         return frame(Http2FrameTypes.CONTINUATION, streamId, new Http2Flags().endOfHeaders(endHeaders), bytes);
     }
 
-    public RawH2 data(int streamId, String text, boolean endStream) throws IOException {
+    public RawH2 data(int streamId, String text, boolean endStream) {
         ByteBuf bytes = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
         writer.writeData(ctx, streamId, bytes, 0, endStream, ctx.newPromise());
         return flush();
     }
 
-    public RawH2 rst(int streamId, Http2Error error) throws IOException {
+    public RawH2 rst(int streamId, Http2Error error) {
         writer.writeRstStream(ctx, streamId, error.code(), ctx.newPromise());
         return flush();
     }
 
     /** A request on {@code streamId}: HEADERS then one DATA frame with END_STREAM. */
-    public RawH2 request(int streamId, String path, String json) throws IOException {
+    public RawH2 request(int streamId, String path, String json) {
         writer.writeHeaders(ctx, streamId, post(path), 0, false, ctx.newPromise());
         writer.writeData(ctx, streamId, Unpooled.copiedBuffer(json, StandardCharsets.UTF_8), 0, true, ctx.newPromise());
         return flush();
     }
 
-    /** {@code count} empty SETTINGS frames in as few socket writes as possible; the ACKs are left unread. */
-    public RawH2 settingsFlood(int count) throws IOException {
+    /**
+     * Up to {@code count} empty SETTINGS frames in as few socket writes as possible, the ACKs left unread; stops
+     * when the server has closed the connection. Returns how many were written.
+     */
+    public int settingsFlood(int count) {
         writer.writeSettings(ctx, new Http2Settings(), ctx.newPromise());
         return repeat(count);
     }
 
-    /** {@code count} PING frames; the ACKs are left unread. */
-    public RawH2 pingFlood(int count) throws IOException {
+    /** As {@link #settingsFlood}, with PING frames. */
+    public int pingFlood(int count) {
         writer.writePing(ctx, false, 42L, ctx.newPromise());
         return repeat(count);
     }
 
     /** Only the first {@code bytes} bytes of an encoded HEADERS frame: a head that stops mid-frame. */
-    public RawH2 partialHeaders(int streamId, Http2Headers headers, int bytes) throws IOException {
+    public RawH2 partialHeaders(int streamId, Http2Headers headers, int bytes) {
         writer.writeHeaders(ctx, streamId, headers, 0, false, ctx.newPromise());
         byte[] all = drain();
-        socket.getOutputStream().write(all, 0, Math.min(bytes, all.length));
-        socket.getOutputStream().flush();
+        write(all, Math.min(bytes, all.length));
         return this;
     }
 
-    private RawH2 frame(byte type, int streamId, Http2Flags flags, ByteBuf payload) throws IOException {
+    private RawH2 frame(byte type, int streamId, Http2Flags flags, ByteBuf payload) {
         writer.writeFrame(ctx, type, streamId, flags, payload, ctx.newPromise());
         return flush();
     }
 
-    private RawH2 repeat(int count) throws IOException {
+    private int repeat(int count) {
         byte[] one = drain();
         int perWrite = Math.max(1, 64 * 1024 / one.length);
         byte[] batch = new byte[one.length * perWrite];
         for (int i = 0; i < perWrite; i++) {
             System.arraycopy(one, 0, batch, i * one.length, one.length);
         }
-        OutputStream out = socket.getOutputStream();
-        for (int sent = 0; sent < count; sent += perWrite) {
-            out.write(batch, 0, one.length * Math.min(perWrite, count - sent));
+        int sent = 0;
+        while (sent < count && !peerGone()) {
+            int n = Math.min(perWrite, count - sent);
+            write(batch, one.length * n);
+            sent += n;
         }
-        out.flush();
-        return this;
+        return sent;
     }
 
     private RawH2 send(ByteBuf bytes) {
@@ -206,11 +223,29 @@ public final class RawH2 implements AutoCloseable {
         return this;
     }
 
-    private RawH2 flush() throws IOException {
-        OutputStream out = socket.getOutputStream();
-        out.write(drain());
-        out.flush();
+    private RawH2 flush() {
+        byte[] bytes = drain();
+        write(bytes, bytes.length);
         return this;
+    }
+
+    /** Writes unless the server has closed the connection: an attack goes on until the server cuts it off. */
+    private void write(byte[] bytes, int length) {
+        if (writeFailed) {
+            return;
+        }
+        try {
+            OutputStream out = socket.getOutputStream();
+            out.write(bytes, 0, length);
+            out.flush();
+        } catch (IOException closedByServer) {
+            writeFailed = true;
+        }
+    }
+
+    /** Whether a write failed because the server closed the connection (or it was seen closed on reading). */
+    public boolean peerGone() {
+        return writeFailed || closedByPeer;
     }
 
     private byte[] drain() {
@@ -345,7 +380,7 @@ public final class RawH2 implements AutoCloseable {
     }
 
     /** Sends a SETTINGS ACK for the server's SETTINGS, as a conforming client does. */
-    public RawH2 ackSettings() throws IOException {
+    public RawH2 ackSettings() {
         writer.writeSettingsAck(ctx, ctx.newPromise());
         return flush();
     }
