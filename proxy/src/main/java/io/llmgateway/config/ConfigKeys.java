@@ -72,7 +72,8 @@ final class ConfigKeys {
             "max_buffered_body_size",
             "shutdown_grace_period",
             "transport",
-            "tls");
+            "tls",
+            "http2");
 
     static final List<String> TLS_OPTIONS = List.of("port", "cert_file", "key_file", "protocols");
 

@@ -121,7 +121,8 @@ final class ConfigReader {
                 section.get("max_buffered_body_size").asSize((int) d.maxBufferedBodyBytes()),
                 section.get("shutdown_grace_period").asDuration(d.shutdownGracePeriod()),
                 section.get("transport").asChoice(TRANSPORTS, d.transport()),
-                tls);
+                tls,
+                section.get("http2").asBoolean(d.http2()));
     }
 
     private static UpstreamSettings readUpstream(ConfigNode section) {

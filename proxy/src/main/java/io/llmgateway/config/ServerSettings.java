@@ -24,6 +24,8 @@ import java.time.Duration;
  * @param shutdownGracePeriod on SIGTERM, how long in-flight requests and streams may finish (default 30s)
  * @param transport the event loops' socket interface (default {@link IoTransport#AUTO})
  * @param tls the TLS listener, or null when there is none (the default)
+ * @param http2 whether clients may speak HTTP/2: h2 offered over TLS (ALPN) and h2c with prior knowledge on the
+ *              plain listener (default true); false = HTTP/1.1 only
  */
 public record ServerSettings(
         String host,
@@ -39,7 +41,8 @@ public record ServerSettings(
         long maxBufferedBodyBytes,
         Duration shutdownGracePeriod,
         IoTransport transport,
-        TlsSettings tls) {
+        TlsSettings tls,
+        boolean http2) {
 
     /** {@link #port()} when there is no plain listener, only the TLS one. */
     public static final int NO_LISTENER = -1;
@@ -58,7 +61,8 @@ public record ServerSettings(
             256L * 1024 * 1024,
             Duration.ofSeconds(30),
             IoTransport.AUTO,
-            null);
+            null,
+            true);
 
     public ServerSettings {
         requireNonNull(host, "host");
@@ -97,7 +101,8 @@ public record ServerSettings(
                 maxBufferedBodyBytes,
                 shutdownGracePeriod,
                 transport,
-                tls);
+                tls,
+                http2);
     }
 
     public ServerSettings withPort(int newPort) {
@@ -115,7 +120,27 @@ public record ServerSettings(
                 maxBufferedBodyBytes,
                 shutdownGracePeriod,
                 transport,
-                tls);
+                tls,
+                http2);
+    }
+
+    public ServerSettings withHttp2(boolean newHttp2) {
+        return new ServerSettings(
+                host,
+                port,
+                maxBodyBytes,
+                ioThreads,
+                maxRequestLineBytes,
+                maxHeaderBytes,
+                maxHeaders,
+                requestTimeout,
+                idleTimeout,
+                maxInFlight,
+                maxBufferedBodyBytes,
+                shutdownGracePeriod,
+                transport,
+                tls,
+                newHttp2);
     }
 
     public ServerSettings withTls(TlsSettings newTls) {
@@ -133,6 +158,7 @@ public record ServerSettings(
                 maxBufferedBodyBytes,
                 shutdownGracePeriod,
                 transport,
-                newTls);
+                newTls,
+                http2);
     }
 }

@@ -1,0 +1,79 @@
+package io.llmgateway.server;
+
+import io.llmgateway.config.ServerSettings;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+
+/*
+ * Design notes
+ * - Every stream is one exchange. The multiplexer gives each stream a child channel, and each child gets the
+ *   per-request handlers an HTTP/1.1 connection has (guard, body limit, front) behind a codec that turns the
+ *   stream's frames into HttpObjects and back. Routing, limits, failover, streaming, logs and metrics so never
+ *   ask which protocol a request came in; answers take Netty's objects path (AnswerWriter finds no HTTP/1.1
+ *   encoder here), and the codec leaves out the headers HTTP/2 forbids (connection, keep-alive,
+ *   transfer-encoding).
+ * - A child channel is writable while its stream's flow-control window has room: the exchange's backpressure
+ *   (stop reading the provider while the client is not writable) works per stream. A child that stops reading
+ *   (autoRead off) gives the client no window back, so an unread request body stops too.
+ * - A RST_STREAM from the client closes the child channel, which the exchange sees as its client going away,
+ *   the same as a closed HTTP/1.1 connection: the provider's request is cancelled and recorded so.
+ * - The connection's HTTP/1.1 timer does not apply to an h2 connection; each stream has a timer of its own
+ *   that gives it server.request_timeout to send its request (a 408 on that stream). Limits of the protocol
+ *   itself (streams, header list, floods, connection idle time) belong in frameCodec, the one place the codec
+ *   is built.
+ */
+/** Turns a client connection into an HTTP/2 one and gives each of its streams the per-request handlers. */
+final class Http2Front {
+    /** Sharable and stateless: one for every stream. */
+    private static final Http2StreamFrameToHttpObjectCodec STREAM_CODEC =
+            new Http2StreamFrameToHttpObjectCodec(true, true);
+
+    private Http2Front() {}
+
+    /**
+     * Removes the connection-level HTTP/1.1 handlers from {@code p} and adds the HTTP/2 codec and multiplexer
+     * at its end; called before any HTTP/2 byte has passed the handler that calls it.
+     */
+    static void replaceHttp1(ChannelPipeline p, Gateway gateway) {
+        for (String name : GatewayInitializer.HTTP_1_1) {
+            if (p.context(name) != null) {
+                p.remove(name);
+            }
+        }
+        p.addLast("h2", frameCodec(gateway.config().server()));
+        p.addLast("streams", new Http2MultiplexHandler(new Streams(gateway)));
+    }
+
+    /** The connection's HTTP/2 codec, with the settings the gateway announces and enforces. */
+    static Http2FrameCodec frameCodec(ServerSettings settings) {
+        return Http2FrameCodecBuilder.forServer().validateHeaders(true).build();
+    }
+
+    /** The handlers of one stream: one request and its answer. */
+    private static final class Streams extends ChannelInitializer<Http2StreamChannel> {
+        private final Gateway gateway;
+
+        Streams(Gateway gateway) {
+            this.gateway = gateway;
+        }
+
+        @Override
+        protected void initChannel(Http2StreamChannel ch) {
+            ServerSettings settings = gateway.config().server();
+            RequestGuard guard = new RequestGuard(settings, gateway, null);
+            ConnectionTimer timer = new ConnectionTimer(settings, () -> gateway.clientDialect(guard.path()));
+            ChannelPipeline p = ch.pipeline();
+            p.addLast("codec", STREAM_CODEC);
+            p.addLast("heads", StreamRequestHeads.INSTANCE);
+            p.addLast(GatewayInitializer.TIMER, timer);
+            p.addLast(GatewayInitializer.GUARD, guard);
+            p.addLast(GatewayInitializer.BODY, new BodyLimitAggregator(settings.maxBodyBytes(), gateway));
+            p.addLast(GatewayInitializer.FRONT, new FrontHandler(gateway, timer, guard));
+        }
+    }
+}
