@@ -73,7 +73,8 @@ final class ConfigKeys {
             "shutdown_grace_period",
             "transport",
             "tls",
-            "http2");
+            "http2",
+            "http2_max_concurrent_streams");
 
     static final List<String> TLS_OPTIONS = List.of("port", "cert_file", "key_file", "protocols");
 

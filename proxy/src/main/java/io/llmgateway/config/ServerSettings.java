@@ -26,6 +26,8 @@ import java.time.Duration;
  * @param tls the TLS listener, or null when there is none (the default)
  * @param http2 whether clients may speak HTTP/2: h2 offered over TLS (ALPN) and h2c with prior knowledge on the
  *              plain listener (default true); false = HTTP/1.1 only
+ * @param http2MaxConcurrentStreams most streams an HTTP/2 client may have open at once on one connection (default
+ *                                  128, nginx's); a stream beyond it is refused (RST_STREAM REFUSED_STREAM)
  */
 public record ServerSettings(
         String host,
@@ -42,7 +44,8 @@ public record ServerSettings(
         Duration shutdownGracePeriod,
         IoTransport transport,
         TlsSettings tls,
-        boolean http2) {
+        boolean http2,
+        int http2MaxConcurrentStreams) {
 
     /** {@link #port()} when there is no plain listener, only the TLS one. */
     public static final int NO_LISTENER = -1;
@@ -62,7 +65,8 @@ public record ServerSettings(
             Duration.ofSeconds(30),
             IoTransport.AUTO,
             null,
-            true);
+            true,
+            128);
 
     public ServerSettings {
         requireNonNull(host, "host");
@@ -75,6 +79,10 @@ public record ServerSettings(
         }
         if (port == NO_LISTENER && tls == null) {
             throw new IllegalArgumentException("port: NO_LISTENER without tls (expected: a listener)");
+        }
+        if (http2MaxConcurrentStreams < 1) {
+            throw new IllegalArgumentException(
+                    "http2MaxConcurrentStreams: " + http2MaxConcurrentStreams + " (expected: >= 1)");
         }
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: >= 1)");
@@ -102,7 +110,8 @@ public record ServerSettings(
                 shutdownGracePeriod,
                 transport,
                 tls,
-                http2);
+                http2,
+                http2MaxConcurrentStreams);
     }
 
     public ServerSettings withPort(int newPort) {
@@ -121,7 +130,8 @@ public record ServerSettings(
                 shutdownGracePeriod,
                 transport,
                 tls,
-                http2);
+                http2,
+                http2MaxConcurrentStreams);
     }
 
     public ServerSettings withHttp2(boolean newHttp2) {
@@ -140,7 +150,8 @@ public record ServerSettings(
                 shutdownGracePeriod,
                 transport,
                 tls,
-                newHttp2);
+                newHttp2,
+                http2MaxConcurrentStreams);
     }
 
     public ServerSettings withTls(TlsSettings newTls) {
@@ -159,6 +170,7 @@ public record ServerSettings(
                 shutdownGracePeriod,
                 transport,
                 newTls,
-                http2);
+                http2,
+                http2MaxConcurrentStreams);
     }
 }

@@ -158,6 +158,7 @@ final class Http2ConnectionTimer extends ChannelInboundHandlerAdapter {
         private final byte[] frameHeader = new byte[FRAME_HEADER_LENGTH];
         private int frameHeaderFill;
         private long payloadLeft;
+        private int frameType;
         private boolean inHeaderBlock;
 
         /**
@@ -193,8 +194,8 @@ final class Http2ConnectionTimer extends ChannelInboundHandlerAdapter {
 
         private void startFrame() {
             payloadLeft = ((frameHeader[0] & 0xffL) << 16) | ((frameHeader[1] & 0xffL) << 8) | (frameHeader[2] & 0xffL);
-            int type = frameHeader[3] & 0xff;
-            if (type == TYPE_HEADERS || type == TYPE_CONTINUATION) {
+            frameType = frameHeader[3] & 0xff;
+            if (isHeaderFrame()) {
                 inHeaderBlock = (frameHeader[4] & FLAG_END_HEADERS) == 0;
             }
         }
@@ -212,7 +213,11 @@ final class Http2ConnectionTimer extends ChannelInboundHandlerAdapter {
             if (prefaceLeft > 0) {
                 return "the connection preface";
             }
-            return inHeaderBlock ? "a header block" : "a frame";
+            return inHeaderBlock || (payloadLeft > 0 && isHeaderFrame()) ? "a header block" : "a frame";
+        }
+
+        private boolean isHeaderFrame() {
+            return frameType == TYPE_HEADERS || frameType == TYPE_CONTINUATION;
         }
     }
 }

@@ -45,13 +45,22 @@ final class Http2Front {
                 p.remove(name);
             }
         }
-        p.addLast("h2", frameCodec(gateway.config().server()));
+        ServerSettings settings = gateway.config().server();
+        Http2FrameCodec codec = frameCodec(settings);
+        // In front of the codec: it sees the bytes of a preface, frame or header block that never completes.
+        p.addLast("h2timer", new Http2ConnectionTimer(settings, codec.connection()));
+        p.addLast("h2", codec);
         p.addLast("streams", new Http2MultiplexHandler(new Streams(gateway)));
+        p.addLast("h2log", new Http2ConnectionLog(codec.connection()));
     }
 
-    /** The connection's HTTP/2 codec, with the settings the gateway announces and enforces. */
+    /** The connection's HTTP/2 codec, with the settings the gateway announces and the limits it enforces. */
     static Http2FrameCodec frameCodec(ServerSettings settings) {
-        return Http2FrameCodecBuilder.forServer().validateHeaders(true).build();
+        return Http2Limits.apply(
+                        Http2FrameCodecBuilder.forServer(),
+                        settings.http2MaxConcurrentStreams(),
+                        settings.maxHeaderBytes())
+                .build();
     }
 
     /** The handlers of one stream: one request and its answer. */

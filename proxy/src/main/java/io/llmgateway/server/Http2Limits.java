@@ -11,7 +11,7 @@ import io.netty.handler.codec.http2.Http2Settings;
  *   floods), 2023 (rapid reset) and 2024 (CONTINUATION flood) advisories; this class states every one of them
  *   explicitly, so a Netty upgrade that changes a default does not silently loosen the gateway.
  * - Two limits are the operator's: the concurrent streams a client may open (server.http2_max_concurrent_streams,
- *   nginx's 128 by default) and the header list size, which is server.max_header_bytes, the bound HTTP/1.1
+ *   nginx's 128 by default; RFC 9113 recommends no fewer than 100) and the header list size, which is server.max_header_bytes, the bound HTTP/1.1
  *   requests already have. The rest are fixed: they only bound misbehaviour, never a conforming client.
  * - What each violation costs the client (RFC 9113 and Netty's behaviour):
  *   a stream beyond the concurrency limit: RST_STREAM REFUSED_STREAM, the connection goes on;
@@ -21,9 +21,6 @@ import io.netty.handler.codec.http2.Http2Settings;
  *   ACKs, resets) the client does not read: GOAWAY ENHANCE_YOUR_CALM and the connection closes.
  */
 final class Http2Limits {
-    /** nginx's http2_max_concurrent_streams; RFC 9113 recommends no fewer than 100. */
-    static final int DEFAULT_MAX_CONCURRENT_STREAMS = 128;
-
     /**
      * RST_STREAM frames a client may send per window before the connection is closed (Netty's server default):
      * every reset stream may have started an exchange, so resets that outpace the concurrency limit are the
