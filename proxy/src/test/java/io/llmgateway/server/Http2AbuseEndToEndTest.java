@@ -11,7 +11,9 @@ import io.llmgateway.testing.H2Client;
 import io.llmgateway.testing.LogCapture;
 import io.llmgateway.testing.MockUpstream;
 import io.llmgateway.testing.RawH2;
+import io.llmgateway.testing.TestCa;
 import io.netty.handler.codec.http2.Http2Error;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -19,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 28: the h2 abuse cases as raw frames against the gateway (h2c on the plain port), each answered as RFC 9113
@@ -293,6 +296,37 @@ class Http2AbuseEndToEndTest {
             assertTrue(c.awaitClose(WAIT_MILLIS), "closed");
             long millis = (System.nanoTime() - start) / 1_000_000;
             assertTrue(millis >= 300 && millis < 2500, "closed after " + millis + " ms: by the request timeout");
+        }
+    }
+
+    @Test
+    void overTlsWithAlpn_theSameLimitsAndTimersApply(@TempDir Path dir) throws Exception {
+        TestCa ca = TestCa.create("test-ca");
+        TestCa.ServerFiles files = ca.issue(dir, "server", "gateway");
+        upstream.setDefault(Behaviour.chatCompletion("fine").withDelay(Duration.ofMillis(1000)));
+        try (TestGateway g = TestGateway.start("""
+                server:
+                  tls: {cert_file: %s, key_file: %s}
+                  http2_max_concurrent_streams: 1
+                  request_timeout: 300ms
+                api_provider:
+                  p: {base_url: "%s", api_key: provider-key}
+                model_config:
+                  m: {p: {}}
+                """.formatted(files.cert(), files.key(), upstream.baseUrl()))) {
+            try (RawH2 c = RawH2.connectTls(g.tlsPort(), ca.sslContext()).preface()) {
+                c.request(1, PATH, CHAT).headers(3, RawH2.post(PATH), true);
+                RawH2.Frame reset = c.await(f -> f.isReset(3), WAIT_MILLIS);
+                assertNotNull(reset, c.received().toString());
+                assertEquals(Http2Error.REFUSED_STREAM.code(), reset.code());
+                assertNotNull(c.await(f -> f.type().equals("DATA") && f.streamId() == 1, WAIT_MILLIS), "answered");
+
+                long start = System.nanoTime();
+                c.headersWithoutEnd(5, RawH2.post(PATH));
+                assertTrue(c.awaitClose(WAIT_MILLIS), "closed");
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(millis >= 300 && millis < 2500, "closed after " + millis + " ms: by the request timeout");
+            }
         }
     }
 }
