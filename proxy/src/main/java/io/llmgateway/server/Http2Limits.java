@@ -30,7 +30,7 @@ final class Http2Limits {
 
     static final int RESET_WINDOW_SECONDS = 30;
 
-    /** The same bound on resets the gateway sends, so a client provoking stream errors cannot make it spin. */
+    /** The same bound on the resets the gateway sends for stream errors, so a client provoking them is cut off. */
     static final int MAX_SENT_RESETS_PER_WINDOW = 200;
 
     /**
