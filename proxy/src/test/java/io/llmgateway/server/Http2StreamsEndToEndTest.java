@@ -115,11 +115,12 @@ class Http2StreamsEndToEndTest {
         try (ServerSocket provider = new ServerSocket(0)) {
             AtomicLong written = new AtomicLong();
             CountDownLatch finished = new CountDownLatch(1);
-            Thread writer = new Thread(
-                    () -> BackpressureEndToEndTest.serveHugeStream(provider, written, finished), "huge-sse");
+            Thread writer =
+                    new Thread(() -> BackpressureEndToEndTest.serveHugeStream(provider, written, finished), "huge-sse");
             writer.setDaemon(true);
             writer.start();
-            try (TestGateway g = TestGateway.start("""
+            try (TestGateway g =
+                            TestGateway.start("""
                             upstream:
                               stream_idle_timeout: 30s
                             """ + config("http://127.0.0.1:" + provider.getLocalPort() + "/v1"));
@@ -148,7 +149,8 @@ class Http2StreamsEndToEndTest {
         TestCa.ServerFiles server = ca.issue(dir, "server", "gateway");
         String token = "admin-token-for-the-h2-test-0123456789";
         try (MockUpstream upstream = MockUpstream.start();
-                TestGateway g = TestGateway.start("""
+                TestGateway g = TestGateway.start(
+                        """
                         server:
                           tls: {cert_file: %s, key_file: %s}
                         admin:
