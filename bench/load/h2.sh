@@ -24,7 +24,7 @@ run_h2load() { # target kind seconds: one "h2 ..." field list (without the prefi
     /^finished in/ { rps = $4 }
     /^requests:/ { ok = $8; failed = $10; errored = $12 }
     /^time for request:/ { mean = $6 }
-    /^Negotiated protocol:/ { proto = $3 }
+    /^Application protocol:/ { proto = $3 }
     END { printf "req_s=%s succeeded=%s failed=%s errored=%s mean=%s protocol=%s\n",
           rps == "" ? 0 : rps, ok == "" ? 0 : ok, failed == "" ? "?" : failed, errored == "" ? "?" : errored,
           mean == "" ? "?" : mean, proto == "" ? "?" : proto }' <<< "$out"
