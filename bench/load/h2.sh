@@ -70,7 +70,7 @@ h2_table() {
       printf "%-6s %12s %12s %8s %s\n", "kind", "nginx", "gateway", "ratio", "failures"
       for (k in kinds) {
         g = median(k, "gateway"); x = median(k, "nginx")
-        printf "%-6s %12.0f %12.0f %8.2f %s\n", k, x, g, x > 0 ? g / x : 0,
+        printf "%-6s %12.0f %12.0f %8.2f %s\n", k, x, g, (x > 0 ? g / x : 0),
             "nginx=" (bad[k, "nginx"] + 0) " gateway=" (bad[k, "gateway"] + 0)
       }
     }' "$RESULTS"

@@ -130,6 +130,27 @@ class Http2StreamsEndToEndTest {
     }
 
     @Test
+    void streamThatNeverSendsItsBody_gets408_andTheConnectionGoesOn() throws Exception {
+        try (MockUpstream upstream = MockUpstream.start();
+                TestGateway g = TestGateway.start("""
+                        server:
+                          request_timeout: 300ms
+                        """ + config(upstream.baseUrl()));
+                H2Client h2 = H2Client.connect(g.port())) {
+            H2Client.Stream stalled = h2.open(true);
+            stalled.headOnly("POST", "/v1/chat/completions");
+            assertEquals("408", stalled.head(WAIT).status());
+            assertTrue(stalled.body(WAIT).contains("server.request_timeout"));
+
+            upstream.enqueue(Behaviour.chatCompletion("after the 408"));
+            H2Client.Stream next = h2.open(true);
+            next.request("POST", "/v1/chat/completions", CHAT);
+            assertEquals("200", next.head(WAIT).status());
+            assertTrue(next.body(WAIT).contains("after the 408"));
+        }
+    }
+
+    @Test
     void streamWithoutWindow_stopsReadingTheProvider_untilTheClientReads() throws Exception {
         try (ServerSocket provider = new ServerSocket(0)) {
             AtomicLong written = new AtomicLong();

@@ -216,6 +216,17 @@ public final class H2Client implements AutoCloseable {
             channel.flush();
         }
 
+        /** Sends only a request's head, announcing a body that never comes (a stalled upload). */
+        public void headOnly(String method, String path) {
+            Http2Headers h = new DefaultHttp2Headers()
+                    .method(method)
+                    .path(path)
+                    .scheme("http")
+                    .authority("localhost")
+                    .set("content-type", "application/json");
+            channel.writeAndFlush(new DefaultHttp2HeadersFrame(h, false));
+        }
+
         /** Resets the stream (RST_STREAM CANCEL), as a client does that gives up on a request. */
         public void reset() {
             channel.writeAndFlush(new DefaultHttp2ResetFrame(Http2Error.CANCEL));
