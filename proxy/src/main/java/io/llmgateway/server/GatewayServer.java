@@ -162,6 +162,7 @@ public final class GatewayServer implements AutoCloseable {
     public int shutdownGracefully(Duration grace) {
         closeListeners();
         gateway.startDraining();
+        Http2Front.goAway(gateway.connections());
         Ticker ticker = gateway.ticker();
         long deadline = ticker.nanoTime() + grace.toNanos();
         while (gateway.inFlight() > 0 && ticker.nanoTime() < deadline) {

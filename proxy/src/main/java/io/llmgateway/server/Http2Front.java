@@ -1,8 +1,11 @@
 package io.llmgateway.server;
 
 import io.llmgateway.config.ServerSettings;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -22,10 +25,12 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
  *   (autoRead off) gives the client no window back, so an unread request body stops too.
  * - A RST_STREAM from the client closes the child channel, which the exchange sees as its client going away,
  *   the same as a closed HTTP/1.1 connection: the provider's request is cancelled and recorded so.
+ * - Draining for shutdown sends GOAWAY (goAway), where an HTTP/1.1 answer says "connection: close".
  * - The connection's HTTP/1.1 timer does not apply to an h2 connection; each stream has a timer of its own
- *   that gives it server.request_timeout to send its request (a 408 on that stream). Limits of the protocol
- *   itself (streams, header list, floods, connection idle time) belong in frameCodec, the one place the codec
- *   is built.
+ *   that gives it server.request_timeout to send its request (a 408 on that stream). The connection has
+ *   Http2ConnectionTimer instead (idle time, request heads that never complete), and the limits of the protocol
+ *   itself (streams, header list, floods, resets) are set in frameCodec (Http2Limits), the one place the codec
+ *   is built. Http2ConnectionLog, last, reports a connection closed for abuse.
  */
 /** Turns a client connection into an HTTP/2 one and gives each of its streams the per-request handlers. */
 final class Http2Front {
@@ -52,6 +57,19 @@ final class Http2Front {
         p.addLast("h2", codec);
         p.addLast("streams", new Http2MultiplexHandler(new Streams(gateway)));
         p.addLast("h2log", new Http2ConnectionLog(codec.connection()));
+    }
+
+    /**
+     * Tells every HTTP/2 client among {@code connections} that the gateway is going away (GOAWAY, NO_ERROR): the
+     * streams under way finish, new ones go to another connection, and Netty closes the connection once its last
+     * stream is done. The HTTP/2 form of the {@code connection: close} a draining HTTP/1.1 answer carries.
+     */
+    static void goAway(Iterable<Channel> connections) {
+        for (Channel ch : connections) {
+            if (ch.pipeline().get(Http2FrameCodec.class) != null) {
+                ch.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR));
+            }
+        }
     }
 
     /** The connection's HTTP/2 codec, with the settings the gateway announces and the limits it enforces. */

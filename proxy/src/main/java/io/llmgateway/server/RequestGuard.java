@@ -278,6 +278,12 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
             }
             return badRequest("Malformed HTTP request: " + cause.getMessage());
         }
+        if (request.method().name().equals("PRI") && request.uri().equals("*")) {
+            return badRequest(
+                    settings.http2()
+                            ? "This connection speaks HTTP/1.1: over TLS, HTTP/2 needs h2 chosen by ALPN."
+                            : "HTTP/2 is turned off on this gateway (server.http2: false); send HTTP/1.1.");
+        }
         if (decoder != null && decoder.takeAmbiguousFraming()) {
             return badRequest("A request must not carry both Content-Length and Transfer-Encoding.");
         }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
+import io.llmgateway.testing.RawHttp;
 import io.llmgateway.testing.TestCa;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -133,6 +134,12 @@ class Http2CurlEndToEndTest {
 
             Curl plain = curl("--http2-prior-knowledge", g.url("/healthz"));
             assertFalse(plain.exit == 0 && plain.status() == 200, plain.out);
+            try (RawHttp raw = RawHttp.connect(g.port())) {
+                String answer = raw.send(String.join("\r\n", "PRI * HTTP/2.0", "", "SM", "", ""))
+                        .readUntilClose(10_000);
+                assertTrue(answer.startsWith("HTTP/1.1 400"), answer);
+                assertTrue(answer.contains("server.http2: false"), answer);
+            }
         }
     }
 

@@ -111,6 +111,46 @@ class Http2StreamsEndToEndTest {
     }
 
     @Test
+    void gracefulShutdown_sendsGoAway_andTheStreamUnderWayFinishes() throws Exception {
+        try (MockUpstream upstream = MockUpstream.start();
+                TestGateway g = TestGateway.start(config(upstream.baseUrl()));
+                H2Client h2 = H2Client.connect(g.port())) {
+            upstream.enqueue(Behaviour.sse(List.of("one ", "two ", "three")).paced(Duration.ofMillis(100)));
+            H2Client.Stream s = h2.open(true);
+            s.request("POST", "/v1/chat/completions", STREAM);
+            assertEquals("200", s.head(WAIT).status());
+
+            int left = g.server().shutdownGracefully(Duration.ofSeconds(10));
+
+            assertEquals(0, left);
+            assertTrue(h2.awaitGoAway(WAIT), "GOAWAY tells the client to go elsewhere");
+            String body = s.body(WAIT);
+            assertTrue(body.contains("three") && body.contains("[DONE]"), body);
+        }
+    }
+
+    @Test
+    void streamThatNeverSendsItsBody_gets408_andTheConnectionGoesOn() throws Exception {
+        try (MockUpstream upstream = MockUpstream.start();
+                TestGateway g = TestGateway.start("""
+                        server:
+                          request_timeout: 300ms
+                        """ + config(upstream.baseUrl()));
+                H2Client h2 = H2Client.connect(g.port())) {
+            H2Client.Stream stalled = h2.open(true);
+            stalled.headOnly("POST", "/v1/chat/completions");
+            assertEquals("408", stalled.head(WAIT).status());
+            assertTrue(stalled.body(WAIT).contains("server.request_timeout"));
+
+            upstream.enqueue(Behaviour.chatCompletion("after the 408"));
+            H2Client.Stream next = h2.open(true);
+            next.request("POST", "/v1/chat/completions", CHAT);
+            assertEquals("200", next.head(WAIT).status());
+            assertTrue(next.body(WAIT).contains("after the 408"));
+        }
+    }
+
+    @Test
     void streamWithoutWindow_stopsReadingTheProvider_untilTheClientReads() throws Exception {
         try (ServerSocket provider = new ServerSocket(0)) {
             AtomicLong written = new AtomicLong();

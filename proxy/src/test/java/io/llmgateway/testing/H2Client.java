@@ -19,6 +19,7 @@ import io.netty.handler.codec.http2.DefaultHttp2ResetFrame;
 import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
@@ -35,6 +36,7 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.X509TrustManager;
@@ -47,10 +49,12 @@ import javax.net.ssl.X509TrustManager;
 public final class H2Client implements AutoCloseable {
     private final MultiThreadIoEventLoopGroup group;
     private final Channel channel;
+    private final CountDownLatch goAway;
 
-    private H2Client(MultiThreadIoEventLoopGroup group, Channel channel) {
+    private H2Client(MultiThreadIoEventLoopGroup group, Channel channel, CountDownLatch goAway) {
         this.group = group;
         this.channel = channel;
+        this.goAway = goAway;
     }
 
     /** h2c with prior knowledge to 127.0.0.1:{@code port}, with Netty's default settings. */
@@ -77,6 +81,7 @@ public final class H2Client implements AutoCloseable {
      */
     public static H2Client connect(int port, SslContext ssl, Http2Settings settings) throws InterruptedException {
         MultiThreadIoEventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        CountDownLatch goAway = new CountDownLatch(1);
         try {
             Channel ch = new Bootstrap()
                     .group(group)
@@ -93,6 +98,15 @@ public final class H2Client implements AutoCloseable {
                                             .initialSettings(settings)
                                             .build());
                             ch.pipeline().addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
+                            ch.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+                                @Override
+                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                    if (msg instanceof Http2GoAwayFrame) {
+                                        goAway.countDown();
+                                    }
+                                    ReferenceCountUtil.release(msg);
+                                }
+                            });
                         }
                     })
                     .connect("127.0.0.1", port)
@@ -102,7 +116,7 @@ public final class H2Client implements AutoCloseable {
             if (tls != null) {
                 tls.handshakeFuture().sync();
             }
-            return new H2Client(group, ch);
+            return new H2Client(group, ch, goAway);
         } catch (InterruptedException | RuntimeException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
             throw e;
@@ -113,6 +127,11 @@ public final class H2Client implements AutoCloseable {
     public String applicationProtocol() {
         SslHandler tls = channel.pipeline().get(SslHandler.class);
         return tls == null ? null : tls.applicationProtocol();
+    }
+
+    /** Whether the server sent GOAWAY within {@code timeout}. */
+    public boolean awaitGoAway(Duration timeout) throws InterruptedException {
+        return goAway.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The connection's channel. */
@@ -195,6 +214,17 @@ public final class H2Client implements AutoCloseable {
                 channel.write(new DefaultHttp2DataFrame(bytes, true));
             }
             channel.flush();
+        }
+
+        /** Sends only a request's head, announcing a body that never comes (a stalled upload). */
+        public void headOnly(String method, String path) {
+            Http2Headers h = new DefaultHttp2Headers()
+                    .method(method)
+                    .path(path)
+                    .scheme("http")
+                    .authority("localhost")
+                    .set("content-type", "application/json");
+            channel.writeAndFlush(new DefaultHttp2HeadersFrame(h, false));
         }
 
         /** Resets the stream (RST_STREAM CANCEL), as a client does that gives up on a request. */
