@@ -35,6 +35,9 @@
 # probe and the paced case speak plain HTTP only, so they are off unless asked for. Compare the engines with
 # GATEWAY_OPTS="-Xms64m -Xmx256m -Dllmgateway.tls.engine=jdk" (the gateway's start-up line names the engine).
 #
+# H2=1 adds an HTTP/2 case (bench/load/h2.sh): h2load against the gateway (h2c, or h2 by ALPN with TLS=1) and
+# nginx `http2` proxying to the same mock; H2_CLIENTS x H2_STREAMS concurrent streams, the kinds of H2_KINDS.
+#
 # Needs nginx and wrk (installed with apt-get when missing and running as root). Nothing here is a test.
 set -euo pipefail
 
@@ -62,7 +65,11 @@ PACED_INTERVAL_MS=${PACED_INTERVAL_MS:-20}
 CLIENT_KEY=${CLIENT_KEY:-0}         # 1: the gateway requires the client key wrk sends; budget: that key and every
                                    # provider with a budget and a price (the cost of budget admission)
 PACED_MESSAGES=${PACED_MESSAGES:-true}  # false skips the paced stream through the translation (/v1/messages)
-PORT_BASE=${PORT_BASE:-18080}      # uses PORT_BASE+1 .. +6 on 127.0.0.1
+H2=${H2:-0}                        # 1: the HTTP/2 case with h2load (Debian package nghttp2-client)
+H2_CLIENTS=${H2_CLIENTS:-8}        # h2load connections
+H2_STREAMS=${H2_STREAMS:-8}        # concurrent streams per connection
+H2_KINDS=${H2_KINDS:-"json sse"}
+PORT_BASE=${PORT_BASE:-18080}      # uses PORT_BASE+1 .. +7 on 127.0.0.1
 REBUILD=${REBUILD:-0}              # 1 rebuilds the jars even when they are newer than every source
 KEEP=${KEEP:-0}                    # 1 keeps the work directory (configs, logs, raw results)
 
@@ -76,6 +83,7 @@ GATEWAY_PORT=$((PORT_BASE + 3))
 PACED_PORT=$((PORT_BASE + 4))
 NETTY_PORT=$((PORT_BASE + 5))
 GATEWAY_TLS_PORT=$((PORT_BASE + 6))
+H2_NGINX_PORT=$((PORT_BASE + 7))
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -84,6 +92,7 @@ need=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
 command -v wrk >/dev/null 2>&1 || need+=(wrk)
 command -v taskset >/dev/null 2>&1 || need+=(util-linux)
+[ "$H2" = 1 ] && { command -v h2load >/dev/null 2>&1 || need+=(nghttp2-client); }
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "load.sh: please install ${need[*]} (Debian: apt-get install -y ${need[*]})" >&2
@@ -126,7 +135,8 @@ echo "revision: $revision"
 echo "proxy/target/llm-gateway.jar sha256: $gateway_sha"
 echo "bench/target/benchmarks.jar sha256: $bench_sha"
 
-for port in "$MOCK_PORT" "$NGINX_PORT" "$GATEWAY_PORT" "$PACED_PORT" "$NETTY_PORT" "$GATEWAY_TLS_PORT"; do
+for port in "$MOCK_PORT" "$NGINX_PORT" "$GATEWAY_PORT" "$PACED_PORT" "$NETTY_PORT" "$GATEWAY_TLS_PORT" \
+    "$H2_NGINX_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "load.sh: port $port on 127.0.0.1 is in use (a previous run still going?); set PORT_BASE to move" >&2
     exit 2
@@ -138,7 +148,7 @@ mkdir -p "$WORK/tmp"
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for f in "$WORK/mock.pid" "$WORK/proxy.pid"; do
+  for f in "$WORK/mock.pid" "$WORK/proxy.pid" "$WORK/h2.pid"; do
     [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
   done
   if [ "$KEEP" = 1 ]; then echo "work directory kept: $WORK" >&2; else rm -rf "$WORK"; fi
@@ -400,4 +410,9 @@ if [ "$PACED" = 1 ]; then
       --seconds "$PACED_SECONDS" --rounds "$ROUNDS" --chunks "$PACED_CHUNKS" --messages "$PACED_MESSAGES" >> "$RESULTS"
 fi
 
+# shellcheck source=load/h2.sh
+[ "$H2" = 1 ] && . bench/load/h2.sh
+
 java -cp "$BENCH_JAR" io.llmgateway.bench.load.LoadReport "$RESULTS"
+[ "$H2" = 1 ] && h2_table
+exit 0

@@ -72,7 +72,9 @@ final class ConfigKeys {
             "max_buffered_body_size",
             "shutdown_grace_period",
             "transport",
-            "tls");
+            "tls",
+            "http2",
+            "http2_max_concurrent_streams");
 
     static final List<String> TLS_OPTIONS = List.of("port", "cert_file", "key_file", "protocols");
 

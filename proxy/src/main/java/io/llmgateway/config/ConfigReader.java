@@ -121,7 +121,10 @@ final class ConfigReader {
                 section.get("max_buffered_body_size").asSize((int) d.maxBufferedBodyBytes()),
                 section.get("shutdown_grace_period").asDuration(d.shutdownGracePeriod()),
                 section.get("transport").asChoice(TRANSPORTS, d.transport()),
-                tls);
+                tls,
+                section.get("http2").asBoolean(d.http2()),
+                section.get("http2_max_concurrent_streams")
+                        .asInt(1, 100_000, "an integer from 1 to 100000", d.http2MaxConcurrentStreams()));
     }
 
     private static UpstreamSettings readUpstream(ConfigNode section) {

@@ -24,6 +24,10 @@ import java.time.Duration;
  * @param shutdownGracePeriod on SIGTERM, how long in-flight requests and streams may finish (default 30s)
  * @param transport the event loops' socket interface (default {@link IoTransport#AUTO})
  * @param tls the TLS listener, or null when there is none (the default)
+ * @param http2 whether clients may speak HTTP/2: h2 offered over TLS (ALPN) and h2c with prior knowledge on the
+ *              plain listener (default true); false = HTTP/1.1 only
+ * @param http2MaxConcurrentStreams most streams an HTTP/2 client may have open at once on one connection (default
+ *                                  128, nginx's); a stream beyond it is refused (RST_STREAM REFUSED_STREAM)
  */
 public record ServerSettings(
         String host,
@@ -39,7 +43,9 @@ public record ServerSettings(
         long maxBufferedBodyBytes,
         Duration shutdownGracePeriod,
         IoTransport transport,
-        TlsSettings tls) {
+        TlsSettings tls,
+        boolean http2,
+        int http2MaxConcurrentStreams) {
 
     /** {@link #port()} when there is no plain listener, only the TLS one. */
     public static final int NO_LISTENER = -1;
@@ -58,7 +64,9 @@ public record ServerSettings(
             256L * 1024 * 1024,
             Duration.ofSeconds(30),
             IoTransport.AUTO,
-            null);
+            null,
+            true,
+            128);
 
     public ServerSettings {
         requireNonNull(host, "host");
@@ -71,6 +79,10 @@ public record ServerSettings(
         }
         if (port == NO_LISTENER && tls == null) {
             throw new IllegalArgumentException("port: NO_LISTENER without tls (expected: a listener)");
+        }
+        if (http2MaxConcurrentStreams < 1) {
+            throw new IllegalArgumentException(
+                    "http2MaxConcurrentStreams: " + http2MaxConcurrentStreams + " (expected: >= 1)");
         }
         if (maxInFlight < 1) {
             throw new IllegalArgumentException("maxInFlight: " + maxInFlight + " (expected: >= 1)");
@@ -97,7 +109,9 @@ public record ServerSettings(
                 maxBufferedBodyBytes,
                 shutdownGracePeriod,
                 transport,
-                tls);
+                tls,
+                http2,
+                http2MaxConcurrentStreams);
     }
 
     public ServerSettings withPort(int newPort) {
@@ -115,7 +129,29 @@ public record ServerSettings(
                 maxBufferedBodyBytes,
                 shutdownGracePeriod,
                 transport,
-                tls);
+                tls,
+                http2,
+                http2MaxConcurrentStreams);
+    }
+
+    public ServerSettings withHttp2(boolean newHttp2) {
+        return new ServerSettings(
+                host,
+                port,
+                maxBodyBytes,
+                ioThreads,
+                maxRequestLineBytes,
+                maxHeaderBytes,
+                maxHeaders,
+                requestTimeout,
+                idleTimeout,
+                maxInFlight,
+                maxBufferedBodyBytes,
+                shutdownGracePeriod,
+                transport,
+                tls,
+                newHttp2,
+                http2MaxConcurrentStreams);
     }
 
     public ServerSettings withTls(TlsSettings newTls) {
@@ -133,6 +169,8 @@ public record ServerSettings(
                 maxBufferedBodyBytes,
                 shutdownGracePeriod,
                 transport,
-                newTls);
+                newTls,
+                http2,
+                http2MaxConcurrentStreams);
     }
 }

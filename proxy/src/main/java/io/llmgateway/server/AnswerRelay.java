@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 
 /*
  * Design notes
@@ -46,6 +47,9 @@ final class AnswerRelay {
     private boolean lengthAnnounced;
 
     private boolean closeAfter;
+    /** The body's end was written. */
+    private boolean ended;
+
     private boolean flushPending;
     private BudgetClaim budget = BudgetClaim.NONE;
 
@@ -174,6 +178,7 @@ final class AnswerRelay {
 
     /** Ends the body; not flushed. */
     void end() {
+        ended = true;
         if (writer != null) {
             writer.end();
         } else {
@@ -220,8 +225,18 @@ final class AnswerRelay {
         Responses.send(ctx, response, keepAlive, requestId);
     }
 
-    /** Closes the client's connection once what was written has gone. */
+    /**
+     * Closes the client's connection once what was written has gone. On HTTP/2 the stream ends with its answer
+     * and the connection stays: a stream whose answer did not end is reset, which tells the client it is cut.
+     */
     void close() {
+        if (ctx.channel() instanceof Http2StreamChannel) {
+            if (!ended) {
+                ctx.flush();
+                ctx.close();
+            }
+            return;
+        }
         ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
     }
 

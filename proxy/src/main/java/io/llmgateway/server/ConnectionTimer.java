@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -64,7 +65,9 @@ final class ConnectionTimer extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (phase == Phase.IDLE && msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()) {
+        // Bytes on a connection; a request's head on an HTTP/2 stream, whose timer sits behind the frame codec.
+        if (phase == Phase.IDLE
+                && ((msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()) || msg instanceof HttpRequest)) {
             enter(Phase.RECEIVING, requestTimeoutNanos);
         }
         ctx.fireChannelRead(msg);
@@ -72,11 +75,21 @@ final class ConnectionTimer extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        cancel();
+        ctx.fireChannelInactive();
+    }
+
+    /** Taken out when the connection turns out to speak HTTP/2, whose streams have timers of their own. */
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancel();
+    }
+
+    private void cancel() {
         if (timer != null) {
             timer.cancel(false);
             timer = null;
         }
-        ctx.fireChannelInactive();
     }
 
     /** A whole request has been read: from now on the exchange's own timeouts apply. */

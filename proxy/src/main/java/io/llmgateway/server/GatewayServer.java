@@ -69,7 +69,7 @@ public final class GatewayServer implements AutoCloseable {
         Gateway gateway = new Gateway(config, clock, ticker, workers);
         Channel plain = null;
         try {
-            ServerCertificates certificates = certificates(settings.tls(), clock);
+            ServerCertificates certificates = certificates(settings, clock);
             if (certificates != null) {
                 gateway.useCertificates(certificates);
             }
@@ -98,11 +98,13 @@ public final class GatewayServer implements AutoCloseable {
         }
     }
 
-    private static ServerCertificates certificates(TlsSettings tls, Clock clock) {
+    private static ServerCertificates certificates(ServerSettings settings, Clock clock) {
+        TlsSettings tls = settings.tls();
         if (tls == null) {
             return null;
         }
-        return ServerCertificates.load(tls.certFile(), tls.keyFile(), tls.protocols(), TlsEngine.provider(), clock);
+        return ServerCertificates.load(
+                tls.certFile(), tls.keyFile(), tls.protocols(), TlsEngine.provider(), settings.http2(), clock);
     }
 
     private static Channel bind(
@@ -160,6 +162,7 @@ public final class GatewayServer implements AutoCloseable {
     public int shutdownGracefully(Duration grace) {
         closeListeners();
         gateway.startDraining();
+        Http2Front.goAway(gateway.connections());
         Ticker ticker = gateway.ticker();
         long deadline = ticker.nanoTime() + grace.toNanos();
         while (gateway.inFlight() > 0 && ticker.nanoTime() < deadline) {

@@ -2,6 +2,7 @@ package io.llmgateway.server;
 
 import io.llmgateway.openai.OpenAiErrors;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -11,6 +12,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.Ticker;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -108,9 +110,11 @@ public final class LocalExchange {
         return address != null && address.isLoopbackAddress();
     }
 
-    /** True when the request came over the TLS listener. */
+    /** True when the request came over the TLS listener (on HTTP/2, the stream's connection did). */
     public boolean overTls() {
-        return ctx.pipeline().get(GatewayInitializer.TLS) != null;
+        Channel ch = ctx.channel();
+        Channel connection = ch instanceof Http2StreamChannel ? ch.parent() : ch;
+        return connection.pipeline().get(GatewayInitializer.TLS) != null;
     }
 
     public boolean isDone() {

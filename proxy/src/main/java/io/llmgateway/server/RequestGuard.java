@@ -49,13 +49,13 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
     private final ServerSettings settings;
     private final Gateway gateway;
     private final BodyBudget budget;
-    private final StrictRequestDecoder decoder;
+    private final StrictRequestDecoder decoder; // null on an HTTP/2 stream, whose framing cannot be ambiguous
     private boolean rejecting;
     /** Body bytes charged to the budget for this connection's requests not yet answered. */
     private long charged;
     // Of the request being received: its path, declared body length (-1: chunked), client key, body bytes
     // it may still send, and what refuses it when it sends more.
-    private String path;
+    private String path = "";
     private long declaredLength;
     private ClientKeys.Key key;
     private AccessVerdict adminVerdict;
@@ -136,6 +136,11 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
      */
     AccessVerdict admittedAdminVerdict() {
         return adminVerdict;
+    }
+
+    /** The path of the request whose head was read last, or "" before the first. */
+    String path() {
+        return path;
     }
 
     /** A request has been answered: the {@code bytes} its body was charged no longer count. */
@@ -273,7 +278,13 @@ final class RequestGuard extends ChannelInboundHandlerAdapter {
             }
             return badRequest("Malformed HTTP request: " + cause.getMessage());
         }
-        if (decoder.takeAmbiguousFraming()) {
+        if (request.method().name().equals("PRI") && request.uri().equals("*")) {
+            return badRequest(
+                    settings.http2()
+                            ? "This connection speaks HTTP/1.1: over TLS, HTTP/2 needs h2 chosen by ALPN."
+                            : "HTTP/2 is turned off on this gateway (server.http2: false); send HTTP/1.1.");
+        }
+        if (decoder != null && decoder.takeAmbiguousFraming()) {
             return badRequest("A request must not carry both Content-Length and Transfer-Encoding.");
         }
         declaredLength = 0;

@@ -31,8 +31,9 @@ import org.jspecify.annotations.Nullable;
  *   so a broken file is not re-reported every poll; the next change of either file tries again.
  * - A replacement must pass what start-up checks, and more: it must be valid now (not expired), since it
  *   would replace one that presumably is.
- * - ALPN offers http/1.1 only. HTTP/2 goes here: add h2 to the offer and let the listener's pipeline pick
- *   the codec from the negotiated protocol (ApplicationProtocolNegotiationHandler).
+ * - ALPN offers h2 before http/1.1 when HTTP/2 is on (a client that offers both gets h2), http/1.1 alone when
+ *   it is off; the listener's pipeline picks the codec from the negotiated protocol. A client that offers
+ *   no ALPN at all gets HTTP/1.1.
  */
 /** The TLS listener's certificate and key, re-read when their files change. */
 public final class ServerCertificates implements AutoCloseable {
@@ -42,16 +43,15 @@ public final class ServerCertificates implements AutoCloseable {
     public static final String KEY_FIELD = "server.tls.key_file";
 
     private static final Logger LOG = LogManager.getLogger(ServerCertificates.class);
-    private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
-            ApplicationProtocolConfig.Protocol.ALPN,
-            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-            ApplicationProtocolNames.HTTP_1_1);
+    private static final ApplicationProtocolConfig ALPN_HTTP_1_1 = alpn(ApplicationProtocolNames.HTTP_1_1);
+    private static final ApplicationProtocolConfig ALPN_H2 =
+            alpn(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
 
     private final String certFile;
     private final String keyFile;
     private final List<String> protocols;
     private final SslProvider provider;
+    private final ApplicationProtocolConfig alpn;
     private final Clock clock;
     private volatile SslContext current;
     private final Object lock = new Object();
@@ -68,6 +68,7 @@ public final class ServerCertificates implements AutoCloseable {
             String keyFile,
             List<String> protocols,
             SslProvider provider,
+            ApplicationProtocolConfig alpn,
             Clock clock,
             SslContext first,
             Stamp stamp) {
@@ -75,18 +76,30 @@ public final class ServerCertificates implements AutoCloseable {
         this.keyFile = keyFile;
         this.protocols = protocols;
         this.provider = provider;
+        this.alpn = alpn;
         this.clock = clock;
         this.current = first;
         this.stamp = stamp;
     }
 
     /**
-     * Reads the files and builds the first context.
+     * Reads the files and builds the first context, offering HTTP/1.1 only.
      *
      * @throws IllegalStateException naming the field when a file cannot be used
      */
     public static ServerCertificates load(
             String certFile, String keyFile, List<String> protocols, SslProvider provider, Clock clock) {
+        return load(certFile, keyFile, protocols, provider, false, clock);
+    }
+
+    /**
+     * Reads the files and builds the first context.
+     *
+     * @param http2 whether ALPN offers h2 (before http/1.1)
+     * @throws IllegalStateException naming the field when a file cannot be used
+     */
+    public static ServerCertificates load(
+            String certFile, String keyFile, List<String> protocols, SslProvider provider, boolean http2, Clock clock) {
         requireNonNull(certFile, "certFile");
         requireNonNull(keyFile, "keyFile");
         requireNonNull(provider, "provider");
@@ -99,8 +112,9 @@ public final class ServerCertificates implements AutoCloseable {
             if (validity != null) {
                 LOG.warn("{}: {}; clients will refuse it", CERT_FIELD, validity);
             }
-            SslContext first = build(material, provider, versions);
-            return new ServerCertificates(certFile, keyFile, versions, provider, clock, first, stamp);
+            ApplicationProtocolConfig alpn = http2 ? ALPN_H2 : ALPN_HTTP_1_1;
+            SslContext first = build(material, provider, versions, alpn);
+            return new ServerCertificates(certFile, keyFile, versions, provider, alpn, clock, first, stamp);
         } catch (Failure e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
@@ -168,7 +182,7 @@ public final class ServerCertificates implements AutoCloseable {
             if (validity != null) {
                 throw new Failure(CERT_FIELD + ": " + validity);
             }
-            current = build(material, provider, protocols);
+            current = build(material, provider, protocols, alpn);
             LOG.info(
                     "{} ({}): now serving the certificate for {}, valid until {}",
                     CERT_FIELD,
@@ -190,17 +204,27 @@ public final class ServerCertificates implements AutoCloseable {
         }
     }
 
-    private static SslContext build(KeyMaterial material, SslProvider provider, List<String> protocols) throws Failure {
+    private static SslContext build(
+            KeyMaterial material, SslProvider provider, List<String> protocols, ApplicationProtocolConfig alpn)
+            throws Failure {
         try {
             return SslContextBuilder.forServer(material.key(), material.chain())
                     .sslProvider(provider)
                     .protocols(protocols)
-                    .applicationProtocolConfig(ALPN)
+                    .applicationProtocolConfig(alpn)
                     .build();
         } catch (SSLException | RuntimeException e) {
             throw new Failure(CERT_FIELD + ": the certificate and key do not make a TLS context ("
                     + e.getClass().getSimpleName() + ')');
         }
+    }
+
+    private static ApplicationProtocolConfig alpn(String... offered) {
+        return new ApplicationProtocolConfig(
+                ApplicationProtocolConfig.Protocol.ALPN,
+                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                offered);
     }
 
     /** Stops polling. Connections keep their engines. */

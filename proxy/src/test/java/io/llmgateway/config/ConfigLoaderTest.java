@@ -144,7 +144,8 @@ class ConfigLoaderTest {
         String yaml = """
                 server: {host: 127.0.0.1, port: 9000, max_body_size: 512KiB, io_threads: 2, max_request_line: 4KiB,
                   max_header_size: 16KiB, max_headers: 50, request_timeout: 20s, idle_timeout: 2m, max_in_flight: 500,
-                  max_buffered_body_size: 64MiB, shutdown_grace_period: 10s, transport: EPOLL}
+                  max_buffered_body_size: 64MiB, shutdown_grace_period: 10s, transport: EPOLL, http2: false,
+                  http2_max_concurrent_streams: 64}
                 upstream:
                   connect_timeout: 500ms
                   response_timeout: 2m
@@ -191,7 +192,9 @@ class ConfigLoaderTest {
                         64L * 1024 * 1024,
                         Duration.ofSeconds(10),
                         IoTransport.EPOLL,
-                        null),
+                        null,
+                        false,
+                        64),
                 config.server());
         assertEquals(
                 new UpstreamSettings(

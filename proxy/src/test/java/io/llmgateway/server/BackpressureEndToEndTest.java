@@ -87,7 +87,7 @@ class BackpressureEndToEndTest {
     }
 
     /** A provider answering one streamed request with 64 MiB of SSE events, written with blocking I/O. */
-    private static void serveHugeStream(ServerSocket server, AtomicLong written, CountDownLatch finished) {
+    static void serveHugeStream(ServerSocket server, AtomicLong written, CountDownLatch finished) {
         try (Socket s = server.accept()) {
             InputStream in = s.getInputStream();
             byte[] buf = new byte[8192];
