@@ -1,0 +1,89 @@
+package io.llmgateway.testing;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2ResetFrame;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The HTTP/2 mode of a {@link MockProvider}: each stream is an exchange of its own, answered like a request on
+ * an HTTP/1.1 connection (behaviours that close or reset the connection reset the stream instead). Counts what
+ * the tests of an HTTP/2 client look at: streams open at once, and streams the client reset.
+ */
+final class MockHttp2 {
+    private final MockProvider mock;
+    private final Http2Settings settings;
+    private final int maxBodyBytes;
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final AtomicInteger openStreams = new AtomicInteger();
+    private final AtomicInteger maxOpenStreams = new AtomicInteger();
+    private final AtomicInteger resets = new AtomicInteger();
+
+    MockHttp2(MockProvider mock, Http2Settings settings, int maxBodyBytes) {
+        this.mock = mock;
+        this.settings = settings;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    /** Adds the h2 server handlers to connection {@code connectionId}'s pipeline (after TLS, if any). */
+    void configure(Channel ch, int connectionId) {
+        connections.add(ch);
+        ch.pipeline()
+                .addLast(
+                        Http2FrameCodecBuilder.forServer()
+                                .initialSettings(settings)
+                                .build(),
+                        new Http2MultiplexHandler(new ChannelInitializer<Http2StreamChannel>() {
+                            @Override
+                            protected void initChannel(Http2StreamChannel stream) {
+                                maxOpenStreams.accumulateAndGet(openStreams.incrementAndGet(), Math::max);
+                                stream.closeFuture().addListener(f -> openStreams.decrementAndGet());
+                                stream.pipeline()
+                                        .addLast(
+                                                new ResetCounter(),
+                                                new Http2StreamFrameToHttpObjectCodec(true),
+                                                new HttpObjectAggregator(maxBodyBytes),
+                                                new MockHandler(mock, connectionId));
+                            }
+                        }));
+    }
+
+    /** The most streams that were open at the same time, over all connections. */
+    int maxOpenStreams() {
+        return maxOpenStreams.get();
+    }
+
+    /** Streams the client reset (RST_STREAM). */
+    int resets() {
+        return resets.get();
+    }
+
+    /**
+     * Sends GOAWAY on every connection and closes each once its streams in flight have finished (Netty's
+     * graceful close): streams above the GOAWAY's last stream id are refused.
+     */
+    void goAway() {
+        connections.close();
+    }
+
+    private final class ResetCounter extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof Http2ResetFrame) {
+                resets.incrementAndGet();
+            }
+            ctx.fireChannelRead(msg);
+        }
+    }
+}
