@@ -158,7 +158,9 @@ final class H2Pool implements H2Connection.Events {
                 return;
             }
             Http2StreamChannel stream = (Http2StreamChannel) f.getNow();
-            stream.closeFuture().addListener(x -> streamEnded(c));
+            // Counted free only after the current read: a stream channel closes while the codec still counts its
+            // stream as active (its END_STREAM or RST_STREAM is processed after the close, or flushed later).
+            stream.closeFuture().addListener(x -> loop.execute(() -> streamEnded(c)));
             if (!promise.trySuccess(stream)) {
                 stream.close(); // the caller gave up meanwhile; no stream was started
             }

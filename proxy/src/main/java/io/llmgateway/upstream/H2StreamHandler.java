@@ -44,13 +44,6 @@ final class H2StreamHandler extends ChannelDuplexHandler implements UpstreamHand
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (msg instanceof Http2ResetFrame reset) {
-            if (!received && reset.errorCode() == Http2Error.REFUSED_STREAM.code()) {
-                refused = true;
-            }
-            ctx.fireExceptionCaught(new StreamResetException(reset.errorCode(), received));
-            return; // not reference-counted
-        }
         if (msg instanceof HttpObject) {
             received = true;
             if (msg instanceof HttpResponse response) {
@@ -62,6 +55,14 @@ final class H2StreamHandler extends ChannelDuplexHandler implements UpstreamHand
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        // The multiplex handler delivers RST_STREAM as an event, not a read: it is not flow-controlled.
+        if (evt instanceof Http2ResetFrame reset) {
+            if (!received && reset.errorCode() == Http2Error.REFUSED_STREAM.code()) {
+                refused = true;
+            }
+            ctx.fireExceptionCaught(new StreamResetException(reset.errorCode(), received));
+            return; // not reference-counted
+        }
         if (evt instanceof Http2GoAwayFrame goAway) {
             // Sent only to streams the provider did not take (id above its last stream id); they close next.
             refused = !received;

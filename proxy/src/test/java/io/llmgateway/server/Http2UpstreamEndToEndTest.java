@@ -136,8 +136,9 @@ class Http2UpstreamEndToEndTest {
             assertAllOk(first.get(30, TimeUnit.SECONDS));
             assertAllOk(second);
             assertEquals(2, h2.connectionsAccepted());
-            assertEquals(20, h2.requests().size(), "none lost, none sent twice");
-            assertTrue(h2.requests().subList(10, 20).stream().allMatch(r -> r.connectionId() == 2));
+            // A request the gateway sent before the GOAWAY arrived was refused unprocessed and went again.
+            assertEquals(20, h2.requests().size(), "none lost, none processed twice");
+            assertEquals(10, h2.requests().stream().filter(r -> r.connectionId() == 2).count());
         }
     }
 

@@ -7,12 +7,15 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2ResetFrame;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -25,6 +28,7 @@ final class MockHttp2 {
     private final MockProvider mock;
     private final Http2Settings settings;
     private final int maxBodyBytes;
+    private static final AttributeKey<Connection> CONNECTION = AttributeKey.valueOf(MockHttp2.class, "connection");
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AtomicInteger openStreams = new AtomicInteger();
     private final AtomicInteger maxOpenStreams = new AtomicInteger();
@@ -39,6 +43,8 @@ final class MockHttp2 {
     /** Adds the h2 server handlers to connection {@code connectionId}'s pipeline (after TLS, if any). */
     void configure(Channel ch, int connectionId) {
         connections.add(ch);
+        Connection conn = new Connection(ch);
+        ch.attr(CONNECTION).set(conn);
         ch.pipeline()
                 .addLast(
                         Http2FrameCodecBuilder.forServer()
@@ -48,7 +54,12 @@ final class MockHttp2 {
                             @Override
                             protected void initChannel(Http2StreamChannel stream) {
                                 maxOpenStreams.accumulateAndGet(openStreams.incrementAndGet(), Math::max);
-                                stream.closeFuture().addListener(f -> openStreams.decrementAndGet());
+                                conn.streams.incrementAndGet();
+                                stream.closeFuture().addListener(f -> {
+                                    openStreams.decrementAndGet();
+                                    conn.streams.decrementAndGet();
+                                    conn.streamEnded();
+                                });
                                 stream.pipeline()
                                         .addLast(
                                                 new ResetCounter(),
@@ -70,20 +81,45 @@ final class MockHttp2 {
     }
 
     /**
-     * Sends GOAWAY on every connection and closes each once its streams in flight have finished (Netty's
-     * graceful close): streams above the GOAWAY's last stream id are refused.
+     * Sends GOAWAY (NO_ERROR, the last stream id the last stream opened) on every connection and closes each
+     * once its streams in flight have finished; streams the client opens meanwhile are not answered.
      */
     void goAway() {
-        connections.close();
+        for (Channel ch : connections) {
+            Connection conn = ch.attr(CONNECTION).get();
+            ch.eventLoop().execute(() -> {
+                conn.goingAway = true;
+                ch.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR)).addListener(f -> conn.streamEnded());
+            });
+        }
+    }
+
+    /** Streams open on one connection; closes it once a GOAWAY was sent and the last of them ended. */
+    private static final class Connection {
+        final Channel channel;
+        final AtomicInteger streams = new AtomicInteger();
+        boolean goingAway; // on the connection's loop
+
+        Connection(Channel channel) {
+            this.channel = channel;
+        }
+
+        void streamEnded() {
+            channel.eventLoop().execute(() -> {
+                if (goingAway && streams.get() == 0) {
+                    channel.close();
+                }
+            });
+        }
     }
 
     private final class ResetCounter extends ChannelInboundHandlerAdapter {
         @Override
-        public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            if (msg instanceof Http2ResetFrame) {
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof Http2ResetFrame) { // the multiplex handler's way of passing RST_STREAM on
                 resets.incrementAndGet();
             }
-            ctx.fireChannelRead(msg);
+            ctx.fireUserEventTriggered(evt);
         }
     }
 }
