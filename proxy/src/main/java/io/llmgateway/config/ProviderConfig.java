@@ -151,6 +151,7 @@ public record ProviderConfig(
     @Override
     public String toString() {
         return "ProviderConfig[name=" + name + ", api=" + api.configName() + ", baseUrl=" + baseUrl
-                + ", apiKey=***, limits=" + limits + ", extraEndpoints=" + extraEndpoints + (http2 ? ", http2" : "") + ']';
+                + ", apiKey=***, limits=" + limits + ", extraEndpoints=" + extraEndpoints + (http2 ? ", http2" : "")
+                + ']';
     }
 }

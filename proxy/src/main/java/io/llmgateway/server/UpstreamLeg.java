@@ -133,13 +133,13 @@ final class UpstreamLeg {
                     : UpstreamRequestHead.encode(
                             channel.alloc(),
                             target,
-                    request.headers(),
-                    origin.authority(),
-                    body.readableBytes(),
-                    requestId,
-                    dialect.keyHeader(),
-                    authorization,
-                    dialect);
+                            request.headers(),
+                            origin.authority(),
+                            body.readableBytes(),
+                            requestId,
+                            dialect.keyHeader(),
+                            authorization,
+                            dialect);
         } catch (IllegalArgumentException e) { // a target that would split the request line: never sent
             body.release();
             LOG.warn("[{}] {}", requestId, ShortText.cap(e.getMessage(), 512));

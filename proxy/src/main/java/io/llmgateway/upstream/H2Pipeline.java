@@ -72,7 +72,8 @@ final class H2Pipeline {
     }
 
     private static void addHttp2(ChannelPipeline p, H2Connection conn) {
-        Http2Settings settings = Http2Settings.defaultSettings().pushEnabled(false).initialWindowSize(STREAM_WINDOW);
+        Http2Settings settings =
+                Http2Settings.defaultSettings().pushEnabled(false).initialWindowSize(STREAM_WINDOW);
         p.addLast(Http2FrameCodecBuilder.forClient()
                 .initialSettings(settings)
                 // A stream started while the provider's limit is reached waits in the codec, never refused.

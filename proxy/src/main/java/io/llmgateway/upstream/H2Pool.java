@@ -86,8 +86,8 @@ final class H2Pool implements H2Connection.Events {
         if (c != null) {
             openStream(c, promise);
         } else if (waiters.size() >= maxPending) {
-            promise.setFailure(new PoolExhaustedException("all streams of the HTTP/2 connections to "
-                    + origin.poolKey() + " are busy and " + maxPending + " requests are already waiting"));
+            promise.setFailure(new PoolExhaustedException("all streams of the HTTP/2 connections to " + origin.poolKey()
+                    + " are busy and " + maxPending + " requests are already waiting"));
         } else {
             Waiter waiter = new Waiter(promise);
             waiter.timeout = loop.schedule(

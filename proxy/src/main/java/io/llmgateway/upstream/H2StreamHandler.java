@@ -27,7 +27,8 @@ import io.netty.handler.codec.http2.HttpConversionUtil;
  * before any of its answer, or its headers could not even be written.
  */
 final class H2StreamHandler extends ChannelDuplexHandler implements UpstreamHandler.RetryHint {
-    private static final String STREAM_ID = HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text().toString();
+    private static final String STREAM_ID =
+            HttpConversionUtil.ExtensionHeaderNames.STREAM_ID.text().toString();
 
     private boolean received;
     private boolean refused;

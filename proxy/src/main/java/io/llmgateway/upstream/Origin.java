@@ -36,7 +36,9 @@ public final class Origin {
         boolean defaultPort = tls ? port == 443 : port == 80;
         String h = host.indexOf(':') >= 0 ? '[' + host + ']' : host;
         this.authority = defaultPort ? h : h + ':' + port;
-        this.poolKey = (tls ? "https://" : "http://") + authority + (caFile == null ? "" : " ca=" + caFile)
+        this.poolKey = (tls ? "https://" : "http://")
+                + authority
+                + (caFile == null ? "" : " ca=" + caFile)
                 + (http2 ? " h2" : "");
     }
 

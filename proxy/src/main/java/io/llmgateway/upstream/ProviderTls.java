@@ -43,9 +43,8 @@ final class ProviderTls {
 
     private SslContext build(String caFile, boolean h2) {
         try {
-            SslContextBuilder b = SslContextBuilder.forClient()
-                    .sslProvider(engine)
-                    .endpointIdentificationAlgorithm("HTTPS");
+            SslContextBuilder b =
+                    SslContextBuilder.forClient().sslProvider(engine).endpointIdentificationAlgorithm("HTTPS");
             if (caFile != null) {
                 b.trustManager(new File(caFile));
             }
@@ -62,9 +61,7 @@ final class ProviderTls {
             return b.build();
         } catch (SSLException e) {
             throw new IllegalStateException(
-                    caFile == null
-                            ? "cannot initialise TLS"
-                            : "cannot use ca_file " + caFile + ": " + e.getMessage(),
+                    caFile == null ? "cannot initialise TLS" : "cannot use ca_file " + caFile + ": " + e.getMessage(),
                     e);
         }
     }

@@ -77,8 +77,9 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     private Future<Channel> lease(EventLoop loop, Origin origin, UpstreamListener listener, boolean fresh) {
-        Future<Channel> leased =
-                origin.http2() ? h2Pool(loop, origin).acquire(fresh) : pool(loop, origin).acquire(fresh);
+        Future<Channel> leased = origin.http2()
+                ? h2Pool(loop, origin).acquire(fresh)
+                : pool(loop, origin).acquire(fresh);
         return leased.addListener(f -> {
             if (f.isSuccess()) {
                 UpstreamHandler.of((Channel) f.getNow()).bind(listener);

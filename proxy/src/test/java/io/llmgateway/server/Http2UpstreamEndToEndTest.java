@@ -67,7 +67,9 @@ class Http2UpstreamEndToEndTest {
         for (HttpResponse<String> r : responses) {
             assertEquals(200, r.statusCode(), r.body());
             assertTrue(r.body().contains(MockUpstream.DEFAULT_CONTENT), r.body());
-            assertFalse(r.headers().firstValue("x-http2-stream-id").isPresent(), r.headers().toString());
+            assertFalse(
+                    r.headers().firstValue("x-http2-stream-id").isPresent(),
+                    r.headers().toString());
         }
     }
 
@@ -108,7 +110,8 @@ class Http2UpstreamEndToEndTest {
 
     @Test
     void maxConcurrentStreams_isHonoured() throws Exception {
-        try (MockUpstream h2 = MockUpstream.startHttp2(null, Http2Settings.defaultSettings().maxConcurrentStreams(2));
+        try (MockUpstream h2 = MockUpstream.startHttp2(
+                        null, Http2Settings.defaultSettings().maxConcurrentStreams(2));
                 TestGateway g = TestGateway.start(
                         config("server: {io_threads: 1}\nupstream: {max_connections_per_loop: 1}\n", h2))) {
             h2.setDefault(Behaviour.chatCompletion(MockUpstream.DEFAULT_CONTENT).withDelay(Duration.ofMillis(100)));
@@ -194,7 +197,9 @@ class Http2UpstreamEndToEndTest {
                             .addUserMessage("hi")
                             .build());
 
-            assertEquals(MockUpstream.DEFAULT_CONTENT, c.choices().get(0).message().content().orElseThrow());
+            assertEquals(
+                    MockUpstream.DEFAULT_CONTENT,
+                    c.choices().get(0).message().content().orElseThrow());
             assertEquals(15, c.usage().orElseThrow().totalTokens());
         }
     }

@@ -89,7 +89,8 @@ final class MockHttp2 {
             Connection conn = ch.attr(CONNECTION).get();
             ch.eventLoop().execute(() -> {
                 conn.goingAway = true;
-                ch.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR)).addListener(f -> conn.streamEnded());
+                ch.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR))
+                        .addListener(f -> conn.streamEnded());
             });
         }
     }
