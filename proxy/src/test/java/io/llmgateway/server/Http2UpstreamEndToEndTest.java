@@ -139,7 +139,6 @@ class Http2UpstreamEndToEndTest {
             assertAllOk(first.get(30, TimeUnit.SECONDS));
             assertAllOk(second);
             assertEquals(2, h2.connectionsAccepted());
-            // A request the gateway sent before the GOAWAY arrived was refused unprocessed and went again.
             assertEquals(20, h2.requests().size(), "none lost, none processed twice");
             assertTrue(h2.requests().subList(0, 10).stream().allMatch(r -> r.connectionId() == 1));
         }

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -81,16 +82,24 @@ final class MockHttp2 {
     }
 
     /**
-     * Sends GOAWAY (NO_ERROR, the last stream id the last stream opened) on every connection and closes each
-     * once its streams in flight have finished; streams the client opens meanwhile are not answered.
+     * Shuts every connection down gracefully, in two steps as RFC 9113 (6.8) suggests: a GOAWAY whose last
+     * stream id is the largest possible stops the client opening streams, and after a round trip a second one
+     * names the last stream opened; each connection closes once its streams in flight have finished. (A single
+     * GOAWAY would refuse the streams already on their way, and Netty's server then fails the connection on
+     * their DATA frames.)
      */
     void goAway() {
         for (Channel ch : connections) {
             Connection conn = ch.attr(CONNECTION).get();
             ch.eventLoop().execute(() -> {
                 conn.goingAway = true;
-                ch.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR))
-                        .addListener(f -> conn.streamEnded());
+                ch.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR).setExtraStreamIds(Integer.MAX_VALUE));
+                ch.eventLoop()
+                        .schedule(
+                                () -> ch.writeAndFlush(new DefaultHttp2GoAwayFrame(Http2Error.NO_ERROR))
+                                        .addListener(f -> conn.streamEnded()),
+                                100,
+                                TimeUnit.MILLISECONDS);
             });
         }
     }
