@@ -32,6 +32,11 @@
 #
 # TLS=1: client TLS, the gateway's TLS listener (server.tls) against nginx `listen ssl` with the same certificate
 # (made with openssl for the run), both proxying to the plain mock; direct and netty stay plain. The one-connection
+# UPSTREAM_TLS=1: provider TLS, the gateway with https providers against nginx `proxy_pass https` to the same
+# nginx mock (which then also listens with TLS): both keep upstream connections alive and resume TLS sessions
+# (the gateway's session cache; nginx's proxy_ssl_session_reuse on and its upstream keepalive), both verify the
+# mock's certificate. UPSTREAM_H2=1 with it: the gateway's providers are `http2: true` (nginx proxies to its
+# upstreams over HTTP/1.1 only). The direct and netty targets still reach the mock in plain HTTP. The
 # probe and the paced case speak plain HTTP only, so they are off unless asked for. Compare the engines with
 # GATEWAY_OPTS="-Xms64m -Xmx256m -Dllmgateway.tls.engine=jdk" (the gateway's start-up line names the engine).
 #
@@ -54,6 +59,8 @@ TARGETS=${TARGETS:-"direct nginx netty gateway"}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}   # worker processes of the mock and of the reference proxy
 GATEWAY_OPTS=${GATEWAY_OPTS:-"-Xms64m -Xmx256m"}   # also the JVM options of the netty reference
 TLS=${TLS:-0}                      # 1: client TLS to the gateway and to nginx (see above)
+UPSTREAM_TLS=${UPSTREAM_TLS:-0}    # 1: provider TLS: the gateway and nginx reach the mock over https (see above)
+UPSTREAM_H2=${UPSTREAM_H2:-0}      # 1 (with UPSTREAM_TLS=1): the gateway's providers are http2: true
 PROBE=${PROBE:-$((1 - TLS))}       # 0 skips the one-connection latency probe (latencies without wrk's correction)
 PROBE_SECONDS=${PROBE_SECONDS:-4}  # per target, kind and round
 IDLE_PAUSE_MS=${IDLE_PAUSE_MS:-100}  # the probe's second pass: this pause after each answer (0 skips the pass)
@@ -69,7 +76,7 @@ H2=${H2:-0}                        # 1: the HTTP/2 case with h2load (Debian pack
 H2_CLIENTS=${H2_CLIENTS:-8}        # h2load connections
 H2_STREAMS=${H2_STREAMS:-8}        # concurrent streams per connection
 H2_KINDS=${H2_KINDS:-"json sse"}
-PORT_BASE=${PORT_BASE:-18080}      # uses PORT_BASE+1 .. +7 on 127.0.0.1
+PORT_BASE=${PORT_BASE:-18080}      # uses PORT_BASE+1 .. +8 on 127.0.0.1
 REBUILD=${REBUILD:-0}              # 1 rebuilds the jars even when they are newer than every source
 KEEP=${KEEP:-0}                    # 1 keeps the work directory (configs, logs, raw results)
 
@@ -84,6 +91,7 @@ PACED_PORT=$((PORT_BASE + 4))
 NETTY_PORT=$((PORT_BASE + 5))
 GATEWAY_TLS_PORT=$((PORT_BASE + 6))
 H2_NGINX_PORT=$((PORT_BASE + 7))
+MOCK_TLS_PORT=$((PORT_BASE + 8))
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -136,7 +144,7 @@ echo "proxy/target/llm-gateway.jar sha256: $gateway_sha"
 echo "bench/target/benchmarks.jar sha256: $bench_sha"
 
 for port in "$MOCK_PORT" "$NGINX_PORT" "$GATEWAY_PORT" "$PACED_PORT" "$NETTY_PORT" "$GATEWAY_TLS_PORT" \
-    "$H2_NGINX_PORT"; do
+    "$H2_NGINX_PORT" "$MOCK_TLS_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "load.sh: port $port on 127.0.0.1 is in use (a previous run still going?); set PORT_BASE to move" >&2
     exit 2
@@ -164,9 +172,11 @@ SCHEME=http
 SSL_LISTEN=""
 SSL_CONF=""
 GATEWAY_TLS=""
-if [ "$TLS" = 1 ]; then
+if [ "$TLS" = 1 ] || [ "$UPSTREAM_TLS" = 1 ]; then
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -keyout "$WORK/tls.key" \
-      -out "$WORK/tls.crt" -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1" 2>/dev/null
+      -out "$WORK/tls.crt" -subj /CN=127.0.0.1 -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" 2>/dev/null
+fi
+if [ "$TLS" = 1 ]; then
   SCHEME=https
   SSL_LISTEN="ssl "
   # What the gateway does: TLSv1.3 and 1.2, session resumption (a cache, and tickets by default).
@@ -175,6 +185,30 @@ if [ "$TLS" = 1 ]; then
   GATEWAY_TLS="  tls: {port: $GATEWAY_TLS_PORT, cert_file: $WORK/tls.crt, key_file: $WORK/tls.key}"
   echo "client TLS: on"
 fi
+MOCK_TLS=""        # the mock's TLS listener
+UPSTREAM_SCHEME=http
+NGINX_UPSTREAM_PORT=$MOCK_PORT
+PROXY_SSL=""       # nginx's side of provider TLS
+PROVIDER_URL="http://127.0.0.1:$MOCK_PORT"
+PROVIDER_TLS=""    # the gateway's side
+if [ "$UPSTREAM_TLS" = 1 ]; then
+  h2_listen=""
+  [ "$UPSTREAM_H2" = 1 ] && h2_listen=" http2"
+  MOCK_TLS="listen 127.0.0.1:$MOCK_TLS_PORT ssl$h2_listen backlog=4096; ssl_certificate $WORK/tls.crt;"
+  MOCK_TLS="$MOCK_TLS ssl_certificate_key $WORK/tls.key; ssl_protocols TLSv1.3 TLSv1.2; ssl_session_cache shared:MOCKSSL:10m;"
+  UPSTREAM_SCHEME=https
+  NGINX_UPSTREAM_PORT=$MOCK_TLS_PORT
+  # Verified like the gateway's (the name: nginx checks DNS names, the gateway the IP address).
+  PROXY_SSL="proxy_ssl_session_reuse on; proxy_ssl_protocols TLSv1.3 TLSv1.2; proxy_ssl_verify on;"
+  PROXY_SSL="$PROXY_SSL proxy_ssl_trusted_certificate $WORK/tls.crt; proxy_ssl_name localhost;"
+  PROVIDER_URL="https://127.0.0.1:$MOCK_TLS_PORT"
+  PROVIDER_TLS="    ca_file: $WORK/tls.crt"
+  [ "$UPSTREAM_H2" = 1 ] && PROVIDER_TLS+=$'\n    http2: true'
+  echo "provider TLS: on$( [ "$UPSTREAM_H2" = 1 ] && echo ', the gateway over HTTP/2')"
+elif [ "$UPSTREAM_H2" = 1 ]; then
+  echo "load.sh: UPSTREAM_H2=1 needs UPSTREAM_TLS=1" >&2
+  exit 2
+fi
 
 # ---- nginx: mock and reference proxy --------------------------------------------------------------------
 user_line=""
@@ -182,10 +216,12 @@ user_line=""
 # Fills a template. The canned bodies go through ENVIRON: awk -v would interpret their backslashes.
 fill() { # template output port
   BENCH_JSON=$(cat "$WORK/canned-json.nginx") BENCH_SSE=$(cat "$WORK/canned-sse.nginx") \
-  awk -v dir="$WORK" -v user="$user_line" -v workers="$NGINX_WORKERS" -v port="$3" -v up="$MOCK_PORT" \
-      -v ssl="$SSL_LISTEN" -v sslconf="$SSL_CONF" '
+  awk -v dir="$WORK" -v user="$user_line" -v workers="$NGINX_WORKERS" -v port="$3" -v up="$NGINX_UPSTREAM_PORT" \
+      -v ssl="$SSL_LISTEN" -v sslconf="$SSL_CONF" -v mocktls="$MOCK_TLS" -v upscheme="$UPSTREAM_SCHEME" \
+      -v proxyssl="$PROXY_SSL" '
     { gsub(/@DIR@/, dir); gsub(/@USER@/, user); gsub(/@WORKERS@/, workers); gsub(/@UPSTREAM_PORT@/, up);
-      gsub(/@PORT@/, port); gsub(/@SSL@/, ssl); gsub(/@SSL_CONF@/, sslconf);
+      gsub(/@PORT@/, port); gsub(/@SSL@/, ssl); gsub(/@SSL_CONF@/, sslconf); gsub(/@MOCK_TLS@/, mocktls);
+      gsub(/@UPSTREAM_SCHEME@/, upscheme); gsub(/@PROXY_SSL@/, proxyssl);
       i = index($0, "@JSON@"); if (i) $0 = substr($0, 1, i - 1) ENVIRON["BENCH_JSON"] substr($0, i + 6);
       i = index($0, "@SSE@"); if (i) $0 = substr($0, 1, i - 1) ENVIRON["BENCH_SSE"] substr($0, i + 5);
       print }' "$1" > "$2"
@@ -234,12 +270,14 @@ server:
 $GATEWAY_TLS
 api_provider:
   json:
-    base_url: http://127.0.0.1:$MOCK_PORT/json/v1
+    base_url: $PROVIDER_URL/json/v1
+$PROVIDER_TLS
     api_key: sk-bench-upstream
     limits: {rpm: 100000000, tpm: 100000000000, rpd: 1000000000, tpr: 100000}
 $PROVIDER_BUDGET
   sse:
-    base_url: http://127.0.0.1:$MOCK_PORT/sse/v1
+    base_url: $PROVIDER_URL/sse/v1
+$PROVIDER_TLS
     api_key: sk-bench-upstream
     limits: {rpm: 100000000, tpm: 100000000000, rpd: 1000000000, tpr: 100000}
 $PROVIDER_BUDGET
@@ -345,7 +383,7 @@ done
 RESULTS=$WORK/results.txt
 : > "$RESULTS"
 echo "$BUILD_LINE" >> "$RESULTS"
-echo "tls=$TLS clk_tck=$(getconf CLK_TCK) startup_ms=$startup_ms ready_ms=$ready_ms cores=$(nproc) load_before=$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
+echo "tls=$TLS upstream_tls=$UPSTREAM_TLS upstream_h2=$UPSTREAM_H2 clk_tck=$(getconf CLK_TCK) startup_ms=$startup_ms ready_ms=$ready_ms cores=$(nproc) load_before=$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
 read -r -a targets <<< "$TARGETS"
 # The targets in the order of round $1: rotated, so that no target always runs first (or right after the GC of
 # the gateway).

@@ -27,6 +27,9 @@ final class ConfigRender {
                 doc.putString(p.apiKey(), ConfigEdits.API_PROVIDER, p.name(), "api_key");
             }
             apiOptions(doc, p);
+            if (p.http2()) {
+                doc.putBoolean(true, ConfigEdits.API_PROVIDER, p.name(), "http2");
+            }
             if (!p.extraEndpoints().isEmpty()) {
                 doc.putSequence(List.copyOf(p.extraEndpoints()), ConfigEdits.API_PROVIDER, p.name(), "extra_endpoints");
             }

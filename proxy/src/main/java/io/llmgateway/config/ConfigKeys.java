@@ -108,6 +108,7 @@ final class ConfigKeys {
             "limits",
             "ca_file",
             "extra_endpoints",
+            "http2",
             "budget");
 
     static final List<String> LIMITS_OPTIONS = List.of("rpm", "tpm", "rpd", "tpr");

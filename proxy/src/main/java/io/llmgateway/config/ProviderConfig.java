@@ -22,6 +22,8 @@ import java.util.Set;
  * @param anthropicVersion the {@code anthropic-version} sent when the client sent none ({@code api: anthropic})
  * @param apiVersion Azure's {@code api-version} query value, or {@code v1} for Azure's v1 URLs ({@code api: azure})
  * @param defaultMaxTokens the {@code max_tokens} sent to an Anthropic provider when the client gave none
+ * @param http2 requests to this provider are streams multiplexed over shared HTTP/2 connections (h2 over TLS by
+ *              ALPN, h2c with prior knowledge for an http base_url) rather than one request per HTTP/1.1 connection
  */
 public record ProviderConfig(
         String name,
@@ -33,7 +35,8 @@ public record ProviderConfig(
         ProviderApi api,
         String anthropicVersion,
         String apiVersion,
-        int defaultMaxTokens) {
+        int defaultMaxTokens,
+        boolean http2) {
     public static final String DEFAULT_ANTHROPIC_VERSION = "2023-06-01";
     public static final String DEFAULT_API_VERSION = "2024-10-21";
     /** Azure's {@code api_version} that selects its v1 URLs ({@code {base_url}/v1/...}, the model in the body). */
@@ -55,6 +58,32 @@ public record ProviderConfig(
         if (defaultMaxTokens < 1) {
             throw new IllegalArgumentException("defaultMaxTokens: " + defaultMaxTokens + " (expected: >= 1)");
         }
+    }
+
+    /** A provider over HTTP/1.1. */
+    public ProviderConfig(
+            String name,
+            URI baseUrl,
+            String apiKey,
+            Limits limits,
+            String caFile,
+            Set<String> extraEndpoints,
+            ProviderApi api,
+            String anthropicVersion,
+            String apiVersion,
+            int defaultMaxTokens) {
+        this(
+                name,
+                baseUrl,
+                apiKey,
+                limits,
+                caFile,
+                extraEndpoints,
+                api,
+                anthropicVersion,
+                apiVersion,
+                defaultMaxTokens,
+                false);
     }
 
     /** A provider of OpenAI's API. */
@@ -93,7 +122,24 @@ public record ProviderConfig(
                 api,
                 anthropicVersion,
                 apiVersion,
-                defaultMaxTokens);
+                defaultMaxTokens,
+                http2);
+    }
+
+    /** This provider with {@code http2} set, its other options unchanged. */
+    public ProviderConfig withHttp2(boolean on) {
+        return new ProviderConfig(
+                name,
+                baseUrl,
+                apiKey,
+                limits,
+                caFile,
+                extraEndpoints,
+                api,
+                anthropicVersion,
+                apiVersion,
+                defaultMaxTokens,
+                on);
     }
 
     /** Whether requests of endpoint family {@code family} ({@link Endpoints#extraFamily}) may go to this provider. */
@@ -105,6 +151,7 @@ public record ProviderConfig(
     @Override
     public String toString() {
         return "ProviderConfig[name=" + name + ", api=" + api.configName() + ", baseUrl=" + baseUrl
-                + ", apiKey=***, limits=" + limits + ", extraEndpoints=" + extraEndpoints + ']';
+                + ", apiKey=***, limits=" + limits + ", extraEndpoints=" + extraEndpoints + (http2 ? ", http2" : "")
+                + ']';
     }
 }

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Reads {@code api_provider}: each provider's api, base URL, key, api options, limits, CA file and extra endpoints. */
+/** Reads {@code api_provider}: each provider's api, base URL, key, api options, limits, CA file, extra endpoints and HTTP/2. */
 final class ProviderReader {
     private static final Pattern ENDPOINT_NAME = Pattern.compile("[a-z][a-z0-9_]*");
     static final Map<String, ProviderApi> APIS =
@@ -49,6 +49,7 @@ final class ProviderReader {
             String anthropicVersion = ApiOptions.anthropicVersion(entry, api);
             String apiVersion = ApiOptions.apiVersion(entry, api);
             int defaultMaxTokens = ApiOptions.defaultMaxTokens(entry, api);
+            boolean http2 = entry.get("http2").asBoolean(false);
             if (baseUrl != null) {
                 providers.put(
                         name,
@@ -62,7 +63,8 @@ final class ProviderReader {
                                 api == null ? ProviderApi.OPENAI : api,
                                 anthropicVersion,
                                 apiVersion,
-                                defaultMaxTokens));
+                                defaultMaxTokens,
+                                http2));
             }
         });
         return providers;

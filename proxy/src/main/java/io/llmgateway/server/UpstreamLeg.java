@@ -116,18 +116,30 @@ final class UpstreamLeg {
     boolean sendRequest(FullHttpRequest request, RequestFacts info, ProviderDialect dialect, String pathSuffix)
             throws BadRequestException {
         ByteBuf body = dialect.body(channel.alloc(), request.content(), info, alias);
-        ByteBuf head;
+        Object head;
         try {
-            head = UpstreamRequestHead.encode(
-                    channel.alloc(),
-                    dialect.target(origin.basePath(), pathSuffix, alias),
-                    request.headers(),
-                    origin.authority(),
-                    body.readableBytes(),
-                    requestId,
-                    dialect.keyHeader(),
-                    authorization,
-                    dialect);
+            String target = dialect.target(origin.basePath(), pathSuffix, alias);
+            head = UpstreamClient.multiplexed(channel)
+                    ? UpstreamRequestHeaders.frame(
+                            target,
+                            request.headers(),
+                            origin.tls(),
+                            origin.authority(),
+                            body.readableBytes(),
+                            requestId,
+                            dialect.keyHeader(),
+                            authorization,
+                            dialect)
+                    : UpstreamRequestHead.encode(
+                            channel.alloc(),
+                            target,
+                            request.headers(),
+                            origin.authority(),
+                            body.readableBytes(),
+                            requestId,
+                            dialect.keyHeader(),
+                            authorization,
+                            dialect);
         } catch (IllegalArgumentException e) { // a target that would split the request line: never sent
             body.release();
             LOG.warn("[{}] {}", requestId, ShortText.cap(e.getMessage(), 512));
@@ -139,9 +151,10 @@ final class UpstreamLeg {
 
     /**
      * Sends the request's head and body (bytes, not an HttpRequest: the upstream pipeline has only a
-     * response decoder). A failed write is reported to {@link Owner#sendFailed} while the channel is current.
+     * response decoder; on an HTTP/2 stream the head is a headers frame, {@link UpstreamClient#multiplexed}). A
+     * failed write is reported to {@link Owner#sendFailed} while the channel is current.
      */
-    void send(ByteBuf head, ByteBuf body) {
+    void send(Object head, ByteBuf body) {
         Channel ch = channel;
         ch.write(head);
         ch.writeAndFlush(body).addListener(w -> {

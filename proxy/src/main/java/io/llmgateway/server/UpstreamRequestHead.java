@@ -60,12 +60,7 @@ final class UpstreamRequestHead {
             String keyHeader,
             String key,
             ProviderDialect dialect) {
-        for (int i = 0; i < path.length(); i++) {
-            char c = path.charAt(i);
-            if (c == ' ' || c == '\r' || c == '\n') {
-                throw new IllegalArgumentException("request target with a space or line break: " + path);
-            }
-        }
+        checkTarget(path);
         HeadBytes h = HeadBytes.start();
         h.bytes(POST).ascii(path).bytes(VERSION_CRLF);
         h.headers(client, HeaderPolicy::forwarded);
@@ -80,5 +75,15 @@ final class UpstreamRequestHead {
             h.header(keyHeader, key);
         }
         return h.crlf().toBuffer(alloc);
+    }
+
+    /** @throws IllegalArgumentException if {@code path} holds a space or a line break */
+    static void checkTarget(String path) {
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == ' ' || c == '\r' || c == '\n') {
+                throw new IllegalArgumentException("request target with a space or line break: " + path);
+            }
+        }
     }
 }

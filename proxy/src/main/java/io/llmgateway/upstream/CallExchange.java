@@ -73,7 +73,7 @@ final class CallExchange implements UpstreamListener {
                 return;
             }
             channel = ch;
-            ch.writeAndFlush(call.encode(ch.alloc(), origin.authority())).addListener(w -> {
+            call.send(ch, origin).addListener(w -> {
                 if (!w.isSuccess() && channel == ch) {
                     broke(w.cause());
                 }

@@ -16,12 +16,19 @@ public final class Origin {
     private final int port;
     private final String basePath;
     private final String caFile;
+    private final boolean http2;
     // Both are needed for every request (Host header, pool lookup): built once, not per request.
     private final String authority;
     private final String poolKey;
 
     public Origin(boolean tls, String host, int port, String basePath, String caFile) {
+        this(tls, host, port, basePath, caFile, false);
+    }
+
+    /** @param http2 requests go as HTTP/2 streams over shared connections (see {@link #http2()}) */
+    public Origin(boolean tls, String host, int port, String basePath, String caFile, boolean http2) {
         this.tls = tls;
+        this.http2 = http2;
         this.host = requireNonNull(host, "host");
         this.port = port;
         this.basePath = requireNonNull(basePath, "basePath");
@@ -29,7 +36,10 @@ public final class Origin {
         boolean defaultPort = tls ? port == 443 : port == 80;
         String h = host.indexOf(':') >= 0 ? '[' + host + ']' : host;
         this.authority = defaultPort ? h : h + ':' + port;
-        this.poolKey = (tls ? "https://" : "http://") + authority + (caFile == null ? "" : " ca=" + caFile);
+        this.poolKey = (tls ? "https://" : "http://")
+                + authority
+                + (caFile == null ? "" : " ca=" + caFile)
+                + (http2 ? " h2" : "");
     }
 
     public boolean tls() {
@@ -54,10 +64,25 @@ public final class Origin {
         return caFile;
     }
 
-    /** The origin of a provider, with its private CA file if it has one. */
+    /**
+     * Whether requests go as streams over shared HTTP/2 connections: h2 negotiated by ALPN over TLS (HTTP/1.1
+     * when the provider's ALPN says so), h2c with prior knowledge over plain TCP.
+     */
+    public boolean http2() {
+        return http2;
+    }
+
+    /** The origin of a provider, with its private CA file if it has one and its choice of HTTP/2. */
     public static Origin of(ProviderConfig provider) {
         Origin o = of(provider.baseUrl());
-        return provider.caFile() == null ? o : new Origin(o.tls, o.host, o.port, o.basePath, provider.caFile());
+        return provider.caFile() == null && !provider.http2()
+                ? o
+                : new Origin(o.tls, o.host, o.port, o.basePath, provider.caFile(), provider.http2());
+    }
+
+    /** This origin over HTTP/1.1: where requests go when the provider's ALPN does not offer h2. */
+    Origin http1() {
+        return http2 ? new Origin(tls, host, port, basePath, caFile, false) : this;
     }
 
     /** {@code https://api.example.com/v1} becomes (tls, api.example.com, 443, "/v1"). */
@@ -87,13 +112,14 @@ public final class Origin {
                 && tls == other.tls
                 && port == other.port
                 && host.equals(other.host)
+                && http2 == other.http2
                 && basePath.equals(other.basePath)
                 && Objects.equals(caFile, other.caFile);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(tls, host, port, basePath, caFile);
+        return Objects.hash(tls, host, port, basePath, caFile, http2);
     }
 
     @Override

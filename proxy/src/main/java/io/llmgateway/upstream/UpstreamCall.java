@@ -4,6 +4,14 @@ import static java.util.Objects.requireNonNull;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
@@ -55,6 +63,27 @@ public record UpstreamCall(
         if (maxBodyBytes < 0) {
             throw new IllegalArgumentException("maxBodyBytes: " + maxBodyBytes + " (expected: >= 0)");
         }
+    }
+
+    /** Writes the request on {@code ch}, a connection or a stream ({@link UpstreamClient#multiplexed}) to {@code origin}. */
+    ChannelFuture send(Channel ch, Origin origin) {
+        if (!UpstreamClient.multiplexed(ch)) {
+            return ch.writeAndFlush(encode(ch.alloc(), origin.authority()));
+        }
+        Http2Headers h = new DefaultHttp2Headers()
+                .method(method)
+                .path(path)
+                .scheme(origin.tls() ? "https" : "http")
+                .authority(origin.authority());
+        headers.forEach((name, value) -> h.add(AsciiString.of(name).toLowerCase(), value));
+        if (body.length > 0 || !method.equals("GET")) {
+            h.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
+        }
+        if (body.length == 0) {
+            return ch.writeAndFlush(new DefaultHttp2HeadersFrame(h, true));
+        }
+        ch.write(new DefaultHttp2HeadersFrame(h, false));
+        return ch.writeAndFlush(Unpooled.wrappedBuffer(body)); // the stream's last DATA frame (H2StreamHandler)
     }
 
     /** The request as bytes, ready to write. */

@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import io.llmgateway.config.IoTransport;
 import io.llmgateway.config.UpstreamSettings;
-import io.llmgateway.tls.TlsEngine;
 import io.llmgateway.transport.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -14,15 +13,12 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.handler.ssl.SslContext;
-import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Ticker;
-import java.io.File;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -30,10 +26,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLException;
 
 /**
- * Leases upstream HTTP/1.1 connections from pools kept per event loop and origin. A caller asks on its
+ * Leases upstream HTTP/1.1 connections, or streams of shared HTTP/2 connections for an {@link Origin#http2}
+ * provider, from pools kept per event loop and origin. A caller asks on its
  * own event loop and gets a channel of that loop, so the client and upstream sides of an exchange never
  * cross threads. Name resolution is asynchronous (Netty's DNS resolver), TLS verifies certificates and
  * host names.
@@ -46,40 +42,27 @@ import javax.net.ssl.SSLException;
 public final class UpstreamClient implements AutoCloseable {
     private final UpstreamSettings settings;
     private final Ticker ticker;
-    /**
-     * OpenSSL where it loads, else the JDK's ({@link TlsEngine}); either one resumes TLS sessions per provider
-     * host and port, which newHandler is given, so a new pooled connection skips the full handshake.
-     */
-    private final SslProvider tlsEngine;
-
-    private final SslContext sslContext;
-    private final Map<String, SslContext> privateCaContexts = new ConcurrentHashMap<>();
+    private final ProviderTls tls = new ProviderTls();
     /** One per transport: the resolver's datagram channels must match the loops they run on. */
     private final Map<IoTransport, DnsAddressResolverGroup> resolvers = new ConcurrentHashMap<>();
     /** Every open provider connection, so that close() can end them while their loops still run. */
     private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
     private final Map<EventLoop, Map<String, UpstreamPool>> pools = new ConcurrentHashMap<>();
+    private final Map<EventLoop, Map<String, H2Pool>> h2Pools = new ConcurrentHashMap<>();
     private final AtomicInteger openTotal = new AtomicInteger();
 
     /** @param ticker the time of pooled connections' idle periods (the gateway's) */
     public UpstreamClient(UpstreamSettings settings, Ticker ticker) {
         this.settings = requireNonNull(settings, "settings");
         this.ticker = requireNonNull(ticker, "ticker");
-        this.tlsEngine = TlsEngine.provider();
-        try {
-            this.sslContext = SslContextBuilder.forClient()
-                    .sslProvider(tlsEngine)
-                    .endpointIdentificationAlgorithm("HTTPS")
-                    .build();
-        } catch (SSLException e) {
-            throw new IllegalStateException("cannot initialise TLS", e);
-        }
     }
 
     /**
      * A connected channel to {@code origin} on {@code loop}, which must be the caller's loop. Complete the
-     * exchange with {@link #release} or close the channel when the exchange did not complete.
+     * exchange with {@link #release} or close the channel when the exchange did not complete. For an
+     * {@link Origin#http2} origin it is a stream of a shared connection ({@link #multiplexed}) unless the
+     * provider's ALPN chose HTTP/1.1; closing it resets that stream only.
      */
     public Future<Channel> acquire(EventLoop loop, Origin origin, UpstreamListener listener) {
         return lease(loop, origin, listener, false);
@@ -94,8 +77,10 @@ public final class UpstreamClient implements AutoCloseable {
     }
 
     private Future<Channel> lease(EventLoop loop, Origin origin, UpstreamListener listener, boolean fresh) {
-        UpstreamPool pool = pool(loop, origin);
-        return pool.acquire(fresh).addListener(f -> {
+        Future<Channel> leased = origin.http2()
+                ? h2Pool(loop, origin).acquire(fresh)
+                : pool(loop, origin).acquire(fresh);
+        return leased.addListener(f -> {
             if (f.isSuccess()) {
                 UpstreamHandler.of((Channel) f.getNow()).bind(listener);
             }
@@ -132,9 +117,24 @@ public final class UpstreamClient implements AutoCloseable {
         return exchange.result;
     }
 
+    /**
+     * Whether {@code channel} is a stream of an HTTP/2 connection: then the request goes as a headers frame
+     * ({@code Http2HeadersFrame}, with {@code :method}, {@code :path}, {@code :scheme}, {@code :authority} and no
+     * connection-specific header) followed by the body as one ByteBuf, which ends the stream; else as HTTP/1.1
+     * bytes.
+     */
+    public static boolean multiplexed(Channel channel) {
+        return channel instanceof Http2StreamChannel;
+    }
+
     /** Returns a channel whose exchange completed (full response read, keep-alive) to its pool. */
     public void release(EventLoop loop, Origin origin, Channel channel) {
-        pool(loop, origin).release(channel);
+        if (multiplexed(channel)) {
+            // The stream ended with the answer; its slot frees when the channel closes.
+            discard(channel);
+        } else {
+            pool(loop, origin.http1()).release(channel);
+        }
     }
 
     /** Stops events of {@code channel} from reaching its exchange and closes it. */
@@ -163,7 +163,7 @@ public final class UpstreamClient implements AutoCloseable {
             pool = new UpstreamPool(
                     loop,
                     origin,
-                    bootstrap(loop, origin),
+                    bootstrap(loop).handler(http1Pipeline(origin)),
                     settings.maxConnectionsPerLoop(),
                     settings.acquireTimeout().toMillis(),
                     settings.maxPendingAcquires(),
@@ -175,7 +175,23 @@ public final class UpstreamClient implements AutoCloseable {
         return pool;
     }
 
-    private Bootstrap bootstrap(EventLoop loop, Origin origin) {
+    private H2Pool h2Pool(EventLoop loop, Origin origin) {
+        Map<String, H2Pool> byOrigin = h2Pools.get(loop);
+        if (byOrigin == null) {
+            byOrigin = h2Pools.computeIfAbsent(loop, l -> new HashMap<>());
+        }
+        H2Pool pool = byOrigin.get(origin.poolKey());
+        if (pool == null) {
+            H2Pipeline pipeline = new H2Pipeline(origin, origin.tls() ? tls.contextFor(origin) : null, channels);
+            Origin http1 = origin.http1();
+            pool = new H2Pool(
+                    loop, origin, bootstrap(loop), pipeline, () -> pool(loop, http1), settings, ticker, openTotal);
+            byOrigin.put(origin.poolKey(), pool);
+        }
+        return pool;
+    }
+
+    private Bootstrap bootstrap(EventLoop loop) {
         return new Bootstrap()
                 .group(loop)
                 .channel(Transport.clientChannel(loop))
@@ -184,38 +200,24 @@ public final class UpstreamClient implements AutoCloseable {
                 .option(ChannelOption.ALLOCATOR, Transport.allocator())
                 .option(ChannelOption.SO_KEEPALIVE, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int)
-                        settings.connectTimeout().toMillis())
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        channels.add(ch);
-                        ChannelPipeline p = ch.pipeline();
-                        if (origin.tls()) {
-                            p.addLast(sslContextFor(origin).newHandler(ch.alloc(), origin.host(), origin.port()));
-                        }
-                        ResponseDecoder decoder = new ResponseDecoder();
-                        p.addLast(decoder);
-                        p.addLast(new UpstreamHandler(ch, decoder));
-                    }
-                });
+                        settings.connectTimeout().toMillis());
     }
 
-    /** The JDK's trusted authorities, or the provider's private CA file (read once, when first used). */
-    private SslContext sslContextFor(Origin origin) {
-        if (origin.caFile() == null) {
-            return sslContext;
-        }
-        return privateCaContexts.computeIfAbsent(origin.caFile(), file -> {
-            try {
-                return SslContextBuilder.forClient()
-                        .sslProvider(tlsEngine)
-                        .endpointIdentificationAlgorithm("HTTPS")
-                        .trustManager(new File(file))
-                        .build();
-            } catch (SSLException e) {
-                throw new IllegalStateException("cannot use ca_file " + file + ": " + e.getMessage(), e);
+    private ChannelInitializer<Channel> http1Pipeline(Origin origin) {
+        return new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                channels.add(ch);
+                ChannelPipeline p = ch.pipeline();
+                if (origin.tls()) {
+                    // The JDK's trusted authorities, or the provider's private CA file (read once, when first used).
+                    p.addLast(tls.contextFor(origin).newHandler(ch.alloc(), origin.host(), origin.port()));
+                }
+                ResponseDecoder decoder = new ResponseDecoder();
+                p.addLast(decoder);
+                p.addLast(new UpstreamHandler(ch, decoder));
             }
-        });
+        };
     }
 
     private DnsAddressResolverGroup resolver(EventLoop loop) {

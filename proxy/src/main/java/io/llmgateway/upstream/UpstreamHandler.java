@@ -13,16 +13,30 @@ import io.netty.util.ReferenceCountUtil;
  * about the connection: how often it was leased and since when it is idle.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+    /** What a failing exchange may learn about its request: whether it may go again on another connection. */
+    interface RetryHint {
+        /** A lease begins: nothing of its answer has arrived yet. */
+        void leased();
+
+        /**
+         * Nothing of the current answer arrived and the request was surely not processed, so it may go again,
+         * once, on another connection.
+         *
+         * @param leases how often the channel was leased, this lease included
+         */
+        boolean unprocessed(int leases);
+    }
+
     private final Channel channel;
-    private final ResponseDecoder decoder;
+    private final RetryHint hint;
     private UpstreamListener listener;
     private int leases;
     /** When the channel last went back to the pool, from the pool's ticker. */
     long idleSince;
 
-    UpstreamHandler(Channel channel, ResponseDecoder decoder) {
+    UpstreamHandler(Channel channel, RetryHint hint) {
         this.channel = channel;
-        this.decoder = decoder;
+        this.hint = hint;
     }
 
     static UpstreamHandler of(Channel channel) {
@@ -36,19 +50,16 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     void bind(UpstreamListener newListener) {
         listener = newListener;
         leases++;
-        decoder.received = false;
+        hint.leased();
     }
 
     void unbind() {
         listener = null;
     }
 
-    /**
-     * The connection served an earlier exchange and not one byte of the current exchange's answer arrived:
-     * when it fails now, the provider most likely closed it as idle while the request was on its way.
-     */
+    /** The request failing now was not processed by the provider ({@link RetryHint#unprocessed}). */
     boolean reusedAndUnanswered() {
-        return leases > 1 && !decoder.received;
+        return hint.unprocessed(leases);
     }
 
     @Override

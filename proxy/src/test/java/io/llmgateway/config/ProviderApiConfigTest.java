@@ -34,6 +34,18 @@ class ProviderApiConfigTest {
         assertEquals("2023-06-01", p.anthropicVersion());
         assertEquals("2024-10-21", p.apiVersion());
         assertEquals(4096, p.defaultMaxTokens());
+        assertEquals(false, p.http2());
+    }
+
+    @Test
+    void http2_isABooleanOfAnyApi() throws Exception {
+        assertEquals(true, parse("http2: true").providers().get("p").http2());
+        assertEquals(
+                true, parse("api: anthropic\nhttp2: true").providers().get("p").http2());
+        List<String> problems = problems("http2: sometimes");
+        assertEquals(1, problems.size(), problems.toString());
+        assertEquals(true, problems.get(0).startsWith("api_provider.p.http2: "), problems.get(0));
+        assertEquals(true, problems.get(0).contains("true or false"), problems.get(0));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.llmgateway.testing;
 
 import static java.util.Objects.requireNonNull;
 
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.ssl.SslContext;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -15,6 +16,18 @@ public final class MockUpstream extends MockProvider implements AfterEachCallbac
 
     private MockUpstream(SslContext ssl) {
         super(ssl);
+    }
+
+    private MockUpstream(SslContext ssl, Http2Settings settings) {
+        super(ssl, settings);
+    }
+
+    /**
+     * Starts an HTTP/2 mock with {@code settings}: h2c with prior knowledge, or h2 over {@code ssl} (a server
+     * context offering h2 by ALPN) when not null.
+     */
+    public static MockUpstream startHttp2(SslContext ssl, Http2Settings settings) {
+        return new MockUpstream(ssl, settings);
     }
 
     /** Starts a mock on an ephemeral port of 127.0.0.1. */

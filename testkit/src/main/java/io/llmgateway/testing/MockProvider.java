@@ -14,6 +14,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -56,6 +57,7 @@ public class MockProvider implements AutoCloseable {
     private final int port;
     private final boolean tls;
     private final boolean recording;
+    private final MockHttp2 http2; // null: HTTP/1.1
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private volatile Behaviour defaultBehaviour = Behaviour.chatCompletion(DEFAULT_CONTENT);
@@ -79,7 +81,23 @@ public class MockProvider implements AutoCloseable {
      */
     protected MockProvider(
             SslContext ssl, EventLoopGroup group, Class<? extends ServerChannel> channel, int port, boolean recording) {
+        this(ssl, null, group, channel, port, recording);
+    }
+
+    /**
+     * @param http2 the SETTINGS of an HTTP/2 mock (h2c with prior knowledge, or h2 over {@code ssl}, which must
+     *              then offer h2 by ALPN), or null for HTTP/1.1
+     * @see #MockProvider(SslContext, EventLoopGroup, Class, int, boolean)
+     */
+    protected MockProvider(
+            SslContext ssl,
+            Http2Settings http2,
+            EventLoopGroup group,
+            Class<? extends ServerChannel> channel,
+            int port,
+            boolean recording) {
         this.tls = ssl != null;
+        this.http2 = http2 == null ? null : new MockHttp2(this, http2, MAX_BODY_BYTES);
         this.group = requireNonNull(group, "group");
         this.recording = recording;
         requireNonNull(channel, "channel");
@@ -98,6 +116,10 @@ public class MockProvider implements AutoCloseable {
                             int id = connectionOpened(ch);
                             if (ssl != null) {
                                 ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                            }
+                            if (MockProvider.this.http2 != null) {
+                                MockProvider.this.http2.configure(ch, id);
+                                return;
                             }
                             ch.pipeline()
                                     .addLast(
@@ -119,6 +141,11 @@ public class MockProvider implements AutoCloseable {
     /** {@code ssl} may be null: the constructor of a mock on one NIO event loop and an ephemeral port. */
     protected MockProvider(SslContext ssl) {
         this(ssl, newLoop(), NioServerSocketChannel.class, 0, true);
+    }
+
+    /** {@code ssl} may be null: an HTTP/2 mock with {@code settings} on one NIO event loop and an ephemeral port. */
+    protected MockProvider(SslContext ssl, Http2Settings settings) {
+        this(ssl, requireNonNull(settings, "settings"), newLoop(), NioServerSocketChannel.class, 0, true);
     }
 
     private static EventLoopGroup newLoop() {
@@ -173,6 +200,31 @@ public class MockProvider implements AutoCloseable {
      */
     public RecordedRequest takeRequest(Duration timeout) throws InterruptedException {
         return untaken.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** An HTTP/2 mock's most streams open at the same time, over all its connections. */
+    public int maxOpenStreams() {
+        return h2().maxOpenStreams();
+    }
+
+    /** How many streams an HTTP/2 mock's client reset (RST_STREAM). */
+    public int streamResets() {
+        return h2().resets();
+    }
+
+    /**
+     * An HTTP/2 mock sends GOAWAY on each connection and closes it once its streams in flight have finished;
+     * new connections are still accepted.
+     */
+    public void goAway() {
+        h2().goAway();
+    }
+
+    private MockHttp2 h2() {
+        if (http2 == null) {
+            throw new IllegalStateException("not an HTTP/2 mock");
+        }
+        return http2;
     }
 
     public int connectionsAccepted() {
