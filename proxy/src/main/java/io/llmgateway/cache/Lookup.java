@@ -16,10 +16,19 @@ public final class Lookup {
     private final CacheKey key; // null when nothing is to be stored
     private final String model;
     private final long ttlNanos;
+    private final boolean anthropic;
     private ByteArrayOutputStream captured;
     private boolean abandoned;
 
-    Lookup(ResponseCache cache, ResponseCache.Outcome outcome, CachedAnswer hit, CacheKey key, String model, long ttl) {
+    Lookup(
+            ResponseCache cache,
+            ResponseCache.Outcome outcome,
+            CachedAnswer hit,
+            CacheKey key,
+            String model,
+            long ttl,
+            boolean anthropic) {
+        this.anthropic = anthropic;
         this.cache = cache;
         this.outcome = outcome;
         this.hit = hit;
@@ -74,10 +83,9 @@ public final class Lookup {
      * reproduces.
      *
      * @param stream whether the answer was a stream of events
-     * @param anthropic whether it is in Anthropic's Messages format (else OpenAI's chat format)
      * @param usage the usage the provider reported, or null
      */
-    public void finish(boolean stream, boolean anthropic, Usage usage, String provider, String answerModel) {
+    public void finish(boolean stream, Usage usage, String provider, String answerModel) {
         ByteArrayOutputStream c = captured;
         captured = null;
         if (c == null || abandoned || usage == null || usage.estimated()) {

@@ -38,8 +38,8 @@ final class RequestDigest {
         text(out, 's', path);
         text(out, 's', scope);
         text(out, 's', model);
-        try (JsonParser p = JSON.createParser(
-                RequestJson.array(body), RequestJson.offset(body), body.readableBytes())) {
+        try (JsonParser p =
+                JSON.createParser(RequestJson.array(body), RequestJson.offset(body), body.readableBytes())) {
             if (p.nextToken() != JsonToken.START_OBJECT || !root(p, out) || p.nextToken() != null) {
                 return null;
             }

@@ -44,6 +44,9 @@ public final class ResponseCache {
     /** The biggest answer stored, whatever the bound: a bigger one is passed on, not kept. */
     static final int MAX_ANSWER_BYTES = 16 * 1024 * 1024;
 
+    private static final String CHAT = "/chat/completions";
+    private static final String MESSAGES = "/messages";
+
     private final Cache<CacheKey, CachedAnswer> entries;
     private final CacheStats stats = new CacheStats();
     private volatile long maxBytes;
@@ -83,19 +86,25 @@ public final class ResponseCache {
     public Lookup lookup(String path, String scope, String model, ByteBuf body, Duration ttl, String cacheControl) {
         boolean noCache = has(cacheControl, "no-cache");
         boolean noStore = has(cacheControl, "no-store");
-        CacheKey key = noCache && noStore ? null : RequestDigest.of(path, scope, model, body);
+        boolean anthropic = path.equals(MESSAGES);
+        CacheKey key = noCache && noStore || !cacheable(path) ? null : RequestDigest.of(path, scope, model, body);
         if (key == null) {
-            return count(new Lookup(this, Outcome.BYPASS, null, null, model, 0));
+            return count(new Lookup(this, Outcome.BYPASS, null, null, model, 0, anthropic));
         }
         long ttlNanos = noStore ? 0 : ttl.toNanos();
         if (noCache) {
-            return count(new Lookup(this, Outcome.BYPASS, null, key, model, ttlNanos));
+            return count(new Lookup(this, Outcome.BYPASS, null, key, model, ttlNanos, anthropic));
         }
         CachedAnswer hit = entries.getIfPresent(key);
         return count(
                 hit != null
-                        ? new Lookup(this, Outcome.HIT, hit, null, model, 0)
-                        : new Lookup(this, Outcome.MISS, null, key, model, ttlNanos));
+                        ? new Lookup(this, Outcome.HIT, hit, null, model, 0, anthropic)
+                        : new Lookup(this, Outcome.MISS, null, key, model, ttlNanos, anthropic));
+    }
+
+    /** Whether answers of {@code path} are cached: chat completions and messages, the answers a replay writes. */
+    static boolean cacheable(String path) {
+        return path.equals(CHAT) || path.equals(MESSAGES);
     }
 
     private Lookup count(Lookup lookup) {

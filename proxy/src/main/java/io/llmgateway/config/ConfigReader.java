@@ -67,7 +67,8 @@ final class ConfigReader {
         section.rejectUnknownKeys(ConfigKeys.CACHE_OPTIONS, OPTION);
         CacheSettings d = CacheSettings.DEFAULT;
         return new CacheSettings(
-                section.get("max_size").asSize((int) d.maxBytes()), section.get("ttl").asDuration(d.ttl()));
+                section.get("max_size").asSize((int) d.maxBytes()),
+                section.get("ttl").asDuration(d.ttl()));
     }
 
     private static AdminSettings readAdmin(ConfigNode section) {

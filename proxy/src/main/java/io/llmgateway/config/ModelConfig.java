@@ -16,8 +16,7 @@ import java.util.List;
  * @param cacheTtl how long the response cache keeps this model's answers, or null when they are not cached
  *                 (the default: see {@code cache} in the README)
  */
-public record ModelConfig(
-        String name, List<ModelRoute> routes, Strategy strategy, String encoding, Duration cacheTtl) {
+public record ModelConfig(String name, List<ModelRoute> routes, Strategy strategy, String encoding, Duration cacheTtl) {
     public ModelConfig {
         requireNonNull(name, "name");
         routes = List.copyOf(routes);

@@ -41,6 +41,10 @@ import java.util.List;
  * @param clientApi the wire format the client spoke ({@code openai} or {@code anthropic}), or null when unknown
  * @param providerApi the wire format of the provider that answered (or was tried last): {@code openai},
  *                    {@code anthropic} or {@code azure}; null when no provider was tried
+ * @param cache how the request met the response cache ({@code hit}, {@code miss}, {@code bypass}), or null when
+ *              its model is not cached
+ * @param savedCostNanos on a cache hit, what the answer would have cost at the provider (nano-dollars, 0 when
+ *                       unpriced); else 0
  */
 public record RequestRecord(
         long startEpochMillis,
@@ -67,7 +71,9 @@ public record RequestRecord(
         long cacheReadTokens,
         long costNanos,
         String clientApi,
-        String providerApi) {
+        String providerApi,
+        String cache,
+        long savedCostNanos) {
     /** {@link #costNanos} of a request whose model has no known price. */
     public static final long UNPRICED = -1;
 
@@ -86,6 +92,63 @@ public record RequestRecord(
         modelAsked = ShortText.cap(modelAsked, MAX_MODEL_CHARS);
         errorMessage = ShortText.cap(errorMessage, MAX_ERROR_MESSAGE_CHARS);
         attempts = List.copyOf(attempts);
+    }
+
+    /** A record of a request whose model is not cached. */
+    public RequestRecord(
+            long startEpochMillis,
+            String requestId,
+            String clientKeyId,
+            String path,
+            String modelAsked,
+            String modelUsed,
+            String provider,
+            List<AttemptRecord> attempts,
+            int status,
+            boolean stream,
+            long firstByteMillis,
+            long totalMillis,
+            long promptTokens,
+            long completionTokens,
+            long totalTokens,
+            boolean tokensEstimated,
+            String errorType,
+            String errorMessage,
+            String requestBody,
+            String responseBody,
+            long cacheCreationTokens,
+            long cacheReadTokens,
+            long costNanos,
+            String clientApi,
+            String providerApi) {
+        this(
+                startEpochMillis,
+                requestId,
+                clientKeyId,
+                path,
+                modelAsked,
+                modelUsed,
+                provider,
+                attempts,
+                status,
+                stream,
+                firstByteMillis,
+                totalMillis,
+                promptTokens,
+                completionTokens,
+                totalTokens,
+                tokensEstimated,
+                errorType,
+                errorMessage,
+                requestBody,
+                responseBody,
+                cacheCreationTokens,
+                cacheReadTokens,
+                costNanos,
+                clientApi,
+                providerApi,
+                null,
+                0);
     }
 
     /** A record without bodies (the default: {@code logging.log_bodies} off) nor the wire formats. */

@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import io.llmgateway.cache.ResponseCache;
 import io.llmgateway.observe.RateLimitHeaders;
 import io.llmgateway.route.Router;
 import io.llmgateway.spend.BudgetClaim;
@@ -48,6 +49,7 @@ final class AnswerRelay {
     private boolean closeAfter;
     private boolean flushPending;
     private BudgetClaim budget = BudgetClaim.NONE;
+    private String cache; // the response cache's outcome for the request, null when its model is not cached
 
     /**
      * @param router gives the rate-limit headers of the client's model as they stand when the head goes out
@@ -131,6 +133,11 @@ final class AnswerRelay {
         budget = claim;
     }
 
+    /** The request's response cache outcome, which every answer to it then says ({@value ResponseCache#HEADER}). */
+    void cache(String outcome) {
+        cache = outcome;
+    }
+
     /** Writes the held head: from now on the answer is the client's and failover is over. */
     void commit() {
         committed = true;
@@ -145,9 +152,11 @@ final class AnswerRelay {
                     keepAlive,
                     requestId,
                     answerModel,
-                    budget.keyRemainingUsd()));
+                    budget.keyRemainingUsd(),
+                    cache));
         } else {
             BudgetHeader.apply(held.headers(), budget);
+            cacheHeader(held.headers());
             ctx.write(held);
         }
         held = null;
@@ -204,7 +213,14 @@ final class AnswerRelay {
     /** Sends a whole answer of the gateway's own (or a provider's error), with the request id and keep-alive. */
     void send(FullHttpResponse response) {
         BudgetHeader.apply(response.headers(), budget);
+        cacheHeader(response.headers());
         Responses.send(ctx, response, keepAlive, requestId);
+    }
+
+    private void cacheHeader(HttpHeaders headers) {
+        if (cache != null) {
+            headers.set(ResponseCache.HEADER, cache);
+        }
     }
 
     /** Closes the client's connection once what was written has gone. */

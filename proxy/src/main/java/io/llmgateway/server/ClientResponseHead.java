@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import io.llmgateway.cache.ResponseCache;
 import io.llmgateway.observe.RateLimitHeaders;
 import io.llmgateway.route.ModelWindows;
 import io.netty.buffer.ByteBuf;
@@ -38,6 +39,7 @@ final class ClientResponseHead {
      * @param model the model that answered, for {@value ProxyExchange#MODEL_HEADER}
      * @param budgetRemaining what is left of the client key's budget, for {@value BudgetHeader#NAME}; null when
      *                        the key has none
+     * @param cache the request's response cache outcome, or null when its model is not cached
      */
     static ByteBuf encode(
             ByteBufAllocator alloc,
@@ -48,7 +50,8 @@ final class ClientResponseHead {
             boolean keepAlive,
             String requestId,
             String model,
-            String budgetRemaining) {
+            String budgetRemaining,
+            String cache) {
         HeadBytes h = HeadBytes.start();
         if (status.code() == 200) {
             h.bytes(OK);
@@ -75,6 +78,9 @@ final class ClientResponseHead {
         h.header(ProxyExchange.MODEL_HEADER, model);
         if (budgetRemaining != null) {
             h.header(BudgetHeader.NAME, budgetRemaining);
+        }
+        if (cache != null) {
+            h.header(ResponseCache.HEADER, cache);
         }
         return h.crlf().toBuffer(alloc);
     }

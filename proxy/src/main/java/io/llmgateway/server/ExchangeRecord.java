@@ -40,6 +40,8 @@ final class ExchangeRecord {
     private String requestText;
     private BodyCapture answerCapture;
     private String answerText;
+    private String cacheOutcome;
+    private long savedCostNanos;
 
     /**
      * The record of an exchange starting now on {@code gateway}'s clocks, for the client key of {@code quota}
@@ -167,6 +169,16 @@ final class ExchangeRecord {
         }
     }
 
+    /** How the request met the response cache ({@code hit}, {@code miss}, {@code bypass}). */
+    void cache(String outcome) {
+        cacheOutcome = outcome;
+    }
+
+    /** A cache hit saved what the answer cost at its provider. */
+    void saved(long costNanos) {
+        savedCostNanos = costNanos;
+    }
+
     void settled(Usage usage) {
         this.usage = usage;
     }
@@ -212,6 +224,8 @@ final class ExchangeRecord {
                 u == null ? 0 : u.cacheReadTokens(),
                 costNanos,
                 clientApi,
-                providerApi);
+                providerApi,
+                cacheOutcome,
+                savedCostNanos);
     }
 }

@@ -23,6 +23,7 @@ class ClientResponseHeadTest {
                 keepAlive,
                 "req_1",
                 "gpt-4o-mini",
+                null,
                 null));
     }
 
@@ -82,6 +83,7 @@ class ClientResponseHeadTest {
                 true,
                 "req_1",
                 "gpt-4o",
+                null,
                 null));
         assertEquals(
                 "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\ntransfer-encoding: chunked\r\n"
