@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.config.CacheSettings;
+import io.llmgateway.config.ConfigLoader;
+import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.limit.MutableClock;
 import io.llmgateway.protocol.Usage;
 import io.netty.buffer.ByteBuf;
@@ -14,6 +16,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ResponseCacheTest {
@@ -142,6 +145,32 @@ class ResponseCacheTest {
         l.finish(false, USAGE, "p", "m");
         a.release();
         assertEquals(0, cache.entries());
+    }
+
+    private static GatewayConfig config(String cache, String modelCache) throws Exception {
+        return ConfigLoader.parse(
+                cache + """
+                api_provider:
+                  a: {base_url: "https://a.example.com/v1", api_key: key-a}
+                model_config:
+                  m: {%s a: {}}
+                """.formatted(modelCache),
+                Map.of());
+    }
+
+    @Test
+    void configure_keepsEntries_appliesANewBoundAtOnce_dropsModelsNoLongerCached() throws Exception {
+        ResponseCache cache = new ResponseCache(CacheSettings.DEFAULT, clock);
+        for (int i = 0; i < 20; i++) {
+            store(cache, "{\"model\":\"m\",\"i\":" + i + "}", answer("x".repeat(1000)), Duration.ofMinutes(5));
+        }
+        cache.configure(config("cache: {ttl: 1h}\n", "cache: true,"));
+        assertEquals(20, cache.entries(), "a reload keeps the entries");
+        cache.configure(config("cache: {max_size: 8KiB}\n", "cache: true,"));
+        assertTrue(cache.bytes() <= 8 * 1024, "the new bound applies at once: " + cache.bytes());
+        assertTrue(cache.entries() > 0);
+        cache.configure(config("", ""));
+        assertEquals(0, cache.entries(), "the model's caching was turned off");
     }
 
     @Test

@@ -14,12 +14,15 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import io.llmgateway.limit.MutableClock;
 import io.llmgateway.observe.RequestRecord;
+import io.llmgateway.spend.SpendStore;
+import io.llmgateway.spend.SpendTotals;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +91,32 @@ class CacheEndToEndTest {
             assertEquals(20_000, hit.savedCostNanos());
             assertEquals(1, g.gateway().cache().stats().hits());
             assertEquals(15, g.gateway().cache().stats().savedTokens());
+        }
+    }
+
+    @Test
+    void hit_isChargedZeroToTheKeysBudget_andItsSpendIsRecordedUnderCacheAtNoCost() throws Exception {
+        String keys = """
+                gateway:
+                  api_keys:
+                    - {name: a, key: %s, budget: {usd: 1, period: month}}
+                """.formatted(KEY_A);
+        try (TestGateway g = gateway(keys)) {
+            HttpResponse<String> miss = g.post("/v1/chat/completions", ASK, "authorization", "Bearer " + KEY_A);
+            assertEquals("miss", cache(miss));
+            String left = miss.headers().firstValue("x-gateway-budget-remaining-usd").orElseThrow();
+            HttpResponse<String> hit = g.post("/v1/chat/completions", ASK, "authorization", "Bearer " + KEY_A);
+            assertEquals("hit", cache(hit));
+            assertEquals(left, hit.headers().firstValue("x-gateway-budget-remaining-usd").orElseThrow());
+            long day = clock.millis() / 86_400_000L;
+            Map<String, SpendTotals> byProvider = g.gateway()
+                    .spendLedger()
+                    .store()
+                    .totals(SpendStore.By.PROVIDER, day - 1, day + 2)
+                    .get(5, TimeUnit.SECONDS);
+            assertEquals(1, byProvider.get("cache").requests());
+            assertEquals(0, byProvider.get("cache").costNanos());
+            assertEquals(20_000, byProvider.get("openai").costNanos());
         }
     }
 
