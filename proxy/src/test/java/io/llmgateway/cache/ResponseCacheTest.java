@@ -148,14 +148,12 @@ class ResponseCacheTest {
     }
 
     private static GatewayConfig config(String cache, String modelCache) throws Exception {
-        return ConfigLoader.parse(
-                cache + """
+        return ConfigLoader.parse(cache + """
                 api_provider:
                   a: {base_url: "https://a.example.com/v1", api_key: key-a}
                 model_config:
                   m: {%s a: {}}
-                """.formatted(modelCache),
-                Map.of());
+                """.formatted(modelCache), Map.of());
     }
 
     @Test

@@ -104,17 +104,27 @@ class CacheEndToEndTest {
         try (TestGateway g = gateway(keys)) {
             HttpResponse<String> miss = g.post("/v1/chat/completions", ASK, "authorization", "Bearer " + KEY_A);
             assertEquals("miss", cache(miss));
-            String left = miss.headers().firstValue("x-gateway-budget-remaining-usd").orElseThrow();
-            HttpResponse<String> hit = g.post("/v1/chat/completions", ASK, "authorization", "Bearer " + KEY_A);
-            assertEquals("hit", cache(hit));
-            assertEquals(left, hit.headers().firstValue("x-gateway-budget-remaining-usd").orElseThrow());
+            // The miss's header is what is left after its reservation (4096 output tokens at USD 2 per 1M).
+            assertEquals(
+                    "0.9918",
+                    miss.headers().firstValue("x-gateway-budget-remaining-usd").orElseThrow());
+            for (int i = 0; i < 2; i++) {
+                HttpResponse<String> hit = g.post("/v1/chat/completions", ASK, "authorization", "Bearer " + KEY_A);
+                assertEquals("hit", cache(hit));
+                // The miss cost USD 0.00002; each hit reserves and costs nothing.
+                assertEquals(
+                        "0.99998",
+                        hit.headers()
+                                .firstValue("x-gateway-budget-remaining-usd")
+                                .orElseThrow());
+            }
             long day = clock.millis() / 86_400_000L;
             Map<String, SpendTotals> byProvider = g.gateway()
                     .spendLedger()
                     .store()
                     .totals(SpendStore.By.PROVIDER, day - 1, day + 2)
                     .get(5, TimeUnit.SECONDS);
-            assertEquals(1, byProvider.get("cache").requests());
+            assertEquals(2, byProvider.get("cache").requests());
             assertEquals(0, byProvider.get("cache").costNanos());
             assertEquals(20_000, byProvider.get("openai").costNanos());
         }
