@@ -52,9 +52,12 @@ WARMUP=${WARMUP:-10}               # seconds of gateway warm-up (JIT) per body k
 CONNS=${CONNS:-"1 1pin 64"}        # wrk concurrency levels (keep-alive connections); 1pin: one connection with
                                    # wrk, the mock and the target on one core (PIN_CPU), see "one core" below
 PIN_CPU=${PIN_CPU:-0}              # the core of the 1pin case
-KINDS=${KINDS:-"json sse messages messages-sse"}  # request/response kinds; the messages kinds are an Anthropic
-                                   # client's request (/v1/messages) translated to the OpenAI-format mock, run on the
-                                   # gateway only and compared with the json and sse kinds of the same gateway
+KINDS=${KINDS:-"json sse messages messages-sse cache"}  # request/response kinds; the messages kinds are an
+                                   # Anthropic client's request (/v1/messages) translated to the OpenAI-format mock, run
+                                   # on the gateway only and compared with the json and sse kinds of the same gateway;
+                                   # cache: the same json request every time, to a model with the response cache on
+                                   # (every request but the first a hit, answered from memory), against the json case
+                                   # of direct, nginx and netty (which have no cache)
 TARGETS=${TARGETS:-"direct nginx netty gateway"}
 NGINX_WORKERS=${NGINX_WORKERS:-auto}   # worker processes of the mock and of the reference proxy
 GATEWAY_OPTS=${GATEWAY_OPTS:-"-Xms64m -Xmx256m"}   # also the JVM options of the netty reference
@@ -287,6 +290,9 @@ $PROVIDER_BUDGET
 model_config:
   gpt-4o-mini:
     json: {alias: gpt-4o-mini-2024-07-18}
+  gpt-4o-cached:
+    cache: true
+    json: {alias: gpt-4o-mini-2024-07-18}
   gpt-4o:
     sse: {alias: gpt-4o-2024-08-06}
   gpt-4o-paced:
@@ -307,10 +313,12 @@ log "gateway up after ${startup_ms} ms (it reports: ready in ${ready_ms} ms); $(
 
 # ---- helpers --------------------------------------------------------------------------------------------
 url() { # target kind
+  local path=$2
+  [ "$path" = cache ] && path=json   # the references answer the cache kind like the json one
   case $1 in
-    direct) echo "http://127.0.0.1:$MOCK_PORT/$2/v1/chat/completions" ;;
-    nginx) echo "$SCHEME://127.0.0.1:$NGINX_PORT/$2/v1/chat/completions" ;;
-    netty) echo "http://127.0.0.1:$NETTY_PORT/$2/v1/chat/completions" ;;
+    direct) echo "http://127.0.0.1:$MOCK_PORT/$path/v1/chat/completions" ;;
+    nginx) echo "$SCHEME://127.0.0.1:$NGINX_PORT/$path/v1/chat/completions" ;;
+    netty) echo "http://127.0.0.1:$NETTY_PORT/$path/v1/chat/completions" ;;
     gateway)
       local base="http://127.0.0.1:$GATEWAY_PORT"
       [ "$TLS" = 1 ] && base="https://127.0.0.1:$GATEWAY_TLS_PORT"

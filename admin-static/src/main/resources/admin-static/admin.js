@@ -24,6 +24,7 @@
     routeRefs: new Map(),
     providerRefs: new Map(),
     usage: null,
+    cache: null,
     usageAt: 0,
     spendKey: null,
     spendRefs: new Map(),
@@ -901,6 +902,40 @@
     }
   }
 
+  // ---------------------------------------------------------------- response cache
+
+  function fmtBytes(n) {
+    if (n >= 1024 * 1024) return (n / (1024 * 1024)).toFixed(1) + ' MiB';
+    if (n >= 1024) return (n / 1024).toFixed(1) + ' KiB';
+    return fmtNum(n) + ' B';
+  }
+
+  function renderCache() {
+    const c = state.cache;
+    if (!c) return;
+    setText($('cache-hint'), c.models.length
+      ? 'exact-match answers of ' + c.models.join(', ')
+      : 'no model has cache on: nothing is stored');
+    setText($('cache-stats'), fmtBytes(c.bytes) + ' of ' + fmtBytes(c.max_bytes) + ' · '
+      + fmtNum(c.entries) + ' entries · hit ratio ' + fmtPct(c.hit_ratio) + ' (' + fmtNum(c.hits) + ' hits, '
+      + fmtNum(c.misses) + ' misses, ' + fmtNum(c.bypasses) + ' bypasses) · saved ' + fmtNum(c.saved_tokens)
+      + ' tokens, ' + fmtUsd(c.saved_usd));
+  }
+
+  async function clearCache(e) {
+    const button = e.target;
+    if (!await confirmDialog('Clear the response cache?',
+      'Every stored answer is dropped; the next request of each is sent to a provider again.', 'Clear cache')) return;
+    button.disabled = true;
+    try {
+      const res = await api('POST', '/api/cache/clear', {});
+      toast(res.ok ? 'Response cache cleared (' + res.data.cleared + ' entries).' : errorText(res), res.ok ? 'ok' : 'error');
+      await refresh(false);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
   // ---------------------------------------------------------------- traffic
 
   function renderKpis() {
@@ -1079,11 +1114,13 @@
   }
 
   async function refresh(forceConfig) {
-    const [status, requests, errors] = await Promise.all([
+    const [status, requests, errors, cache] = await Promise.all([
       api('GET', '/api/status'),
       api('GET', '/api/requests?since=' + state.requestSeq + '&limit=' + MAX_TAIL),
       api('GET', '/api/errors?since=' + state.errorSeq + '&limit=' + MAX_TAIL),
+      api('GET', '/api/cache'),
     ]);
+    if (cache.ok) state.cache = cache.data;
     if (!status.ok) throw new Error('status ' + status.status);
     state.status = status.data;
     if (forceConfig || state.configVersion !== status.data.config.version || !state.config) {
@@ -1102,6 +1139,7 @@
     renderModels();
     renderProviders();
     renderSpend();
+    renderCache();
     if (requests.ok) {
       renderRequests(requests.data.requests);
       state.requestSeq = requests.data.last_seq;
@@ -1165,6 +1203,7 @@
       window.location.replace('/admin');
     });
     $('add-model').addEventListener('click', addModel);
+    $('cache-clear').addEventListener('click', clearCache);
     $('add-provider').addEventListener('click', addProvider);
     let resizeTimer = null;
     window.addEventListener('resize', () => {

@@ -102,6 +102,9 @@ final class AdminApi implements AutoCloseable {
         routes.put("/api/health-check", new Route(HttpMethod.POST, this::healthCheck));
         routes.put("/api/reset", new Route(HttpMethod.POST, this::reset));
         routes.put("/api/spend/reset", new Route(HttpMethod.POST, new SpendEndpoints(gateway)::reset));
+        CacheEndpoints cache = new CacheEndpoints(gateway);
+        routes.put("/api/cache", new Route(HttpMethod.GET, cache::view));
+        routes.put("/api/cache/clear", new Route(HttpMethod.POST, cache::clear));
         routes.put("/api/errors", new Route(HttpMethod.GET, recent::recentErrors));
         routes.put("/api/requests", new Route(HttpMethod.GET, recent::recentRequests));
     }

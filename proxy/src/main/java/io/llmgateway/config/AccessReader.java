@@ -4,13 +4,24 @@ import static io.llmgateway.config.ConfigReader.OPTION;
 
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /** Reads the client keys under {@code gateway} (names, secrets, limits and the models each may use). */
 final class AccessReader {
+    /** {@code cache_scope}: {@code key} (the default) keeps a key's cached answers its own. */
+    private static final Map<String, Boolean> CACHE_SCOPES = cacheScopes();
+
     private AccessReader() {}
+
+    private static Map<String, Boolean> cacheScopes() {
+        Map<String, Boolean> scopes = new LinkedHashMap<>();
+        scopes.put("key", false);
+        scopes.put("shared", true);
+        return scopes;
+    }
 
     static AccessSettings readAccess(ConfigNode section, Map<String, ModelConfig> models, List<String> autoModels) {
         section.rejectUnknownKeys(ConfigKeys.GATEWAY_OPTIONS, OPTION);
@@ -68,6 +79,7 @@ final class AccessReader {
                 limits.get("rpm").asPositiveLong(Limits.UNLIMITED),
                 limits.get("tpm").asPositiveLong(Limits.UNLIMITED),
                 allowed,
-                BudgetReader.readBudget(entry.get("budget")));
+                BudgetReader.readBudget(entry.get("budget")),
+                entry.get("cache_scope").asChoice(CACHE_SCOPES, false));
     }
 }

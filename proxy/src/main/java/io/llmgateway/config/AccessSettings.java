@@ -25,8 +25,11 @@ public record AccessSettings(List<ClientKey> apiKeys) {
      * @param tpm tokens per minute this key may use ({@link Limits#UNLIMITED} if not set)
      * @param models models this key may use; empty means all
      * @param budget this key's spending limit, or null when it has none
+     * @param sharedCache {@code cache_scope: shared}: this key reads and writes the response cache's shared
+     *                    entries (those of every key so marked) instead of entries of its own
      */
-    public record ClientKey(String name, String key, long rpm, long tpm, List<String> models, Budget budget) {
+    public record ClientKey(
+            String name, String key, long rpm, long tpm, List<String> models, Budget budget, boolean sharedCache) {
         public ClientKey {
             requireNonNull(name, "name");
             requireNonNull(key, "key");
@@ -35,13 +38,18 @@ public record AccessSettings(List<ClientKey> apiKeys) {
 
         /** A key without a budget. */
         public ClientKey(String name, String key, long rpm, long tpm, List<String> models) {
-            this(name, key, rpm, tpm, models, null);
+            this(name, key, rpm, tpm, models, null, false);
+        }
+
+        /** A key whose cached answers are its own. */
+        public ClientKey(String name, String key, long rpm, long tpm, List<String> models, Budget budget) {
+            this(name, key, rpm, tpm, models, budget, false);
         }
 
         @Override
         public String toString() {
             return "ClientKey[name=" + name + ", key=***, rpm=" + rpm + ", tpm=" + tpm + ", models=" + models
-                    + (budget == null ? "" : ", budget=" + budget) + ']';
+                    + (budget == null ? "" : ", budget=" + budget) + (sharedCache ? ", cache_scope=shared" : "") + ']';
         }
     }
 }

@@ -22,6 +22,7 @@ final class ConfigKeys {
     static final String LIMITS_STORE_TIMEOUT = "limits_store_timeout";
     static final String LIMITS_STORE_FALLBACK_SHARE = "limits_store_fallback_share";
     static final String PRICING = "pricing";
+    static final String CACHE = "cache";
 
     /** Sections users may write. A section's reader and record may exist before it is listed here. */
     static final List<String> SECTIONS = List.of(
@@ -38,7 +39,8 @@ final class ConfigKeys {
             LIMITS_STORE,
             LIMITS_STORE_TIMEOUT,
             LIMITS_STORE_FALLBACK_SHARE,
-            PRICING);
+            PRICING,
+            CACHE);
 
     static final List<String> ADMIN_OPTIONS = List.of("token", "health_check_interval");
 
@@ -56,7 +58,10 @@ final class ConfigKeys {
 
     static final List<String> GATEWAY_OPTIONS = List.of("api_keys", "spend_file", "spend_reserve_output_tokens");
 
-    static final List<String> CLIENT_KEY_OPTIONS = List.of("name", "key", "limits", "models", "budget");
+    static final List<String> CLIENT_KEY_OPTIONS = List.of("name", "key", "limits", "models", "budget", "cache_scope");
+
+    /** The response cache's bounds; each model turns caching on with its own {@code cache}. */
+    static final List<String> CACHE_OPTIONS = List.of("max_size", "ttl");
 
     static final List<String> SERVER_OPTIONS = List.of(
             "host",
@@ -117,7 +122,7 @@ final class ConfigKeys {
      * Scalar options that sit beside the provider names under {@code model_config.MODEL}; because they
      * share that mapping, no provider may be named like one of them.
      */
-    static final List<String> MODEL_OPTIONS = List.of("strategy", "encoding");
+    static final List<String> MODEL_OPTIONS = List.of("strategy", "encoding", "cache");
 
     static final List<String> ROUTE_OPTIONS = List.of("alias", "enable", "weight", "price");
 

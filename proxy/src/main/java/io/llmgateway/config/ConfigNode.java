@@ -241,6 +241,11 @@ final class ConfigNode {
         return lookUp(BOOLEANS, "true or false", defaultValue);
     }
 
+    /** A boolean, or null (reported as not {@code what}) when the value is none. */
+    Boolean asBoolean(String what) {
+        return lookUp(BOOLEANS, what, null);
+    }
+
     /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, or a bare integer meaning seconds; must be > 0. */
     Duration asDuration(Duration defaultValue) {
         Duration parsed = parsed("a duration like 500ms, 30s, 5m", null, ConfigValues::duration);

@@ -33,8 +33,9 @@ final class ConfigReader {
         RoutingSettings routing = readRouting(root.get(ROUTING));
         ConfigNode providerSection = root.get(API_PROVIDER);
         Map<String, ProviderConfig> providers = ProviderReader.readProviders(providerSection);
-        Map<String, ModelConfig> models =
-                ModelReader.readModels(root.get(MODEL_CONFIG), ProviderReader.providerNames(providerSection));
+        CacheSettings cache = readCache(root.get(ConfigKeys.CACHE));
+        Map<String, ModelConfig> models = ModelReader.readModels(
+                root.get(MODEL_CONFIG), ProviderReader.providerNames(providerSection), cache.ttl());
         List<String> auto = ModelReader.readAuto(root.get(AUTO), models);
         GatewayConfig core = assemble(server, upstream, routing, providers, models, auto);
         AdminSettings admin = readAdmin(root.get(ConfigKeys.ADMIN));
@@ -58,7 +59,16 @@ final class ConfigReader {
                         metrics,
                         access,
                         limitsStore,
-                        spend);
+                        spend,
+                        cache);
+    }
+
+    private static CacheSettings readCache(ConfigNode section) {
+        section.rejectUnknownKeys(ConfigKeys.CACHE_OPTIONS, OPTION);
+        CacheSettings d = CacheSettings.DEFAULT;
+        return new CacheSettings(
+                section.get("max_size").asSize((int) d.maxBytes()),
+                section.get("ttl").asDuration(d.ttl()));
     }
 
     private static AdminSettings readAdmin(ConfigNode section) {

@@ -23,6 +23,7 @@ import java.util.Map;
  * @param limitsStore where rate-limit counters and provider health live: this process's memory (the
  *                    default; null means the same) or a Redis shared by several instances
  * @param spend prices, provider budgets and the spend file (null means {@link SpendSettings#DEFAULT})
+ * @param cache the response cache's bounds (null means {@link CacheSettings#DEFAULT})
  */
 public record GatewayConfig(
         ServerSettings server,
@@ -36,7 +37,8 @@ public record GatewayConfig(
         MetricsSettings metrics,
         AccessSettings access,
         LimitsStoreSettings limitsStore,
-        SpendSettings spend) {
+        SpendSettings spend,
+        CacheSettings cache) {
 
     /** The model name that lets the gateway choose the model. */
     public static final String AUTO_MODEL = "auto";
@@ -51,6 +53,7 @@ public record GatewayConfig(
         requireNonNull(access, "access");
         limitsStore = limitsStore == null ? LimitsStoreSettings.MEMORY : limitsStore;
         spend = spend == null ? SpendSettings.DEFAULT : spend;
+        cache = cache == null ? CacheSettings.DEFAULT : cache;
         providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
         models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
         autoModels =
@@ -85,7 +88,55 @@ public record GatewayConfig(
                 MetricsSettings.DEFAULT,
                 AccessSettings.DEFAULT,
                 LimitsStoreSettings.MEMORY,
-                SpendSettings.DEFAULT);
+                SpendSettings.DEFAULT,
+                CacheSettings.DEFAULT);
+    }
+
+    /** Every section but the cache's, which takes its defaults. */
+    public GatewayConfig(
+            ServerSettings server,
+            UpstreamSettings upstream,
+            RoutingSettings routing,
+            Map<String, ProviderConfig> providers,
+            Map<String, ModelConfig> models,
+            List<String> autoModels,
+            AdminSettings admin,
+            LoggingSettings logging,
+            MetricsSettings metrics,
+            AccessSettings access,
+            LimitsStoreSettings limitsStore,
+            SpendSettings spend) {
+        this(
+                server,
+                upstream,
+                routing,
+                providers,
+                models,
+                autoModels,
+                admin,
+                logging,
+                metrics,
+                access,
+                limitsStore,
+                spend,
+                CacheSettings.DEFAULT);
+    }
+
+    public GatewayConfig withCache(CacheSettings newCache) {
+        return new GatewayConfig(
+                server,
+                upstream,
+                routing,
+                providers,
+                models,
+                autoModels,
+                admin,
+                logging,
+                metrics,
+                access,
+                limitsStore,
+                spend,
+                newCache);
     }
 
     public GatewayConfig withLimitsStore(LimitsStoreSettings newLimitsStore) {
@@ -101,7 +152,8 @@ public record GatewayConfig(
                 metrics,
                 access,
                 newLimitsStore,
-                spend);
+                spend,
+                cache);
     }
 
     public GatewayConfig withSpend(SpendSettings newSpend) {
@@ -117,7 +169,8 @@ public record GatewayConfig(
                 metrics,
                 access,
                 limitsStore,
-                newSpend);
+                newSpend,
+                cache);
     }
 
     public GatewayConfig withServer(ServerSettings newServer) {
@@ -133,7 +186,8 @@ public record GatewayConfig(
                 metrics,
                 access,
                 limitsStore,
-                spend);
+                spend,
+                cache);
     }
 
     public GatewayConfig withLogging(LoggingSettings newLogging) {
@@ -149,6 +203,7 @@ public record GatewayConfig(
                 metrics,
                 access,
                 limitsStore,
-                spend);
+                spend,
+                cache);
     }
 }

@@ -3,6 +3,7 @@ package io.llmgateway.config;
 import static io.llmgateway.config.ConfigReader.OPTION;
 
 import com.knuddels.jtokkit.api.EncodingType;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -18,6 +19,11 @@ final class ModelReader {
     private ModelReader() {}
 
     static Map<String, ModelConfig> readModels(ConfigNode section, List<String> providerNames) {
+        return readModels(section, providerNames, CacheSettings.DEFAULT.ttl());
+    }
+
+    /** @param cacheTtl the lifetime of a model's cached answers when it says {@code cache: true} */
+    static Map<String, ModelConfig> readModels(ConfigNode section, List<String> providerNames, Duration cacheTtl) {
         Map<String, ModelConfig> models = new LinkedHashMap<>();
         if (!ConfigReader.requireEntries(section, "at least one model is required")) {
             return models;
@@ -29,6 +35,7 @@ final class ModelReader {
             }
             Strategy strategy = entry.get("strategy").asChoice(STRATEGIES, null);
             String encoding = entry.get("encoding").asChoice(ENCODINGS, null);
+            Duration modelCacheTtl = readCache(entry.get("cache"), cacheTtl);
             List<ModelRoute> routes = new ArrayList<>();
             boolean namedAnyProvider = false;
             for (Map.Entry<String, ConfigNode> e : entry.entries().entrySet()) {
@@ -48,9 +55,25 @@ final class ModelReader {
             if (!namedAnyProvider && (entry.isAbsent() || entry.isMapping())) {
                 entry.problem("no providers (list at least one api_provider name under the model)");
             }
-            models.put(name, new ModelConfig(name, routes, strategy, encoding));
+            models.put(name, new ModelConfig(name, routes, strategy, encoding, modelCacheTtl));
         });
         return models;
+    }
+
+    /** {@code cache: true | false | {ttl: 1h}}: the lifetime of the model's cached answers, null when off. */
+    private static Duration readCache(ConfigNode node, Duration defaultTtl) {
+        if (node.isAbsent()) {
+            return null;
+        }
+        if (node.isMapping()) {
+            node.rejectUnknownKeys(List.of("ttl"), OPTION);
+            return node.get("ttl").asDuration(defaultTtl);
+        }
+        Boolean on = node.asBoolean("true, false or a mapping like {ttl: 1h}");
+        if (on == null) {
+            return null; // reported
+        }
+        return on ? defaultTtl : null;
     }
 
     private static ModelRoute readRoute(String model, String provider, ConfigNode node) {

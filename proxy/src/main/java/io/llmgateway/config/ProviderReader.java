@@ -35,8 +35,10 @@ final class ProviderReader {
         }
         section.entries().forEach((name, entry) -> {
             if (ConfigKeys.MODEL_OPTIONS.contains(name)) {
-                entry.problem("reserved name (model_config uses " + String.join(" and ", ConfigKeys.MODEL_OPTIONS)
-                        + " as model options); rename this provider");
+                List<String> options = ConfigKeys.MODEL_OPTIONS;
+                entry.problem("reserved name (model_config uses "
+                        + String.join(", ", options.subList(0, options.size() - 1)) + " and "
+                        + options.get(options.size() - 1) + " as model options); rename this provider");
                 return;
             }
             entry.rejectUnknownKeys(ConfigKeys.PROVIDER_OPTIONS, OPTION);

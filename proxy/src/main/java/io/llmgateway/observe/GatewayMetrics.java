@@ -214,6 +214,9 @@ public final class GatewayMetrics {
                     .callback(cb -> cb.call(interactionLog.queued()))
                     .register(registry);
         }
+        if (gateway.cache() != null) {
+            CacheMetrics.register(registry, gateway.cache());
+        }
     }
 
     private static void limit(GaugeWithCallback.Callback cb, long limit, String provider, String window) {

@@ -81,6 +81,12 @@ public final class InteractionJson {
         } else {
             out.ascii(Cost.usd(r.costNanos()));
         }
+        if (r.cache() != null) { // only on models with caching on
+            out.field("cache", r.cache());
+            if (r.savedCostNanos() > 0) {
+                out.ascii(",\"saved_cost_usd\":").ascii(Cost.usd(r.savedCostNanos()));
+            }
+        }
         out.field("error_type", r.errorType());
         out.field("error_message", r.errorMessage());
         if (r.requestBody() != null) {

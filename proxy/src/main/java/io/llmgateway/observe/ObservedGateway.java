@@ -1,5 +1,6 @@
 package io.llmgateway.observe;
 
+import io.llmgateway.cache.ResponseCache;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.route.Router;
 import java.time.Clock;
@@ -23,6 +24,11 @@ public interface ObservedGateway {
 
     /** Open connections to providers, over all pools. */
     int openUpstreamConnections();
+
+    /** The response cache, whose counters the metrics report; null when there is none. */
+    default ResponseCache cache() {
+        return null;
+    }
 
     /** Closes {@code resource} when the gateway closes. */
     void closeOnShutdown(AutoCloseable resource);

@@ -45,6 +45,10 @@ import java.util.List;
  *                        leaving out what earlier attempts waited for a provider; -1 when no request was written
  * @param gatewayPostNanos the gateway's own time from the provider's answer read to the client's head written;
  *                         -1 when no provider's answer reached the client
+ * @param cache how the request met the response cache ({@code hit}, {@code miss}, {@code bypass}), or null when
+ *              its model is not cached
+ * @param savedCostNanos on a cache hit, what the answer would have cost at the provider (nano-dollars, 0 when
+ *                       unpriced); else 0
  */
 public record RequestRecord(
         long startEpochMillis,
@@ -73,7 +77,9 @@ public record RequestRecord(
         String clientApi,
         String providerApi,
         long gatewayPreNanos,
-        long gatewayPostNanos) {
+        long gatewayPostNanos,
+        String cache,
+        long savedCostNanos) {
     /** {@link #costNanos} of a request whose model has no known price. */
     public static final long UNPRICED = -1;
 
@@ -94,57 +100,7 @@ public record RequestRecord(
         attempts = List.copyOf(attempts);
     }
 
-    /** A record without bodies (the default: {@code logging.log_bodies} off) nor the wire formats. */
-    public RequestRecord(
-            long startEpochMillis,
-            String requestId,
-            String clientKeyId,
-            String path,
-            String modelAsked,
-            String modelUsed,
-            String provider,
-            List<AttemptRecord> attempts,
-            int status,
-            boolean stream,
-            long firstByteMillis,
-            long totalMillis,
-            long promptTokens,
-            long completionTokens,
-            long totalTokens,
-            boolean tokensEstimated,
-            String errorType,
-            String errorMessage) {
-        this(
-                startEpochMillis,
-                requestId,
-                clientKeyId,
-                path,
-                modelAsked,
-                modelUsed,
-                provider,
-                attempts,
-                status,
-                stream,
-                firstByteMillis,
-                totalMillis,
-                promptTokens,
-                completionTokens,
-                totalTokens,
-                tokensEstimated,
-                errorType,
-                errorMessage,
-                null,
-                null,
-                0,
-                0,
-                UNPRICED,
-                null,
-                null,
-                -1,
-                -1);
-    }
-
-    /** A record without the gateway's own timings. */
+    /** A record without the gateway's own timings nor a cache outcome. */
     public RequestRecord(
             long startEpochMillis,
             String requestId,
@@ -198,7 +154,61 @@ public record RequestRecord(
                 clientApi,
                 providerApi,
                 -1,
-                -1);
+                -1,
+                null,
+                0);
+    }
+
+    /** A record without bodies (the default: {@code logging.log_bodies} off) nor the wire formats. */
+    public RequestRecord(
+            long startEpochMillis,
+            String requestId,
+            String clientKeyId,
+            String path,
+            String modelAsked,
+            String modelUsed,
+            String provider,
+            List<AttemptRecord> attempts,
+            int status,
+            boolean stream,
+            long firstByteMillis,
+            long totalMillis,
+            long promptTokens,
+            long completionTokens,
+            long totalTokens,
+            boolean tokensEstimated,
+            String errorType,
+            String errorMessage) {
+        this(
+                startEpochMillis,
+                requestId,
+                clientKeyId,
+                path,
+                modelAsked,
+                modelUsed,
+                provider,
+                attempts,
+                status,
+                stream,
+                firstByteMillis,
+                totalMillis,
+                promptTokens,
+                completionTokens,
+                totalTokens,
+                tokensEstimated,
+                errorType,
+                errorMessage,
+                null,
+                null,
+                0,
+                0,
+                UNPRICED,
+                null,
+                null,
+                -1,
+                -1,
+                null,
+                0);
     }
 
     public boolean failed() {

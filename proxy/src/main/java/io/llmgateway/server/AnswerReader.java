@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import io.llmgateway.cache.Lookup;
 import io.llmgateway.protocol.AnswerTap;
 import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.protocol.RequestFacts;
@@ -37,6 +38,7 @@ final class AnswerReader {
     private boolean streaming; // the answer is a stream of events
     private ByteBuf errorBody;
     private HttpResponse errorHead;
+    private Lookup cache; // null when the model is not cached
 
     AnswerReader(
             ByteBufAllocator alloc,
@@ -74,6 +76,11 @@ final class AnswerReader {
     /** The config snapshot the exchange runs on. */
     Gateway.Snapshot snapshot() {
         return snapshot;
+    }
+
+    /** The request's response cache lookup: a 200 answer relayed whole is offered to it. */
+    void cache(Lookup lookup) {
+        cache = lookup;
     }
 
     /** Expects the answer of {@code attempt}, sent in {@code dialect}. */
@@ -115,6 +122,9 @@ final class AnswerReader {
         } else {
             record.keepAnswerBytes();
         }
+        if (cache != null && code == 200) {
+            cache.begin();
+        }
         relay.open(response, dialect.resizes(streaming, info), info.model(), attempt.model());
         return true;
     }
@@ -147,9 +157,17 @@ final class AnswerReader {
             record.answered(status);
             relay.commit(record.preNanos(), record.postNanos());
         }
+        if (cache != null) {
+            cache.add(out);
+        }
         relay.content(out);
         if (last) {
-            relay.content(tap.onEnd());
+            ByteBuf end = tap.onEnd();
+            if (cache != null) {
+                cache.add(end);
+                cache.finish(streaming, tap.usage(), attempt.provider(), attempt.model());
+            }
+            relay.content(end);
             relay.end();
             return true;
         }
@@ -215,6 +233,9 @@ final class AnswerReader {
             tap = null;
         }
         record.answerEnded(tapText);
+        if (cache != null) {
+            cache.abandon();
+        }
         streaming = false;
         relay.reset();
         if (errorBody != null) {

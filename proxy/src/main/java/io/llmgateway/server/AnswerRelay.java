@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import io.llmgateway.cache.ResponseCache;
 import io.llmgateway.observe.RateLimitHeaders;
 import io.llmgateway.route.Router;
 import io.llmgateway.spend.BudgetClaim;
@@ -52,6 +53,7 @@ final class AnswerRelay {
 
     private boolean flushPending;
     private BudgetClaim budget = BudgetClaim.NONE;
+    private String cache; // the response cache's outcome for the request, null when its model is not cached
 
     /**
      * @param router gives the rate-limit headers of the client's model as they stand when the head goes out
@@ -135,6 +137,11 @@ final class AnswerRelay {
         budget = claim;
     }
 
+    /** The request's response cache outcome, which every answer to it then says ({@value ResponseCache#HEADER}). */
+    void cache(String outcome) {
+        cache = outcome;
+    }
+
     /**
      * Writes the held head: from now on the answer is the client's and failover is over.
      *
@@ -156,10 +163,12 @@ final class AnswerRelay {
                     answerModel,
                     budget.keyRemainingUsd(),
                     preNanos,
-                    postNanos));
+                    postNanos,
+                    cache));
         } else {
             BudgetHeader.apply(held.headers(), budget);
             held.headers().add(ServerTiming.NAME, ServerTiming.value(preNanos, postNanos));
+            cacheHeader(held.headers());
             ctx.write(held);
         }
         held = null;
@@ -222,7 +231,14 @@ final class AnswerRelay {
     void send(FullHttpResponse response, String serverTiming) {
         BudgetHeader.apply(response.headers(), budget);
         response.headers().add(ServerTiming.NAME, serverTiming);
+        cacheHeader(response.headers());
         Responses.send(ctx, response, keepAlive, requestId);
+    }
+
+    private void cacheHeader(HttpHeaders headers) {
+        if (cache != null) {
+            headers.set(ResponseCache.HEADER, cache);
+        }
     }
 
     /**

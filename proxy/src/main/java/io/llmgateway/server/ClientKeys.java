@@ -49,7 +49,7 @@ final class ClientKeys {
             } else {
                 limiter = new ProviderLimiter(limits, false, ZoneId.systemDefault(), clock);
             }
-            map.put(digest(ck.key()), new Key(ck.name(), limiter, Set.copyOf(ck.models())));
+            map.put(digest(ck.key()), new Key(ck.name(), limiter, Set.copyOf(ck.models()), ck.sharedCache()));
         }
         return new ClientKeys(map);
     }
@@ -78,9 +78,12 @@ final class ClientKeys {
         final Set<String> models;
         /** The models this key may use, or null when it may use every model; built once, not per request. */
         final Predicate<String> modelFilter;
+        /** Whose response cache entries this key sees: its own, or ({@code cache_scope: shared}) the shared ones. */
+        final String cacheScope;
 
-        Key(String name, ProviderLimiter limiter, Set<String> models) {
+        Key(String name, ProviderLimiter limiter, Set<String> models, boolean sharedCache) {
             this.name = name;
+            this.cacheScope = sharedCache ? "shared" : "key:" + name;
             this.limiter = limiter;
             this.models = models;
             this.modelFilter = models.isEmpty() ? null : models::contains;

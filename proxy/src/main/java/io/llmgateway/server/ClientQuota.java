@@ -21,6 +21,11 @@ final class ClientQuota {
         return key.name;
     }
 
+    /** Whose response cache entries the request sees. */
+    String cacheScope() {
+        return key.cacheScope;
+    }
+
     boolean mayUse(String model) {
         return key.mayUse(model);
     }

@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import io.llmgateway.cache.ResponseCache;
 import io.llmgateway.observe.RateLimitHeaders;
 import io.llmgateway.route.ModelWindows;
 import io.netty.buffer.ByteBuf;
@@ -40,6 +41,7 @@ final class ClientResponseHead {
      *                        the key has none
      * @param preNanos the gateway's time before the provider was called, for {@value ServerTiming#NAME}
      * @param postNanos the gateway's time from the provider's answer to this head, for {@value ServerTiming#NAME}
+     * @param cache the request's response cache outcome, or null when its model is not cached
      */
     static ByteBuf encode(
             ByteBufAllocator alloc,
@@ -52,7 +54,8 @@ final class ClientResponseHead {
             String model,
             String budgetRemaining,
             long preNanos,
-            long postNanos) {
+            long postNanos,
+            String cache) {
         HeadBytes h = HeadBytes.start();
         if (status.code() == 200) {
             h.bytes(OK);
@@ -81,6 +84,9 @@ final class ClientResponseHead {
             h.header(BudgetHeader.NAME, budgetRemaining);
         }
         ServerTiming.write(h, preNanos, postNanos);
+        if (cache != null) {
+            h.header(ResponseCache.HEADER, cache);
+        }
         return h.crlf().toBuffer(alloc);
     }
 }

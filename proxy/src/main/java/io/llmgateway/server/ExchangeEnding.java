@@ -1,5 +1,8 @@
 package io.llmgateway.server;
 
+import io.llmgateway.cache.CacheStats;
+import io.llmgateway.cache.CachedAnswer;
+import io.llmgateway.cache.Lookup;
 import io.llmgateway.config.Price;
 import io.llmgateway.observe.RequestObserver;
 import io.llmgateway.observe.RequestRecord;
@@ -12,6 +15,7 @@ import io.llmgateway.route.Denial;
 import io.llmgateway.route.Failure;
 import io.llmgateway.route.Router;
 import io.llmgateway.spend.BudgetClaim;
+import io.llmgateway.spend.Cost;
 import io.llmgateway.spend.RoutePrices;
 import io.llmgateway.spend.SpendLedger;
 import io.netty.buffer.ByteBuf;
@@ -53,6 +57,11 @@ final class ExchangeEnding {
     private final ByteBufAllocator alloc;
     private final Runnable onDone;
     private final BudgetClaim claim;
+    private final CacheStats cacheStats;
+    /** The provider the spend of cache hits is recorded under. */
+    static final String CACHE_PROVIDER = "cache";
+
+    private static final Price FREE = Price.of(0, 0);
     private RequestFacts info; // null until the request was read
     private Attempt attempt; // the current attempt's; null before the first
 
@@ -87,6 +96,7 @@ final class ExchangeEnding {
         this.failover = new Failover(record, gateway.clock());
         this.alloc = relay.alloc();
         this.onDone = onDone;
+        this.cacheStats = gateway.cache().stats();
         this.claim = BudgetClaim.of(
                 gateway.budgets(),
                 prices,
@@ -210,6 +220,58 @@ final class ExchangeEnding {
         } else {
             finish(true);
         }
+    }
+
+    /**
+     * Takes the request's response cache {@code lookup} (null when its model is not cached): every answer then
+     * says its outcome, and a miss's answer is offered to the cache. True when it was a hit, which this ending
+     * has answered (or refused by the client key's request rate).
+     */
+    boolean answeredFromCache(Lookup lookup) {
+        if (lookup == null) {
+            return false;
+        }
+        record.cache(lookup.outcome().value());
+        relay.cache(lookup.outcome().value());
+        CachedAnswer hit = lookup.hit();
+        if (hit == null) {
+            reader.cache(lookup);
+            return false;
+        }
+        Denial refusal = quota == null ? null : quota.reserve(0); // a hit is a request of the key, of no tokens
+        if (refusal != null) {
+            deny(refusal);
+        } else {
+            fromCache(hit);
+        }
+        return true;
+    }
+
+    /**
+     * Answers from the response cache: no provider is asked, so no provider limit is used. The spend is
+     * recorded at no cost (as provider {@value #CACHE_PROVIDER}), the key's budget is charged nothing, and
+     * what the answer cost at its provider's current price is noted as saved.
+     */
+    private void fromCache(CachedAnswer hit) {
+        timer.cancel();
+        Usage usage = hit.usage();
+        Price price = prices.find(hit.answerModel(), hit.provider());
+        long saved = price == null ? 0 : Cost.of(price, SpendLedger.billed(usage));
+        if (ledger != null) {
+            ledger.add(quota == null ? "" : quota.keyName(), CACHE_PROVIDER, hit.answerModel(), usage, FREE, zone);
+        }
+        if (quota != null) {
+            quota.settle(0);
+        }
+        FullHttpResponse response = CacheReplies.response(alloc, hit, info);
+        cacheStats.saved(response.content().readableBytes(), usage.totalTokens(), saved);
+        record.answered(200);
+        record.settled(usage);
+        record.saved(saved);
+        reader.reset();
+        observers.onComplete(record.toRecord(info.model(), info.stream(), hit.answerModel(), 0));
+        relay.send(response, record.serverTiming());
+        cleanup();
     }
 
     /**

@@ -47,6 +47,8 @@ final class ExchangeRecord {
     private String requestText;
     private BodyCapture answerCapture;
     private String answerText;
+    private String cacheOutcome;
+    private long savedCostNanos;
 
     /**
      * The record of an exchange starting now on {@code gateway}'s clocks, for the client key of {@code quota}
@@ -226,6 +228,16 @@ final class ExchangeRecord {
         }
     }
 
+    /** How the request met the response cache ({@code hit}, {@code miss}, {@code bypass}). */
+    void cache(String outcome) {
+        cacheOutcome = outcome;
+    }
+
+    /** A cache hit saved what the answer cost at its provider. */
+    void saved(long costNanos) {
+        savedCostNanos = costNanos;
+    }
+
     void settled(Usage usage) {
         this.usage = usage;
     }
@@ -273,6 +285,8 @@ final class ExchangeRecord {
                 clientApi,
                 providerApi,
                 requestWritten ? preNanos : -1,
-                postNanos);
+                postNanos,
+                cacheOutcome,
+                savedCostNanos);
     }
 }

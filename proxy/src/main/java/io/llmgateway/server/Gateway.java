@@ -3,6 +3,7 @@ package io.llmgateway.server;
 import static java.util.Objects.requireNonNull;
 
 import io.llmgateway.anthropic.AnthropicClientDialect;
+import io.llmgateway.cache.ResponseCache;
 import io.llmgateway.config.GatewayConfig;
 import io.llmgateway.config.ModelConfig;
 import io.llmgateway.config.ProviderConfig;
@@ -66,6 +67,7 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
     private volatile ServerCertificates certificates; // null without a TLS listener
     private volatile SpendLedger spendLedger; // null until the spend feature is installed
     private final Budgets budgets;
+    private final ResponseCache cache;
 
     /** @param loops the event loops that serve the gateway's connections */
     public Gateway(GatewayConfig config, Clock clock, EventLoopGroup loops) {
@@ -85,6 +87,7 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
         this.router = new Router(config, clock);
         this.budgets = new Budgets(clock);
         budgets.configure(config);
+        this.cache = new ResponseCache(config.cache(), clock);
         // Big prompts are counted off the event loops.
         this.estimatorPool =
                 TokenEstimator.newExecutor(Math.max(1, Runtime.getRuntime().availableProcessors() / 2), 1024);
@@ -98,6 +101,7 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
     public void reconfigure(GatewayConfig config) {
         router.reconfigure(config);
         budgets.configure(config);
+        cache.configure(config);
         snapshot = new Snapshot(config, clock, snapshot.clientKeys, estimator);
     }
 
@@ -238,6 +242,12 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
     /** The spend ledger, or null when spend is not recorded (a gateway started without its features). */
     public SpendLedger spendLedger() {
         return spendLedger;
+    }
+
+    /** The response cache of the models that turn it on, kept across reloads. */
+    @Override
+    public ResponseCache cache() {
+        return cache;
     }
 
     /** The budgets of client keys and providers, kept across reloads by name. */

@@ -1,5 +1,6 @@
 package io.llmgateway.server;
 
+import io.llmgateway.cache.ResponseCache;
 import io.llmgateway.observe.RateLimitHeaders;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -80,6 +81,7 @@ final class HeaderPolicy {
         NOT_RELAYED.add(RequestIds.HEADER, "");
         NOT_RELAYED.add(ProxyExchange.MODEL_HEADER, "");
         NOT_RELAYED.add(BudgetHeader.NAME, "");
+        NOT_RELAYED.add(ResponseCache.HEADER, "");
     }
 
     private HeaderPolicy() {}

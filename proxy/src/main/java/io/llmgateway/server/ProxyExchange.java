@@ -129,6 +129,11 @@ final class ProxyExchange implements UpstreamLeg.Owner {
                 StartChecks.model(snapshot.config, gateway.router(), scope, info.model(), quota, upstreamPathSuffix))) {
             return;
         }
+        if (ending.answeredFromCache(
+                CacheReplies.lookup(gateway, snapshot, request, info, quota, upstreamPathSuffix))) {
+            state = State.DONE;
+            return;
+        }
         gateway.estimator()
                 .estimate(info, snapshot.configuredEncoding(info.model()), info.model())
                 .whenComplete(

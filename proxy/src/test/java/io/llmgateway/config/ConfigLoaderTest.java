@@ -432,7 +432,7 @@ class ConfigLoaderTest {
     void parse_providerNamedLikeModelOption() {
         assertProblem(
                 PROVIDERS + "  strategy:\n    base_url: https://s.example.com\n" + MODELS,
-                "api_provider.strategy: reserved name (model_config uses strategy and encoding as model options);"
+                "api_provider.strategy: reserved name (model_config uses strategy, encoding and cache as model options);"
                         + " rename this provider");
     }
 

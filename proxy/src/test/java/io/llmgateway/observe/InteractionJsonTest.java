@@ -207,4 +207,42 @@ class InteractionJsonTest {
             assertEquals(DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochMilli(t)), parsed.get("time"), "at " + t);
         }
     }
+
+    @Test
+    void format_aCacheHit_saysSo_withTheSavedCost() {
+        String line = format(new RequestRecord(
+                0,
+                "req_3",
+                null,
+                "/chat/completions",
+                "gpt-4o",
+                "gpt-4o",
+                null,
+                List.of(),
+                200,
+                false,
+                1,
+                1,
+                10,
+                5,
+                15,
+                false,
+                null,
+                null,
+                null,
+                null,
+                0,
+                0,
+                0,
+                "openai",
+                null,
+                -1,
+                -1,
+                "hit",
+                20_000));
+        Map<?, ?> json = (Map<?, ?>) TestJson.parse(line);
+        assertEquals("hit", json.get("cache"));
+        assertEquals(0.00002, ((Number) json.get("saved_cost_usd")).doubleValue(), 1e-12);
+        assertEquals(0L, ((Number) json.get("cost_usd")).longValue());
+    }
 }

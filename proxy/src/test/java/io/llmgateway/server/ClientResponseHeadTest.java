@@ -25,7 +25,8 @@ class ClientResponseHeadTest {
                 "gpt-4o-mini",
                 null,
                 183_400,
-                41_000));
+                41_000,
+                null));
     }
 
     @Test
@@ -88,7 +89,8 @@ class ClientResponseHeadTest {
                 "gpt-4o",
                 null,
                 0,
-                1_234_567_890));
+                1_234_567_890,
+                null));
         assertEquals(
                 "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\ntransfer-encoding: chunked\r\n"
                         + "x-request-id: req_1\r\nx-gateway-model: gpt-4o\r\n"

@@ -24,6 +24,8 @@ public final class LoadFiles {
         write(
                 dir.resolve("req-messages-sse.json"),
                 numbered(Payloads.SMALL_MESSAGES_STREAM_REQUEST.replace("gpt-4o-mini", "gpt-4o")));
+        // The cache kind: one request, the same every time (no number), for a model with the response cache on.
+        write(dir.resolve("req-cache.json"), Payloads.SMALL_REQUEST.replace("gpt-4o-mini", "gpt-4o-cached"));
         write(dir.resolve("canned-json.nginx"), nginxEscape(Payloads.CHAT_COMPLETION));
         write(dir.resolve("canned-sse.nginx"), nginxEscape(Payloads.SSE_STREAM));
     }
