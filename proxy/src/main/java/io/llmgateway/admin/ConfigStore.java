@@ -288,7 +288,8 @@ final class ConfigStore {
                     running.metrics(),
                     running.access(),
                     running.limitsStore(),
-                    running.spend());
+                    running.spend(),
+                    running.tracing());
         }
         gateway.reconfigure(next);
         document = doc;

@@ -22,6 +22,7 @@ final class ConfigKeys {
     static final String LIMITS_STORE_TIMEOUT = "limits_store_timeout";
     static final String LIMITS_STORE_FALLBACK_SHARE = "limits_store_fallback_share";
     static final String PRICING = "pricing";
+    static final String TRACING = "tracing";
 
     /** Sections users may write. A section's reader and record may exist before it is listed here. */
     static final List<String> SECTIONS = List.of(
@@ -38,7 +39,8 @@ final class ConfigKeys {
             LIMITS_STORE,
             LIMITS_STORE_TIMEOUT,
             LIMITS_STORE_FALLBACK_SHARE,
-            PRICING);
+            PRICING,
+            TRACING);
 
     static final List<String> ADMIN_OPTIONS = List.of("token", "health_check_interval");
 

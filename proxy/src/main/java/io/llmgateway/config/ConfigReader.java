@@ -44,6 +44,7 @@ final class ConfigReader {
                 root.get(ConfigKeys.GATEWAY), models, auto.isEmpty() ? List.copyOf(models.keySet()) : auto);
         LimitsStoreSettings limitsStore = LimitsStoreReader.readLimitsStore(root);
         SpendSettings spend = SpendReader.readSpend(root);
+        TracingSettings tracing = TracingReader.readTracing(root.get(ConfigKeys.TRACING));
         return core == null
                 ? null
                 : new GatewayConfig(
@@ -58,7 +59,8 @@ final class ConfigReader {
                         metrics,
                         access,
                         limitsStore,
-                        spend);
+                        spend,
+                        tracing);
     }
 
     private static AdminSettings readAdmin(ConfigNode section) {

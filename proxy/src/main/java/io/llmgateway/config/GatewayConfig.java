@@ -23,6 +23,7 @@ import java.util.Map;
  * @param limitsStore where rate-limit counters and provider health live: this process's memory (the
  *                    default; null means the same) or a Redis shared by several instances
  * @param spend prices, provider budgets and the spend file (null means {@link SpendSettings#DEFAULT})
+ * @param tracing OpenTelemetry traces (null means {@link TracingSettings#OFF})
  */
 public record GatewayConfig(
         ServerSettings server,
@@ -36,7 +37,8 @@ public record GatewayConfig(
         MetricsSettings metrics,
         AccessSettings access,
         LimitsStoreSettings limitsStore,
-        SpendSettings spend) {
+        SpendSettings spend,
+        TracingSettings tracing) {
 
     /** The model name that lets the gateway choose the model. */
     public static final String AUTO_MODEL = "auto";
@@ -51,6 +53,7 @@ public record GatewayConfig(
         requireNonNull(access, "access");
         limitsStore = limitsStore == null ? LimitsStoreSettings.MEMORY : limitsStore;
         spend = spend == null ? SpendSettings.DEFAULT : spend;
+        tracing = tracing == null ? TracingSettings.OFF : tracing;
         providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
         models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
         autoModels =
@@ -85,7 +88,8 @@ public record GatewayConfig(
                 MetricsSettings.DEFAULT,
                 AccessSettings.DEFAULT,
                 LimitsStoreSettings.MEMORY,
-                SpendSettings.DEFAULT);
+                SpendSettings.DEFAULT,
+                TracingSettings.OFF);
     }
 
     public GatewayConfig withLimitsStore(LimitsStoreSettings newLimitsStore) {
@@ -101,7 +105,8 @@ public record GatewayConfig(
                 metrics,
                 access,
                 newLimitsStore,
-                spend);
+                spend,
+                tracing);
     }
 
     public GatewayConfig withSpend(SpendSettings newSpend) {
@@ -117,7 +122,8 @@ public record GatewayConfig(
                 metrics,
                 access,
                 limitsStore,
-                newSpend);
+                newSpend,
+                tracing);
     }
 
     public GatewayConfig withServer(ServerSettings newServer) {
@@ -133,7 +139,8 @@ public record GatewayConfig(
                 metrics,
                 access,
                 limitsStore,
-                spend);
+                spend,
+                tracing);
     }
 
     public GatewayConfig withLogging(LoggingSettings newLogging) {
@@ -149,6 +156,54 @@ public record GatewayConfig(
                 metrics,
                 access,
                 limitsStore,
-                spend);
+                spend,
+                tracing);
+    }
+
+    /** Without tracing (the sections before {@code tracing}; a config built in code). */
+    public GatewayConfig(
+            ServerSettings server,
+            UpstreamSettings upstream,
+            RoutingSettings routing,
+            Map<String, ProviderConfig> providers,
+            Map<String, ModelConfig> models,
+            List<String> autoModels,
+            AdminSettings admin,
+            LoggingSettings logging,
+            MetricsSettings metrics,
+            AccessSettings access,
+            LimitsStoreSettings limitsStore,
+            SpendSettings spend) {
+        this(
+                server,
+                upstream,
+                routing,
+                providers,
+                models,
+                autoModels,
+                admin,
+                logging,
+                metrics,
+                access,
+                limitsStore,
+                spend,
+                TracingSettings.OFF);
+    }
+
+    public GatewayConfig withTracing(TracingSettings newTracing) {
+        return new GatewayConfig(
+                server,
+                upstream,
+                routing,
+                providers,
+                models,
+                autoModels,
+                admin,
+                logging,
+                metrics,
+                access,
+                limitsStore,
+                spend,
+                newTracing);
     }
 }

@@ -18,6 +18,7 @@ import io.llmgateway.spend.RoutePrices;
 import io.llmgateway.spend.SpendLedger;
 import io.llmgateway.tls.ServerCertificates;
 import io.llmgateway.tokens.TokenEstimator;
+import io.llmgateway.trace.Tracing;
 import io.llmgateway.upstream.Origin;
 import io.llmgateway.upstream.UpstreamClient;
 import io.netty.channel.Channel;
@@ -66,6 +67,7 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
     private volatile ServerCertificates certificates; // null without a TLS listener
     private volatile SpendLedger spendLedger; // null until the spend feature is installed
     private final Budgets budgets;
+    private final Tracing tracing;
 
     /** @param loops the event loops that serve the gateway's connections */
     public Gateway(GatewayConfig config, Clock clock, EventLoopGroup loops) {
@@ -92,12 +94,14 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
         this.upstream = new UpstreamClient(config.upstream(), ticker);
         this.bodyBudget = new BodyBudget(config.server().maxBufferedBodyBytes());
         this.snapshot = new Snapshot(config, clock, ClientKeys.NONE, estimator);
+        this.tracing = new Tracing(config.tracing(), clock, ticker);
     }
 
     /** Applies a new, already validated config; in-flight requests finish with the old one. */
     public void reconfigure(GatewayConfig config) {
         router.reconfigure(config);
         budgets.configure(config);
+        tracing.configure(config.tracing());
         snapshot = new Snapshot(config, clock, snapshot.clientKeys, estimator);
     }
 
@@ -115,6 +119,11 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
     @Override
     public Observers observers() {
         return observers;
+    }
+
+    /** The spans of proxied requests, as {@code tracing} configures them. */
+    public Tracing tracing() {
+        return tracing;
     }
 
     /** The gateway's own paths (admin, metrics), served before anything is proxied. */
@@ -278,6 +287,7 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
                 LOG.warn("closing {} failed: {}", toClose.get(i).getClass().getName(), e.toString());
             }
         }
+        tracing.close();
         router.close();
         upstream.close();
         estimatorPool.shutdownNow();
