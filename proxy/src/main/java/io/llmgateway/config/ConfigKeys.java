@@ -54,6 +54,8 @@ final class ConfigKeys {
             "log_bodies",
             "max_body_bytes");
 
+    static final List<String> TRACING_OPTIONS = List.of("otlp_endpoint", "sample_ratio", "service_name", "headers");
+
     static final List<String> METRICS_OPTIONS = List.of("enabled", "require_admin");
 
     static final List<String> GATEWAY_OPTIONS = List.of("api_keys", "spend_file", "spend_reserve_output_tokens");

@@ -3,21 +3,19 @@ package io.llmgateway.config;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /** Reads the {@code tracing} section. */
 final class TracingReader {
-    static final List<String> OPTIONS = List.of("otlp_endpoint", "sample_ratio", "service_name", "headers");
     // An HTTP token (RFC 9110 section 5.6.2): anything else would break the export request.
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
     private TracingReader() {}
 
     static TracingSettings readTracing(ConfigNode section) {
-        section.rejectUnknownKeys(OPTIONS, "option");
+        section.rejectUnknownKeys(ConfigKeys.TRACING_OPTIONS, "option");
         TracingSettings d = TracingSettings.OFF;
         URI endpoint = readEndpoint(section.get("otlp_endpoint"));
         double ratio = readRatio(section.get("sample_ratio"), d.sampleRatio());
