@@ -30,8 +30,8 @@ import java.util.zip.GZIPInputStream;
  * with the {@code io.opentelemetry.proto} classes. It can answer 200, answer 500, or hold every export until it
  * closes (a slow collector).
  */
-final class OtlpReceiver implements AutoCloseable {
-    enum Mode {
+public final class OtlpReceiver implements AutoCloseable {
+    public enum Mode {
         OK,
         FAIL,
         STALL
@@ -50,7 +50,7 @@ final class OtlpReceiver implements AutoCloseable {
         this.server = server;
     }
 
-    static OtlpReceiver start() throws IOException {
+    public static OtlpReceiver start() throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         OtlpReceiver r = new OtlpReceiver(server);
         server.createContext("/v1/traces", r::handle);
@@ -59,11 +59,11 @@ final class OtlpReceiver implements AutoCloseable {
         return r;
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    void mode(Mode mode) {
+    public void mode(Mode mode) {
         this.mode = mode;
     }
 
@@ -103,24 +103,24 @@ final class OtlpReceiver implements AutoCloseable {
         }
     }
 
-    List<Span> spans() {
+    public List<Span> spans() {
         return List.copyOf(spans);
     }
 
-    List<Resource> resources() {
+    public List<Resource> resources() {
         return List.copyOf(resources);
     }
 
-    int posts() {
+    public int posts() {
         return posts.get();
     }
 
-    Map<String, String> lastHeaders() {
+    public Map<String, String> lastHeaders() {
         return Map.copyOf(lastHeaders);
     }
 
     /** Every string in a span: its name, attribute keys and values, events' names and attributes. */
-    static List<String> texts(Span span) {
+    public static List<String> texts(Span span) {
         List<String> out = new ArrayList<>();
         out.add(span.getName());
         addAll(out, span.getAttributesList());
@@ -154,7 +154,7 @@ final class OtlpReceiver implements AutoCloseable {
     }
 
     /** The value of attribute {@code key} as text, or null. */
-    static String attr(List<KeyValue> attributes, String key) {
+    public static String attr(List<KeyValue> attributes, String key) {
         for (KeyValue kv : attributes) {
             if (kv.getKey().equals(key)) {
                 return text(kv.getValue());
