@@ -35,6 +35,10 @@
 # probe and the paced case speak plain HTTP only, so they are off unless asked for. Compare the engines with
 # GATEWAY_OPTS="-Xms64m -Xmx256m -Dllmgateway.tls.engine=jdk" (the gateway's start-up line names the engine).
 #
+# TRACING=1: a second gateway, "traced", with the same config plus tracing (sample_ratio 1.0) exporting every
+# span to a local sink (nginx answering 200 to the OTLP posts), runs in the same rounds; the report adds the CPU
+# per request tracing adds (traced minus gateway, within each round) and the spans exported and dropped.
+#
 # Needs nginx and wrk (installed with apt-get when missing and running as root). Nothing here is a test.
 set -euo pipefail
 
@@ -65,6 +69,7 @@ PACED_MESSAGES=${PACED_MESSAGES:-true}  # false skips the paced stream through t
 PORT_BASE=${PORT_BASE:-18080}      # uses PORT_BASE+1 .. +6 on 127.0.0.1
 REBUILD=${REBUILD:-0}              # 1 rebuilds the jars even when they are newer than every source
 KEEP=${KEEP:-0}                    # 1 keeps the work directory (configs, logs, raw results)
+TRACING=${TRACING:-0}              # 1: also the "traced" gateway (see above), on PORT_BASE+7, its sink on +8
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -76,6 +81,12 @@ GATEWAY_PORT=$((PORT_BASE + 3))
 PACED_PORT=$((PORT_BASE + 4))
 NETTY_PORT=$((PORT_BASE + 5))
 GATEWAY_TLS_PORT=$((PORT_BASE + 6))
+TRACED_PORT=$((PORT_BASE + 7))
+SINK_PORT=$((PORT_BASE + 8))
+if [ "$TRACING" = 1 ]; then
+  [ "$TLS" = 1 ] && { echo "load.sh: TRACING=1 runs on plain HTTP only (TLS=0)" >&2; exit 2; }
+  [[ " $TARGETS " == *" traced "* ]] || TARGETS="$TARGETS traced"
+fi
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -126,7 +137,8 @@ echo "revision: $revision"
 echo "proxy/target/llm-gateway.jar sha256: $gateway_sha"
 echo "bench/target/benchmarks.jar sha256: $bench_sha"
 
-for port in "$MOCK_PORT" "$NGINX_PORT" "$GATEWAY_PORT" "$PACED_PORT" "$NETTY_PORT" "$GATEWAY_TLS_PORT"; do
+for port in "$MOCK_PORT" "$NGINX_PORT" "$GATEWAY_PORT" "$PACED_PORT" "$NETTY_PORT" "$GATEWAY_TLS_PORT" \
+    "$TRACED_PORT" "$SINK_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "load.sh: port $port on 127.0.0.1 is in use (a previous run still going?); set PORT_BASE to move" >&2
     exit 2
@@ -138,7 +150,7 @@ mkdir -p "$WORK/tmp"
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for f in "$WORK/mock.pid" "$WORK/proxy.pid"; do
+  for f in "$WORK/mock.pid" "$WORK/proxy.pid" "$WORK/sink.pid"; do
     [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
   done
   if [ "$KEEP" = 1 ]; then echo "work directory kept: $WORK" >&2; else rm -rf "$WORK"; fi
@@ -184,6 +196,27 @@ fill bench/load/nginx-mock.conf.in "$WORK/mock.conf" "$MOCK_PORT"
 fill bench/load/nginx-proxy.conf.in "$WORK/proxy.conf" "$NGINX_PORT"
 "$NGINX" -p "$WORK" -c "$WORK/mock.conf" -g 'daemon on;'
 "$NGINX" -p "$WORK" -c "$WORK/proxy.conf" -g 'daemon on;'
+if [ "$TRACING" = 1 ]; then
+  # The traced gateway's collector: takes every OTLP post and answers 200, at as little cost as possible.
+  cat > "$WORK/sink.conf" <<EOF
+$user_line
+worker_processes 1;
+pid $WORK/sink.pid;
+error_log $WORK/sink-error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/tmp/sink-body;
+    client_max_body_size 64m;
+    client_body_buffer_size 16m;
+    server {
+        listen 127.0.0.1:$SINK_PORT;
+        location / { return 200; }
+    }
+}
+EOF
+  "$NGINX" -p "$WORK" -c "$WORK/sink.conf" -g 'daemon on;'
+fi
 
 # ---- the paced mock, the netty reference and the gateway -------------------------------------------------
 if [ "$PACED" = 1 ]; then
@@ -254,6 +287,20 @@ until curl -fsS -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/healthz" 2>/dev/nul
   sleep 0.02
 done
 startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+TRACED_PID=""
+if [ "$TRACING" = 1 ]; then
+  sed "s/^  port: $GATEWAY_PORT\$/  port: $TRACED_PORT/" "$WORK/config.yaml" > "$WORK/config-traced.yaml"
+  printf 'tracing:\n  otlp_endpoint: http://127.0.0.1:%s\n  sample_ratio: 1.0\n' "$SINK_PORT" >> "$WORK/config-traced.yaml"
+  # shellcheck disable=SC2086
+  java $GATEWAY_OPTS -jar "$GATEWAY_JAR" --config "$WORK/config-traced.yaml" > "$WORK/gateway-traced.log" 2>&1 &
+  TRACED_PID=$!
+  PIDS+=("$TRACED_PID")
+  until curl -fsS -o /dev/null "http://127.0.0.1:$TRACED_PORT/healthz" 2>/dev/null; do
+    kill -0 "$TRACED_PID" 2>/dev/null || { cat "$WORK/gateway-traced.log" >&2; echo "load.sh: the traced gateway did not start" >&2; exit 1; }
+    sleep 0.02
+  done
+  log "traced gateway up: every span to the sink at 127.0.0.1:$SINK_PORT"
+fi
 ready_ms=$(grep -o 'ready in [0-9]* ms' "$WORK/gateway.log" | grep -o '[0-9]*' || echo "?")
 log "gateway up after ${startup_ms} ms (it reports: ready in ${ready_ms} ms); $(grep -o '[a-z_]* transport' "$WORK/gateway.log" || true); CLIENT_KEY=$CLIENT_KEY"
 
@@ -270,14 +317,19 @@ url() { # target kind
         messages*) echo "$base/v1/messages" ;;
         *) echo "$base/v1/chat/completions" ;;
       esac ;;
+    traced)
+      case $2 in
+        messages*) echo "http://127.0.0.1:$TRACED_PORT/v1/messages" ;;
+        *) echo "http://127.0.0.1:$TRACED_PORT/v1/chat/completions" ;;
+      esac ;;
   esac
 }
 runs_on() { # target kind: whether the target takes this kind (only the gateway translates)
-  [[ $2 != messages* || $1 == gateway ]]
+  [[ $2 != messages* || $1 == gateway || $1 == traced ]]
 }
 curl_tls=()
 [ "$TLS" = 1 ] && curl_tls=(--cacert "$WORK/tls.crt")
-for t in direct nginx ${NETTY_PID:+netty} gateway; do
+for t in direct nginx ${NETTY_PID:+netty} gateway ${TRACED_PID:+traced}; do
   curl -fsS -o /dev/null -X POST -H 'Authorization: Bearer sk-client-key' --data-binary @"$WORK/req-json.json" \
       "${curl_tls[@]}" "$(url "$t" json)"
 done
@@ -294,6 +346,7 @@ machine_ticks() { # all, idle and user-mode clock ticks of the whole machine (ev
 pids_of() { # target
   case $1 in
     gateway) echo "$GW_PID" ;;
+    traced) echo "$TRACED_PID" ;;
     netty) echo "$NETTY_PID" ;;
     nginx) pgrep -P "$(cat "$WORK/proxy.pid")" | tr '\n' ' ' ;;
     direct) pgrep -P "$(cat "$WORK/mock.pid")" | tr '\n' ' ' ;;
@@ -326,6 +379,7 @@ run_probe() { # target kind pause-ms: one SequentialProbe line; a probe that fai
 for kind in $KINDS; do
   log "warm-up: $kind, ${WARMUP} s on the gateway and on the netty reference (JIT)"
   run_wrk gateway "$kind" 64 "$WARMUP" > /dev/null
+  [ -z "$TRACED_PID" ] || run_wrk traced "$kind" 64 "$WARMUP" > /dev/null
   runs_on netty "$kind" || continue
   [ -n "$NETTY_PID" ] && run_wrk netty "$kind" 64 "$WARMUP" > /dev/null
   for t in direct nginx; do run_wrk "$t" "$kind" 64 1 > /dev/null; done
@@ -369,6 +423,14 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 echo "gateway_vmhwm_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$GW_PID/status") load_after=$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
+if [ -n "$TRACED_PID" ]; then
+  spans=$(curl -fsS "http://127.0.0.1:$TRACED_PORT/metrics" | awk '
+    /^llm_gateway_trace_spans_exported_total / { e = $2 }
+    /^llm_gateway_trace_spans_dropped_total/ { d += $2 }
+    END { printf "tracing_spans_exported=%d tracing_spans_dropped=%d", e, d }')
+  echo "$spans" >> "$RESULTS"
+  log "traced gateway: $spans"
+fi
 heap=$(jcmd "$GW_PID" GC.heap_info 2>/dev/null | grep -Eo 'total [0-9]+K, used [0-9]+K' | head -1 || true)
 echo "gateway_heap=\"${heap:-unknown}\" gateway_opts=\"$GATEWAY_OPTS\"" >> "$RESULTS"
 
