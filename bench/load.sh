@@ -277,28 +277,26 @@ model_config:
   gpt-4o-paced:
     paced: {alias: gpt-4o}
 EOF
+start_gateway() { # name config port: starts the jar, sets STARTED_PID once /healthz answers
+  # shellcheck disable=SC2086
+  java $GATEWAY_OPTS -jar "$GATEWAY_JAR" --config "$2" > "$WORK/$1.log" 2>&1 &
+  STARTED_PID=$!
+  PIDS+=("$STARTED_PID")
+  until curl -fsS -o /dev/null "http://127.0.0.1:$3/healthz" 2>/dev/null; do
+    kill -0 "$STARTED_PID" 2>/dev/null || { cat "$WORK/$1.log" >&2; echo "load.sh: the $1 did not start" >&2; exit 1; }
+    sleep 0.02
+  done
+}
 start_ns=$(date +%s%N)
-# shellcheck disable=SC2086
-java $GATEWAY_OPTS -jar "$GATEWAY_JAR" --config "$WORK/config.yaml" > "$WORK/gateway.log" 2>&1 &
-GW_PID=$!
-PIDS+=("$GW_PID")
-until curl -fsS -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/healthz" 2>/dev/null; do
-  kill -0 "$GW_PID" 2>/dev/null || { cat "$WORK/gateway.log" >&2; echo "load.sh: the gateway did not start" >&2; exit 1; }
-  sleep 0.02
-done
+start_gateway gateway "$WORK/config.yaml" "$GATEWAY_PORT"
+GW_PID=$STARTED_PID
 startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
 TRACED_PID=""
 if [ "$TRACING" = 1 ]; then
   sed "s/^  port: $GATEWAY_PORT\$/  port: $TRACED_PORT/" "$WORK/config.yaml" > "$WORK/config-traced.yaml"
   printf 'tracing:\n  otlp_endpoint: http://127.0.0.1:%s\n  sample_ratio: 1.0\n' "$SINK_PORT" >> "$WORK/config-traced.yaml"
-  # shellcheck disable=SC2086
-  java $GATEWAY_OPTS -jar "$GATEWAY_JAR" --config "$WORK/config-traced.yaml" > "$WORK/gateway-traced.log" 2>&1 &
-  TRACED_PID=$!
-  PIDS+=("$TRACED_PID")
-  until curl -fsS -o /dev/null "http://127.0.0.1:$TRACED_PORT/healthz" 2>/dev/null; do
-    kill -0 "$TRACED_PID" 2>/dev/null || { cat "$WORK/gateway-traced.log" >&2; echo "load.sh: the traced gateway did not start" >&2; exit 1; }
-    sleep 0.02
-  done
+  start_gateway traced-gateway "$WORK/config-traced.yaml" "$TRACED_PORT"
+  TRACED_PID=$STARTED_PID
   log "traced gateway up: every span to the sink at 127.0.0.1:$SINK_PORT"
 fi
 ready_ms=$(grep -o 'ready in [0-9]* ms' "$WORK/gateway.log" | grep -o '[0-9]*' || echo "?")

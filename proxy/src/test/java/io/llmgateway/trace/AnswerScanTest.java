@@ -46,6 +46,16 @@ class AnswerScanTest {
     }
 
     @Test
+    void oneByteChunks_sameAsWhole() {
+        String answer = "{\"id\":\"chatcmpl-1\",\"model\": \"gpt-4o\",\"choices\":[{\"delta\":{\"content\":"
+                + "\"a \\\"model\\\":\\\"no\\\"\"},\"finish_reason\":\"stop\"}]}";
+        AnswerScan s = scan(answer.split(""));
+        assertEquals("chatcmpl-1", s.id());
+        assertEquals("gpt-4o", s.model());
+        assertEquals(List.of("stop"), s.reasons());
+    }
+
+    @Test
     void keyInsideText_notTaken() {
         AnswerScan s = scan("{\"choices\":[{\"delta\":{\"content\":\"\\\"model\\\":\\\"fake\\\"\"}}]}");
         assertNull(s.model());

@@ -38,6 +38,42 @@ class TracingTest {
     }
 
     @Test
+    void off_allocatesNothingPerRequest() {
+        try (Tracing t = new Tracing(TracingSettings.OFF, Clock.systemUTC(), Ticker.systemTicker())) {
+            com.sun.management.ThreadMXBean threads =
+                    (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+            long id = Thread.currentThread().getId();
+            for (int i = 0; i < 10_000; i++) { // warm up, so that what is measured is the steady state
+                t.start(REQUEST, "/chat/completions", "r", "k").firstByte();
+            }
+            long before = threads.getThreadAllocatedBytes(id);
+            for (int i = 0; i < 100_000; i++) {
+                ExchangeTrace trace = t.start(REQUEST, "/chat/completions", "r", "k");
+                trace.facts("m", true, 10);
+                trace.firstByte();
+                trace.attemptEnded("ok", 200, null);
+            }
+            long allocated = threads.getThreadAllocatedBytes(id) - before;
+            // The measurement itself may allocate a little; a per-request object would be megabytes.
+            assertTrue(allocated < 64 * 1024, allocated + " bytes for 100000 untraced requests");
+        }
+    }
+
+    @Test
+    void temperature_firstNumberValuedKey() {
+        assertEquals(
+                0.7,
+                RequestParams.temperature(
+                        json("{\"tools\":[{\"parameters\":{\"properties\":{\"temperature\":{\"type\":\"number\"}}}}],"
+                                + "\"messages\":[{\"content\":\"\\\"temperature\\\": 2\"}],\"temperature\" : 0.7}")));
+        assertTrue(Double.isNaN(RequestParams.temperature(json("{\"model\":\"m\"}"))));
+    }
+
+    private static io.netty.buffer.ByteBuf json(String s) {
+        return io.netty.buffer.Unpooled.wrappedBuffer(s.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void configure_reload_turnsTracingOnAndOff() {
         try (Tracing t = new Tracing(TracingSettings.OFF, Clock.systemUTC(), Ticker.systemTicker())) {
             t.configure(to("http://127.0.0.1:1"));
