@@ -42,6 +42,9 @@
 #
 # H2=1 adds an HTTP/2 case (bench/load/h2.sh): h2load against the gateway (h2c, or h2 by ALPN with TLS=1) and
 # nginx `http2` proxying to the same mock; H2_CLIENTS x H2_STREAMS concurrent streams, the kinds of H2_KINDS.
+# TRACING=1: a second gateway, "traced", with the same config plus tracing (sample_ratio 1.0) exporting every
+# span to a local sink (nginx answering 200 to the OTLP posts), runs in the same rounds; the report adds the CPU
+# per request tracing adds (traced minus gateway, within each round) and the spans exported and dropped.
 #
 # Needs nginx and wrk (installed with apt-get when missing and running as root). Nothing here is a test.
 set -euo pipefail
@@ -79,9 +82,10 @@ H2=${H2:-0}                        # 1: the HTTP/2 case with h2load (Debian pack
 H2_CLIENTS=${H2_CLIENTS:-8}        # h2load connections
 H2_STREAMS=${H2_STREAMS:-8}        # concurrent streams per connection
 H2_KINDS=${H2_KINDS:-"json sse"}
-PORT_BASE=${PORT_BASE:-18080}      # uses PORT_BASE+1 .. +8 on 127.0.0.1
+PORT_BASE=${PORT_BASE:-18080}      # uses PORT_BASE+1 .. +10 on 127.0.0.1
 REBUILD=${REBUILD:-0}              # 1 rebuilds the jars even when they are newer than every source
 KEEP=${KEEP:-0}                    # 1 keeps the work directory (configs, logs, raw results)
+TRACING=${TRACING:-0}              # 1: also the "traced" gateway (see above), on PORT_BASE+7, its sink on +8
 
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -95,6 +99,12 @@ NETTY_PORT=$((PORT_BASE + 5))
 GATEWAY_TLS_PORT=$((PORT_BASE + 6))
 H2_NGINX_PORT=$((PORT_BASE + 7))
 MOCK_TLS_PORT=$((PORT_BASE + 8))
+TRACED_PORT=$((PORT_BASE + 9))
+SINK_PORT=$((PORT_BASE + 10))
+if [ "$TRACING" = 1 ]; then
+  [ "$TLS" = 1 ] && { echo "load.sh: TRACING=1 runs on plain HTTP only (TLS=0)" >&2; exit 2; }
+  [[ " $TARGETS " == *" traced "* ]] || TARGETS="$TARGETS traced"
+fi
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
@@ -147,7 +157,7 @@ echo "proxy/target/llm-gateway.jar sha256: $gateway_sha"
 echo "bench/target/benchmarks.jar sha256: $bench_sha"
 
 for port in "$MOCK_PORT" "$NGINX_PORT" "$GATEWAY_PORT" "$PACED_PORT" "$NETTY_PORT" "$GATEWAY_TLS_PORT" \
-    "$H2_NGINX_PORT" "$MOCK_TLS_PORT"; do
+    "$H2_NGINX_PORT" "$MOCK_TLS_PORT" "$TRACED_PORT" "$SINK_PORT"; do
   if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
     echo "load.sh: port $port on 127.0.0.1 is in use (a previous run still going?); set PORT_BASE to move" >&2
     exit 2
@@ -159,7 +169,7 @@ mkdir -p "$WORK/tmp"
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  for f in "$WORK/mock.pid" "$WORK/proxy.pid" "$WORK/h2.pid"; do
+  for f in "$WORK/mock.pid" "$WORK/proxy.pid" "$WORK/h2.pid" "$WORK/sink.pid"; do
     [ -f "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
   done
   if [ "$KEEP" = 1 ]; then echo "work directory kept: $WORK" >&2; else rm -rf "$WORK"; fi
@@ -233,6 +243,27 @@ fill bench/load/nginx-mock.conf.in "$WORK/mock.conf" "$MOCK_PORT"
 fill bench/load/nginx-proxy.conf.in "$WORK/proxy.conf" "$NGINX_PORT"
 "$NGINX" -p "$WORK" -c "$WORK/mock.conf" -g 'daemon on;'
 "$NGINX" -p "$WORK" -c "$WORK/proxy.conf" -g 'daemon on;'
+if [ "$TRACING" = 1 ]; then
+  # The traced gateway's collector: takes every OTLP post and answers 200, at as little cost as possible.
+  cat > "$WORK/sink.conf" <<EOF
+$user_line
+worker_processes 1;
+pid $WORK/sink.pid;
+error_log $WORK/sink-error.log warn;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    client_body_temp_path $WORK/tmp/sink-body;
+    client_max_body_size 64m;
+    client_body_buffer_size 16m;
+    server {
+        listen 127.0.0.1:$SINK_PORT;
+        location / { return 200; }
+    }
+}
+EOF
+  "$NGINX" -p "$WORK" -c "$WORK/sink.conf" -g 'daemon on;'
+fi
 
 # ---- the paced mock, the netty reference and the gateway -------------------------------------------------
 if [ "$PACED" = 1 ]; then
@@ -298,16 +329,28 @@ model_config:
   gpt-4o-paced:
     paced: {alias: gpt-4o}
 EOF
+start_gateway() { # name config port: starts the jar, sets STARTED_PID once /healthz answers
+  # shellcheck disable=SC2086
+  java $GATEWAY_OPTS -jar "$GATEWAY_JAR" --config "$2" > "$WORK/$1.log" 2>&1 &
+  STARTED_PID=$!
+  PIDS+=("$STARTED_PID")
+  until curl -fsS -o /dev/null "http://127.0.0.1:$3/healthz" 2>/dev/null; do
+    kill -0 "$STARTED_PID" 2>/dev/null || { cat "$WORK/$1.log" >&2; echo "load.sh: the $1 did not start" >&2; exit 1; }
+    sleep 0.02
+  done
+}
 start_ns=$(date +%s%N)
-# shellcheck disable=SC2086
-java $GATEWAY_OPTS -jar "$GATEWAY_JAR" --config "$WORK/config.yaml" > "$WORK/gateway.log" 2>&1 &
-GW_PID=$!
-PIDS+=("$GW_PID")
-until curl -fsS -o /dev/null "http://127.0.0.1:$GATEWAY_PORT/healthz" 2>/dev/null; do
-  kill -0 "$GW_PID" 2>/dev/null || { cat "$WORK/gateway.log" >&2; echo "load.sh: the gateway did not start" >&2; exit 1; }
-  sleep 0.02
-done
+start_gateway gateway "$WORK/config.yaml" "$GATEWAY_PORT"
+GW_PID=$STARTED_PID
 startup_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+TRACED_PID=""
+if [ "$TRACING" = 1 ]; then
+  sed "s/^  port: $GATEWAY_PORT\$/  port: $TRACED_PORT/" "$WORK/config.yaml" > "$WORK/config-traced.yaml"
+  printf 'tracing:\n  otlp_endpoint: http://127.0.0.1:%s\n  sample_ratio: 1.0\n' "$SINK_PORT" >> "$WORK/config-traced.yaml"
+  start_gateway traced-gateway "$WORK/config-traced.yaml" "$TRACED_PORT"
+  TRACED_PID=$STARTED_PID
+  log "traced gateway up: every span to the sink at 127.0.0.1:$SINK_PORT"
+fi
 ready_ms=$(grep -o 'ready in [0-9]* ms' "$WORK/gateway.log" | grep -o '[0-9]*' || echo "?")
 log "gateway up after ${startup_ms} ms (it reports: ready in ${ready_ms} ms); $(grep -o '[a-z_]* transport' "$WORK/gateway.log" || true); CLIENT_KEY=$CLIENT_KEY"
 
@@ -326,14 +369,19 @@ url() { # target kind
         messages*) echo "$base/v1/messages" ;;
         *) echo "$base/v1/chat/completions" ;;
       esac ;;
+    traced)
+      case $2 in
+        messages*) echo "http://127.0.0.1:$TRACED_PORT/v1/messages" ;;
+        *) echo "http://127.0.0.1:$TRACED_PORT/v1/chat/completions" ;;
+      esac ;;
   esac
 }
 runs_on() { # target kind: whether the target takes this kind (only the gateway translates)
-  [[ $2 != messages* || $1 == gateway ]]
+  [[ $2 != messages* || $1 == gateway || $1 == traced ]]
 }
 curl_tls=()
 [ "$TLS" = 1 ] && curl_tls=(--cacert "$WORK/tls.crt")
-for t in direct nginx ${NETTY_PID:+netty} gateway; do
+for t in direct nginx ${NETTY_PID:+netty} gateway ${TRACED_PID:+traced}; do
   curl -fsS -o /dev/null -X POST -H 'Authorization: Bearer sk-client-key' --data-binary @"$WORK/req-json.json" \
       "${curl_tls[@]}" "$(url "$t" json)"
 done
@@ -350,6 +398,7 @@ machine_ticks() { # all, idle and user-mode clock ticks of the whole machine (ev
 pids_of() { # target
   case $1 in
     gateway) echo "$GW_PID" ;;
+    traced) echo "$TRACED_PID" ;;
     netty) echo "$NETTY_PID" ;;
     nginx) pgrep -P "$(cat "$WORK/proxy.pid")" | tr '\n' ' ' ;;
     direct) pgrep -P "$(cat "$WORK/mock.pid")" | tr '\n' ' ' ;;
@@ -382,6 +431,7 @@ run_probe() { # target kind pause-ms: one SequentialProbe line; a probe that fai
 for kind in $KINDS; do
   log "warm-up: $kind, ${WARMUP} s on the gateway and on the netty reference (JIT)"
   run_wrk gateway "$kind" 64 "$WARMUP" > /dev/null
+  [ -z "$TRACED_PID" ] || run_wrk traced "$kind" 64 "$WARMUP" > /dev/null
   runs_on netty "$kind" || continue
   [ -n "$NETTY_PID" ] && run_wrk netty "$kind" 64 "$WARMUP" > /dev/null
   for t in direct nginx; do run_wrk "$t" "$kind" 64 1 > /dev/null; done
@@ -425,6 +475,14 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 echo "gateway_vmhwm_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$GW_PID/status") load_after=$(cut -d' ' -f1 /proc/loadavg)" >> "$RESULTS"
+if [ -n "$TRACED_PID" ]; then
+  spans=$(curl -fsS "http://127.0.0.1:$TRACED_PORT/metrics" | awk '
+    /^llm_gateway_trace_spans_exported_total / { e = $2 }
+    /^llm_gateway_trace_spans_dropped_total/ { d += $2 }
+    END { printf "tracing_spans_exported=%d tracing_spans_dropped=%d", e, d }')
+  echo "$spans" >> "$RESULTS"
+  log "traced gateway: $spans"
+fi
 heap=$(jcmd "$GW_PID" GC.heap_info 2>/dev/null | grep -Eo 'total [0-9]+K, used [0-9]+K' | head -1 || true)
 echo "gateway_heap=\"${heap:-unknown}\" gateway_opts=\"$GATEWAY_OPTS\"" >> "$RESULTS"
 

@@ -29,6 +29,7 @@ public final class Features {
         // once the requests that add to it are over.
         installSpend(gateway);
         Observability observability = Observability.install(gateway);
+        gateway.tracing().metrics().forEach(observability.metrics()::register);
         AdminFeature.install(gateway, configFile, observability);
     }
 

@@ -289,7 +289,8 @@ final class ConfigStore {
                     running.access(),
                     running.limitsStore(),
                     running.spend(),
-                    running.cache());
+                    running.cache(),
+                    running.tracing());
         }
         gateway.reconfigure(next);
         document = doc;

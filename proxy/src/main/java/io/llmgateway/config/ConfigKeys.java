@@ -23,6 +23,7 @@ final class ConfigKeys {
     static final String LIMITS_STORE_FALLBACK_SHARE = "limits_store_fallback_share";
     static final String PRICING = "pricing";
     static final String CACHE = "cache";
+    static final String TRACING = "tracing";
 
     /** Sections users may write. A section's reader and record may exist before it is listed here. */
     static final List<String> SECTIONS = List.of(
@@ -40,7 +41,8 @@ final class ConfigKeys {
             LIMITS_STORE_TIMEOUT,
             LIMITS_STORE_FALLBACK_SHARE,
             PRICING,
-            CACHE);
+            CACHE,
+            TRACING);
 
     static final List<String> ADMIN_OPTIONS = List.of("token", "health_check_interval");
 
@@ -53,6 +55,8 @@ final class ConfigKeys {
             "queue_size",
             "log_bodies",
             "max_body_bytes");
+
+    static final List<String> TRACING_OPTIONS = List.of("otlp_endpoint", "sample_ratio", "service_name", "headers");
 
     static final List<String> METRICS_OPTIONS = List.of("enabled", "require_admin");
 

@@ -212,6 +212,18 @@ final class ConfigNode {
         return value;
     }
 
+    /** A secret text that may hold spaces (a header value like {@code Bearer ...}): absent = null, never shown. */
+    String asSecretText() {
+        if (isAbsent()) {
+            return null;
+        }
+        if (!(node instanceof ScalarNode)) {
+            problem("expected a string, got " + kind(node));
+            return null;
+        }
+        return text();
+    }
+
     int asInt(int min, int max, String what, int defaultValue) {
         long value = asLong(min, max, what, defaultValue);
         return (int) value;

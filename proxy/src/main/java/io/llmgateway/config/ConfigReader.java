@@ -45,6 +45,7 @@ final class ConfigReader {
                 root.get(ConfigKeys.GATEWAY), models, auto.isEmpty() ? List.copyOf(models.keySet()) : auto);
         LimitsStoreSettings limitsStore = LimitsStoreReader.readLimitsStore(root);
         SpendSettings spend = SpendReader.readSpend(root);
+        TracingSettings tracing = TracingReader.readTracing(root.get(ConfigKeys.TRACING));
         return core == null
                 ? null
                 : new GatewayConfig(
@@ -60,7 +61,8 @@ final class ConfigReader {
                         access,
                         limitsStore,
                         spend,
-                        cache);
+                        cache,
+                        tracing);
     }
 
     private static CacheSettings readCache(ConfigNode section) {

@@ -24,6 +24,7 @@ import java.util.Map;
  *                    default; null means the same) or a Redis shared by several instances
  * @param spend prices, provider budgets and the spend file (null means {@link SpendSettings#DEFAULT})
  * @param cache the response cache's bounds (null means {@link CacheSettings#DEFAULT})
+ * @param tracing OpenTelemetry traces (null means {@link TracingSettings#OFF})
  */
 public record GatewayConfig(
         ServerSettings server,
@@ -38,7 +39,8 @@ public record GatewayConfig(
         AccessSettings access,
         LimitsStoreSettings limitsStore,
         SpendSettings spend,
-        CacheSettings cache) {
+        CacheSettings cache,
+        TracingSettings tracing) {
 
     /** The model name that lets the gateway choose the model. */
     public static final String AUTO_MODEL = "auto";
@@ -54,6 +56,7 @@ public record GatewayConfig(
         limitsStore = limitsStore == null ? LimitsStoreSettings.MEMORY : limitsStore;
         spend = spend == null ? SpendSettings.DEFAULT : spend;
         cache = cache == null ? CacheSettings.DEFAULT : cache;
+        tracing = tracing == null ? TracingSettings.OFF : tracing;
         providers = Collections.unmodifiableMap(new LinkedHashMap<>(providers));
         models = Collections.unmodifiableMap(new LinkedHashMap<>(models));
         autoModels =
@@ -89,10 +92,11 @@ public record GatewayConfig(
                 AccessSettings.DEFAULT,
                 LimitsStoreSettings.MEMORY,
                 SpendSettings.DEFAULT,
-                CacheSettings.DEFAULT);
+                CacheSettings.DEFAULT,
+                TracingSettings.OFF);
     }
 
-    /** Every section but the cache's, which takes its defaults. */
+    /** Every section but the cache's and tracing's, which take their defaults. */
     public GatewayConfig(
             ServerSettings server,
             UpstreamSettings upstream,
@@ -119,7 +123,8 @@ public record GatewayConfig(
                 access,
                 limitsStore,
                 spend,
-                CacheSettings.DEFAULT);
+                CacheSettings.DEFAULT,
+                TracingSettings.OFF);
     }
 
     public GatewayConfig withCache(CacheSettings newCache) {
@@ -136,7 +141,8 @@ public record GatewayConfig(
                 access,
                 limitsStore,
                 spend,
-                newCache);
+                newCache,
+                tracing);
     }
 
     public GatewayConfig withLimitsStore(LimitsStoreSettings newLimitsStore) {
@@ -153,7 +159,8 @@ public record GatewayConfig(
                 access,
                 newLimitsStore,
                 spend,
-                cache);
+                cache,
+                tracing);
     }
 
     public GatewayConfig withSpend(SpendSettings newSpend) {
@@ -170,7 +177,8 @@ public record GatewayConfig(
                 access,
                 limitsStore,
                 newSpend,
-                cache);
+                cache,
+                tracing);
     }
 
     public GatewayConfig withServer(ServerSettings newServer) {
@@ -187,7 +195,8 @@ public record GatewayConfig(
                 access,
                 limitsStore,
                 spend,
-                cache);
+                cache,
+                tracing);
     }
 
     public GatewayConfig withLogging(LoggingSettings newLogging) {
@@ -204,6 +213,25 @@ public record GatewayConfig(
                 access,
                 limitsStore,
                 spend,
-                cache);
+                cache,
+                tracing);
+    }
+
+    public GatewayConfig withTracing(TracingSettings newTracing) {
+        return new GatewayConfig(
+                server,
+                upstream,
+                routing,
+                providers,
+                models,
+                autoModels,
+                admin,
+                logging,
+                metrics,
+                access,
+                limitsStore,
+                spend,
+                cache,
+                newTracing);
     }
 }

@@ -9,6 +9,7 @@ import io.llmgateway.route.StoreStatus;
 import io.llmgateway.spend.Cost;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.model.registry.Collector;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
 import java.util.HashMap;
@@ -247,6 +248,11 @@ public final class GatewayMetrics {
                 tallies,
                 k -> List.of(k.modelAsked, k.provider, kind, k.tokensEstimated ? "estimated" : "reported"),
                 cell);
+    }
+
+    /** Adds the metrics of another part of the gateway (the trace export's counters). */
+    public void register(Collector collector) {
+        registry.register(requireNonNull(collector, "collector"));
     }
 
     /** Everything now, for the exposition writer. */

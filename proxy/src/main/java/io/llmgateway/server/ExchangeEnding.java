@@ -118,6 +118,7 @@ final class ExchangeEnding {
     /** The request as read: its model names the answers. */
     void facts(RequestFacts info) {
         this.info = info;
+        record.trace().facts(info.model(), info.stream(), info.maxTokens());
     }
 
     /** The attempt now under way. */

@@ -7,7 +7,9 @@ import io.llmgateway.observe.RequestRecord;
 import io.llmgateway.protocol.Usage;
 import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Failure;
+import io.llmgateway.trace.ExchangeTrace;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.concurrent.Ticker;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +51,7 @@ final class ExchangeRecord {
     private String answerText;
     private String cacheOutcome;
     private long savedCostNanos;
+    private ExchangeTrace trace = ExchangeTrace.OFF;
 
     /**
      * The record of an exchange starting now on {@code gateway}'s clocks, for the client key of {@code quota}
@@ -64,6 +67,24 @@ final class ExchangeRecord {
                 quota == null ? null : quota.keyName(),
                 pathSuffix,
                 logging.logBodies() ? logging.maxBodyBytes() : 0);
+    }
+
+    /** Like {@link #start(Gateway, Gateway.Snapshot, String, ClientQuota, String)}, traced as the gateway's tracing says. */
+    static ExchangeRecord start(
+            Gateway gateway,
+            Gateway.Snapshot snapshot,
+            String requestId,
+            ClientQuota quota,
+            String pathSuffix,
+            HttpRequest request) {
+        ExchangeRecord r = start(gateway, snapshot, requestId, quota, pathSuffix);
+        r.trace = gateway.tracing().start(request, r.path, requestId, r.keyName);
+        return r;
+    }
+
+    /** The exchange's spans: {@link ExchangeTrace#OFF} unless tracing is on. */
+    ExchangeTrace trace() {
+        return trace;
     }
 
     /**
@@ -92,6 +113,7 @@ final class ExchangeRecord {
 
     /** Keeps the request's text, with {@code logging.log_bodies}. */
     void request(ByteBuf body) {
+        trace.request(body);
         if (bodyCap > 0) {
             requestText = BodyCapture.text(body, bodyCap);
         }
@@ -109,6 +131,7 @@ final class ExchangeRecord {
 
     /** A chunk of the answer, owned by the caller. */
     void answerBytes(ByteBuf chunk) {
+        trace.answerBytes(chunk);
         if (answerCapture != null) {
             answerCapture.add(chunk);
         }
@@ -163,6 +186,12 @@ final class ExchangeRecord {
         providerReadNanos = ticker.nanoTime();
     }
 
+    /** {@code attempt} starts now. */
+    void attemptStarted(Attempt attempt) {
+        attemptStarted();
+        trace.attemptStarted(attempt);
+    }
+
     void attemptEnded(Attempt attempt, Failure kind, int status) {
         attemptEnded(attempt, kind.name().toLowerCase(Locale.ROOT), status);
     }
@@ -178,6 +207,8 @@ final class ExchangeRecord {
                 status,
                 TimeUnit.NANOSECONDS.toMillis(now - attemptStartNanos)));
         providerGaveUp(now);
+        boolean answered = outcome.equals("ok") || outcome.equals("cancelled");
+        trace.attemptEnded(outcome, status, answered ? usage : null);
     }
 
     /** The first byte of the answer goes to the client now. */
@@ -187,6 +218,7 @@ final class ExchangeRecord {
         if (requestWritten && providerReadNanos != 0) {
             postNanos = firstByteNanos - providerReadNanos;
         }
+        trace.firstByte();
     }
 
     /** {@link ServerTiming#PRE} of the answer, in nanoseconds: known once a provider's answer is read. */
@@ -253,6 +285,12 @@ final class ExchangeRecord {
      * @param costNanos what the request cost, or {@link RequestRecord#UNPRICED}
      */
     RequestRecord toRecord(String model, boolean stream, String answerModel, long costNanos) {
+        RequestRecord r = record(model, stream, answerModel, costNanos);
+        trace.ended(r);
+        return r;
+    }
+
+    private RequestRecord record(String model, boolean stream, String answerModel, long costNanos) {
         long now = ticker.nanoTime();
         Usage u = usage;
         String provider =

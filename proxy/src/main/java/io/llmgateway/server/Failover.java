@@ -60,6 +60,12 @@ final class Failover {
         return Failure.CLIENT_ERROR;
     }
 
+    /** {@code attempt} starts: counted, timed and traced by the record, its provider skipped by the next ones. */
+    void started(Attempt attempt) {
+        started(attempt.provider());
+        record.attemptStarted(attempt);
+    }
+
     /** An attempt on {@code provider} starts: counted, timed by the record, skipped by the next ones. */
     void started(String provider) {
         attempts++;

@@ -19,6 +19,7 @@ import io.llmgateway.spend.RoutePrices;
 import io.llmgateway.spend.SpendLedger;
 import io.llmgateway.tls.ServerCertificates;
 import io.llmgateway.tokens.TokenEstimator;
+import io.llmgateway.trace.Tracing;
 import io.llmgateway.upstream.Origin;
 import io.llmgateway.upstream.UpstreamClient;
 import io.netty.channel.Channel;
@@ -68,6 +69,7 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
     private volatile SpendLedger spendLedger; // null until the spend feature is installed
     private final Budgets budgets;
     private final ResponseCache cache;
+    private final Tracing tracing;
 
     /** @param loops the event loops that serve the gateway's connections */
     public Gateway(GatewayConfig config, Clock clock, EventLoopGroup loops) {
@@ -95,6 +97,7 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
         this.upstream = new UpstreamClient(config.upstream(), ticker);
         this.bodyBudget = new BodyBudget(config.server().maxBufferedBodyBytes());
         this.snapshot = new Snapshot(config, clock, ClientKeys.NONE, estimator);
+        this.tracing = new Tracing(config.tracing(), clock, ticker);
     }
 
     /** Applies a new, already validated config; in-flight requests finish with the old one. */
@@ -102,6 +105,7 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
         router.reconfigure(config);
         budgets.configure(config);
         cache.configure(config);
+        tracing.configure(config.tracing());
         snapshot = new Snapshot(config, clock, snapshot.clientKeys, estimator);
     }
 
@@ -119,6 +123,11 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
     @Override
     public Observers observers() {
         return observers;
+    }
+
+    /** The spans of proxied requests, as {@code tracing} configures them. */
+    public Tracing tracing() {
+        return tracing;
     }
 
     /** The gateway's own paths (admin, metrics), served before anything is proxied. */
@@ -288,6 +297,7 @@ public final class Gateway implements AutoCloseable, ObservedGateway {
                 LOG.warn("closing {} failed: {}", toClose.get(i).getClass().getName(), e.toString());
             }
         }
+        tracing.close();
         router.close();
         upstream.close();
         estimatorPool.shutdownNow();

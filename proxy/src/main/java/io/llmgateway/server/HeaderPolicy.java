@@ -84,6 +84,9 @@ final class HeaderPolicy {
         NOT_RELAYED.add(ResponseCache.HEADER, "");
     }
 
+    private static final AsciiString TRACEPARENT = AsciiString.cached("traceparent");
+    private static final AsciiString TRACESTATE = AsciiString.cached("tracestate");
+
     private HeaderPolicy() {}
 
     /**
@@ -92,6 +95,16 @@ final class HeaderPolicy {
      */
     static boolean forwarded(CharSequence name, List<String> connectionListed) {
         return !NOT_FORWARDED.contains(name) && !isListed(name, connectionListed);
+    }
+
+    /**
+     * Like {@link #forwarded}, leaving out the client's W3C trace context ({@code traceparent}, {@code tracestate}):
+     * a traced request sends its own, whose parent is the attempt's span.
+     */
+    static boolean forwardedWithoutTraceContext(CharSequence name, List<String> connectionListed) {
+        return forwarded(name, connectionListed)
+                && !AsciiString.contentEqualsIgnoreCase(name, TRACEPARENT)
+                && !AsciiString.contentEqualsIgnoreCase(name, TRACESTATE);
     }
 
     private static boolean isListed(CharSequence name, List<String> connectionListed) {

@@ -101,9 +101,9 @@ final class ProxyExchange implements UpstreamLeg.Owner {
         this.requestId = requestId;
         this.quota = quota;
         this.relay = new AnswerRelay(ctx, gateway.router(), request.protocolVersion(), keepAlive, requestId);
-        this.record = ExchangeRecord.start(gateway, snapshot, requestId, quota, upstreamPathSuffix);
+        this.record = ExchangeRecord.start(gateway, snapshot, requestId, quota, upstreamPathSuffix, request);
         this.timer = new ExchangeTimer(ctx.executor(), ctx.executor().ticker(), this::onTimer);
-        this.leg = new UpstreamLeg(ctx.channel().eventLoop(), gateway.upstream(), this, requestId);
+        this.leg = new UpstreamLeg(ctx.channel().eventLoop(), gateway.upstream(), this, requestId, record.trace());
         this.reader = new AnswerReader(ctx.alloc(), snapshot, relay, record, timer, leg);
         this.ending = new ExchangeEnding(gateway, client, request, quota, reader, onDone);
         this.failover = ending.failover();
@@ -224,7 +224,7 @@ final class ProxyExchange implements UpstreamLeg.Owner {
             return;
         }
         ending.attempt(attempt);
-        failover.started(attempt.provider());
+        failover.started(attempt);
         reader.begin(info, attempt, dialect);
         state = State.CONNECTING;
         timer.attemptDeadline(info.stream(), snapshot.config.upstream());

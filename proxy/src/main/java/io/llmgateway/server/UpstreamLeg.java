@@ -7,6 +7,7 @@ import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.protocol.RequestFacts;
 import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Failure;
+import io.llmgateway.trace.ExchangeTrace;
 import io.llmgateway.upstream.Origin;
 import io.llmgateway.upstream.PoolExhaustedException;
 import io.llmgateway.upstream.UpstreamClient;
@@ -49,6 +50,7 @@ final class UpstreamLeg {
     private final UpstreamClient pools;
     private final Owner owner;
     private final String requestId;
+    private final ExchangeTrace trace;
     private Origin origin;
     private String provider; // for app.log
     private String alias; // the model's name at the provider
@@ -59,10 +61,16 @@ final class UpstreamLeg {
     private boolean retried; // in this attempt, see retryOnNewConnection()
 
     UpstreamLeg(EventLoop loop, UpstreamClient pools, Owner owner, String requestId) {
+        this(loop, pools, owner, requestId, ExchangeTrace.OFF);
+    }
+
+    /** @param trace gives the request's trace context to the provider */
+    UpstreamLeg(EventLoop loop, UpstreamClient pools, Owner owner, String requestId, ExchangeTrace trace) {
         this.loop = requireNonNull(loop, "loop");
         this.pools = requireNonNull(pools, "pools");
         this.owner = requireNonNull(owner, "owner");
         this.requestId = requestId;
+        this.trace = requireNonNull(trace, "trace");
     }
 
     /**
@@ -129,7 +137,8 @@ final class UpstreamLeg {
                             requestId,
                             dialect.keyHeader(),
                             authorization,
-                            dialect)
+                            dialect,
+                            trace)
                     : UpstreamRequestHead.encode(
                             channel.alloc(),
                             target,
@@ -139,7 +148,8 @@ final class UpstreamLeg {
                             requestId,
                             dialect.keyHeader(),
                             authorization,
-                            dialect);
+                            dialect,
+                            trace);
         } catch (IllegalArgumentException e) { // a target that would split the request line: never sent
             body.release();
             LOG.warn("[{}] {}", requestId, ShortText.cap(e.getMessage(), 512));

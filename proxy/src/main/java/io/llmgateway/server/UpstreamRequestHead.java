@@ -1,6 +1,7 @@
 package io.llmgateway.server;
 
 import io.llmgateway.protocol.ProviderDialect;
+import io.llmgateway.trace.ExchangeTrace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -41,13 +42,25 @@ final class UpstreamRequestHead {
             int contentLength,
             String requestId,
             String authorization) {
-        return encode(alloc, path, client, authority, contentLength, requestId, "authorization", authorization, null);
+        return encode(
+                alloc,
+                path,
+                client,
+                authority,
+                contentLength,
+                requestId,
+                "authorization",
+                authorization,
+                null,
+                ExchangeTrace.OFF);
     }
 
     /**
      * @param keyHeader the lower-case name of the header that carries the provider's key
      * @param key that header's value, or null to send none
      * @param dialect writes the provider's own headers ({@link ProviderDialect#headers}), or null for none
+     * @param trace when it {@linkplain ExchangeTrace#replacesContext replaces} the client's trace context, writes
+     *              its own instead
      * @see #encode(ByteBufAllocator, String, HttpHeaders, String, int, String, String)
      */
     static ByteBuf encode(
@@ -59,11 +72,16 @@ final class UpstreamRequestHead {
             String requestId,
             String keyHeader,
             String key,
-            ProviderDialect dialect) {
+            ProviderDialect dialect,
+            ExchangeTrace trace) {
         checkTarget(path);
         HeadBytes h = HeadBytes.start();
         h.bytes(POST).ascii(path).bytes(VERSION_CRLF);
-        h.headers(client, HeaderPolicy::forwarded);
+        boolean traced = trace.replacesContext();
+        h.headers(client, traced ? HeaderPolicy::forwardedWithoutTraceContext : HeaderPolicy::forwarded);
+        if (traced) {
+            trace.propagate(h::header);
+        }
         if (dialect != null) {
             dialect.headers(client, h::header);
         }

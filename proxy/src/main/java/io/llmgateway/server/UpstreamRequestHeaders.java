@@ -1,6 +1,7 @@
 package io.llmgateway.server;
 
 import io.llmgateway.protocol.ProviderDialect;
+import io.llmgateway.trace.ExchangeTrace;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -30,8 +31,10 @@ final class UpstreamRequestHeaders {
      * The request's headers frame; the body follows as the stream's last DATA frame.
      *
      * @param tls whether the provider's origin is https ({@code :scheme})
+     * @param trace when it {@linkplain ExchangeTrace#replacesContext replaces} the client's trace context, adds
+     *              its own instead
      * @see UpstreamRequestHead#encode(io.netty.buffer.ByteBufAllocator, String, HttpHeaders, String, int, String,
-     *      String, String, ProviderDialect)
+     *      String, String, ProviderDialect, ExchangeTrace)
      */
     static Http2HeadersFrame frame(
             String path,
@@ -42,7 +45,8 @@ final class UpstreamRequestHeaders {
             String requestId,
             String keyHeader,
             String key,
-            ProviderDialect dialect) {
+            ProviderDialect dialect,
+            ExchangeTrace trace) {
         UpstreamRequestHead.checkTarget(path);
         // Not validated again: the names come from the server's decoder, the dialects and the config.
         Http2Headers h = new DefaultHttp2Headers(false)
@@ -51,11 +55,18 @@ final class UpstreamRequestHeaders {
                 .scheme(tls ? HTTPS : HTTP)
                 .authority(authority);
         List<String> connectionListed = HeaderPolicy.connectionListed(client);
+        boolean traced = trace.replacesContext();
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = client.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> header = it.next();
-            if (HeaderPolicy.forwarded(header.getKey(), connectionListed)) {
+            boolean forwarded = traced
+                    ? HeaderPolicy.forwardedWithoutTraceContext(header.getKey(), connectionListed)
+                    : HeaderPolicy.forwarded(header.getKey(), connectionListed);
+            if (forwarded) {
                 h.add(AsciiString.of(header.getKey()).toLowerCase(), header.getValue());
             }
+        }
+        if (traced) {
+            trace.propagate((name, value) -> h.set(AsciiString.of(name).toLowerCase(), value));
         }
         if (dialect != null) {
             dialect.headers(client, (name, value) -> h.add(AsciiString.of(name).toLowerCase(), value));

@@ -38,6 +38,7 @@ class ConfigExampleTest {
         }
         env.remove("BACKUP_BASE_URL"); // exercise the ${VAR:-default} form
         env.remove("LIMITS_STORE"); // empty: counters in memory
+        env.remove("OTLP_ENDPOINT"); // empty: tracing off
 
         GatewayConfig config = ConfigLoader.load(file, env);
 
@@ -95,6 +96,7 @@ class ConfigExampleTest {
         keys.addAll(ConfigKeys.CLIENT_KEY_OPTIONS);
         keys.addAll(ConfigKeys.LOGGING_OPTIONS);
         keys.addAll(ConfigKeys.METRICS_OPTIONS);
+        keys.addAll(ConfigKeys.TRACING_OPTIONS);
         keys.addAll(ConfigKeys.PRICE_OPTIONS);
         keys.addAll(ConfigKeys.BUDGET_OPTIONS);
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import io.llmgateway.protocol.AnswerTap;
 import io.llmgateway.protocol.ProviderDialect;
 import io.llmgateway.protocol.RequestFacts;
+import io.llmgateway.trace.ExchangeTrace;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.UnpooledByteBufAllocator;
@@ -83,7 +84,8 @@ class UpstreamRequestHeadTest {
                         "req_1",
                         "x-api-key",
                         "sk-provider",
-                        dialect)));
+                        dialect,
+                        ExchangeTrace.OFF)));
     }
 
     @Test

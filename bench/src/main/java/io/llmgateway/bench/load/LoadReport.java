@@ -148,6 +148,7 @@ public final class LoadReport {
                             + " answer and the next request (a lightly used gateway: the caches go cold in between)");
         }
         appendFloorRatios(out, byCase, tick);
+        TracingCost.append(out, byCase, tick, facts);
         TranslationRatios.append(out, byCase, tick);
         MachineSplit.append(out, byCase, tick);
         out.append(String.format(
