@@ -8,11 +8,9 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.netty.util.concurrent.Ticker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,13 +40,12 @@ final class H2Pool implements H2Connection.Events {
     private final H2Pipeline pipeline;
     private final Supplier<UpstreamPool> http1;
     private final int maxConnections;
-    private final long acquireTimeoutMillis;
     private final int maxPending;
     private final long idleTimeoutNanos;
     private final Ticker ticker;
     private final AtomicInteger openTotal;
     private final List<H2Connection> connections = new ArrayList<>();
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final AcquireQueue waiters;
     private boolean http1Only;
 
     H2Pool(
@@ -66,7 +63,7 @@ final class H2Pool implements H2Connection.Events {
         this.pipeline = pipeline;
         this.http1 = http1;
         this.maxConnections = limits.maxConnectionsPerLoop();
-        this.acquireTimeoutMillis = limits.acquireTimeout().toMillis();
+        this.waiters = new AcquireQueue(loop, limits.acquireTimeout().toMillis());
         this.maxPending = limits.maxPendingAcquires();
         this.idleTimeoutNanos = limits.idleConnectionTimeout().toNanos();
         this.ticker = ticker;
@@ -89,17 +86,7 @@ final class H2Pool implements H2Connection.Events {
             promise.setFailure(new PoolExhaustedException("all streams of the HTTP/2 connections to " + origin.poolKey()
                     + " are busy and " + maxPending + " requests are already waiting"));
         } else {
-            Waiter waiter = new Waiter(promise);
-            waiter.timeout = loop.schedule(
-                    () -> {
-                        if (waiters.remove(waiter)) {
-                            promise.tryFailure(new PoolExhaustedException("all streams of the HTTP/2 connections to "
-                                    + origin.poolKey() + " stayed busy for " + acquireTimeoutMillis + " ms"));
-                        }
-                    },
-                    acquireTimeoutMillis,
-                    TimeUnit.MILLISECONDS);
-            waiters.addLast(waiter);
+            waiters.add(promise, "all streams of the HTTP/2 connections to " + origin.poolKey());
             connectIfNeeded();
         }
         return promise;
@@ -199,9 +186,7 @@ final class H2Pool implements H2Connection.Events {
     private void serveWaiters() {
         H2Connection c;
         while (!waiters.isEmpty() && (c = withRoom()) != null) {
-            Waiter w = waiters.pollFirst();
-            w.timeout.cancel(false);
-            openStream(c, w.promise);
+            openStream(c, waiters.poll());
         }
         if (!waiters.isEmpty()) {
             connectIfNeeded();
@@ -220,14 +205,13 @@ final class H2Pool implements H2Connection.Events {
     public void http1Only(H2Connection c) {
         http1Only = true;
         UpstreamPool pool = http1.get();
-        Waiter w;
-        while ((w = waiters.pollFirst()) != null) {
-            w.timeout.cancel(false);
-            Promise<Channel> promise = w.promise;
+        Promise<Channel> next;
+        while ((next = waiters.poll()) != null) {
+            Promise<Channel> waiting = next;
             pool.acquire(false).addListener(f -> {
                 if (!f.isSuccess()) {
-                    promise.tryFailure(f.cause());
-                } else if (!promise.trySuccess((Channel) f.getNow())) {
+                    waiting.tryFailure(f.cause());
+                } else if (!waiting.trySuccess((Channel) f.getNow())) {
                     pool.release((Channel) f.getNow());
                 }
             });
@@ -246,22 +230,12 @@ final class H2Pool implements H2Connection.Events {
             Throwable cause = c.failure != null
                     ? c.failure
                     : new IOException("the provider closed the connection before its HTTP/2 settings");
-            Waiter w;
-            while ((w = waiters.pollFirst()) != null) {
-                w.timeout.cancel(false);
-                w.promise.tryFailure(cause);
+            Promise<Channel> waiting;
+            while ((waiting = waiters.poll()) != null) {
+                waiting.tryFailure(cause);
             }
             return;
         }
         serveWaiters();
-    }
-
-    private static final class Waiter {
-        final Promise<Channel> promise;
-        ScheduledFuture<?> timeout;
-
-        Waiter(Promise<Channel> promise) {
-            this.promise = promise;
-        }
     }
 }

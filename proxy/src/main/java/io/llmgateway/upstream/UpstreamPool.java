@@ -34,13 +34,12 @@ final class UpstreamPool {
     private final Origin origin;
     private final Bootstrap bootstrap;
     private final int maxConnections;
-    private final long acquireTimeoutMillis;
     private final int maxPending;
     private final long idleTimeoutNanos;
     private final Ticker ticker;
     private final AtomicInteger openTotal;
     private final ArrayDeque<UpstreamHandler> idle = new ArrayDeque<>();
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final AcquireQueue waiters;
     private final Runnable sweepTask = this::sweep;
     private ScheduledFuture<?> sweep;
     private int open;
@@ -61,7 +60,7 @@ final class UpstreamPool {
         this.origin = origin;
         this.bootstrap = bootstrap;
         this.maxConnections = maxConnections;
-        this.acquireTimeoutMillis = acquireTimeoutMillis;
+        this.waiters = new AcquireQueue(loop, acquireTimeoutMillis);
         this.idleTimeoutNanos = idleTimeoutNanos;
         this.ticker = ticker;
     }
@@ -96,17 +95,7 @@ final class UpstreamPool {
             promise.setFailure(new PoolExhaustedException("all " + maxConnections + " connections to "
                     + origin.poolKey() + " are busy and " + maxPending + " requests are already waiting"));
         } else {
-            Waiter waiter = new Waiter(promise);
-            waiter.timeout = loop.schedule(
-                    () -> {
-                        if (waiters.remove(waiter)) {
-                            promise.tryFailure(new PoolExhaustedException("all " + maxConnections + " connections to "
-                                    + origin.poolKey() + " stayed busy for " + acquireTimeoutMillis + " ms"));
-                        }
-                    },
-                    acquireTimeoutMillis,
-                    TimeUnit.MILLISECONDS);
-            waiters.addLast(waiter);
+            waiters.add(promise, "all " + maxConnections + " connections to " + origin.poolKey());
         }
         return promise;
     }
@@ -120,10 +109,9 @@ final class UpstreamPool {
             return;
         }
         ch.config().setAutoRead(true);
-        Waiter waiter;
-        while ((waiter = waiters.pollFirst()) != null) {
-            waiter.timeout.cancel(false);
-            if (waiter.promise.trySuccess(ch)) {
+        Promise<Channel> waiting;
+        while ((waiting = waiters.poll()) != null) {
+            if (waiting.trySuccess(ch)) {
                 return;
             }
         }
@@ -191,19 +179,9 @@ final class UpstreamPool {
             }
         }
         // A slot became free: a waiter would otherwise sit until its timeout although we may connect.
-        Waiter waiter = waiters.pollFirst();
-        if (waiter != null) {
-            waiter.timeout.cancel(false);
-            connect(waiter.promise);
-        }
-    }
-
-    private static final class Waiter {
-        final Promise<Channel> promise;
-        ScheduledFuture<?> timeout;
-
-        Waiter(Promise<Channel> promise) {
-            this.promise = promise;
+        Promise<Channel> waiting = waiters.poll();
+        if (waiting != null) {
+            connect(waiting);
         }
     }
 }
