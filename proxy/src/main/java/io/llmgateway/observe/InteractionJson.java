@@ -67,6 +67,12 @@ public final class InteractionJson {
             out.ascii("null");
         }
         out.ascii(",\"latency_ms\":").number(r.totalMillis());
+        if (r.gatewayPreNanos() >= 0) { // only when a provider's request was written
+            out.ascii(",\"gateway_pre_us\":").number(r.gatewayPreNanos() / 1000);
+            if (r.gatewayPostNanos() >= 0) {
+                out.ascii(",\"gateway_post_us\":").number(r.gatewayPostNanos() / 1000);
+            }
+        }
         out.ascii(",\"prompt_tokens\":").number(r.promptTokens());
         out.ascii(",\"completion_tokens\":").number(r.completionTokens());
         out.ascii(",\"total_tokens\":").number(r.totalTokens());

@@ -245,4 +245,50 @@ class InteractionJsonTest {
         assertEquals(0.00002, ((Number) json.get("saved_cost_usd")).doubleValue(), 1e-12);
         assertEquals(0L, ((Number) json.get("cost_usd")).longValue());
     }
+
+    @Test
+    void format_theGatewaysOwnTime_inMicroseconds_onlyWhenAProviderWasAsked() {
+        String answered = format(timed(2_345_678, 456_789));
+        String failedBeforeAnswer = format(timed(1_000, -1));
+        String neverSent = format(timed(-1, -1));
+
+        assertTrue(answered.contains("\"latency_ms\":9,\"gateway_pre_us\":2345,\"gateway_post_us\":456,"), answered);
+        Map<?, ?> failed = (Map<?, ?>) TestJson.parse(failedBeforeAnswer);
+        assertEquals(1L, ((Number) failed.get("gateway_pre_us")).longValue());
+        assertFalse(failed.containsKey("gateway_post_us"), failedBeforeAnswer);
+        assertFalse(neverSent.contains("gateway_"), neverSent);
+    }
+
+    private static RequestRecord timed(long preNanos, long postNanos) {
+        return new RequestRecord(
+                0,
+                "r",
+                null,
+                "/chat/completions",
+                "m",
+                "m",
+                "p",
+                List.of(),
+                200,
+                false,
+                5,
+                9,
+                1,
+                2,
+                3,
+                false,
+                null,
+                null,
+                null,
+                null,
+                0,
+                0,
+                0,
+                "openai",
+                "openai",
+                preNanos,
+                postNanos,
+                null,
+                0);
+    }
 }

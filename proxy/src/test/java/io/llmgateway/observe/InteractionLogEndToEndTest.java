@@ -42,6 +42,8 @@ class InteractionLogEndToEndTest {
             "failovers",
             "ttfb_ms",
             "latency_ms",
+            "gateway_pre_us",
+            "gateway_post_us",
             "prompt_tokens",
             "completion_tokens",
             "total_tokens",
@@ -118,6 +120,9 @@ class InteractionLogEndToEndTest {
             long ttfb = (Long) line.get("ttfb_ms");
             long latency = (Long) line.get("latency_ms");
             assertTrue(ttfb >= 0 && ttfb <= latency, ttfb + " / " + latency);
+            long pre = (Long) line.get("gateway_pre_us");
+            long post = (Long) line.get("gateway_post_us");
+            assertTrue(pre >= 0 && post >= 0 && pre + post <= (latency + 1) * 1000, pre + " + " + post + " us");
             assertEquals(12L, line.get("prompt_tokens"));
             assertEquals(7L, line.get("completion_tokens"));
             assertEquals(19L, line.get("total_tokens"));
