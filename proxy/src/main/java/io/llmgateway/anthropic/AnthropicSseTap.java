@@ -3,6 +3,7 @@ package io.llmgateway.anthropic;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.util.Objects.requireNonNull;
 
+import io.llmgateway.protocol.AnswerFacts;
 import io.llmgateway.protocol.AnswerTap;
 import io.llmgateway.protocol.Usage;
 import io.llmgateway.sse.SseFramer;
@@ -36,6 +37,7 @@ final class AnthropicSseTap implements AnswerTap {
     private boolean sawMessageDelta;
     private long completionTokens;
     private Transcript transcript; // only when asked for
+    private AnswerFacts facts; // only for a traced answer
     private boolean ended;
 
     /** @param encoding the encoding to count deltas with (see {@link TokenEstimator#encodingFor}) */
@@ -101,6 +103,13 @@ final class AnthropicSseTap implements AnswerTap {
         return transcript.text();
     }
 
+    /** Notes them from the {@code message_start} and {@code message_delta} events it reads for their usage. */
+    @Override
+    public boolean noteFacts(AnswerFacts into) {
+        facts = into;
+        return true;
+    }
+
     @Override
     public void release() {
         ended = true;
@@ -130,7 +139,7 @@ final class AnthropicSseTap implements AnswerTap {
         if (delta
                 || is(name, nameLen, MESSAGE_START)
                 || nameLen == 0 && ByteSearch.indexOf(data, 0, len, USAGE, 4) >= 0) {
-            StreamEvents.readUsage(data, 0, len, counters);
+            StreamEvents.readUsage(data, 0, len, counters, facts);
             sawMessageDelta |= delta && counters.hasOutput();
         }
     }

@@ -3,6 +3,7 @@ package io.llmgateway.anthropic;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.llmgateway.protocol.AnswerFacts;
 import java.io.IOException;
 import java.util.function.Consumer;
 
@@ -18,8 +19,12 @@ final class StreamEvents {
 
     private StreamEvents() {}
 
-    /** Reads the counters of the event's {@code usage} (top level, or in {@code message}) into {@code into}. */
-    static void readUsage(byte[] data, int off, int len, AnthropicUsage into) {
+    /**
+     * Reads the counters of the event's {@code usage} (top level, or in {@code message}) into {@code into}, and,
+     * when {@code facts} is not null, the {@code id} and {@code model} of {@code message} ({@code message_start})
+     * and the {@code stop_reason} of {@code delta} ({@code message_delta}) into it.
+     */
+    static void readUsage(byte[] data, int off, int len, AnthropicUsage into, AnswerFacts facts) {
         try (JsonParser p = FACTORY.createParser(data, off, len)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 return;
@@ -32,8 +37,22 @@ final class StreamEvents {
                 } else if ("message".equals(name) && t == JsonToken.START_OBJECT) {
                     while (p.nextToken() == JsonToken.FIELD_NAME) {
                         String field = p.currentName();
-                        if (p.nextToken() == JsonToken.START_OBJECT && "usage".equals(field)) {
+                        JsonToken v = p.nextToken();
+                        if (v == JsonToken.START_OBJECT && "usage".equals(field)) {
                             counters(p, into);
+                        } else if (facts != null && v == JsonToken.VALUE_STRING && "id".equals(field)) {
+                            facts.id(p.getText());
+                        } else if (facts != null && v == JsonToken.VALUE_STRING && "model".equals(field)) {
+                            facts.model(p.getText());
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                } else if (facts != null && "delta".equals(name) && t == JsonToken.START_OBJECT) {
+                    while (p.nextToken() == JsonToken.FIELD_NAME) {
+                        String field = p.currentName();
+                        if (p.nextToken() == JsonToken.VALUE_STRING && "stop_reason".equals(field)) {
+                            facts.finishReason(p.getText());
                         } else {
                             p.skipChildren();
                         }

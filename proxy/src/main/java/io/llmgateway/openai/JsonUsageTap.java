@@ -2,6 +2,7 @@ package io.llmgateway.openai;
 
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
+import io.llmgateway.protocol.AnswerFacts;
 import io.llmgateway.protocol.JsonAnswerTap;
 import io.llmgateway.protocol.Usage;
 import io.llmgateway.util.JsonUsageScanner;
@@ -28,6 +29,11 @@ public final class JsonUsageTap extends JsonAnswerTap {
 
     private static final byte[][] COUNTER_BYTES = new byte[COUNTERS.length][];
 
+    /** The answer's own id and model (root keys 0 and 1), and each choice's finish reason (2). */
+    private static final byte[][] FACT_KEYS = {"id".getBytes(US_ASCII), "model".getBytes(US_ASCII)};
+
+    private static final byte[][] CHOICE_FACT_KEYS = {"finish_reason".getBytes(US_ASCII)};
+
     static {
         for (int i = 0; i < COUNTERS.length; i++) {
             COUNTER_BYTES[i] = COUNTERS[i].getBytes(US_ASCII);
@@ -52,6 +58,19 @@ public final class JsonUsageTap extends JsonAnswerTap {
             usage = builder.build();
         }
         return chunk;
+    }
+
+    /** Reads the facts on the scan that finds the usage, which then reads on to the answer's end. */
+    @Override
+    public boolean noteFacts(AnswerFacts into) {
+        scanner.captureValues(FACT_KEYS, CHOICE_FACT_KEYS, (key, value) -> {
+            switch (key) {
+                case 0 -> into.id(value);
+                case 1 -> into.model(value);
+                default -> into.finishReason(value);
+            }
+        });
+        return true;
     }
 
     /** The response's usage, or {@code null} if none was found (yet). */

@@ -3,6 +3,7 @@ package io.llmgateway.openai;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
+import io.llmgateway.protocol.AnswerFacts;
 import io.llmgateway.protocol.AnswerTap;
 import io.llmgateway.protocol.Usage;
 import io.llmgateway.sse.SseEventFilter;
@@ -43,6 +44,7 @@ public final class SseTap implements AnswerTap {
     private final SseEventFilter filter; // null unless the usage-only chunk is dropped
     private final StreamEventReader reader;
     private final DeferredEvents deferred = new DeferredEvents();
+    private AnswerFacts facts; // only for a traced answer
     private boolean sawDone;
     private boolean sawEvent;
     private boolean ended;
@@ -126,6 +128,13 @@ public final class SseTap implements AnswerTap {
         framer.release();
     }
 
+    /** Notes each event's id, model and finish reason as it is dispatched ({@link ChunkFacts}). */
+    @Override
+    public boolean noteFacts(AnswerFacts into) {
+        facts = into;
+        return true;
+    }
+
     /** The usage the stream reported (the last one seen), or {@code null}. */
     public Usage usage() {
         return reader.usage();
@@ -182,6 +191,9 @@ public final class SseTap implements AnswerTap {
         if (Arrays.equals(data, 0, len, DONE, 0, DONE.length)) {
             sawDone = true;
             return false;
+        }
+        if (facts != null) {
+            ChunkFacts.read(data, len, facts);
         }
         byte[] name = framer.eventName();
         int nameLen = framer.eventNameLength();

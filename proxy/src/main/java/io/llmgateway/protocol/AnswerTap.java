@@ -28,6 +28,15 @@ public interface AnswerTap {
     /** The kept text, or null when this tap keeps none (the caller then keeps the raw bytes). */
     String capturedText();
 
+    /**
+     * Also notes the answer's id, model and finish reasons in {@code into} while reading what it reads anyway
+     * (for a sampled trace span); asked before the first chunk. False when this tap cannot, and the caller finds
+     * them itself.
+     */
+    default boolean noteFacts(AnswerFacts into) {
+        return false;
+    }
+
     /** Releases what the tap holds; it reads nothing after. */
     void release();
 }

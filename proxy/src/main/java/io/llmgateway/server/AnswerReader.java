@@ -114,6 +114,7 @@ final class AnswerReader {
                 streaming
                         ? TokenEstimator.encodingFor(snapshot.configuredEncoding(attempt.model()), attempt.model())
                         : null);
+        record.answerTap(tap);
         if (streaming) {
             if (record.bodyCap() > 0) {
                 tap.captureText(record.bodyCap());

@@ -4,6 +4,7 @@ import io.llmgateway.config.LoggingSettings;
 import io.llmgateway.observe.AttemptRecord;
 import io.llmgateway.observe.BodyCapture;
 import io.llmgateway.observe.RequestRecord;
+import io.llmgateway.protocol.AnswerTap;
 import io.llmgateway.protocol.Usage;
 import io.llmgateway.route.Attempt;
 import io.llmgateway.route.Failure;
@@ -127,6 +128,11 @@ final class ExchangeRecord {
     /** An answer starts whose raw bytes are kept (an unchanged body), with {@code logging.log_bodies}. */
     void keepAnswerBytes() {
         answerCapture = bodyCap > 0 ? new BodyCapture(bodyCap) : null;
+    }
+
+    /** A 2xx answer of the current attempt starts, read by {@code tap}. */
+    void answerTap(AnswerTap tap) {
+        trace.answerTap(tap);
     }
 
     /** A chunk of the answer, owned by the caller. */

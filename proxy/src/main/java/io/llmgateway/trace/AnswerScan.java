@@ -7,6 +7,8 @@ import java.util.List;
 
 /*
  * Design notes
+ * - For the answers whose tap does not note these facts itself (AnswerTap.noteFacts: the translated ones), so
+ *   that a traced answer of any dialect has them; the pass-through taps note them on the scan they make anyway.
  * - Reads a provider's answer (JSON, or SSE events of JSON) for the span's response attributes without parsing
  *   it: the first "id" and "model" values and every string "finish_reason" / "stop_reason", in OpenAI's and
  *   Anthropic's formats alike. The first id and model of both formats' answers are the answer's own (a tool

@@ -1,6 +1,7 @@
 package io.llmgateway.trace;
 
 import io.llmgateway.observe.RequestRecord;
+import io.llmgateway.protocol.AnswerTap;
 import io.llmgateway.protocol.Usage;
 import io.llmgateway.route.Attempt;
 import io.netty.buffer.ByteBuf;
@@ -39,6 +40,12 @@ public interface ExchangeTrace {
 
     /** Writes the current attempt's {@code traceparent} (and {@code tracestate}) with {@code header}. */
     default void propagate(BiConsumer<String, String> header) {}
+
+    /**
+     * A 2xx answer of the current attempt starts, read by {@code tap}: a sampled span has it note the answer's id,
+     * model and finish reasons ({@link AnswerTap#noteFacts}).
+     */
+    default void answerTap(AnswerTap tap) {}
 
     /** A chunk of a 2xx answer, as the provider sent it (owned by the caller, not consumed). */
     default void answerBytes(ByteBuf chunk) {}

@@ -3,9 +3,10 @@ package io.llmgateway.trace;
 import static io.llmgateway.trace.TraceAttributes.*;
 
 import io.llmgateway.observe.RequestRecord;
+import io.llmgateway.protocol.AnswerFacts;
+import io.llmgateway.protocol.AnswerTap;
 import io.llmgateway.protocol.Usage;
 import io.llmgateway.route.Attempt;
-import io.llmgateway.upstream.Origin;
 import io.netty.buffer.ByteBuf;
 import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
@@ -14,6 +15,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
@@ -30,6 +32,7 @@ import java.util.function.BiConsumer;
 /** The spans of one traced exchange ({@link ExchangeTrace}). */
 final class SpanTrace implements ExchangeTrace {
     private final Tracer tracer;
+    private final ProviderAttributes providers;
     private final io.opentelemetry.sdk.common.Clock clock;
     private final Span server;
     private final Context serverContext;
@@ -41,14 +44,21 @@ final class SpanTrace implements ExchangeTrace {
     private int attempts;
     private Span attempt; // the current attempt's, until it ends
     private String provider; // the current attempt's
-    private AnswerScan scan; // the current attempt's answer, sampled spans only
+    private AnswerFacts facts; // the current attempt's answer as its tap reads it, sampled spans only
+    private AnswerScan scan; // instead, for a tap that does not note them
     private String lastProvider; // of the last attempt that failed
     private String lastOutcome;
     private Span answered; // the attempt that answered, ended with the exchange
     private long answeredEndNanos;
 
-    SpanTrace(Tracer tracer, io.opentelemetry.sdk.common.Clock clock, Span server, String operation) {
+    SpanTrace(
+            Tracer tracer,
+            ProviderAttributes providers,
+            io.opentelemetry.sdk.common.Clock clock,
+            Span server,
+            String operation) {
         this.tracer = tracer;
+        this.providers = providers;
         this.clock = clock;
         this.server = server;
         this.serverContext = Context.root().with(server);
@@ -77,16 +87,12 @@ final class SpanTrace implements ExchangeTrace {
         endAttempt("cancelled", 0, null); // a report missed: never leave a span open
         attempts++;
         provider = a.provider();
-        Origin origin = Origin.of(a.providerConfig());
         var span = tracer.spanBuilder(operation + ' ' + a.alias())
                 .setSpanKind(SpanKind.CLIENT)
                 .setParent(serverContext)
                 .setAttribute(GEN_AI_OPERATION_NAME, operation)
-                .setAttribute(GEN_AI_PROVIDER_NAME, GenAi.provider(a.providerConfig()))
+                .setAllAttributes(providers.of(a.provider(), a.providerConfig()))
                 .setAttribute(GEN_AI_REQUEST_MODEL, a.alias())
-                .setAttribute(SERVER_ADDRESS, origin.host())
-                .setAttribute(SERVER_PORT, origin.port())
-                .setAttribute(GATEWAY_PROVIDER, a.provider())
                 .setAttribute(GATEWAY_MODEL, a.model())
                 .setAttribute(GATEWAY_ATTEMPT, attempts)
                 .setAttribute(GATEWAY_CIRCUIT_STATE, a.isTrial() ? "half_open" : "closed");
@@ -100,7 +106,8 @@ final class SpanTrace implements ExchangeTrace {
             span.setAttribute(GATEWAY_FAILOVER_REASON, lastOutcome);
         }
         attempt = span.startSpan();
-        scan = attempt.isRecording() ? new AnswerScan() : null;
+        facts = null;
+        scan = null;
         if (lastOutcome != null && recording) {
             server.addEvent(
                     FAILOVER_EVENT,
@@ -141,6 +148,21 @@ final class SpanTrace implements ExchangeTrace {
     }
 
     @Override
+    public void answerTap(AnswerTap tap) {
+        if (attempt == null || !attempt.isRecording()) {
+            return;
+        }
+        AnswerFacts f = new AnswerFacts();
+        if (tap.noteFacts(f)) {
+            facts = f;
+            scan = null;
+        } else {
+            facts = null;
+            scan = new AnswerScan();
+        }
+    }
+
+    @Override
     public void answerBytes(ByteBuf chunk) {
         if (scan != null) {
             scan.add(chunk);
@@ -168,8 +190,12 @@ final class SpanTrace implements ExchangeTrace {
         if (status > 0) {
             span.setAttribute(HTTP_RESPONSE_STATUS_CODE, status);
         }
+        if (facts != null) {
+            response(span, facts.id(), facts.model(), facts.finishReasons());
+            facts = null;
+        }
         if (scan != null) {
-            response(span, scan);
+            response(span, scan.id(), scan.model(), scan.reasons());
             scan = null;
         }
         if (usage != null) {
@@ -191,15 +217,15 @@ final class SpanTrace implements ExchangeTrace {
         }
     }
 
-    private static void response(Span span, AnswerScan scan) {
-        if (scan.id() != null) {
-            span.setAttribute(GEN_AI_RESPONSE_ID, scan.id());
+    private static void response(Span span, String id, String model, List<String> reasons) {
+        if (id != null) {
+            span.setAttribute(GEN_AI_RESPONSE_ID, id);
         }
-        if (scan.model() != null) {
-            span.setAttribute(GEN_AI_RESPONSE_MODEL, scan.model());
+        if (model != null) {
+            span.setAttribute(GEN_AI_RESPONSE_MODEL, model);
         }
-        if (!scan.reasons().isEmpty()) {
-            span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, scan.reasons());
+        if (!reasons.isEmpty()) {
+            span.setAttribute(GEN_AI_RESPONSE_FINISH_REASONS, reasons);
         }
     }
 

@@ -25,7 +25,9 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.common.Clock;
 import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.model.registry.Collector;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.Logger;
@@ -42,6 +44,17 @@ import org.apache.logging.log4j.Logger;
 public final class Tracing implements AutoCloseable {
     private static final Logger LOG = LogManager.getLogger(Tracing.class);
     private static final long CLOSE_WAIT_SECONDS = 5;
+    /** The route of each documented family's path after {@code /v1}, and its span name for a POST: made once. */
+    private static final Map<String, String> ROUTES = new HashMap<>();
+
+    private static final Map<String, String> POST_NAMES = new HashMap<>();
+
+    static {
+        for (String family : Endpoints.FORWARDED) {
+            ROUTES.put("/" + family, "/v1/" + family);
+            POST_NAMES.put("/" + family, "POST /v1/" + family);
+        }
+    }
 
     private final Clock clock;
     private final ExportCounters counters = new ExportCounters();
@@ -94,14 +107,16 @@ public final class Tracing implements AutoCloseable {
         HttpHeaders headers = request.headers();
         Context parent = W3CTraceContextPropagator.getInstance().extract(Context.root(), headers, HEADERS);
         String method = request.method().name();
-        String route = route(pathAfterV1);
+        String known = ROUTES.get(pathAfterV1); // the path is the route
+        String route = known != null ? known : route(pathAfterV1);
+        String name = known != null && method.equals("POST") ? POST_NAMES.get(pathAfterV1) : method + ' ' + route;
         SpanBuilder b = p.tracer
-                .spanBuilder(method + ' ' + route)
+                .spanBuilder(name)
                 .setSpanKind(SpanKind.SERVER)
                 .setParent(parent)
                 .setAttribute(HTTP_REQUEST_METHOD, method)
                 .setAttribute(HTTP_ROUTE, route)
-                .setAttribute(URL_PATH, "/v1" + pathAfterV1)
+                .setAttribute(URL_PATH, known != null ? known : "/v1" + pathAfterV1)
                 .setAttribute(GATEWAY_REQUEST_ID, requestId);
         String host = headers.get(HttpHeaderNames.HOST);
         if (host != null) {
@@ -115,7 +130,7 @@ public final class Tracing implements AutoCloseable {
             b.setAttribute(GATEWAY_CLIENT_KEY, keyName);
         }
         Span server = b.startSpan();
-        return new SpanTrace(p.tracer, clock, server, GenAi.operation(pathAfterV1));
+        return new SpanTrace(p.tracer, p.providers, clock, server, GenAi.operation(pathAfterV1));
     }
 
     /** {@code http.route}: the path of a documented family; another path's first segment, the rest a wildcard. */

@@ -1,8 +1,10 @@
 package io.llmgateway.util;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.Objects.requireNonNull;
 
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Finds the top-level {@code usage} object of a JSON answer while the body passes through, chunk by chunk, and
@@ -27,9 +29,17 @@ public final class JsonUsageScanner {
         void counter(int counter, long value);
     }
 
+    /** Receives the string values {@link #captureValues} asks for. */
+    @FunctionalInterface
+    public interface ValueSink {
+        /** @param key the index of the value's key: a root key's, or the root keys' count plus an element key's */
+        void value(int key, String value);
+    }
+
     private static final byte[] USAGE = {'u', 's', 'a', 'g', 'e'};
     private static final int MAX_KEY = 32;
     private static final int MAX_DIGITS = 18;
+    private static final int MAX_VALUE = 128;
 
     private final byte[][] counterNames;
     private final byte[][] detailNames;
@@ -65,6 +75,19 @@ public final class JsonUsageScanner {
     private long number;
     private int digits;
 
+    // Only when values are captured (captureValues): a traced answer's id, model and finish reasons.
+    private byte[][] rootValueKeys = new byte[0][];
+    private byte[][] elementValueKeys = new byte[0][];
+    private @Nullable ValueSink valueSink;
+    private byte @Nullable [] value;
+    private int valueLength;
+    /** The key whose string value comes next (or is being read), as {@link ValueSink} numbers it; or -1. */
+    private int valueKey = -1;
+    /** Reading that value, into {@link #value}. */
+    private boolean readingValue;
+    /** Inside an array that is a value of the root object (OpenAI's {@code choices}). */
+    private boolean inRootArray;
+
     /**
      * @param counterNames the ASCII names of the counters of {@code usage} to report (at most 32 bytes each)
      * @param sink receives each counter read
@@ -84,6 +107,18 @@ public final class JsonUsageScanner {
         this.detailNames = requireNonNull(detailNames, "detailNames");
         this.detailCounterNames = requireNonNull(detailCounterNames, "detailCounterNames");
         this.sink = requireNonNull(sink, "sink");
+    }
+
+    /**
+     * Also reports the string values of {@code rootKeys} (keys of the root object) and of {@code elementKeys}
+     * (keys of the objects in an array of the root object, like the choices of OpenAI's answer), and reads on
+     * after {@code usage} to the root object's end for them. Asked before the first chunk.
+     */
+    public void captureValues(byte[][] rootKeys, byte[][] elementKeys, ValueSink sink) {
+        this.rootValueKeys = requireNonNull(rootKeys, "rootKeys");
+        this.elementValueKeys = requireNonNull(elementKeys, "elementKeys");
+        this.valueSink = requireNonNull(sink, "sink");
+        this.value = new byte[MAX_VALUE];
     }
 
     /** Whether scanning stopped: the end of {@code usage} or of the root object, or not a JSON object. */
@@ -137,7 +172,7 @@ public final class JsonUsageScanner {
 
     /** Reads string bytes from {@code i}; returns the index after the closing quote, or {@code len}. */
     private int string(byte[] b, int i, int len) {
-        if (!readingKey && !escaped) {
+        if (!readingKey && !readingValue && !escaped) {
             // The common case, message text: skip to the next quote or backslash.
             while (i < len) {
                 byte c = b[i];
@@ -151,6 +186,9 @@ public final class JsonUsageScanner {
             }
         }
         byte c = b[i++];
+        if (readingValue) {
+            return valueByte(c, i);
+        }
         if (escaped) {
             escaped = false;
         } else if (c == '\\') {
@@ -166,6 +204,28 @@ public final class JsonUsageScanner {
             key[keyLength++] = c;
         } else {
             keyLength = MAX_KEY + 1;
+        }
+        return i;
+    }
+
+    /** Reads a byte of a captured string value ({@link #captureValues}); returns {@code i}. */
+    private int valueByte(byte c, int i) {
+        byte[] v = requireNonNull(value, "value");
+        ValueSink sink = requireNonNull(valueSink, "valueSink");
+        if (!escaped && c == '\\') {
+            escaped = true;
+            return i;
+        }
+        if (!escaped && c == '"') {
+            inString = false;
+            readingValue = false;
+            sink.value(valueKey, new String(v, 0, valueLength, UTF_8));
+            valueKey = -1;
+            return i;
+        }
+        escaped = false; // an escaped char is kept as the char after the backslash
+        if (valueLength < MAX_VALUE) {
+            v[valueLength++] = c;
         }
         return i;
     }
@@ -202,7 +262,9 @@ public final class JsonUsageScanner {
             case '"' -> {
                 inString = true;
                 readingKey = expectKey && keyLevel();
+                readingValue = !readingKey && valueKey >= 0;
                 keyLength = 0;
+                valueLength = 0;
                 valueStarts();
             }
             case '{' -> {
@@ -216,6 +278,7 @@ public final class JsonUsageScanner {
                 expectKey = keyLevel();
             }
             case '[' -> {
+                inRootArray |= depth == 1;
                 valueStarts();
                 depth++;
                 expectKey = false;
@@ -223,8 +286,14 @@ public final class JsonUsageScanner {
             case '}', ']' -> {
                 if (inUsage && depth == 2) {
                     usageEnded = true;
-                    done = true; // nothing after usage matters
-                    return;
+                    if (valueSink == null) {
+                        done = true; // nothing after usage matters
+                        return;
+                    }
+                    inUsage = false;
+                }
+                if (depth == 2) {
+                    inRootArray = false;
                 }
                 if (inDetails && depth == 3) {
                     inDetails = false;
@@ -256,16 +325,30 @@ public final class JsonUsageScanner {
 
     /** Whether keys at the current depth matter: those of the root object and of {@code usage}. */
     private boolean keyLevel() {
-        return depth == 1 || inUsage && depth == 2 || inDetails && depth == 3;
+        return depth == 1
+                || inUsage && depth == 2
+                || inDetails && depth == 3
+                || inRootArray && depth == 3 && elementValueKeys.length > 0;
     }
 
     /** A value begins: the key before it, if it was {@code usage}, named something else than an object. */
     private void valueStarts() {
         usageNext = false;
         detailsNext = false;
+        if (!readingValue) {
+            valueKey = -1; // not a string: not captured
+        }
     }
 
     private void keyRead() {
+        if (valueSink != null) {
+            valueKey = depth == 1
+                    ? indexOf(rootValueKeys, 0)
+                    : inRootArray && depth == 3 ? indexOf(elementValueKeys, rootValueKeys.length) : -1;
+            if (depth == 3 && !inDetails) {
+                return; // an element's key: no counter
+            }
+        }
         if (depth == 1) {
             usageNext = matches(USAGE);
         } else {
@@ -292,6 +375,16 @@ public final class JsonUsageScanner {
                 }
             }
         }
+    }
+
+    /** {@code base} plus the index of the key just read in {@code names}, or -1. */
+    private int indexOf(byte[][] names, int base) {
+        for (int i = 0; i < names.length; i++) {
+            if (matches(names[i])) {
+                return base + i;
+            }
+        }
+        return -1;
     }
 
     private boolean matches(byte[] name) {
