@@ -37,7 +37,7 @@ final class AccessReader {
                 continue; // "${KEY:-}" with KEY unset: that entry is switched off
             } else if (!names.add(key.name())) {
                 entry.problem("duplicate key name "
-                        + (entry.isMapping() ? entry.get("name").written() : ConfigNode.quote(key.name())));
+                        + (entry.isMapping() ? entry.get("name").written() : ConfigText.quote(key.name())));
             } else if (!secrets.add(key.key())) {
                 entry.problem("the same key is listed twice (value not shown)");
             } else {

@@ -1,6 +1,5 @@
 package io.llmgateway.config;
 
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -33,11 +31,6 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * - asSecret() never lets the value reach a message.
  */
 final class ConfigNode {
-    private static final Pattern INTEGER = Pattern.compile("[+-]?[0-9]+");
-    private static final Map<String, Boolean> BOOLEANS = Map.of(
-            // yes/no/on/off: YAML 1.1 (PyYAML, which reads many existing config files) makes these booleans.
-            "true", true, "false", false, "yes", true, "no", false, "on", true, "off", false);
-
     private final String path;
     private final Node node; // null when the key is absent
     private final Problems problems;
@@ -74,9 +67,7 @@ final class ConfigNode {
 
     /** Whether the value is (or contains) a {@code ${VAR}} reference that reads the environment. */
     boolean fromEnvironment() {
-        return node instanceof ScalarNode scalar
-                && isString(scalar)
-                && EnvSubstitution.readsEnvironment(scalar.getValue());
+        return ConfigText.fromEnvironment(node);
     }
 
     // ---- shape
@@ -125,12 +116,12 @@ final class ConfigNode {
     private void readEntry(NodeTuple tuple, Map<String, ConfigNode> result) {
         Node keyNode = tuple.getKeyNode();
         if (!(keyNode instanceof ScalarNode key) || Tag.NULL.equals(keyNode.getTag())) {
-            problem("keys must be plain names, found " + kind(keyNode) + lineOf(keyNode));
+            problem("keys must be plain names, found " + ConfigText.kind(keyNode) + ConfigText.lineOf(keyNode));
             return;
         }
         String name = key.getValue();
         if (result.containsKey(name)) {
-            problem("duplicate key " + quote(name) + lineOf(keyNode));
+            problem("duplicate key " + ConfigText.quote(name) + ConfigText.lineOf(keyNode));
             return;
         }
         String childPath = path.isEmpty() ? name : path + '.' + name;
@@ -194,7 +185,7 @@ final class ConfigNode {
             return "";
         }
         if (!(node instanceof ScalarNode)) {
-            problem("expected a string, got " + kind(node));
+            problem("expected a string, got " + ConfigText.kind(node));
             return "";
         }
         String value = text();
@@ -218,7 +209,7 @@ final class ConfigNode {
             return null;
         }
         if (!(node instanceof ScalarNode)) {
-            problem("expected a string, got " + kind(node));
+            problem("expected a string, got " + ConfigText.kind(node));
             return null;
         }
         return text();
@@ -234,28 +225,16 @@ final class ConfigNode {
     }
 
     private long asLong(long min, long max, String what, long defaultValue) {
-        return parsed(what, defaultValue, value -> {
-            if (INTEGER.matcher(value).matches()) {
-                try {
-                    long parsed = Long.parseLong(value);
-                    if (parsed >= min && parsed <= max) {
-                        return parsed;
-                    }
-                } catch (NumberFormatException tooLarge) {
-                    // reported by parsed
-                }
-            }
-            return null;
-        });
+        return parsed(what, defaultValue, value -> ConfigValues.integer(value, min, max));
     }
 
     boolean asBoolean(boolean defaultValue) {
-        return lookUp(BOOLEANS, "true or false", defaultValue);
+        return lookUp(ConfigValues.BOOLEANS, "true or false", defaultValue);
     }
 
     /** A boolean, or null (reported as not {@code what}) when the value is none. */
     Boolean asBoolean(String what) {
-        return lookUp(BOOLEANS, what, null);
+        return lookUp(ConfigValues.BOOLEANS, what, null);
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}, or a bare integer meaning seconds; must be > 0. */
@@ -295,13 +274,7 @@ final class ConfigNode {
     }
 
     ZoneId asZone(ZoneId defaultValue) {
-        return parsed("a time zone like Europe/Berlin or UTC", defaultValue, value -> {
-            try {
-                return ZoneId.of(value);
-            } catch (DateTimeException e) {
-                return null;
-            }
-        });
+        return parsed("a time zone like Europe/Berlin or UTC", defaultValue, ConfigValues::zone);
     }
 
     // ---- helpers
@@ -341,7 +314,7 @@ final class ConfigNode {
             expanded = true;
             if (node instanceof ScalarNode scalar) {
                 text = scalar.getValue();
-                if (isString(scalar) && EnvSubstitution.hasReference(text)) {
+                if (ConfigText.isString(scalar) && EnvSubstitution.hasReference(text)) {
                     try {
                         text = EnvSubstitution.expand(text, env);
                     } catch (EnvSubstitution.Failure e) {
@@ -354,60 +327,11 @@ final class ConfigNode {
         return text;
     }
 
-    private static boolean isString(ScalarNode scalar) {
-        // Plain ${VAR} values are resolved to the ENV tag by snakeyaml-engine; they are strings to us.
-        return Tag.STR.equals(scalar.getTag()) || Tag.ENV_TAG.equals(scalar.getTag());
-    }
-
     /**
      * The value as written, for messages: strings quoted, numbers and booleans bare, collections by kind;
      * a {@code ${VAR}} reference as the reference, never its value.
      */
     String written() {
-        if (node instanceof ScalarNode scalar) {
-            String value = scalar.getValue();
-            if (fromEnvironment()) {
-                return quote(value) + " (from the environment; its value is not shown)";
-            }
-            return isString(scalar) ? quote(value) : value;
-        }
-        return kind(node);
-    }
-
-    private static String kind(Node n) {
-        if (n instanceof MappingNode) {
-            return "a mapping";
-        }
-        if (n instanceof SequenceNode) {
-            return "a list";
-        }
-        return n == null || Tag.NULL.equals(n.getTag()) ? "nothing" : "a value";
-    }
-
-    private static String lineOf(Node n) {
-        return n.getStartMark()
-                .map(mark -> " (line " + (mark.getLine() + 1) + ")")
-                .orElse("");
-    }
-
-    static String quote(String s) {
-        StringBuilder out = new StringBuilder(s.length() + 2).append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < ' ') {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+        return ConfigText.written(node);
     }
 }

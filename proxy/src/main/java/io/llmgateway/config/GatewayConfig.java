@@ -128,110 +128,154 @@ public record GatewayConfig(
     }
 
     public GatewayConfig withCache(CacheSettings newCache) {
-        return new GatewayConfig(
-                server,
-                upstream,
-                routing,
-                providers,
-                models,
-                autoModels,
-                admin,
-                logging,
-                metrics,
-                access,
-                limitsStore,
-                spend,
-                newCache,
-                tracing);
+        return toBuilder().cache(newCache).build();
     }
 
     public GatewayConfig withLimitsStore(LimitsStoreSettings newLimitsStore) {
-        return new GatewayConfig(
-                server,
-                upstream,
-                routing,
-                providers,
-                models,
-                autoModels,
-                admin,
-                logging,
-                metrics,
-                access,
-                newLimitsStore,
-                spend,
-                cache,
-                tracing);
+        return toBuilder().limitsStore(newLimitsStore).build();
     }
 
     public GatewayConfig withSpend(SpendSettings newSpend) {
-        return new GatewayConfig(
-                server,
-                upstream,
-                routing,
-                providers,
-                models,
-                autoModels,
-                admin,
-                logging,
-                metrics,
-                access,
-                limitsStore,
-                newSpend,
-                cache,
-                tracing);
+        return toBuilder().spend(newSpend).build();
     }
 
     public GatewayConfig withServer(ServerSettings newServer) {
-        return new GatewayConfig(
-                newServer,
-                upstream,
-                routing,
-                providers,
-                models,
-                autoModels,
-                admin,
-                logging,
-                metrics,
-                access,
-                limitsStore,
-                spend,
-                cache,
-                tracing);
+        return toBuilder().server(newServer).build();
     }
 
     public GatewayConfig withLogging(LoggingSettings newLogging) {
-        return new GatewayConfig(
-                server,
-                upstream,
-                routing,
-                providers,
-                models,
-                autoModels,
-                admin,
-                newLogging,
-                metrics,
-                access,
-                limitsStore,
-                spend,
-                cache,
-                tracing);
+        return toBuilder().logging(newLogging).build();
     }
 
     public GatewayConfig withTracing(TracingSettings newTracing) {
-        return new GatewayConfig(
-                server,
-                upstream,
-                routing,
-                providers,
-                models,
-                autoModels,
-                admin,
-                logging,
-                metrics,
-                access,
-                limitsStore,
-                spend,
-                cache,
-                newTracing);
+        return toBuilder().tracing(newTracing).build();
+    }
+
+    /** A builder that starts from this record's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Builds a GatewayConfig from another one's values with some of them changed; the constructor checks the result. */
+    public static final class Builder {
+        private ServerSettings server;
+        private UpstreamSettings upstream;
+        private RoutingSettings routing;
+        private Map<String, ProviderConfig> providers;
+        private Map<String, ModelConfig> models;
+        private List<String> autoModels;
+        private AdminSettings admin;
+        private LoggingSettings logging;
+        private MetricsSettings metrics;
+        private AccessSettings access;
+        private LimitsStoreSettings limitsStore;
+        private SpendSettings spend;
+        private CacheSettings cache;
+        private TracingSettings tracing;
+
+        private Builder(GatewayConfig from) {
+            server = from.server;
+            upstream = from.upstream;
+            routing = from.routing;
+            providers = from.providers;
+            models = from.models;
+            autoModels = from.autoModels;
+            admin = from.admin;
+            logging = from.logging;
+            metrics = from.metrics;
+            access = from.access;
+            limitsStore = from.limitsStore;
+            spend = from.spend;
+            cache = from.cache;
+            tracing = from.tracing;
+        }
+
+        public Builder server(ServerSettings value) {
+            server = value;
+            return this;
+        }
+
+        public Builder upstream(UpstreamSettings value) {
+            upstream = value;
+            return this;
+        }
+
+        public Builder routing(RoutingSettings value) {
+            routing = value;
+            return this;
+        }
+
+        public Builder providers(Map<String, ProviderConfig> value) {
+            providers = value;
+            return this;
+        }
+
+        public Builder models(Map<String, ModelConfig> value) {
+            models = value;
+            return this;
+        }
+
+        public Builder autoModels(List<String> value) {
+            autoModels = value;
+            return this;
+        }
+
+        public Builder admin(AdminSettings value) {
+            admin = value;
+            return this;
+        }
+
+        public Builder logging(LoggingSettings value) {
+            logging = value;
+            return this;
+        }
+
+        public Builder metrics(MetricsSettings value) {
+            metrics = value;
+            return this;
+        }
+
+        public Builder access(AccessSettings value) {
+            access = value;
+            return this;
+        }
+
+        public Builder limitsStore(LimitsStoreSettings value) {
+            limitsStore = value;
+            return this;
+        }
+
+        public Builder spend(SpendSettings value) {
+            spend = value;
+            return this;
+        }
+
+        public Builder cache(CacheSettings value) {
+            cache = value;
+            return this;
+        }
+
+        public Builder tracing(TracingSettings value) {
+            tracing = value;
+            return this;
+        }
+
+        public GatewayConfig build() {
+            return new GatewayConfig(
+                    server,
+                    upstream,
+                    routing,
+                    providers,
+                    models,
+                    autoModels,
+                    admin,
+                    logging,
+                    metrics,
+                    access,
+                    limitsStore,
+                    spend,
+                    cache,
+                    tracing);
+        }
     }
 }

@@ -112,34 +112,12 @@ public record ProviderConfig(
 
     /** This provider speaking {@code api}, its other options unchanged. */
     public ProviderConfig withApi(ProviderApi api) {
-        return new ProviderConfig(
-                name,
-                baseUrl,
-                apiKey,
-                limits,
-                caFile,
-                extraEndpoints,
-                api,
-                anthropicVersion,
-                apiVersion,
-                defaultMaxTokens,
-                http2);
+        return toBuilder().api(api).build();
     }
 
     /** This provider with {@code http2} set, its other options unchanged. */
     public ProviderConfig withHttp2(boolean on) {
-        return new ProviderConfig(
-                name,
-                baseUrl,
-                apiKey,
-                limits,
-                caFile,
-                extraEndpoints,
-                api,
-                anthropicVersion,
-                apiVersion,
-                defaultMaxTokens,
-                on);
+        return toBuilder().http2(on).build();
     }
 
     /** Whether requests of endpoint family {@code family} ({@link Endpoints#extraFamily}) may go to this provider. */
@@ -153,5 +131,109 @@ public record ProviderConfig(
         return "ProviderConfig[name=" + name + ", api=" + api.configName() + ", baseUrl=" + baseUrl
                 + ", apiKey=***, limits=" + limits + ", extraEndpoints=" + extraEndpoints + (http2 ? ", http2" : "")
                 + ']';
+    }
+
+    /** A builder that starts from this record's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Builds a ProviderConfig from another one's values with some of them changed; the constructor checks the result. */
+    public static final class Builder {
+        private String name;
+        private URI baseUrl;
+        private String apiKey;
+        private Limits limits;
+        private String caFile;
+        private Set<String> extraEndpoints;
+        private ProviderApi api;
+        private String anthropicVersion;
+        private String apiVersion;
+        private int defaultMaxTokens;
+        private boolean http2;
+
+        private Builder(ProviderConfig from) {
+            name = from.name;
+            baseUrl = from.baseUrl;
+            apiKey = from.apiKey;
+            limits = from.limits;
+            caFile = from.caFile;
+            extraEndpoints = from.extraEndpoints;
+            api = from.api;
+            anthropicVersion = from.anthropicVersion;
+            apiVersion = from.apiVersion;
+            defaultMaxTokens = from.defaultMaxTokens;
+            http2 = from.http2;
+        }
+
+        public Builder name(String value) {
+            name = value;
+            return this;
+        }
+
+        public Builder baseUrl(URI value) {
+            baseUrl = value;
+            return this;
+        }
+
+        public Builder apiKey(String value) {
+            apiKey = value;
+            return this;
+        }
+
+        public Builder limits(Limits value) {
+            limits = value;
+            return this;
+        }
+
+        public Builder caFile(String value) {
+            caFile = value;
+            return this;
+        }
+
+        public Builder extraEndpoints(Set<String> value) {
+            extraEndpoints = value;
+            return this;
+        }
+
+        public Builder api(ProviderApi value) {
+            api = value;
+            return this;
+        }
+
+        public Builder anthropicVersion(String value) {
+            anthropicVersion = value;
+            return this;
+        }
+
+        public Builder apiVersion(String value) {
+            apiVersion = value;
+            return this;
+        }
+
+        public Builder defaultMaxTokens(int value) {
+            defaultMaxTokens = value;
+            return this;
+        }
+
+        public Builder http2(boolean value) {
+            http2 = value;
+            return this;
+        }
+
+        public ProviderConfig build() {
+            return new ProviderConfig(
+                    name,
+                    baseUrl,
+                    apiKey,
+                    limits,
+                    caFile,
+                    extraEndpoints,
+                    api,
+                    anthropicVersion,
+                    apiVersion,
+                    defaultMaxTokens,
+                    http2);
+        }
     }
 }

@@ -95,82 +95,162 @@ public record ServerSettings(
     }
 
     public ServerSettings withHost(String newHost) {
-        return new ServerSettings(
-                newHost,
-                port,
-                maxBodyBytes,
-                ioThreads,
-                maxRequestLineBytes,
-                maxHeaderBytes,
-                maxHeaders,
-                requestTimeout,
-                idleTimeout,
-                maxInFlight,
-                maxBufferedBodyBytes,
-                shutdownGracePeriod,
-                transport,
-                tls,
-                http2,
-                http2MaxConcurrentStreams);
+        return toBuilder().host(newHost).build();
     }
 
     public ServerSettings withPort(int newPort) {
-        return new ServerSettings(
-                host,
-                newPort,
-                maxBodyBytes,
-                ioThreads,
-                maxRequestLineBytes,
-                maxHeaderBytes,
-                maxHeaders,
-                requestTimeout,
-                idleTimeout,
-                maxInFlight,
-                maxBufferedBodyBytes,
-                shutdownGracePeriod,
-                transport,
-                tls,
-                http2,
-                http2MaxConcurrentStreams);
+        return toBuilder().port(newPort).build();
     }
 
     public ServerSettings withHttp2(boolean newHttp2) {
-        return new ServerSettings(
-                host,
-                port,
-                maxBodyBytes,
-                ioThreads,
-                maxRequestLineBytes,
-                maxHeaderBytes,
-                maxHeaders,
-                requestTimeout,
-                idleTimeout,
-                maxInFlight,
-                maxBufferedBodyBytes,
-                shutdownGracePeriod,
-                transport,
-                tls,
-                newHttp2,
-                http2MaxConcurrentStreams);
+        return toBuilder().http2(newHttp2).build();
     }
 
     public ServerSettings withTls(TlsSettings newTls) {
-        return new ServerSettings(
-                host,
-                port,
-                maxBodyBytes,
-                ioThreads,
-                maxRequestLineBytes,
-                maxHeaderBytes,
-                maxHeaders,
-                requestTimeout,
-                idleTimeout,
-                maxInFlight,
-                maxBufferedBodyBytes,
-                shutdownGracePeriod,
-                transport,
-                newTls,
-                http2,
-                http2MaxConcurrentStreams);
+        return toBuilder().tls(newTls).build();
+    }
+
+    /** A builder that starts from this record's values. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Builds a ServerSettings from another one's values with some of them changed; the constructor checks the result. */
+    public static final class Builder {
+        private String host;
+        private int port;
+        private int maxBodyBytes;
+        private int ioThreads;
+        private int maxRequestLineBytes;
+        private int maxHeaderBytes;
+        private int maxHeaders;
+        private Duration requestTimeout;
+        private Duration idleTimeout;
+        private int maxInFlight;
+        private long maxBufferedBodyBytes;
+        private Duration shutdownGracePeriod;
+        private IoTransport transport;
+        private TlsSettings tls;
+        private boolean http2;
+        private int http2MaxConcurrentStreams;
+
+        private Builder(ServerSettings from) {
+            host = from.host;
+            port = from.port;
+            maxBodyBytes = from.maxBodyBytes;
+            ioThreads = from.ioThreads;
+            maxRequestLineBytes = from.maxRequestLineBytes;
+            maxHeaderBytes = from.maxHeaderBytes;
+            maxHeaders = from.maxHeaders;
+            requestTimeout = from.requestTimeout;
+            idleTimeout = from.idleTimeout;
+            maxInFlight = from.maxInFlight;
+            maxBufferedBodyBytes = from.maxBufferedBodyBytes;
+            shutdownGracePeriod = from.shutdownGracePeriod;
+            transport = from.transport;
+            tls = from.tls;
+            http2 = from.http2;
+            http2MaxConcurrentStreams = from.http2MaxConcurrentStreams;
+        }
+
+        public Builder host(String value) {
+            host = value;
+            return this;
+        }
+
+        public Builder port(int value) {
+            port = value;
+            return this;
+        }
+
+        public Builder maxBodyBytes(int value) {
+            maxBodyBytes = value;
+            return this;
+        }
+
+        public Builder ioThreads(int value) {
+            ioThreads = value;
+            return this;
+        }
+
+        public Builder maxRequestLineBytes(int value) {
+            maxRequestLineBytes = value;
+            return this;
+        }
+
+        public Builder maxHeaderBytes(int value) {
+            maxHeaderBytes = value;
+            return this;
+        }
+
+        public Builder maxHeaders(int value) {
+            maxHeaders = value;
+            return this;
+        }
+
+        public Builder requestTimeout(Duration value) {
+            requestTimeout = value;
+            return this;
+        }
+
+        public Builder idleTimeout(Duration value) {
+            idleTimeout = value;
+            return this;
+        }
+
+        public Builder maxInFlight(int value) {
+            maxInFlight = value;
+            return this;
+        }
+
+        public Builder maxBufferedBodyBytes(long value) {
+            maxBufferedBodyBytes = value;
+            return this;
+        }
+
+        public Builder shutdownGracePeriod(Duration value) {
+            shutdownGracePeriod = value;
+            return this;
+        }
+
+        public Builder transport(IoTransport value) {
+            transport = value;
+            return this;
+        }
+
+        public Builder tls(TlsSettings value) {
+            tls = value;
+            return this;
+        }
+
+        public Builder http2(boolean value) {
+            http2 = value;
+            return this;
+        }
+
+        public Builder http2MaxConcurrentStreams(int value) {
+            http2MaxConcurrentStreams = value;
+            return this;
+        }
+
+        public ServerSettings build() {
+            return new ServerSettings(
+                    host,
+                    port,
+                    maxBodyBytes,
+                    ioThreads,
+                    maxRequestLineBytes,
+                    maxHeaderBytes,
+                    maxHeaders,
+                    requestTimeout,
+                    idleTimeout,
+                    maxInFlight,
+                    maxBufferedBodyBytes,
+                    shutdownGracePeriod,
+                    transport,
+                    tls,
+                    http2,
+                    http2MaxConcurrentStreams);
+        }
     }
 }

@@ -69,7 +69,7 @@ final class TlsReader {
             }
             String protocol = PROTOCOLS.get(written.toLowerCase(Locale.ROOT));
             if (protocol == null) {
-                item.problem("unknown protocol " + ConfigNode.quote(written) + " (expected: " + expected + ")");
+                item.problem("unknown protocol " + ConfigText.quote(written) + " (expected: " + expected + ")");
             } else if (!protocols.contains(protocol)) {
                 protocols.add(protocol);
             }

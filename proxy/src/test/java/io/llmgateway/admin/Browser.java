@@ -44,6 +44,12 @@ final class Browser implements AutoCloseable {
                         + " (apt-get install -y chromium chromium-driver; .ci/run does this)");
     }
 
+    /** Starts a browser with a window of {@code width} x {@code height}, or skips the test class without one. */
+    static Browser startOrSkip(int width, int height) throws Exception {
+        assumeInstalled();
+        return start(width, height);
+    }
+
     static Browser start(int width, int height) throws Exception {
         Path profile = Files.createTempDirectory("admin-chromium-");
         ChromeOptions options = new ChromeOptions();
@@ -99,6 +105,16 @@ final class Browser implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * The console errors of the page (as {@link #severeConsoleEntries}), then about:blank: a page left open would
+     * poll the gateway the test closes next and log refused connections into the next test.
+     */
+    List<String> leavePage() {
+        List<String> severe = severeConsoleEntries();
+        driver.get("about:blank");
+        return severe;
     }
 
     WebDriver webDriver() {

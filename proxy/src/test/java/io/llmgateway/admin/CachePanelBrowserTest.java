@@ -26,8 +26,7 @@ class CachePanelBrowserTest {
 
     @BeforeAll
     static void startBrowser() throws Exception {
-        Browser.assumeInstalled();
-        browser = Browser.start(1440, 1400);
+        browser = Browser.startOrSkip(1440, 1400);
     }
 
     @AfterAll
@@ -52,10 +51,7 @@ class CachePanelBrowserTest {
 
     @AfterEach
     void stop() {
-        List<String> severe = browser == null ? List.of() : browser.severeConsoleEntries();
-        if (browser != null) {
-            browser.driver.get("about:blank");
-        }
+        List<String> severe = browser == null ? List.of() : browser.leavePage();
         if (g != null) {
             g.close();
         }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.llmgateway.server.TestGateway;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
-import io.llmgateway.testing.TestCertificates;
+import io.llmgateway.testing.TestCa;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,8 +57,10 @@ class HealthCheckTransportTest {
 
     @Test
     void httpsProvider_withAPrivateCa_isCheckedWithItsCaFile() throws Exception {
-        Path ca = TestCertificates.selfSigned(dir, "provider", "ip:127.0.0.1");
-        provider = MockUpstream.startTls(TestCertificates.serverContext(dir, "provider"));
+        TestCa authority = TestCa.create("provider-ca");
+        Path ca = authority.writeCaPem(dir.resolve("ca.pem"));
+        provider = MockUpstream.startTls(
+                authority.issue(dir, "provider", "127.0.0.1").serverContext());
 
         HttpResponse<String> r = check("  connect_timeout: 5s", "    ca_file: " + ca);
 
@@ -69,8 +71,8 @@ class HealthCheckTransportTest {
 
     @Test
     void httpsProvider_withAPrivateCa_failsWithoutItsCaFile() throws Exception {
-        TestCertificates.selfSigned(dir, "provider", "ip:127.0.0.1");
-        provider = MockUpstream.startTls(TestCertificates.serverContext(dir, "provider"));
+        provider = MockUpstream.startTls(
+                TestCa.create("provider-ca").issue(dir, "provider", "127.0.0.1").serverContext());
 
         HttpResponse<String> r = check("  connect_timeout: 5s", "");
 

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.config.BudgetPeriod;
 import io.llmgateway.config.Limits;
-import io.llmgateway.testing.RedisServer;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -15,41 +14,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Budgets in Redis (the reservation script's budget part and {@link SharedBudgets}) against a real redis-server. */
 class SharedBudgetsTest {
     private static final long T0 = Instant.parse("2024-05-01T10:00:00Z").toEpochMilli();
     private static final long WORST = 1_500_000; // 0.0015 USD
 
-    private static RedisFixture fixture;
-    private static RedisServer server;
-    private static RedisConnection redis;
+    @RegisterExtension
+    static final RedisFixture fixture = new RedisFixture();
+
     private static SharedWindows windows;
     private static SharedBudgets budgets;
 
     @BeforeAll
-    static void startRedis() throws Exception {
-        fixture = RedisFixture.start();
-        server = fixture.server;
-        redis = fixture.redis;
+    static void redisUsers() throws Exception {
+        RedisConnection redis = fixture.redis();
         windows = new SharedWindows(redis);
         budgets = new SharedBudgets(redis);
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
-    @BeforeEach
-    void flush() throws Exception {
-        fixture.flush();
     }
 
     private static WindowSpec spec(String name) {
@@ -247,7 +231,7 @@ class SharedBudgetsTest {
 
     private static String exec(String command) {
         try {
-            return server.command(command);
+            return fixture.server().command(command);
         } catch (Exception e) {
             throw new AssertionError(e);
         }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.config.Limits;
-import io.llmgateway.testing.RedisServer;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -15,38 +14,23 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Lua windows against a real redis-server, with explicit times. */
 class SharedWindowsTest {
     private static final long T0 = Instant.parse("2024-05-01T10:00:00Z").toEpochMilli();
 
-    private static RedisFixture fixture;
-    private static RedisServer server;
-    private static RedisConnection redis;
+    @RegisterExtension
+    static final RedisFixture fixture = new RedisFixture();
+
     private static SharedWindows windows;
 
     @BeforeAll
-    static void startRedis() throws Exception {
-        fixture = RedisFixture.start();
-        server = fixture.server;
-        redis = fixture.redis;
+    static void redisUsers() throws Exception {
+        RedisConnection redis = fixture.redis();
         windows = new SharedWindows(redis);
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        if (fixture != null) {
-            fixture.close();
-        }
-    }
-
-    @BeforeEach
-    void flush() throws Exception {
-        fixture.flush();
     }
 
     private static WindowSpec spec(String name, long rpm, long tpm, long rpd) {
@@ -172,7 +156,7 @@ class SharedWindowsTest {
     void reserve_afterRedisForgotTheScripts_sendsTheSourceAgain() throws Exception {
         WindowSpec a = spec("a", 5, UNLIMITED, UNLIMITED);
         assertEquals(0, reserve(1, T0, a).admitted());
-        assertEquals("+OK", server.command("SCRIPT FLUSH"));
+        assertEquals("+OK", fixture.server().command("SCRIPT FLUSH"));
         assertEquals(0, reserve(1, T0 + 1, a).admitted());
         assertEquals(3, reserve(1, T0 + 2, a).rpm(0));
     }
@@ -202,7 +186,7 @@ class SharedWindowsTest {
 
     private static String exec(String command) {
         try {
-            return server.command(command);
+            return fixture.server().command(command);
         } catch (Exception e) {
             throw new AssertionError(e);
         }

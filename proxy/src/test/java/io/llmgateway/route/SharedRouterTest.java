@@ -12,6 +12,7 @@ import io.llmgateway.config.LimitsStoreSettings;
 import io.llmgateway.config.Strategy;
 import io.llmgateway.protocol.Usage;
 import io.llmgateway.testing.Await;
+import io.llmgateway.testing.RedisExtension;
 import io.llmgateway.testing.RedisServer;
 import java.net.URI;
 import java.time.Clock;
@@ -23,26 +24,20 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Several routers (as in several gateway instances) sharing limits and health through a real redis-server. */
 class SharedRouterTest {
     private final Clock clock = Clock.systemUTC();
     private final List<Router> routers = new ArrayList<>();
-    private RedisServer redis;
 
-    @BeforeEach
-    void startRedis() throws Exception {
-        redis = RedisServer.startOrSkip();
-    }
+    @RegisterExtension
+    final RedisExtension redis = new RedisExtension();
 
     @AfterEach
     void stop() throws Exception {
         routers.forEach(Router::close);
-        if (redis != null) {
-            redis.close();
-        }
     }
 
     private GatewayConfig config(TestConfigs c, Duration timeout, double share) {
@@ -87,7 +82,8 @@ class SharedRouterTest {
         Router shared = router(rpm(10));
         assertEquals(StoreStatus.Mode.SHARED, shared.storeStatus().mode());
         assertEquals(
-                "redis://127.0.0.1:" + redis.port() + "/0", shared.storeStatus().location());
+                "redis://127.0.0.1:" + redis.server().port() + "/0",
+                shared.storeStatus().location());
         assertEquals("shared", shared.storeStatus().mode().label());
         Router memory = router(new TestConfigs()
                 .provider("acme")
@@ -196,12 +192,12 @@ class SharedRouterTest {
         long want = expected;
         await("the shared tpm window holds " + want, () -> {
             try {
-                return sum(redis, "llmgw:acme:tpm") == want;
+                return sum(redis.server(), "llmgw:acme:tpm") == want;
             } catch (Exception e) {
                 return false;
             }
         });
-        assertEquals(12, sum(redis, "llmgw:acme:rpm"));
+        assertEquals(12, sum(redis.server(), "llmgw:acme:rpm"));
         await("the other instance sees the shared counts", () -> {
             ProviderSnapshot s = b.snapshot().get(0);
             return s.tpm() == want && s.rpm() == 12 && s.tpmLimit() == 100_000;
@@ -272,7 +268,7 @@ class SharedRouterTest {
         assertInstanceOf(Attempt.class, decide(a, "gpt-4o", 1));
         assertInstanceOf(Attempt.class, decide(a, "gpt-4o", 1));
 
-        redis.kill();
+        redis.server().kill();
         // a already spent 2 of its fallback share of 5 (20 x 0.25) in this window: 3 more, then none.
         int admitted = 0;
         for (int i = 0; i < 6; i++) {
@@ -294,12 +290,12 @@ class SharedRouterTest {
         }
         assertEquals(5, admittedByB);
 
-        redis.start(); // empty: a real restart without persistence
+        redis.server().start(); // empty: a real restart without persistence
         await(
                 "both share again",
                 () -> a.storeStatus().shared() && b.storeStatus().shared());
         // Redis lost everything; each instance put back what it counted in this window: 5 + 5 of 20.
-        assertEquals(10, sum(redis, "llmgw:acme:rpm"));
+        assertEquals(10, sum(redis.server(), "llmgw:acme:rpm"));
         assertEquals(20, a.snapshot().get(0).rpmLimit());
         int afterwards = 0;
         for (int i = 0; i < 16; i++) {
@@ -317,16 +313,16 @@ class SharedRouterTest {
         for (int i = 0; i < 4; i++) {
             assertInstanceOf(Attempt.class, decide(i % 2 == 0 ? a : b, "gpt-4o", 1));
         }
-        assertEquals("+OK", redis.command("FLUSHALL"));
+        assertEquals("+OK", redis.server().command("FLUSHALL"));
         await("both instances put their 2 back", () -> {
             try {
-                return sum(redis, "llmgw:acme:rpm") == 4;
+                return sum(redis.server(), "llmgw:acme:rpm") == 4;
             } catch (Exception e) {
                 return false;
             }
         });
         Thread.sleep(2 * SharedStore.POLL_MILLIS); // and no more than that
-        assertEquals(4, sum(redis, "llmgw:acme:rpm"));
+        assertEquals(4, sum(redis.server(), "llmgw:acme:rpm"));
         int admitted = 0;
         for (int i = 0; i < 10; i++) {
             if (decide(i % 2 == 0 ? a : b, "gpt-4o", 1) instanceof Attempt) {
@@ -338,7 +334,7 @@ class SharedRouterTest {
 
     @Test
     void redisDownAtStart_countsLocallyThenJoins() throws Exception {
-        redis.kill();
+        redis.server().kill();
         Router a = router(rpm(4));
         StoreStatus status = a.storeStatus();
         assertEquals(StoreStatus.Mode.FALLBACK, status.mode());
@@ -346,9 +342,9 @@ class SharedRouterTest {
         assertInstanceOf(Attempt.class, a.admit("gpt-4o", 1, Set.of())); // decided at once, locally
         assertInstanceOf(Attempt.class, a.admit("gpt-4o", 1, Set.of()));
         assertInstanceOf(Denial.class, a.admit("gpt-4o", 1, Set.of())); // 2 = half of 4
-        redis.start();
+        redis.server().start();
         await("a shares once Redis answers", () -> a.storeStatus().shared());
-        assertEquals(2, sum(redis, "llmgw:acme:rpm"));
+        assertEquals(2, sum(redis.server(), "llmgw:acme:rpm"));
         assertInstanceOf(Attempt.class, decide(a, "gpt-4o", 1));
         assertInstanceOf(Attempt.class, decide(a, "gpt-4o", 1));
         assertInstanceOf(Denial.class, decide(a, "gpt-4o", 1));

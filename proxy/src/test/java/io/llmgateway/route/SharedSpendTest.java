@@ -11,14 +11,14 @@ import io.llmgateway.limit.SharedBudgets;
 import io.llmgateway.spend.BudgetCounter;
 import io.llmgateway.spend.Budgets;
 import io.llmgateway.testing.Await;
-import io.llmgateway.testing.RedisServer;
+import io.llmgateway.testing.RedisExtension;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Budgets kept in a real redis-server by several routers: seeding, mirrors, resets, fallback and recovery. */
 class SharedSpendTest {
@@ -26,19 +26,13 @@ class SharedSpendTest {
 
     private final Clock clock = Clock.systemUTC();
     private final List<Router> routers = new ArrayList<>();
-    private RedisServer redis;
 
-    @BeforeEach
-    void startRedis() throws Exception {
-        redis = RedisServer.startOrSkip();
-    }
+    @RegisterExtension
+    final RedisExtension redis = new RedisExtension();
 
     @AfterEach
     void stop() throws Exception {
         routers.forEach(Router::close);
-        if (redis != null) {
-            redis.close();
-        }
     }
 
     private GatewayConfig config(String timeout) throws Exception {
@@ -84,7 +78,7 @@ class SharedSpendTest {
     private long figure(BudgetCounter c) throws Exception {
         String key = SharedBudgets.key(
                 SharedBudgets.KEY, "team", BudgetPeriod.DAY, c.span().number());
-        String reply = redis.command("EVAL \"return tonumber(redis.call('GET', KEYS[1]) or '-1')\" 1 " + key);
+        String reply = redis.server().command("EVAL \"return tonumber(redis.call('GET', KEYS[1]) or '-1')\" 1 " + key);
         return Long.parseLong(reply.substring(1));
     }
 
@@ -115,7 +109,7 @@ class SharedSpendTest {
         GatewayConfig config = config("200ms");
         Budgets a = instance(config, 3 * USD);
         Router router = routers.get(0);
-        redis.command("CLIENT PAUSE 2500 ALL");
+        redis.server().command("CLIENT PAUSE 2500 ALL");
         Await.until("fallback", () -> router.storeStatus().mode() == StoreStatus.Mode.FALLBACK);
         BudgetCounter c = team(a);
         assertEquals(3 * USD + 7 * USD / 2, c.limit()); // half of the 7 USD left
@@ -133,10 +127,10 @@ class SharedSpendTest {
         GatewayConfig config = config("200ms");
         Budgets a = instance(config, 4 * USD);
         Router router = routers.get(0);
-        redis.kill();
+        redis.server().kill();
         Await.until("fallback", () -> router.storeStatus().mode() == StoreStatus.Mode.FALLBACK);
         assertTrue(team(a).tryReserve(USD) >= 0); // spent alone: Redis never saw it
-        redis.start(); // empty, as after a restart without persistence
+        redis.server().start(); // empty, as after a restart without persistence
         Await.until("shared again", () -> router.storeStatus().mode() == StoreStatus.Mode.SHARED);
         assertEquals(5 * USD, figure(team(a)));
         assertEquals(10 * USD, team(a).limit());
@@ -144,7 +138,7 @@ class SharedSpendTest {
 
     @Test
     void redisDownAtStart_countsLocally_thenSeedsRedisWithAllItHolds() throws Exception {
-        redis.kill();
+        redis.server().kill();
         GatewayConfig config = config("200ms");
         Budgets a = instance(config, 2 * USD);
         Router router = routers.get(0);
@@ -152,7 +146,7 @@ class SharedSpendTest {
         BudgetCounter c = team(a);
         assertEquals(2 * USD + 8 * USD / 2, c.limit());
         assertTrue(c.tryReserve(USD) >= 0);
-        redis.start();
+        redis.server().start();
         Await.until("shared", () -> router.storeStatus().mode() == StoreStatus.Mode.SHARED);
         Await.until("seeded", () -> figureQuietly(c) == 3 * USD);
         assertEquals(10 * USD, c.limit());
@@ -171,7 +165,8 @@ class SharedSpendTest {
                 SharedBudgets.KEY, "other", BudgetPeriod.DAY, other.span().number());
         Await.until("seeded", () -> {
             try {
-                return redis.command("EVAL \"return tonumber(redis.call('GET', KEYS[1]) or '-1')\" 1 " + key)
+                return redis.server()
+                        .command("EVAL \"return tonumber(redis.call('GET', KEYS[1]) or '-1')\" 1 " + key)
                         .equals(":" + USD);
             } catch (Exception e) {
                 throw new AssertionError(e);

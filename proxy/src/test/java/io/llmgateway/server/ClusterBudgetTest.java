@@ -9,7 +9,7 @@ import io.llmgateway.spend.Budgets;
 import io.llmgateway.testing.Await;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
-import io.llmgateway.testing.RedisServer;
+import io.llmgateway.testing.RedisExtension;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -20,6 +20,7 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 27 across instances: two gateways sharing budgets through a real redis-server ({@code limits_store}),
@@ -32,14 +33,15 @@ class ClusterBudgetTest {
             "{\"model\":\"metered\",\"max_tokens\":1000,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}";
     private static final long WORST_CASE = 1_000_000; // nano-dollars
 
-    private RedisServer redis;
+    @RegisterExtension
+    final RedisExtension redis = new RedisExtension();
+
     private MockUpstream first;
     private MockUpstream second;
     private final List<TestGateway> gateways = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        redis = RedisServer.startOrSkip();
         first = MockUpstream.start();
         second = MockUpstream.start();
         first.setDefault(Behaviour.chatCompletion("ok", 0, 1000)); // costs exactly the worst case
@@ -49,7 +51,7 @@ class ClusterBudgetTest {
     @AfterEach
     void stop() throws Exception {
         gateways.forEach(TestGateway::close);
-        for (AutoCloseable c : new AutoCloseable[] {first, second, redis}) {
+        for (AutoCloseable c : new AutoCloseable[] {first, second}) {
             if (c != null) {
                 c.close();
             }
@@ -158,7 +160,7 @@ class ClusterBudgetTest {
         for (int i = 0; i < 4; i++) {
             assertEquals(200, post(a).join().statusCode());
         }
-        redis.kill();
+        redis.server().kill();
         Await.until("fallback", () -> a.gateway().router().storeStatus().mode() == StoreStatus.Mode.FALLBACK);
         int ok = 0;
         for (int i = 0; i < 10; i++) {

@@ -8,7 +8,7 @@ import io.llmgateway.route.StoreStatus;
 import io.llmgateway.testing.Await;
 import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
-import io.llmgateway.testing.RedisServer;
+import io.llmgateway.testing.RedisExtension;
 import io.llmgateway.testing.TestJson;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -25,19 +25,21 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 9: two gateway instances behind one (imaginary) load balancer share one provider's limits and
  * health through a real redis-server, over loopback.
  */
 class ClusterEndToEndTest {
-    private RedisServer redis;
+    @RegisterExtension
+    final RedisExtension redis = new RedisExtension();
+
     private MockUpstream upstream;
     private final List<TestGateway> gateways = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        redis = RedisServer.startOrSkip();
         upstream = MockUpstream.start();
     }
 
@@ -46,9 +48,6 @@ class ClusterEndToEndTest {
         gateways.forEach(TestGateway::close);
         if (upstream != null) {
             upstream.close();
-        }
-        if (redis != null) {
-            redis.close();
         }
     }
 
@@ -120,8 +119,9 @@ class ClusterEndToEndTest {
     }
 
     private long sharedSum(String key) throws Exception {
-        String reply = redis.command("EVAL \"local t = 0 for _, v in ipairs(redis.call('HVALS', KEYS[1])) do "
-                + "t = t + tonumber(v) end return t\" 1 " + key);
+        String reply = redis.server()
+                .command("EVAL \"local t = 0 for _, v in ipairs(redis.call('HVALS', KEYS[1])) do "
+                        + "t = t + tonumber(v) end return t\" 1 " + key);
         return Long.parseLong(reply.substring(1));
     }
 
@@ -157,7 +157,7 @@ class ClusterEndToEndTest {
         TestGateway b = gateway("{rpm: 20}", options);
         assertEquals(4, burst(4, a, b));
 
-        redis.kill();
+        redis.server().kill();
         // Each may now use half of 20 alone; a already spent 2 of it in this window.
         assertEquals(8, sequential(12, a));
         assertEquals(StoreStatus.Mode.FALLBACK, mode(a));
@@ -166,7 +166,7 @@ class ClusterEndToEndTest {
         assertEquals(3, sequential(3, b));
         assertEquals(15, upstream.requests().size());
 
-        redis.start(); // empty, like a restart without persistence
+        redis.server().start(); // empty, like a restart without persistence
         await("both share again", () -> mode(a) == StoreStatus.Mode.SHARED && mode(b) == StoreStatus.Mode.SHARED);
         assertOperatorsSee(b, "shared");
         // Each instance put back what it counted in this window: 10 + 5 of 20.
@@ -237,7 +237,7 @@ class ClusterEndToEndTest {
     void slowRedis_requestsAreServedLocallyAfterTheTimeout_thenSharedAgain() throws Exception {
         TestGateway a = gateway("{rpm: 100, tpm: 100000}", "limits_store_timeout: 100ms");
         assertEquals(200, a.post("/v1/chat/completions", CHAT).statusCode());
-        redis.stall(1500);
+        redis.server().stall(1500);
         long start = System.nanoTime();
         assertEquals(200, a.post("/v1/chat/completions", CHAT).statusCode());
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -255,7 +255,7 @@ class ClusterEndToEndTest {
     @Test
     void clientGoneWhileRedisDecides_reservationGivenBack_nothingSent() throws Exception {
         TestGateway a = gateway("{rpm: 100, tpm: 100000}", "limits_store_timeout: 3s");
-        redis.stall(800);
+        redis.server().stall(800);
         byte[] body = CHAT.getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket("127.0.0.1", a.port())) {
             OutputStream out = socket.getOutputStream();

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.llmgateway.config.ConfigException;
 import io.llmgateway.config.ConfigLoader;
-import io.llmgateway.testing.TestCertificates;
+import io.llmgateway.testing.TestCa;
 import io.llmgateway.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
@@ -39,9 +39,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 2: https providers. Certificates are verified by default (a self-signed provider is refused), a
- * provider's private CA can be trusted with {@code ca_file}, and host names are checked either way.
- * Certificates are made by the JDK's keytool at test time.
+ * Issue 2: https providers. Certificates are verified by default (a provider whose authority the JDK does not
+ * know is refused), a provider's private CA can be trusted with {@code ca_file}, and host names are checked
+ * either way. Certificates are made by {@link TestCa} at test time.
  */
 class TlsUpstreamEndToEndTest {
     private static final String CHAT = "{\"model\":\"m\",\"messages\":[]}";
@@ -60,10 +60,12 @@ class TlsUpstreamEndToEndTest {
     @BeforeAll
     static void start() throws Exception {
         group = Transport.newGroup(1);
-        caPem = TestCertificates.selfSigned(dir, "right", "ip:127.0.0.1");
-        wrongPem = TestCertificates.selfSigned(dir, "wrong", "dns:other.example");
-        rightHost = tlsServer(TestCertificates.serverContext(dir, "right"));
-        wrongHost = tlsServer(TestCertificates.serverContext(dir, "wrong"));
+        TestCa right = TestCa.create("right");
+        TestCa wrong = TestCa.create("wrong");
+        caPem = right.writeCaPem(dir.resolve("right.pem"));
+        wrongPem = wrong.writeCaPem(dir.resolve("wrong.pem"));
+        rightHost = tlsServer(right.issue(dir, "right", "127.0.0.1").serverContext());
+        wrongHost = tlsServer(wrong.issueForHost(dir, "wrong", "other.example").serverContext());
     }
 
     @AfterAll
@@ -74,7 +76,7 @@ class TlsUpstreamEndToEndTest {
     }
 
     @Test
-    void selfSignedProvider_isRefusedByDefault() throws Exception {
+    void privateCaProvider_isRefusedByDefault() throws Exception {
         try (TestGateway g = TestGateway.start(config(port(rightHost), null))) {
             HttpResponse<String> r = g.post("/v1/chat/completions", CHAT);
 

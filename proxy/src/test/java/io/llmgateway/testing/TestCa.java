@@ -1,5 +1,7 @@
 package io.llmgateway.testing;
 
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,7 +67,12 @@ public final class TestCa {
     }
 
     /** The files of a server certificate: {@code cert} (PEM certificate) and {@code key} (PEM PKCS#8 key). */
-    public record ServerFiles(Path cert, Path key, X509Certificate certificate) {}
+    public record ServerFiles(Path cert, Path key, X509Certificate certificate) {
+        /** A server context (the JDK's or OpenSSL, Netty's default) that presents this certificate. */
+        public SslContext serverContext() throws Exception {
+            return SslContextBuilder.forServer(cert.toFile(), key.toFile()).build();
+        }
+    }
 
     /** A server certificate for 127.0.0.1 and localhost, valid from a day ago for 30 days. */
     public ServerFiles issue(Path dir, String fileName, String commonName) throws Exception {
@@ -75,6 +82,26 @@ public final class TestCa {
 
     /** A server certificate for 127.0.0.1 and localhost, valid from {@code notBefore} to {@code notAfter}. */
     public ServerFiles issue(Path dir, String fileName, String commonName, Instant notBefore, Instant notAfter)
+            throws Exception {
+        return issue(dir, fileName, commonName, notBefore, notAfter, new GeneralName[] {
+            new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")
+        });
+    }
+
+    /** A server certificate for the host name {@code dnsName} only (not 127.0.0.1), valid for 30 days. */
+    public ServerFiles issueForHost(Path dir, String fileName, String dnsName) throws Exception {
+        Instant now = Instant.now();
+        return issue(
+                dir,
+                fileName,
+                dnsName,
+                now.minus(Duration.ofDays(1)),
+                now.plus(Duration.ofDays(30)),
+                new GeneralName[] {new GeneralName(GeneralName.dNSName, dnsName)});
+    }
+
+    private ServerFiles issue(
+            Path dir, String fileName, String commonName, Instant notBefore, Instant notAfter, GeneralName[] names)
             throws Exception {
         KeyPair serverKeys = newKeys();
         JcaX509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(
@@ -86,9 +113,7 @@ public final class TestCa {
                 serverKeys.getPublic());
         b.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
         b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
-        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-            new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost")
-        }));
+        b.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(names));
         X509Certificate cert = sign(b, keys.getPrivate());
         Files.createDirectories(dir);
         Path certFile = dir.resolve(fileName + ".crt");
