@@ -7,7 +7,6 @@ import io.llmgateway.testing.Behaviour;
 import io.llmgateway.testing.MockUpstream;
 import io.llmgateway.testing.RawHttp;
 import io.llmgateway.testing.TestCa;
-import io.llmgateway.testing.TestCertificates;
 import io.llmgateway.testing.TlsRecordRelay;
 import io.llmgateway.tls.TlsEngine;
 import java.nio.file.Path;
@@ -30,13 +29,15 @@ class TlsRecordsEndToEndTest {
 
     private static TestCa ca;
     private static TestCa.ServerFiles server;
+    private static TestCa.ServerFiles provider;
     private static Path providerCa;
 
     @BeforeAll
     static void certificates() throws Exception {
         ca = TestCa.create("test-ca");
         server = ca.issue(dir, "server", "gateway");
-        providerCa = TestCertificates.selfSigned(dir, "provider", "ip:127.0.0.1");
+        provider = ca.issue(dir, "provider", "127.0.0.1");
+        providerCa = ca.writeCaPem(dir.resolve("provider-ca.pem"));
     }
 
     @Test
@@ -77,7 +78,7 @@ class TlsRecordsEndToEndTest {
 
     @Test
     void smallRequest_reachesTheProviderInOneRecord() throws Exception {
-        try (MockUpstream upstream = MockUpstream.startTls(TestCertificates.serverContext(dir, "provider"));
+        try (MockUpstream upstream = MockUpstream.startTls(provider.serverContext());
                 TlsRecordRelay relay = TlsRecordRelay.start(upstream.port());
                 TestGateway g = TestGateway.start("""
                         api_provider:
