@@ -2,6 +2,7 @@ package io.llmgateway.server;
 
 import io.llmgateway.config.ServerSettings;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -79,13 +80,17 @@ final class Http2Front {
                 p.remove(name);
             }
         }
-        ServerSettings settings = gateway.config().server();
+        addConnectionHandlers(p, gateway.config().server(), new Streams(gateway));
+    }
+
+    /** Adds an HTTP/2 connection's handlers at the end of {@code p}; {@code streams} sets up each stream's channel. */
+    static void addConnectionHandlers(ChannelPipeline p, ServerSettings settings, ChannelHandler streams) {
         Http2FrameCodec codec = frameCodec(settings);
         // In front of the codec: it sees the bytes of a preface, frame or header block that never completes.
         p.addLast("h2timer", new Http2ConnectionTimer(settings, codec.connection()));
         p.addLast(FLUSHES, new FlushConsolidationHandler(FLUSHES_BEFORE_WRITE, true));
         p.addLast("h2", codec);
-        p.addLast("streams", new Http2MultiplexHandler(new Streams(gateway)));
+        p.addLast("streams", new Http2MultiplexHandler(streams));
         p.addLast("h2log", new Http2ConnectionLog(codec.connection()));
     }
 
