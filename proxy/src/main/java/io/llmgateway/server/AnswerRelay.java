@@ -24,8 +24,9 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
  * - The one way a proxied exchange writes to its client: a provider's answer (head, body as it arrives, end),
  *   an in-band end of a broken stream, a whole answer of the gateway's own, or a cut connection.
  * - The framing is decided once per answer, at open(): past Netty's encoder as bytes (AnswerWriter, the usual
- *   HTTP/1.1 case) or as HttpObjects through the encoder (an HTTP/1.0 client, a framing the writer does not
- *   copy). Every later write asks one field, not the answer's headers.
+ *   HTTP/1.1 case), as HTTP/2 frames past the stream's codec (Http2AnswerWriter, an HTTP/2 stream) or as
+ *   HttpObjects through the encoder (an HTTP/1.0 client, a framing the writer does not copy). Every later write
+ *   asks one field, not the answer's headers.
  * - The provider's head is held back until commit(): until then nothing has reached the client and the
  *   exchange may still fail over.
  * - Writes are flushed once per upstream read batch (flushLater / flushIfPending), not per chunk.
@@ -39,6 +40,9 @@ final class AnswerRelay {
 
     /** Writes the answer past Netty's encoder; null when the encoder writes it. */
     private AnswerWriter writer;
+
+    /** Writes the answer as HTTP/2 frames past the stream's codec; null when the client is not on HTTP/2. */
+    private Http2AnswerWriter h2;
 
     private HttpResponse held;
     private String clientModel;
@@ -79,6 +83,13 @@ final class AnswerRelay {
         held = response;
         this.clientModel = clientModel;
         this.answerModel = answerModel;
+        if (ctx.channel() instanceof Http2StreamChannel) {
+            h2 = Http2AnswerWriter.forAnswer(ctx, response, bodyChanges);
+            if (h2 != null) {
+                lengthAnnounced = h2.contentLength() >= 0;
+                return;
+            }
+        }
         if (clientVersion == HttpVersion.HTTP_1_1) {
             // The usual way; the head is written at commit().
             writer = AnswerWriter.forAnswer(ctx, response, bodyChanges);
@@ -150,7 +161,19 @@ final class AnswerRelay {
      */
     void commit(long preNanos, long postNanos) {
         committed = true;
-        if (writer != null) {
+        if (h2 != null) {
+            h2.head(Http2AnswerWriter.headers(
+                    held.status(),
+                    held.headers(),
+                    h2.contentLength(),
+                    router.windows(clientModel),
+                    requestId,
+                    answerModel,
+                    budget.keyRemainingUsd(),
+                    preNanos,
+                    postNanos,
+                    cache));
+        } else if (writer != null) {
             // The rate limits as they stand when the answer starts, like the encoder path's at open().
             writer.head(ClientResponseHead.encode(
                     ctx.alloc(),
@@ -178,6 +201,8 @@ final class AnswerRelay {
     void content(ByteBuf buf) {
         if (!buf.isReadable()) {
             buf.release();
+        } else if (h2 != null) {
+            h2.content(buf);
         } else if (writer != null) {
             writer.content(buf);
         } else {
@@ -188,7 +213,9 @@ final class AnswerRelay {
     /** Ends the body; not flushed. */
     void end() {
         ended = true;
-        if (writer != null) {
+        if (h2 != null) {
+            h2.end();
+        } else if (writer != null) {
             writer.end();
         } else {
             ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
@@ -260,5 +287,6 @@ final class AnswerRelay {
     void reset() {
         held = null;
         writer = null;
+        h2 = null;
     }
 }

@@ -2,8 +2,10 @@ package io.llmgateway.server;
 
 import io.llmgateway.config.ServerSettings;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http2.DefaultHttp2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2Error;
 import io.netty.handler.codec.http2.Http2FrameCodec;
@@ -11,15 +13,22 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import io.netty.util.AsciiString;
+import java.util.Set;
 
 /*
  * Design notes
  * - Every stream is one exchange. The multiplexer gives each stream a child channel, and each child gets the
  *   per-request handlers an HTTP/1.1 connection has (guard, body limit, front) behind a codec that turns the
  *   stream's frames into HttpObjects and back. Routing, limits, failover, streaming, logs and metrics so never
- *   ask which protocol a request came in; answers take Netty's objects path (AnswerWriter finds no HTTP/1.1
- *   encoder here), and the codec leaves out the headers HTTP/2 forbids (connection, keep-alive,
- *   transfer-encoding).
+ *   ask which protocol a request came in. A provider's answer goes out as frames written past the codec
+ *   (Http2AnswerWriter, as AnswerWriter writes bytes past the HTTP/1.1 encoder); the gateway's own answers take
+ *   the codec, which leaves out the headers HTTP/2 forbids (connection, keep-alive, transfer-encoding).
+ * - Streams answer when their provider's answer arrives, each with a flush of its own, mostly outside a read of
+ *   the client's connection (the multiplexer gathers only the flushes made while it reads). A
+ *   FlushConsolidationHandler in front of the codec turns the flushes of one event-loop turn into one write to
+ *   the socket, as the HTTP/1.1 path's one flush per answer does for its one stream.
  * - A child channel is writable while its stream's flow-control window has room: the exchange's backpressure
  *   (stop reading the provider while the client is not writable) works per stream. A child that stops reading
  *   (autoRead off) gives the client no window back, so an unread request body stops too.
@@ -34,9 +43,30 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
  */
 /** Turns a client connection into an HTTP/2 one and gives each of its streams the per-request handlers. */
 final class Http2Front {
+    /** The name of the handler that gathers the streams' flushes, in front of the connection's codec. */
+    static final String FLUSHES = "flushes";
+
+    /**
+     * Flushes gathered at most before one goes to the socket anyway (Netty's default): a turn with more answers
+     * than that still writes while it runs.
+     */
+    static final int FLUSHES_BEFORE_WRITE = FlushConsolidationHandler.DEFAULT_EXPLICIT_FLUSH_AFTER_FLUSHES;
+
+    private static final Set<AsciiString> UNIQUE_VALUES = Set.of(
+            RequestIds.HEADER,
+            AsciiString.cached(ServerTiming.NAME),
+            HttpHeaderNames.DATE,
+            AsciiString.cached("x-ratelimit-remaining-requests"),
+            AsciiString.cached("x-ratelimit-remaining-tokens"),
+            AsciiString.cached("x-ratelimit-reset-requests"),
+            AsciiString.cached("x-ratelimit-reset-tokens"),
+            AsciiString.cached(BudgetHeader.NAME));
+
+    /** The name of a stream's codec, past which Http2AnswerWriter writes frames. */
+    static final String STREAM_CODEC = "codec";
+
     /** Sharable and stateless: one for every stream. */
-    private static final Http2StreamFrameToHttpObjectCodec STREAM_CODEC =
-            new Http2StreamFrameToHttpObjectCodec(true, true);
+    private static final Http2StreamFrameToHttpObjectCodec CODEC = new Http2StreamFrameToHttpObjectCodec(true, true);
 
     private Http2Front() {}
 
@@ -50,12 +80,17 @@ final class Http2Front {
                 p.remove(name);
             }
         }
-        ServerSettings settings = gateway.config().server();
+        addConnectionHandlers(p, gateway.config().server(), new Streams(gateway));
+    }
+
+    /** Adds an HTTP/2 connection's handlers at the end of {@code p}; {@code streams} sets up each stream's channel. */
+    static void addConnectionHandlers(ChannelPipeline p, ServerSettings settings, ChannelHandler streams) {
         Http2FrameCodec codec = frameCodec(settings);
         // In front of the codec: it sees the bytes of a preface, frame or header block that never completes.
         p.addLast("h2timer", new Http2ConnectionTimer(settings, codec.connection()));
+        p.addLast(FLUSHES, new FlushConsolidationHandler(FLUSHES_BEFORE_WRITE, true));
         p.addLast("h2", codec);
-        p.addLast("streams", new Http2MultiplexHandler(new Streams(gateway)));
+        p.addLast("streams", new Http2MultiplexHandler(streams));
         p.addLast("h2log", new Http2ConnectionLog(codec.connection()));
     }
 
@@ -78,7 +113,18 @@ final class Http2Front {
                         Http2FrameCodecBuilder.forServer(),
                         settings.http2MaxConcurrentStreams(),
                         settings.maxHeaderBytes())
+                .headerSensitivityDetector(Http2Front::notIndexed)
                 .build();
+    }
+
+    /**
+     * Whether the response header {@code name} stays out of the HPACK dynamic table: a value that differs from
+     * answer to answer (an id, a time, a count left) would never be sent as an index, costs the encoder a table
+     * search and an insertion, and evicts the repeated headers (content type, model, limits) that later answers
+     * send as one index byte. HPACK has no "do not index" for the encoder's own choice but "never indexed".
+     */
+    static boolean notIndexed(CharSequence name, CharSequence value) {
+        return name instanceof AsciiString a ? UNIQUE_VALUES.contains(a) : UNIQUE_VALUES.contains(AsciiString.of(name));
     }
 
     /** The handlers of one stream: one request and its answer. */
@@ -95,7 +141,7 @@ final class Http2Front {
             RequestGuard guard = new RequestGuard(settings, gateway, null);
             ConnectionTimer timer = new ConnectionTimer(settings, () -> gateway.clientDialect(guard.path()));
             ChannelPipeline p = ch.pipeline();
-            p.addLast("codec", STREAM_CODEC);
+            p.addLast(STREAM_CODEC, CODEC);
             p.addLast("heads", StreamRequestHeads.INSTANCE);
             p.addLast(GatewayInitializer.TIMER, timer);
             p.addLast(GatewayInitializer.GUARD, guard);
