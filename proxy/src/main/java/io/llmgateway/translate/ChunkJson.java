@@ -1,10 +1,6 @@
 package io.llmgateway.translate;
 
 import io.llmgateway.util.Utf8;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.util.Arrays;
 
 /**
  * Strict JSON over one event's bytes, for {@link ChatChunkScanner}: skips values while checking them, finds
@@ -28,11 +24,6 @@ final class ChunkJson {
     }
 
     private static final byte[] NONE = {};
-    /** Reads 8 bytes of an array at once, for {@link #plain8}. */
-    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-    private static final long ONES = 0x0101010101010101L;
-    private static final long HIGHS = 0x8080808080808080L;
 
     private byte[] b = NONE;
     private int end;
@@ -160,9 +151,6 @@ final class ChunkJson {
         byte[] a = b;
         int i = p + 1;
         while (true) {
-            while (i <= end - 8 && plain8(a, i)) { // most of a string: 8 bytes at a time
-                i += 8;
-            }
             while (i < end) { // the usual bytes: plain ASCII
                 int x = a[i];
                 if (x < 0x20 || x == '"' || x == '\\') {
@@ -190,19 +178,6 @@ final class ChunkJson {
                 return -1;
             }
         }
-    }
-
-    /**
-     * Whether none of the 8 bytes at {@code i} ends a string's plain run: no quote, no backslash, no control
-     * character, no byte of a multi-byte character. Each test is the usual "has a zero byte" bit trick, which
-     * may mark a byte wrongly only above one it marks rightly, so the whole word's answer is exact.
-     */
-    private static boolean plain8(byte[] a, int i) {
-        long w = (long) LONGS.get(a, i);
-        long quote = w ^ (ONES * '"');
-        long backslash = w ^ (ONES * '\\');
-        long marks = ((w - ONES * 0x20) & ~w) | ((quote - ONES) & ~quote) | ((backslash - ONES) & ~backslash) | w;
-        return (marks & HIGHS) == 0;
     }
 
     /** Reads the escape at {@code i} (its backslash); the index after it, or -1. */
@@ -291,8 +266,19 @@ final class ChunkJson {
         return p >= 0 && p < end ? b[p] & 0xFF : -1;
     }
 
+    /** Whether the key {@code [from, to)} is {@code name}: most keys differ in length, tested first and alone. */
     boolean key(int from, int to, byte[] name) {
-        return Arrays.equals(b, from, to, name, 0, name.length);
+        int n = name.length;
+        if (to - from != n) {
+            return false;
+        }
+        byte[] a = b;
+        for (int i = 0; i < n; i++) {
+            if (a[from + i] != name[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int hex(int i) {

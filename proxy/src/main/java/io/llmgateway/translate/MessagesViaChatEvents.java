@@ -54,8 +54,8 @@ final class MessagesViaChatEvents {
     private static final byte[] BLOCK_START_HEAD =
             ascii("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":");
     private static final byte[] TEXT_BLOCK_TAIL = ascii(",\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
-    private static final byte[] THINKING_BLOCK_TAIL = ascii(
-            ",\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}}\n\n");
+    private static final byte[] THINKING_BLOCK_TAIL =
+            ascii(",\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}}\n\n");
 
     private final ChunkOutput output = ChunkOutput.pooled(); // the next stream on the thread gets it after
     private final JsonGenerator g = output.generator();

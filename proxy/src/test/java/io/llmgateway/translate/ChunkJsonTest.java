@@ -2,14 +2,16 @@ package io.llmgateway.translate;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link ChunkJson#string} reads plain runs 8 bytes at a time: whatever byte ends a run (a quote, a backslash, a
- * control character, a byte of a multi-byte character), at whatever offset in a word, is found and judged as one
- * byte at a time would judge it, and nothing past the event's end is read.
+ * {@link ChunkJson#string}: whatever byte ends a plain run (a quote, a backslash, a control character, a byte of a
+ * multi-byte character), at whatever offset, is found and judged as JSON's grammar says, and nothing past the
+ * event's end is read. {@link ChunkJson#key} matches a key only whole.
  */
 class ChunkJsonTest {
     /** What {@code string} says of {@code body} between quotes, the array filled past the event with {@code past}. */
@@ -47,6 +49,18 @@ class ChunkJsonTest {
                 assertEquals(-1, string(a + "\u0080" + z, (byte) '"'), "a lone continuation byte");
             }
         }
+    }
+
+    @Test
+    void key_matchesOnlyTheWholeName() {
+        byte[] data = "\"content\"\"contents\"\"conten\"\"Content\"".getBytes(ISO_8859_1);
+        ChunkJson json = new ChunkJson();
+        json.begin(data, data.length);
+        byte[] name = "content".getBytes(ISO_8859_1);
+        assertTrue(json.key(1, 8, name));
+        assertFalse(json.key(10, 18, name), "longer");
+        assertFalse(json.key(20, 26, name), "shorter");
+        assertFalse(json.key(28, 35, name), "another byte");
     }
 
     @Test

@@ -120,7 +120,8 @@ class MessagesViaChatEventsTest {
                 });
                 assertEquals(viaGenerator, written(e -> e.textBlockStart(index, thinking)));
             }
-            String stop = "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":" + index + "}\n\n";
+            String stop =
+                    "event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":" + index + "}\n\n";
             assertEquals(stop, written(e -> e.blockStop(index)));
         }
     }
