@@ -1,7 +1,6 @@
 package io.llmgateway.translate;
 
 import io.llmgateway.util.Utf8;
-import java.util.Arrays;
 
 /**
  * Strict JSON over one event's bytes, for {@link ChatChunkScanner}: skips values while checking them, finds
@@ -267,8 +266,19 @@ final class ChunkJson {
         return p >= 0 && p < end ? b[p] & 0xFF : -1;
     }
 
+    /** Whether the key {@code [from, to)} is {@code name}: most keys differ in length, tested first and alone. */
     boolean key(int from, int to, byte[] name) {
-        return Arrays.equals(b, from, to, name, 0, name.length);
+        int n = name.length;
+        if (to - from != n) {
+            return false;
+        }
+        byte[] a = b;
+        for (int i = 0; i < n; i++) {
+            if (a[from + i] != name[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private int hex(int i) {

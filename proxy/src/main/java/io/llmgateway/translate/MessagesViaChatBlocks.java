@@ -96,19 +96,7 @@ final class MessagesViaChatBlocks {
             closeAll();
             openIndex = nextIndex++;
             openKind = kind;
-            JsonGenerator g = out.open(MessagesViaChatEvents.CONTENT_BLOCK_START);
-            g.writeNumberField("index", openIndex);
-            g.writeObjectFieldStart("content_block");
-            if (kind == Kind.TEXT) {
-                g.writeStringField("type", "text");
-                g.writeStringField("text", "");
-            } else {
-                g.writeStringField("type", "thinking");
-                g.writeStringField("thinking", "");
-                g.writeStringField("signature", ""); // only Anthropic signs thinking; clients require the field
-            }
-            g.writeEndObject();
-            out.close();
+            out.textBlockStart(openIndex, kind == Kind.THINKING);
         }
     }
 

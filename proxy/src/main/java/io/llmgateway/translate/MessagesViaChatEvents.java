@@ -1,5 +1,7 @@
 package io.llmgateway.translate;
 
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
 import io.netty.buffer.ByteBuf;
@@ -11,7 +13,9 @@ import java.io.IOException;
  * One generator serves the whole stream (and then the next ones on the same thread: {@link ChunkOutput#pooled})
  * and writes into the buffer of the chunk being translated, made when the first byte of it is written: an event
  * costs no generator, no buffer of its own and no string for a text fragment (the parser's characters are
- * written as they are). One instance per stream, used from one thread.
+ * written as they are). The events that are constant bytes around an index and copied bytes (a text block's start,
+ * a delta whose text is the provider's escaped bytes, a block's stop) skip the generator ({@link ChunkOutput#raw}).
+ * One instance per stream, used from one thread.
  */
 final class MessagesViaChatEvents {
     private static final SerializedString EVENT = new SerializedString("event: ");
@@ -37,9 +41,21 @@ final class MessagesViaChatEvents {
     static final SerializedString INPUT_JSON_DELTA =
             new SerializedString(",\"delta\":{\"type\":\"input_json_delta\",\"partial_json\":");
     private static final SerializedString DELTA_TAIL = new SerializedString("}}\n\n");
-    private static final SerializedString STOP_HEAD =
-            new SerializedString("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":");
-    private static final SerializedString STOP_TAIL = new SerializedString("}\n\n");
+
+    // The same framing as bytes, for events written without the generator (ChunkOutput#raw).
+    private static final byte[] DELTA_HEAD_BYTES = DELTA_HEAD.asUnquotedUTF8();
+    private static final byte[] TEXT_DELTA_OPEN = ascii(TEXT_DELTA.getValue() + "\"");
+    private static final byte[] THINKING_DELTA_OPEN = ascii(THINKING_DELTA.getValue() + "\"");
+    private static final byte[] INPUT_JSON_DELTA_OPEN = ascii(INPUT_JSON_DELTA.getValue() + "\"");
+    private static final byte[] STRING_DELTA_TAIL = ascii("\"" + DELTA_TAIL.getValue());
+    private static final byte[] STOP_HEAD_BYTES =
+            ascii("event: content_block_stop\ndata: {\"type\":\"content_block_stop\",\"index\":");
+    private static final byte[] STOP_TAIL_BYTES = ascii("}\n\n");
+    private static final byte[] BLOCK_START_HEAD =
+            ascii("event: content_block_start\ndata: {\"type\":\"content_block_start\",\"index\":");
+    private static final byte[] TEXT_BLOCK_TAIL = ascii(",\"content_block\":{\"type\":\"text\",\"text\":\"\"}}\n\n");
+    private static final byte[] THINKING_BLOCK_TAIL =
+            ascii(",\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}}\n\n");
 
     private final ChunkOutput output = ChunkOutput.pooled(); // the next stream on the thread gets it after
     private final JsonGenerator g = output.generator();
@@ -103,20 +119,39 @@ final class MessagesViaChatEvents {
     /**
      * A whole {@code content_block_delta} as {@link #delta(int, SerializedString, char[], int, int)} writes it, whose
      * text is {@code b[off, off + len)}: the bytes of a JSON string between its quotes, escaped as they are, copied
-     * as they are (an escape in a Chat chunk means the same in a Messages event).
+     * as they are (an escape in a Chat chunk means the same in a Messages event). Constant bytes frame them, without
+     * the generator: its checks and copies per event cost more than the copy of the text.
      */
-    void delta(int index, SerializedString deltaType, byte[] b, int off, int len) throws IOException {
-        g.writeRaw(DELTA_HEAD);
-        g.writeNumber(index);
-        g.writeRaw(deltaType);
-        g.writeRawUTF8String(b, off, len);
-        g.writeRaw(DELTA_TAIL);
+    void delta(int index, SerializedString deltaType, byte[] b, int off, int len) {
+        output.raw(DELTA_HEAD_BYTES);
+        output.rawNumber(index);
+        output.raw(
+                deltaType == TEXT_DELTA
+                        ? TEXT_DELTA_OPEN
+                        : deltaType == THINKING_DELTA ? THINKING_DELTA_OPEN : INPUT_JSON_DELTA_OPEN);
+        output.raw(b, off, len);
+        output.raw(STRING_DELTA_TAIL);
+    }
+
+    /**
+     * A {@code content_block_start} of {@code index} opening an empty text block ({@code thinking} false) or
+     * thinking block (its signature empty: only Anthropic signs thinking, and clients require the field), the bytes
+     * the generator would write.
+     */
+    void textBlockStart(int index, boolean thinking) {
+        output.raw(BLOCK_START_HEAD);
+        output.rawNumber(index);
+        output.raw(thinking ? THINKING_BLOCK_TAIL : TEXT_BLOCK_TAIL);
     }
 
     /** A {@code content_block_stop} of {@code index}, framed as constant bytes as in {@link #delta}. */
-    void blockStop(int index) throws IOException {
-        g.writeRaw(STOP_HEAD);
-        g.writeNumber(index);
-        g.writeRaw(STOP_TAIL);
+    void blockStop(int index) {
+        output.raw(STOP_HEAD_BYTES);
+        output.rawNumber(index);
+        output.raw(STOP_TAIL_BYTES);
+    }
+
+    private static byte[] ascii(String s) {
+        return s.getBytes(US_ASCII);
     }
 }
