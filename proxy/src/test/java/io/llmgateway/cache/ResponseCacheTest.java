@@ -14,8 +14,12 @@ import io.llmgateway.protocol.Usage;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -81,6 +85,41 @@ class ResponseCacheTest {
         assertNotEquals(key("open", "{\"stop\":[\"a\",\"b\"]}"), key("open", "{\"stop\":[\"b\",\"a\"]}"));
         // A string and a number of the same text differ.
         assertNotEquals(key("open", "{\"seed\":1}"), key("open", "{\"seed\":\"1\"}"));
+    }
+
+    @Test
+    void digest_isTheSha256OfTheCanonicalForm_longValuesIncluded() throws Exception {
+        String content = "x".repeat(5000);
+        ByteArrayOutputStream canonical = new ByteArrayOutputStream();
+        for (String s : List.of(CHAT, "open", "m")) {
+            tagged(canonical, 's', s);
+        }
+        canonical.write('{');
+        tagged(canonical, 'k', "messages");
+        canonical.write('[');
+        canonical.write('{');
+        tagged(canonical, 'k', "content");
+        tagged(canonical, 's', content);
+        tagged(canonical, 'k', "role");
+        tagged(canonical, 's', "user");
+        canonical.write('}');
+        canonical.write(']');
+        tagged(canonical, 'k', "model");
+        tagged(canonical, 's', "m");
+        canonical.write('}');
+
+        CacheKey expected = new CacheKey(MessageDigest.getInstance("SHA-256").digest(canonical.toByteArray()));
+        String body = "{\"model\":\"m\",\"messages\":[{\"role\":\"user\",\"content\":\"" + content + "\"}]}";
+        assertEquals(expected, key("open", body));
+        assertNotEquals(expected, key("open", body.replace("x\"}", "y\"}")));
+    }
+
+    /** A tag, the length in four bytes, then the UTF-8 bytes. */
+    private static void tagged(ByteArrayOutputStream out, char tag, String s) {
+        byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+        out.write(tag);
+        out.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
+        out.writeBytes(bytes);
     }
 
     @Test
