@@ -6,10 +6,10 @@ import com.fasterxml.jackson.core.JsonToken;
 import io.llmgateway.util.RequestJson;
 import io.llmgateway.util.Sha256;
 import io.netty.buffer.ByteBuf;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -33,7 +33,7 @@ final class RequestDigest {
      * is not cacheable (not a JSON object, or more than one choice asked for).
      */
     static CacheKey of(String path, String scope, String model, ByteBuf body) {
-        Canon out = new Canon(Math.max(64, body.readableBytes()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(64, body.readableBytes()));
         text(out, 's', path);
         text(out, 's', scope);
         text(out, 's', model);
@@ -45,11 +45,12 @@ final class RequestDigest {
         } catch (IOException e) {
             return null;
         }
-        return new CacheKey(Sha256.of(out.bytes, out.length));
+        byte[] canonical = out.toByteArray();
+        return new CacheKey(Sha256.of(canonical, canonical.length));
     }
 
     /** The root object, without its stream flags; false when it asks for more than one choice. */
-    private static boolean root(JsonParser p, Canon out) throws IOException {
+    private static boolean root(JsonParser p, ByteArrayOutputStream out) throws IOException {
         List<Member> members = new ArrayList<>();
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String name = p.currentName();
@@ -61,15 +62,15 @@ final class RequestDigest {
             if (name.equals("n") && t == JsonToken.VALUE_NUMBER_INT && p.getLongValue() > 1) {
                 return false;
             }
-            Canon v = new Canon(32);
+            ByteArrayOutputStream v = new ByteArrayOutputStream();
             value(p, v);
-            members.add(new Member(name, v.toArray()));
+            members.add(new Member(name, v.toByteArray()));
         }
         object(members, out);
         return true;
     }
 
-    private static void value(JsonParser p, Canon out) throws IOException {
+    private static void value(JsonParser p, ByteArrayOutputStream out) throws IOException {
         JsonToken t = p.currentToken();
         switch (t) {
             case START_OBJECT -> {
@@ -77,9 +78,9 @@ final class RequestDigest {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String name = p.currentName();
                     p.nextToken();
-                    Canon v = new Canon(32);
+                    ByteArrayOutputStream v = new ByteArrayOutputStream();
                     value(p, v);
-                    members.add(new Member(name, v.toArray()));
+                    members.add(new Member(name, v.toByteArray()));
                 }
                 object(members, out);
             }
@@ -99,18 +100,18 @@ final class RequestDigest {
         }
     }
 
-    private static void object(List<Member> members, Canon out) {
+    private static void object(List<Member> members, ByteArrayOutputStream out) {
         members.sort(Comparator.comparing(Member::name));
         out.write('{');
         for (Member m : members) {
             text(out, 'k', m.name);
-            out.write(m.value);
+            out.writeBytes(m.value);
         }
         out.write('}');
     }
 
     /** A tag, the length, then the UTF-8 bytes: unambiguous whatever the text holds. */
-    private static void text(Canon out, char tag, String s) {
+    private static void text(ByteArrayOutputStream out, char tag, String s) {
         byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
         out.write(tag);
         int n = bytes.length;
@@ -118,39 +119,8 @@ final class RequestDigest {
         out.write(n >>> 16);
         out.write(n >>> 8);
         out.write(n);
-        out.write(bytes);
+        out.writeBytes(bytes);
     }
 
     private record Member(String name, byte[] value) {}
-
-    /** The canonical form as it is written: a growing array, without ByteArrayOutputStream's lock per write. */
-    private static final class Canon {
-        private byte[] bytes;
-        private int length;
-
-        Canon(int capacity) {
-            bytes = new byte[capacity];
-        }
-
-        void write(int b) {
-            room(1);
-            bytes[length++] = (byte) b;
-        }
-
-        void write(byte[] b) {
-            room(b.length);
-            System.arraycopy(b, 0, bytes, length, b.length);
-            length += b.length;
-        }
-
-        byte[] toArray() {
-            return Arrays.copyOf(bytes, length);
-        }
-
-        private void room(int n) {
-            if (n > bytes.length - length) {
-                bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, length + n));
-            }
-        }
-    }
 }
